@@ -1,0 +1,30 @@
+"""Hindsight's board engine: pure, deterministic, no I/O.
+
+`apply(board, op, actor=, now=, new_id=)` is the one way a board changes; `view_for` and
+`project` are the only ways board data is shaped for a viewer; `protocol` defines the frames.
+"""
+
+from __future__ import annotations
+
+from .errors import Rejected
+from .model import SYSTEM, Board, decode_board, encode_board
+from .ops import Entry, Op, decode_entry, encode_entry
+from .projection import project, view_for
+from .reducer import Applied, apply
+from .timebox import next_deadline, on_deadline
+
+
+def replay(board_id: str, entries: list[Entry], board: Board | None = None) -> Board:
+    """Apply logged entries in order to `board` (or a fresh one). Entries were accepted once,
+    so a rejection here means the log and the engine disagree: that is a bug, and it raises."""
+    board = board if board is not None else Board(id=board_id)
+    for e in entries:
+        apply(board, e.op, actor=e.actor, now=e.at, new_id=e.new_id)
+    return board
+
+
+__all__ = [
+    "SYSTEM", "Applied", "Board", "Entry", "Op", "Rejected", "apply", "decode_board",
+    "decode_entry", "encode_board", "encode_entry", "next_deadline", "on_deadline", "project",
+    "replay", "view_for",
+]

@@ -1,0 +1,33 @@
+"""The one error the core raises.
+
+Every refusal, whatever its cause, is a `Rejected(code, message)`: `code` is a stable
+machine-readable word from `CODES` (clients branch on it), `message` is a sentence a person can
+read. The shell turns it into a `reject` frame for the op's sender; nothing else changes.
+"""
+
+from __future__ import annotations
+
+CODES: dict[str, str] = {
+    "bad_message": "the frame is not valid JSON or does not match the protocol",
+    "too_large": "the frame is larger than the size limit",
+    "rate_limited": "too many frames in too short a time",
+    "unauthorized": "the credential does not open this board",
+    "forbidden": "your role may not do this",
+    "wrong_phase": "the current phase does not allow this",
+    "not_found": "the thing referred to does not exist (or is not visible to you)",
+    "invalid": "the request breaks a rule of the board",
+    "limit": "a count or size limit of the board is reached",
+    "budget_exceeded": "no dots left in this voting round",
+    "vote_closed": "the voting round is not open",
+    "closed": "the meeting is closed",
+}
+
+
+class Rejected(Exception):
+    """An op or frame was refused; the board is unchanged."""
+
+    def __init__(self, code: str, message: str) -> None:
+        assert code in CODES, code
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message

@@ -1,0 +1,225 @@
+"""The board: everything a post-mortem meeting holds, as plain data.
+
+These structs are the server's private state. They know who wrote what and who voted for what,
+so they never go on the wire: `projection.py` turns them into per-viewer views. They are
+mutable (the reducer validates first, then mutates in place) and encode deterministically, so
+replaying a log gives byte-identical boards and a snapshot is just `encode(board)`.
+
+Times are integers of milliseconds since the Unix epoch (UTC), handed in by the shell; wall
+times the users type (timeline, incident header) are normalised ISO 8601 strings in UTC.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+SYSTEM = "system"  # the actor of ops the server itself issues (board creation, joins, deadlines)
+
+Severity = Literal["sev1", "sev2", "sev3", "sev4"]
+Role = Literal["facilitator", "participant", "observer"]
+Anonymity = Literal["anonymous", "named"]
+PhaseKind = Literal[
+    "set_the_room", "summary", "timeline", "five_whys", "contributing_factors",
+    "reflection", "discussion", "themes", "vote", "actions", "wrap_up",
+]
+Section = Literal[
+    "went_well", "went_badly", "lessons", "future", "ongoing", "contributing", "parking_lot",
+]
+Category = Literal[
+    "monitoring", "testing", "process", "knowledge", "tooling", "change", "communication", "other",
+]
+TimelineKind = Literal["fact", "signal", "decision"]
+ActionKind = Literal["immediate", "short_term", "long_term"]
+ActionStatus = Literal["open", "in_progress", "done", "dropped"]
+VoteTarget = Literal["stickies", "themes", "actions"]
+RoundState = Literal["open", "closed", "revealed"]
+Nudge = Literal["blame", "vague_action", "action_load", "five_whys", "completeness"]
+
+# Meanings carried over from the severity scale of the post-mortem template (source 004).
+SEVERITY_MEANING: dict[str, str] = {
+    "sev1": "Customers, data, money or regulators affected, or a system acted outside its scope. "
+            "Post-mortem required within 5 business days.",
+    "sev2": "Sustained degradation or outage, wide disruption for users, or a near miss on Sev-1. "
+            "Post-mortem required within 10 business days.",
+    "sev3": "Short outage or a one-off quirk fixed before users noticed. Post-mortem optional; "
+            "record it in the log.",
+    "sev4": "Cosmetic. No post-mortem; track it as an ordinary issue.",
+}
+
+ALL_NUDGES: tuple[Nudge, ...] = ("blame", "vague_action", "action_load", "five_whys", "completeness")
+
+
+class Impact(msgspec.Struct, kw_only=True):
+    users_affected: str = ""
+    duration: str = ""
+    cost: str = ""
+    notes: str = ""
+
+
+class Header(msgspec.Struct, kw_only=True):
+    title: str = ""
+    severity: Severity = "sev2"
+    started_at: str = ""    # ISO 8601 UTC, "" when unknown
+    detected_at: str = ""
+    resolved_at: str = ""
+    impact: Impact = msgspec.field(default_factory=Impact)
+    learning_question: str = ""
+    summary: str = ""
+
+
+class Settings(msgspec.Struct, kw_only=True):
+    anonymity: Anonymity = "anonymous"
+    dot_budget: int = 5
+    nudges: list[Nudge] = msgspec.field(default_factory=lambda: list(ALL_NUDGES))
+
+
+class Phase(msgspec.Struct, kw_only=True):
+    """One agenda item, with its timebox and the state of its timer.
+
+    Timer: while running, elapsed time is `elapsed_ms + (now - running_since)`; the timebox ends
+    at `minutes + extended_ms`. `spent_ms` is wall time the phase was current (planned vs actual),
+    which keeps counting while the timer is paused.
+    """
+
+    id: str
+    kind: PhaseKind
+    title: str
+    prompt: str = ""
+    minutes: int = 5
+    private: bool = False
+    sections: list[Section] = msgspec.field(default_factory=list)
+    revealed: bool = False
+    elapsed_ms: int = 0
+    running_since: int | None = None
+    extended_ms: int = 0
+    extensions: int = 0
+    expired: bool = False
+    entered_at: int | None = None
+    spent_ms: int = 0
+    visited: bool = False
+
+
+class Participant(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    role: Role
+    joined_at: int
+
+
+class Sticky(msgspec.Struct, kw_only=True):
+    id: str
+    section: Section
+    text: str
+    author: str
+    phase_id: str
+    created_at: int
+    category: Category | None = None
+    theme_id: str | None = None
+    hidden: bool = False   # private writing not yet revealed: its author alone may see it
+
+
+class TimelineEntry(msgspec.Struct, kw_only=True):
+    id: str
+    at: str                # normalised ISO 8601 UTC, e.g. 2026-08-14T09:12:00Z
+    text: str
+    kind: TimelineKind
+    author: str
+    created_at: int
+
+
+class WhyStep(msgspec.Struct, kw_only=True):
+    id: str
+    why: str
+    answer: str = ""
+
+
+class Chain(msgspec.Struct, kw_only=True):
+    id: str
+    problem: str
+    steps: list[WhyStep] = msgspec.field(default_factory=list)
+    root_step_id: str | None = None
+    root_cause: str = ""   # the structural cause, in one sentence
+    done: bool = False
+
+
+class Theme(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+
+
+class Round(msgspec.Struct, kw_only=True):
+    id: str
+    target: VoteTarget
+    budget: int
+    multi: bool
+    state: RoundState = "open"
+    opened_at: int = 0
+    votes: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)  # voter -> item -> dots
+
+
+class Action(msgspec.Struct, kw_only=True):
+    id: str
+    text: str
+    owner_id: str | None = None
+    due: str = ""            # YYYY-MM-DD, "" when not set
+    success: str = ""        # the measurable success criterion
+    kind: ActionKind = "short_term"
+    links: list[str] = msgspec.field(default_factory=list)  # theme, sticky or chain ids
+    selected: bool = False
+    confirmed: bool = False  # the owner said "yes, I own this"
+    status: ActionStatus = "open"
+    created_at: int = 0
+
+
+class Board(msgspec.Struct, kw_only=True):
+    id: str
+    created_at: int = 0
+    template: str = ""
+    header: Header = msgspec.field(default_factory=Header)
+    settings: Settings = msgspec.field(default_factory=Settings)
+    agenda: list[Phase] = msgspec.field(default_factory=list)
+    current: str | None = None   # id of the current phase; None before the meeting starts
+    next_phase: int = 1          # phase ids are a counter: their order leaks nothing
+    facilitator: str = ""
+    participants: dict[str, Participant] = msgspec.field(default_factory=dict)
+    stickies: dict[str, Sticky] = msgspec.field(default_factory=dict)
+    timeline: dict[str, TimelineEntry] = msgspec.field(default_factory=dict)
+    chains: dict[str, Chain] = msgspec.field(default_factory=dict)
+    themes: dict[str, Theme] = msgspec.field(default_factory=dict)
+    rounds: dict[str, Round] = msgspec.field(default_factory=dict)
+    actions: dict[str, Action] = msgspec.field(default_factory=dict)
+    action_order: list[str] = msgspec.field(default_factory=list)
+
+    def phase(self, phase_id: str | None) -> Phase | None:
+        for p in self.agenda:
+            if p.id == phase_id:
+                return p
+        return None
+
+    def current_phase(self) -> Phase | None:
+        return self.phase(self.current)
+
+    def role_of(self, actor: str) -> Role | None:
+        p = self.participants.get(actor)
+        return p.role if p else None
+
+    def open_round(self) -> Round | None:
+        for r in self.rounds.values():
+            if r.state == "open":
+                return r
+        return None
+
+
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(Board)
+
+
+def encode_board(board: Board) -> bytes:
+    """Deterministic bytes of a board: the snapshot format, and what replay equality compares."""
+    return _encoder.encode(board)
+
+
+def decode_board(data: bytes) -> Board:
+    return _decoder.decode(data)

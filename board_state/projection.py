@@ -1,0 +1,151 @@
+"""Projection: the only code that turns board state into what a given viewer may see.
+
+Theory of operation. Every path that sends board data anywhere (live events, resume replay,
+snapshots, exports) calls `view_for` or `project`. They enforce the anonymity promises by
+construction:
+
+- views have no author or voter field; `mine` marks the viewer's own items, and `author` is
+  filled only on boards run in named mode;
+- a hidden (unrevealed private) sticky is shown to its author alone; everyone else sees only the
+  per-phase count in the board meta, and a change limited to an `audience` reaches no one else;
+- a voting round shows the viewer their own dots, aggregate progress, and per-item totals only
+  once revealed; who voted for what is never projected.
+
+Lists are ordered by id (random) or by content, never by creation, so order leaks nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from . import timebox
+from .model import SEVERITY_MEANING, Board, Round, Sticky, TimelineEntry
+from .util import Change
+from .views import (
+    ActionView, AnyView, BoardMeta, BoardView, ChainView, ParticipantView, PhaseView, Removed,
+    RoundView, StickyView, ThemeView, TimelineView,
+)
+
+
+def _author(board: Board, author: str) -> str | None:
+    if board.settings.anonymity != "named":
+        return None
+    p = board.participants.get(author)
+    return p.name if p else None
+
+
+def meta(board: Board) -> BoardMeta:
+    hidden = Counter(s.phase_id for s in board.stickies.values() if s.hidden)
+    agenda = [PhaseView(
+        id=p.id, kind=p.kind, title=p.title, prompt=p.prompt, minutes=p.minutes,
+        private=p.private, sections=list(p.sections), revealed=p.revealed,
+        private_count=hidden.get(p.id, 0), running_since=p.running_since,
+        elapsed_ms=p.elapsed_ms, extended_ms=p.extended_ms, extensions=p.extensions,
+        expired=p.expired, deadline=timebox.deadline(p), spent_ms=p.spent_ms,
+        entered_at=p.entered_at, visited=p.visited) for p in board.agenda]
+    return BoardMeta(
+        id=board.id, template=board.template, created_at=board.created_at, header=board.header,
+        severity_meaning=SEVERITY_MEANING[board.header.severity], settings=board.settings,
+        agenda=agenda, current=board.current, facilitator=board.facilitator,
+        action_order=list(board.action_order))
+
+
+def sticky_view(board: Board, s: Sticky, viewer: str) -> StickyView | None:
+    if s.hidden and s.author != viewer:
+        return None
+    return StickyView(id=s.id, section=s.section, text=s.text, phase_id=s.phase_id,
+                      category=s.category, theme_id=s.theme_id, hidden=s.hidden,
+                      mine=s.author == viewer, author=_author(board, s.author))
+
+
+def timeline_view(board: Board, e: TimelineEntry, viewer: str) -> TimelineView:
+    return TimelineView(id=e.id, at=e.at, text=e.text, kind=e.kind, mine=e.author == viewer,
+                        author=_author(board, e.author))
+
+
+def round_view(r: Round, viewer: str) -> RoundView:
+    mine = dict(sorted(r.votes.get(viewer, {}).items()))
+    totals: Counter[str] = Counter()
+    for dots in r.votes.values():
+        totals.update(dots)
+    return RoundView(
+        id=r.id, target=r.target, budget=r.budget, multi=r.multi, state=r.state, mine=mine,
+        remaining=r.budget - sum(mine.values()), dots_cast=sum(totals.values()),
+        voters=len(r.votes),
+        totals=dict(sorted(totals.items())) if r.state == "revealed" else None)
+
+
+def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:
+    """The view of one entity for `viewer`; Removed if it is gone; None if not theirs to see."""
+    if kind == "board":
+        return meta(board)
+    if kind == "participant":
+        p = board.participants.get(id)
+        return None if p is None else ParticipantView(id=p.id, name=p.name, role=p.role, me=p.id == viewer)
+    if kind == "sticky":
+        s = board.stickies.get(id)
+        return None if s is None else sticky_view(board, s, viewer)
+    if kind == "timeline":
+        e = board.timeline.get(id)
+        return None if e is None else timeline_view(board, e, viewer)
+    if kind == "chain":
+        c = board.chains.get(id)
+        return None if c is None else ChainView(id=c.id, problem=c.problem, steps=list(c.steps),
+                               root_step_id=c.root_step_id, root_cause=c.root_cause, done=c.done)
+    if kind == "theme":
+        t = board.themes.get(id)
+        return None if t is None else ThemeView(id=t.id, name=t.name)
+    if kind == "round":
+        r = board.rounds.get(id)
+        return None if r is None else round_view(r, viewer)
+    if kind == "action":
+        a = board.actions.get(id)
+        return None if a is None else ActionView(id=a.id, text=a.text, owner_id=a.owner_id, due=a.due,
+                                success=a.success, kind=a.kind, links=list(a.links),
+                                selected=a.selected, confirmed=a.confirmed, status=a.status)
+    raise ValueError(f"unknown entity kind {kind!r}")
+
+
+_PRESENT = {"board": "agenda", "participant": "participants", "sticky": "stickies",
+            "timeline": "timeline", "chain": "chains", "theme": "themes", "round": "rounds",
+            "action": "actions"}
+
+
+def project(changes: tuple[Change, ...] | list[Change], board: Board,
+            viewer: str) -> list[AnyView]:
+    """What `viewer` learns from these changes, as views to upsert and removals."""
+    out: list[AnyView] = []
+    seen: set[tuple[str, str]] = set()
+    for change in changes:
+        key = (change.kind, change.id)
+        if key in seen or (change.audience is not None and change.audience != viewer):
+            continue
+        seen.add(key)
+        view = _one(board, change.kind, change.id, viewer)
+        if view is not None:
+            out.append(view)
+        elif change.kind != "board" and change.id not in getattr(board, _PRESENT[change.kind]):
+            out.append(Removed(kind=change.kind, id=change.id))
+    return out
+
+
+def view_for(board: Board, viewer: str) -> BoardView:
+    """The whole board as `viewer` may see it."""
+    stickies = [v for s in sorted(board.stickies.values(), key=lambda s: s.id)
+                if (v := sticky_view(board, s, viewer)) is not None]
+    timeline = sorted(board.timeline.values(), key=lambda e: (e.at, e.id))
+    return BoardView(
+        board=meta(board),
+        participants=[ParticipantView(id=p.id, name=p.name, role=p.role, me=p.id == viewer)
+                      for p in sorted(board.participants.values(), key=lambda p: p.id)],
+        stickies=stickies,
+        timeline=[timeline_view(board, e, viewer) for e in timeline],
+        chains=[ChainView(id=c.id, problem=c.problem, steps=list(c.steps),
+                          root_step_id=c.root_step_id, root_cause=c.root_cause, done=c.done)
+                for c in sorted(board.chains.values(), key=lambda c: c.id)],
+        themes=[ThemeView(id=t.id, name=t.name)
+                for t in sorted(board.themes.values(), key=lambda t: t.id)],
+        rounds=[round_view(r, viewer) for r in sorted(board.rounds.values(), key=lambda r: r.id)],
+        actions=[av for a in sorted(board.actions.values(), key=lambda a: a.id)
+                 if isinstance(av := _one(board, "action", a.id, viewer), ActionView)],
+    )

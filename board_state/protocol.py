@@ -1,0 +1,140 @@
+"""The wire protocol: every frame a client and the server exchange over the websocket.
+
+Frames are JSON text, one message per frame, tagged by `type`. A client sends `hello` first,
+then ops (see `ops.py`) and `ping`s; the server answers `welcome`, then streams `event`s, and
+answers each op with `ack` (durable, with its `seq`) or `reject` (nothing changed). `docs/
+protocol.md` is the contract in prose. Encoders and decoders are made once, here.
+
+Versioning: the protocol evolves only by adding fields with defaults (old peers ignore unknown
+fields, and new fields have defaults), so `version` changes only for a break.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Union
+
+import msgspec
+from msgspec import Meta
+
+from .errors import Rejected
+from .ops import OP_TYPES, Op
+from .views import AnyView, BoardView
+
+VERSION = 1
+MAX_FRAME = 64 * 1024  # bytes; larger frames are refused with `too_large`
+
+
+class Message(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    pass
+
+
+# --- client to server ------------------------------------------------------------------------
+
+class Hello(Message, frozen=True, tag="hello"):
+    board: Annotated[str, Meta(min_length=1, max_length=64)]
+    credential: Annotated[str, Meta(min_length=1, max_length=200)]
+    last_seq: Annotated[int, Meta(ge=0)] = 0  # the last seq this client has applied; 0: none
+    epoch: Annotated[str, Meta(max_length=64)] = ""
+    version: int = VERSION
+
+
+class Ping(Message, frozen=True, tag="ping"):
+    t: int = 0  # echoed back: lets a client measure round trips and its clock offset
+
+
+# --- server to client ------------------------------------------------------------------------
+
+class Welcome(Message, frozen=True, tag="welcome"):
+    """Reply to `hello`. With `snapshot`, replace your board; without, events since `last_seq`
+    follow. Either way, after it you are at `seq`."""
+    board_id: str
+    you: str
+    role: str
+    seq: int
+    epoch: str
+    server_time: int
+    snapshot: BoardView | None = None
+    version: int = VERSION
+
+
+class Event(Message, frozen=True, tag="event"):
+    """The board changed at `seq`: upsert each view by (type, id); drop each `removed`."""
+    seq: int
+    at: int
+    changes: list[AnyView]
+
+
+class Ack(Message, frozen=True, tag="ack"):
+    """Your op `cid` is durable at `seq` (its event carries the same seq)."""
+    cid: str
+    seq: int
+    duplicate: bool = False  # you had sent this cid before; this is the original seq
+
+
+class Reject(Message, frozen=True, tag="reject"):
+    """Your op `cid` was refused; nothing changed."""
+    cid: str
+    code: str
+    message: str
+
+
+class Error(Message, frozen=True, tag="error"):
+    """A frame-level problem (bad frame, too large, rate limit). The connection stays open
+    unless it is followed by a close."""
+    code: str
+    message: str
+
+
+class Pong(Message, frozen=True, tag="pong"):
+    t: int
+    server_time: int
+
+
+class Presence(Message, frozen=True, tag="presence"):
+    """Who is here now. Names only on named boards; otherwise a count."""
+    online: int
+    names: list[str] = []
+
+
+ClientMessage = Union[(Hello, Ping) + OP_TYPES]  # type: ignore[valid-type]
+ServerMessage = Union[Welcome, Event, Ack, Reject, Error, Pong, Presence]
+
+
+class _CidOnly(msgspec.Struct):
+    cid: str = ""
+
+
+_client_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(ClientMessage)
+_server_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(ServerMessage)
+_cid_decoder = msgspec.json.Decoder(_CidOnly)
+_encoder = msgspec.json.Encoder()
+
+
+def encode(message: msgspec.Struct) -> bytes:
+    return _encoder.encode(message)
+
+
+def decode_client(frame: bytes | str) -> Hello | Ping | Op:
+    """Decode one client frame or raise `Rejected` naming what is wrong (and where)."""
+    if len(frame) > MAX_FRAME:
+        raise Rejected("too_large", f"frame of {len(frame)} bytes exceeds the {MAX_FRAME}-byte limit")
+    try:
+        message: Hello | Ping | Op = _client_decoder.decode(frame)
+        return message
+    except msgspec.DecodeError as e:
+        raise Rejected("bad_message", str(e)) from None
+
+
+def decode_server(frame: bytes | str) -> Welcome | Event | Ack | Reject | Error | Pong | Presence:
+    message: Welcome | Event | Ack | Reject | Error | Pong | Presence = _server_decoder.decode(frame)
+    return message
+
+
+def salvage_cid(frame: bytes | str) -> str:
+    """The `cid` of a frame that failed to decode, when it can be read, so the sender can match
+    the reject to its op."""
+    try:
+        cid = _cid_decoder.decode(frame).cid
+        return cid if isinstance(cid, str) and len(cid) <= 64 else ""
+    except (msgspec.DecodeError, ValueError):
+        return ""

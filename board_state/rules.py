@@ -1,0 +1,136 @@
+"""Who may do what, and in which phase: the one table.
+
+Theory of operation. Every op kind has exactly one `Rule`: the roles that may send it, and the
+phase kinds in which people other than the facilitator may send it. `check` is the first thing
+`apply` does; the reducer then enforces only the rules that depend on the data (you can edit
+only your own sticky, you cannot spend more dots than the budget, ...).
+
+- The facilitator steers: agenda, timers, reveals and votes are theirs alone, and they may add
+  content in any phase (they often prepare the timeline before the meeting).
+- Participants write in the phases made for it; a few ops (parking a question, voting in an
+  open round, owning an action, renaming yourself) are allowed in every phase.
+- Observers watch. The only op they may send is renaming themselves.
+- `system` ops are issued by the server (board creation, joins, timebox deadlines), never by a
+  client: a client that sends one is refused like anyone else without the role.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from . import ops as o
+from .errors import Rejected
+from .model import SYSTEM, Board
+
+LOBBY = "lobby"  # the phase kind name used before the first phase starts
+
+FACILITATOR = frozenset({"facilitator"})
+WRITERS = frozenset({"facilitator", "participant"})
+EVERYONE = frozenset({"facilitator", "participant", "observer"})
+SERVER = frozenset({SYSTEM})
+
+
+class Rule(NamedTuple):
+    who: frozenset[str]
+    phases: frozenset[str] | None = None  # None: any phase (and the lobby)
+
+
+def _in(*kinds: str) -> frozenset[str]:
+    return frozenset(kinds)
+
+
+STICKY_PHASES = _in("contributing_factors", "five_whys", "reflection", "discussion", "themes")
+TIMELINE_PHASES = _in(LOBBY, "summary", "timeline")
+WHY_PHASES = _in("five_whys")
+THEME_PHASES = _in("themes", "discussion", "vote")
+ACTION_PHASES = _in("actions", "wrap_up")
+
+RULES: dict[type[o.Op], Rule] = {
+    o.CreateBoard: Rule(SERVER),
+    o.Join: Rule(SERVER),
+    o.TimeboxExpired: Rule(SERVER),
+    o.Rename: Rule(EVERYONE),
+    o.HandOver: Rule(FACILITATOR),
+    o.EditHeader: Rule(FACILITATOR),
+    o.EditSettings: Rule(FACILITATOR),
+    o.AddPhase: Rule(FACILITATOR),
+    o.EditPhase: Rule(FACILITATOR),
+    o.MovePhase: Rule(FACILITATOR),
+    o.RemovePhase: Rule(FACILITATOR),
+    o.AdvancePhase: Rule(FACILITATOR),
+    o.GoBack: Rule(FACILITATOR),
+    o.GoToPhase: Rule(FACILITATOR),
+    o.StartTimer: Rule(FACILITATOR),
+    o.PauseTimer: Rule(FACILITATOR),
+    o.ResumeTimer: Rule(FACILITATOR),
+    o.ExtendTimer: Rule(FACILITATOR),
+    o.Reveal: Rule(FACILITATOR),
+    o.AddSticky: Rule(WRITERS, STICKY_PHASES),
+    o.EditSticky: Rule(WRITERS),
+    o.MoveSticky: Rule(WRITERS, STICKY_PHASES),
+    o.DeleteSticky: Rule(WRITERS),
+    o.ParkQuestion: Rule(WRITERS),
+    o.AddTimelineEntry: Rule(WRITERS, TIMELINE_PHASES),
+    o.EditTimelineEntry: Rule(WRITERS, TIMELINE_PHASES),
+    o.DeleteTimelineEntry: Rule(WRITERS, TIMELINE_PHASES),
+    o.AddChain: Rule(WRITERS, WHY_PHASES),
+    o.EditChain: Rule(WRITERS, WHY_PHASES),
+    o.DeleteChain: Rule(WRITERS, WHY_PHASES),
+    o.AddWhy: Rule(WRITERS, WHY_PHASES),
+    o.EditWhy: Rule(WRITERS, WHY_PHASES),
+    o.DeleteWhy: Rule(WRITERS, WHY_PHASES),
+    o.MarkRootCause: Rule(WRITERS, WHY_PHASES),
+    o.AddTheme: Rule(WRITERS, THEME_PHASES),
+    o.RenameTheme: Rule(WRITERS, THEME_PHASES),
+    o.DeleteTheme: Rule(WRITERS, THEME_PHASES),
+    o.Group: Rule(WRITERS, THEME_PHASES),
+    o.OpenVote: Rule(FACILITATOR),
+    o.CloseVote: Rule(FACILITATOR),
+    o.RevealVote: Rule(FACILITATOR),
+    o.CastVote: Rule(WRITERS),     # gated by the round being open, not by the phase
+    o.Unvote: Rule(WRITERS),
+    o.AddAction: Rule(WRITERS, ACTION_PHASES),
+    o.EditAction: Rule(WRITERS, ACTION_PHASES),
+    o.DeleteAction: Rule(WRITERS, ACTION_PHASES),
+    o.RankAction: Rule(WRITERS, ACTION_PHASES),
+    o.SelectAction: Rule(FACILITATOR),
+    o.ConfirmOwner: Rule(WRITERS),  # only the owner, checked by the reducer
+    o.SetActionStatus: Rule(WRITERS),  # the owner or the facilitator, checked by the reducer
+}
+
+_PHASE_WORDS = {
+    STICKY_PHASES: "the contributing factors, reflection, discussion and themes phases",
+    TIMELINE_PHASES: "the timeline and summary phases, or before the meeting starts",
+    WHY_PHASES: "the five whys phase",
+    THEME_PHASES: "the themes, discussion and vote phases",
+    ACTION_PHASES: "the actions and wrap-up phases",
+}
+
+
+def role_of(board: Board, actor: str) -> str | None:
+    if actor == SYSTEM:
+        return SYSTEM
+    return board.role_of(actor)
+
+
+def check(board: Board, op: o.Op, actor: str) -> None:
+    """Raise `Rejected` unless the table allows `actor` to send `op` now."""
+    rule = RULES[type(op)]
+    role = role_of(board, actor)
+    if role is None:
+        raise Rejected("unauthorized", "you are not a participant of this board")
+    name = o.op_tag(op).replace("_", " ")
+    if role not in rule.who:
+        if rule.who == FACILITATOR:
+            raise Rejected("forbidden", f"only the facilitator may {name}")
+        if rule.who == SERVER:
+            raise Rejected("forbidden", f"'{o.op_tag(op)}' is issued by the server, not by clients")
+        raise Rejected("forbidden", f"observers watch; they may not {name}")
+    if rule.phases is None or role in (SYSTEM, "facilitator"):
+        return
+    phase = board.current_phase()
+    kind = phase.kind if phase else LOBBY
+    if kind not in rule.phases:
+        where = _PHASE_WORDS.get(rule.phases, ", ".join(sorted(rule.phases)))
+        now = f"the '{phase.title}' phase" if phase else "the lobby"
+        raise Rejected("wrong_phase", f"you can {name} during {where}; this is {now}")

@@ -1,0 +1,45 @@
+"""Small pure helpers shared by the reducer modules: change records and time parsing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from typing import NamedTuple
+
+from .errors import Rejected
+
+
+class Change(NamedTuple):
+    """An entity an op touched. `audience` limits who may learn of a removal (private writing)."""
+
+    kind: str   # board, participant, sticky, timeline, chain, theme, round, action
+    id: str
+    audience: str | None = None
+
+
+_HHMM = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+
+
+def normalise_time(text: str, what: str = "time") -> str:
+    """ISO 8601 date-time in any offset (naive means UTC) -> `YYYY-MM-DDTHH:MM:SSZ`."""
+    raw = text.strip()
+    if _HHMM.match(raw):
+        raise Rejected("invalid", f"{what} '{raw}' needs a date as well, e.g. 2026-08-14T{raw}Z")
+    try:
+        parsed = datetime.fromisoformat(raw.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise Rejected("invalid", f"{what} '{raw}' is not a date and time; "
+                       "use ISO 8601 such as 2026-08-14T09:12:00Z") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def normalise_date(text: str, what: str = "date") -> str:
+    raw = text.strip()
+    if not raw:
+        return ""
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise Rejected("invalid", f"{what} '{raw}' is not a date; use YYYY-MM-DD") from None

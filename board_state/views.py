@@ -1,0 +1,143 @@
+"""What a viewer is shown: the public shape of the board on the wire.
+
+None of these structs has a field for who wrote or who voted. A viewer learns `mine: true` on
+their own items, and `author` names only on boards run in "named" mode (which everyone is told).
+Each view is tagged with its kind, so an event is simply a list of views to upsert (by kind and
+id) and `removed` markers.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from .model import (
+    ActionKind, ActionStatus, Category, Header, PhaseKind, Role, RoundState, Section, Settings,
+    TimelineKind, VoteTarget, WhyStep,
+)
+
+
+class View(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    pass
+
+
+class PhaseView(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    kind: PhaseKind
+    title: str
+    prompt: str
+    minutes: int
+    private: bool
+    sections: list[Section]
+    revealed: bool
+    private_count: int        # hidden notes written in this phase, by everyone: "14 written"
+    running_since: int | None
+    elapsed_ms: int
+    extended_ms: int
+    extensions: int
+    expired: bool
+    deadline: int | None      # server time (ms) the running timebox ends; None when paused
+    spent_ms: int             # actual wall time as the current phase, banked when it was left
+    entered_at: int | None
+    visited: bool
+
+
+class BoardMeta(View, frozen=True, tag="board"):
+    id: str
+    template: str
+    created_at: int
+    header: Header
+    severity_meaning: str
+    settings: Settings
+    agenda: list[PhaseView]
+    current: str | None
+    facilitator: str
+    action_order: list[str]
+
+
+class ParticipantView(View, frozen=True, tag="participant"):
+    id: str
+    name: str
+    role: Role
+    me: bool
+
+
+class StickyView(View, frozen=True, tag="sticky"):
+    id: str
+    section: Section
+    text: str
+    phase_id: str
+    category: Category | None
+    theme_id: str | None
+    hidden: bool              # true only on your own not-yet-revealed private writing
+    mine: bool
+    author: str | None = None  # named boards only
+
+
+class TimelineView(View, frozen=True, tag="timeline"):
+    id: str
+    at: str
+    text: str
+    kind: TimelineKind
+    mine: bool
+    author: str | None = None
+
+
+class ChainView(View, frozen=True, tag="chain"):
+    id: str
+    problem: str
+    steps: list[WhyStep]
+    root_step_id: str | None
+    root_cause: str
+    done: bool
+
+
+class ThemeView(View, frozen=True, tag="theme"):
+    id: str
+    name: str
+
+
+class RoundView(View, frozen=True, tag="round"):
+    id: str
+    target: VoteTarget
+    budget: int
+    multi: bool
+    state: RoundState
+    mine: dict[str, int]      # your own dots per item
+    remaining: int            # your dots left
+    dots_cast: int            # everyone's dots together: progress without identities
+    voters: int
+    totals: dict[str, int] | None  # per item, only once the facilitator reveals
+
+
+class ActionView(View, frozen=True, tag="action"):
+    id: str
+    text: str
+    owner_id: str | None
+    due: str
+    success: str
+    kind: ActionKind
+    links: list[str]
+    selected: bool
+    confirmed: bool
+    status: ActionStatus
+
+
+class Removed(View, frozen=True, tag="removed"):
+    kind: str
+    id: str
+
+
+AnyView = (BoardMeta | ParticipantView | StickyView | TimelineView | ChainView | ThemeView
+           | RoundView | ActionView | Removed)
+
+
+class BoardView(msgspec.Struct, frozen=True, kw_only=True):
+    """A whole board as one viewer may see it: the snapshot sent on join and on resume gaps."""
+    board: BoardMeta
+    participants: list[ParticipantView]
+    stickies: list[StickyView]
+    timeline: list[TimelineView]
+    chains: list[ChainView]
+    themes: list[ThemeView]
+    rounds: list[RoundView]
+    actions: list[ActionView]
