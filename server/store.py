@@ -423,6 +423,22 @@ class Store:
         ).fetchone()
         return CredentialRow(*row) if row is not None else None
 
+    def credentials(self, board_id: str) -> list[CredentialRow]:
+        rows = self._reader().execute(
+            "SELECT board_id, participant_id, secret_hash, role FROM credentials "
+            "WHERE board_id = ?",
+            (board_id,),
+        )
+        return [CredentialRow(*row) for row in rows]
+
+    def cid_seqs(self, board_id: str) -> dict[tuple[str, str], int]:
+        """(actor, cid) -> seq for every op of a board that had a cid: the dedupe table a Room
+        rebuilds when it loads, so a resend after a restart is still applied only once."""
+        rows = self._reader().execute(
+            "SELECT actor, cid, seq FROM ops WHERE board_id = ? AND cid != ''", (board_id,)
+        )
+        return {(actor, cid): seq for actor, cid, seq in rows}
+
     def board_ids(self) -> list[str]:
         rows = self._reader().execute("SELECT id FROM boards ORDER BY created_at, id")
         return [row[0] for row in rows]

@@ -1,0 +1,76 @@
+"""The Starlette application factory: `create_app(settings)`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.routing import Mount, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .config import Settings
+from .http import routes
+from .hub import Hub
+from .store import Store
+from .ws import websocket_endpoint
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE.parent / "static"
+
+SECURITY_HEADERS = [
+    (b"content-security-policy",
+     b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+     b"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = Store(settings.db, synchronous=settings.synchronous)
+        await asyncio.to_thread(store.open)
+        app.state.store = store
+        app.state.hub = Hub(store)
+        app.state.ready = True
+        try:
+            yield
+        finally:
+            app.state.ready = False
+            await app.state.hub.close()
+            await asyncio.to_thread(store.close)
+
+    app = Starlette(
+        routes=[*routes, WebSocketRoute("/ws", websocket_endpoint),
+                Mount("/static", StaticFiles(directory=STATIC), name="static")],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,56 @@
+"""`hindsight`: the product's command.
+
+    hindsight serve [--host H] [--port P] [--db PATH] [--synchronous FULL|NORMAL|OFF]
+
+Flags override the environment (HINDSIGHT_HOST, HINDSIGHT_PORT, HINDSIGHT_DB,
+HINDSIGHT_SYNCHRONOUS, HINDSIGHT_ALLOWED_ORIGINS), which overrides the defaults
+(127.0.0.1, 8000, ./data/hindsight.db, FULL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .config import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hindsight", description=(
+        "Hindsight: a real-time board for blameless incident post-mortems."))
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the web server", description=(
+        "Serve the board. Settings also come from HINDSIGHT_* environment variables."))
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    serve.add_argument("--db", help="SQLite file (default ./data/hindsight.db)")
+    serve.add_argument("--synchronous", choices=["FULL", "NORMAL", "OFF"], type=str.upper,
+                       help="SQLite durability: FULL (default) survives power loss")
+    serve.add_argument("--allowed-origin", action="append", dest="allowed_origins",
+                       help="extra browser origin allowed to open websockets (repeatable)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        import uvicorn
+
+        from .app import create_app
+
+        settings = Settings.from_env(
+            host=args.host, port=args.port, db=args.db, synchronous=args.synchronous,
+            allowed_origins=tuple(args.allowed_origins) if args.allowed_origins else None)
+        print(f"Hindsight on http://{settings.host}:{settings.port}/  (database {settings.db})",
+              flush=True)
+        uvicorn.run(
+            create_app(settings), host=settings.host, port=settings.port,
+            # Compression roughly doubles CPU per message and memory per connection for
+            # small JSON frames; frames above 1 MiB close the connection (ours stop at 64 KiB).
+            ws_per_message_deflate=False, ws_max_size=1 << 20,
+            log_level="info", access_log=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Settings: command-line flags win over environment variables, which win over defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(x.strip().rstrip("/") for x in os.environ.get(name, "").split(",") if x.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    db: str = "data/hindsight.db"
+    synchronous: str = "FULL"
+    # Browser origins allowed to open the websocket besides the server's own (same host:port).
+    allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    hello_timeout: float = 5.0      # seconds a new connection has to say hello
+    rate: float = 30.0              # frames per second a connection may send, on average
+    burst: int = 60                 # ... and in a burst
+    send_queue: int = 1024          # frames queued for a slow reader before it is disconnected
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        env: dict[str, object] = {}
+        if "HINDSIGHT_HOST" in os.environ:
+            env["host"] = os.environ["HINDSIGHT_HOST"]
+        if "HINDSIGHT_PORT" in os.environ:
+            env["port"] = int(os.environ["HINDSIGHT_PORT"])
+        if "HINDSIGHT_DB" in os.environ:
+            env["db"] = os.environ["HINDSIGHT_DB"]
+        if "HINDSIGHT_SYNCHRONOUS" in os.environ:
+            env["synchronous"] = os.environ["HINDSIGHT_SYNCHRONOUS"].upper()
+        if "HINDSIGHT_ALLOWED_ORIGINS" in os.environ:
+            env["allowed_origins"] = _env_list("HINDSIGHT_ALLOWED_ORIGINS")
+        env.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**env)  # type: ignore[arg-type]

@@ -1,0 +1,93 @@
+"""One websocket connection: a reader loop, a writer task, a bounded queue between them.
+
+The room calls `send`, which never waits: frames go into a bounded queue drained by this
+connection's own writer task. A reader too slow to keep up fills its queue and is disconnected
+(close code 4008); it resumes on reconnect with its last seq. So one slow client never slows
+its board. Incoming frames pass a size check and a token-bucket rate limit before decoding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from board_state.errors import Rejected
+from board_state.protocol import Error, encode
+
+log = logging.getLogger("hindsight.ws")
+
+CLOSE_SLOW = 4008
+
+
+class TokenBucket:
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, float(burst)
+        self.tokens, self.stamp = float(burst), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class Connection:
+    def __init__(self, ws: WebSocket, participant_id: str, queue_size: int) -> None:
+        self.ws = ws
+        self.participant_id = participant_id
+        self._queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=queue_size)
+        self._writer = asyncio.get_running_loop().create_task(self._write())
+        self.closing = False
+
+    def send(self, frame: bytes) -> None:
+        if self.closing:
+            return
+        try:
+            self._queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            log.info("disconnecting a slow reader on %s", self.participant_id)
+            self.close(CLOSE_SLOW, "too slow: reconnect to resume")
+
+    def close(self, code: int, reason: str) -> None:
+        if self.closing:
+            return
+        self.closing = True
+        self._writer.cancel()
+        task = asyncio.get_running_loop().create_task(self._close(code, reason))
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+    async def _close(self, code: int, reason: str) -> None:
+        try:
+            await self.ws.close(code=code, reason=reason)
+        except (RuntimeError, WebSocketDisconnect, OSError):
+            pass  # already gone
+
+    def error(self, e: Rejected) -> None:
+        self.send(encode(Error(code=e.code, message=e.message)))
+
+    async def _write(self) -> None:
+        try:
+            while True:
+                frame = await self._queue.get()
+                if frame is None:
+                    return
+                await self.ws.send_text(frame.decode())
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the peer went away mid-send; the reader loop sees the disconnect
+            self.closing = True
+
+    async def finish(self) -> None:
+        """Flush what is queued (bounded by the queue) and stop the writer."""
+        if not self.closing:
+            try:
+                self._queue.put_nowait(None)
+            except asyncio.QueueFull:
+                self._writer.cancel()
+        await asyncio.gather(self._writer, return_exceptions=True)

@@ -1,0 +1,172 @@
+"""HTTP: the JSON API, the HTML pages and health checks.
+
+Secrets never travel in a URL path or query string (which land in logs and Referer headers):
+the API returns them in the body, and pages redirect to `/b/{id}#k=<credential>`, whose fragment
+the browser keeps to itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from board_state import Rejected, view_for
+from board_state import ops as o
+from board_state.model import SEVERITY_MEANING
+from board_state.templates import TEMPLATE_TITLES
+
+from .hub import Hub
+from .room import Room
+
+
+def _hub(request: Request) -> Hub:
+    hub: Hub = request.app.state.hub
+    return hub
+
+
+def _templates(request: Request) -> Jinja2Templates:
+    t: Jinja2Templates = request.app.state.templates
+    return t
+
+
+def error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+async def _body(request: Request, type_: Any) -> Any:
+    """A JSON or form body decoded into an op struct; Rejected names the bad field."""
+    raw = await request.body()
+    try:
+        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            fields = dict(parse_qsl(raw.decode(), keep_blank_values=True))
+            return msgspec.convert(fields, type_, strict=False)
+        return msgspec.json.decode(raw or b"{}", type=type_)
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as e:
+        raise Rejected("bad_message", str(e)) from None
+
+
+def _links(board_id: str, credential: str) -> dict[str, str]:
+    return {"facilitator_url": f"/b/{board_id}#k={credential}",
+            "join_url": f"/b/{board_id}/join",
+            "observer_url": f"/b/{board_id}/join?role=observer"}
+
+
+async def api_create(request: Request) -> Response:
+    try:
+        create = await _body(request, o.CreateBoard)
+        board_id, pid, cred = await _hub(request).create_board(create)
+    except Rejected as e:
+        return error(422, e.code, e.message)
+    return JSONResponse({"board_id": board_id, "participant_id": pid, "credential": cred,
+                         **_links(board_id, cred)}, status_code=201)
+
+
+async def _room(request: Request) -> Room | None:
+    return await _hub(request).room(request.path_params["board_id"])
+
+
+async def api_join(request: Request) -> Response:
+    room = await _room(request)
+    if room is None:
+        return error(404, "not_found", "there is no board with that id")
+    try:
+        join = await _body(request, o.Join)
+        pid, cred = await room.join(join.name, join.role)
+    except Rejected as e:
+        return error(422, e.code, e.message)
+    return JSONResponse({"participant_id": pid, "credential": cred, "role": join.role,
+                         "board_url": f"/b/{room.board.id}#k={cred}"}, status_code=201)
+
+
+async def api_board(request: Request) -> Response:
+    """The board as the credential's holder sees it (`Authorization: Bearer <credential>`)."""
+    room = await _room(request)
+    auth = request.headers.get("authorization", "")
+    pid = room.authenticate(auth.removeprefix("Bearer ").strip()) if room else None
+    if room is None or pid is None:
+        return error(401, "unauthorized", "no board with that id opens with this credential")
+    body = msgspec.json.encode({"seq": room.seq, "epoch": room.epoch, "you": pid,
+                                "view": view_for(room.board, pid)})
+    return Response(body, media_type="application/json")
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"ok": True})
+
+
+async def readyz(request: Request) -> Response:
+    ready = getattr(request.app.state, "ready", False)
+    return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
+
+
+# --- pages -------------------------------------------------------------------------------
+
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    return _templates(request).TemplateResponse(request, name, context, status_code=status)
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    return _page(request, "error.html", status, status=status, message=message)
+
+
+async def landing(request: Request) -> Response:
+    severities = [(k, f"Sev-{k[-1]}", v) for k, v in SEVERITY_MEANING.items()]
+    return _page(request, "landing.html", templates=list(TEMPLATE_TITLES.items()),
+                 severities=severities)
+
+
+async def form_create(request: Request) -> Response:
+    try:
+        create = await _body(request, o.CreateBoard)
+        board_id, _, cred = await _hub(request).create_board(create)
+    except Rejected as e:
+        return _error_page(request, 422, e.message)
+    return RedirectResponse(f"/b/{board_id}#k={cred}", status_code=303)
+
+
+async def board_page(request: Request) -> Response:
+    room = await _room(request)
+    if room is None:
+        return _error_page(request, 404, "There is no board at this address.")
+    return _page(request, "board.html", board_id=room.board.id, title=room.board.header.title)
+
+
+async def join_page(request: Request) -> Response:
+    room = await _room(request)
+    if room is None:
+        return _error_page(request, 404, "There is no board at this address.")
+    role = "observer" if request.query_params.get("role") == "observer" else "participant"
+    return _page(request, "join.html", board_id=room.board.id, title=room.board.header.title,
+                 role=role)
+
+
+async def form_join(request: Request) -> Response:
+    room = await _room(request)
+    if room is None:
+        return _error_page(request, 404, "There is no board at this address.")
+    try:
+        join = await _body(request, o.Join)
+        _, cred = await room.join(join.name, join.role)
+    except Rejected as e:
+        return _error_page(request, 422, e.message)
+    return RedirectResponse(f"/b/{room.board.id}#k={cred}", status_code=303)
+
+
+routes = [
+    Route("/", landing),
+    Route("/boards", form_create, methods=["POST"]),
+    Route("/b/{board_id}", board_page),
+    Route("/b/{board_id}/join", join_page),
+    Route("/b/{board_id}/join", form_join, methods=["POST"]),
+    Route("/api/boards", api_create, methods=["POST"]),
+    Route("/api/boards/{board_id}", api_board),
+    Route("/api/boards/{board_id}/join", api_join, methods=["POST"]),
+    Route("/healthz", healthz),
+    Route("/readyz", readyz),
+]

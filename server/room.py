@@ -1,0 +1,347 @@
+"""A Room: the single writer of one board.
+
+Theory of operation. Everything that changes a board goes through its room's inbox and is
+handled by one worker task, in arrival order, in rounds:
+
+1. Take everything waiting in the inbox (ops from connections, joins, deadline expiries,
+   newcomers who said hello).
+2. Apply each op through the core (`board_state.apply`). A refused op is answered with `reject`
+   at once; it changed nothing. An accepted op gets the next `seq`, and is projected for every
+   viewer right away, while the board is exactly as that op left it.
+3. Write the accepted entries (plus any credentials and a periodic snapshot) to the store as one
+   batch and wait for the commit.
+4. Only then send `ack`s to the senders and the projected events to everyone, and welcome the
+   newcomers, whose snapshot is therefore always of committed state.
+
+Nothing is acknowledged or broadcast before it is durable, and nothing a client sees was
+computed from a state that is not yet durable. While a batch commits, new arrivals wait in the
+inbox and form the next batch: that is group commit within a board, and the store groups
+batches of different boards into one transaction as well.
+
+If a commit fails, the in-memory board is ahead of the disk: the room shuts (connections close
+with 1011, clients reconnect) and the next visitor reloads it from the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from board_state import SYSTEM, Board, Entry, Rejected, apply, decode_entry, encode_board
+from board_state import next_deadline, on_deadline, project, replay, view_for
+from board_state import decode_board, encode_entry
+from board_state import ops as o
+from board_state.protocol import Ack, Event, Presence, Reject, Welcome, encode
+from board_state.util import Change
+
+from .store import CredentialRow, LoadedBoard, OpRow, SnapshotRow, Store, WriteBatch
+
+log = logging.getLogger("hindsight.room")
+
+SNAPSHOT_EVERY = 500  # ops between snapshots: loading replays at most this many
+REPLAY_WINDOW = 2000  # seqs of changes kept for resume; an older gap gets a snapshot
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def new_id() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def hash_secret(secret: str) -> str:
+    # Secrets are 192 random bits, so a plain SHA-256 is enough: there is nothing to brute-force.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Peer(Protocol):
+    """What a room needs of a connection: a non-blocking send and a way to close it."""
+    participant_id: str
+
+    def send(self, frame: bytes) -> None: ...
+    def close(self, code: int, reason: str) -> None: ...
+
+
+@dataclass
+class _Submit:
+    op: o.Op
+    actor: str
+    peer: Peer | None = None
+    done: asyncio.Future[int] | None = None  # for server-side callers (joins): seq or error
+    new_id: str = ""
+    credential: CredentialRow | None = None
+
+
+@dataclass
+class _Hello:
+    peer: Peer
+    last_seq: int
+    epoch: str
+
+
+@dataclass
+class _Round:
+    entries: list[Entry] = field(default_factory=list)
+    credentials: list[CredentialRow] = field(default_factory=list)
+    frames: list[tuple[Peer, bytes]] = field(default_factory=list)  # sent after commit
+    done: list[tuple[asyncio.Future[int], int]] = field(default_factory=list)
+    hellos: list[_Hello] = field(default_factory=list)
+
+
+class RoomClosed(Exception):
+    pass
+
+
+class Room:
+    def __init__(self, store: Store, board: Board, seq: int, epoch: str,
+                 secrets_by_id: dict[str, str], cids: dict[tuple[str, str], int],
+                 snapshot_seq: int, clock: Callable[[], int] = now_ms) -> None:
+        self.store = store
+        self.board = board
+        self.seq = seq
+        self.epoch = epoch
+        self.clock = clock
+        self.peers: set[Peer] = set()
+        self.closed = False
+        self._secrets = secrets_by_id           # participant id -> sha256 of their secret
+        self._cids = cids                       # (actor, cid) -> seq, committed or in flight
+        self._snapshot_seq = snapshot_seq
+        self._recent: deque[tuple[int, int, tuple[Change, ...]]] = deque(maxlen=REPLAY_WINDOW)
+        self._inbox: asyncio.Queue[_Submit | _Hello | None] = asyncio.Queue()
+        self._timer: asyncio.TimerHandle | None = None
+        self._worker = asyncio.get_running_loop().create_task(self._run(), name=f"room-{board.id}")
+        self._arm_deadline()
+
+    # --- loading -----------------------------------------------------------------------------
+
+    @classmethod
+    async def load(cls, store: Store, board_id: str) -> Room | None:
+        def read() -> tuple[LoadedBoard | None, list[CredentialRow], dict[tuple[str, str], int]]:
+            return (store.load(board_id), store.credentials(board_id), store.cid_seqs(board_id))
+        loaded, creds, cids = await asyncio.to_thread(read)
+        if loaded is None:
+            return None
+        board = decode_board(loaded.snapshot.state) if loaded.snapshot else Board(id=board_id)
+        replay(board_id, [decode_entry(row.body) for row in loaded.tail], board)
+        seq = loaded.tail[-1].seq if loaded.tail else (loaded.snapshot.seq if loaded.snapshot else 0)
+        return cls(store, board, seq, loaded.board.epoch,
+                   {c.participant_id: c.secret_hash for c in creds}, cids,
+                   loaded.snapshot.seq if loaded.snapshot else 0)
+
+    # --- the public surface --------------------------------------------------------------------
+
+    def authenticate(self, credential: str) -> str | None:
+        """The participant id a credential (`<participant id>.<secret>`) opens, or None."""
+        pid, _, secret = credential.partition(".")
+        expected = self._secrets.get(pid)
+        # compare_digest on the hashes: constant time whatever the input.
+        given = hash_secret(secret)
+        if expected is None:
+            hmac.compare_digest(given, given)
+            return None
+        return pid if hmac.compare_digest(given, expected) else None
+
+    def submit(self, peer: Peer, op: o.Op) -> None:
+        self._put(_Submit(op=op, actor=peer.participant_id, peer=peer))
+
+    def hello(self, peer: Peer, last_seq: int, epoch: str) -> None:
+        self._put(_Hello(peer=peer, last_seq=last_seq, epoch=epoch))
+
+    def leave(self, peer: Peer) -> None:
+        if peer in self.peers:
+            self.peers.discard(peer)
+            self._send_presence()
+
+    async def join(self, name: str, role: str) -> tuple[str, str]:
+        """Add a participant; return (participant id, credential) once it is durable."""
+        pid, secret = new_id(), secrets.token_urlsafe(24)
+        cred = CredentialRow(board_id=self.board.id, participant_id=pid,
+                             secret_hash=hash_secret(secret), role=role)
+        await self._submit_system(o.Join(name=name, role=role), new_id=pid, credential=cred)
+        return pid, f"{pid}.{secret}"
+
+    async def _submit_system(self, op: o.Op, *, new_id: str = "",
+                             credential: CredentialRow | None = None) -> int:
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._put(_Submit(op=op, actor=SYSTEM, done=done, new_id=new_id, credential=credential))
+        return await done
+
+    def _put(self, item: _Submit | _Hello) -> None:
+        if self.closed:
+            raise RoomClosed(self.board.id)
+        self._inbox.put_nowait(item)
+
+    async def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self._inbox.put_nowait(None)
+        if self._timer:
+            self._timer.cancel()
+        await asyncio.gather(self._worker, return_exceptions=True)
+
+    # --- the worker ----------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        while True:
+            items = [await self._inbox.get()]
+            while not self._inbox.empty():
+                items.append(self._inbox.get_nowait())
+            stop = None in items
+            try:
+                await self._round([i for i in items if i is not None])
+            except Exception:
+                log.exception("board %s: commit failed; closing the room", self.board.id)
+                self._fail(items)
+                return
+            if stop:
+                return
+
+    async def _round(self, items: list[_Submit | _Hello]) -> None:
+        r = _Round()
+        for item in items:
+            if isinstance(item, _Hello):
+                r.hellos.append(item)
+            else:
+                self._accept(item, r)
+        if r.entries:
+            batch = WriteBatch(
+                ops=tuple(OpRow(board_id=self.board.id, seq=e.seq, actor=e.actor, cid=e.op.cid,
+                                body=encode_entry(e)) for e in r.entries),
+                credentials=tuple(r.credentials),
+                snapshots=self._maybe_snapshot())
+            await self.store.write(batch)
+        for peer, frame in r.frames:
+            peer.send(frame)
+        for fut, seq in r.done:
+            if not fut.done():
+                fut.set_result(seq)
+        for h in r.hellos:
+            self._welcome(h)
+        if r.entries:
+            self._arm_deadline()
+
+    def _accept(self, item: _Submit, r: _Round) -> None:
+        op, actor = item.op, item.actor
+        key = (actor, op.cid)
+        if op.cid and key in self._cids:
+            # A resend (the client did not see our ack): answer with the original seq, once.
+            if item.peer:
+                r.frames.append((item.peer, encode(Ack(cid=op.cid, seq=self._cids[key],
+                                                       duplicate=True))))
+            return
+        now, nid = self.clock(), item.new_id or new_id()
+        try:
+            applied = apply(self.board, op, actor=actor, now=now, new_id=nid)
+        except Rejected as e:
+            if item.peer:
+                item.peer.send(encode(Reject(cid=op.cid, code=e.code, message=e.message)))
+            if item.done and not item.done.done():
+                item.done.set_exception(e)
+            return
+        self.seq += 1
+        if op.cid:
+            self._cids[key] = self.seq
+        r.entries.append(Entry(seq=self.seq, actor=actor, at=now, new_id=nid, op=op))
+        if item.credential:
+            r.credentials.append(item.credential)
+            self._secrets[item.credential.participant_id] = item.credential.secret_hash
+        self._recent.append((self.seq, now, applied.changes))
+        if item.peer:
+            r.frames.append((item.peer, encode(Ack(cid=op.cid, seq=self.seq))))
+        r.frames.extend(self._event_frames(self.seq, now, applied.changes))
+        if item.done:
+            r.done.append((item.done, self.seq))
+
+    def _event_frames(self, seq: int, at: int, changes: tuple[Change, ...]) -> list[tuple[Peer, bytes]]:
+        by_viewer: dict[str, bytes] = {}
+        frames = []
+        for peer in self.peers:
+            frame = by_viewer.get(peer.participant_id)
+            if frame is None:
+                frame = encode(Event(seq=seq, at=at,
+                                     changes=project(changes, self.board, peer.participant_id)))
+                by_viewer[peer.participant_id] = frame
+            frames.append((peer, frame))
+        return frames
+
+    def _maybe_snapshot(self) -> tuple[SnapshotRow, ...]:
+        # Called after every accepted op of the round is applied: the board is exactly at seq.
+        if self.seq - self._snapshot_seq < SNAPSHOT_EVERY:
+            return ()
+        self._snapshot_seq = self.seq
+        return (SnapshotRow(board_id=self.board.id, seq=self.seq, state=encode_board(self.board)),)
+
+    def _welcome(self, h: _Hello) -> None:
+        viewer = h.peer.participant_id
+        role = self.board.role_of(viewer) or "observer"
+        oldest = self._recent[0][0] if self._recent else self.seq + 1
+        resumable = h.epoch == self.epoch and h.last_seq > 0 and oldest - 1 <= h.last_seq <= self.seq
+        base = dict(board_id=self.board.id, you=viewer, role=role, seq=self.seq, epoch=self.epoch,
+                    server_time=self.clock())
+        if resumable:
+            h.peer.send(encode(Welcome(**base)))
+            for seq, at, changes in self._recent:
+                if seq > h.last_seq:
+                    h.peer.send(encode(Event(seq=seq, at=at,
+                                             changes=project(changes, self.board, viewer))))
+        else:
+            h.peer.send(encode(Welcome(**base, snapshot=view_for(self.board, viewer))))
+        self.peers.add(h.peer)
+        self._send_presence()
+
+    def _send_presence(self) -> None:
+        online = {p.participant_id for p in self.peers}
+        names: list[str] = []
+        if self.board.settings.anonymity == "named":
+            names = sorted(self.board.participants[i].name for i in online
+                           if i in self.board.participants)
+        frame = encode(Presence(online=len(online), names=names))
+        for peer in list(self.peers):
+            peer.send(frame)
+
+    def _fail(self, items: list[Any]) -> None:
+        self.closed = True
+        for item in items:
+            if isinstance(item, _Submit) and item.done and not item.done.done():
+                item.done.set_exception(RoomClosed(self.board.id))
+        for peer in list(self.peers):
+            peer.close(1011, "the board could not be saved; reconnect")
+        self.peers.clear()
+
+    # --- timeboxes -----------------------------------------------------------------------------
+
+    def _arm_deadline(self) -> None:
+        if self._timer:
+            self._timer.cancel()
+            self._timer = None
+        due = next_deadline(self.board)
+        if due is None or self.closed:
+            return
+        loop = asyncio.get_running_loop()
+        delay = max(0.0, (due - self.clock()) / 1000)
+        self._timer = loop.call_later(delay, self._on_deadline)
+
+    def _on_deadline(self) -> None:
+        self._timer = None
+        op = on_deadline(self.board, self.clock())
+        if op is None:
+            self._arm_deadline()  # woke a little early: try again at the deadline
+            return
+        if not self.closed:
+            task = asyncio.get_running_loop().create_task(self._expire(op))
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+    async def _expire(self, op: o.Op) -> None:
+        try:
+            await self._submit_system(op)
+        except Rejected:
+            pass  # the facilitator moved on or extended in the meantime

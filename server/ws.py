@@ -1,0 +1,112 @@
+"""The websocket endpoint at /ws: origin check, hello, then frames in and out.
+
+Close codes: 1008 origin refused (before accept, seen by browsers as a failed handshake),
+4001 unknown board or bad credential, 4002 no valid hello in time, 4008 too slow to keep up,
+1011 the board could not be saved. Everything else is answered in-band (`reject`, `error`) and
+the connection stays open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlsplit
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from board_state.errors import Rejected
+from board_state.protocol import (
+    Error, Hello, Ping, Pong, Reject, decode_client, encode, salvage_cid,
+)
+
+from .config import Settings
+from .connection import Connection, TokenBucket
+from .hub import Hub
+from .room import RoomClosed, now_ms
+
+CLOSE_UNAUTHORIZED = 4001
+CLOSE_NO_HELLO = 4002
+
+
+def origin_allowed(ws: WebSocket, settings: Settings) -> bool:
+    """Browsers always send Origin on a websocket; only they can be tricked into connecting
+    cross-site, so a missing Origin (a script, the Python client) is allowed."""
+    origin = ws.headers.get("origin")
+    if origin is None:
+        return True
+    if origin.rstrip("/") in settings.allowed_origins:
+        return True
+    return urlsplit(origin).netloc == ws.headers.get("host", "")
+
+
+async def _receive(ws: WebSocket) -> str | bytes:
+    message = await ws.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    text = message.get("text")
+    return text if text is not None else message.get("bytes") or b""
+
+
+async def _refuse(ws: WebSocket, code: str, message: str, close: int) -> None:
+    await ws.send_text(encode(Error(code=code, message=message)).decode())
+    await ws.close(code=close, reason=code)
+
+
+async def websocket_endpoint(ws: WebSocket) -> None:
+    settings: Settings = ws.app.state.settings
+    hub: Hub = ws.app.state.hub
+    if not origin_allowed(ws, settings):
+        await ws.close(code=1008, reason="origin not allowed")
+        return
+    await ws.accept()
+    try:
+        first = await asyncio.wait_for(_receive(ws), settings.hello_timeout)
+        hello = decode_client(first)
+    except TimeoutError:
+        return await _refuse(ws, "bad_message", f"send hello within {settings.hello_timeout:g} s",
+                             CLOSE_NO_HELLO)
+    except Rejected as e:
+        return await _refuse(ws, e.code, e.message, CLOSE_NO_HELLO)
+    except WebSocketDisconnect:
+        return
+    if not isinstance(hello, Hello):
+        return await _refuse(ws, "bad_message", "the first frame must be a hello", CLOSE_NO_HELLO)
+    room = await hub.room(hello.board)
+    pid = room.authenticate(hello.credential) if room else None
+    if room is None or pid is None:
+        return await _refuse(ws, "unauthorized", "no board with that id opens with this credential",
+                             CLOSE_UNAUTHORIZED)
+    conn = Connection(ws, pid, settings.send_queue)
+    bucket = TokenBucket(settings.rate, settings.burst)
+    try:
+        room.hello(conn, hello.last_seq, hello.epoch)
+        while True:
+            frame = await _receive(ws)
+            if not bucket.take():
+                _answer(conn, frame, Rejected("rate_limited", "slow down: too many frames; "
+                                              "retry this op in a moment"))
+                continue
+            try:
+                message = decode_client(frame)
+            except Rejected as e:
+                _answer(conn, frame, e)
+                continue
+            if isinstance(message, Ping):
+                conn.send(encode(Pong(t=message.t, server_time=now_ms())))
+            elif isinstance(message, Hello):
+                conn.error(Rejected("bad_message", "already said hello on this connection"))
+            else:
+                room.submit(conn, message)
+    except (WebSocketDisconnect, RoomClosed):
+        pass
+    finally:
+        room.leave(conn)
+        await conn.finish()
+
+
+def _answer(conn: Connection, frame: str | bytes, e: Rejected) -> None:
+    """A refused frame: a `reject` the sender can match to its op when it has a cid."""
+    cid = salvage_cid(frame) if len(frame) <= 1 << 20 else ""
+    if cid:
+        conn.send(encode(Reject(cid=cid, code=e.code, message=e.message)))
+    else:
+        conn.error(e)
