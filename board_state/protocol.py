@@ -45,8 +45,9 @@ class Ping(Message, frozen=True, tag="ping"):
 # --- server to client ------------------------------------------------------------------------
 
 class Welcome(Message, frozen=True, tag="welcome"):
-    """Reply to `hello`. With `snapshot`, replace your board; without, events since `last_seq`
-    follow. Either way, after it you are at `seq`."""
+    """Reply to `hello`. `seq` is the board's latest seq. With `snapshot`, replace your board:
+    you are now at `seq`. Without one, the events after your `last_seq` up to `seq` follow
+    at once; keep your own seq until they arrive."""
     board_id: str
     you: str
     role: str
