@@ -4,14 +4,13 @@ Theory of operation. Everything that changes a board goes through its room's inb
 handled by one worker task, in arrival order, in rounds:
 
 1. Take everything waiting in the inbox (ops from connections, joins, deadline expiries,
-   newcomers who said hello).
+   newcomers who said hello). Welcome the newcomers first, from the committed board.
 2. Apply each op through the core (`board_state.apply`). A refused op is answered with `reject`
    at once; it changed nothing. An accepted op gets the next `seq`, and is projected for every
    viewer right away, while the board is exactly as that op left it.
 3. Write the accepted entries (plus any credentials and a periodic snapshot) to the store as one
    batch and wait for the commit.
-4. Only then send `ack`s to the senders and the projected events to everyone, and welcome the
-   newcomers, whose snapshot is therefore always of committed state.
+4. Only then send `ack`s to the senders and the projected events to everyone.
 
 Nothing is acknowledged or broadcast before it is durable, and nothing a client sees was
 computed from a state that is not yet durable. While a batch commits, new arrivals wait in the
@@ -94,7 +93,6 @@ class _Round:
     credentials: list[CredentialRow] = field(default_factory=list)
     frames: list[tuple[Peer, bytes]] = field(default_factory=list)  # sent after commit
     done: list[tuple[asyncio.Future[int], int]] = field(default_factory=list)
-    hellos: list[_Hello] = field(default_factory=list)
 
 
 class RoomClosed(Exception):
@@ -207,10 +205,13 @@ class Room:
 
     async def _round(self, items: list[_Submit | _Hello]) -> None:
         r = _Round()
+        # Newcomers first: the board is fully committed between rounds, so their snapshot is
+        # durable state, and they then get this round's events like everyone else.
         for item in items:
             if isinstance(item, _Hello):
-                r.hellos.append(item)
-            else:
+                self._welcome(item)
+        for item in items:
+            if isinstance(item, _Submit):
                 self._accept(item, r)
         if r.entries:
             batch = WriteBatch(
@@ -224,8 +225,6 @@ class Room:
         for fut, seq in r.done:
             if not fut.done():
                 fut.set_result(seq)
-        for h in r.hellos:
-            self._welcome(h)
         if r.entries:
             self._arm_deadline()
 

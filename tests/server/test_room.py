@@ -1,0 +1,132 @@
+"""The Room, the single writer of a board, driven directly over a real SQLite store."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from board_state import encode_board
+from board_state import ops as o
+from board_state.protocol import Event, decode_server
+from board_state.views import BoardMeta
+from server import room as room_mod
+from server.hub import Hub
+from server.room import Room
+from server.store import Store
+
+
+class Peer:
+    """A connection stand-in that records frames: the room only needs send() and close()."""
+
+    def __init__(self, participant_id: str) -> None:
+        self.participant_id = participant_id
+        self.frames: list[object] = []
+        self.closed: tuple[int, str] | None = None
+
+    def send(self, frame: bytes) -> None:
+        self.frames.append(decode_server(frame))
+
+    def close(self, code: int, reason: str) -> None:
+        self.closed = (code, reason)
+
+
+async def _setup(tmp_path: Path) -> tuple[Store, Hub, Room, str]:
+    store = Store(tmp_path / "room.db")
+    store.open()
+    hub = Hub(store)
+    board_id, fac, _ = await hub.create_board(o.CreateBoard(title="Room"))
+    room = await hub.room(board_id)
+    assert room is not None
+    return store, hub, room, fac
+
+
+async def _until(predicate: object, timeout: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():  # type: ignore[operator]
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.005)
+
+
+def test_a_reloaded_board_uses_its_snapshot_and_equals_the_live_one(tmp_path: Path) -> None:
+    """After more ops than SNAPSHOT_EVERY, loading reads a snapshot plus a short tail."""
+
+    async def run() -> None:
+        store, hub, room, fac = await _setup(tmp_path)
+        peer = Peer(fac)
+        room.hello(peer, 0, "")
+        for i in range(room_mod.SNAPSHOT_EVERY + 120):
+            room.submit(peer, o.AddTimelineEntry(cid=f"c{i}", at="2026-08-14T09:00Z", text=f"e{i}"))
+        await _until(lambda: room.seq >= room_mod.SNAPSHOT_EVERY + 121)
+        await _until(lambda: sum(1 for f in peer.frames if isinstance(f, Event)) >= room.seq - 1)
+        loaded = store.load(room.board.id)
+        assert loaded is not None and loaded.snapshot is not None
+        assert loaded.snapshot.seq >= room_mod.SNAPSHOT_EVERY
+        assert len(loaded.tail) < room_mod.SNAPSHOT_EVERY
+        again = await Room.load(store, room.board.id)
+        assert again is not None and again.seq == room.seq
+        assert encode_board(again.board) == encode_board(room.board)
+        await again.close()
+        await hub.close()
+        store.close()
+
+    asyncio.run(run())
+
+
+def test_a_timebox_expiry_is_announced_by_the_shell_and_logged(tmp_path: Path) -> None:
+    """The room arms the core's next deadline; when it passes, everyone gets `expired`."""
+
+    async def run() -> None:
+        store, hub, room, fac = await _setup(tmp_path)
+        offset = [0]
+        room.clock = lambda: room_mod.now_ms() + offset[0]
+        peer = Peer(fac)
+        room.hello(peer, 0, "")
+        room.submit(peer, o.AdvancePhase())       # "Set the room": 5 minutes, timer starts
+        await _until(lambda: room.board.current is not None)
+        offset[0] = 5 * 60_000 - 50                # 50 ms before its deadline
+        room.submit(peer, o.ExtendTimer(minutes=1))
+        room.submit(peer, o.PauseTimer())
+        room.submit(peer, o.ResumeTimer())         # re-arms with the new deadline
+        offset[0] = 6 * 60_000 - 50
+        room.submit(peer, o.AddTimelineEntry(at="2026-08-14T09:00Z", text="re-arm"))
+        await _until(lambda: room.board.agenda[0].expired, timeout=3)
+        expired = [f for f in peer.frames if isinstance(f, Event)
+                   and any(isinstance(c, BoardMeta) and c.agenda[0].expired for c in f.changes)]
+        assert expired, "no event told the viewer the timebox ended"
+        assert room.board.current == room.board.agenda[0].id  # expiry never advances
+        rows = store.ops_since(room.board.id, 0)
+        assert b"timebox_expired" in rows[-1].body
+        await hub.close()
+        store.close()
+
+    asyncio.run(run())
+
+
+def test_a_failed_commit_closes_the_room_and_the_board_reloads_from_disk(tmp_path: Path) -> None:
+    """If the store cannot commit, nobody is acked, peers are closed with 1011, and the next
+    visitor gets the board as it is on disk."""
+
+    async def run() -> None:
+        store, hub, room, fac = await _setup(tmp_path)
+        peer = Peer(fac)
+        room.hello(peer, 0, "")
+        await _until(lambda: room.peers)
+        seq_before = room.seq
+
+        async def broken(batch: object) -> None:
+            raise RuntimeError("disk full")
+
+        original = room.store.write
+        room.store.write = broken  # type: ignore[method-assign]
+        room.submit(peer, o.AddTimelineEntry(cid="lost", at="2026-08-14T09:00Z", text="never"))
+        await _until(lambda: room.closed)
+        room.store.write = original  # type: ignore[method-assign]
+        assert peer.closed is not None and peer.closed[0] == 1011
+        assert not any(getattr(f, "cid", None) == "lost" for f in peer.frames)
+        fresh = await hub.room(room.board.id)
+        assert fresh is not None and fresh is not room
+        assert fresh.seq == seq_before and not fresh.board.timeline
+        await hub.close()
+        store.close()
+
+    asyncio.run(run())
