@@ -117,8 +117,9 @@ def encode(message: msgspec.Struct) -> bytes:
 
 def decode_client(frame: bytes | str) -> Hello | Ping | Op:
     """Decode one client frame or raise `Rejected` naming what is wrong (and where)."""
-    if len(frame) > MAX_FRAME:
-        raise Rejected("too_large", f"frame of {len(frame)} bytes exceeds the {MAX_FRAME}-byte limit")
+    size = len(frame) if isinstance(frame, bytes) else len(frame.encode("utf-8", "replace"))
+    if size > MAX_FRAME:
+        raise Rejected("too_large", f"frame of {size} bytes exceeds the {MAX_FRAME}-byte limit")
     try:
         message: Hello | Ping | Op = _client_decoder.decode(frame)
         return message

@@ -36,5 +36,10 @@ class Settings:
             env["synchronous"] = os.environ["HINDSIGHT_SYNCHRONOUS"].upper()
         if "HINDSIGHT_ALLOWED_ORIGINS" in os.environ:
             env["allowed_origins"] = _env_list("HINDSIGHT_ALLOWED_ORIGINS")
+        for name, cast in (("hello_timeout", float), ("rate", float), ("burst", int),
+                           ("send_queue", int)):
+            value = os.environ.get(f"HINDSIGHT_{name.upper()}")
+            if value is not None:
+                env[name] = cast(value)
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)  # type: ignore[arg-type]

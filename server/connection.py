@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -44,6 +45,7 @@ class Connection:
         self._queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=queue_size)
         self._writer = asyncio.get_running_loop().create_task(self._write())
         self.closing = False
+        self.on_close: Callable[[], None] | None = None  # the room forgets us at once
 
     def send(self, frame: bytes) -> None:
         if self.closing:
@@ -59,6 +61,8 @@ class Connection:
             return
         self.closing = True
         self._writer.cancel()
+        if self.on_close:
+            self.on_close()
         task = asyncio.get_running_loop().create_task(self._close(code, reason))
         task.add_done_callback(lambda t: t.cancelled() or t.exception())
 

@@ -87,8 +87,8 @@ async def api_join(request: Request) -> Response:
 async def api_board(request: Request) -> Response:
     """The board as the credential's holder sees it (`Authorization: Bearer <credential>`)."""
     room = await _room(request)
-    auth = request.headers.get("authorization", "")
-    pid = room.authenticate(auth.removeprefix("Bearer ").strip()) if room else None
+    scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+    pid = room.authenticate(credential.strip()) if room and scheme.lower() == "bearer" else None
     if room is None or pid is None:
         return error(401, "unauthorized", "no board with that id opens with this credential")
     body = msgspec.json.encode({"seq": room.seq, "epoch": room.epoch, "you": pid,
@@ -107,7 +107,7 @@ async def readyz(request: Request) -> Response:
 
 # --- pages -------------------------------------------------------------------------------
 
-def _page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+def _page(request: Request, name: str, status: int = 200, /, **context: Any) -> Response:
     return _templates(request).TemplateResponse(request, name, context, status_code=status)
 
 

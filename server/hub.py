@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from typing import Any
 
 import msgspec
 
@@ -23,21 +24,29 @@ class Hub:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.rooms: dict[str, Room] = {}
-        self._loading: dict[str, asyncio.Lock] = {}
+        self._loading: dict[str, list[Any]] = {}  # board id -> [lock, users]
 
     async def room(self, board_id: str) -> Room | None:
         room = self.rooms.get(board_id)
         if room is not None and not room.closed:
             return room
-        lock = self._loading.setdefault(board_id, asyncio.Lock())
-        async with lock:
-            room = self.rooms.get(board_id)
-            if room is None or room.closed:
-                room = await Room.load(self.store, board_id)
-                if room is None:
-                    return None
-                self.rooms[board_id] = room
-            return room
+        # One load per board at a time (two loads would make two writers). A lock lives only
+        # while someone holds or awaits it, so asking for random ids cannot grow memory.
+        entry = self._loading.setdefault(board_id, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                room = self.rooms.get(board_id)
+                if room is None or room.closed:
+                    room = await Room.load(self.store, board_id)
+                    if room is None:
+                        return None
+                    self.rooms[board_id] = room
+                return room
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del self._loading[board_id]
 
     async def create_board(self, create: o.CreateBoard) -> tuple[str, str, str]:
         """Make a board; return (board id, facilitator participant id, facilitator credential).

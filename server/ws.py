@@ -76,6 +76,7 @@ async def websocket_endpoint(ws: WebSocket) -> None:
         return await _refuse(ws, "unauthorized", "no board with that id opens with this credential",
                              CLOSE_UNAUTHORIZED)
     conn = Connection(ws, pid, settings.send_queue)
+    conn.on_close = lambda: room.leave(conn)
     bucket = TokenBucket(settings.rate, settings.burst)
     try:
         room.hello(conn, hello.last_seq, hello.epoch)

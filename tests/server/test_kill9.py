@@ -144,7 +144,8 @@ def test_restart_keeps_a_running_timer(tmp_path: Path) -> None:
 
         async def start() -> int:
             async with BoardClient(server.url, made["board_id"], made["credential"]) as c:
-                await c.submit(o.AdvancePhase())
+                ack = await c.submit(o.AdvancePhase())
+                await c.wait_for_seq(ack.seq)  # the ack comes before its event
                 deadline: int = c.local.meta.agenda[0].deadline
                 return deadline
 
