@@ -118,7 +118,7 @@ def _rename(board: Board, op: o.Rename, ctx: Ctx) -> list[Change]:
     if not name:
         raise Rejected("invalid", "a display name cannot be empty")
     board.participants[ctx.actor].name = name
-    return [Change("participant", ctx.actor)]
+    return [Change("participant", ctx.actor), *_authored_by(board, ctx.actor)]
 
 
 def _hand_over(board: Board, op: o.HandOver, ctx: Ctx) -> list[Change]:
@@ -155,22 +155,26 @@ def _edit_header(board: Board, op: o.EditHeader, ctx: Ctx) -> list[Change]:
 def _edit_settings(board: Board, op: o.EditSettings, ctx: Ctx) -> list[Change]:
     s = board.settings
     if op.anonymity is not None and op.anonymity != s.anonymity:
-        if op.anonymity == "anonymous" and (board.stickies or board.timeline):
-            # What was shown with names cannot be un-shown: refuse rather than pretend.
-            raise Rejected("invalid", "authors were already shown; a named board cannot turn anonymous")
+        if board.stickies or board.timeline:
+            # Either way would break a promise: names already shown cannot be un-shown, and
+            # people who wrote anonymously must not be named afterwards.
+            raise Rejected("invalid", "anonymity is chosen before anyone writes; "
+                           "this board already has writing")
         s.anonymity = op.anonymity
     if op.dot_budget is not None:
         s.dot_budget = op.dot_budget
     if op.nudges is not None:
         s.nudges = list(dict.fromkeys(op.nudges))
-    # Switching to named reveals authors: every visible item must be sent again.
-    extra = _all_items(board) if op.anonymity == "named" else []
-    return [BOARD, *extra]
+    return [BOARD]
 
 
-def _all_items(board: Board) -> list[Change]:
-    return ([Change("sticky", i) for i in board.stickies]
-            + [Change("timeline", i) for i in board.timeline])
+def _authored_by(board: Board, actor: str) -> list[Change]:
+    """On named boards, items show their author's name: a rename must refresh them."""
+    if board.settings.anonymity != "named":
+        return []
+    return ([Change("sticky", s.id, s.author if s.hidden else None)
+             for s in board.stickies.values() if s.author == actor]
+            + [Change("timeline", e.id) for e in board.timeline.values() if e.author == actor])
 
 
 # --- the agenda ------------------------------------------------------------------------------

@@ -99,7 +99,7 @@ RULES: dict[type[o.Op], Rule] = {
 }
 
 _PHASE_WORDS = {
-    STICKY_PHASES: "the contributing factors, reflection, discussion and themes phases",
+    STICKY_PHASES: "the five whys, contributing factors, reflection, discussion and themes phases",
     TIMELINE_PHASES: "the timeline and summary phases, or before the meeting starts",
     WHY_PHASES: "the five whys phase",
     THEME_PHASES: "the themes, discussion and vote phases",

@@ -57,7 +57,7 @@ BLAMELESS_90: tuple[PhaseTemplate, ...] = (
                   "Propose fixes, force-rank them by impact and pick two or three. Each gets one "
                   "owner, a due date and a way to tell it worked; owners confirm out loud."),
     PhaseTemplate("wrap_up", "Wrap-up", 3,
-                  "Read the agreed actions aloud and leave anonymous feedback on the meeting."),
+                  "Read the agreed actions aloud; each owner confirms theirs."),
 )
 
 INCIDENT_60: tuple[PhaseTemplate, ...] = (

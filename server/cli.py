@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
 
         settings = Settings.from_env(
             host=args.host, port=args.port, db=args.db, synchronous=args.synchronous,
-            allowed_origins=tuple(args.allowed_origins) if args.allowed_origins else None)
+            allowed_origins=tuple(a.rstrip("/") for a in args.allowed_origins)
+            if args.allowed_origins else None)
         print(f"Hindsight on http://{settings.host}:{settings.port}/  (database {settings.db})",
               flush=True)
         uvicorn.run(

@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from board_state import Rejected, view_for
+from board_state import Rejected
 from board_state import ops as o
 from board_state.model import SEVERITY_MEANING
 from board_state.templates import TEMPLATE_TITLES
@@ -39,11 +39,14 @@ def error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
-async def _body(request: Request, type_: Any) -> Any:
-    """A JSON or form body decoded into an op struct; Rejected names the bad field."""
+async def _body(request: Request, type_: Any, *, form: bool = False) -> Any:
+    """A JSON body (or, for the HTML forms, a form body) decoded into an op struct; Rejected
+    names the bad field. The API takes JSON whatever the content type says, so a JSON body
+    sent as curl's default form type is not silently ignored."""
     raw = await request.body()
     try:
-        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        if form and request.headers.get("content-type", "").startswith(
+                "application/x-www-form-urlencoded"):
             fields = dict(parse_qsl(raw.decode(), keep_blank_values=True))
             return msgspec.convert(fields, type_, strict=False)
         return msgspec.json.decode(raw or b"{}", type=type_)
@@ -91,8 +94,8 @@ async def api_board(request: Request) -> Response:
     pid = room.authenticate(credential.strip()) if room and scheme.lower() == "bearer" else None
     if room is None or pid is None:
         return error(401, "unauthorized", "no board with that id opens with this credential")
-    body = msgspec.json.encode({"seq": room.seq, "epoch": room.epoch, "you": pid,
-                                "view": view_for(room.board, pid)})
+    seq, view = await room.read(pid)
+    body = msgspec.json.encode({"seq": seq, "epoch": room.epoch, "you": pid, "view": view})
     return Response(body, media_type="application/json")
 
 
@@ -123,7 +126,7 @@ async def landing(request: Request) -> Response:
 
 async def form_create(request: Request) -> Response:
     try:
-        create = await _body(request, o.CreateBoard)
+        create = await _body(request, o.CreateBoard, form=True)
         board_id, _, cred = await _hub(request).create_board(create)
     except Rejected as e:
         return _error_page(request, 422, e.message)
@@ -151,7 +154,7 @@ async def form_join(request: Request) -> Response:
     if room is None:
         return _error_page(request, 404, "There is no board at this address.")
     try:
-        join = await _body(request, o.Join)
+        join = await _body(request, o.Join, form=True)
         _, cred = await room.join(join.name, join.role)
     except Rejected as e:
         return _error_page(request, 422, e.message)

@@ -46,7 +46,9 @@ from .store import CredentialRow, LoadedBoard, OpRow, SnapshotRow, Store, WriteB
 log = logging.getLogger("hindsight.room")
 
 SNAPSHOT_EVERY = 500  # ops between snapshots: loading replays at most this many
-REPLAY_WINDOW = 2000  # seqs of changes kept for resume; an older gap gets a snapshot
+# Seqs of changes kept for resume; an older gap gets a snapshot. Kept well under half of a
+# connection's send queue, so a replay can never overflow it and get the client dropped.
+REPLAY_WINDOW = 400
 
 
 def now_ms() -> int:
@@ -88,6 +90,12 @@ class _Hello:
 
 
 @dataclass
+class _Read:
+    viewer: str
+    done: asyncio.Future[tuple[int, Any]]
+
+
+@dataclass
 class _Round:
     entries: list[Entry] = field(default_factory=list)
     credentials: list[CredentialRow] = field(default_factory=list)
@@ -114,7 +122,7 @@ class Room:
         self._cids = cids                       # (actor, cid) -> seq, committed or in flight
         self._snapshot_seq = snapshot_seq
         self._recent: deque[tuple[int, int, tuple[Change, ...]]] = deque(maxlen=REPLAY_WINDOW)
-        self._inbox: asyncio.Queue[_Submit | _Hello | None] = asyncio.Queue()
+        self._inbox: asyncio.Queue[_Submit | _Hello | _Read | None] = asyncio.Queue()
         self._timer: asyncio.TimerHandle | None = None
         self._worker = asyncio.get_running_loop().create_task(self._run(), name=f"room-{board.id}")
         self._arm_deadline()
@@ -131,7 +139,9 @@ class Room:
         board = decode_board(loaded.snapshot.state) if loaded.snapshot else Board(id=board_id)
         replay(board_id, [decode_entry(row.body) for row in loaded.tail], board)
         seq = loaded.tail[-1].seq if loaded.tail else (loaded.snapshot.seq if loaded.snapshot else 0)
-        return cls(store, board, seq, loaded.board.epoch,
+        # A new epoch per load: after a restart (or a restored backup, where seqs may be reused
+        # for different ops) no client may resume from events it kept; it gets a snapshot.
+        return cls(store, board, seq, new_id(),
                    {c.participant_id: c.secret_hash for c in creds}, cids,
                    loaded.snapshot.seq if loaded.snapshot else 0)
 
@@ -154,6 +164,12 @@ class Room:
     def hello(self, peer: Peer, last_seq: int, epoch: str) -> None:
         self._put(_Hello(peer=peer, last_seq=last_seq, epoch=epoch))
 
+    async def read(self, viewer: str) -> tuple[int, Any]:
+        """(seq, the board as `viewer` sees it), from committed state only."""
+        done: asyncio.Future[tuple[int, Any]] = asyncio.get_running_loop().create_future()
+        self._put(_Read(viewer=viewer, done=done))
+        return await done
+
     def leave(self, peer: Peer) -> None:
         if peer in self.peers:
             self.peers.discard(peer)
@@ -173,7 +189,7 @@ class Room:
         self._put(_Submit(op=op, actor=SYSTEM, done=done, new_id=new_id, credential=credential))
         return await done
 
-    def _put(self, item: _Submit | _Hello) -> None:
+    def _put(self, item: _Submit | _Hello | _Read) -> None:
         if self.closed:
             raise RoomClosed(self.board.id)
         self._inbox.put_nowait(item)
@@ -203,13 +219,15 @@ class Room:
             if stop:
                 return
 
-    async def _round(self, items: list[_Submit | _Hello]) -> None:
+    async def _round(self, items: list[_Submit | _Hello | _Read]) -> None:
         r = _Round()
         # Newcomers first: the board is fully committed between rounds, so their snapshot is
         # durable state, and they then get this round's events like everyone else.
         for item in items:
             if isinstance(item, _Hello):
                 self._welcome(item)
+            elif isinstance(item, _Read) and not item.done.done():
+                item.done.set_result((self.seq, view_for(self.board, item.viewer)))
         for item in items:
             if isinstance(item, _Submit):
                 self._accept(item, r)
@@ -310,8 +328,9 @@ class Room:
     def _fail(self, items: list[Any]) -> None:
         self.closed = True
         for item in items:
-            if isinstance(item, _Submit) and item.done and not item.done.done():
-                item.done.set_exception(RoomClosed(self.board.id))
+            fut = item.done if isinstance(item, (_Submit, _Read)) else None
+            if fut is not None and not fut.done():
+                fut.set_exception(RoomClosed(self.board.id))
         for peer in list(self.peers):
             peer.close(1011, "the board could not be saved; reconnect")
         self.peers.clear()

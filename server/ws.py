@@ -1,6 +1,6 @@
 """The websocket endpoint at /ws: origin check, hello, then frames in and out.
 
-Close codes: 1008 origin refused (before accept, seen by browsers as a failed handshake),
+Close codes: origin refused before accept (the client sees HTTP 403, a failed handshake),
 4001 unknown board or bad credential, 4002 no valid hello in time, 4008 too slow to keep up,
 1011 the board could not be saved. Everything else is answered in-band (`reject`, `error`) and
 the connection stays open.

@@ -262,3 +262,10 @@ def test_every_html_and_json_response_carries_the_security_headers(client: TestC
     for r in responses:
         assert_security_headers(r)
         assert r.headers["referrer-policy"] == "no-referrer"
+
+
+def test_the_api_reads_json_even_when_sent_as_a_form(client: TestClient) -> None:
+    """curl -d sends a form content type; the API must not silently ignore the JSON fields."""
+    r = client.post("/api/boards", content=b'{"template": "no-such-agenda"}',
+                    headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 422 and "no-such-agenda" in r.json()["error"]["message"]

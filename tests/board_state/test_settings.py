@@ -1,0 +1,46 @@
+"""Board settings: anonymity is chosen before anyone writes; names follow renames."""
+
+from __future__ import annotations
+
+from board_state import ops as o
+from board_state import project
+from board_state.views import TimelineView
+
+from .helpers import ALICE, BOB, FAC, do, make_board, rejected
+
+
+def test_anonymity_can_change_while_nothing_is_written() -> None:
+    board = make_board()
+    do(board, o.EditSettings(anonymity="named"), FAC)
+    assert board.settings.anonymity == "named"
+    do(board, o.EditSettings(anonymity="anonymous"), FAC)
+    assert board.settings.anonymity == "anonymous"
+
+
+def test_an_anonymous_board_with_writing_cannot_become_named() -> None:
+    """People who wrote anonymously must never be named afterwards."""
+    board = make_board()
+    do(board, o.AddTimelineEntry(at="2026-08-14T09:12Z", text="Alert fired"), ALICE)
+    message = rejected(board, o.EditSettings(anonymity="named"), FAC, "invalid")
+    assert "before anyone writes" in message
+
+
+def test_a_named_board_with_writing_cannot_become_anonymous() -> None:
+    board = make_board(anonymity="named")
+    do(board, o.AddTimelineEntry(at="2026-08-14T09:12Z", text="Alert fired"), ALICE)
+    rejected(board, o.EditSettings(anonymity="anonymous"), FAC, "invalid")
+
+
+def test_on_a_named_board_a_rename_refreshes_the_authors_items_for_everyone() -> None:
+    board = make_board(anonymity="named")
+    do(board, o.AddTimelineEntry(at="2026-08-14T09:12Z", text="Alert fired"), ALICE)
+    applied = do(board, o.Rename(name="Alice P."), ALICE)
+    [_, entry] = project(applied.changes, board, BOB)
+    assert isinstance(entry, TimelineView) and entry.author == "Alice P."
+
+
+def test_on_an_anonymous_board_a_rename_sends_no_items() -> None:
+    board = make_board()
+    do(board, o.AddTimelineEntry(at="2026-08-14T09:12Z", text="Alert fired"), ALICE)
+    applied = do(board, o.Rename(name="Alice P."), ALICE)
+    assert [type(v).__name__ for v in project(applied.changes, board, BOB)] == ["ParticipantView"]
