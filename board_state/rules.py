@@ -98,6 +98,23 @@ RULES: dict[type[o.Op], Rule] = {
     o.SetActionStatus: Rule(WRITERS),  # the owner or the facilitator, checked by the reducer
 }
 
+# How refusals name an op, where its wire name would read badly in a sentence.
+_PHRASES: dict[type[o.Op], str] = {
+    o.AddSticky: "add notes", o.MoveSticky: "move notes", o.AddTimelineEntry: "add timeline entries",
+    o.EditTimelineEntry: "edit timeline entries", o.DeleteTimelineEntry: "delete timeline entries",
+    o.AddChain: "start a five-whys chain", o.EditChain: "edit five-whys chains",
+    o.DeleteChain: "delete five-whys chains", o.AddWhy: "add a why", o.EditWhy: "edit a why",
+    o.DeleteWhy: "delete a why", o.MarkRootCause: "mark the root cause",
+    o.AddTheme: "create themes", o.RenameTheme: "rename themes", o.DeleteTheme: "delete themes",
+    o.Group: "group notes", o.AddAction: "add actions", o.EditAction: "edit actions",
+    o.DeleteAction: "delete actions", o.RankAction: "rank actions", o.SelectAction: "select actions",
+    o.AdvancePhase: "move to the next phase", o.GoBack: "go back a phase",
+    o.GoToPhase: "jump to a phase", o.OpenVote: "open a vote", o.CloseVote: "close a vote",
+    o.RevealVote: "reveal votes", o.Reveal: "reveal private writing",
+    o.HandOver: "hand over the facilitator role", o.EditHeader: "edit the incident header",
+    o.EditSettings: "change the board settings", o.CastVote: "vote", o.Unvote: "take back a vote",
+}
+
 _PHASE_WORDS = {
     STICKY_PHASES: "the five whys, contributing factors, reflection, discussion and themes phases",
     TIMELINE_PHASES: "the timeline and summary phases, or before the meeting starts",
@@ -119,7 +136,7 @@ def check(board: Board, op: o.Op, actor: str) -> None:
     role = role_of(board, actor)
     if role is None:
         raise Rejected("unauthorized", "you are not a participant of this board")
-    name = o.op_tag(op).replace("_", " ")
+    name = _PHRASES.get(type(op), o.op_tag(op).replace("_", " "))
     if role not in rule.who:
         if rule.who == FACILITATOR:
             raise Rejected("forbidden", f"only the facilitator may {name}")

@@ -1,0 +1,229 @@
+// The board page: wires the socket, the store and the renderers together.
+//
+// Data flows one way. The socket delivers server frames into the store; the store says which
+// kinds of view changed; each renderer redraws its own part from the store. What a person does
+// becomes an op that goes into the socket's outbox (and shows as "sending…" from the store's
+// pending list) until the server acknowledges or refuses it. Nothing here decides whether an op
+// is allowed: a refusal arrives as a `reject` with a reason, and we show that reason.
+
+import { $, announce, fill, h, randomId } from "./dom.js";
+import { takeCredential } from "./credential.js";
+import { BoardSocket } from "./socket.js";
+import { BoardStore } from "./store.js";
+import { PhaseTimer } from "./timer.js";
+import { renderAgenda, renderPeople } from "./agenda.js";
+import { TimelineLane } from "./timeline.js";
+import { NotesPanel } from "./notes.js";
+import { FacilitatorConsole, InvitePanel } from "./console.js";
+import { SEVERITY_LABELS, plural, sectionLabel, timeOfDay } from "./format.js";
+
+const boardId = document.body.dataset.boardId;
+const credential = boardId ? takeCredential(boardId) : null;
+
+if (!credential) $("#no-seat").hidden = false;
+else start();
+
+function start() {
+  const store = new BoardStore();
+  const socket = new BoardSocket({ boardId, credential, resume: () => store.resume() });
+  const live = $("#live");
+
+  const send = (op) => {
+    const full = { ...op, cid: randomId("c") };
+    store.track(full);
+    socket.send(full);
+  };
+  // Ops left unanswered by an earlier visit are resent after the first welcome; show them.
+  for (const op of socket.pending()) store.track(op);
+
+  const timer = new PhaseTimer({
+    root: $("#timer"), display: $("#timer-display"), state: $("#timer-state"), bar: $("#timer-bar"),
+    live: $("#timer-live"), serverNow: () => socket.serverNow(),
+  });
+  const lane = new TimelineLane({ form: $("#timeline-form"), legend: $("#timeline-legend"), list: $("#timeline-list"), empty: $("#timeline-empty"), store, send });
+  const notes = new NotesPanel({
+    card: $("#notes"), form: $("#note-form"), section: $("#note-section"), sectionField: $("#note-section-field"), text: $("#note-text"),
+    noNotes: $("#no-notes-phase"), groups: $("#note-sections"), notice: $("#private-notice"),
+    parkForm: $("#park-form"), parkText: $("#park-text"), parkList: $("#parking-list"), store, send,
+  });
+  const facilitator = new FacilitatorConsole({ root: $("#console"), store, send });
+  const invite = new InvitePanel({ root: $("#invite"), boardId, credential, status: $("#copy-status") });
+
+  let shown = false;
+  let everOnline = false;
+  let lastCurrent;
+
+  const me = () => store.me();
+  const canWrite = () => { const p = me(); return Boolean(p ? p.role !== "observer" : store.role && store.role !== "observer"); };
+  const isFacilitator = () => store.isFacilitator();
+
+  function renderHeader() {
+    const { header } = store.board;
+    const sev = $("#severity");
+    sev.className = `sev sev-${header.severity}`;
+    sev.textContent = SEVERITY_LABELS[header.severity] || header.severity;
+    sev.title = store.board.severity_meaning;
+    fill($("#board-title"), header.title || "Untitled incident");
+    const lq = $("#learning-question");
+    lq.hidden = !header.learning_question;
+    fill(lq, h("span", { class: "lq-label" }, "What we want to learn: "), header.learning_question);
+  }
+
+  function renderPhase() {
+    const phase = store.currentPhase();
+    const { agenda } = store.board;
+    if (!phase) {
+      fill($("#phase-step"), "Before the meeting");
+      fill($("#phase-title"), "Waiting to start");
+      fill($("#phase-prompt"), isFacilitator()
+        ? "Invite people with the join link. Start the meeting when everyone is here."
+        : "The meeting begins when the facilitator starts the first phase.");
+    } else {
+      fill($("#phase-step"), `Phase ${agenda.indexOf(phase) + 1} of ${agenda.length}`);
+      fill($("#phase-title"), phase.title);
+      fill($("#phase-prompt"), phase.prompt);
+    }
+    document.title = `${phase ? `${phase.title} · ` : ""}${store.board.header.title || "Post-mortem"} · Hindsight`;
+    timer.update(phase);
+    // Which lane gets the room: the timeline while it is being built, notes while they are.
+    const notesPhase = phase && phase.sections.length > 0;
+    $("#columns").className = `columns ${notesPhase ? "focus-notes" : "focus-timeline"}`;
+    if (lastCurrent !== undefined && lastCurrent !== store.board.current && phase) {
+      announce(live, `Now: ${phase.title}, ${plural(phase.minutes, "minute", "minutes")}.`);
+    }
+    lastCurrent = store.board.current;
+  }
+
+  function renderRejections() {
+    fill($("#rejections"), store.rejections.map((r) => h("div", { class: "rejection", role: "alert" },
+      h("p", {}, h("strong", {}, "Not saved: "), r.message),
+      r.op && r.op.text ? h("p", { class: "rejected-text" }, "Your text: ", h("q", {}, r.op.text)) : null,
+      h("button", { type: "button", class: "button small", onclick: () => store.dismissRejection(r.cid) }, "Dismiss"))));
+  }
+
+  function announceAdded(added) {
+    const theirs = added.filter((v) => !v.mine && !v.hidden && (v.type === "timeline" || v.type === "sticky"));
+    if (theirs.length === 0) return;
+    if (theirs.length > 2) {
+      announce(live, `${plural(theirs.length, "new item", "new items")} on the board.`);
+      return;
+    }
+    const v = theirs[0];
+    announce(live, v.type === "timeline"
+      ? `New timeline entry at ${timeOfDay(v.at)}: ${v.text}`
+      : `New note in ${sectionLabel(v.section)}: ${v.text}`);
+  }
+
+  function renderPresence() {
+    const el = $("#presence");
+    el.hidden = !store.presence.online;
+    el.textContent = `${store.presence.online} online`;
+  }
+
+  function renderAll() {
+    renderHeader();
+    renderPhase();
+    renderAgenda($("#agenda-list"), store.board, socket.serverNow());
+    renderPeople($("#people-list"), $("#people-count"), store.participants, store.presence);
+    renderPresence();
+    facilitator.render(isFacilitator());
+    invite.render(isFacilitator());
+    lane.render(canWrite());
+    notes.render(canWrite());
+    renderRejections();
+  }
+
+  store.addEventListener("change", (e) => {
+    if (!store.board) return;
+    const { kinds, added, reset } = e.detail;
+    if (!shown || reset || kinds.has("participant")) {
+      renderAll();
+      return;
+    }
+    if (kinds.has("board")) {
+      renderHeader();
+      renderPhase();
+      renderAgenda($("#agenda-list"), store.board, socket.serverNow());
+      facilitator.render(isFacilitator());
+      notes.render(canWrite());
+    }
+    if (kinds.has("presence")) {
+      renderPeople($("#people-list"), $("#people-count"), store.participants, store.presence);
+      renderPresence();
+    }
+    if (kinds.has("timeline") || kinds.has("pending")) lane.render(canWrite());
+    if (kinds.has("sticky") || kinds.has("pending")) notes.render(canWrite());
+    if (kinds.has("pending")) facilitator.render(isFacilitator());
+    if (kinds.has("rejections")) renderRejections();
+    if (added.length) announceAdded(added);
+  });
+
+  // --- the socket ----------------------------------------------------------------------
+
+  socket.addEventListener("welcome", (e) => {
+    store.applyWelcome(e.detail);
+    if (!shown && store.board) {
+      shown = true;
+      $("#loading").hidden = true;
+      $("#board").hidden = false;
+      renderAll();
+    }
+  });
+  socket.addEventListener("event", (e) => store.applyEvent(e.detail));
+  socket.addEventListener("ack", (e) => store.ack(e.detail.cid, e.detail.seq));
+  socket.addEventListener("reject", (e) => store.reject(e.detail.cid, e.detail.code, e.detail.message, e.detail.op));
+  socket.addEventListener("presence", (e) => store.setPresence(e.detail));
+  socket.addEventListener("clock", () => timer.tick());
+  socket.addEventListener("error", (e) => {
+    // Frame-level trouble (rate limits, oversized frames) is worth seeing; it is not an op.
+    if (socket.welcomed) store.reject(randomId("e"), e.detail.code, e.detail.message, null);
+  });
+  socket.addEventListener("outbox", (e) => renderOutbox(e.detail.ops.length));
+  socket.addEventListener("status", (e) => renderStatus(e.detail));
+
+  function renderOutbox(count) {
+    const note = $("#outbox-note");
+    note.hidden = count === 0 || socket.status === "online";
+    note.textContent = `${plural(count, "change", "changes")} waiting to be sent. They go out as soon as the connection is back.`;
+  }
+
+  let countdown = null;
+  function renderStatus(detail) {
+    const badge = $("#conn");
+    const text = $("#conn-text");
+    badge.className = `conn conn--${detail.status}`;
+    $("#retry").hidden = detail.status !== "offline";
+    clearInterval(countdown);
+    if (detail.status === "online") {
+      text.textContent = "Live";
+      if (everOnline) announce(live, "Back online.");
+      everOnline = true;
+    } else if (detail.status === "connecting") {
+      text.textContent = everOnline ? "Reconnecting…" : "Connecting…";
+      if (!shown) $("#loading").hidden = false;
+    } else if (detail.status === "offline") {
+      const tick = () => {
+        const secs = Math.max(0, Math.ceil((detail.retryAt - Date.now()) / 1000));
+        text.textContent = `Offline · retrying in ${secs} s`;
+      };
+      tick();
+      countdown = setInterval(tick, 1000);
+      if (everOnline && shown) announce(live, "Connection lost. Your changes are kept and sent when it is back.");
+    } else if (detail.status === "error") {
+      text.textContent = "Disconnected";
+      $("#loading").hidden = true;
+      $("#board").hidden = true;
+      $("#fatal").hidden = false;
+      fill($("#fatal-message"), detail.code === "unauthorized" || detail.code === "4001"
+        ? "This browser's link to the board is not valid any more."
+        : detail.message || "The server refused the connection.");
+    }
+    renderOutbox(socket.pending().length);
+  }
+
+  $("#retry").addEventListener("click", () => socket.reconnectNow());
+  // "N min so far" in the agenda moves even when nothing else happens.
+  setInterval(() => { if (store.board) renderAgenda($("#agenda-list"), store.board, socket.serverNow()); }, 30_000);
+
+  socket.start();
+}

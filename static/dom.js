@@ -1,0 +1,81 @@
+// Building DOM nodes without ever parsing HTML.
+//
+// Everything a person typed reaches the page through `textContent` (via `h`'s string
+// children), never through innerHTML and friends, so a note reading "<img onerror=...>" is
+// shown as those characters. The CSP forbids inline styles too, so looks go through classes.
+
+/**
+ * h("li", {class: "x", dataset: {id: "1"}, onclick: fn}, "text", child, [more, children])
+ * Strings and numbers become text nodes; null/undefined/false children are skipped.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") el.className = Array.isArray(value) ? value.filter(Boolean).join(" ") : value;
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (value === true) el.setAttribute(key, "");
+    else el.setAttribute(key, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else if (child instanceof Node) el.appendChild(child);
+    else el.appendChild(document.createTextNode(String(child)));
+  }
+}
+
+/** Replace an element's children (text or nodes), keeping the element itself. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+export function $(selector, root = document) {
+  const el = root.querySelector(selector);
+  if (!el) throw new Error(`missing element ${selector}`);
+  return el;
+}
+
+/** Show or hide with the `hidden` attribute (no inline styles under our CSP). */
+export function show(el, visible) {
+  el.hidden = !visible;
+}
+
+/** A polite screen-reader announcement. Re-setting the text makes readers speak it again. */
+export function announce(region, text) {
+  region.textContent = "";
+  // A fresh task, so assistive tech sees a change even when the text repeats.
+  setTimeout(() => { region.textContent = text; }, 50);
+}
+
+/** Copy text to the clipboard; falls back to selecting an input where the API is missing
+ * (the Clipboard API needs a secure context, and self-hosted boards are often plain http). */
+export async function copyText(text, fallbackInput) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch { /* fall through to the selection fallback */ }
+  if (fallbackInput) {
+    fallbackInput.focus();
+    fallbackInput.select();
+    try { return document.execCommand("copy"); } catch { return false; }
+  }
+  return false;
+}
+
+/** Random id from crypto.getRandomValues (randomUUID needs a secure context; this does not). */
+export function randomId(prefix = "") {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return prefix + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

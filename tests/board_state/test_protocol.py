@@ -1,0 +1,82 @@
+"""The wire protocol and op decoding: limits fail at decode time, with a path (protocol.py,
+ops.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from board_state import Entry, Rejected, decode_entry, encode_entry
+from board_state import ops as o
+from board_state.protocol import (
+    MAX_FRAME, Hello, Ping, decode_client, decode_server, encode, Ack, salvage_cid,
+)
+
+
+def frame(**fields: object) -> bytes:
+    return json.dumps(fields).encode()
+
+
+def test_an_op_frame_decodes_to_its_struct() -> None:
+    op = decode_client(frame(type="add_sticky", cid="c-1", section="went_well", text="ok"))
+    assert op == o.AddSticky(cid="c-1", section="went_well", text="ok")
+
+
+def test_hello_and_ping_decode() -> None:
+    assert isinstance(decode_client(frame(type="hello", board="b", credential="s")), Hello)
+    assert decode_client(frame(type="ping", t=5)) == Ping(t=5)
+
+
+def test_too_long_text_fails_at_decode_time_naming_the_field() -> None:
+    with pytest.raises(Rejected) as info:
+        decode_client(frame(type="add_sticky", section="went_well", text="x" * 2001))
+    assert info.value.code == "bad_message"
+    assert "$.text" in info.value.message
+
+
+def test_empty_text_fails_at_decode_time() -> None:
+    with pytest.raises(Rejected) as info:
+        decode_client(frame(type="park_question", text=""))
+    assert "$.text" in info.value.message
+
+
+@pytest.mark.parametrize(("fields", "path"), [
+    ({"type": "add_sticky", "section": "nowhere", "text": "x"}, "$.section"),
+    ({"type": "open_vote", "budget": 51}, "$.budget"),
+    ({"type": "extend_timer", "minutes": 0}, "$.minutes"),
+    ({"type": "add_theme", "name": "t", "sticky_ids": ["s"] * 201}, "$.sticky_ids"),
+    ({"type": "rename", "name": "n" * 81}, "$.name"),
+])
+def test_field_limits_name_the_offending_field(fields: dict[str, object], path: str) -> None:
+    with pytest.raises(Rejected) as info:
+        decode_client(json.dumps(fields))
+    assert path in info.value.message
+
+
+def test_unknown_op_type_is_a_bad_message() -> None:
+    with pytest.raises(Rejected) as info:
+        decode_client(frame(type="delete_board"))
+    assert info.value.code == "bad_message"
+
+
+def test_oversized_frame_is_too_large_before_decoding() -> None:
+    with pytest.raises(Rejected) as info:
+        decode_client(b"{" + b" " * MAX_FRAME + b"}")
+    assert info.value.code == "too_large"
+
+
+def test_salvage_cid_reads_the_cid_of_an_undecodable_op() -> None:
+    assert salvage_cid(frame(type="add_sticky", cid="c-9", text="")) == "c-9"
+    assert salvage_cid(b"not json") == ""
+    assert salvage_cid(frame(cid="c" * 65)) == ""
+
+
+def test_server_frames_round_trip() -> None:
+    assert decode_server(encode(Ack(cid="c-1", seq=7))) == Ack(cid="c-1", seq=7)
+
+
+def test_log_entries_round_trip() -> None:
+    entry = Entry(seq=3, actor="u-1", at=123, new_id="n-1",
+                  op=o.AddAction(text="alert", links=["t1"]))
+    assert decode_entry(encode_entry(entry)) == entry
