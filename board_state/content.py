@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from . import ops as o
 from .errors import Rejected
 from .model import Action, Board, Chain, Sticky, Theme, TimelineEntry, WhyStep
-from .util import Change, normalise_date, normalise_time
+from .util import Change, lookup, normalise_date, normalise_time
 
 MAX_STICKIES = 2000
 MAX_TIMELINE = 1000
@@ -137,10 +137,7 @@ def _delete_sticky(board: Board, op: o.DeleteSticky, ctx: Ctx) -> list[Change]:
 # --- the timeline ----------------------------------------------------------------------------
 
 def _timeline_entry(board: Board, entry_id: str) -> TimelineEntry:
-    e = board.timeline.get(entry_id)
-    if e is None:
-        raise Rejected("not_found", "there is no such timeline entry")
-    return e
+    return lookup(board.timeline, entry_id, "timeline entry")
 
 
 def _add_timeline_entry(board: Board, op: o.AddTimelineEntry, ctx: Ctx) -> list[Change]:
@@ -171,10 +168,7 @@ def _delete_timeline_entry(board: Board, op: o.DeleteTimelineEntry, ctx: Ctx) ->
 # --- five whys -------------------------------------------------------------------------------
 
 def _chain(board: Board, chain_id: str) -> Chain:
-    c = board.chains.get(chain_id)
-    if c is None:
-        raise Rejected("not_found", "there is no such five-whys chain")
-    return c
+    return lookup(board.chains, chain_id, "five-whys chain")
 
 
 def _step(chain: Chain, step_id: str) -> WhyStep:
@@ -240,10 +234,7 @@ def _mark_root_cause(board: Board, op: o.MarkRootCause, ctx: Ctx) -> list[Change
 # --- themes ----------------------------------------------------------------------------------
 
 def _theme(board: Board, theme_id: str) -> Theme:
-    t = board.themes.get(theme_id)
-    if t is None:
-        raise Rejected("not_found", "there is no such theme")
-    return t
+    return lookup(board.themes, theme_id, "theme")
 
 
 def _add_theme(board: Board, op: o.AddTheme, ctx: Ctx) -> list[Change]:
@@ -288,10 +279,7 @@ def _group(board: Board, op: o.Group, ctx: Ctx) -> list[Change]:
 # --- actions ---------------------------------------------------------------------------------
 
 def _action(board: Board, action_id: str) -> Action:
-    a = board.actions.get(action_id)
-    if a is None:
-        raise Rejected("not_found", "there is no such action")
-    return a
+    return lookup(board.actions, action_id, "action")
 
 
 def _check_owner(board: Board, owner_id: str | None) -> None:

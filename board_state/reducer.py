@@ -26,7 +26,7 @@ from .errors import Rejected
 from .model import SYSTEM, Board, Participant, Phase, Round
 from .rules import check
 from .templates import TEMPLATES
-from .util import Change, normalise_time
+from .util import Change, lookup, normalise_time
 
 MAX_PARTICIPANTS = 500
 MAX_PHASES = 30
@@ -318,10 +318,7 @@ def _reveal(board: Board, op: o.Reveal, ctx: Ctx) -> list[Change]:
 # --- voting ----------------------------------------------------------------------------------
 
 def _round(board: Board, round_id: str) -> Round:
-    r = board.rounds.get(round_id)
-    if r is None:
-        raise Rejected("not_found", "there is no such voting round")
-    return r
+    return lookup(board.rounds, round_id, "voting round")
 
 
 def _open_vote(board: Board, op: o.OpenVote, ctx: Ctx) -> list[Change]:

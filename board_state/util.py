@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from .errors import Rejected
 
@@ -15,6 +15,17 @@ class Change(NamedTuple):
     kind: str   # board, participant, sticky, timeline, chain, theme, round, action
     id: str
     audience: str | None = None
+
+
+T = TypeVar("T")
+
+
+def lookup(items: dict[str, T], key: str, what: str) -> T:
+    """`items[key]`, or a `not_found` refusal naming `what` ("theme", "voting round", ...)."""
+    found = items.get(key)
+    if found is None:
+        raise Rejected("not_found", f"there is no such {what}")
+    return found
 
 
 _HHMM = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")

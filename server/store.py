@@ -39,82 +39,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+
+from .schema import (
+    BoardRow, CredentialRow, LoadedBoard, OpRow, SnapshotRow, WriteBatch, migrations,
+)
+
+__all__ = ["BoardRow", "CredentialRow", "LoadedBoard", "OpRow", "SnapshotRow", "Store",
+           "StoreError", "WriteBatch"]
 
 MAX_GROUP = 500
 SYNCHRONOUS_MODES = ("FULL", "NORMAL", "OFF")
-
-migrations = Migrations("hindsight")
-
-
-@migrations()
-def m001_initial(db: Database) -> None:
-    db.table("boards").create(
-        {"id": str, "epoch": str, "created_at": int, "meta": str},
-        pk="id", not_null=["epoch", "created_at", "meta"],
-    )
-    db.table("credentials").create(
-        {"board_id": str, "participant_id": str, "secret_hash": str, "role": str},
-        pk=("board_id", "participant_id"), not_null=["secret_hash", "role"],
-    )
-    ops = db.table("ops").create(
-        {"board_id": str, "seq": int, "actor": str, "cid": str, "body": bytes},
-        pk=("board_id", "seq"), not_null=["actor", "cid", "body"],
-    )
-    # Resume/dedupe looks up "did this actor already send this client op id?".
-    ops.create_index(["board_id", "actor", "cid"])
-    db.table("snapshots").create(
-        {"board_id": str, "seq": int, "state": bytes},
-        pk=("board_id", "seq"), not_null=["state"],
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class OpRow:
-    board_id: str
-    seq: int
-    actor: str
-    cid: str
-    body: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class CredentialRow:
-    board_id: str
-    participant_id: str
-    secret_hash: str
-    role: str
-
-
-@dataclass(frozen=True, slots=True)
-class BoardRow:
-    id: str
-    epoch: str
-    created_at: int
-    meta: str
-
-
-@dataclass(frozen=True, slots=True)
-class SnapshotRow:
-    board_id: str
-    seq: int
-    state: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class WriteBatch:
-    boards: tuple[BoardRow, ...] = ()
-    credentials: tuple[CredentialRow, ...] = ()
-    ops: tuple[OpRow, ...] = ()
-    snapshots: tuple[SnapshotRow, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedBoard:
-    board: BoardRow
-    snapshot: SnapshotRow | None
-    tail: list[OpRow]  # ops after the snapshot (all ops when there is none), by seq
-
 
 class StoreError(Exception):
     """A write that did not commit, or a store used while not open."""
