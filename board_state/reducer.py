@@ -303,12 +303,13 @@ def _timebox_expired(board: Board, op: o.TimeboxExpired, ctx: Ctx) -> list[Chang
 
 def _reveal(board: Board, op: o.Reveal, ctx: Ctx) -> list[Change]:
     phase = _phase(board, op.phase_id)
-    if not phase.private:
+    shown = [s for s in board.stickies.values() if s.phase_id == phase.id and s.hidden]
+    # A phase made public after people wrote in private still holds their hidden notes.
+    if not phase.private and not shown:
         raise Rejected("invalid", f"writing in '{phase.title}' is not private")
     if phase.revealed:
         raise Rejected("invalid", f"'{phase.title}' is already revealed")
     phase.revealed = True
-    shown = [s for s in board.stickies.values() if s.phase_id == phase.id and s.hidden]
     for s in shown:
         s.hidden = False
     # Ids are random, so sorting by id is a shuffle that says nothing about who wrote first.

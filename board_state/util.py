@@ -43,7 +43,12 @@ def normalise_time(text: str, what: str = "time") -> str:
                        "use ISO 8601 such as 2026-08-14T09:12:00Z") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        utc = parsed.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 9999-12-31T23:59-05:00 lands in year 10000
+        raise Rejected("invalid", f"{what} '{raw}' is out of range") from None
+    # isoformat, not strftime("%Y"): the latter drops leading zeros of years before 1000.
+    return utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def normalise_date(text: str, what: str = "date") -> str:

@@ -9,17 +9,34 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 IO_MODULES = {"asyncio", "sqlite3", "socket", "time", "random", "uuid", "logging", "threading",
-              "os", "subprocess", "secrets", "io", "pathlib", "shutil", "tempfile"}
+              "os", "subprocess", "secrets", "io", "pathlib", "shutil", "tempfile",
+              # also network, processes, signals and dynamic imports (which would dodge this test)
+              "urllib", "http", "ssl", "select", "selectors", "socketserver", "multiprocessing",
+              "concurrent", "signal", "mmap", "glob", "importlib"}
+# Calls that do I/O or read the clock, whatever module they come from.
+IO_CALLS = {"open", "print", "input", "breakpoint", "__import__", "eval", "exec"}
+CLOCK_METHODS = {"now", "utcnow", "today", "time_ns", "monotonic", "perf_counter"}
 
 
 def _imports(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text())
+    return _imports_of(path.read_text(), list(path.relative_to(ROOT).parent.parts))
+
+
+def _imports_of(source: str, package: list[str]) -> list[str]:
+    """Absolute names of the modules `source` imports; relative imports are resolved against
+    its package, so `from ..client import x` inside `server/` reads as `client`."""
+    tree = ast.parse(source)
     found: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.append(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            parts = base + ([node.module] if node.module else [])
+            if parts:
+                found.append(".".join(parts))
+            else:  # `from .. import x` at the top: x is a top-level module
+                found += [a.name for a in node.names]
     return found
 
 
@@ -27,6 +44,19 @@ def test_the_core_imports_only_the_standard_library_without_io_and_msgspec() -> 
     allowed = (set(sys.stdlib_module_names) - IO_MODULES) | {"msgspec", "board_state", "__future__"}
     bad = [(f.name, m) for f in sorted((ROOT / "board_state").rglob("*.py"))
            for m in _imports(f) if m.split(".")[0] not in allowed]
+    assert bad == []
+
+
+def test_the_core_neither_does_io_nor_reads_the_clock_through_calls() -> None:
+    bad = []
+    for f in sorted((ROOT / "board_state").rglob("*.py")):
+        for node in ast.walk(ast.parse(f.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            if isinstance(node.func, ast.Name) and node.func.id in IO_CALLS:
+                bad.append(f"{f.name}:{node.lineno} {node.func.id}()")
+            if isinstance(node.func, ast.Attribute) and node.func.attr in CLOCK_METHODS:
+                bad.append(f"{f.name}:{node.lineno} .{node.func.attr}()")
     assert bad == []
 
 
@@ -48,3 +78,11 @@ def test_the_checks_see_the_files_they_check() -> None:
     """Guard against a vacuous pass: each layer has modules to read."""
     for folder, suffix in (("board_state", "py"), ("server", "py"), ("client", "py"), ("static", "js")):
         assert len(list((ROOT / folder).rglob(f"*.{suffix}"))) >= 3
+
+
+def test_relative_imports_are_resolved_before_the_rules_apply() -> None:
+    """`from ..client import x` in server/ must count as importing `client`."""
+    source = ("from ..client import sdk\nfrom .. import client\nfrom .store import Store\n"
+              "from . import room\nimport msgspec.json\n")
+    assert _imports_of(source, ["server"]) == ["client", "client", "server.store", "server",
+                                               "msgspec.json"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import ALICE, BOB, FAC, OBS, add_sticky, do, go_to, make_board, rejected
 from board_state import Board
 from board_state import ops as o
 from board_state.util import Change
+
+from .helpers import ALICE, BOB, FAC, OBS, add_sticky, do, go_to, make_board, rejected
 
 
 @pytest.fixture
@@ -126,8 +127,19 @@ def test_a_time_without_a_date_is_rejected_with_an_example() -> None:
     assert "needs a date" in message and "T09:12" in message
 
 
-def test_gibberish_time_is_rejected() -> None:
-    rejected(make_board(), o.AddTimelineEntry(at="yesterday", text="x"), ALICE, "invalid")
+@pytest.mark.parametrize("typed", [
+    "yesterday", "2026-08-14T25:00", "2026-08-14T09:12:00+24:00",
+    "9999-12-31T23:59:59-05:00", "0001-01-01T00:30:00+01:00",  # out of range once in UTC
+])
+def test_impossible_times_are_rejected_not_crashed_on(typed: str) -> None:
+    rejected(make_board(), o.AddTimelineEntry(at=typed, text="x"), ALICE, "invalid")
+    rejected(make_board(), o.EditHeader(resolved_at=typed), FAC, "invalid")
+
+
+def test_early_years_keep_four_digits() -> None:
+    board = make_board()
+    do(board, o.AddTimelineEntry(at="0999-01-01T00:00:00Z", text="odd"), ALICE, new_id="e1")
+    assert board.timeline["e1"].at == "0999-01-01T00:00:00Z"
 
 
 def test_timeline_entries_are_edited_by_their_author_or_the_facilitator() -> None:

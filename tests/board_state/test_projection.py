@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import (
-    ALICE, BOB, FAC, OBS, add_sticky, do, go_to, make_board, phase_of,
-)
 from board_state import Board, project, view_for
 from board_state import ops as o
 from board_state.protocol import encode
 from board_state.views import BoardMeta, BoardView, PhaseView, Removed, RoundView, StickyView
+
+from .helpers import (
+    ALICE, BOB, FAC, OBS, add_sticky, do, go_to, make_board, phase_of,
+)
 
 EVERYONE = (FAC, ALICE, BOB, OBS)
 
@@ -90,7 +91,8 @@ def test_reveal_shows_every_note_to_everyone(private: Board) -> None:
     for viewer in EVERYONE:
         assert set(stickies(private, viewer)) == {"s1", "s2"}
         assert not any(s.hidden for s in stickies(private, viewer).values())
-        live = [v.id for v in project(applied.changes, private, viewer) if isinstance(v, StickyView)]
+        live = [v.id for v in project(applied.changes, private, viewer)
+                if isinstance(v, StickyView)]
         assert live == ["s1", "s2"]
         assert phase_view(view_for(private, viewer), reflection.id).private_count == 0
 

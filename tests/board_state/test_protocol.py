@@ -10,7 +10,7 @@ import pytest
 from board_state import Entry, Rejected, decode_entry, encode_entry
 from board_state import ops as o
 from board_state.protocol import (
-    MAX_FRAME, Hello, Ping, decode_client, decode_server, encode, Ack, salvage_cid,
+    MAX_FRAME, Ack, Hello, Ping, decode_client, decode_server, encode, salvage_cid,
 )
 
 

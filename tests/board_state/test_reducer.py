@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import (
-    ALICE, BOB, FAC, OBS, T0, add_sticky, do, go_to, make_board, phase_of, rejected,
-)
 from board_state import SYSTEM, Board, encode_board, replay
 from board_state import ops as o
 from board_state.ops import Entry
 from board_state.projection import round_view
+
+from .helpers import (
+    ALICE, BOB, FAC, OBS, T0, add_sticky, do, go_to, make_board, phase_of, rejected,
+)
 
 
 @pytest.fixture
@@ -168,6 +169,17 @@ def test_writing_in_a_private_phase_is_hidden_until_revealed(board: Board) -> No
     assert [c.id for c in applied.changes if c.kind == "sticky"] == ["s1", "s2"]  # by id
     add_sticky(board, ALICE, "s3")  # after the reveal, new writing is public
     assert not board.stickies["s3"].hidden
+
+
+def test_notes_written_in_private_can_be_revealed_after_the_phase_was_made_public(
+        board: Board) -> None:
+    reflection = go_to(board, "reflection")
+    add_sticky(board, ALICE, "s1")
+    do(board, o.EditPhase(phase_id=reflection.id, private=False), FAC)
+    add_sticky(board, BOB, "s2")  # written in public: visible at once
+    assert board.stickies["s1"].hidden and not board.stickies["s2"].hidden
+    do(board, o.Reveal(phase_id=reflection.id), FAC)
+    assert not board.stickies["s1"].hidden
 
 
 def test_reveal_twice_or_of_a_public_phase_is_invalid(board: Board) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import ALICE, BOB, FAC, OBS, T0, add_sticky, do, go_to, make_board, rejected
 from board_state import SYSTEM, Board
 from board_state import ops as o
 from board_state.rules import RULES
+
+from .helpers import ALICE, BOB, FAC, OBS, T0, add_sticky, do, go_to, make_board, rejected
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_participant_cannot_write_stickies_in_the_lobby(board: Board) -> None:
     assert "lobby" in message
 
 
-def test_participant_may_add_timeline_entries_in_the_lobby_but_not_in_the_vote(board: Board) -> None:
+def test_participant_may_add_timeline_entries_in_the_lobby_but_not_in_themes(board: Board) -> None:
     do(board, o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="deploy"), ALICE)
     go_to(board, "themes")
     rejected(board, o.AddTimelineEntry(at="2026-08-14T09:13:00Z", text="late"), ALICE,

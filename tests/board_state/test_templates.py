@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import make_board
 from board_state.templates import TEMPLATE_TITLES, TEMPLATES
+
+from .helpers import make_board
 
 
 def test_blameless_90_sums_to_90_minutes_with_its_phases_in_order() -> None:

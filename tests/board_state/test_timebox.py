@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import FAC, MIN, T0, do, make_board, rejected
 from board_state import SYSTEM, Board, next_deadline, on_deadline
 from board_state import ops as o
 from board_state.model import Phase
 from board_state.timebox import elapsed_ms, planned_ms, remaining_ms, spent_ms
+
+from .helpers import FAC, MIN, T0, do, make_board, rejected
 
 
 @pytest.fixture
