@@ -195,12 +195,17 @@ def _add_phase(board: Board, op: o.AddPhase, ctx: Ctx) -> list[Change]:
 
 def _edit_phase(board: Board, op: o.EditPhase, ctx: Ctx) -> list[Change]:
     phase = _phase(board, op.phase_id)
+    if op.private is False and phase.private and any(
+            s.phase_id == phase.id and s.hidden for s in board.stickies.values()):
+        raise Rejected("invalid", "this phase holds private writing; reveal it first")
+    if op.private and not phase.private:
+        # A fresh promise of privacy: what is written from now on waits for a new reveal.
+        phase.revealed = False
     for field in ("title", "prompt", "minutes", "private"):
         value = getattr(op, field)
         if value is not None:
             setattr(phase, field, value)
-    if op.minutes is not None and not phase.expired and phase.id == board.current:
-        pass  # the deadline moves with the planned time; next_deadline recomputes it
+    # A retimed phase's deadline is recomputed by next_deadline; un-expire it if time is left.
     if op.minutes is not None and phase.expired and timebox.remaining_ms(phase, ctx.now) > 0:
         phase.expired = False
     return [BOARD]

@@ -171,15 +171,15 @@ def test_writing_in_a_private_phase_is_hidden_until_revealed(board: Board) -> No
     assert not board.stickies["s3"].hidden
 
 
-def test_notes_written_in_private_can_be_revealed_after_the_phase_was_made_public(
-        board: Board) -> None:
+def test_private_notes_can_never_be_stranded_by_making_the_phase_public(board: Board) -> None:
+    """Unrevealed notes keep the phase private until they are revealed; then it may go public."""
     reflection = go_to(board, "reflection")
     add_sticky(board, ALICE, "s1")
+    rejected(board, o.EditPhase(phase_id=reflection.id, private=False), FAC, "invalid")
+    do(board, o.Reveal(phase_id=reflection.id), FAC)
     do(board, o.EditPhase(phase_id=reflection.id, private=False), FAC)
     add_sticky(board, BOB, "s2")  # written in public: visible at once
-    assert board.stickies["s1"].hidden and not board.stickies["s2"].hidden
-    do(board, o.Reveal(phase_id=reflection.id), FAC)
-    assert not board.stickies["s1"].hidden
+    assert not board.stickies["s1"].hidden and not board.stickies["s2"].hidden
 
 
 def test_reveal_twice_or_of_a_public_phase_is_invalid(board: Board) -> None:

@@ -16,11 +16,18 @@ def cli(server: RealServer, *args: str, **kw: object) -> subprocess.CompletedPro
                           capture_output=True, text=True, timeout=30, **kw)  # type: ignore[call-overload]
 
 
+def cli_json(server: RealServer, *args: str) -> dict[str, str]:
+    r = cli(server, *args)
+    assert r.returncode == 0, f"exit {r.returncode}: {r.stderr}"
+    result: dict[str, str] = json.loads(r.stdout)
+    return result
+
+
 def test_create_join_add_and_watch_from_two_terminals(server: RealServer) -> None:
-    made = json.loads(cli(server, "create", "--title", "CLI drill", "--name", "Fay").stdout)
+    made = cli_json(server, "create", "--title", "CLI drill", "--name", "Fay")
     board, fac = made["board_id"], made["credential"]
     assert made["facilitator_url"].endswith(f"#k={fac}")
-    ann = json.loads(cli(server, "join", board, "--name", "Ann").stdout)["credential"]
+    ann = cli_json(server, "join", board, "--name", "Ann")["credential"]
 
     watcher = subprocess.Popen(
         [sys.executable, "-m", "client.cli", "--server", server.url, "watch", board],
@@ -43,8 +50,8 @@ def test_create_join_add_and_watch_from_two_terminals(server: RealServer) -> Non
 
 
 def test_refusals_print_the_reason_and_exit_nonzero(server: RealServer) -> None:
-    made = json.loads(cli(server, "create", "--title", "Refusals").stdout)
-    ann = json.loads(cli(server, "join", made["board_id"]).stdout)["credential"]
+    made = cli_json(server, "create", "--title", "Refusals")
+    ann = cli_json(server, "join", made["board_id"])["credential"]
     r = cli(server, "send", made["board_id"], "--credential", ann, '{"type": "advance_phase"}')
     assert r.returncode == 2 and "only the facilitator" in r.stderr
     r = cli(server, "add-timeline", made["board_id"], "--credential", ann, "--at", "09:12", "x")
