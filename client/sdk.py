@@ -25,7 +25,7 @@ from typing import Any
 
 import msgspec
 import websockets
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from board_state.errors import Rejected
 from board_state.ops import Op
@@ -180,7 +180,9 @@ class BoardClient:
                     self.fatal = e.rcvd.reason if e.rcvd else "refused"
                     self._fail_all(Rejected("unauthorized", self.fatal or "refused"))
                     return
-            except (OSError, InvalidStatus, TimeoutError, asyncio.TimeoutError):
+            except (OSError, WebSocketException, TimeoutError, asyncio.TimeoutError, EOFError):
+                # Any failure to connect or stay connected (refused, reset, a server killed in
+                # the middle of the handshake, ...) means: try again, with backoff.
                 pass
             finally:
                 self._ws = None
@@ -197,7 +199,11 @@ class BoardClient:
         pinger = asyncio.get_running_loop().create_task(self._ping(ws))
         try:
             async for frame in ws:
-                message = decode_server(frame)
+                try:
+                    message = decode_server(frame)
+                except msgspec.DecodeError as e:  # a newer server's frame we cannot read
+                    log.warning("ignoring a frame this client does not understand: %s", e)
+                    continue
                 if isinstance(message, Welcome):
                     self._welcome(message)
                     for op in list(self.outbox.values()):  # same cids: applied at most once

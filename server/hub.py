@@ -51,7 +51,7 @@ class Hub:
     async def create_board(self, create: o.CreateBoard) -> tuple[str, str, str]:
         """Make a board; return (board id, facilitator participant id, facilitator credential).
         Raises `Rejected` when the request breaks a rule (unknown template, ...)."""
-        board_id = secrets.token_urlsafe(12)  # unguessable: knowing it is what lets you join
+        board_id = new_id(15)  # 120 random bits: unguessable, since knowing it lets you join
         pid, secret = new_id(), secrets.token_urlsafe(24)
         board, now = Board(id=board_id), now_ms()
         apply(board, create, actor=SYSTEM, now=now, new_id=pid)

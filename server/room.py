@@ -24,6 +24,7 @@ with 1011, clients reconnect) and the next visitor reloads it from the store.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import logging
@@ -55,8 +56,10 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def new_id() -> str:
-    return secrets.token_urlsafe(9)
+def new_id(nbytes: int = 10) -> str:
+    """A random id of lowercase letters and digits (base32): safe in URLs and on a command
+    line, where a leading '-' from base64 would read as an option."""
+    return base64.b32encode(secrets.token_bytes(nbytes)).decode().rstrip("=").lower()
 
 
 def hash_secret(secret: str) -> str:

@@ -146,3 +146,12 @@ def test_each_load_of_a_board_gets_a_new_epoch(tmp_path: Path) -> None:
         store.close()
 
     asyncio.run(run())
+
+
+def test_ids_are_safe_to_paste_into_a_shell_and_a_url() -> None:
+    """Ids are lowercase letters and digits: none starts with '-' (argparse would take it for
+    an option) and none needs escaping in a URL."""
+    ids = [room_mod.new_id() for _ in range(2000)] + [room_mod.new_id(15) for _ in range(200)]
+    assert all(i.isalnum() and i.islower() or i.isdigit() for i in ids)
+    assert len(set(ids)) == len(ids)
+    assert {len(room_mod.new_id()), len(room_mod.new_id(15))} == {16, 24}
