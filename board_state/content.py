@@ -148,6 +148,26 @@ def _add_timeline_entry(board: Board, op: o.AddTimelineEntry, ctx: Ctx) -> list[
     return [Change("timeline", ctx.new_id)]
 
 
+def _import_timeline(board: Board, op: o.ImportTimeline, ctx: Ctx) -> list[Change]:
+    if len(board.timeline) + len(op.entries) > MAX_TIMELINE:
+        raise Rejected("limit", f"a board holds at most {MAX_TIMELINE} timeline entries; "
+                       f"{len(board.timeline)} are there and {len(op.entries)} would be added")
+    times = []
+    for n, item in enumerate(op.entries, 1):
+        try:
+            times.append(normalise_time(item.at))
+        except Rejected as e:  # name the entry, so the importer can point at its line
+            raise Rejected(e.code, f"entry {n}: {e.message}") from None
+    changes = []
+    for n, (item, at) in enumerate(zip(op.entries, times)):
+        entry_id = f"{ctx.new_id}-{n}"  # one random base per import: order inside it is the file's
+        board.timeline[entry_id] = TimelineEntry(
+            id=entry_id, at=at, text=item.text, kind=item.kind, author=ctx.actor,
+            created_at=ctx.now)
+        changes.append(Change("timeline", entry_id))
+    return changes
+
+
 def _edit_timeline_entry(board: Board, op: o.EditTimelineEntry, ctx: Ctx) -> list[Change]:
     e = _timeline_entry(board, op.entry_id)
     _own(e.author, ctx, "timeline entry", facilitator_may=True)
@@ -370,7 +390,8 @@ def _set_action_status(board: Board, op: o.SetActionStatus, ctx: Ctx) -> list[Ch
 CONTENT_HANDLERS: dict[type[o.Op], Callable[[Board, Any, Ctx], list[Change]]] = {
     o.AddSticky: _add_sticky, o.ParkQuestion: _park_question, o.EditSticky: _edit_sticky,
     o.MoveSticky: _move_sticky, o.DeleteSticky: _delete_sticky,
-    o.AddTimelineEntry: _add_timeline_entry, o.EditTimelineEntry: _edit_timeline_entry,
+    o.AddTimelineEntry: _add_timeline_entry, o.ImportTimeline: _import_timeline,
+    o.EditTimelineEntry: _edit_timeline_entry,
     o.DeleteTimelineEntry: _delete_timeline_entry,
     o.AddChain: _add_chain, o.EditChain: _edit_chain, o.DeleteChain: _delete_chain,
     o.AddWhy: _add_why, o.EditWhy: _edit_why, o.DeleteWhy: _delete_why,

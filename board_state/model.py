@@ -58,6 +58,12 @@ class Impact(msgspec.Struct, kw_only=True):
     notes: str = ""
 
 
+class SignOff(msgspec.Struct, kw_only=True):
+    role: str
+    name: str
+    date: str = ""  # YYYY-MM-DD
+
+
 class Header(msgspec.Struct, kw_only=True):
     title: str = ""
     severity: Severity = "sev2"
@@ -67,6 +73,10 @@ class Header(msgspec.Struct, kw_only=True):
     impact: Impact = msgspec.field(default_factory=Impact)
     learning_question: str = ""
     summary: str = ""
+    communications: str = ""  # who was told what, when
+    regulatory: str = ""      # obligations considered; "N/A" needs a reason
+    sign_off: list[SignOff] = msgspec.field(default_factory=list)
+    tags: list[str] = msgspec.field(default_factory=list)
 
 
 class Settings(msgspec.Struct, kw_only=True):
@@ -191,6 +201,7 @@ class Board(msgspec.Struct, kw_only=True):
     rounds: dict[str, Round] = msgspec.field(default_factory=dict)
     actions: dict[str, Action] = msgspec.field(default_factory=dict)
     action_order: list[str] = msgspec.field(default_factory=list)
+    closed_at: int | None = None  # once closed, content is final; action statuses still move
 
     def phase(self, phase_id: str | None) -> Phase | None:
         for p in self.agenda:

@@ -64,6 +64,21 @@ class HandOver(Op, frozen=True, tag="hand_over"):
     participant_id: Id
 
 
+class SignOffEntry(msgspec.Struct, frozen=True, kw_only=True):
+    role: Title
+    name: Name
+    date: When = ""
+
+
+class SetTags(Op, frozen=True, tag="set_tags"):
+    """Tags for the incident log (lowercased, deduplicated); editable after the meeting closes."""
+    tags: Annotated[list[Annotated[str, Meta(min_length=1, max_length=40)]], Meta(max_length=20)]
+
+
+class CloseMeeting(Op, frozen=True, tag="close_meeting"):
+    """End the meeting: its content becomes final. Action statuses and tags still change."""
+
+
 class EditHeader(Op, frozen=True, tag="edit_header"):
     title: Title | None = None
     severity: Severity | None = None
@@ -76,6 +91,9 @@ class EditHeader(Op, frozen=True, tag="edit_header"):
     impact_notes: LongText | None = None
     learning_question: LongText | None = None
     summary: LongText | None = None
+    communications: LongText | None = None
+    regulatory: LongText | None = None
+    sign_off: Annotated[list[SignOffEntry], Meta(max_length=20)] | None = None
 
 
 class EditSettings(Op, frozen=True, tag="edit_settings"):
@@ -185,6 +203,17 @@ class AddTimelineEntry(Op, frozen=True, tag="add_timeline_entry"):
     at: When
     text: Text
     kind: TimelineKind = "fact"
+
+
+class TimelineItem(msgspec.Struct, frozen=True, kw_only=True):
+    at: When
+    text: Text
+    kind: TimelineKind = "fact"
+
+
+class ImportTimeline(Op, frozen=True, tag="import_timeline"):
+    """Many timeline entries at once, all or nothing (a CSV, a chat export, a log)."""
+    entries: Annotated[list[TimelineItem], Meta(min_length=1, max_length=500)]
 
 
 class EditTimelineEntry(Op, frozen=True, tag="edit_timeline_entry"):
@@ -335,11 +364,11 @@ class SetActionStatus(Op, frozen=True, tag="set_action_status"):
 
 
 AnyOp = Union[
-    CreateBoard, Join, Rename, HandOver, EditHeader, EditSettings,
+    CreateBoard, Join, Rename, HandOver, EditHeader, EditSettings, SetTags, CloseMeeting,
     AddPhase, EditPhase, MovePhase, RemovePhase, AdvancePhase, GoBack, GoToPhase,
     StartTimer, PauseTimer, ResumeTimer, ExtendTimer, TimeboxExpired, Reveal,
     AddSticky, EditSticky, MoveSticky, DeleteSticky, ParkQuestion,
-    AddTimelineEntry, EditTimelineEntry, DeleteTimelineEntry,
+    AddTimelineEntry, ImportTimeline, EditTimelineEntry, DeleteTimelineEntry,
     AddChain, EditChain, DeleteChain, AddWhy, EditWhy, DeleteWhy, MarkRootCause,
     AddTheme, RenameTheme, DeleteTheme, Group,
     OpenVote, CloseVote, RevealVote, CastVote, Unvote,

@@ -47,7 +47,7 @@ def meta(board: Board) -> BoardMeta:
         id=board.id, template=board.template, created_at=board.created_at, header=board.header,
         severity_meaning=SEVERITY_MEANING[board.header.severity], settings=board.settings,
         agenda=agenda, current=board.current, facilitator=board.facilitator,
-        action_order=list(board.action_order))
+        action_order=list(board.action_order), closed_at=board.closed_at)
 
 
 def sticky_view(board: Board, s: Sticky, viewer: str) -> StickyView | None:

@@ -23,10 +23,10 @@ from . import ops as o
 from . import timebox
 from .content import CONTENT_HANDLERS, Ctx, refund_item
 from .errors import Rejected
-from .model import SYSTEM, Board, Participant, Phase, Round
+from .model import SYSTEM, Board, Participant, Phase, Round, SignOff
 from .rules import check
 from .templates import TEMPLATES
-from .util import Change, lookup, normalise_time
+from .util import Change, lookup, normalise_date, normalise_time
 
 MAX_PARTICIPANTS = 500
 MAX_PHASES = 30
@@ -137,18 +137,36 @@ def _edit_header(board: Board, op: o.EditHeader, ctx: Ctx) -> list[Change]:
     times = {f: getattr(op, f) for f in ("started_at", "detected_at", "resolved_at")}
     normal = {f: normalise_time(v, f.replace("_", " ")) for f, v in times.items() if v}
     h = board.header
-    for field in ("title", "severity", "learning_question", "summary"):
+    if op.sign_off is not None:
+        dates = [normalise_date(e.date, "sign-off date") for e in op.sign_off]
+    for field in ("title", "severity", "learning_question", "summary", "communications",
+                  "regulatory"):
         value = getattr(op, field)
         if value is not None:
             setattr(h, field, value)
     for field, value in times.items():
         if value is not None:
             setattr(h, field, normal.get(field, ""))
+    if op.sign_off is not None:
+        h.sign_off = [SignOff(role=e.role, name=e.name, date=d) for e, d in zip(op.sign_off, dates)]
     for field, target in (("users_affected", "users_affected"), ("duration", "duration"),
                           ("cost", "cost"), ("impact_notes", "notes")):
         value = getattr(op, field)
         if value is not None:
             setattr(h.impact, target, value)
+    return [BOARD]
+
+
+def _set_tags(board: Board, op: o.SetTags, ctx: Ctx) -> list[Change]:
+    board.header.tags = list(dict.fromkeys(t.strip().lower() for t in op.tags if t.strip()))
+    return [BOARD]
+
+
+def _close_meeting(board: Board, op: o.CloseMeeting, ctx: Ctx) -> list[Change]:
+    current = board.current_phase()
+    if current is not None:
+        timebox.leave(current, ctx.now)  # bank the last phase's time; its timer stops
+    board.closed_at = ctx.now
     return [BOARD]
 
 
@@ -397,7 +415,8 @@ def _unvote(board: Board, op: o.Unvote, ctx: Ctx) -> list[Change]:
 
 HANDLERS: dict[type[o.Op], Handler] = {
     o.CreateBoard: _create_board, o.Join: _join, o.Rename: _rename, o.HandOver: _hand_over,
-    o.EditHeader: _edit_header, o.EditSettings: _edit_settings,
+    o.EditHeader: _edit_header, o.EditSettings: _edit_settings, o.SetTags: _set_tags,
+    o.CloseMeeting: _close_meeting,
     o.AddPhase: _add_phase, o.EditPhase: _edit_phase, o.MovePhase: _move_phase,
     o.RemovePhase: _remove_phase, o.AdvancePhase: _advance, o.GoBack: _go_back,
     o.GoToPhase: _go_to, o.StartTimer: _start_timer, o.PauseTimer: _pause_timer,

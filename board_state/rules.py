@@ -53,6 +53,8 @@ RULES: dict[type[o.Op], Rule] = {
     o.HandOver: Rule(FACILITATOR),
     o.EditHeader: Rule(FACILITATOR),
     o.EditSettings: Rule(FACILITATOR),
+    o.SetTags: Rule(FACILITATOR),
+    o.CloseMeeting: Rule(FACILITATOR),
     o.AddPhase: Rule(FACILITATOR),
     o.EditPhase: Rule(FACILITATOR),
     o.MovePhase: Rule(FACILITATOR),
@@ -71,6 +73,7 @@ RULES: dict[type[o.Op], Rule] = {
     o.DeleteSticky: Rule(WRITERS),
     o.ParkQuestion: Rule(WRITERS),
     o.AddTimelineEntry: Rule(WRITERS, TIMELINE_PHASES),
+    o.ImportTimeline: Rule(WRITERS, TIMELINE_PHASES),
     o.EditTimelineEntry: Rule(WRITERS, TIMELINE_PHASES),
     o.DeleteTimelineEntry: Rule(WRITERS, TIMELINE_PHASES),
     o.AddChain: Rule(WRITERS, WHY_PHASES),
@@ -101,6 +104,7 @@ RULES: dict[type[o.Op], Rule] = {
 # How refusals name an op, where its wire name would read badly in a sentence.
 _PHRASES: dict[type[o.Op], str] = {
     o.AddSticky: "add notes", o.MoveSticky: "move notes", o.AddTimelineEntry: "add timeline entries",
+    o.ImportTimeline: "import timeline entries",
     o.EditTimelineEntry: "edit timeline entries", o.DeleteTimelineEntry: "delete timeline entries",
     o.AddChain: "start a five-whys chain", o.EditChain: "edit five-whys chains",
     o.DeleteChain: "delete five-whys chains", o.AddWhy: "add a why", o.EditWhy: "edit a why",
@@ -112,7 +116,8 @@ _PHRASES: dict[type[o.Op], str] = {
     o.GoToPhase: "jump to a phase", o.OpenVote: "open a vote", o.CloseVote: "close a vote",
     o.RevealVote: "reveal votes", o.Reveal: "reveal private writing",
     o.HandOver: "hand over the facilitator role", o.EditHeader: "edit the incident header",
-    o.EditSettings: "change the board settings", o.CastVote: "vote", o.Unvote: "take back a vote",
+    o.EditSettings: "change the board settings", o.SetTags: "set tags",
+    o.CloseMeeting: "close the meeting", o.CastVote: "vote", o.Unvote: "take back a vote",
 }
 
 _PHASE_WORDS = {
@@ -130,9 +135,18 @@ def role_of(board: Board, actor: str) -> str | None:
     return board.role_of(actor)
 
 
+# What still changes after the meeting is closed: follow-up, not content.
+AFTER_CLOSE: frozenset[type[o.Op]] = frozenset({
+    o.SetActionStatus, o.SetTags, o.Join, o.Rename, o.TimeboxExpired,
+})
+
+
 def check(board: Board, op: o.Op, actor: str) -> None:
     """Raise `Rejected` unless the table allows `actor` to send `op` now."""
     rule = RULES[type(op)]
+    if board.closed_at is not None and type(op) not in AFTER_CLOSE:
+        raise Rejected("closed", "this meeting is closed: its content is final "
+                       "(action statuses and tags can still change)")
     role = role_of(board, actor)
     if role is None:
         raise Rejected("unauthorized", "you are not a participant of this board")

@@ -52,6 +52,7 @@ class BoardMeta(View, frozen=True, tag="board"):
     current: str | None
     facilitator: str
     action_order: list[str]
+    closed_at: int | None = None
 
 
 class ParticipantView(View, frozen=True, tag="participant"):

@@ -14,6 +14,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .config import Settings
+from . import incident_log, transfer, writeup
 from .http import routes
 from .hub import Hub
 from .store import Store
@@ -66,7 +67,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await asyncio.to_thread(store.close)
 
     app = Starlette(
-        routes=[*routes, WebSocketRoute("/ws", websocket_endpoint),
+        routes=[*routes, *writeup.routes, *incident_log.routes, *transfer.routes,
+                WebSocketRoute("/ws", websocket_endpoint),
                 Mount("/static", StaticFiles(directory=STATIC), name="static")],
         lifespan=lifespan,
     )

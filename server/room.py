@@ -178,6 +178,13 @@ class Room:
             self.peers.discard(peer)
             self._send_presence()
 
+    async def submit_as(self, actor: str, op: o.Op) -> int:
+        """Apply an op on behalf of an authenticated participant from outside a websocket (an
+        HTTP endpoint); return its seq once durable, or raise `Rejected`."""
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._put(_Submit(op=op, actor=actor, done=done))
+        return await done
+
     async def join(self, name: str, role: str) -> tuple[str, str]:
         """Add a participant; return (participant id, credential) once it is durable."""
         pid, secret = new_id(), secrets.token_urlsafe(24)

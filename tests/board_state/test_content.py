@@ -275,3 +275,16 @@ def test_action_count_limit(actions: Board) -> None:
     for i in range(197):
         do(actions, o.AddAction(text=f"more {i}"), BOB)
     rejected(actions, o.AddAction(text="one too many"), BOB, "limit")
+
+
+def test_a_timeline_import_adds_every_entry_or_none() -> None:
+    from .helpers import ALICE, do, make_board, rejected
+    board = make_board()
+    items = [o.TimelineItem(at="2026-08-14T09:12Z", text="alert"),
+             o.TimelineItem(at="2026-08-14 10:38", text="reported", kind="signal")]
+    do(board, o.ImportTimeline(entries=items), ALICE, new_id="imp")
+    assert sorted((e.at, e.text) for e in board.timeline.values()) == [
+        ("2026-08-14T09:12:00Z", "alert"), ("2026-08-14T10:38:00Z", "reported")]
+    bad = [*items, o.TimelineItem(at="10:51", text="paused")]
+    message = rejected(board, o.ImportTimeline(entries=bad), ALICE, "invalid", new_id="imp2")
+    assert message.startswith("entry 3:") and len(board.timeline) == 2

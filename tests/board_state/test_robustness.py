@@ -23,7 +23,7 @@ from .helpers import ALICE, BOB, FAC, OBS, T0, add_sticky, do, go_to, make_board
 TIMES = ["2026-08-14T09:12:00Z", "2026-08-14T11:12+02:00", "09:12", "2026-08-14",
          "9999-12-31T23:59:59-05:00", "0001-01-01T00:30:00+01:00", "0999-01-01T00:00:00Z",
          "2026-02-30", "tomorrow"]
-TIME_FIELDS = {"at", "started_at", "detected_at", "resolved_at", "due"}
+TIME_FIELDS = {"at", "started_at", "detected_at", "resolved_at", "due", "date"}
 CLIENT_OPS = [t for t in o.OP_TYPES if t not in (o.CreateBoard, o.Join, o.TimeboxExpired)]
 
 
@@ -73,6 +73,11 @@ def values(t: mi.Type, name: str) -> st.SearchStrategy[Any]:
         return st.one_of([values(x, name) for x in t.types])
     if isinstance(t, mi.ListType):
         return st.lists(values(t.item_type, name), max_size=min(t.max_length or 3, 3))
+    if isinstance(t, mi.StructType):  # a nested record, e.g. a sign-off entry
+        return st.fixed_dictionaries({f.encode_name: values(f.type, f.name)
+                                      for f in t.fields if f.required},
+                                     optional={f.encode_name: values(f.type, f.name)
+                                               for f in t.fields if not f.required})
     raise NotImplementedError(t)
 
 
