@@ -3,28 +3,45 @@
 Rooms are loaded from the store on first use and kept while the process runs. Board creation
 is the one write that does not go through a room: the board does not exist yet, so its first
 entry (`create_board`), its row and the facilitator's credential are written here in one batch.
+
+The hub also keeps the incident log (derived rows, see `log_rows.py`) fresh. Every room it
+hands out reports its commits through `Room.after_commit`; the hub then rebuilds that board's
+row `log_delay` seconds after the last commit (a busy meeting commits many times a second, the
+log needs one row), from the committed, public view. `sync_log` catches up any row that is
+missing or behind the op log (boards from before the log, a crash inside the delay) and runs
+before the log is read. Log refreshes never fail a room: errors are logged.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from typing import Any
 
 import msgspec
 
-from board_state import SYSTEM, Board, Entry, apply, encode_entry
+from board_state import SYSTEM, Board, Entry, apply, decode_board, decode_entry, encode_entry
 from board_state import ops as o
+from board_state import replay, view_for
+from board_state.views import BoardView
 
-from .room import Room, hash_secret, new_id, now_ms
-from .store import BoardRow, CredentialRow, OpRow, Store, WriteBatch
+from .log_rows import build_row
+from .room import Room, RoomClosed, hash_secret, new_id, now_ms
+from .store import BoardRow, CredentialRow, LogRow, OpRow, Store, WriteBatch
+
+logger = logging.getLogger("hindsight.hub")
 
 
 class Hub:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, log_delay: float = 1.0) -> None:
         self.store = store
         self.rooms: dict[str, Room] = {}
         self._loading: dict[str, list[Any]] = {}  # board id -> [lock, users]
+        self.log_delay = log_delay  # seconds of quiet on a board before its log row is rebuilt
+        self._log_timers: dict[str, asyncio.TimerHandle] = {}
+        self._log_tasks: set[asyncio.Task[None]] = set()
+        self._closing = False
 
     async def room(self, board_id: str) -> Room | None:
         room = self.rooms.get(board_id)
@@ -42,6 +59,8 @@ class Hub:
                     if room is None:
                         return None
                     self.rooms[board_id] = room
+                    room.after_commit = self._on_commit
+                    self._schedule_log(board_id)  # rows may predate this version's format
                 return room
         finally:
             entry[1] -= 1
@@ -62,9 +81,78 @@ class Hub:
             credentials=(CredentialRow(board_id=board_id, participant_id=pid,
                                        secret_hash=hash_secret(secret), role="facilitator"),),
             ops=(OpRow(board_id=board_id, seq=1, actor=SYSTEM, cid="", body=encode_entry(entry)),),
+            # In the same transaction: a board is in the log from the moment it exists.
+            log_rows=(build_row(1, view_for(board, ""), now),),
         ))
         return board_id, pid, f"{pid}.{secret}"
 
+    # --- the incident log ------------------------------------------------------------------
+
+    async def refresh_log(self, board_id: str) -> LogRow | None:
+        """Rebuild and store a board's log row from its committed public view, now."""
+        got = await self._public_view(board_id)
+        if got is None:
+            return None
+        row = build_row(got[0], got[1], now_ms())
+        await self.store.write(WriteBatch(log_rows=(row,)))
+        return row
+
+    async def sync_log(self) -> None:
+        """Bring every missing or stale log row up to date (call before reading the log)."""
+        for board_id in await asyncio.to_thread(self.store.stale_log_boards):
+            await self._refresh_quietly(board_id)
+
+    async def _public_view(self, board_id: str) -> tuple[int, BoardView] | None:
+        room = self.rooms.get(board_id)
+        if room is not None and not room.closed:
+            try:
+                seq, view = await room.read("")  # "": an outsider, who sees no private writing
+                return seq, view
+            except RoomClosed:
+                pass  # it shut meanwhile: its committed state is in the store
+        # Not loaded: rebuild the committed board without making a room (a room is a writer
+        # and stays in memory; the log only needs to read it once).
+        loaded = await asyncio.to_thread(self.store.load, board_id)
+        if loaded is None:
+            return None
+        board = decode_board(loaded.snapshot.state) if loaded.snapshot else Board(id=board_id)
+        replay(board_id, [decode_entry(r.body) for r in loaded.tail], board)
+        seq = loaded.tail[-1].seq if loaded.tail else (loaded.snapshot.seq if loaded.snapshot else 0)
+        return seq, view_for(board, "")
+
+    def _on_commit(self, room: Room) -> None:
+        self._schedule_log(room.board.id)
+
+    def _schedule_log(self, board_id: str) -> None:
+        # Debounce: every commit pushes the rebuild back, so a burst of ops costs one rebuild.
+        if self._closing:
+            return
+        timer = self._log_timers.pop(board_id, None)
+        if timer is not None:
+            timer.cancel()
+        loop = asyncio.get_running_loop()
+        self._log_timers[board_id] = loop.call_later(self.log_delay, self._start_refresh, board_id)
+
+    def _start_refresh(self, board_id: str) -> None:
+        self._log_timers.pop(board_id, None)
+        task = asyncio.get_running_loop().create_task(self._refresh_quietly(board_id))
+        self._log_tasks.add(task)
+        task.add_done_callback(self._log_tasks.discard)
+
+    async def _refresh_quietly(self, board_id: str) -> None:
+        try:
+            await self.refresh_log(board_id)
+        except Exception:
+            # The log is derived: a failed refresh is retried by the next commit or sync_log.
+            logger.exception("board %s: incident log refresh failed", board_id)
+
     async def close(self) -> None:
+        # Write the refreshes still waiting out their delay while the rooms can answer reads.
+        self._closing = True
+        pending = list(self._log_timers)
+        for timer in self._log_timers.values():
+            timer.cancel()
+        self._log_timers.clear()
+        await asyncio.gather(*(self._refresh_quietly(b) for b in pending), *self._log_tasks)
         await asyncio.gather(*(room.close() for room in self.rooms.values()))
         self.rooms.clear()

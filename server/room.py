@@ -127,6 +127,9 @@ class Room:
         self._recent: deque[tuple[int, int, tuple[Change, ...]]] = deque(maxlen=REPLAY_WINDOW)
         self._inbox: asyncio.Queue[_Submit | _Hello | _Read | None] = asyncio.Queue()
         self._timer: asyncio.TimerHandle | None = None
+        # Told after every round that committed something (the hub keeps the incident log
+        # fresh with it). Must not block; its failures are logged and never close the room.
+        self.after_commit: Callable[[Room], None] | None = None
         self._worker = asyncio.get_running_loop().create_task(self._run(), name=f"room-{board.id}")
         self._arm_deadline()
 
@@ -255,6 +258,11 @@ class Room:
                 fut.set_result(seq)
         if r.entries:
             self._arm_deadline()
+            if self.after_commit is not None:
+                try:
+                    self.after_commit(self)
+                except Exception:
+                    log.exception("board %s: after-commit hook failed", self.board.id)
 
     def _accept(self, item: _Submit, r: _Round) -> None:
         op, actor = item.op, item.actor

@@ -2,8 +2,9 @@
 
 Tables: `boards` (id, epoch, created_at, meta JSON), `credentials` (participant secrets, hashed),
 `ops` (the log: board, seq, actor, client op id, encoded entry) and `snapshots` (encoded boards
-at a seq, the latest two per board). A schema change is a new `@migrations()` function, never an
-edit of an applied one.
+at a seq, the latest two per board). The incident log adds `log` (one derived row per board,
+rebuilt from the board's public projection) and `log_fts` (its full-text index). A schema change
+is a new `@migrations()` function, never an edit of an applied one.
 """
 
 from __future__ import annotations
@@ -36,6 +37,27 @@ def m001_initial(db: Database) -> None:
         {"board_id": str, "seq": int, "state": bytes},
         pk=("board_id", "seq"), not_null=["state"],
     )
+
+
+@migrations()
+def m002_incident_log(db: Database) -> None:
+    # Derived data: everything here can be rebuilt from the op log, so it holds only what the
+    # public projection of a board shows (no authors, no unrevealed private writing).
+    db.table("log").create(
+        {"board_id": str, "seq": int, "date": str, "created_at": int, "title": str,
+         "severity": str, "status": str, "learning_question": str, "root_cause": str,
+         "tags": str, "categories": str, "actions": str, "updated_at": int},
+        pk="board_id",
+        not_null=["seq", "date", "created_at", "title", "severity", "status",
+                  "learning_question", "root_cause", "tags", "categories", "actions",
+                  "updated_at"],
+    )
+    db.table("log").create_index(["date", "created_at"])  # newest first is the only order
+    # The FTS row shares the log row's rowid (upserts keep it), so replacing one board's text
+    # is a lookup by rowid, not a scan of the index. Porter stemming: "timeouts" finds
+    # "timeout".
+    db.execute("CREATE VIRTUAL TABLE log_fts USING fts5("
+               "board_id UNINDEXED, body, tokenize = 'porter unicode61 remove_diacritics 2')")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +93,32 @@ class SnapshotRow:
 
 
 @dataclass(frozen=True, slots=True)
+class LogRow:
+    """One post-mortem in the incident log. `actions` is JSON the store does not look into;
+    `body` is the text the full-text index gets (written, never read back)."""
+    board_id: str
+    seq: int            # the board's seq the row was built from: an older row never wins
+    date: str           # YYYY-MM-DD: when the incident started, else when the board was made
+    created_at: int
+    title: str
+    severity: str
+    status: str         # "open" | "closed"
+    learning_question: str
+    root_cause: str
+    tags: tuple[str, ...]
+    categories: tuple[str, ...]
+    actions: str
+    updated_at: int
+    body: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class WriteBatch:
     boards: tuple[BoardRow, ...] = ()
     credentials: tuple[CredentialRow, ...] = ()
     ops: tuple[OpRow, ...] = ()
     snapshots: tuple[SnapshotRow, ...] = ()
+    log_rows: tuple[LogRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,7 +72,8 @@ def values(t: mi.Type, name: str) -> st.SearchStrategy[Any]:
     if isinstance(t, mi.UnionType):
         return st.one_of([values(x, name) for x in t.types])
     if isinstance(t, mi.ListType):
-        return st.lists(values(t.item_type, name), max_size=min(t.max_length or 3, 3))
+        lo = t.min_length or 0
+        return st.lists(values(t.item_type, name), min_size=lo, max_size=max(lo, min(t.max_length or 3, 3)))
     if isinstance(t, mi.StructType):  # a nested record, e.g. a sign-off entry
         return st.fixed_dictionaries({f.encode_name: values(f.type, f.name)
                                       for f in t.fields if f.required},

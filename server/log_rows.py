@@ -1,0 +1,125 @@
+"""The incident log's rows and the follow-up figures, derived from a board's public view.
+
+A row is built only from `view_for(board, "")`, the board as an outsider sees it: the core's
+projection already leaves out unrevealed private writing and, on anonymous boards, every
+author. Nothing here looks at the raw board, so the log can never say more than the board
+would show a stranger. Action owners are the one name the log carries: an action has an owner
+by design, and the board shows it to everyone.
+
+Pure functions (no I/O): the hub builds rows, the routes compute figures for the rows shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from board_state.views import BoardView
+
+from .schema import LogRow
+
+WARN_BELOW = 0.8   # completion rate under which we suggest fewer, higher-impact actions (source 000)
+MAX_OPEN = 7       # more open actions than this on one post-mortem spreads attention (source 002)
+UNFINISHED = ("open", "in_progress")
+
+
+def _date_of(view: BoardView) -> str:
+    started = view.board.header.started_at
+    if started:
+        return started[:10]  # normalised ISO 8601 by the core: the date is its first 10 chars
+    return dt.datetime.fromtimestamp(view.board.created_at / 1000, dt.UTC).date().isoformat()
+
+
+def _actions(view: BoardView) -> list[dict[str, Any]]:
+    names = {p.id: p.name for p in view.participants}
+    rank = {aid: i for i, aid in enumerate(view.board.action_order)}
+    ordered = sorted(view.actions, key=lambda a: (rank.get(a.id, len(rank)), a.id))
+    # The owner by name only: participant ids have no use outside the board.
+    return [{"id": a.id, "text": a.text,
+             "owner": (names.get(a.owner_id) or "Guest") if a.owner_id else "",
+             "due": a.due, "status": a.status, "kind": a.kind, "selected": a.selected,
+             "success": a.success} for a in ordered]
+
+
+def build_row(seq: int, view: BoardView, now_ms: int) -> LogRow:
+    """The log row of a board at `seq`; `view` must be the outsider's view (viewer "")."""
+    header = view.board.header
+    contributing = [s for s in view.stickies if s.section == "contributing"]
+    categories = sorted({s.category for s in contributing if s.category})
+    causes = [c.root_cause for c in view.chains if c.root_cause]
+    actions = _actions(view)
+    # What full-text search looks through: titles, timelines, causes and actions.
+    body = [header.title, header.learning_question, header.summary]
+    body += [e.text for e in view.timeline]
+    for c in view.chains:
+        body += [c.problem, c.root_cause]
+        body += [part for step in c.steps for part in (step.why, step.answer)]
+    body += [s.text for s in contributing]
+    body += [part for a in actions for part in (a["text"], a["success"])]
+    return LogRow(
+        board_id=view.board.id, seq=seq, date=_date_of(view), created_at=view.board.created_at,
+        title=header.title, severity=header.severity,
+        status="closed" if view.board.closed_at is not None else "open",
+        learning_question=header.learning_question, root_cause="; ".join(causes),
+        tags=tuple(header.tags), categories=tuple(categories),
+        actions=msgspec.json.encode(actions).decode(), updated_at=now_ms,
+        body="\n".join(part for part in body if part))
+
+
+# --- follow-up figures ---------------------------------------------------------------------
+
+def actions_of(row: LogRow) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = msgspec.json.decode(row.actions)
+    return items
+
+
+def is_overdue(action: dict[str, Any], today: str) -> bool:
+    """Past its due date (the server's date, UTC) and not finished: done and dropped never are."""
+    return bool(action["due"]) and action["due"] < today and action["status"] in UNFINISHED
+
+
+def today_utc() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+@dataclass(frozen=True)
+class Completion:
+    total: int      # every action, dropped ones included
+    counted: int    # the denominator: every action except dropped ones
+    done: int
+    open: int       # open or in progress, overdue ones included
+    overdue: int
+
+    @property
+    def rate(self) -> float | None:
+        """done / counted; None when nothing counts (no actions is not 100%)."""
+        return self.done / self.counted if self.counted else None
+
+    @property
+    def percent(self) -> int | None:
+        # Floor, not round: 79.6% must not read as "80%" next to a warning about 80%.
+        return None if self.rate is None else int(self.done * 100 // self.counted)
+
+    @property
+    def warn(self) -> bool:
+        return self.rate is not None and self.rate < WARN_BELOW
+
+    @property
+    def too_many_open(self) -> bool:
+        return self.open > MAX_OPEN
+
+    def as_json(self) -> dict[str, Any]:
+        return {"total": self.total, "counted": self.counted, "done": self.done,
+                "open": self.open, "overdue": self.overdue, "rate": self.rate,
+                "percent": self.percent, "warning": self.warn}
+
+
+def completion(actions: list[dict[str, Any]], today: str) -> Completion:
+    statuses = [a["status"] for a in actions]
+    return Completion(
+        total=len(actions), counted=sum(1 for s in statuses if s != "dropped"),
+        done=statuses.count("done"), open=sum(1 for s in statuses if s in UNFINISHED),
+        overdue=sum(1 for a in actions if is_overdue(a, today)))
