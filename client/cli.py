@@ -5,10 +5,16 @@
     hindsight-client watch BOARD --credential CRED            # prints every change live
     hindsight-client add-sticky BOARD --credential CRED --section went_well "The kill switch worked"
     hindsight-client add-timeline BOARD --credential CRED --at 2026-08-14T09:12Z "Alert fired"
+    hindsight-client import-timeline BOARD incident.log --date 2026-08-14 --credential CRED
+    hindsight-client export BOARD --format md -o postmortem.md
+    hindsight-client log --severity sev1 --tag dns
+    hindsight-client export-board BOARD --credential FAC -o board.json
+    hindsight-client import-board board.json
     hindsight-client send BOARD --credential CRED '{"type": "advance_phase"}'
 
 The server defaults to http://127.0.0.1:8000 (or HINDSIGHT_SERVER); a credential may also come
-from HINDSIGHT_CREDENTIAL, so it need not appear in your shell history.
+from HINDSIGHT_CREDENTIAL, so it need not appear in your shell history. Exit codes: 0 done,
+1 the server cannot be reached, 2 refused or bad input (nothing was changed).
 """
 
 from __future__ import annotations
@@ -26,8 +32,15 @@ from board_state import ops as o
 from board_state.errors import Rejected
 from board_state.protocol import Event, Presence
 
+from . import commands
 from .http import create_board, join_board
+from .importers import FORMATS
 from .sdk import BoardClient
+
+SERVER_HELP = "the server's base URL (default %(default)s, or HINDSIGHT_SERVER)"
+SECTIONS = ["went_well", "went_badly", "lessons", "future", "ongoing", "contributing"]
+CATEGORIES = ["monitoring", "testing", "process", "knowledge", "tooling", "change",
+              "communication", "other"]
 
 
 def _describe(message: Any) -> str | None:
@@ -46,8 +59,13 @@ def _describe(message: Any) -> str | None:
 
 async def _with_client(args: argparse.Namespace, op: o.Op | None) -> int:
     watch = op is None
-    printer = (lambda m: (line := _describe(m)) and print(line, flush=True)) if watch else None
-    async with BoardClient(args.server, args.board, args.credential, on_frame=printer) as c:
+
+    def printer(message: Any) -> None:
+        if (line := _describe(message)) is not None:
+            print(line, flush=True)
+
+    async with BoardClient(args.server, args.board, args.credential,
+                           on_frame=printer if watch else None) as c:
         if watch:
             print(f"watching board {args.board} as {c.role}; Ctrl-C to stop", flush=True)
             await asyncio.Event().wait()
@@ -58,14 +76,36 @@ async def _with_client(args: argparse.Namespace, op: o.Op | None) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="hindsight-client", description=(
-        "Take part in a Hindsight post-mortem board from the terminal."))
-    p.add_argument("--server", default=os.environ.get("HINDSIGHT_SERVER", "http://127.0.0.1:8000"),
-                   help="the server's base URL (default %(default)s)")
-    sub = p.add_subparsers(dest="command", required=True)
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Keeps the examples in each command's epilog on their own lines."""
 
-    c = sub.add_parser("create", help="create a board and print its facilitator credential")
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="hindsight-client", formatter_class=_Help, description=(
+        "Take part in a Hindsight post-mortem board from the terminal."),
+        epilog="Run 'hindsight-client COMMAND --help' for a command's options and examples.")
+    p.add_argument("--server", default=os.environ.get("HINDSIGHT_SERVER", "http://127.0.0.1:8000"),
+                   help=SERVER_HELP)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str, example: str) -> argparse.ArgumentParser:
+        label = "examples" if example.count("hindsight-client") > 1 else "example"
+        return sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".",
+                              epilog=f"{label}:\n  {example}", formatter_class=_Help)
+
+    def credential(s: argparse.ArgumentParser, required: bool = True, what: str = "your") -> None:
+        s.add_argument("--credential", default=os.environ.get("HINDSIGHT_CREDENTIAL"),
+                       required=required and "HINDSIGHT_CREDENTIAL" not in os.environ,
+                       help=f"{what} credential (or HINDSIGHT_CREDENTIAL)")
+
+    def board_cmd(name: str, help: str, example: str) -> argparse.ArgumentParser:
+        s = command(name, help, example)
+        s.add_argument("board", help="the board's id")
+        credential(s)
+        return s
+
+    c = command("create", "create a board and print its facilitator credential",
+                'hindsight-client create --title "DNS outage" --severity sev1 --name Fay')
     c.add_argument("--title", default="", help="incident title")
     c.add_argument("--severity", default="sev2", choices=["sev1", "sev2", "sev3", "sev4"])
     c.add_argument("--template", default="blameless-90",
@@ -74,34 +114,91 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--name", default="Facilitator", help="your display name")
     c.add_argument("--named", action="store_true", help="show authors (default: anonymous)")
 
-    j = sub.add_parser("join", help="join a board and print your participant credential")
-    j.add_argument("board")
+    j = command("join", "join a board and print your participant credential",
+                "hindsight-client join BOARD --name Ann")
+    j.add_argument("board", help="the board's id")
     j.add_argument("--name", default="", help="display name (empty: an anonymous guest)")
     j.add_argument("--observer", action="store_true", help="join read-only")
 
-    def board_cmd(name: str, help: str) -> argparse.ArgumentParser:
-        s = sub.add_parser(name, help=help)
-        s.add_argument("board")
-        s.add_argument("--credential", default=os.environ.get("HINDSIGHT_CREDENTIAL"),
-                       required="HINDSIGHT_CREDENTIAL" not in os.environ,
-                       help="your credential (or HINDSIGHT_CREDENTIAL)")
-        return s
-
-    board_cmd("watch", "print the board's changes live")
-    s = board_cmd("add-sticky", "add a sticky note")
-    s.add_argument("--section", required=True, choices=[
-        "went_well", "went_badly", "lessons", "future", "ongoing", "contributing"])
-    s.add_argument("--category", choices=[
-        "monitoring", "testing", "process", "knowledge", "tooling", "change", "communication",
-        "other"])
+    board_cmd("watch", "print the board's changes live",
+              "HINDSIGHT_CREDENTIAL=CRED hindsight-client watch BOARD")
+    s = board_cmd("add-sticky", "add a sticky note",
+                  'hindsight-client add-sticky BOARD --section went_well "The kill switch worked"')
+    s.add_argument("--section", required=True, choices=SECTIONS)
+    s.add_argument("--category", choices=CATEGORIES, help="for contributing factors")
     s.add_argument("text")
-    t = board_cmd("add-timeline", "add a timeline entry")
+    t = board_cmd("add-timeline", "add a timeline entry",
+                  'hindsight-client add-timeline BOARD --at 2026-08-14T09:12Z --kind signal '
+                  '"Error rate climbs"')
     t.add_argument("--at", required=True, help="ISO 8601 date and time, UTC unless an offset is given")
     t.add_argument("--kind", default="fact", choices=["fact", "signal", "decision"])
     t.add_argument("text")
-    g = board_cmd("send", "send any op as JSON (see docs/protocol.md)")
+
+    i = board_cmd("import-timeline", "import timeline entries from a CSV file, a chat export "
+                  "or a log, all or nothing",
+                  "hindsight-client import-timeline BOARD incident.log --date 2026-08-14 --tz +02:00"
+                  "\n  hindsight-client import-timeline BOARD channel.json --keep-authors"
+                  "\n  hindsight-client import-timeline BOARD events.csv --dry-run"
+                  "\n\nformats:\n"
+                  "  csv   rows of time,text[,kind]; a header row is optional; kind is fact\n"
+                  "        (default), signal or decision\n"
+                  "  chat  a channel export in JSON (Slack, Discord, Telegram, or a list of\n"
+                  "        {timestamp, user, text}); system messages are skipped\n"
+                  "  log   lines starting with 2026-08-14T09:12:00Z, 2026-08-14 09:12 or 09:12;\n"
+                  "        an indented line continues the entry above it\n"
+                  "Every bad line is reported with its number, and then nothing is sent.")
+    i.add_argument("file", help="the file to import ('-' reads standard input; needs --format)")
+    i.add_argument("--format", choices=sorted(FORMATS),
+                   help="csv, chat or log (default: from the extension: .csv, .json, .log/.txt)")
+    i.add_argument("--date", help="the day of bare HH:MM times, YYYY-MM-DD")
+    i.add_argument("--tz", help="the offset of times written without one, e.g. +02:00 "
+                   "(default UTC)")
+    i.add_argument("--keep-authors", action="store_true",
+                   help="chat exports: keep each message's author ('Ann: text')")
+    i.add_argument("--dry-run", action="store_true", help="read and check the file; send nothing")
+
+    e = command("export", "print or save the meeting's write-up (Markdown, HTML or JSON)",
+                "hindsight-client export BOARD --format md -o postmortem.md")
+    e.add_argument("board", help="the board's id")
+    e.add_argument("--format", required=True, choices=["md", "html", "json"])
+    e.add_argument("-o", "--output", help="write to this file (default: standard output)")
+    credential(e, required=False)
+
+    lg = command("log", "list past post-mortems from the incident log",
+                 'hindsight-client log --q "dns" --severity sev1 --from 2026-01-01 --csv')
+    lg.add_argument("--q", help="full-text search (titles, timelines, causes, actions)")
+    lg.add_argument("--severity", choices=["sev1", "sev2", "sev3", "sev4"])
+    lg.add_argument("--tag", help="only post-mortems with this tag")
+    lg.add_argument("--category", choices=CATEGORIES, help="contributing-factor category")
+    lg.add_argument("--from", dest="from_", metavar="YYYY-MM-DD", help="on or after this date")
+    lg.add_argument("--to", metavar="YYYY-MM-DD", help="on or before this date")
+    form = lg.add_mutually_exclusive_group()
+    form.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    form.add_argument("--json", action="store_true", help="print the server's JSON")
+
+    x = board_cmd("export-board", "save a whole board as JSON (a backup, or to move it to "
+                  "another server); facilitator only",
+                  "hindsight-client export-board BOARD --credential FAC -o board.json")
+    x.add_argument("-o", "--output", help="write to this file (default: standard output)")
+
+    m = command("import-board", "make a fresh board from an export-board file; prints its "
+                "facilitator link and new credentials for the action owners",
+                "hindsight-client import-board board.json --name Fay   "
+                "# with --server (or HINDSIGHT_SERVER) naming the new server")
+    m.add_argument("file", help="the exported JSON ('-' reads standard input)")
+    m.add_argument("--name", help="your display name as the new board's facilitator "
+                   "(default: the exported facilitator's)")
+    m.add_argument("--json", action="store_true", help="print the server's JSON answer")
+
+    g = board_cmd("send", "send any op as JSON (see docs/protocol.md)",
+                  "hindsight-client send BOARD '{\"type\": \"advance_phase\"}'")
     g.add_argument("op", help='e.g. \'{"type": "advance_phase"}\'')
     return p
+
+
+RUNNERS = {"import-timeline": commands.import_timeline, "export": commands.export_writeup,
+           "log": commands.log, "export-board": commands.export_whole_board,
+           "import-board": commands.import_whole_board}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
                                 "observer" if args.observer else "participant")
             print(json.dumps(result, indent=2))
             return 0
+        if args.command in RUNNERS:
+            return RUNNERS[args.command](args)
         op: o.Op | None = None
         if args.command == "add-sticky":
             op = o.AddSticky(section=args.section, text=args.text, category=args.category)
@@ -130,8 +229,11 @@ def main(argv: list[str] | None = None) -> int:
     except Rejected as e:
         print(f"refused ({e.code}): {e.message}", file=sys.stderr)
         return 2
-    except msgspec.ValidationError as e:
+    except msgspec.DecodeError as e:  # includes ValidationError
         print(f"invalid op: {e}", file=sys.stderr)
+        return 2
+    except commands.LocalProblem as e:
+        print(e, file=sys.stderr)
         return 2
     except (OSError, TimeoutError) as e:
         print(f"cannot reach {args.server}: {e}", file=sys.stderr)

@@ -1,31 +1,45 @@
-"""The few HTTP calls a client needs (create, join, fetch a view), on the standard library."""
+"""The HTTP calls a client needs (create, join, views, write-ups, the incident log, moving
+boards), on the standard library."""
 
 from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
 from board_state.errors import Rejected
 
 
-def call(server: str, method: str, path: str, body: dict[str, Any] | None = None,
-         credential: str | None = None, timeout: float = 10.0) -> Any:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(server.rstrip("/") + path, data=data, method=method)
+def fetch(server: str, method: str, path: str, body: bytes | None = None,
+          credential: str | None = None, timeout: float = 10.0,
+          query: dict[str, str] | None = None) -> bytes:
+    """The raw response body; `Rejected` with the server's code and message on an error."""
+    url = server.rstrip("/") + path
+    if query:
+        url += "?" + urllib.parse.urlencode(query)
+    req = urllib.request.Request(url, data=body, method=method)
     req.add_header("content-type", "application/json")
     if credential:
         req.add_header("authorization", f"Bearer {credential}")
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return json.loads(resp.read())
+            data: bytes = resp.read()
+            return data
     except urllib.error.HTTPError as e:
         try:
             err = json.loads(e.read())["error"]
-        except (ValueError, KeyError):
+        except (ValueError, KeyError, TypeError):
             raise Rejected("invalid", f"HTTP {e.code} from {path}") from None
         raise Rejected(err["code"], err["message"]) from None
+
+
+def call(server: str, method: str, path: str, body: dict[str, Any] | None = None,
+         credential: str | None = None, timeout: float = 10.0,
+         query: dict[str, str] | None = None) -> Any:
+    data = json.dumps(body).encode() if body is not None else None
+    return json.loads(fetch(server, method, path, data, credential, timeout, query))
 
 
 def create_board(server: str, **fields: Any) -> dict[str, Any]:
@@ -41,4 +55,39 @@ def join_board(server: str, board_id: str, name: str = "", role: str = "particip
 
 def fetch_view(server: str, board_id: str, credential: str) -> dict[str, Any]:
     result: dict[str, Any] = call(server, "GET", f"/api/boards/{board_id}", credential=credential)
+    return result
+
+
+WRITEUP_PATHS = {"html": "/b/{}/writeup", "md": "/b/{}/writeup.md",
+                 "json": "/api/boards/{}/writeup"}
+
+
+def writeup(server: str, board_id: str, fmt: str, credential: str | None = None) -> bytes:
+    """The meeting's write-up as HTML, Markdown or JSON, exactly as the server renders it."""
+    return fetch(server, "GET", WRITEUP_PATHS[fmt].format(urllib.parse.quote(board_id)),
+                 credential=credential)
+
+
+def incident_log(server: str, filters: dict[str, str], *, csv: bool = False) -> bytes:
+    """The incident log (JSON, or CSV), filtered by q, severity, tag, category, from, to."""
+    return fetch(server, "GET", "/api/log.csv" if csv else "/api/log",
+                 query={k: v for k, v in filters.items() if v})
+
+
+def export_board(server: str, board_id: str, credential: str) -> bytes:
+    """The whole board as a `hindsight-board` document (facilitator only)."""
+    return fetch(server, "GET", f"/api/boards/{urllib.parse.quote(board_id)}/export",
+                 credential=credential, timeout=60)
+
+
+def import_board(server: str, document: bytes, facilitator_name: str | None = None) -> dict[str, Any]:
+    """A fresh board rebuilt from an export; returns its facilitator credential, the new
+    credentials of re-created participants and notes on what could not be carried over."""
+    if facilitator_name:
+        doc = json.loads(document)
+        doc["facilitator_name"] = facilitator_name
+        document = json.dumps(doc).encode()
+    # A large board is rebuilt op by op, each durable before the next: allow it time.
+    result: dict[str, Any] = json.loads(fetch(server, "POST", "/api/boards/import", document,
+                                              timeout=300))
     return result

@@ -28,7 +28,7 @@ import websockets
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from board_state.errors import Rejected
-from board_state.ops import Op
+from board_state.ops import ImportTimeline, Op, TimelineItem
 from board_state.protocol import (
     Ack, Error, Event, Hello, Ping, Pong, Presence, Reject, Welcome, decode_server, encode,
 )
@@ -149,6 +149,12 @@ class BoardClient:
         if self._ws is not None and self.connected.is_set():
             await self._send(encode(op))
         return await asyncio.wait_for(fut, timeout)
+
+    async def import_timeline(self, items: list[TimelineItem], *,
+                              timeout: float | None = None) -> Ack:
+        """Add many timeline entries as one op: all of them, or (refused) none. The server
+        names a bad entry as "entry N" (counting from 1); at most 500 go in one op."""
+        return await self.submit(ImportTimeline(entries=list(items)), timeout=timeout)
 
     async def _send(self, frame: bytes) -> None:
         try:
