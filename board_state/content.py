@@ -160,7 +160,9 @@ def _import_timeline(board: Board, op: o.ImportTimeline, ctx: Ctx) -> list[Chang
             raise Rejected(e.code, f"entry {n}: {e.message}") from None
     changes = []
     for n, (item, at) in enumerate(zip(op.entries, times)):
-        entry_id = f"{ctx.new_id}-{n}"  # one random base per import: order inside it is the file's
+        # One random base per import; the zero-padded index keeps the file's order among entries
+        # with the same time (ids break ties, and "-10" would sort before "-2").
+        entry_id = f"{ctx.new_id}-{n:03d}"
         board.timeline[entry_id] = TimelineEntry(
             id=entry_id, at=at, text=item.text, kind=item.kind, author=ctx.actor,
             created_at=ctx.now)

@@ -62,10 +62,19 @@ WRITEUP_PATHS = {"html": "/b/{}/writeup", "md": "/b/{}/writeup.md",
                  "json": "/api/boards/{}/writeup"}
 
 
+STYLESHEET_LINK = b'<link rel="stylesheet" href="/static/writeup.css">'
+
+
 def writeup(server: str, board_id: str, fmt: str, credential: str | None = None) -> bytes:
-    """The meeting's write-up as HTML, Markdown or JSON, exactly as the server renders it."""
-    return fetch(server, "GET", WRITEUP_PATHS[fmt].format(urllib.parse.quote(board_id)),
+    """The meeting's write-up as HTML, Markdown or JSON, as the server renders it. The HTML gets
+    its stylesheet inlined, so the saved file prints the same when opened away from the server
+    (a file on disk is not under the site's Content-Security-Policy)."""
+    body = fetch(server, "GET", WRITEUP_PATHS[fmt].format(urllib.parse.quote(board_id)),
                  credential=credential)
+    if fmt == "html" and STYLESHEET_LINK in body:
+        css = fetch(server, "GET", "/static/writeup.css")
+        body = body.replace(STYLESHEET_LINK, b"<style>\n" + css + b"\n</style>", 1)
+    return body
 
 
 def incident_log(server: str, filters: dict[str, str], *, csv: bool = False) -> bytes:

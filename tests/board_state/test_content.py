@@ -288,3 +288,13 @@ def test_a_timeline_import_adds_every_entry_or_none() -> None:
     bad = [*items, o.TimelineItem(at="10:51", text="paused")]
     message = rejected(board, o.ImportTimeline(entries=bad), ALICE, "invalid", new_id="imp2")
     assert message.startswith("entry 3:") and len(board.timeline) == 2
+
+
+def test_imported_entries_with_the_same_time_keep_the_files_order() -> None:
+    from board_state import view_for
+
+    from .helpers import ALICE, do, make_board
+    board = make_board()
+    items = [o.TimelineItem(at="2026-08-14T09:12Z", text=f"line {i}") for i in range(12)]
+    do(board, o.ImportTimeline(entries=items), ALICE, new_id="imp")
+    assert [e.text for e in view_for(board, ALICE).timeline] == [f"line {i}" for i in range(12)]

@@ -231,3 +231,13 @@ def test_an_unreachable_server_exits_1(tmp_path: Path) -> None:
                         "export-board", "b", "--credential", "x"],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 1 and r.stderr.startswith("cannot reach http://127.0.0.1:9")
+
+
+def test_a_saved_html_writeup_carries_its_own_stylesheet(server: RealServer,
+                                                         board: dict[str, str],
+                                                         tmp_path: Path) -> None:
+    """Opened from disk, away from the server, the saved page still prints styled."""
+    out = tmp_path / "writeup.html"
+    assert cli(server, "export", board["id"], "--format", "html", "-o", str(out)).returncode == 0
+    html = out.read_text()
+    assert "/static/writeup.css" not in html and "<style>" in html and "@page" in html
