@@ -66,10 +66,14 @@ class Filters:
             raise BadFilter(f"category must be one of {', '.join(CATEGORIES)}")
         for name, value in (("from", f.date_from), ("to", f.date_to)):
             if value:
+                # Exactly YYYY-MM-DD: the log compares dates as text, and fromisoformat alone
+                # would also take 20260814 or 2026W335, which would then match nothing.
                 try:
-                    date.fromisoformat(value)
+                    ok = len(value) == 10 and date.fromisoformat(value).isoformat() == value
                 except ValueError:
-                    raise BadFilter(f"'{name}' must be a date written YYYY-MM-DD") from None
+                    ok = False
+                if not ok:
+                    raise BadFilter(f"'{name}' must be a date written YYYY-MM-DD")
         return f
 
     def query(self) -> dict[str, str]:

@@ -168,6 +168,7 @@ def test_filters_combine_and_each_one_narrows(four_boards: TestClient) -> None:
 
 @pytest.mark.parametrize("params", [{"severity": "sev9"}, {"category": "blame"},
                                     {"from": "yesterday"}, {"to": "2026-02-30"},
+                                    {"from": "20260814"}, {"to": "2026W335"},
                                     {"q": "x" * 501}])
 def test_a_filter_that_makes_no_sense_is_refused_clearly(client: TestClient,
                                                          params: dict[str, str]) -> None:
