@@ -5,6 +5,9 @@
 // becomes an op that goes into the socket's outbox (and shows as "sending…" from the store's
 // pending list) until the server acknowledges or refuses it. Nothing here decides whether an op
 // is allowed: a refusal arrives as a `reject` with a reason, and we show that reason.
+//
+// A closed meeting (`board.closed_at`) is read-only here too: its content is final, so the
+// composers and the meeting controls are hidden rather than offered only to be refused.
 
 import { $, announce, fill, h, randomId } from "./dom.js";
 import { takeCredential } from "./credential.js";
@@ -14,8 +17,8 @@ import { PhaseTimer } from "./timer.js";
 import { renderAgenda, renderPeople } from "./agenda.js";
 import { TimelineLane } from "./timeline.js";
 import { NotesPanel } from "./notes.js";
-import { FacilitatorConsole, InvitePanel } from "./console.js";
-import { SEVERITY_LABELS, plural, sectionLabel, timeOfDay } from "./format.js";
+import { FacilitatorConsole, InvitePanel, TagsEditor } from "./console.js";
+import { SEVERITY_LABELS, dayLabel, plural, sectionLabel, timeOfDay } from "./format.js";
 
 const boardId = document.body.dataset.boardId;
 const credential = boardId ? takeCredential(boardId) : null;
@@ -32,6 +35,7 @@ function start() {
     const full = { ...op, cid: randomId("c") };
     store.track(full);
     socket.send(full);
+    return full;  // callers that follow their op's fate keep its cid
   };
   // Ops left unanswered by an earlier visit are resent after the first welcome; show them.
   for (const op of socket.pending()) store.track(op);
@@ -47,14 +51,21 @@ function start() {
     parkForm: $("#park-form"), parkText: $("#park-text"), parkList: $("#parking-list"), store, send,
   });
   const facilitator = new FacilitatorConsole({ root: $("#console"), store, send });
+  const tags = new TagsEditor({ root: $("#tags"), store, send });
   const invite = new InvitePanel({ root: $("#invite"), boardId, credential, status: $("#copy-status") });
 
   let shown = false;
   let everOnline = false;
   let lastCurrent;
+  let wasClosed;
 
   const me = () => store.me();
-  const canWrite = () => { const p = me(); return Boolean(p ? p.role !== "observer" : store.role && store.role !== "observer"); };
+  const isClosed = () => Boolean(store.board && store.board.closed_at !== null);
+  const canWrite = () => {
+    if (isClosed()) return false;
+    const p = me();
+    return Boolean(p ? p.role !== "observer" : store.role && store.role !== "observer");
+  };
   const isFacilitator = () => store.isFacilitator();
 
   function renderHeader() {
@@ -72,6 +83,7 @@ function start() {
   function renderPhase() {
     const phase = store.currentPhase();
     const { agenda } = store.board;
+    const closed = isClosed();
     if (!phase) {
       fill($("#phase-step"), "Before the meeting");
       fill($("#phase-title"), "Waiting to start");
@@ -83,8 +95,9 @@ function start() {
       fill($("#phase-title"), phase.title);
       fill($("#phase-prompt"), phase.prompt);
     }
-    document.title = `${phase ? `${phase.title} · ` : ""}${store.board.header.title || "Post-mortem"} · Hindsight`;
-    timer.update(phase);
+    const where = closed ? "Closed" : phase ? phase.title : "";
+    document.title = `${where ? `${where} · ` : ""}${store.board.header.title || "Post-mortem"} · Hindsight`;
+    timer.update(closed ? null : phase);
     // Which lane gets the room: the timeline while it is being built, notes while they are.
     const notesPhase = phase && phase.sections.length > 0;
     $("#columns").className = `columns ${notesPhase ? "focus-notes" : "focus-timeline"}`;
@@ -92,6 +105,22 @@ function start() {
       announce(live, `Now: ${phase.title}, ${plural(phase.minutes, "minute", "minutes")}.`);
     }
     lastCurrent = store.board.current;
+    renderEnd(phase, closed);
+  }
+
+  /** The end of the meeting: the write-up comes forward in wrap-up, the banner once closed. */
+  function renderEnd(phase, closed) {
+    const wrapUp = Boolean(phase && phase.kind === "wrap_up");
+    $("#writeup-link").classList.toggle("primary", wrapUp || closed);
+    $("#wrapup-hint").hidden = !wrapUp || closed;
+    $("#closed-banner").hidden = !closed;
+    $("#phase-card").hidden = closed;
+    if (closed) {
+      const at = store.board.closed_at;
+      fill($("#closed-when"), `Closed ${dayLabel(at)} at ${timeOfDay(at)}`);
+    }
+    if (wasClosed === false && closed) announce(live, "The meeting is closed. Its content is final.");
+    wasClosed = closed;
   }
 
   function renderRejections() {
@@ -127,6 +156,7 @@ function start() {
     renderPeople($("#people-list"), $("#people-count"), store.participants, store.presence);
     renderPresence();
     facilitator.render(isFacilitator());
+    tags.render(isFacilitator());
     invite.render(isFacilitator());
     lane.render(canWrite());
     notes.render(canWrite());
@@ -145,6 +175,8 @@ function start() {
       renderPhase();
       renderAgenda($("#agenda-list"), store.board, socket.serverNow());
       facilitator.render(isFacilitator());
+      tags.render(isFacilitator());
+      lane.render(canWrite());  // closing the meeting takes the composers away
       notes.render(canWrite());
     }
     if (kinds.has("presence")) {
@@ -153,7 +185,10 @@ function start() {
     }
     if (kinds.has("timeline") || kinds.has("pending")) lane.render(canWrite());
     if (kinds.has("sticky") || kinds.has("pending")) notes.render(canWrite());
-    if (kinds.has("pending")) facilitator.render(isFacilitator());
+    if (kinds.has("pending")) {
+      facilitator.render(isFacilitator());
+      tags.render(isFacilitator());
+    }
     if (kinds.has("rejections")) renderRejections();
     if (added.length) announceAdded(added);
   });

@@ -1,4 +1,5 @@
-// The facilitator's console (agenda, timer, reveal) and the invite panel.
+// The facilitator's console (agenda, timer, reveal, closing the meeting), the tags editor and
+// the invite panel.
 //
 // Buttons send intents; the board moves when the server says it moved. While a navigation or
 // timer op is in flight its buttons are disabled, because a double click on "Next" must not
@@ -6,7 +7,7 @@
 // only while there is something private), which is presentation, not policy: the server still
 // checks every op.
 
-import { copyText } from "./dom.js";
+import { copyText, fill, h } from "./dom.js";
 import { privateLink } from "./credential.js";
 import { isRunning } from "./timer.js";
 
@@ -36,11 +37,31 @@ export class FacilitatorConsole {
       const phase = store.currentPhase();
       if (phase) send({ type: "reveal", phase_id: phase.id });
     });
+    this.closeButton = root.querySelector("#close-meeting");
+    this.confirm = root.querySelector("#close-confirm");
+    this.confirmYes = root.querySelector("#close-confirm-yes");
+    this.closeCancel = root.querySelector("#close-cancel");
+    // Closing is final, so the first click only asks; the question sits next to the button.
+    this.closeButton.addEventListener("click", () => this.askToClose(true));
+    this.closeCancel.addEventListener("click", () => this.askToClose(false));
+    this.confirm.addEventListener("keydown", (e) => { if (e.key === "Escape") this.askToClose(false); });
+    this.confirmYes.addEventListener("click", () => {
+      this.confirm.hidden = true;
+      send({ type: "close_meeting" });
+    });
+  }
+
+  askToClose(asking) {
+    this.confirm.hidden = !asking;
+    this.closeButton.setAttribute("aria-expanded", String(asking));
+    (asking ? this.confirmYes : this.closeButton).focus();
   }
 
   render(isFacilitator) {
-    this.root.hidden = !isFacilitator;
-    if (!isFacilitator || !this.store.board) return;
+    // Once closed there is nothing left to steer: navigation, timers and reveal are refused.
+    const closed = Boolean(this.store.board && this.store.board.closed_at !== null);
+    this.root.hidden = !isFacilitator || closed;
+    if (this.root.hidden || !this.store.board) return;
     const { agenda, current } = this.store.board;
     const phase = this.store.currentPhase();
     const index = phase ? agenda.indexOf(phase) : -1;
@@ -65,6 +86,48 @@ export class FacilitatorConsole {
     this.reveal.hidden = !canReveal;
     this.reveal.disabled = inFlight.includes("reveal");
     if (canReveal) this.reveal.textContent = `Reveal writing (${phase.private_count})`;
+    const closing = inFlight.includes("close_meeting");
+    this.closeButton.disabled = closing;
+    this.closeButton.textContent = closing ? "Closing…" : "Close meeting";
+  }
+}
+
+/** Comma-separated tags for the incident log, shown back as chips from the server's list. The
+ * server lowercases and deduplicates, so the chips (not the input) show what was saved. */
+export class TagsEditor {
+  constructor({ root, store, send }) {
+    Object.assign(this, { root, store, send });
+    this.chips = root.querySelector("#tag-chips");
+    this.none = root.querySelector("#no-tags");
+    this.form = root.querySelector("#tags-form");
+    this.input = root.querySelector("#tags-input");
+    this.save = root.querySelector("#tags-save");
+    this.dirty = false;   // while someone is typing, a redraw must not overwrite their text
+    this.sentCid = null;  // the last save, until the server settles it
+    this.input.addEventListener("input", () => { this.dirty = true; });
+    this.form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const tags = this.input.value.split(",").map((t) => t.trim()).filter(Boolean);
+      this.sentCid = send({ type: "set_tags", tags }).cid;
+    });
+  }
+
+  render(isFacilitator) {
+    this.root.hidden = !isFacilitator;
+    if (!isFacilitator || !this.store.board) return;
+    if (this.sentCid && !this.store.pending.has(this.sentCid)) {
+      // Saved: show the server's spelling. Refused: keep what was typed, to fix and resend.
+      if (!this.store.rejections.some((r) => r.cid === this.sentCid)) this.dirty = false;
+      this.sentCid = null;
+    }
+    const tags = this.store.board.header.tags || [];
+    fill(this.chips, tags.map((t) => h("li", { class: "chip" }, t)));
+    this.chips.hidden = tags.length === 0;
+    this.none.hidden = tags.length > 0;
+    if (!this.dirty) this.input.value = tags.join(", ");
+    const saving = this.store.pendingOps("set_tags").length > 0;
+    this.save.disabled = saving;
+    this.save.textContent = saving ? "Saving…" : "Save";
   }
 }
 
