@@ -127,7 +127,7 @@ export class TagsEditor {
     if (!this.dirty) this.input.value = tags.join(", ");
     const saving = this.store.pendingOps("set_tags").length > 0;
     this.save.disabled = saving;
-    this.save.textContent = saving ? "Saving…" : "Save";
+    this.save.textContent = saving ? "Saving…" : "Save tags";
   }
 }
 

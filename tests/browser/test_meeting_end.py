@@ -1,0 +1,161 @@
+"""The end of a meeting in a real browser: tags for the incident log, closing with a confirm step,
+the read-only closed board for everyone, and the write-up link that people use afterwards.
+
+Same set-up as test_board_page.py (a real `hindsight serve`, Debian's Chromium, our own
+module-scoped fixtures); its helpers are shared, its fixtures are not.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.realserver import RealServer
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+from tests.browser.test_board_page import (  # noqa: E402  (after the skip: needs playwright)
+    ARGS, CHROMIUM, WAIT, Person, add_entry, api, wait_live,
+)
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                reason="needs Debian's chromium: run `make browser-deps`")
+
+expect = sync_api.expect
+TITLE = "Card payments failed after a gateway config push"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
+    srv = RealServer(tmp_path_factory.mktemp("meeting-end") / "b.db")
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def people(browser: Any) -> Iterator[Any]:
+    made: list[Person] = []
+
+    def make() -> Person:
+        person = Person(browser)
+        made.append(person)
+        return person
+
+    yield make
+    for person in made:
+        person.close()
+
+
+def chips(page: Any) -> Any:
+    return page.locator("#tag-chips .chip")
+
+
+def advance_to_last(page: Any, title: str) -> None:
+    """Click Next until the last phase, `title`. (The shared `advance_to` waits for Next to be
+    enabled again after each click, which it never is on the last phase.)"""
+    for _ in range(12):
+        current = page.locator("#phase-title").inner_text()
+        if current == title:
+            return
+        page.click("#advance")
+        expect(page.locator("#phase-title")).not_to_have_text(current, timeout=WAIT)
+    raise AssertionError(f"never reached the phase {title!r}")
+
+
+def save_tags(page: Any, text: str) -> None:
+    page.fill("#tags-input", text)
+    page.click("#tags-save")
+
+
+def test_tags_close_and_the_closed_board(server: RealServer, people: Any, tmp_path: Path) -> None:
+    made = api(server, "/api/boards", {"title": TITLE, "facilitator_name": "Dana"})
+    joined = api(server, f"/api/boards/{made['board_id']}/join", {"name": "Sam", "role": "participant"})
+    facilitator, participant = people(), people()
+    fac, par = facilitator.page, participant.page
+    fac.goto(server.url + made["facilitator_url"])
+    par.goto(server.url + joined["board_url"])
+    wait_live(fac)
+    wait_live(par)
+    writeup = f"/b/{made['board_id']}/writeup"
+    for page in (fac, par):  # the write-up is one click away for everyone, all meeting long
+        expect(page.locator("#writeup-link")).to_have_attribute("href", writeup)
+        expect(page.locator(".board-links a", has_text="Markdown")).to_have_attribute("href", writeup + ".md")
+
+    # Tags: the facilitator's to set; the server's normalised list comes back as chips.
+    expect(fac.locator("#no-tags")).to_be_visible()
+    save_tags(fac, "Payments, config, ")
+    expect(chips(fac)).to_have_text(["payments", "config"], timeout=WAIT)
+    expect(fac.locator("#tags-input")).to_have_value("payments, config")
+    expect(par.locator("#tags")).to_be_hidden()
+    expect(par.locator("#close-meeting")).to_be_hidden()
+
+    # Some content to keep, then the meeting runs to its wrap-up, where the write-up comes forward.
+    add_entry(par, "2026-08-14T09:12", "fact", "Gateway config push reaches production")
+    expect(fac.locator("#timeline-list .tl")).to_have_count(1, timeout=WAIT)
+    advance_to_last(fac, "Wrap-up")
+    for page in (fac, par):
+        expect(page.locator("#writeup-link")).to_have_class(re.compile(r"\bprimary\b"), timeout=WAIT)
+        expect(page.locator("#wrapup-hint")).to_be_visible()
+
+    # Closing takes a second click; backing out leaves the meeting open.
+    fac.click("#close-meeting")
+    expect(fac.locator("#close-confirm")).to_be_visible()
+    expect(fac.locator("#close-confirm")).to_contain_text("action statuses and tags can still change")
+    fac.screenshot(path=str(tmp_path / "close-confirm.png"))
+    fac.click("#close-cancel")
+    expect(fac.locator("#close-confirm")).to_be_hidden()
+    expect(fac.locator("#closed-banner")).to_be_hidden()
+    fac.click("#close-meeting")
+    fac.click("#close-confirm-yes")
+
+    # Everyone sees the banner and a read-only board that still shows its content.
+    for page in (fac, par):
+        banner = page.locator("#closed-banner")
+        expect(banner).to_be_visible(timeout=WAIT)
+        expect(banner).to_contain_text("This meeting is closed: its content is final.")
+        expect(banner).to_contain_text("Actions are followed up on the Actions page.")
+        expect(banner.locator("a[href='/actions']").first).to_be_visible()
+        expect(banner.get_by_role("link", name="Read the write-up")).to_have_attribute("href", writeup)
+        for composer in ("#timeline-form", "#note-form", "#park-form", "#phase-card", "#console"):
+            expect(page.locator(composer)).to_be_hidden()
+        expect(page.locator("#timeline-list .tl", has_text="Gateway config push")).to_be_visible()
+        expect(page.locator("#writeup-link")).to_have_class(re.compile(r"\bprimary\b"))
+        expect(page).to_have_title(re.compile(r"^Closed · "))
+    expect(par.locator("#tags")).to_be_hidden()
+
+    # Tags are follow-up, not content: they still change after closing.
+    save_tags(fac, "payments, config, gateway")
+    expect(chips(fac)).to_have_text(["payments", "config", "gateway"], timeout=WAIT)
+    expect(fac.locator(".rejection")).to_have_count(0)
+
+    fac.locator(".brand").scroll_into_view_if_needed()
+    shot = tmp_path / "closed-board.png"
+    fac.screenshot(path=str(shot), full_page=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # The participant follows the banner's link to the write-up.
+    par.get_by_role("link", name="Read the write-up").click()
+    par.wait_for_url(re.compile(rf"{re.escape(writeup)}$"))
+    expect(par).to_have_title(re.compile(re.escape(TITLE)))
+    expect(par.locator("h1")).to_contain_text(TITLE)
+
+    assert facilitator.errors == []
+    assert participant.errors == []
