@@ -20,7 +20,8 @@ export function renderAgenda(list, board, now) {
       ? `${phase.minutes} + ${Math.round(phase.extended_ms / 60_000)} min`
       : `${phase.minutes} min`;
     let actual = null;
-    if (current) actual = h("span", { class: "actual" }, `${minutes(spent)} so far`);
+    // A closed meeting has banked its last phase's time: it "took", it is no longer running.
+    if (current && !board.closed_at) actual = h("span", { class: "actual" }, `${minutes(spent)} so far`);
     else if (phase.visited) {
       actual = h("span", { class: ["actual", spent > planned + 30_000 && "actual--over"] }, `took ${minutes(spent)}`);
     }
