@@ -1,67 +1,20 @@
 """The end of a meeting in a real browser: tags for the incident log, closing with a confirm step,
 the read-only closed board for everyone, and the write-up link that people use afterwards.
 
-Same set-up as test_board_page.py (a real `hindsight serve`, Debian's Chromium, our own
-module-scoped fixtures); its helpers are shared, its fixtures are not.
+Same set-up as test_board_page.py: the fixtures and helpers of tests/browser/conftest.py.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
+from tests.browser.conftest import WAIT, add_entry, api, expect, needs_chromium, wait_live
 from tests.realserver import RealServer
 
-sync_api = pytest.importorskip("playwright.sync_api")
-
-from tests.browser.test_board_page import (  # noqa: E402  (after the skip: needs playwright)
-    ARGS, CHROMIUM, WAIT, Person, add_entry, api, wait_live,
-)
-
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason="needs Debian's chromium: run `make browser-deps`")
-
-expect = sync_api.expect
+pytestmark = needs_chromium
 TITLE = "Card payments failed after a gateway config push"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
-    srv = RealServer(tmp_path_factory.mktemp("meeting-end") / "b.db")
-    srv.start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture
-def people(browser: Any) -> Iterator[Any]:
-    made: list[Person] = []
-
-    def make() -> Person:
-        person = Person(browser)
-        made.append(person)
-        return person
-
-    yield make
-    for person in made:
-        person.close()
 
 
 def chips(page: Any) -> Any:

@@ -1,0 +1,116 @@
+"""Shared set-up for browser tests: a real `hindsight serve` per module, Debian's Chromium via
+Playwright's sync API in a module-scoped fixture of our own (pytest-playwright's session-wide one
+would keep an event loop alive and break later async tests), and people as browser contexts.
+
+Playwright's own browser download cannot work here, so it drives /usr/bin/chromium
+(`make browser-deps`, which `make test` runs). Waits go through locators, never
+`wait_for_function` with a string: the CSP forbids eval.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.realserver import RealServer
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1280, "height": 800}
+WAIT = 10_000  # ms for something to show up live; it normally takes a few
+
+# Test modules mark themselves with this (a conftest's own pytestmark would apply to nothing).
+needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                    reason="needs Debian's chromium: run `make browser-deps`")
+
+expect = sync_api.expect
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
+    srv = RealServer(tmp_path_factory.mktemp("browser") / "b.db")
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class Person:
+    """One person at their own computer: a browser context (own localStorage) and a page whose
+    console errors and uncaught exceptions are collected."""
+
+    def __init__(self, browser: Any, timezone: str = "UTC") -> None:
+        self.context = browser.new_context(viewport=VIEWPORT, timezone_id=timezone, locale="en-GB")
+        self.errors: list[str] = []
+        self.page = self.new_page()
+
+    def new_page(self) -> Any:
+        page = self.context.new_page()
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        return page
+
+    def local_storage(self, origin: str) -> dict[str, str]:
+        # Read through the browser's storage state, not page.evaluate: nothing runs in the page.
+        for entry in self.context.storage_state()["origins"]:
+            if entry["origin"] == origin:
+                return {item["name"]: item["value"] for item in entry["localStorage"]}
+        return {}
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def people(browser: Any) -> Iterator[Any]:
+    made: list[Person] = []
+
+    def make(timezone: str = "UTC") -> Person:
+        person = Person(browser, timezone)
+        made.append(person)
+        return person
+
+    yield make
+    for person in made:
+        person.close()
+
+
+def api(server: RealServer, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    req = urllib.request.Request(server.url + path, data=json.dumps(body).encode(),
+                                 headers={"content-type": "application/json"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        result: dict[str, Any] = json.load(r)
+        return result
+
+
+def wait_live(page: Any) -> None:
+    expect(page.locator("#board")).to_be_visible(timeout=WAIT)
+    expect(page.locator("#conn-text")).to_have_text("Live", timeout=WAIT)
+
+
+def add_entry(page: Any, at: str, kind: str, text: str) -> None:
+    page.fill("#tl-at", at)
+    page.check(f"#timeline-form input[name=kind][value={kind}]")
+    page.fill("#tl-text", text)
+    page.press("#tl-text", "Enter")
+
+
