@@ -18,6 +18,7 @@ import { renderAgenda, renderPeople } from "./agenda.js";
 import { TimelineLane } from "./timeline.js";
 import { NotesPanel } from "./notes.js";
 import { FacilitatorConsole, InvitePanel, TagsEditor } from "./console.js";
+import { PhasePanels } from "./phases.js";
 import { SEVERITY_LABELS, dayLabel, plural, sectionLabel, timeOfDay } from "./format.js";
 
 const boardId = document.body.dataset.boardId;
@@ -53,6 +54,10 @@ function start() {
   const facilitator = new FacilitatorConsole({ root: $("#console"), store, send });
   const tags = new TagsEditor({ root: $("#tags"), store, send });
   const invite = new InvitePanel({ root: $("#invite"), boardId, credential, status: $("#copy-status") });
+  // Declared below; the panels call them only when they render, after start() has run.
+  const panels = new PhasePanels($("#phase-panels"), {
+    store, send, isFacilitator: () => isFacilitator(), canWrite: () => canWrite(),
+  });
 
   let shown = false;
   let everOnline = false;
@@ -160,6 +165,7 @@ function start() {
     invite.render(isFacilitator());
     lane.render(canWrite());
     notes.render(canWrite());
+    panels.render(null);
     renderRejections();
   }
 
@@ -190,6 +196,7 @@ function start() {
       tags.render(isFacilitator());
     }
     if (kinds.has("rejections")) renderRejections();
+    panels.render(kinds);
     if (added.length) announceAdded(added);
   });
 
