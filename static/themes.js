@@ -1,11 +1,188 @@
-// Themes: grouping notes. (Placeholder: the panel is built in its own change.)
+// Themes: grouping the notes. Each theme is a group with its notes, and the notes in no theme
+// sit in "Ungrouped". Writers create a theme (from a name and, optionally, the notes they ticked),
+// rename or delete one, and move a note either with its "Theme" select (the keyboard way) or by
+// dragging it onto a group. Readers see the same groups without controls.
+
+import { h } from "./dom.js";
+import { sectionLabel } from "./format.js";
+import { inlineField, redraw } from "./whys.js";
+
+const THEME_KINDS = new Set(["theme", "sticky", "board", "pending", "participant", "welcome"]);
+const THEME_PHASES = new Set(["themes", "discussion", "vote"]);
+const DRAG_TYPE = "application/x-hindsight-sticky";
 
 export class ThemesPanel {
   constructor(root, ctx) {
     this.root = root;
     this.ctx = ctx;
+    this.state = { rendering: false };
+    this.selected = new Set();  // sticky ids ticked for a new theme
     root.hidden = true;
+    root.className = "panel-slot themes-slot";
   }
 
-  render(kinds) {}
+  visible() {
+    const { store } = this.ctx;
+    const phase = store.board && store.currentPhase();
+    return Boolean(phase && THEME_PHASES.has(phase.kind) && store.board.closed_at === null);
+  }
+
+  render(kinds) {
+    if (kinds && ![...kinds].some((k) => THEME_KINDS.has(k))) return;
+    const visible = this.visible();
+    this.root.hidden = !visible;
+    if (!visible) {
+      this.root.replaceChildren();
+      return;
+    }
+    const write = this.ctx.canWrite();
+    redraw(this.root, () => this.card(write), this.state);
+  }
+
+  notes() {
+    return [...this.ctx.store.stickies.values()].filter((s) => !s.hidden && s.section !== "parking_lot");
+  }
+
+  card(write) {
+    const { store } = this.ctx;
+    const themes = [...store.themes.values()];
+    const notes = this.notes();
+    const ids = new Set(notes.map((n) => n.id));
+    for (const id of this.selected) if (!ids.has(id)) this.selected.delete(id);
+    // Where a note is headed while its move is in flight.
+    const moving = new Map(store.pendingOps("group").map((op) => [op.sticky_id, op.theme_id]));
+    const byTheme = new Map(themes.map((t) => [t.id, []]));
+    const ungrouped = [];
+    for (const n of notes) {
+      const target = moving.has(n.id) ? moving.get(n.id) : n.theme_id;
+      (target && byTheme.has(target) ? byTheme.get(target) : ungrouped).push(n);
+    }
+    const pendingThemes = store.pendingOps("add_theme");
+    return h("section", { class: "card themes", "aria-labelledby": "themes-heading" },
+      h("h2", { id: "themes-heading" }, "Themes ", h("span", { class: "count" }, String(themes.length))),
+      write ? h("p", { class: "hint" }, "Group related notes: tick notes and name a theme, move a note with its Theme menu, or drag it onto a group.") : null,
+      write ? this.createForm() : null,
+      h("div", { class: "theme-groups" },
+        themes.map((t) => this.group(t, byTheme.get(t.id), themes, write, moving)),
+        pendingThemes.map((op) => h("section", { class: "theme-group is-pending" },
+          h("h3", {}, op.name, " ", h("span", { class: "pending-tag" }, "sending…")))),
+        this.group(null, ungrouped, themes, write, moving)));
+  }
+
+  createForm() {
+    const input = h("input", { id: "theme-name-new", type: "text", required: true, maxlength: 200, autocomplete: "off", dataset: { key: "theme-new" }, placeholder: "Config changes skip review" });
+    const count = this.selected.size;
+    return h("form", {
+      class: "inline-form theme-new",
+      onsubmit: (e) => {
+        e.preventDefault();
+        const name = input.value.trim();
+        if (!name) return input.focus();
+        const stickyIds = [...this.selected];
+        // Clear before sending: sending redraws the panel, which keeps unsaved typing.
+        input.value = "";
+        this.selected.clear();
+        this.ctx.send({ type: "add_theme", name, sticky_ids: stickyIds });
+        this.render(null);
+        const fresh = this.root.querySelector("#theme-name-new");
+        if (fresh) fresh.focus();
+      },
+    },
+    h("div", { class: "field grow" }, h("label", { for: "theme-name-new" }, "Name a new theme"), input),
+    h("button", { type: "submit", class: "button", id: "theme-create", dataset: { key: "theme-create" } },
+      count ? `Create with ${count} ${count === 1 ? "note" : "notes"}` : "Create theme"));
+  }
+
+  group(theme, notes, themes, write, moving) {
+    const id = theme ? theme.id : "";
+    const headingId = theme ? `theme-${theme.id}-heading` : "theme-none-heading";
+    let head;
+    if (theme && write) {
+      const nameId = `theme-${theme.id}-name`;
+      head = h("div", { class: "theme-head" },
+        h("h3", { id: headingId, class: "visually-hidden" }, theme.name),
+        h("label", { for: nameId, class: "visually-hidden" }, `Rename theme ${theme.name}`),
+        inlineField("input", { id: nameId, class: "theme-name", type: "text", required: true, maxlength: 200, autocomplete: "off", dataset: { key: nameId } },
+          theme.name, this.state, (name) => this.ctx.send({ type: "rename_theme", theme_id: theme.id, name })),
+        h("span", { class: "count" }, String(notes.length)),
+        h("button", { type: "button", class: "button small", "aria-label": `Delete theme ${theme.name}`, dataset: { key: `theme-${theme.id}-delete` },
+          onclick: () => this.ctx.send({ type: "delete_theme", theme_id: theme.id }) }, "Delete"));
+    } else {
+      head = h("div", { class: "theme-head" },
+        h("h3", { id: headingId }, theme ? theme.name : "Ungrouped", " ", h("span", { class: "count" }, String(notes.length))));
+    }
+    const attrs = { class: ["theme-group", !theme && "theme-ungrouped"], "aria-labelledby": headingId, dataset: { themeId: id } };
+    if (write) {
+      attrs.ondragover = (e) => {
+        if (![...e.dataTransfer.types].includes(DRAG_TYPE)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "move";
+        e.currentTarget.classList.add("is-drop-target");
+      };
+      attrs.ondragleave = (e) => {
+        if (!e.currentTarget.contains(e.relatedTarget)) e.currentTarget.classList.remove("is-drop-target");
+      };
+      attrs.ondrop = (e) => {
+        e.preventDefault();
+        e.currentTarget.classList.remove("is-drop-target");
+        const stickyId = e.dataTransfer.getData(DRAG_TYPE);
+        if (stickyId) this.move(stickyId, theme ? theme.id : null);
+      };
+    }
+    return h("section", attrs, head,
+      notes.length
+        ? h("ul", { class: "theme-notes" }, notes.map((n) => this.note(n, themes, write, moving.has(n.id))))
+        : h("p", { class: "empty" }, theme ? "No notes yet." : "Every note is in a theme."));
+  }
+
+  move(stickyId, themeId) {
+    const note = this.ctx.store.stickies.get(stickyId);
+    if (!note || (note.theme_id || null) === themeId) return;
+    this.ctx.send({ type: "group", sticky_id: stickyId, theme_id: themeId });
+  }
+
+  note(n, themes, write, pending) {
+    const meta = [h("span", { class: "tag" }, sectionLabel(n.section))];
+    if (n.author) meta.push(h("span", { class: "note-author" }, n.author));
+    if (pending) meta.push(h("span", { class: "pending-tag" }, "moving…"));
+    const controls = [];
+    if (write) {
+      const selId = `sticky-${n.id}-theme`;
+      const current = n.theme_id && themes.some((t) => t.id === n.theme_id) ? n.theme_id : "";
+      const select = h("select", { id: selId, class: "theme-select", dataset: { key: selId },
+        onchange: (e) => this.move(n.id, e.target.value || null) },
+      h("option", { value: "" }, "Ungrouped"),
+      themes.map((t) => h("option", { value: t.id }, t.name)));
+      select.value = current;
+      controls.push(h("div", { class: "theme-move" }, h("label", { for: selId }, "Theme"), select));
+      if (!n.theme_id) {
+        const pickId = `sticky-${n.id}-pick`;
+        controls.push(h("label", { class: "theme-pick", for: pickId },
+          h("input", { id: pickId, type: "checkbox", checked: this.selected.has(n.id), dataset: { key: pickId },
+            onchange: (e) => {
+              if (e.target.checked) this.selected.add(n.id);
+              else this.selected.delete(n.id);
+              const button = this.root.querySelector("#theme-create");
+              const count = this.selected.size;
+              if (button) button.textContent = count ? `Create with ${count} ${count === 1 ? "note" : "notes"}` : "Create theme";
+            } }),
+          " For a new theme"));
+      }
+    }
+    const attrs = { class: ["note", "theme-note", `section-${n.section}`, pending && "is-pending"], dataset: { id: n.id } };
+    if (write) {
+      attrs.draggable = "true";
+      attrs.ondragstart = (e) => {
+        e.dataTransfer.setData(DRAG_TYPE, n.id);
+        e.dataTransfer.setData("text/plain", n.text);
+        e.dataTransfer.effectAllowed = "move";
+        e.currentTarget.classList.add("is-dragging");
+      };
+      attrs.ondragend = (e) => e.currentTarget.classList.remove("is-dragging");
+    }
+    return h("li", attrs,
+      h("span", { class: "note-text" }, n.text),
+      h("span", { class: "note-meta" }, meta),
+      controls.length ? h("div", { class: "theme-controls" }, controls) : null);
+  }
 }

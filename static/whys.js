@@ -1,11 +1,287 @@
-// The five-whys chains. (Placeholder: the panel is built in its own change.)
+// The five-whys chains: a problem, then "Why? … Because …" steps, one of which is marked as the
+// structural cause (with the cause stated in one sentence), and a "done" toggle per chain.
+//
+// Writers edit steps in place: an edit goes out when the field changes or loses focus. Because
+// the panel redraws whenever anyone changes a chain, `redraw` keeps what a person is typing
+// (fields whose value differs from what the server last said) and their focus across redraws.
+// Outside the five-whys phase the chains stay visible read-only (actions and wrap-up build on
+// them), and a closed meeting or an observer only ever gets the read-only view.
+
+import { fill, h } from "./dom.js";
+
+const WHY_KINDS = new Set(["chain", "board", "pending", "participant", "welcome"]);
+
+/** Rebuild `root` with `build()`, keeping unsaved typing and focus in keyed fields
+ * (`data-key`). Shared with themes.js. */
+export function redraw(root, build, state) {
+  const active = document.activeElement;
+  const focusKey = active && root.contains(active) ? active.dataset.key : undefined;
+  let selection = null;
+  if (focusKey && typeof active.selectionStart === "number") {
+    try { selection = [active.selectionStart, active.selectionEnd]; } catch { selection = null; }
+  }
+  const drafts = new Map();
+  for (const el of root.querySelectorAll("input[data-key], textarea[data-key]")) {
+    if (el.type === "checkbox") continue;
+    if (el.value !== el.defaultValue) drafts.set(el.dataset.key, el.value);
+  }
+  state.rendering = true;
+  try {
+    fill(root, build());
+  } finally {
+    state.rendering = false;
+  }
+  const find = (key) => [...root.querySelectorAll("[data-key]")].find((el) => el.dataset.key === key);
+  for (const [key, value] of drafts) {
+    const el = find(key);
+    if (el) el.value = value;
+  }
+  if (focusKey) {
+    const el = find(focusKey);
+    if (el) {
+      el.focus({ preventScroll: true });
+      if (selection && typeof el.setSelectionRange === "function") {
+        try { el.setSelectionRange(...selection); } catch { /* not a text field */ }
+      }
+    }
+  }
+}
+
+/** An inline field that sends `onCommit(value)` when it changes or loses focus (once). */
+export function inlineField(tag, attrs, value, state, onCommit) {
+  const el = h(tag, { ...attrs, dataset: { ...(attrs.dataset || {}), orig: value } }, tag === "textarea" ? value : null);
+  if (tag !== "textarea") el.value = value;
+  el.defaultValue = value;
+  const commit = () => {
+    if (state.rendering) return;
+    const next = el.value.trim();
+    if (next === el.dataset.orig) return;
+    if (!next && attrs.required) {
+      el.value = el.dataset.orig;
+      return;
+    }
+    el.dataset.orig = next;
+    onCommit(next);
+  };
+  el.addEventListener("change", commit);
+  el.addEventListener("blur", commit);
+  return el;
+}
 
 export class WhysPanel {
   constructor(root, ctx) {
     this.root = root;
     this.ctx = ctx;
+    this.state = { rendering: false };
+    this.marking = null;  // {chainId, stepId} while the structural-cause form is open
     root.hidden = true;
+    root.className = "panel-slot whys-slot";
   }
 
-  render(kinds) {}
+  visible() {
+    const { store } = this.ctx;
+    if (!store.board) return false;
+    const phase = store.currentPhase();
+    if (phase && phase.kind === "five_whys" && store.board.closed_at === null) return true;
+    if (store.chains.size === 0) return false;
+    return store.board.closed_at !== null || Boolean(phase && (phase.kind === "actions" || phase.kind === "wrap_up"));
+  }
+
+  writable() {
+    const phase = this.ctx.store.currentPhase();
+    return Boolean(phase && phase.kind === "five_whys" && this.ctx.canWrite());
+  }
+
+  render(kinds) {
+    if (kinds && ![...kinds].some((k) => WHY_KINDS.has(k))) return;
+    const visible = this.visible();
+    this.root.hidden = !visible;
+    if (!visible) {
+      this.root.replaceChildren();
+      return;
+    }
+    const write = this.writable();
+    redraw(this.root, () => this.card(write), this.state);
+  }
+
+  send(op) {
+    this.ctx.send(op);
+  }
+
+  focusKey(key) {
+    const el = [...this.root.querySelectorAll("[data-key]")].find((e) => e.dataset.key === key);
+    if (el) el.focus();
+  }
+
+  card(write) {
+    const { store } = this.ctx;
+    const chains = [...store.chains.values()];
+    const pending = store.pendingOps("add_chain");
+    return h("section", { class: "card whys", "aria-labelledby": "whys-heading" },
+      h("h2", { id: "whys-heading" }, "Five whys ", h("span", { class: "count" }, String(chains.length))),
+      write ? h("p", { class: "hint" }, "Start from what was observed and keep asking why until the answer is something engineering can change.") : null,
+      chains.length || pending.length
+        ? h("ol", { class: "chain-list" },
+          chains.map((c) => this.chain(c, write)),
+          pending.map((op) => h("li", { class: "chain is-pending", dataset: { cid: op.cid } },
+            h("p", { class: "chain-problem" }, op.problem, " ", h("span", { class: "pending-tag" }, "sending…")))))
+        : h("p", { class: "empty" }, "No chains yet."),
+      write ? this.newChainForm() : null);
+  }
+
+  newChainForm() {
+    const input = h("input", { id: "chain-problem-new", type: "text", required: true, maxlength: 2000, autocomplete: "off", dataset: { key: "new-chain" }, placeholder: "Checkout returned errors for 40 minutes" });
+    return h("form", {
+      class: "inline-form chain-new",
+      onsubmit: (e) => {
+        e.preventDefault();
+        const problem = input.value.trim();
+        if (!problem) return input.focus();
+        // Clear before sending: sending redraws the panel, which keeps unsaved typing.
+        input.value = "";
+        this.send({ type: "add_chain", problem });
+        this.focusKey("new-chain");
+      },
+    },
+    h("div", { class: "field grow" }, h("label", { for: "chain-problem-new" }, "Problem (what was observed)"), input),
+    h("button", { type: "submit", class: "button" }, "Start a chain"));
+  }
+
+  chain(c, write) {
+    const pendingWhys = this.ctx.store.pendingOps("add_why").filter((op) => op.chain_id === c.id);
+    const pendingEdits = this.ctx.store.pendingOps("edit_why").concat(this.ctx.store.pendingOps("mark_root_cause"), this.ctx.store.pendingOps("edit_chain"))
+      .filter((op) => op.chain_id === c.id);
+    const problemId = `chain-${c.id}-problem`;
+    const problem = write
+      ? h("div", { class: "field chain-problem-field" },
+        h("label", { for: problemId, class: "eyebrow" }, "Problem"),
+        inlineField("input", { id: problemId, type: "text", required: true, maxlength: 2000, autocomplete: "off", dataset: { key: problemId } },
+          c.problem, this.state, (problem) => this.send({ type: "edit_chain", chain_id: c.id, problem })))
+      : h("div", { class: "chain-problem-field" }, h("p", { class: "eyebrow" }, "Problem"), h("p", { class: "chain-problem" }, c.problem));
+    const doneId = `chain-${c.id}-done`;
+    const done = write
+      ? h("label", { class: "chain-done", for: doneId },
+        h("input", { id: doneId, type: "checkbox", checked: c.done, dataset: { key: doneId },
+          onchange: (e) => this.send({ type: "edit_chain", chain_id: c.id, done: e.target.checked }) }),
+        " Done")
+      : c.done ? h("span", { class: "tag tag-done" }, "Done") : null;
+    return h("li", { class: ["chain", c.done && "is-done", c.root_step_id && "has-root", pendingEdits.length && "is-saving"], dataset: { id: c.id } },
+      h("div", { class: "chain-head" }, problem, done),
+      c.steps.length || pendingWhys.length
+        ? h("ol", { class: "why-steps" },
+          c.steps.map((s, i) => this.step(c, s, i, write)),
+          pendingWhys.map((op, j) => h("li", { class: "why-step is-pending" },
+            h("span", { class: "why-num", "aria-hidden": "true" }, String(c.steps.length + j + 1)),
+            h("div", { class: "why-body" },
+              h("p", { class: "why-q" }, h("span", { class: "why-label" }, "Why? "), op.why),
+              op.answer ? h("p", { class: "why-a" }, h("span", { class: "why-label" }, "Because "), op.answer) : null,
+              h("span", { class: "pending-tag" }, "sending…")))))
+        : h("p", { class: "empty" }, "No whys yet."),
+      c.root_step_id && c.root_cause
+        ? h("p", { class: "root-cause" }, h("strong", {}, "Structural cause: "), c.root_cause)
+        : null,
+      write ? this.addWhyForm(c) : null,
+      pendingEdits.length ? h("p", { class: "pending-tag" }, "Saving…") : null);
+  }
+
+  step(c, s, i, write) {
+    const isRoot = c.root_step_id === s.id;
+    const base = `why-${s.id}`;
+    let body;
+    if (write) {
+      body = [
+        h("div", { class: "field" },
+          h("label", { for: `${base}-q` }, `Why? (${i + 1})`),
+          inlineField("input", { id: `${base}-q`, type: "text", required: true, maxlength: 2000, autocomplete: "off", dataset: { key: `${base}-q` } },
+            s.why, this.state, (why) => this.send({ type: "edit_why", chain_id: c.id, step_id: s.id, why }))),
+        h("div", { class: "field" },
+          h("label", { for: `${base}-a` }, "Because"),
+          inlineField("textarea", { id: `${base}-a`, rows: 2, maxlength: 4000, dataset: { key: `${base}-a` } },
+            s.answer, this.state, (answer) => this.send({ type: "edit_why", chain_id: c.id, step_id: s.id, answer }))),
+      ];
+    } else {
+      body = [
+        h("p", { class: "why-q" }, h("span", { class: "why-label" }, "Why? "), s.why),
+        s.answer ? h("p", { class: "why-a" }, h("span", { class: "why-label" }, "Because "), s.answer) : null,
+      ];
+    }
+    const marking = this.marking && this.marking.chainId === c.id && this.marking.stepId === s.id;
+    const controls = [];
+    if (isRoot) controls.push(h("span", { class: "tag tag-root" }, "Structural cause"));
+    if (write && !marking) {
+      controls.push(h("button", {
+        type: "button", class: "button small", dataset: { key: `${base}-mark` },
+        onclick: () => { this.marking = { chainId: c.id, stepId: s.id, focus: true }; this.render(null); },
+      }, isRoot ? "Edit cause" : "Mark as structural cause"));
+      if (isRoot) {
+        controls.push(h("button", {
+          type: "button", class: "button small", dataset: { key: `${base}-unmark` },
+          onclick: () => this.send({ type: "mark_root_cause", chain_id: c.id, step_id: null, cause: "" }),
+        }, "Unmark"));
+      }
+    }
+    return h("li", { class: ["why-step", isRoot && "is-root"], dataset: { id: s.id } },
+      h("span", { class: "why-num", "aria-hidden": "true" }, String(i + 1)),
+      h("div", { class: "why-body" },
+        body,
+        controls.length ? h("div", { class: "why-controls" }, controls) : null,
+        write && marking ? this.markForm(c, s, isRoot) : null));
+  }
+
+  markForm(c, s, isRoot) {
+    const id = `why-${s.id}-cause`;
+    const input = h("input", { id, type: "text", required: true, maxlength: 4000, autocomplete: "off", dataset: { key: id },
+      placeholder: "Config pushes skip the canary stage" });
+    if (isRoot) input.value = c.root_cause;
+    const close = () => {
+      this.marking = null;
+      this.render(null);
+      this.focusKey(`why-${s.id}-mark`);
+    };
+    const form = h("form", {
+      class: "inline-form mark-form",
+      onsubmit: (e) => {
+        e.preventDefault();
+        const cause = input.value.trim();
+        if (!cause) return input.focus();
+        input.value = "";
+        this.marking = null;
+        this.send({ type: "mark_root_cause", chain_id: c.id, step_id: s.id, cause });
+        close();
+      },
+      onkeydown: (e) => { if (e.key === "Escape") close(); },
+    },
+    h("div", { class: "field grow" }, h("label", { for: id }, "The structural cause, in one sentence"), input),
+    h("button", { type: "submit", class: "button primary small" }, "Save cause"),
+    h("button", { type: "button", class: "button small", onclick: close }, "Cancel"));
+    if (this.marking.focus) {
+      this.marking.focus = false;
+      setTimeout(() => input.focus(), 0);
+    }
+    return form;
+  }
+
+  addWhyForm(c) {
+    const qId = `chain-${c.id}-new-why`;
+    const aId = `chain-${c.id}-new-answer`;
+    const q = h("input", { id: qId, type: "text", required: true, maxlength: 2000, autocomplete: "off", dataset: { key: qId } });
+    const a = h("input", { id: aId, type: "text", maxlength: 4000, autocomplete: "off", dataset: { key: aId } });
+    return h("form", {
+      class: "inline-form why-new",
+      "aria-label": `Add a why to: ${c.problem}`,
+      onsubmit: (e) => {
+        e.preventDefault();
+        const why = q.value.trim();
+        if (!why) return q.focus();
+        const answer = a.value.trim();
+        q.value = "";
+        a.value = "";
+        this.send({ type: "add_why", chain_id: c.id, why, answer });
+        this.focusKey(qId);
+      },
+    },
+    h("div", { class: "field grow" }, h("label", { for: qId }, "Next: why?"), q),
+    h("div", { class: "field grow" }, h("label", { for: aId }, "Because"), a),
+    h("button", { type: "submit", class: "button" }, "Add why"));
+  }
 }

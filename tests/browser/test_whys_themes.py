@@ -1,0 +1,140 @@
+"""The five-whys and themes panels in a real browser: a participant builds a chain, the facilitator
+marks the structural cause, and notes are grouped into a theme with the keyboard-friendly select,
+everyone seeing it live.
+
+Same set-up as test_board_page.py: the fixtures and helpers of tests/browser/conftest.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.browser.conftest import WAIT, api, expect, needs_chromium, wait_live
+from tests.realserver import RealServer
+
+pytestmark = needs_chromium
+
+
+def advance_to(page: Any, title: str) -> None:
+    for _ in range(12):
+        current = page.locator("#phase-title").inner_text()
+        if current == title:
+            return
+        page.click("#advance")
+        expect(page.locator("#phase-title")).not_to_have_text(current, timeout=WAIT)
+    raise AssertionError(f"never reached the phase {title!r}")
+
+
+def test_five_whys_and_themes_live(server: RealServer, people: Any, tmp_path: Path) -> None:
+    made = api(server, "/api/boards", {"title": "Checkout errors after a config push", "facilitator_name": "Dana"})
+    joined = api(server, f"/api/boards/{made['board_id']}/join", {"name": "Sam", "role": "participant"})
+    watching = api(server, f"/api/boards/{made['board_id']}/join", {"name": "Olu", "role": "observer"})
+    facilitator, participant, observer = people(), people(), people()
+    fac, par, obs = facilitator.page, participant.page, observer.page
+    fac.goto(server.url + made["facilitator_url"])
+    par.goto(server.url + joined["board_url"])
+    obs.goto(server.url + watching["board_url"])
+    wait_live(fac)
+    wait_live(par)
+    wait_live(obs)
+    for page in (fac, par):
+        expect(page.locator(".whys")).to_have_count(0)
+        expect(page.locator(".themes")).to_have_count(0)
+
+    # --- five whys ---
+    advance_to(fac, "Five whys")
+    expect(par.locator("#phase-title")).to_have_text("Five whys", timeout=WAIT)
+    expect(par.locator(".whys")).to_be_visible(timeout=WAIT)
+    par.get_by_label("Problem (what was observed)").fill("Checkout returned errors for 40 minutes")
+    par.get_by_role("button", name="Start a chain").click()
+    chain_fac = fac.locator(".chain").filter(has=fac.locator("input[value='Checkout returned errors for 40 minutes']"))
+    expect(chain_fac).to_have_count(1, timeout=WAIT)
+
+    chain_par = par.locator(".chain[data-id]")
+    expect(chain_par).to_have_count(1, timeout=WAIT)
+    par.get_by_label("Next: why?").fill("Why did checkout fail?")
+    par.get_by_label("Because", exact=True).last.fill("The gateway rejected our requests")
+    par.get_by_role("button", name="Add why").click()
+    expect(par.locator(".why-step[data-id]")).to_have_count(1, timeout=WAIT)
+    par.get_by_label("Next: why?").fill("Why did the gateway reject them?")
+    par.get_by_label("Next: why?").press("Enter")
+    expect(par.locator(".why-step[data-id]")).to_have_count(2, timeout=WAIT)
+    expect(par.get_by_label("Next: why?")).to_have_value("")
+    expect(par.get_by_label("Next: why?")).to_be_focused()
+
+    # The facilitator sees both live, edits the second answer inline and marks it structural.
+    steps = fac.locator(".why-step[data-id]")
+    expect(steps).to_have_count(2, timeout=WAIT)
+    expect(steps.nth(0).locator("input")).to_have_value("Why did checkout fail?")
+    second = steps.nth(1)
+    second.locator("textarea").fill("A config push changed the API key without a canary")
+    second.locator("textarea").blur()
+    expect(par.locator(".why-step[data-id]").nth(1).locator("textarea")).to_have_value(
+        "A config push changed the API key without a canary", timeout=WAIT)
+    second.get_by_role("button", name="Mark as structural cause").click()
+    cause = fac.get_by_label("The structural cause, in one sentence")
+    expect(cause).to_be_focused()
+    cause.fill("Config pushes skip the canary stage")
+    cause.press("Enter")
+    for page in (fac, par):
+        root = page.locator(".why-step.is-root")
+        expect(root).to_have_count(1, timeout=WAIT)
+        expect(root.locator("input")).to_have_value("Why did the gateway reject them?")
+        expect(page.locator(".root-cause")).to_have_text("Structural cause: Config pushes skip the canary stage")
+    par.locator(".whys").get_by_role("checkbox", name="Done").check()
+    expect(fac.locator(".chain.is-done")).to_have_count(1, timeout=WAIT)
+    fac.locator(".whys").screenshot(path=str(tmp_path / "whys.png"))
+    # Observers read the same chain without any controls.
+    expect(obs.locator(".why-step.is-root .why-q")).to_have_text("Why? Why did the gateway reject them?", timeout=WAIT)
+    expect(obs.locator(".root-cause")).to_have_text("Structural cause: Config pushes skip the canary stage")
+    expect(obs.locator(".whys input, .whys textarea, .whys button")).to_have_count(0)
+
+    # --- themes ---
+    advance_to(fac, "Themes and vote")
+    expect(par.locator("#phase-title")).to_have_text("Themes and vote", timeout=WAIT)
+    expect(par.locator(".whys")).to_have_count(0)
+    expect(par.locator(".themes")).to_be_visible(timeout=WAIT)
+    for text in ("Nobody saw the canary was skipped", "Rollback took 20 minutes"):
+        par.fill("#note-text", text)
+        par.press("#note-text", "Enter")
+    notes = par.locator(".theme-note[data-id]")
+    expect(notes).to_have_count(2, timeout=WAIT)
+    expect(fac.locator(".theme-ungrouped .theme-note")).to_have_count(2, timeout=WAIT)
+
+    first = notes.filter(has_text="Nobody saw the canary")
+    first.get_by_label("For a new theme").check()
+    expect(par.locator("#theme-create")).to_have_text("Create with 1 note")
+    par.get_by_label("Name a new theme").fill("Deploy safety")
+    par.locator("#theme-create").click()
+    group_fac = fac.locator(".theme-group:not(.theme-ungrouped)")
+    expect(group_fac).to_have_count(1, timeout=WAIT)
+    expect(group_fac.locator(".theme-name")).to_have_value("Deploy safety")
+    expect(group_fac.locator(".theme-note .note-text")).to_have_text(["Nobody saw the canary was skipped"], timeout=WAIT)
+
+    other = par.locator(".theme-note[data-id]").filter(has_text="Rollback took")
+    other.get_by_label("Theme", exact=True).select_option(label="Deploy safety")
+    expect(group_fac.locator(".theme-note .note-text")).to_have_text(
+        ["Nobody saw the canary was skipped", "Rollback took 20 minutes"], timeout=WAIT)
+    expect(fac.locator(".theme-ungrouped .theme-note")).to_have_count(0)
+    expect(obs.locator(".theme-group h3", has_text="Deploy safety")).to_have_count(1, timeout=WAIT)
+    expect(obs.locator(".themes input, .themes select, .themes button, .theme-note[draggable]")).to_have_count(0)
+    expect(par.locator(".theme-ungrouped")).to_contain_text("Every note is in a theme.", timeout=WAIT)
+    expect(par.get_by_label("Name a new theme")).to_have_value("")
+
+    # Dragging a note onto another theme moves it too.
+    fac.get_by_label("Name a new theme").fill("Recovery")
+    fac.get_by_label("Name a new theme").press("Enter")
+    recovery = par.locator(".theme-group").filter(has=par.locator("input[value='Recovery']"))
+    expect(recovery).to_have_count(1, timeout=WAIT)
+    target = fac.locator(".theme-group").filter(has=fac.locator("input[value='Recovery']"))
+    fac.locator(".theme-note", has_text="Rollback took").drag_to(target)
+    expect(recovery.locator(".theme-note .note-text")).to_have_text(["Rollback took 20 minutes"], timeout=WAIT)
+    fac.locator(".themes").screenshot(path=str(tmp_path / "themes.png"))
+    par.locator(".themes").screenshot(path=str(tmp_path / "themes-participant.png"))
+
+    for page in (fac, par):
+        expect(page.locator(".rejection")).to_have_count(0)
+    assert facilitator.errors == []
+    assert participant.errors == []
+    assert observer.errors == []
