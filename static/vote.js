@@ -1,11 +1,242 @@
-// Dot voting. (Placeholder: the panel is built in its own change.)
+// Dot voting: the facilitator opens a round over the notes, the themes or the actions; everyone
+// who writes spends a budget of dots; only the aggregate ("12 dots cast by 5 people") shows until
+// the facilitator reveals the totals, so nobody votes with the crowd.
+//
+// The server keeps the count: `remaining`, `mine` and `totals` come from the RoundView, and a
+// refused dot comes back as a rejection. Buttons are disabled when the server would refuse
+// anyway (no dots left, one dot per item), which is presentation, not policy.
+
+import { fill, h } from "./dom.js";
+import { plural, sectionLabel } from "./format.js";
+
+const VOTE_PHASES = new Set(["themes", "vote", "actions"]);
+const TARGETS = { stickies: "Notes", themes: "Themes", actions: "Actions" };
+const RELEVANT = ["round", "sticky", "theme", "action", "board", "participant", "pending"];
+
+/** Rebuild part of a panel without losing the keyboard focus: a control with a `data-focus`
+ * key gets the focus back after the redraw (or its `data-focus-fallback` when it is disabled).
+ * `memo` (an object the caller keeps) remembers the wish across redraws while every candidate
+ * is disabled, e.g. while the op a button sent is in flight. */
+export function keepFocus(root, rebuild, memo = {}) {
+  const active = document.activeElement;
+  if (active && root.contains(active) && active.dataset.focus) {
+    memo.keys = [active.dataset.focus, active.dataset.focusFallback].filter(Boolean);
+  } else if (active && active !== document.body && !root.contains(active)) {
+    memo.keys = null;  // the person moved on: do not pull the focus back
+  }
+  // A kept node that is re-attached (an inline edit form) loses the focus on the move.
+  const kept = active && root.contains(active) && !active.dataset.focus ? active : null;
+  const caret = kept && typeof kept.selectionStart === "number" ? [kept.selectionStart, kept.selectionEnd] : null;
+  rebuild();
+  if (kept) {
+    if (kept.isConnected && document.activeElement !== kept) {
+      kept.focus();
+      if (caret) try { kept.setSelectionRange(...caret); } catch { /* not a text field */ }
+    }
+    return;
+  }
+  if (!memo.keys) return;
+  for (const k of memo.keys) {
+    const el = [...root.querySelectorAll("[data-focus]")].find((e) => e.dataset.focus === k);
+    if (el && !el.disabled) {
+      el.focus();
+      return;
+    }
+  }
+  if (!memo.keys.some((k) => [...root.querySelectorAll("[data-focus]")].some((e) => e.dataset.focus === k))) memo.keys = null;
+}
+
+/** A memo for keepFocus that forgets its wish once the person clicks anywhere else. */
+export function focusMemo() {
+  const memo = { keys: null };
+  document.addEventListener("pointerdown", (e) => {
+    if (!(e.target instanceof Element && e.target.closest("[data-focus]"))) memo.keys = null;
+  });
+  return memo;
+}
+
+function dotsLeft(round) {
+  return `${round.remaining} of ${round.budget} ${round.budget === 1 ? "dot" : "dots"} left`;
+}
+
+function progress(round) {
+  return `${plural(round.dots_cast, "dot", "dots")} cast by ${plural(round.voters, "person", "people")}`;
+}
 
 export class VotePanel {
   constructor(root, ctx) {
     this.root = root;
     this.ctx = ctx;
+    this.budgetDirty = false;
+    this.focusMemo = focusMemo();
+    this.controlsMemo = focusMemo();
     root.hidden = true;
+    root.className = "card vote-panel";
+    root.setAttribute("role", "region");
+    root.setAttribute("aria-labelledby", "vote-heading");
+
+    this.target = h("select", { id: "vote-target", name: "target" },
+      Object.entries(TARGETS).map(([value, label]) => h("option", { value }, label)));
+    this.budget = h("input", { id: "vote-budget", name: "budget", type: "number", min: "1", max: "50", required: true, inputmode: "numeric" });
+    this.multi = h("input", { id: "vote-multi", name: "multi", type: "checkbox", checked: true });
+    this.budget.addEventListener("input", () => { this.budgetDirty = true; });
+    this.openForm = h("form", { class: "vote-open", "aria-label": "Open a vote" },
+      h("div", { class: "field" }, h("label", { for: "vote-target" }, "Vote on"), this.target),
+      h("div", { class: "field vote-budget-field" }, h("label", { for: "vote-budget" }, "Dots each"), this.budget),
+      h("label", { class: "vote-multi", for: "vote-multi" }, this.multi, " Several dots per item"),
+      h("button", { type: "submit", class: "button primary", id: "vote-open-button" }, "Open the vote"));
+    this.openForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const budget = Number.parseInt(this.budget.value, 10);
+      this.ctx.send({
+        type: "open_vote", target: this.target.value, multi: this.multi.checked,
+        ...(Number.isFinite(budget) ? { budget } : {}),
+      });
+      this.budgetDirty = false;
+    });
+    this.roundControls = h("div", { class: "vote-round-controls", role: "group", "aria-label": "Voting round" });
+    this.controls = h("div", { class: "vote-controls" }, this.openForm, this.roundControls);
+    this.status = h("div", { class: "vote-status", "aria-live": "polite" });
+    this.body = h("div", { class: "vote-body" });
+    root.append(
+      h("h2", { id: "vote-heading" }, "Dot voting"),
+      this.controls, this.status, this.body);
   }
 
-  render(kinds) {}
+  /** The round on screen: the open one, else the latest. */
+  round() {
+    const rounds = [...this.ctx.store.rounds.values()];
+    return rounds.find((r) => r.state === "open") || rounds[rounds.length - 1] || null;
+  }
+
+  /** What a round of `target` votes on, in board order: [{id, label, detail}]. */
+  items(target) {
+    const { store } = this.ctx;
+    if (target === "themes") return [...store.themes.values()].map((t) => ({ id: t.id, label: t.name }));
+    if (target === "actions") {
+      return store.board.action_order.map((id) => store.actions.get(id)).filter(Boolean)
+        .map((a) => ({ id: a.id, label: a.text }));
+    }
+    return [...store.stickies.values()].filter((s) => s.section !== "parking_lot" && !s.hidden)
+      .map((s) => ({ id: s.id, label: s.text, detail: sectionLabel(s.section) }));
+  }
+
+  render(kinds) {
+    if (kinds && !RELEVANT.some((k) => kinds.has(k))) return;
+    const { store } = this.ctx;
+    if (!store.board) return;
+    const phase = store.currentPhase();
+    const inVotePhase = Boolean(phase && VOTE_PHASES.has(phase.kind));
+    const closed = store.board.closed_at !== null;
+    const fac = this.ctx.isFacilitator() && !closed;
+    const round = this.round();
+    const visible = Boolean((round && round.state === "open") || (inVotePhase && (round || fac)));
+    this.root.hidden = !visible;
+    if (!visible) return;
+
+    this.renderControls(fac, round);
+    if (!round) {
+      fill(this.status, h("p", { class: "hint" }, "No vote yet. Open one when the notes or themes are ready."));
+      fill(this.body);
+      return;
+    }
+    if (round.state === "open") this.renderOpen(round);
+    else if (round.state === "closed") this.renderClosed(round);
+    else this.renderResults(round);
+  }
+
+  renderControls(fac, round) {
+    this.controls.hidden = !fac;
+    if (!fac) return;
+    const open = round && round.state === "open";
+    this.openForm.hidden = Boolean(open);
+    if (!this.budgetDirty) this.budget.value = String(this.ctx.store.board.settings.dot_budget);
+    const inFlight = new Set([...this.ctx.store.pending.values()].map((p) => p.op.type));
+    this.openForm.querySelector("button").disabled = inFlight.has("open_vote");
+    keepFocus(this.roundControls, () => {
+      const buttons = [];
+      if (open) {
+        buttons.push(h("button", {
+          type: "button", class: "button", dataset: { focus: "close-vote" }, disabled: inFlight.has("close_vote"),
+          onclick: () => this.ctx.send({ type: "close_vote", round_id: round.id }),
+        }, "Close voting"));
+      }
+      if (round && round.state !== "revealed") {
+        buttons.push(h("button", {
+          type: "button", class: "button primary", dataset: { focus: "reveal-vote" }, disabled: inFlight.has("reveal_vote"),
+          onclick: () => this.ctx.send({ type: "reveal_vote", round_id: round.id }),
+        }, "Reveal results"));
+      }
+      fill(this.roundControls, buttons);
+    }, this.controlsMemo);
+    this.roundControls.hidden = this.roundControls.childElementCount === 0;
+  }
+
+  renderOpen(round) {
+    const canVote = this.ctx.canWrite();
+    const pending = this.ctx.store.pendingOps("cast_vote").filter((op) => op.round_id === round.id).length;
+    const left = round.remaining - pending;
+    fill(this.status,
+      canVote ? h("p", { class: "vote-left" }, h("strong", {}, dotsLeft(round))) : null,
+      h("p", { class: "vote-progress" }, progress(round)),
+      h("p", { class: "hint" }, `Voting on ${TARGETS[round.target].toLowerCase()}. `,
+        round.multi ? "You may put several dots on one item. " : "One dot per item. ",
+        "Totals stay hidden until the facilitator reveals them."));
+    const items = this.items(round.target);
+    keepFocus(this.body, () => {
+      if (!items.length) {
+        fill(this.body, h("p", { class: "empty" }, "Nothing to vote on yet."));
+        return;
+      }
+      fill(this.body, h("ul", { class: "vote-items", "aria-label": "Items to vote on" }, items.map((item) => {
+        const mine = round.mine[item.id] || 0;
+        return h("li", { class: ["vote-item", mine > 0 && "has-dots"], dataset: { id: item.id } },
+          h("span", { class: "vote-item-text" }, item.label,
+            item.detail ? h("span", { class: "vote-item-detail" }, item.detail) : null),
+          h("span", { class: "vote-mine" },
+            h("span", { class: "dots", "aria-hidden": "true" },
+              Array.from({ length: mine }, () => h("span", { class: "dot" }))),
+            h("span", { class: "visually-hidden" }, mine ? `your ${plural(mine, "dot", "dots")}` : "no dots from you")),
+          canVote ? h("span", { class: "vote-buttons" },
+            h("button", {
+              type: "button", class: "button small vote-minus", "aria-label": `Take a dot back from: ${item.label}`,
+              dataset: { focus: `${item.id}:minus`, focusFallback: `${item.id}:plus` }, disabled: mine === 0,
+              onclick: () => this.ctx.send({ type: "unvote", round_id: round.id, item_id: item.id }),
+            }, "− dot"),
+            h("button", {
+              type: "button", class: "button small vote-plus", "aria-label": `Add a dot to: ${item.label}`,
+              dataset: { focus: `${item.id}:plus`, focusFallback: `${item.id}:minus` },
+              disabled: left <= 0 || (!round.multi && mine > 0),
+              onclick: () => this.ctx.send({ type: "cast_vote", round_id: round.id, item_id: item.id }),
+            }, "+ dot")) : null);
+      })));
+    }, this.focusMemo);
+  }
+
+  renderClosed(round) {
+    fill(this.status,
+      h("p", { class: "vote-progress" }, `Voting is closed: ${progress(round)}.`),
+      h("p", { class: "hint" }, "The results appear when the facilitator reveals them."));
+    fill(this.body);
+  }
+
+  renderResults(round) {
+    const totals = round.totals || {};
+    const order = this.items(round.target);
+    const rows = order.map((item, i) => ({ ...item, i, total: totals[item.id] || 0, mine: round.mine[item.id] || 0 }))
+      .sort((a, b) => b.total - a.total || a.i - b.i);
+    const max = Math.max(1, ...rows.map((r) => r.total));
+    fill(this.status,
+      h("p", { class: "vote-progress" }, `Results: ${progress(round)}.`));
+    fill(this.body, rows.length ? h("ol", { class: "vote-results", "aria-label": "Results, most dots first" }, rows.map((r) => {
+      const fill_ = h("span", { class: "vote-bar-fill" });
+      // CSSOM, not a style attribute: allowed under the CSP.
+      fill_.style.width = `${Math.round((r.total / max) * 100)}%`;
+      return h("li", { class: "vote-result", dataset: { id: r.id } },
+        h("span", { class: "vote-result-text" }, r.label),
+        h("span", { class: "vote-bar", "aria-hidden": "true" }, fill_),
+        h("span", { class: "vote-total" }, plural(r.total, "dot", "dots"),
+          r.mine ? h("span", { class: "vote-yours" }, ` (${r.mine} yours)`) : null));
+    })) : h("p", { class: "empty" }, "Nothing was on the ballot."));
+  }
 }
