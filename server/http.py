@@ -19,7 +19,7 @@ from starlette.templating import Jinja2Templates
 from board_state import Rejected
 from board_state import ops as o
 from board_state.model import SEVERITY_MEANING
-from board_state.templates import TEMPLATE_TITLES
+from board_state.templates import GROUND_RULES, TEMPLATE_TITLES
 
 from .hub import Hub
 from .room import Room
@@ -137,7 +137,8 @@ async def board_page(request: Request) -> Response:
     room = await _room(request)
     if room is None:
         return _error_page(request, 404, "There is no board at this address.")
-    return _page(request, "board.html", board_id=room.board.id, title=room.board.header.title)
+    return _page(request, "board.html", board_id=room.board.id, title=room.board.header.title,
+                 ground_rules=GROUND_RULES)
 
 
 async def join_page(request: Request) -> Response:

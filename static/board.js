@@ -100,6 +100,7 @@ function start() {
       fill($("#phase-title"), phase.title);
       fill($("#phase-prompt"), phase.prompt);
     }
+    $("#ground-rules").hidden = !phase || phase.kind !== "set_the_room" || closed;
     const where = closed ? "Closed" : phase ? phase.title : "";
     document.title = `${where ? `${where} · ` : ""}${store.board.header.title || "Post-mortem"} · Hindsight`;
     timer.update(closed ? null : phase);

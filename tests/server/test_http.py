@@ -269,3 +269,13 @@ def test_the_api_reads_json_even_when_sent_as_a_form(client: TestClient) -> None
     r = client.post("/api/boards", content=b'{"template": "no-such-agenda"}',
                     headers={"content-type": "application/x-www-form-urlencoded"})
     assert r.status_code == 422 and "no-such-agenda" in r.json()["error"]["message"]
+
+
+@needs_page["board.html"]
+def test_the_board_page_carries_the_ground_rules_for_set_the_room(client: TestClient) -> None:
+    from board_state.templates import GROUND_RULES
+
+    made = create_board(client)
+    page = client.get(f"/b/{made['board_id']}").text
+    assert 'id="ground-rules"' in page
+    assert all(rule.replace("'", "&#39;") in page for rule in GROUND_RULES)
