@@ -1,5 +1,7 @@
 // The agenda (every phase, the current one marked, planned vs actual minutes) and the list of
-// people on the board. Both are read-only views of the store.
+// people on the board. Both are views of the store. For the facilitator (and only while the
+// meeting is open) the agenda also carries its editing controls: "Go to", an inline editor per
+// phase and a form to add a phase. Those send ops; the server decides and the view follows.
 
 import { fill, h } from "./dom.js";
 import { minutes, plural } from "./format.js";
@@ -11,6 +13,11 @@ function spentMs(phase, now) {
 }
 
 export function renderAgenda(list, board, now) {
+  const editor = EDITORS.get(list);
+  const editing = Boolean(editor && editor.active(board));
+  if (editor) editor.skew = now - Date.now();
+  // A redraw replaces the rows; whatever had the keyboard gets it back by its key.
+  const focusKey = editing && list.contains(document.activeElement) ? document.activeElement.dataset.key : null;
   const items = board.agenda.map((phase, i) => {
     const current = phase.id === board.current;
     const planned = phase.minutes * 60_000 + phase.extended_ms;
@@ -34,7 +41,8 @@ export function renderAgenda(list, board, now) {
           h("span", { class: "planned" }, plannedText),
           actual ? " · " : null,
           actual,
-          phase.private ? h("span", { class: "tag" }, "private") : null)));
+          phase.private ? h("span", { class: "tag" }, "private") : null)),
+      editing ? editor.controls(phase, i, board) : null);
   });
   if (!board.current) {
     items.unshift(h("li", { class: "agenda-item is-current is-lobby", "aria-current": "step" },
@@ -42,6 +50,216 @@ export function renderAgenda(list, board, now) {
       h("span", { class: "agenda-body" }, h("span", { class: "agenda-title" }, "Waiting to start"))));
   }
   fill(list, items);
+  if (editor) editor.after(board, editing);
+  if (focusKey) {
+    const again = list.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
+    if (again) again.focus({ preventScroll: true });
+  }
+}
+
+// --- the facilitator's agenda editor -------------------------------------------------------
+
+export const PHASE_KINDS = {
+  set_the_room: "Set the room",
+  summary: "Incident summary",
+  timeline: "Timeline",
+  five_whys: "Five whys",
+  contributing_factors: "Contributing factors",
+  reflection: "Reflection (went well, went badly…)",
+  discussion: "Discussion",
+  themes: "Themes",
+  vote: "Vote",
+  actions: "Actions",
+  wrap_up: "Wrap-up",
+};
+
+const EDITORS = new WeakMap();
+
+/** Give the agenda list at `list` its facilitator controls (board.js calls this once). */
+export function attachAgendaEditor(list, { store, send }) {
+  const editor = new AgendaEditor(list, store, send);
+  EDITORS.set(list, editor);
+  return editor;
+}
+
+let uid = 0;
+
+class AgendaEditor {
+  constructor(list, store, send) {
+    Object.assign(this, { list, store, send });
+    this.skew = 0;           // server clock minus ours, for "so far" on our own redraws
+    this.open = new Map();   // phase id -> its editor form, kept across redraws (typing survives)
+    this.addForm = this.buildAddForm();
+    list.after(this.addForm);
+  }
+
+  active(board) {
+    return this.store.isFacilitator() && board.closed_at === null;
+  }
+
+  /** The row's actions, and its editor when open. */
+  controls(phase, index, board) {
+    const current = phase.id === board.current;
+    const form = this.open.get(phase.id);
+    if (form) this.refresh(form, phase, index, board);
+    return [
+      h("span", { class: "agenda-actions" },
+        current ? null : h("button", {
+          type: "button", class: "button small agenda-goto", dataset: { key: `${phase.id}:goto` },
+          "aria-label": `Go to phase ${index + 1}: ${phase.title}`,
+          onclick: () => this.send({ type: "go_to_phase", phase_id: phase.id, start_timer: true }),
+        }, "Go to"),
+        h("button", {
+          type: "button", class: "button small agenda-edit", dataset: { key: `${phase.id}:edit` },
+          "aria-expanded": String(Boolean(form)), "aria-controls": form ? form.id : null,
+          "aria-label": `${form ? "Done editing" : "Edit"} phase ${index + 1}: ${phase.title}`,
+          onclick: () => this.toggle(phase.id),
+        }, form ? "Done" : "Edit")),
+      form || null,
+    ];
+  }
+
+  toggle(id) {
+    if (this.open.has(id)) {
+      this.open.delete(id);
+    } else {
+      const phase = this.store.board.agenda.find((p) => p.id === id);
+      if (!phase) return;
+      this.open.set(id, this.buildEditor(phase));
+    }
+    this.redraw();
+    const wanted = this.open.has(id) ? `${id}:title` : `${id}:edit`;
+    const el = this.list.querySelector(`[data-key="${CSS.escape(wanted)}"]`);
+    if (el) el.focus();
+  }
+
+  redraw() {
+    if (this.store.board) renderAgenda(this.list, this.store.board, Date.now() + this.skew);
+  }
+
+  buildEditor(phase) {
+    const id = `phase-edit-${++uid}`;
+    const key = (name) => `${phase.id}:${name}`;
+    const title = h("input", { type: "text", id: `${id}-title`, maxlength: 200, required: true, autocomplete: "off", dataset: { key: key("title") } });
+    const mins = h("input", { type: "number", id: `${id}-minutes`, min: 1, max: 240, step: 1, required: true, dataset: { key: key("minutes") } });
+    const priv = h("input", { type: "checkbox", id: `${id}-private`, dataset: { key: key("private") } });
+    const up = h("button", { type: "button", class: "button small", dataset: { key: key("up") }, onclick: () => this.move(phase.id, -1) }, "Move up");
+    const down = h("button", { type: "button", class: "button small", dataset: { key: key("down") }, onclick: () => this.move(phase.id, 1) }, "Move down");
+    const remove = h("button", { type: "button", class: "button small agenda-remove", dataset: { key: key("remove") }, "aria-expanded": "false" }, "Remove…");
+    const confirmText = h("p", { id: `${id}-confirm-text` });
+    const yes = h("button", { type: "button", class: "button small danger", dataset: { key: key("remove-yes") } }, "Yes, remove it");
+    const no = h("button", { type: "button", class: "button small", dataset: { key: key("remove-no") } }, "Keep it");
+    const confirm = h("div", { class: "agenda-confirm", role: "group", "aria-labelledby": `${id}-confirm-text`, hidden: true }, confirmText, yes, no);
+    const form = h("form", { class: "agenda-editor", id, "aria-label": "Edit phase" },
+      h("div", { class: "field" }, h("label", { for: title.id }, "Title"), title),
+      h("div", { class: "agenda-editor-row" },
+        h("div", { class: "field field-minutes" }, h("label", { for: mins.id }, "Minutes"), mins),
+        h("div", { class: "field field-check" }, priv, h("label", { for: priv.id }, "Private writing"))),
+      h("div", { class: "agenda-editor-row" },
+        h("button", { type: "submit", class: "button small primary", dataset: { key: key("save") } }, "Save"),
+        up, down, remove),
+      confirm);
+    const ask = (asking) => {
+      confirm.hidden = !asking;
+      remove.setAttribute("aria-expanded", String(asking));
+      (asking ? yes : remove).focus();
+    };
+    form.fields = { title, mins, priv, up, down, remove, confirmText };
+    form.dirty = new Set();
+    for (const [name, el] of [["title", title], ["minutes", mins], ["private", priv]]) {
+      el.addEventListener("input", () => form.dirty.add(name));
+      el.addEventListener("change", () => form.dirty.add(name));
+    }
+    remove.addEventListener("click", () => ask(true));
+    no.addEventListener("click", () => ask(false));
+    confirm.addEventListener("keydown", (e) => { if (e.key === "Escape") ask(false); });
+    form.addEventListener("keydown", (e) => { if (e.key === "Escape" && confirm.hidden) this.toggle(phase.id); });
+    yes.addEventListener("click", () => {
+      confirm.hidden = true;
+      remove.setAttribute("aria-expanded", "false");
+      this.send({ type: "remove_phase", phase_id: phase.id });
+      remove.focus();
+    });
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const now = this.store.board.agenda.find((p) => p.id === phase.id);
+      if (!now) return;
+      const op = { type: "edit_phase", phase_id: phase.id };
+      const newTitle = title.value.trim();
+      const newMinutes = Number(mins.value);
+      if (newTitle && newTitle !== now.title) op.title = newTitle;
+      if (Number.isInteger(newMinutes) && newMinutes !== now.minutes) op.minutes = newMinutes;
+      if (priv.checked !== now.private) op.private = priv.checked;
+      form.dirty.clear();
+      if (Object.keys(op).length > 2) this.send(op);
+      this.redraw();  // fields show the board's values until the server's answer arrives
+    });
+    return form;
+  }
+
+  /** Bring an open editor up to date, leaving alone what is being typed. */
+  refresh(form, phase, index, board) {
+    const f = form.fields;
+    if (!form.dirty.has("title")) f.title.value = phase.title;
+    if (!form.dirty.has("minutes")) f.mins.value = String(phase.minutes);
+    if (!form.dirty.has("private")) f.priv.checked = phase.private;
+    f.up.disabled = index === 0;
+    f.down.disabled = index === board.agenda.length - 1;
+    f.up.setAttribute("aria-label", `Move ${phase.title} up`);
+    f.down.setAttribute("aria-label", `Move ${phase.title} down`);
+    f.remove.setAttribute("aria-label", `Remove ${phase.title}`);
+    f.remove.disabled = phase.id === board.current;
+    f.remove.title = f.remove.disabled ? "The current phase cannot be removed; move to another phase first." : "";
+    fill(f.confirmText, h("strong", {}, `Remove “${phase.title}” from the agenda?`));
+  }
+
+  move(id, by) {
+    const { agenda } = this.store.board;
+    const i = agenda.findIndex((p) => p.id === id);
+    const to = i + by;
+    if (i < 0 || to < 0 || to >= agenda.length) return;
+    this.send({ type: "move_phase", phase_id: id, index: to });
+  }
+
+  buildAddForm() {
+    const kind = h("select", { id: "add-phase-kind", name: "kind" },
+      Object.entries(PHASE_KINDS).map(([value, label]) => h("option", { value }, label)));
+    const title = h("input", { id: "add-phase-title", name: "title", type: "text", maxlength: 200, autocomplete: "off", placeholder: PHASE_KINDS.set_the_room });
+    const mins = h("input", { id: "add-phase-minutes", name: "minutes", type: "number", min: 1, max: 240, step: 1, value: 5, required: true });
+    const priv = h("input", { id: "add-phase-private", name: "private", type: "checkbox" });
+    kind.addEventListener("change", () => { title.placeholder = PHASE_KINDS[kind.value]; });
+    const form = h("details", { class: "agenda-add", hidden: true },
+      h("summary", {}, "Add a phase"),
+      h("form", { class: "agenda-editor", "aria-label": "Add a phase", onsubmit: (e) => {
+        e.preventDefault();
+        const minutes = Number(mins.value);
+        this.send({
+          type: "add_phase", kind: kind.value, title: title.value.trim() || PHASE_KINDS[kind.value],
+          minutes: Number.isInteger(minutes) ? minutes : 5, private: priv.checked,
+        });
+        title.value = "";
+        priv.checked = false;
+        title.focus();
+      } },
+        h("div", { class: "field" }, h("label", { for: kind.id }, "Kind"), kind),
+        h("div", { class: "field" }, h("label", { for: title.id }, "Title"), title),
+        h("div", { class: "agenda-editor-row" },
+          h("div", { class: "field field-minutes" }, h("label", { for: mins.id }, "Minutes"), mins),
+          h("div", { class: "field field-check" }, priv, h("label", { for: priv.id }, "Private writing"))),
+        h("p", { class: "hint" }, "The new phase goes at the end of the agenda."),
+        h("button", { type: "submit", class: "button small primary", id: "add-phase-submit" }, "Add phase")));
+    return form;
+  }
+
+  /** After each redraw: forget editors of removed phases, show the add form to whom it is for. */
+  after(board, editing) {
+    for (const id of this.open.keys()) {
+      if (!board.agenda.some((p) => p.id === id)) this.open.delete(id);
+    }
+    if (!editing) this.open.clear();
+    this.addForm.hidden = !editing;
+    this.list.classList.toggle("is-editable", editing);
+  }
 }
 
 const ROLE_WORDS = { facilitator: "facilitator", observer: "observer" };

@@ -14,7 +14,7 @@ import { takeCredential } from "./credential.js";
 import { BoardSocket } from "./socket.js";
 import { BoardStore } from "./store.js";
 import { PhaseTimer } from "./timer.js";
-import { renderAgenda, renderPeople } from "./agenda.js";
+import { attachAgendaEditor, renderAgenda, renderPeople } from "./agenda.js";
 import { TimelineLane } from "./timeline.js";
 import { NotesPanel } from "./notes.js";
 import { FacilitatorConsole, InvitePanel, TagsEditor } from "./console.js";
@@ -53,6 +53,7 @@ function start() {
   });
   const facilitator = new FacilitatorConsole({ root: $("#console"), store, send });
   const tags = new TagsEditor({ root: $("#tags"), store, send });
+  attachAgendaEditor($("#agenda-list"), { store, send });  // the facilitator's agenda controls
   const invite = new InvitePanel({ root: $("#invite"), boardId, credential, status: $("#copy-status") });
   // Declared below; the panels call them only when they render, after start() has run.
   const panels = new PhasePanels($("#phase-panels"), {

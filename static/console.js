@@ -1,5 +1,5 @@
-// The facilitator's console (agenda, timer, reveal, closing the meeting), the tags editor and
-// the invite panel.
+// The facilitator's console (agenda, timer, reveal, handing over, closing the meeting), the tags
+// editor and the invite panel.
 //
 // Buttons send intents; the board moves when the server says it moved. While a navigation or
 // timer op is in flight its buttons are disabled, because a double click on "Next" must not
@@ -49,6 +49,59 @@ export class FacilitatorConsole {
       this.confirm.hidden = true;
       send({ type: "close_meeting" });
     });
+    this.buildHandOver();
+  }
+
+  /** "Hand over facilitation": pick a participant (observers cannot facilitate), then confirm.
+   * Built here rather than in the template; it sits with the other controls that leave with you. */
+  buildHandOver() {
+    this.handButton = h("button", { type: "button", class: "button", id: "hand-over", "aria-expanded": "false", "aria-controls": "hand-over-panel" }, "Hand over facilitation");
+    this.handSelect = h("select", { id: "hand-over-to" });
+    this.handYes = h("button", { type: "button", class: "button primary", id: "hand-over-yes" }, "Hand over");
+    this.handCancel = h("button", { type: "button", class: "button", id: "hand-over-cancel" }, "Cancel");
+    this.handNone = h("p", { class: "hint", id: "hand-over-none" }, "Nobody to hand over to yet: only participants can facilitate, not observers.");
+    this.handPanel = h("div", { id: "hand-over-panel", class: "hand-over", role: "group", "aria-labelledby": "hand-over-text", hidden: true },
+      h("p", { id: "hand-over-text" }, h("strong", {}, "Hand over facilitation?"),
+        " The meeting controls move to them and you become a participant."),
+      h("div", { class: "hand-over-row" },
+        h("label", { for: "hand-over-to" }, "New facilitator"), this.handSelect, this.handYes, this.handCancel),
+      this.handNone);
+    const group = h("div", { class: "console-group", role: "group", "aria-label": "Facilitation" }, this.handButton);
+    this.root.querySelector(".console-end").before(group);
+    this.root.appendChild(this.handPanel);
+    this.handButton.addEventListener("click", () => this.askToHandOver(this.handPanel.hidden));
+    this.handCancel.addEventListener("click", () => this.askToHandOver(false));
+    this.handPanel.addEventListener("keydown", (e) => { if (e.key === "Escape") this.askToHandOver(false); });
+    this.handYes.addEventListener("click", () => {
+      if (!this.handSelect.value) return;
+      this.handPanel.hidden = true;
+      this.handButton.setAttribute("aria-expanded", "false");
+      this.send({ type: "hand_over", participant_id: this.handSelect.value });
+    });
+  }
+
+  askToHandOver(asking) {
+    this.handPanel.hidden = !asking;
+    this.handButton.setAttribute("aria-expanded", String(asking));
+    if (asking) this.renderHandOver();
+    (asking ? (this.handSelect.disabled ? this.handCancel : this.handSelect) : this.handButton).focus();
+  }
+
+  renderHandOver() {
+    const candidates = [...this.store.participants.values()]
+      .filter((p) => p.role === "participant" && !p.me && p.id !== this.store.you)
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const chosen = this.handSelect.value;
+    const ids = candidates.map((p) => `${p.id}:${p.name}`).join("|");
+    if (ids !== this.handIds) {
+      this.handIds = ids;
+      fill(this.handSelect, candidates.map((p) => h("option", { value: p.id }, p.name)));
+      if (candidates.some((p) => p.id === chosen)) this.handSelect.value = chosen;
+    }
+    const none = candidates.length === 0;
+    this.handSelect.disabled = none;
+    this.handYes.disabled = none || this.store.pendingOps("hand_over").length > 0;
+    this.handNone.hidden = !none;
   }
 
   askToClose(asking) {
@@ -61,6 +114,11 @@ export class FacilitatorConsole {
     // Once closed there is nothing left to steer: navigation, timers and reveal are refused.
     const closed = Boolean(this.store.board && this.store.board.closed_at !== null);
     this.root.hidden = !isFacilitator || closed;
+    if (this.root.hidden) {
+      // Whoever gets the role back later starts from a closed question.
+      this.handPanel.hidden = true;
+      this.handButton.setAttribute("aria-expanded", "false");
+    }
     if (this.root.hidden || !this.store.board) return;
     const { agenda, current } = this.store.board;
     const phase = this.store.currentPhase();
@@ -89,6 +147,7 @@ export class FacilitatorConsole {
     const closing = inFlight.includes("close_meeting");
     this.closeButton.disabled = closing;
     this.closeButton.textContent = closing ? "Closing…" : "Close meeting";
+    this.renderHandOver();
   }
 }
 
