@@ -1,0 +1,537 @@
+"""A whole meeting in real browsers: one facilitator and three participants, each in their own
+browser context, go through every phase of the 90-minute agenda (time compressed: the facilitator
+moves on as soon as each phase's key action is seen everywhere). Around it, the promises that
+cut across phases: private writing reaches no other browser before the reveal, writes made offline
+arrive exactly once, hostile text renders as text, and participants cannot run the meeting.
+
+Same set-up as test_board_page.py: the fixtures and helpers of tests/browser/conftest.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from board_state import ops as o
+from board_state.errors import Rejected
+from client.sdk import BoardClient
+from tests.browser.conftest import WAIT, add_entry, api, expect, needs_chromium, wait_live
+from tests.realserver import RealServer
+
+pytestmark = needs_chromium
+
+TITLE = "Card payments failed after a gateway config push"
+AGENDA = ["Set the room", "Incident summary", "Timeline", "Five whys", "Contributing factors",
+          "What went well, what went badly", "Themes and vote", "Actions", "Wrap-up"]
+# What a browser logs when its network is cut on purpose (refused handshakes, failed loads).
+NETWORK_ERRORS = re.compile(r"WebSocket|Failed to load resource: net::ERR_")
+
+
+def next_phase(fac: Any, title: str, others: list[Any]) -> None:
+    """The facilitator clicks Next once; the phase `title` reaches every page."""
+    current = fac.locator("#phase-title").inner_text()
+    assert current != title
+    fac.click("#advance")
+    expect(fac.locator("#phase-title")).to_have_text(title, timeout=WAIT)
+    for page in others:
+        expect(page.locator("#phase-title")).to_have_text(title, timeout=WAIT)
+        expect(page.locator("#agenda-list [aria-current=step]")).to_contain_text(title)
+
+
+def advance_to(page: Any, title: str) -> None:
+    for _ in range(12):
+        current = page.locator("#phase-title").inner_text()
+        if current == title:
+            return
+        page.click("#advance")
+        expect(page.locator("#phase-title")).not_to_have_text(current, timeout=WAIT)
+    raise AssertionError(f"never reached the phase {title!r}")
+
+
+def add_note(page: Any, text: str, section: str | None = None) -> None:
+    if section is not None:
+        page.select_option("#note-section", section)
+    page.fill("#note-text", text)
+    page.press("#note-text", "Enter")
+
+
+def meeting(server: RealServer, names: list[str], title: str = TITLE) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    made = api(server, "/api/boards", {"title": title, "facilitator_name": "Dana", "template": "blameless-90"})
+    joined = [api(server, f"/api/boards/{made['board_id']}/join", {"name": n, "role": "participant"})
+              for n in names]
+    return made, joined
+
+
+def open_board(person: Any, server: RealServer, url: str) -> Any:
+    person.page.goto(server.url + url)
+    wait_live(person.page)
+    return person.page
+
+
+def run_async(coro: Any) -> Any:
+    """Run a coroutine on its own thread and loop, away from Playwright's sync machinery."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as e:  # handed back to the test thread
+            box["error"] = e
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join(30)
+    assert not t.is_alive(), "the SDK call did not finish"
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_path: Path) -> None:
+    made, joined = meeting(server, ["Sam", "Kim", "Ana"])
+    board = made["board_id"]
+    everyone = [people("UTC"), people("Europe/Berlin"), people("America/New_York"), people("Asia/Tokyo")]
+    fac = open_board(everyone[0], server, made["facilitator_url"])
+    sam, kim, ana = (open_board(p, server, j["board_url"]) for p, j in zip(everyone[1:], joined))
+    pages = [fac, sam, kim, ana]
+    participants = [sam, kim, ana]
+    for name in ("Sam", "Kim", "Ana"):
+        expect(fac.locator("#people-list")).to_contain_text(name, timeout=WAIT)
+    shots: list[Path] = []
+
+    def shot(n: int, slug: str, page: Any = fac) -> None:
+        page.locator(".brand").scroll_into_view_if_needed()
+        path = tmp_path / f"{n:02d}-{slug}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        shots.append(path)
+
+    # The agenda is the 90-minute template, the same for everyone.
+    for page in pages:
+        expect(page.locator("#agenda-list li.agenda-item:not(.is-lobby) .agenda-title")).to_have_text(AGENDA, timeout=WAIT)
+        expect(page.locator("#agenda-list .is-lobby")).to_contain_text("Waiting to start")
+        expect(page.locator("#ground-rules")).to_be_hidden()
+
+    # 1. Set the room: the ground rules are on everyone's screen.
+    next_phase(fac, "Set the room", participants)
+    for page in pages:
+        rules = page.locator("#ground-rules")
+        expect(rules).to_be_visible(timeout=WAIT)
+        expect(rules.locator("li")).to_have_count(4)
+        expect(rules).to_contain_text("We are here to change the system, not to judge people.")
+    shot(1, "set-the-room")
+
+    # 2. Incident summary: the rules go; a question that needs judgement is parked for later.
+    next_phase(fac, "Incident summary", participants)
+    for page in pages:
+        expect(page.locator("#ground-rules")).to_be_hidden()
+        expect(page.locator("#phase-prompt")).to_contain_text("Check the header")
+    sam.fill("#park-text", "Should gateway config pushes go through a canary?")
+    sam.press("#park-text", "Enter")
+    for page in pages:
+        expect(page.locator("#parking-list .note", has_text="go through a canary")).to_have_count(1, timeout=WAIT)
+    shot(2, "incident-summary")
+
+    # 3. Timeline: Kim (in New York) adds an entry; everyone sees it in their own local time.
+    next_phase(fac, "Timeline", participants)
+    add_entry(kim, "2026-08-14T05:12", "fact", "Gateway config push reaches production")
+    add_entry(sam, "2026-08-14T11:20", "signal", "Error rate on /checkout creeps up to 4%")
+    times = {fac: "09:12", sam: "11:12", kim: "05:12", ana: "18:12"}  # UTC, Berlin, New York, Tokyo
+    for page in pages:
+        entry = page.locator("#timeline-list .tl", has_text="Gateway config push reaches production")
+        expect(entry).to_have_count(1, timeout=WAIT)
+        expect(entry.locator(".tl-time")).to_have_text(times[page])
+        expect(page.locator("#timeline-list .tl")).to_have_count(2, timeout=WAIT)
+    shot(3, "timeline")
+
+    # 4. Five whys: Ana starts a chain and answers a why; everyone sees the chain.
+    next_phase(fac, "Five whys", participants)
+    expect(ana.locator(".whys")).to_be_visible(timeout=WAIT)
+    ana.get_by_label("Problem (what was observed)").fill("Card payments failed for 40 minutes")
+    ana.get_by_role("button", name="Start a chain").click()
+    expect(ana.locator(".chain[data-id]")).to_have_count(1, timeout=WAIT)
+    ana.get_by_label("Next: why?").fill("Why did the payments fail?")
+    ana.get_by_label("Because", exact=True).last.fill("The gateway rejected our API key")
+    ana.get_by_role("button", name="Add why").click()
+    for page in pages:
+        chain = page.locator(".chain").filter(has=page.locator("input[value='Card payments failed for 40 minutes']"))
+        expect(chain).to_have_count(1, timeout=WAIT)
+        step = page.locator(".why-step[data-id]")
+        expect(step).to_have_count(1, timeout=WAIT)
+        expect(step.locator("input")).to_have_value("Why did the payments fail?")
+        expect(step.locator("textarea")).to_have_value("The gateway rejected our API key")
+    shot(4, "five-whys")
+
+    # 5. Contributing factors: a note in the one section this phase collects. The composer offers
+    # no category (the model has one, the browser composer does not ask for it).
+    next_phase(fac, "Contributing factors", participants)
+    expect(sam.locator("#note-form")).to_be_visible(timeout=WAIT)
+    expect(sam.locator("#note-section-field")).to_be_hidden()  # one section: nothing to choose
+    category = sam.locator("#note-form select:not(#note-section)")
+    if category.count() > 0:
+        category.first.select_option(index=1)
+    add_note(sam, "The config push skipped the canary stage")
+    for page in pages:
+        note = page.locator("#note-sections .section-contributing .note", has_text="skipped the canary stage")
+        expect(note).to_have_count(1, timeout=WAIT)
+    shot(5, "contributing-factors")
+
+    # 6. Reflection, private: before the reveal the others see only how many notes exist.
+    next_phase(fac, "What went well, what went badly", participants)
+    for page in participants:
+        expect(page.locator("#private-notice")).to_contain_text("Only you can see", timeout=WAIT)
+    add_note(kim, "Rollback was quick once someone looked", "went_well")
+    add_note(ana, "Nobody was paged for failed payments", "went_badly")
+    expect(kim.locator(".note.is-hidden")).to_have_count(1, timeout=WAIT)
+    expect(ana.locator(".note.is-hidden")).to_have_count(1, timeout=WAIT)
+    expect(fac.locator("#reveal")).to_have_text("Reveal writing (2)", timeout=WAIT)
+    for page in (fac, sam):
+        expect(page.locator("#private-notice")).to_contain_text("2 notes written so far", timeout=WAIT)
+        expect(page.locator(".note", has_text="Rollback was quick")).to_have_count(0)
+        expect(page.locator(".note", has_text="Nobody was paged")).to_have_count(0)
+        assert "Rollback was quick" not in page.content()
+        assert "Nobody was paged" not in page.content()
+    expect(kim.locator(".note", has_text="Nobody was paged")).to_have_count(0)
+    expect(ana.locator(".note", has_text="Rollback was quick")).to_have_count(0)
+    shot(6, "reflection-private", sam)
+    fac.click("#reveal")
+    for page in pages:
+        expect(page.locator(".section-went_well .note", has_text="Rollback was quick")).to_have_count(1, timeout=WAIT)
+        expect(page.locator(".section-went_badly .note", has_text="Nobody was paged")).to_have_count(1, timeout=WAIT)
+        expect(page.locator("#private-notice")).to_be_hidden()
+    shot(7, "reflection-revealed", sam)
+
+    # 7. Themes and vote: Sam groups two notes into a theme, the facilitator runs a dot vote.
+    next_phase(fac, "Themes and vote", participants)
+    expect(sam.locator(".themes")).to_be_visible(timeout=WAIT)
+    expect(sam.locator(".theme-note[data-id]")).to_have_count(3, timeout=WAIT)
+    for text in ("skipped the canary", "Nobody was paged"):
+        sam.locator(".theme-note[data-id]").filter(has_text=text).get_by_label("For a new theme").check()
+    expect(sam.locator("#theme-create")).to_have_text("Create with 2 notes")
+    sam.get_by_label("Name a new theme").fill("Deploy safety")
+    sam.locator("#theme-create").click()
+    for page in pages:
+        group = page.locator(".theme-group:not(.theme-ungrouped)")
+        expect(group).to_have_count(1, timeout=WAIT)
+        expect(group.locator(".theme-name")).to_have_value("Deploy safety", timeout=WAIT)
+        expect(group.locator(".theme-note .note-text")).to_have_count(2, timeout=WAIT)
+
+    vote_panels = [p.locator(".vote-panel") for p in pages]
+    fac.fill("#vote-budget", "3")
+    fac.click("#vote-open-button")
+    for vote in vote_panels:
+        expect(vote.locator(".vote-left")).to_have_text("3 of 3 dots left", timeout=WAIT)
+    items = [v.locator(".vote-item") for v in vote_panels]
+    n_items = items[0].count()
+    assert n_items >= 1
+    for page_items in items:
+        expect(page_items).to_have_count(n_items)
+    first = items[1].first  # Sam's first item
+    first_text = first.inner_text().splitlines()[0]
+    first.locator(".vote-plus").click()
+    expect(vote_panels[1].locator(".vote-left")).to_have_text("2 of 3 dots left", timeout=WAIT)
+    first.locator(".vote-plus").click()
+    expect(vote_panels[1].locator(".vote-left")).to_have_text("1 of 3 dots left", timeout=WAIT)
+    items[2].last.locator(".vote-plus").click()
+    expect(vote_panels[2].locator(".vote-left")).to_have_text("2 of 3 dots left", timeout=WAIT)
+    for vote in vote_panels:
+        expect(vote.locator(".vote-progress")).to_have_text("3 dots cast by 2 people", timeout=WAIT)
+        expect(vote.locator(".vote-total")).to_have_count(0)
+    shot(8, "vote-open", sam)
+    fac.click(".vote-panel button:has-text('Reveal results')")
+    for vote in vote_panels:
+        results = vote.locator(".vote-result")
+        expect(results.first).to_be_visible(timeout=WAIT)
+        expect(results.first.locator(".vote-total")).to_contain_text("2 dots")
+    expect(vote_panels[1].locator(".vote-yours").first).to_contain_text("2 yours")
+    assert first_text  # the item Sam voted for had a label
+    shot(9, "themes-and-vote")
+
+    # 8. Actions: the facilitator proposes one owned by Kim; Kim confirms it; everyone sees it.
+    next_phase(fac, "Actions", participants)
+    acts = [p.locator(".actions-panel") for p in pages]
+    for a in acts:
+        expect(a).to_be_visible(timeout=WAIT)
+    fac.fill("#action-text", "Route gateway config pushes through the canary stage")
+    fac.select_option("#action-owner", label="Kim")
+    fac.fill("#action-due", "2026-12-15")
+    fac.fill("#action-success", "A bad key fails in canary, not in production")
+    fac.press("#action-text", "Enter")
+    mine = acts[0].locator(".action-item", has_text="through the canary stage")
+    expect(mine).to_have_count(1, timeout=WAIT)
+    expect(mine).to_contain_text("Owner: Kim")
+    mine.locator(".action-select").click()
+    expect(mine.locator(".action-confirm")).to_have_text("Waiting for Kim to confirm", timeout=WAIT)
+    expect(sam.locator(".actions-panel .action-own")).to_have_count(0)
+    own = acts[2].locator(".action-item", has_text="through the canary stage").get_by_role("button", name="Yes, I own this")
+    expect(own).to_be_visible(timeout=WAIT)
+    own.click()
+    expect(mine.locator(".action-confirm")).to_have_text("Kim confirmed", timeout=WAIT)
+    expect(acts[2].locator(".action-confirm").first).to_have_text("You confirmed you own this", timeout=WAIT)
+    for a in (acts[1], acts[3]):
+        expect(a.locator(".action-item", has_text="through the canary stage")).to_contain_text("Owner: Kim", timeout=WAIT)
+    shot(10, "actions")
+
+    # 9. Wrap-up: the write-up comes forward, and the link works for a participant.
+    fac.click("#advance")
+    for page in pages:
+        expect(page.locator("#phase-title")).to_have_text("Wrap-up", timeout=WAIT)
+        expect(page.locator("#writeup-link")).to_have_class(re.compile(r"\bprimary\b"), timeout=WAIT)
+        expect(page.locator("#wrapup-hint")).to_be_visible()
+    shot(11, "wrap-up")
+    writeup = f"/b/{board}/writeup"
+    expect(ana.locator("#writeup-link")).to_have_attribute("href", writeup)
+    with ana.expect_navigation():
+        ana.click("#writeup-link")
+    assert ana.url.endswith(writeup)
+    expect(ana.locator("h1")).to_contain_text(TITLE)
+    body = ana.locator("body")
+    for text in ("Gateway config push reaches production", "Why did the payments fail?",
+                 "The config push skipped the canary stage", "Nobody was paged for failed payments",
+                 "Route gateway config pushes through the canary stage"):
+        expect(body).to_contain_text(text)
+    shot(12, "writeup", ana)
+
+    for page in pages:
+        expect(page.locator(".rejection")).to_have_count(0)
+    for person in everyone:
+        assert person.errors == []
+    print(f"\nscreenshots of each phase in {tmp_path}: {', '.join(p.name for p in shots)}")
+
+
+def test_private_writing_reaches_no_other_browser_before_reveal(server: RealServer, people: Any) -> None:
+    made, joined = meeting(server, ["Sam", "Kim"], "Private writing stays private")
+    secret_a, secret_b = "zebra-7f3c quietly restarted the primary", "okapi-91d2 ignored the pager"
+    fac_p, sam_p, kim_p = people(), people(), people()
+    frames: dict[Any, list[str]] = {fac_p: [], sam_p: [], kim_p: []}
+
+    def collect(person: Any) -> None:
+        def on_ws(ws: Any) -> None:
+            def got(payload: Any) -> None:
+                frames[person].append(payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload))
+            ws.on("framereceived", got)
+        person.page.on("websocket", on_ws)
+
+    for person in frames:
+        collect(person)  # before navigation, so the welcome snapshot is caught too
+    fac = open_board(fac_p, server, made["facilitator_url"])
+    sam = open_board(sam_p, server, joined[0]["board_url"])
+    kim = open_board(kim_p, server, joined[1]["board_url"])
+    advance_to(fac, "What went well, what went badly")
+    expect(kim.locator("#private-notice")).to_contain_text("Only you can see", timeout=WAIT)
+
+    add_note(sam, secret_a, "went_badly")
+    add_note(kim, secret_b, "went_well")
+    expect(sam.locator(".note.is-hidden", has_text=secret_a)).to_have_count(1, timeout=WAIT)
+    expect(kim.locator(".note.is-hidden", has_text=secret_b)).to_have_count(1, timeout=WAIT)
+    expect(fac.locator("#reveal")).to_have_text("Reveal writing (2)", timeout=WAIT)
+    expect(sam.locator("#private-notice")).to_contain_text("2 notes written so far", timeout=WAIT)
+    expect(kim.locator("#private-notice")).to_contain_text("2 notes written so far", timeout=WAIT)
+
+    # A reload re-sends the whole board (a fresh welcome snapshot): still nothing of the others'.
+    kim.reload()
+    wait_live(kim)
+    expect(kim.locator(".note.is-hidden", has_text=secret_b)).to_have_count(1, timeout=WAIT)
+    expect(kim.locator("#private-notice")).to_contain_text("2 notes written so far", timeout=WAIT)
+
+    assert all(frames[p] for p in frames), "every page received frames"
+    secret_a_key, secret_b_key = "zebra-7f3c", "okapi-91d2"
+    for person, page, foreign in ((fac_p, fac, (secret_a_key, secret_b_key)),
+                                  (sam_p, sam, (secret_b_key,)), (kim_p, kim, (secret_a_key,))):
+        for key in foreign:
+            leaked = [f for f in frames[person] if key in f]
+            assert leaked == [], f"private text {key!r} reached another browser before the reveal: {leaked[:1]}"
+            assert key not in page.content()
+    # The author does receive their own note back (so the check above can see a leak at all).
+    assert any(secret_a_key in f for f in frames[sam_p])
+    assert any(secret_b_key in f for f in frames[kim_p])
+
+    fac.click("#reveal")
+    for page in (fac, sam, kim):
+        expect(page.locator(".note", has_text=secret_a)).to_have_count(1, timeout=WAIT)
+        expect(page.locator(".note", has_text=secret_b)).to_have_count(1, timeout=WAIT)
+    for person in frames:
+        assert any(secret_a_key in f for f in frames[person])
+        assert any(secret_b_key in f for f in frames[person])
+    for person in frames:
+        assert person.errors == []
+
+
+class Cable:
+    """The network cable of one browser context. `context.set_offline` cuts new requests, but
+    Chromium keeps an established websocket open through it, so the page's socket goes through a
+    Playwright websocket route that the cable can cut (and refuse while unplugged)."""
+
+    def __init__(self, person: Any) -> None:
+        self.context = person.context
+        self.offline = False
+        self.routes: list[tuple[Any, Any]] = []
+        person.context.route_web_socket(re.compile(r"/ws$"), self.connect)
+
+    def connect(self, ws: Any) -> None:
+        if self.offline:
+            ws.close(code=4000, reason="offline")
+            return
+        self.routes.append((ws, ws.connect_to_server()))
+
+    def unplug(self) -> None:
+        self.offline = True
+        self.context.set_offline(True)
+        for page_side, server_side in self.routes:
+            server_side.close()
+            page_side.close(code=4000, reason="offline")
+        self.routes.clear()
+
+    def plug_in(self) -> None:
+        self.offline = False
+        self.context.set_offline(False)  # fires the page's `online` event: it reconnects now
+
+
+def test_offline_writes_arrive_once(server: RealServer, people: Any) -> None:
+    made, joined = meeting(server, ["Sam", "Kim"], "Offline writes")
+    fac_p, sam_p, kim_p = people(), people(), people()
+    cable = Cable(sam_p)
+    fac = open_board(fac_p, server, made["facilitator_url"])
+    sam = open_board(sam_p, server, joined[0]["board_url"])
+    kim = open_board(kim_p, server, joined[1]["board_url"])
+    advance_to(fac, "Timeline")
+    expect(sam.locator("#phase-title")).to_have_text("Timeline", timeout=WAIT)
+
+    # Sam's laptop loses the network; the page notices and holds what Sam types.
+    cable.unplug()
+    expect(sam.locator("#conn")).to_have_class(re.compile(r"conn--(offline|connecting)"), timeout=WAIT)
+    add_entry(sam, "2026-08-14T09:00", "fact", "Written on the train, first")
+    add_entry(sam, "2026-08-14T09:05", "signal", "Written on the train, second")
+    sam.fill("#park-text", "Parked while offline")
+    sam.press("#park-text", "Enter")
+    expect(sam.locator("#timeline-list .is-pending")).to_have_count(2)
+    expect(sam.locator("#outbox-note")).to_contain_text("3 changes waiting")
+    # Meanwhile someone online writes too, and nothing of Sam's arrives.
+    add_entry(kim, "2026-08-14T09:02", "fact", "Written by Kim while Sam was away")
+    expect(fac.locator("#timeline-list .tl")).to_have_count(1, timeout=WAIT)
+    for page in (fac, kim):
+        expect(page.locator("#timeline-list .tl", has_text="Written on the train")).to_have_count(0)
+        expect(page.locator("#parking-list .note")).to_have_count(0)
+
+    # Back online: the page reconnects by itself and everything lands, once, everywhere.
+    cable.plug_in()
+    expect(sam.locator("#conn-text")).to_have_text("Live", timeout=30_000)
+    expect(sam.locator("#timeline-list .is-pending")).to_have_count(0, timeout=WAIT)
+    expect(sam.locator("#outbox-note")).to_be_hidden(timeout=WAIT)
+    for page in (fac, sam, kim):
+        expect(page.locator("#timeline-list .tl")).to_have_count(3, timeout=WAIT)
+        for text in ("Written on the train, first", "Written on the train, second", "Written by Kim"):
+            expect(page.locator("#timeline-list .tl", has_text=text)).to_have_count(1)
+        expect(page.locator("#parking-list .note", has_text="Parked while offline")).to_have_count(1, timeout=WAIT)
+    # A reload reads the server's truth: still once each.
+    fac.reload()
+    wait_live(fac)
+    expect(fac.locator("#timeline-list .tl")).to_have_count(3, timeout=WAIT)
+    expect(fac.locator("#parking-list .note")).to_have_count(1)
+    assert f"hindsight:outbox:{made['board_id']}" not in sam_p.local_storage(server.url)
+
+    for person in (fac_p, kim_p):
+        assert person.errors == []
+    assert [e for e in sam_p.errors if not NETWORK_ERRORS.search(e)] == []
+
+
+XSS_IMG = "<img src=x onerror=alert(1)>"
+XSS_SCRIPT = "<script>alert(2)</script>"
+
+
+def test_xss_payloads_render_as_text(server: RealServer, people: Any) -> None:
+    made, joined = meeting(server, ["Sam", "Kim"], "Escaping <b>check</b>")
+    fac_p, sam_p, kim_p = people(), people(), people()
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    for person in (fac_p, sam_p, kim_p):
+        person.page.on("dialog", on_dialog)
+    fac = open_board(fac_p, server, made["facilitator_url"])
+    sam = open_board(sam_p, server, joined[0]["board_url"])
+    kim = open_board(kim_p, server, joined[1]["board_url"])
+    advance_to(fac, "Timeline")  # timeline entries are taken up to the timeline phase
+    for text in (XSS_IMG, XSS_SCRIPT):
+        add_entry(sam, "2026-08-14T09:00", "fact", text)
+        sam.fill("#park-text", text)
+        sam.press("#park-text", "Enter")
+    expect(sam.locator("#timeline-list .tl:not(.is-pending)")).to_have_count(2, timeout=WAIT)
+    advance_to(fac, "Contributing factors")  # notes from here on
+    expect(sam.locator("#note-form")).to_be_visible(timeout=WAIT)
+    for text in (XSS_IMG, XSS_SCRIPT):
+        add_note(sam, text)
+    for page in (fac, sam, kim):
+        expect(page.locator("#board-title")).to_have_text("Escaping <b>check</b>")
+        for text in (XSS_IMG, XSS_SCRIPT):
+            expect(page.locator("#note-sections .note-text").filter(has_text=text)).to_have_count(1, timeout=WAIT)
+            expect(page.locator("#timeline-list .tl").filter(has_text=text)).to_have_count(1, timeout=WAIT)
+            expect(page.locator("#parking-list .note-text").filter(has_text=text)).to_have_count(1, timeout=WAIT)
+        notes = page.locator("#note-sections .note-text").all_inner_texts()
+        assert sorted(notes) == sorted([XSS_IMG, XSS_SCRIPT])
+        expect(page.locator("img[src=x]")).to_have_count(0)
+        expect(page.locator("#board script, #board b")).to_have_count(0)
+
+    # The same texts elsewhere: the five-whys chain and the themes panel draw them too.
+    advance_to(fac, "Themes and vote")
+    expect(kim.locator(".theme-note[data-id]")).to_have_count(2, timeout=WAIT)
+    expect(kim.locator(".theme-note").filter(has_text=XSS_IMG)).to_have_count(1)
+    for page in (fac, sam, kim):
+        expect(page.locator("img[src=x]")).to_have_count(0)
+
+    # And the write-up, rendered on the server.
+    kim.goto(server.url + f"/b/{made['board_id']}/writeup")
+    expect(kim.locator("body")).to_contain_text(XSS_IMG)
+    expect(kim.locator("body")).to_contain_text(XSS_SCRIPT)
+    expect(kim.locator("img[src=x]")).to_have_count(0)
+
+    assert dialogs == []
+    for person in (fac_p, sam_p, kim_p):
+        assert person.errors == []
+
+
+def test_participants_cannot_reach_facilitator_controls(server: RealServer, people: Any) -> None:
+    made, joined = meeting(server, ["Sam"], "Who runs the meeting")
+    fac_p, sam_p = people(), people()
+    fac = open_board(fac_p, server, made["facilitator_url"])
+    sam = open_board(sam_p, server, joined[0]["board_url"])
+    advance_to(fac, "Timeline")
+    expect(sam.locator("#phase-title")).to_have_text("Timeline", timeout=WAIT)
+
+    expect(fac.locator("#console")).to_be_visible()
+    for selector in ("#console", "#advance", "#go-back", "#timer-toggle", "#extend-5", "#reveal",
+                     "#close-meeting", "#close-confirm", "#tags", "#invite"):
+        expect(sam.locator(selector)).to_be_hidden()
+    expect(sam.get_by_role("button", name="Next")).to_have_count(0)
+    expect(sam.get_by_role("button", name="Close meeting")).to_have_count(0)
+    expect(sam.get_by_role("group", name="Facilitator controls")).to_have_count(0)
+
+    # Forged facilitator ops over the websocket, with the participant's own credential: refused.
+    async def forge() -> list[str]:
+        codes = []
+        async with BoardClient(server.url, made["board_id"], joined[0]["credential"]) as c:
+            assert c.role == "participant"
+            for op in (o.AdvancePhase(), o.GoBack()):
+                try:
+                    await c.submit(op, timeout=10)
+                except Rejected as e:
+                    codes.append(e.code)
+                else:
+                    codes.append("accepted")
+        return codes
+
+    assert run_async(forge()) == ["forbidden", "forbidden"]
+    # Nothing moved: both browsers still show the timeline phase.
+    fac.wait_for_timeout(300)
+    for page in (fac, sam):
+        expect(page.locator("#phase-title")).to_have_text("Timeline")
+    # The facilitator's own Next still works.
+    fac.click("#advance")
+    expect(sam.locator("#phase-title")).to_have_text("Five whys", timeout=WAIT)
+    for person in (fac_p, sam_p):
+        assert person.errors == []
