@@ -16,7 +16,11 @@ export class NotesPanel {
       e.preventDefault();
       const value = text.value.trim();
       if (!value) return;
-      send({ type: "add_sticky", section: section.value, text: value });
+      const op = { type: "add_sticky", section: section.value, text: value };
+      // Contributing factors carry a category (monitoring, testing, ...): the write-up and
+      // the incident log group and filter by it.
+      if (section.value === "contributing") op.category = document.getElementById("note-category").value;
+      send(op);
       text.value = "";
       text.focus();
     });
@@ -60,6 +64,13 @@ export class NotesPanel {
       if (sections.includes(chosen)) this.section.value = chosen;
     }
     this.sectionField.hidden = sections.length < 2;
+    const categoryField = document.getElementById("note-category-field");
+    const syncCategory = () => { categoryField.hidden = this.section.value !== "contributing"; };
+    if (!this.section.dataset.categoryHook) {
+      this.section.dataset.categoryHook = "1";
+      this.section.addEventListener("change", syncCategory);
+    }
+    syncCategory();
     this.form.querySelector("label[for=note-text]").textContent =
       sections.length === 1 ? `Your note: ${sectionLabel(sections[0]).toLowerCase()}` : "Your note";
   }

@@ -73,6 +73,11 @@ export class BoardSocket extends EventTarget {
     this.storageKey = `hindsight:outbox:${boardId}`;
     this.outbox = this.loadOutbox();
     window.addEventListener("online", () => this.reconnectNow());
+    // The browser knows the network is gone before any ping can miss: drop the socket now, so
+    // the status says so and what is typed waits in the outbox, resent on "online".
+    window.addEventListener("offline", () => {
+      if (this.ws && this.ws.readyState <= WebSocket.OPEN) this.ws.close(4000, "browser offline");
+    });
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible" && this.status === "offline") this.reconnectNow();
     });

@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from board_state import ops as o
 from board_state.errors import Rejected
+from client.http import fetch_view
 from client.sdk import BoardClient
 from tests.browser.conftest import WAIT, add_entry, api, expect, needs_chromium, wait_live
 from tests.realserver import RealServer
@@ -535,3 +537,26 @@ def test_participants_cannot_reach_facilitator_controls(server: RealServer, peop
     expect(sam.locator("#phase-title")).to_have_text("Five whys", timeout=WAIT)
     for person in (fac_p, sam_p):
         assert person.errors == []
+
+
+def test_a_contributing_factor_is_filed_under_the_chosen_category(server: RealServer,
+                                                                  people: Any) -> None:
+    """The notes composer offers the factor categories in the contributing-factors phase."""
+    made = api(server, "/api/boards", {"title": "Category picker"})
+    fac = people().page
+    fac.goto(server.url + made["facilitator_url"])
+    wait_live(fac)
+    for _ in range(5):  # to "Contributing factors"
+        fac.click("#advance")
+        expect(fac.locator("#advance")).to_be_enabled(timeout=WAIT)
+    expect(fac.locator("#phase-title")).to_have_text("Contributing factors", timeout=WAIT)
+    expect(fac.locator("#note-category-field")).to_be_visible(timeout=WAIT)
+    fac.select_option("#note-category", "monitoring")
+    fac.fill("#note-text", "No alert on payment success rate")
+    fac.press("#note-text", "Enter")
+    view = fetch_view(server.url, made["board_id"], made["credential"])["view"]
+    deadline = time.monotonic() + 10
+    while not view["stickies"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+        view = fetch_view(server.url, made["board_id"], made["credential"])["view"]
+    assert [(s["section"], s["category"]) for s in view["stickies"]] == [("contributing", "monitoring")]
