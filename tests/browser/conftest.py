@@ -114,3 +114,21 @@ def add_entry(page: Any, at: str, kind: str, text: str) -> None:
     page.press("#tl-text", "Enter")
 
 
+def advance_to(page: Any, title: str) -> None:
+    """Click Next until `title` is the current phase; each click waits for the phase title to
+    change (the server's answer), which also works on the last phase."""
+    for _ in range(12):
+        current = page.locator("#phase-title").inner_text()
+        if current == title:
+            return
+        page.click("#advance")
+        expect(page.locator("#phase-title")).not_to_have_text(current, timeout=WAIT)
+    raise AssertionError(f"never reached the phase {title!r}")
+
+
+def add_note(page: Any, text: str, section: str | None = None) -> None:
+    """Write a note with the notes composer (choosing its section when the phase offers several)."""
+    if section is not None:
+        page.select_option("#note-section", section)
+    page.fill("#note-text", text)
+    page.press("#note-text", "Enter")

@@ -21,22 +21,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import WAIT, add_entry, api, expect, needs_chromium, wait_live
+from tests.browser.conftest import WAIT, add_entry, advance_to, api, expect, needs_chromium, wait_live
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
-
-
-def advance_to(page: Any, title: str) -> None:
-    """Click Next until `title` is the current phase (each click waits for its ack)."""
-    for _ in range(12):
-        if page.locator("#phase-title").inner_text() == title:
-            return
-        page.click("#advance")
-        expect(page.locator("#advance")).to_be_enabled(timeout=WAIT)
-    raise AssertionError(f"never reached the phase {title!r}")
 
 
 def test_facilitator_and_participant_build_the_timeline_live(server: RealServer, people: Any) -> None:

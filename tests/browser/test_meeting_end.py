@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import WAIT, add_entry, api, expect, needs_chromium, wait_live
+from tests.browser.conftest import WAIT, add_entry, advance_to, api, expect, needs_chromium, wait_live
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
@@ -19,18 +19,6 @@ TITLE = "Card payments failed after a gateway config push"
 
 def chips(page: Any) -> Any:
     return page.locator("#tag-chips .chip")
-
-
-def advance_to_last(page: Any, title: str) -> None:
-    """Click Next until the last phase, `title`. (The shared `advance_to` waits for Next to be
-    enabled again after each click, which it never is on the last phase.)"""
-    for _ in range(12):
-        current = page.locator("#phase-title").inner_text()
-        if current == title:
-            return
-        page.click("#advance")
-        expect(page.locator("#phase-title")).not_to_have_text(current, timeout=WAIT)
-    raise AssertionError(f"never reached the phase {title!r}")
 
 
 def save_tags(page: Any, text: str) -> None:
@@ -63,7 +51,7 @@ def test_tags_close_and_the_closed_board(server: RealServer, people: Any, tmp_pa
     # Some content to keep, then the meeting runs to its wrap-up, where the write-up comes forward.
     add_entry(par, "2026-08-14T09:12", "fact", "Gateway config push reaches production")
     expect(fac.locator("#timeline-list .tl")).to_have_count(1, timeout=WAIT)
-    advance_to_last(fac, "Wrap-up")
+    advance_to(fac, "Wrap-up")
     for page in (fac, par):
         expect(page.locator("#writeup-link")).to_have_class(re.compile(r"\bprimary\b"), timeout=WAIT)
         expect(page.locator("#wrapup-hint")).to_be_visible()

@@ -10,25 +10,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import WAIT, api, expect, needs_chromium, wait_live
+from tests.browser.conftest import WAIT, add_note, advance_to, api, expect, needs_chromium, wait_live
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
-
-
-def advance_to(page: Any, title: str) -> None:
-    for _ in range(12):
-        current = page.locator("#phase-title").inner_text()
-        if current == title:
-            return
-        page.click("#advance")
-        expect(page.locator("#phase-title")).not_to_have_text(current, timeout=WAIT)
-    raise AssertionError(f"never reached the phase {title!r}")
-
-
-def add_note(page: Any, text: str) -> None:
-    page.fill("#note-text", text)
-    page.press("#note-text", "Enter")
 
 
 def test_vote_then_actions(server: RealServer, people: Any, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from board_state import ops as o
 from board_state.errors import Rejected
 from client.http import fetch_view
 from client.sdk import BoardClient
-from tests.browser.conftest import WAIT, add_entry, api, expect, needs_chromium, wait_live
+from tests.browser.conftest import WAIT, add_entry, add_note, advance_to, api, expect, needs_chromium, wait_live
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
@@ -41,23 +41,6 @@ def next_phase(fac: Any, title: str, others: list[Any]) -> None:
     for page in others:
         expect(page.locator("#phase-title")).to_have_text(title, timeout=WAIT)
         expect(page.locator("#agenda-list [aria-current=step]")).to_contain_text(title)
-
-
-def advance_to(page: Any, title: str) -> None:
-    for _ in range(12):
-        current = page.locator("#phase-title").inner_text()
-        if current == title:
-            return
-        page.click("#advance")
-        expect(page.locator("#phase-title")).not_to_have_text(current, timeout=WAIT)
-    raise AssertionError(f"never reached the phase {title!r}")
-
-
-def add_note(page: Any, text: str, section: str | None = None) -> None:
-    if section is not None:
-        page.select_option("#note-section", section)
-    page.fill("#note-text", text)
-    page.press("#note-text", "Enter")
 
 
 def meeting(server: RealServer, names: list[str], title: str = TITLE) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -10,20 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import WAIT, api, expect, needs_chromium, wait_live
+from tests.browser.conftest import WAIT, advance_to, api, expect, needs_chromium, wait_live
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
-
-
-def advance_to(page: Any, title: str) -> None:
-    for _ in range(12):
-        current = page.locator("#phase-title").inner_text()
-        if current == title:
-            return
-        page.click("#advance")
-        expect(page.locator("#phase-title")).not_to_have_text(current, timeout=WAIT)
-    raise AssertionError(f"never reached the phase {title!r}")
 
 
 def test_five_whys_and_themes_live(server: RealServer, people: Any, tmp_path: Path) -> None:
