@@ -183,6 +183,11 @@ class Action(msgspec.Struct, kw_only=True):
     created_at: int = 0
 
 
+class Feedback(msgspec.Struct, kw_only=True):
+    safety: int            # 1 (not at all safe to speak up) .. 5 (completely safe)
+    change: str = ""       # one thing to do differently next time
+
+
 class Board(msgspec.Struct, kw_only=True):
     id: str
     created_at: int = 0
@@ -202,6 +207,10 @@ class Board(msgspec.Struct, kw_only=True):
     actions: dict[str, Action] = msgspec.field(default_factory=dict)
     action_order: list[str] = msgspec.field(default_factory=list)
     closed_at: int | None = None  # once closed, content is final; action statuses still move
+    hands: list[str] = msgspec.field(default_factory=list)  # participant ids, in raising order
+    refocus_at: int | None = None  # when someone last asked the room to refocus on systems
+    refocus_count: int = 0
+    feedback: dict[str, Feedback] = msgspec.field(default_factory=dict)  # participant -> answer
 
     def phase(self, phase_id: str | None) -> Phase | None:
         for p in self.agenda:

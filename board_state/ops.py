@@ -363,6 +363,29 @@ class SetActionStatus(Op, frozen=True, tag="set_action_status"):
     status: ActionStatus
 
 
+# --- signals: hands, refocus and wrap-up feedback ------------------------------------------------
+
+class RaiseHand(Op, frozen=True, tag="raise_hand"):
+    """Join the queue to speak (`raised=False` leaves it). The queue is in raising order."""
+    raised: bool = True
+
+
+class LowerHand(Op, frozen=True, tag="lower_hand"):
+    """The facilitator takes someone's hand down (they were heard, or it was raised by mistake)."""
+    participant_id: Id
+
+
+class Refocus(Op, frozen=True, tag="refocus"):
+    """Anyone may ask the room to come back to systems, not people. Nobody learns who asked."""
+
+
+class SendFeedback(Op, frozen=True, tag="send_feedback"):
+    """Wrap-up feedback: how safe it felt to speak up (1-5) and one thing to do differently.
+    Sending again replaces your earlier answer. The facilitator sees only the aggregate."""
+    safety: Annotated[int, Meta(ge=1, le=5)]
+    change: Annotated[str, Meta(max_length=500)] = ""
+
+
 AnyOp = Union[
     CreateBoard, Join, Rename, HandOver, EditHeader, EditSettings, SetTags, CloseMeeting,
     AddPhase, EditPhase, MovePhase, RemovePhase, AdvancePhase, GoBack, GoToPhase,
@@ -373,6 +396,7 @@ AnyOp = Union[
     AddTheme, RenameTheme, DeleteTheme, Group,
     OpenVote, CloseVote, RevealVote, CastVote, Unvote,
     AddAction, EditAction, DeleteAction, RankAction, SelectAction, ConfirmOwner, SetActionStatus,
+    RaiseHand, LowerHand, Refocus, SendFeedback,
 ]
 
 OP_TYPES: tuple[type[Op], ...] = AnyOp.__args__  # type: ignore[attr-defined]

@@ -20,9 +20,11 @@ from collections import Counter
 
 from . import timebox
 from .model import SEVERITY_MEANING, Board, Round, Sticky, TimelineEntry
+from .rules import allowed
 from .util import Change
 from .views import (
-    ActionView, AnyView, BoardMeta, BoardView, ChainView, ParticipantView, PhaseView, Removed,
+    ActionView, AnyView, BoardMeta, BoardView, ChainView, FeedbackView, ParticipantView,
+    PhaseView, Removed,
     RoundView, StickyView, ThemeView, TimelineView,
 )
 
@@ -34,7 +36,10 @@ def _author(board: Board, author: str) -> str | None:
     return p.name if p else None
 
 
-def meta(board: Board) -> BoardMeta:
+FEEDBACK_MIN = 3  # fewer answers than this would let the facilitator tell whose is whose
+
+
+def meta(board: Board, viewer: str) -> BoardMeta:
     hidden = Counter(s.phase_id for s in board.stickies.values() if s.hidden)
     agenda = [PhaseView(
         id=p.id, kind=p.kind, title=p.title, prompt=p.prompt, minutes=p.minutes,
@@ -47,7 +52,23 @@ def meta(board: Board) -> BoardMeta:
         id=board.id, template=board.template, created_at=board.created_at, header=board.header,
         severity_meaning=SEVERITY_MEANING[board.header.severity], settings=board.settings,
         agenda=agenda, current=board.current, facilitator=board.facilitator,
-        action_order=list(board.action_order), closed_at=board.closed_at)
+        action_order=list(board.action_order), closed_at=board.closed_at,
+        hands=list(board.hands), refocus_at=board.refocus_at,
+        refocus_count=board.refocus_count, can=allowed(board, viewer))
+
+
+def feedback_view(board: Board, viewer: str) -> FeedbackView:
+    own = board.feedback.get(viewer)
+    answers = list(board.feedback.values())
+    aggregate = board.facilitator == viewer and len(answers) >= FEEDBACK_MIN
+    counts = [sum(1 for a in answers if a.safety == n) for n in range(1, 6)]
+    return FeedbackView(
+        id="", responses=len(answers), mine=own is not None,
+        my_safety=own.safety if own else None, my_change=own.change if own else "",
+        safety_counts=counts if aggregate else None,
+        safety_average=round(sum(a.safety for a in answers) / len(answers), 1)
+        if aggregate else None,
+        changes=sorted(a.change for a in answers if a.change) if aggregate else None)
 
 
 def sticky_view(board: Board, s: Sticky, viewer: str) -> StickyView | None:
@@ -78,7 +99,9 @@ def round_view(r: Round, viewer: str) -> RoundView:
 def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:
     """The view of one entity for `viewer`; Removed if it is gone; None if not theirs to see."""
     if kind == "board":
-        return meta(board)
+        return meta(board, viewer)
+    if kind == "feedback":
+        return feedback_view(board, viewer)
     if kind == "participant":
         p = board.participants.get(id)
         return None if p is None else ParticipantView(id=p.id, name=p.name, role=p.role, me=p.id == viewer)
@@ -135,7 +158,7 @@ def view_for(board: Board, viewer: str) -> BoardView:
                 if (v := sticky_view(board, s, viewer)) is not None]
     timeline = sorted(board.timeline.values(), key=lambda e: (e.at, e.id))
     return BoardView(
-        board=meta(board),
+        board=meta(board, viewer),
         participants=[ParticipantView(id=p.id, name=p.name, role=p.role, me=p.id == viewer)
                       for p in sorted(board.participants.values(), key=lambda p: p.id)],
         stickies=stickies,
@@ -148,4 +171,5 @@ def view_for(board: Board, viewer: str) -> BoardView:
         rounds=[round_view(r, viewer) for r in sorted(board.rounds.values(), key=lambda r: r.id)],
         actions=[av for a in sorted(board.actions.values(), key=lambda a: a.id)
                  if isinstance(av := _one(board, "action", a.id, viewer), ActionView)],
+        feedback=feedback_view(board, viewer),
     )

@@ -25,6 +25,7 @@ from .content import CONTENT_HANDLERS, Ctx, refund_item
 from .errors import Rejected
 from .model import SYSTEM, Board, Participant, Phase, Round, SignOff
 from .rules import check
+from .signals import SIGNAL_HANDLERS
 from .templates import TEMPLATES
 from .util import Change, lookup, normalise_date, normalise_time
 
@@ -130,7 +131,9 @@ def _hand_over(board: Board, op: o.HandOver, ctx: Ctx) -> list[Change]:
     board.participants[ctx.actor].role = "participant"
     target.role = "facilitator"
     board.facilitator = target.id
-    return [BOARD, Change("participant", ctx.actor), Change("participant", target.id)]
+    # The feedback aggregate is the facilitator's to see: it moves with the role.
+    return [BOARD, Change("participant", ctx.actor), Change("participant", target.id),
+            Change("feedback", "")]
 
 
 def _edit_header(board: Board, op: o.EditHeader, ctx: Ctx) -> list[Change]:
@@ -424,7 +427,7 @@ HANDLERS: dict[type[o.Op], Handler] = {
     o.TimeboxExpired: _timebox_expired, o.Reveal: _reveal,
     o.OpenVote: _open_vote, o.CloseVote: _close_vote, o.RevealVote: _reveal_vote,
     o.CastVote: _cast_vote, o.Unvote: _unvote,
-    **CONTENT_HANDLERS,
+    **CONTENT_HANDLERS, **SIGNAL_HANDLERS,
 }
 
 assert set(HANDLERS) == set(o.OP_TYPES), set(o.OP_TYPES) ^ set(HANDLERS)

@@ -44,6 +44,7 @@ TIMELINE_PHASES = _in(LOBBY, "summary", "timeline")
 WHY_PHASES = _in("five_whys")
 THEME_PHASES = _in("themes", "discussion", "vote")
 ACTION_PHASES = _in("actions", "wrap_up")
+FEEDBACK_PHASES = _in("wrap_up")
 
 RULES: dict[type[o.Op], Rule] = {
     o.CreateBoard: Rule(SERVER),
@@ -99,6 +100,10 @@ RULES: dict[type[o.Op], Rule] = {
     o.SelectAction: Rule(FACILITATOR),
     o.ConfirmOwner: Rule(WRITERS),  # only the owner, checked by the reducer
     o.SetActionStatus: Rule(WRITERS),  # the owner or the facilitator, checked by the reducer
+    o.RaiseHand: Rule(WRITERS),
+    o.LowerHand: Rule(FACILITATOR),
+    o.Refocus: Rule(EVERYONE),      # anyone may call the room back to systems (source 003)
+    o.SendFeedback: Rule(WRITERS, FEEDBACK_PHASES),
 }
 
 # How refusals name an op, where its wire name would read badly in a sentence.
@@ -118,6 +123,8 @@ _PHRASES: dict[type[o.Op], str] = {
     o.HandOver: "hand over the facilitator role", o.EditHeader: "edit the incident header",
     o.EditSettings: "change the board settings", o.SetTags: "set tags",
     o.CloseMeeting: "close the meeting", o.CastVote: "vote", o.Unvote: "take back a vote",
+    o.RaiseHand: "raise a hand", o.LowerHand: "lower someone's hand",
+    o.Refocus: "ask the room to refocus", o.SendFeedback: "give meeting feedback",
 }
 
 _PHASE_WORDS = {
@@ -126,6 +133,7 @@ _PHASE_WORDS = {
     WHY_PHASES: "the five whys phase",
     THEME_PHASES: "the themes, discussion and vote phases",
     ACTION_PHASES: "the actions and wrap-up phases",
+    FEEDBACK_PHASES: "the wrap-up phase",
 }
 
 
@@ -139,6 +147,29 @@ def role_of(board: Board, actor: str) -> str | None:
 AFTER_CLOSE: frozenset[type[o.Op]] = frozenset({
     o.SetActionStatus, o.SetTags, o.Join, o.Rename, o.TimeboxExpired,
 })
+
+
+def allowed(board: Board, actor: str) -> list[str]:
+    """The wire names of the ops `actor` may send right now, by role, phase and closing alone.
+
+    The board meta carries this per viewer, so a client shows the controls that would be
+    accepted without holding a copy of this table. The reducer may still refuse an allowed op
+    on its data (editing someone else's note, spending more dots than the budget)."""
+    role = role_of(board, actor)
+    if role is None or role == SYSTEM:
+        return []
+    phase = board.current_phase()
+    kind = phase.kind if phase else LOBBY
+    names = []
+    for op_type, rule in RULES.items():
+        if role not in rule.who:
+            continue
+        if board.closed_at is not None and op_type not in AFTER_CLOSE:
+            continue
+        if rule.phases is not None and role != "facilitator" and kind not in rule.phases:
+            continue
+        names.append(str(op_type.__struct_config__.tag))
+    return sorted(names)
 
 
 def check(board: Board, op: o.Op, actor: str) -> None:

@@ -53,6 +53,10 @@ class BoardMeta(View, frozen=True, tag="board"):
     facilitator: str
     action_order: list[str]
     closed_at: int | None = None
+    hands: list[str] = []            # participant ids waiting to speak, in raising order
+    refocus_at: int | None = None    # server time someone last asked to refocus; never who
+    refocus_count: int = 0
+    can: list[str] = []              # op types this viewer may send now (role, phase, closing)
 
 
 class ParticipantView(View, frozen=True, tag="participant"):
@@ -123,13 +127,26 @@ class ActionView(View, frozen=True, tag="action"):
     status: ActionStatus
 
 
+class FeedbackView(View, frozen=True, tag="feedback"):
+    """Wrap-up feedback. Everyone sees how many answered and their own answer; the facilitator
+    also sees the aggregate, once at least `FEEDBACK_MIN` people answered. Never who said what."""
+    id: str
+    responses: int
+    mine: bool
+    my_safety: int | None = None
+    my_change: str = ""
+    safety_counts: list[int] | None = None   # how many answered 1, 2, 3, 4, 5
+    safety_average: float | None = None
+    changes: list[str] | None = None         # sorted, so their order says nothing
+
+
 class Removed(View, frozen=True, tag="removed"):
     kind: str
     id: str
 
 
 AnyView = (BoardMeta | ParticipantView | StickyView | TimelineView | ChainView | ThemeView
-           | RoundView | ActionView | Removed)
+           | RoundView | ActionView | FeedbackView | Removed)
 
 
 class BoardView(msgspec.Struct, frozen=True, kw_only=True):
@@ -142,3 +159,4 @@ class BoardView(msgspec.Struct, frozen=True, kw_only=True):
     themes: list[ThemeView]
     rounds: list[RoundView]
     actions: list[ActionView]
+    feedback: FeedbackView | None = None
