@@ -42,6 +42,7 @@ from board_state import ops as o
 from board_state.protocol import Ack, Event, Presence, Reject, Welcome, encode
 from board_state.util import Change
 
+from .crashpoints import crash_point_after_flush
 from .store import CredentialRow, LoadedBoard, OpRow, SnapshotRow, Store, WriteBatch
 
 log = logging.getLogger("hindsight.room")
@@ -102,7 +103,8 @@ class _Read:
 class _Round:
     entries: list[Entry] = field(default_factory=list)
     credentials: list[CredentialRow] = field(default_factory=list)
-    frames: list[tuple[Peer, bytes]] = field(default_factory=list)  # sent after commit
+    acks: list[tuple[Peer, bytes]] = field(default_factory=list)  # sent first, after commit
+    frames: list[tuple[Peer, bytes]] = field(default_factory=list)  # sent after the acks
     done: list[tuple[asyncio.Future[int], int]] = field(default_factory=list)
 
 
@@ -251,6 +253,10 @@ class Room:
                 credentials=tuple(r.credentials),
                 snapshots=self._maybe_snapshot())
             await self.store.write(batch)
+        for peer, frame in r.acks:
+            peer.send(frame)
+        if r.acks:  # testing only: see crashpoints.py
+            await crash_point_after_flush("after_ack_before_broadcast")
         for peer, frame in r.frames:
             peer.send(frame)
         for fut, seq in r.done:
@@ -270,8 +276,8 @@ class Room:
         if op.cid and key in self._cids:
             # A resend (the client did not see our ack): answer with the original seq, once.
             if item.peer:
-                r.frames.append((item.peer, encode(Ack(cid=op.cid, seq=self._cids[key],
-                                                       duplicate=True))))
+                r.acks.append((item.peer, encode(Ack(cid=op.cid, seq=self._cids[key],
+                                                     duplicate=True))))
             return
         now, nid = self.clock(), item.new_id or new_id()
         try:
@@ -291,7 +297,7 @@ class Room:
             self._secrets[item.credential.participant_id] = item.credential.secret_hash
         self._recent.append((self.seq, now, applied.changes))
         if item.peer:
-            r.frames.append((item.peer, encode(Ack(cid=op.cid, seq=self.seq))))
+            r.acks.append((item.peer, encode(Ack(cid=op.cid, seq=self.seq))))
         r.frames.extend(self._event_frames(self.seq, now, applied.changes))
         if item.done:
             r.done.append((item.done, self.seq))

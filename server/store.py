@@ -43,6 +43,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from .crashpoints import crash_point
 from .log_store import LogReads, apply_log_row, fts_query
 from .schema import (
     BoardRow, CredentialRow, LoadedBoard, LogRow, OpRow, SnapshotRow, WriteBatch, migrations,
@@ -106,6 +107,7 @@ def _apply(conn: sqlite3.Connection, batch: WriteBatch) -> None:
     conn.executemany(_SQL_OP, [(o.board_id, o.seq, o.actor, o.cid, o.body) for o in batch.ops])
     conn.executemany(_SQL_SNAPSHOT, [(s.board_id, s.seq, s.state) for s in batch.snapshots])
     for board_id in {s.board_id for s in batch.snapshots}:
+        crash_point("during_snapshot")  # testing only: see crashpoints.py
         conn.execute(_SQL_PRUNE, (board_id, board_id))
     for row in batch.log_rows:
         apply_log_row(conn, row)
@@ -240,6 +242,7 @@ class Store(LogReads):
                 group, stopping = self._collect(first)
                 self.groups += 1
                 self._commit_group(conn, group)
+                crash_point("after_commit_before_ack")  # testing only: see crashpoints.py
                 self._settle(group)
         finally:
             conn.close()
@@ -263,6 +266,7 @@ class Store(LogReads):
         try:
             for job in jobs:
                 _apply(conn, job.batch)
+            crash_point("after_insert_before_commit")  # testing only: see crashpoints.py
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
