@@ -20,6 +20,7 @@ CODES: dict[str, str] = {
     "budget_exceeded": "no dots left in this voting round",
     "vote_closed": "the voting round is not open",
     "closed": "the meeting is closed",
+    "too_soon": "the same signal was sent moments ago; it is not repeated",
 }
 
 

@@ -6,7 +6,8 @@ Same contract as `reducer.py`: validate, then mutate, then return the changes.
   names who is waiting (on anonymous boards too: the facilitator has to call on someone).
 - "Let's refocus on systems" may be sent by anyone and never records who sent it: the board
   keeps only when it last happened and how often. One request a minute per board is enough to
-  put the banner up; more would be noise, so they are refused as `rate_limited`.
+  put the banner up; more would be noise, so they are refused as `too_soon`
+  (not `rate_limited`, which tells a client to send the same op again later).
 - Feedback is kept per participant (sending again replaces the answer) but is projected only
   as an aggregate, and only once enough people answered that no single answer stands out.
 """
@@ -47,7 +48,7 @@ def _lower_hand(board: Board, op: o.LowerHand, ctx: Ctx) -> list[Change]:
 
 def _refocus(board: Board, op: o.Refocus, ctx: Ctx) -> list[Change]:
     if board.refocus_at is not None and ctx.now - board.refocus_at < REFOCUS_COOLDOWN_MS:
-        raise Rejected("rate_limited", "the room was asked to refocus less than a minute ago; "
+        raise Rejected("too_soon", "the room was asked to refocus less than a minute ago; "
                        "the banner is already showing")
     board.refocus_at = ctx.now
     board.refocus_count += 1

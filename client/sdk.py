@@ -52,6 +52,8 @@ class LocalBoard:
                       snapshot.chains, snapshot.themes, snapshot.rounds, snapshot.actions):
             for view in group:
                 self.upsert(view)
+        if snapshot.feedback is not None:
+            self.upsert(snapshot.feedback)
 
     def upsert(self, view: Any) -> None:
         kind = type(view).__struct_config__.tag

@@ -264,14 +264,21 @@ class AgendaEditor {
 
 const ROLE_WORDS = { facilitator: "facilitator", observer: "observer" };
 
-export function renderPeople(list, count, participants, presence) {
+export function renderPeople(list, count, participants, presence, highlighter = null) {
   const people = [...participants.values()].sort((a, b) =>
     (a.role === "facilitator" ? 0 : 1) - (b.role === "facilitator" ? 0 : 1) || a.name.localeCompare(b.name));
   fill(count, `${people.length}`);
   fill(list, people.map((p) => h("li", { class: ["person", p.me && "is-me"] },
     h("span", { class: "person-name" }, p.name),
     p.me ? h("span", { class: "tag" }, "you") : null,
-    ROLE_WORDS[p.role] ? h("span", { class: ["tag", `tag-${p.role}`] }, ROLE_WORDS[p.role]) : null)));
+    ROLE_WORDS[p.role] ? h("span", { class: ["tag", `tag-${p.role}`] }, ROLE_WORDS[p.role]) : null,
+    // Named boards only: show what this person wrote (the page marks items by author name).
+    highlighter && p.role !== "observer" ? h("button", {
+      type: "button", class: "button small person-highlight", dataset: { highlight: p.name },
+      "aria-pressed": String(highlighter.name === p.name),
+      "aria-label": `Highlight what ${p.name} wrote`,
+      onclick: () => highlighter.toggle(p.name),
+    }, "Highlight") : null)));
   // Names of who is online come only on named boards; otherwise a count is all we show.
   if (presence.online) {
     list.appendChild(h("li", { class: "person presence-line" }, `${plural(presence.online, "person", "people")} online now`));

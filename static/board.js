@@ -19,6 +19,8 @@ import { TimelineLane } from "./timeline.js";
 import { NotesPanel } from "./notes.js";
 import { FacilitatorConsole, InvitePanel, TagsEditor } from "./console.js";
 import { PhasePanels } from "./phases.js";
+import { Highlighter, SpeakUp } from "./signals.js";
+import { Shortcuts } from "./shortcuts.js";
 import { SEVERITY_LABELS, dayLabel, plural, sectionLabel, timeOfDay } from "./format.js";
 
 const boardId = document.body.dataset.boardId;
@@ -52,6 +54,17 @@ function start() {
     parkForm: $("#park-form"), parkText: $("#park-text"), parkList: $("#parking-list"), store, send,
   });
   const facilitator = new FacilitatorConsole({ root: $("#console"), store, send });
+  const speakUp = new SpeakUp({
+    root: $("#speak-up"), banner: $("#refocus-banner"), store, send,
+    serverNow: () => socket.serverNow(), announce: (text) => announce(live, text),
+  });
+  const highlighter = new Highlighter($("#board"));
+  const named = () => Boolean(store.board && store.board.settings.anonymity === "named");
+  const people = () => {
+    renderPeople($("#people-list"), $("#people-count"), store.participants, store.presence,
+      named() ? highlighter : null);
+    highlighter.apply();
+  };
   const tags = new TagsEditor({ root: $("#tags"), store, send });
   attachAgendaEditor($("#agenda-list"), { store, send });  // the facilitator's agenda controls
   const invite = new InvitePanel({ root: $("#invite"), boardId, credential, status: $("#copy-status") });
@@ -160,15 +173,22 @@ function start() {
     renderHeader();
     renderPhase();
     renderAgenda($("#agenda-list"), store.board, socket.serverNow());
-    renderPeople($("#people-list"), $("#people-count"), store.participants, store.presence);
+    people();
     renderPresence();
     facilitator.render(isFacilitator());
+    speakUp.render();
     tags.render(isFacilitator());
     invite.render(isFacilitator());
-    lane.render(canWrite());
-    notes.render(canWrite());
+    renderComposers();
     panels.render(null);
     renderRejections();
+    highlighter.apply();
+  }
+
+  // Composers show when the server would take what they send: it lists those ops per viewer.
+  function renderComposers() {
+    lane.render(store.can("add_timeline_entry"));
+    notes.render(store.can("add_sticky"), store.can("park_question"));
   }
 
   store.addEventListener("change", (e) => {
@@ -184,21 +204,23 @@ function start() {
       renderAgenda($("#agenda-list"), store.board, socket.serverNow());
       facilitator.render(isFacilitator());
       tags.render(isFacilitator());
-      lane.render(canWrite());  // closing the meeting takes the composers away
-      notes.render(canWrite());
+      speakUp.render();
+      renderComposers();  // a new phase or closing the meeting changes what we may add
     }
     if (kinds.has("presence")) {
-      renderPeople($("#people-list"), $("#people-count"), store.participants, store.presence);
+      people();
       renderPresence();
     }
-    if (kinds.has("timeline") || kinds.has("pending")) lane.render(canWrite());
-    if (kinds.has("sticky") || kinds.has("pending")) notes.render(canWrite());
+    if (kinds.has("timeline") || kinds.has("pending")) lane.render(store.can("add_timeline_entry"));
+    if (kinds.has("sticky") || kinds.has("pending")) notes.render(store.can("add_sticky"), store.can("park_question"));
     if (kinds.has("pending")) {
       facilitator.render(isFacilitator());
       tags.render(isFacilitator());
+      speakUp.render();
     }
     if (kinds.has("rejections")) renderRejections();
     panels.render(kinds);
+    highlighter.apply();
     if (added.length) announceAdded(added);
   });
 
@@ -269,5 +291,6 @@ function start() {
   // "N min so far" in the agenda moves even when nothing else happens.
   setInterval(() => { if (store.board) renderAgenda($("#agenda-list"), store.board, socket.serverNow()); }, 30_000);
 
+  new Shortcuts({ store, toggleHand: () => { if (store.can("raise_hand")) speakUp.toggleHand(); } });
   socket.start();
 }

@@ -41,7 +41,8 @@ export class NotesPanel {
     });
   }
 
-  render(canWrite) {
+  /** canWrite: the server takes notes from us now; canPark: it takes parking-lot questions. */
+  render(canWrite, canPark = canWrite) {
     const phase = this.store.currentPhase();
     const sections = phase ? phase.sections.filter((s) => s !== "parking_lot") : [];
     this.renderComposer(canWrite, phase, sections);
@@ -49,7 +50,7 @@ export class NotesPanel {
     const anyNotes = this.renderGroups(sections);
     // A phase that collects nothing and a board without notes: the card would only say "none".
     this.card.hidden = sections.length === 0 && !anyNotes;
-    this.renderParking(canWrite);
+    this.renderParking(canPark);
   }
 
   renderComposer(canWrite, phase, sections) {
@@ -132,7 +133,8 @@ export class NotesPanel {
     if (n.author) tags.push(h("span", { class: "note-author" }, n.author));
     else if (n.mine) tags.push(h("span", { class: "note-author" }, "you"));
     if (n.pending) tags.push(h("span", { class: "note-author" }, "sending…"));
-    return h("li", { class: ["note", n.hidden && "is-hidden", n.pending && "is-pending"], dataset: { id: n.id } },
+    const dataset = n.author ? { id: n.id, author: n.author } : { id: n.id };
+    return h("li", { class: ["note", n.hidden && "is-hidden", n.pending && "is-pending"], dataset },
       h("span", { class: "note-text" }, n.text),
       tags.length ? h("span", { class: "note-meta" }, tags) : null);
   }

@@ -7,11 +7,12 @@ import { WhysPanel } from "./whys.js";
 import { ThemesPanel } from "./themes.js";
 import { VotePanel } from "./vote.js";
 import { ActionsPanel } from "./actionplan.js";
+import { WrapUpPanel } from "./wrapup.js";
 
 export class PhasePanels {
   /** ctx: { store, send, isFacilitator(), canWrite() } */
   constructor(root, ctx) {
-    this.panels = [WhysPanel, ThemesPanel, VotePanel, ActionsPanel].map((Panel) => {
+    this.panels = [WhysPanel, ThemesPanel, VotePanel, ActionsPanel, WrapUpPanel].map((Panel) => {
       const el = document.createElement("div");
       root.append(el);
       return new Panel(el, ctx);

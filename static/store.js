@@ -20,6 +20,7 @@ export class BoardStore extends EventTarget {
   constructor() {
     super();
     this.board = null;      // BoardMeta
+    this.feedback = null;   // FeedbackView: wrap-up feedback, aggregate for the facilitator
     for (const name of Object.values(COLLECTIONS)) this[name] = new Map();
     this.seq = 0;
     this.epoch = "";
@@ -44,6 +45,12 @@ export class BoardStore extends EventTarget {
     return Boolean(me && me.role === "facilitator");
   }
 
+  /** Whether the server would take an op of this type from us now (role, phase, closing).
+   * The server sends the list with the board meta, so this page holds no copy of the rules. */
+  can(type) {
+    return Boolean(this.board && Array.isArray(this.board.can) && this.board.can.includes(type));
+  }
+
   currentPhase() {
     if (!this.board || !this.board.current) return null;
     return this.board.agenda.find((p) => p.id === this.board.current) || null;
@@ -64,6 +71,8 @@ export class BoardStore extends EventTarget {
         kinds.add(type);
       }
       kinds.add("board");
+      this.feedback = snap.feedback || null;
+      kinds.add("feedback");
       this.seq = msg.seq;
     }
     // Without a snapshot, the missed events follow and move `seq` forward themselves.
@@ -83,6 +92,9 @@ export class BoardStore extends EventTarget {
       if (view.type === "board") {
         this.board = view;
         kinds.add("board");
+      } else if (view.type === "feedback") {
+        this.feedback = view;
+        kinds.add("feedback");
       } else if (view.type === "removed") {
         const name = COLLECTIONS[view.kind];
         if (name && this[name].delete(view.id)) kinds.add(view.kind);

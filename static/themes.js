@@ -169,7 +169,8 @@ export class ThemesPanel {
           " For a new theme"));
       }
     }
-    const attrs = { class: ["note", "theme-note", `section-${n.section}`, pending && "is-pending"], dataset: { id: n.id } };
+    const dataset = n.author ? { id: n.id, author: n.author } : { id: n.id };
+    const attrs = { class: ["note", "theme-note", `section-${n.section}`, pending && "is-pending"], dataset };
     if (write) {
       attrs.draggable = "true";
       attrs.ondragstart = (e) => {

@@ -42,7 +42,7 @@ def test_refocus_is_open_to_everyone_once_a_minute_and_records_no_one() -> None:
     do(twin, o.Refocus(), BOB, now=T0)
     assert encode_board(board) == encode_board(twin)  # the state cannot tell who asked
     assert board.refocus_at == T0 and board.refocus_count == 1
-    assert "less than a minute" in rejected(board, o.Refocus(), ALICE, "rate_limited",
+    assert "less than a minute" in rejected(board, o.Refocus(), ALICE, "too_soon",
                                             now=T0 + MIN - 1)
     do(board, o.Refocus(), ALICE, now=T0 + MIN)
     assert board.refocus_count == 2

@@ -26,8 +26,10 @@ def _cids(db: Path, board_id: str) -> list[str]:
 
 
 def _shared(canonical: dict[str, Any]) -> dict[str, Any]:
-    """What every viewer of this board sees alike: without `mine` and `me` markers."""
-    return {key: {k: v for k, v in view.items() if k not in ("mine", "me")}
+    """What every viewer of this board sees alike: without `mine` and `me` markers, the ops
+    each may send (`can`) and their own feedback."""
+    personal = ("mine", "me", "can", "my_safety", "my_change")
+    return {key: {k: v for k, v in view.items() if k not in personal}
             for key, view in canonical.items()}
 
 
