@@ -193,6 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
     g = board_cmd("send", "send any op as JSON (see docs/protocol.md)",
                   "hindsight-client send BOARD '{\"type\": \"advance_phase\"}'")
     g.add_argument("op", help='e.g. \'{"type": "advance_phase"}\'')
+
+    bench = command("bench", "measure Hindsight against a bare relay (the floor), or load "
+                    "your own server; see docs/performance.md",
+                    "hindsight-client bench --quick --json results.json"
+                    "\n  hindsight-client bench --target http://127.0.0.1:8000 --shapes 20x10 "
+                    "--rates 100,200")
+    from .bench import add_arguments as add_bench_arguments
+    add_bench_arguments(bench)
     return p
 
 
@@ -216,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
                                 "observer" if args.observer else "participant")
             print(json.dumps(result, indent=2))
             return 0
+        if args.command == "bench":
+            from .bench import main as bench_main
+            return bench_main(args)
         if args.command in RUNNERS:
             return RUNNERS[args.command](args)
         op: o.Op | None = None

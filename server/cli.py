@@ -15,6 +15,18 @@ import sys
 from .config import Settings
 
 
+# The server settings `hindsight serve` runs with; the benchmark's floor relay (server/floor.py)
+# uses the same ones, so the two differ only in what the application does.
+UVICORN_OPTIONS: dict[str, object] = dict(
+    # websockets' sans-I/O implementation (uvicorn's default), named so an installed wsproto
+    # or a future default cannot change it behind our back.
+    ws="websockets-sansio",
+    # Compression roughly doubles CPU per message and memory per connection for small JSON
+    # frames (docs/performance.md); frames above 1 MiB close the connection (ours stop at 64 KiB).
+    ws_per_message_deflate=False, ws_max_size=1 << 20,
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hindsight", description=(
         "Hindsight: a real-time board for blameless incident post-mortems."))
@@ -48,12 +60,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.allowed_origins else None)
         print(f"Hindsight on http://{settings.host}:{settings.port}/  (database {settings.db})",
               flush=True)
-        uvicorn.run(
-            create_app(settings), host=settings.host, port=settings.port,
-            # Compression roughly doubles CPU per message and memory per connection for
-            # small JSON frames; frames above 1 MiB close the connection (ours stop at 64 KiB).
-            ws_per_message_deflate=False, ws_max_size=1 << 20,
-            log_level="info", access_log=True)
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                    **UVICORN_OPTIONS, log_level="info", access_log=True)
     return 0
 
 

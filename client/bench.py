@@ -1,0 +1,233 @@
+"""`hindsight-client bench`: Hindsight against a floor relay, A B A B, on a ladder of rates.
+
+    hindsight-client bench --quick --json results.json     # one shape, a few rates, < 1 min
+    hindsight-client bench --json docs/bench-results.json  # 20x10, 50x20, 250x20
+    hindsight-client bench --target http://host:8000 --shapes 20x10 --rates 200,400
+                                                           # load only, against your server
+
+Theory of operation. For each shape (R boards x P people) the command starts two servers on
+core 0: `hindsight serve` (synchronous=FULL, one process) and the floor relay
+(`server/floor.py`, same uvicorn settings, no application work), and pins itself, the load
+generator, to core 1. It makes the boards over HTTP, connects every seat to both servers,
+measures memory per connection, then climbs the ladder of offered rates, running the floor
+and Hindsight alternately at each rate (A B A B ...) so drift on the machine hits both alike.
+A server's *capacity* is the highest offered rate it sustained with ack and fan-out p99 under
+50 ms, every op answered and every fan-out delivered; the ladder stops for a server after two
+failures in a row. Then Hindsight runs once more at the design load, a quarter of the floor's
+capacity. Figures: ack latency (intended send -> ack), fan-out latency (intended send -> arrival
+at each other member), delivered messages/s, errors, server CPU per op and RSS (from /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .bench_load import Load, summarize
+from .bench_report import print_table
+from .bench_servers import LocalServer, pin
+from .bench_setup import floor_plans, hindsight_plans, prepare
+from .bench_stats import self_cpu_s
+
+P99_LIMIT_MS = 50.0
+SHAPES = [(20, 10), (50, 20), (250, 20)]
+LADDERS = {  # offered ops/s; the floor's fan-out cost grows with P, so the ladder moves with it
+    10: [250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000],
+    20: [125, 250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 4000],
+}
+QUICK = dict(shapes=[(20, 10)], rates=[250, 500, 1000, 2000], warmup=0.5, duration=2.0)
+
+
+def parse_shapes(text: str) -> list[tuple[int, int]]:
+    shapes = []
+    for part in text.split(","):
+        r, _, p = part.strip().lower().partition("x")
+        shapes.append((int(r), int(p)))
+    return shapes
+
+
+def passes(result: dict[str, Any]) -> bool:
+    ack, fan = result["ack_ms"]["p99"], result["fanout_ms"]["p99"]
+    return (result["errors"] == 0 and ack is not None and ack < P99_LIMIT_MS
+            and (fan is None or fan < P99_LIMIT_MS)
+            and result["fanout_received"] >= result["fanout_expected"])
+
+
+class Runner:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.step = 0
+
+    async def step_on(self, load: Load, server: LocalServer | None, rate: float,
+                      duration: float | None = None) -> dict[str, Any]:
+        a = self.args
+        duration = duration or a.duration
+        before, g0, t0 = server.sample() if server else None, self_cpu_s(), time.perf_counter()
+        stats = await load.run(rate, a.warmup, duration, a.drain, self.step)
+        after, g1, t1 = server.sample() if server else None, self_cpu_s(), time.perf_counter()
+        self.step += 1
+        result = summarize(stats, rate, duration)
+        # CPU covers the warm-up and drain too; per op it is divided by everything acked then.
+        acked_total = max(1, stats.acked + int(rate * a.warmup))
+        if before and after:
+            result["server_cpu_util"] = round((after.cpu_s - before.cpu_s) / (t1 - t0), 3)
+            result["server_cpu_us_per_op"] = round((after.cpu_s - before.cpu_s) / acked_total * 1e6, 1)
+            result["server_rss_mb"] = round(after.rss / 2**20, 1)
+        result["generator_cpu_util"] = round((g1 - g0) / (t1 - t0), 3)
+        result["passed"] = passes(result)
+        return result
+
+    async def shape(self, boards: int, people: int, rates: list[float]) -> dict[str, Any]:
+        a = self.args
+        workdir = Path(tempfile.mkdtemp(prefix="hindsight-bench-"))
+        servers: dict[str, LocalServer] = {}
+        loads: dict[str, Load] = {}
+        out: dict[str, Any] = {"boards": boards, "people": people,
+                               "connections": boards * people, "steps": []}
+        try:
+            if a.target:
+                url = urlsplit(a.target)
+                names = ["hindsight"]
+                host, port = url.hostname or "127.0.0.1", url.port or 80
+                server_url = a.target
+            else:
+                names = ["floor", "hindsight"]
+                for name in names:
+                    servers[name] = LocalServer(name, workdir, core=a.server_core)
+                    servers[name].start()
+                host, server_url = "127.0.0.1", servers["hindsight"].url
+                pin(a.generator_core)
+            plans = await asyncio.to_thread(hindsight_plans, server_url, boards, people)
+            await prepare(server_url, plans)
+            for name in names:
+                srv = servers.get(name)
+                port = srv.port if srv else port
+                loads[name] = Load(name, host, port,
+                                   plans if name == "hindsight" else floor_plans(boards), people)
+                before = srv.sample() if srv else None
+                await loads[name].connect_all()
+                await asyncio.sleep(1.0)  # let welcomes and presence settle before measuring
+                after = srv.sample() if srv else None
+                if before and after:
+                    out[f"{name}_kb_per_connection"] = round(
+                        (after.rss - before.rss) / (boards * people) / 1024, 1)
+                    out[f"{name}_rss_mb_connected"] = round(after.rss / 2**20, 1)
+            failures = {n: 0 for n in names}
+            best: dict[str, float] = {n: 0.0 for n in names}
+            for rate in rates:
+                for name in names:
+                    if failures[name] >= 2:
+                        continue
+                    result = await self.step_on(loads[name], servers.get(name), rate)
+                    result["server"] = name
+                    out["steps"].append(result)
+                    self._progress(boards, people, result)
+                    if result["passed"]:
+                        failures[name] = 0
+                        best[name] = max(best[name], rate)
+                    else:
+                        failures[name] += 1
+                if all(f >= 2 for f in failures.values()):
+                    break
+            out["floor_capacity"] = best.get("floor")
+            out["hindsight_capacity"] = best["hindsight"]
+            if best.get("floor"):
+                out["ratio"] = round(best["hindsight"] / best["floor"], 3)
+                design = best["floor"] / 4
+                result = await self.step_on(loads["hindsight"], servers.get("hindsight"),
+                                            design, duration=a.duration * 2)
+                result["server"] = "hindsight"
+                result["design_load"] = True
+                out["design"] = result
+                self._progress(boards, people, result)
+            out["cpu_per_op_ratio"] = self._cpu_ratio(out["steps"])
+        finally:
+            for load in loads.values():
+                await load.close()
+            for srv in servers.values():
+                srv.stop()
+        return out
+
+    @staticmethod
+    def _cpu_ratio(steps: list[dict[str, Any]]) -> float | None:
+        """Hindsight's server CPU per op over the floor's, at the highest rate both passed."""
+        by = {(s["server"], s["offered"]): s for s in steps if s["passed"]}
+        common = [r for (n, r) in by if n == "floor" and ("hindsight", r) in by]
+        if not common:
+            return None
+        r = max(common)
+        hs, fl = by[("hindsight", r)], by[("floor", r)]
+        if not fl.get("server_cpu_us_per_op"):
+            return None
+        return round(hs["server_cpu_us_per_op"] / fl["server_cpu_us_per_op"], 2)
+
+    def _progress(self, boards: int, people: int, r: dict[str, Any]) -> None:
+        print(f"  {boards}x{people} {r['server']:9} {r['offered']:7.0f}/s  "
+              f"ack p99 {r['ack_ms']['p99']} ms  fan-out p99 {r['fanout_ms']['p99']} ms  "
+              f"errors {r['errors']}  {'ok' if r['passed'] else 'over'}", flush=True)
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # 2 x 5,000 sockets at 250 x 20
+    runner = Runner(args)
+    shapes = []
+    for boards, people in args.shapes:
+        rates = args.rates or LADDERS.get(people) or LADDERS[20]
+        shapes.append(await runner.shape(boards, people, [float(r) for r in rates]))
+    first = shapes[0]
+    return {
+        "settings": {"p99_limit_ms": P99_LIMIT_MS, "warmup_s": args.warmup,
+                     "duration_s": args.duration, "synchronous": "FULL",
+                     "server_core": args.server_core, "generator_core": args.generator_core,
+                     "target": args.target},
+        "floor_capacity": first.get("floor_capacity"),
+        "hindsight_capacity": first["hindsight_capacity"],
+        "ratio": first.get("ratio"),
+        "latency_ms": {"ack": first["design"]["ack_ms"], "fanout": first["design"]["fanout_ms"]}
+        if "design" in first else None,
+        "shapes": shapes,
+    }
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--quick", action="store_true",
+                   help="one shape (20x10), four rates, short steps: under a minute")
+    p.add_argument("--json", dest="json_path", metavar="PATH", help="write the results as JSON")
+    p.add_argument("--shapes", type=parse_shapes, help="boards x people, e.g. 20x10,50x20 "
+                   "(default 20x10,50x20,250x20)")
+    p.add_argument("--rates", type=lambda s: [float(x) for x in s.split(",")],
+                   help="offered ops/s, comma-separated (default: a ladder per shape)")
+    p.add_argument("--duration", type=float, help="measured seconds per step (default 4)")
+    p.add_argument("--warmup", type=float, help="unmeasured seconds before each step (default 1)")
+    p.add_argument("--drain", type=float, default=3.0,
+                   help="seconds to wait for late answers after a step (default 3)")
+    p.add_argument("--target", help="an existing Hindsight server's URL: no floor, no local "
+                   "servers, load only (it creates boards there)")
+    p.add_argument("--server-core", type=int, default=0, help="core for local servers")
+    p.add_argument("--generator-core", type=int, default=1, help="core for the load generator")
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.quick:
+        args.shapes = args.shapes or QUICK["shapes"]
+        args.rates = args.rates or QUICK["rates"]
+        args.warmup = QUICK["warmup"] if args.warmup is None else args.warmup
+        args.duration = QUICK["duration"] if args.duration is None else args.duration
+        args.drain = min(args.drain, 2.0)
+    args.shapes = args.shapes or SHAPES
+    args.warmup = 1.0 if args.warmup is None else args.warmup
+    args.duration = 4.0 if args.duration is None else args.duration
+    results = asyncio.run(run(args))
+    print_table(results)
+    if args.json_path:
+        Path(args.json_path).write_text(json.dumps(results, indent=2) + "\n")
+        print(f"results written to {args.json_path}")
+    return 0
