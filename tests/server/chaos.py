@@ -332,6 +332,14 @@ class Figures:
     checked: dict[str, int] = field(default_factory=dict)
 
 
+def snapshot_seqs(db: Path) -> list[int]:
+    conn = sqlite3.connect(db, timeout=10)
+    try:
+        return [r[0] for r in conn.execute("SELECT seq FROM snapshots ORDER BY seq")]
+    finally:
+        conn.close()
+
+
 def integrity_check(db: Path) -> str:
     conn = sqlite3.connect(db, timeout=10)
     try:
@@ -360,7 +368,8 @@ def check_told_after_crash(db: Path, clients: list[ChaosClient], figures: Figure
             figures.told_beyond_disk.append(
                 f"{c.name} was told seq {max(told)} but the crashed file ends at {durable}")
         unseen_acks += sum(1 for r in c.history.values() if r.status == "acked" and r.seq > c.seq)
-    figures.crashes.append({"last_seq": on_disk, "acked_not_seen": unseen_acks})
+    figures.crashes.append({"last_seq": on_disk, "acked_not_seen": unseen_acks,
+                            "snapshot_seqs": snapshot_seqs(db)})
 
 
 async def kill_at_random(server: RealServer, clients: list[ChaosClient], cfg: ChaosConfig,
