@@ -1,6 +1,7 @@
 """`hindsight`: the product's command.
 
     hindsight serve [--host H] [--port P] [--db PATH] [--synchronous FULL|NORMAL|OFF]
+    hindsight check-corpus [PATH]   precision and recall of the wording nudges, as JSON lines
 
 Flags override the environment (HINDSIGHT_HOST, HINDSIGHT_PORT, HINDSIGHT_DB,
 HINDSIGHT_SYNCHRONOUS, HINDSIGHT_ALLOWED_ORIGINS), which overrides the defaults
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .config import Settings
 
@@ -40,11 +42,42 @@ def build_parser() -> argparse.ArgumentParser:
                        help="SQLite durability: FULL (default) survives power loss")
     serve.add_argument("--allowed-origin", action="append", dest="allowed_origins",
                        help="extra browser origin allowed to open websockets (repeatable)")
+    corpus = sub.add_parser("check-corpus", help="measure the wording nudges on a corpus",
+                            description=(
+        "Print one JSON line per check (blame, vague_action) with precision, recall and counts, "
+        "measured on a labelled JSON-lines corpus: {\"check\", \"text\", \"flag\"} a line."))
+    corpus.add_argument("path", nargs="?", default=None,
+                        help=f"corpus file (default {DEFAULT_CORPUS})")
     return parser
+
+
+# The project's own labelled corpus for the guardrail checks (source checkout only).
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "tests/board_state/guardrails_corpus.jsonl"
+
+
+def check_corpus(path: str | None) -> int:
+    """Scores on stdout, one JSON object a line, nothing else; problems go to stderr."""
+    import json
+
+    from board_state.guardrails.corpus import evaluate
+
+    source = Path(path) if path else DEFAULT_CORPUS
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+        scores = evaluate(lines)
+    except (OSError, ValueError) as err:
+        print(f"hindsight check-corpus: {source}: {err}", file=sys.stderr)
+        return 2
+    for s in scores:
+        print(json.dumps({"check": s.check, "precision": s.precision, "recall": s.recall,
+                          "n": s.n, "tp": s.tp, "fp": s.fp, "fn": s.fn, "tn": s.tn}))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "check-corpus":
+        return check_corpus(args.path)
     if args.command == "serve":
         import logging
 
