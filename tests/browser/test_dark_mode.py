@@ -261,6 +261,7 @@ def test_pages_follow_the_colour_scheme_and_stay_readable(
         assert luminance(Paint(page.locator("html")).bg) > 0.9
         assert readable(page, ".sheet h1", figures, "printed title").color[0] < 80
         readable(page, ".kind-signal", figures, "printed signal label")
+        page.screenshot(path=str(tmp_path / f"writeup-print-{scheme}.png"), full_page=True)
         page.emulate_media(media="screen")
 
         assert page.errors == []
