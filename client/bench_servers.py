@@ -46,7 +46,8 @@ def pin(core: int | None) -> None:
 
 class LocalServer:
     def __init__(self, kind: str, workdir: Path, *, core: int | None = 0,
-                 env: dict[str, str] | None = None, db: Path | None = None) -> None:
+                 env: dict[str, str] | None = None, db: Path | None = None,
+                 extra_args: list[str] | None = None) -> None:
         assert kind in ("hindsight", "floor")
         self.kind, self.core = kind, core
         self.port = free_port()
@@ -54,15 +55,17 @@ class LocalServer:
         self.log = workdir / f"{kind}-{self.port}.log"
         self.db = db or workdir / f"{kind}-{self.port}.db"
         self.env = {**os.environ, **BENCH_ENV, **(env or {})}
+        self.extra_args = extra_args or []
         self.proc: subprocess.Popen[bytes] | None = None
         self.started_in: float = 0.0  # seconds from spawn to answering /readyz
 
     @property
     def command(self) -> list[str]:
         if self.kind == "floor":
-            return [sys.executable, "-m", "server.floor", "--port", str(self.port)]
+            return [sys.executable, "-m", "server.floor", "--port", str(self.port),
+                    *self.extra_args]
         return [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port),
-                "--db", str(self.db)]
+                "--db", str(self.db), *self.extra_args]
 
     def start(self, timeout: float = 30.0) -> None:
         core = self.core

@@ -72,9 +72,18 @@ def main(argv: list[str] | None = None) -> int:
         "The benchmark's floor: a websocket relay with Hindsight's server settings."))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8801)
+    # Departures from the shipped settings, only for measuring what they cost
+    # (`python -m client.bench_settings`); without them the floor runs exactly as `serve`.
+    parser.add_argument("--ws", help="uvicorn websocket implementation instead of ours")
+    parser.add_argument("--deflate", action="store_true", help="offer permessage-deflate")
     args = parser.parse_args(argv)
+    options = dict(UVICORN_OPTIONS)
+    if args.ws:
+        options["ws"] = args.ws
+    if args.deflate:
+        options["ws_per_message_deflate"] = True
     print(f"floor relay on ws://{args.host}:{args.port}/ws", flush=True)
-    uvicorn.run(create_floor_app(), host=args.host, port=args.port, **UVICORN_OPTIONS,
+    uvicorn.run(create_floor_app(), host=args.host, port=args.port, **options,  # type: ignore[arg-type]
                 log_level="info", access_log=True)
     return 0
 
