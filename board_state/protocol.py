@@ -125,6 +125,13 @@ def decode_client(frame: bytes | str) -> Hello | Ping | Op:
         return message
     except msgspec.DecodeError as e:
         raise Rejected("bad_message", str(e)) from None
+    except UnicodeError:
+        # msgspec checks UTF-8 only in the strings it keeps, and raises this, not DecodeError
+        # (a binary frame can carry any bytes; a str from a test harness, lone surrogates).
+        raise Rejected("bad_message", "the frame is not valid UTF-8") from None
+    except RecursionError:
+        # Deep nesting fits well within the size limit ("[" * 30000 is 30 KB).
+        raise Rejected("bad_message", "the frame is nested too deeply") from None
 
 
 def decode_server(frame: bytes | str) -> Welcome | Event | Ack | Reject | Error | Pong | Presence:
@@ -138,5 +145,5 @@ def salvage_cid(frame: bytes | str) -> str:
     try:
         cid = _cid_decoder.decode(frame).cid
         return cid if isinstance(cid, str) and len(cid) <= 64 else ""
-    except (msgspec.DecodeError, ValueError):
+    except (msgspec.DecodeError, ValueError, RecursionError):
         return ""
