@@ -34,7 +34,7 @@ POINTS = frozenset({"after_insert_before_commit", "after_commit_before_ack",
                     "after_ack_before_broadcast", "during_snapshot"})
 # How long an async point lets queued frames reach the sockets before dying: the writer tasks
 # only need a few turns of the event loop, this leaves room for a loaded machine.
-FLUSH_SECONDS = 0.3
+FLUSH_SECONDS = 1.0
 
 
 def parse(value: str) -> tuple[str, int]:
