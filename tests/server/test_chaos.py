@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import random
+import shutil
+import sqlite3
 from pathlib import Path
 
-from tests.server.chaos import ChaosConfig, run, seed_from_env, summary
+import pytest
+
+from tests.server.chaos import ChaosConfig, run, seed_from_env, summary, verify
 
 
 def test_random_sigkills_lose_no_acked_op_double_none_and_leave_every_client_on_the_log(
@@ -31,3 +35,33 @@ def test_random_sigkills_lose_no_acked_op_double_none_and_leave_every_client_on_
     # The faults must have bitten: ops were in doubt at drops, and the checker saw real traffic.
     assert acked > 0 and in_doubt > 0
     assert figures.checked["live_events"] > 0 and figures.checked["welcome_snapshots"] > 0
+
+
+def test_the_checker_catches_a_lost_op_a_doubled_op_and_a_diverged_board(tmp_path: Path) -> None:
+    """The checker is only worth its green if it can go red: after a short clean run, losing an
+    acked op from the log, logging one twice, or changing a client's board each fail it."""
+    cfg = ChaosConfig(kills=1, clients=4, boards=1, seed=5, drops_per_second=0.0)
+    _, setup = asyncio.run(run(cfg, tmp_path))
+    db = tmp_path / "chaos.db"
+    victim = next(r for c in setup.clients for r in c.history.values() if r.status == "acked")
+
+    def tampered(sql: str, *params: object) -> Path:
+        copy = tmp_path / f"tampered-{len(list(tmp_path.glob('tampered-*')))}.db"
+        shutil.copyfile(db, copy)
+        with sqlite3.connect(copy) as conn:
+            conn.execute(sql, params)
+        return copy
+
+    lost = tampered("DELETE FROM ops WHERE seq = ?", victim.seq)
+    with pytest.raises(AssertionError, match=f"acked {victim.op.cid} at {victim.seq}, logged at"):
+        verify(lost, setup)
+    doubled = tampered("INSERT INTO ops (board_id, seq, actor, cid, body) SELECT board_id, "
+                       "(SELECT MAX(seq) + 1 FROM ops), actor, cid, body FROM ops WHERE seq = ?",
+                       victim.seq)
+    with pytest.raises(AssertionError, match="does not match its body"):
+        verify(doubled, setup)
+    verify(db, setup)  # the untouched log still passes
+    client = setup.clients[0]
+    client.local.items.pop(next(k for k in client.local.items if k[0] == "sticky"))
+    with pytest.raises(AssertionError, match="its board differs from the replayed log"):
+        verify(db, setup)
