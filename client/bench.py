@@ -219,9 +219,26 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--server-core", type=int, default=0, help="core for local servers")
     p.add_argument("--generator-core", type=int, default=1, help="core for the load generator")
     p.add_argument("--no-pin", action="store_true", help="pin nothing to any core")
+    p.add_argument("--overload", action="store_true", help="instead: offer twice --capacity "
+                   "for 30 s with stalled readers, then kill -9, restart and check every acked "
+                   "op is still there (client/bench_overload.py)")
+    p.add_argument("--capacity", type=float, default=1000.0,
+                   help="for --overload: the capacity measured before (ops/s)")
+    p.add_argument("--startup", action="store_true", help="instead: time start-up with 1,000 "
+                   "stored boards and loading a board of 10,000 ops (client/bench_startup.py)")
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.startup:
+        from .bench_startup import main as startup
+        results = startup(core=None if args.no_pin else args.server_core)
+        return _write(results, args.json_path)
+    if args.overload:
+        from .bench_overload import main as overload
+        boards, people = (args.shapes or [(20, 10)])[0]
+        results = overload(boards, people, args.capacity, seconds=args.duration or 30.0,
+                           core=None if args.no_pin else args.server_core)
+        return _write(results, args.json_path)
     if args.quick:
         args.shapes = args.shapes or QUICK["shapes"]
         args.rates = args.rates or QUICK["rates"]
@@ -233,7 +250,11 @@ def main(args: argparse.Namespace) -> int:
     args.duration = 4.0 if args.duration is None else args.duration
     results = asyncio.run(run(args))
     print_table(results)
-    if args.json_path:
-        Path(args.json_path).write_text(json.dumps(results, indent=2) + "\n")
-        print(f"results written to {args.json_path}")
+    return _write(results, args.json_path)
+
+
+def _write(results: dict[str, Any], path: str | None) -> int:
+    if path:
+        Path(path).write_text(json.dumps(results, indent=2) + "\n")
+        print(f"results written to {path}")
     return 0

@@ -27,6 +27,7 @@ import asyncio
 import random
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,6 +147,8 @@ class Load:
         # Every acked op as (seat, op frame, seq), when asked: the overload check resends them.
         self.acked_log: list[tuple[Seat, bytes, int]] = []
         self.keep_acked = False
+        # Told of every ack: (seat, cid, seq, duplicate); the overload check uses it.
+        self.on_ack: Callable[[Seat, str, int, bool], None] | None = None
         self._reconnects: set[asyncio.Task[None]] = set()
 
     # --- connections -----------------------------------------------------------------------
@@ -251,6 +254,8 @@ class Load:
             if entry is None:
                 return
             rec = entry[1]
+            if self.on_ack is not None:
+                self.on_ack(seat, frame.cid, frame.seq, frame.duplicate)
             seat.own[frame.seq] = FRAME.decode(entry[0]).type
             if self.keep_acked:
                 self.acked_log.append((seat, entry[0], frame.seq))
