@@ -11,12 +11,13 @@ fields, and new fields have defaults), so `version` changes only for a break.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Literal, Union
 
 import msgspec
 from msgspec import Meta
 
 from .errors import Rejected
+from .guardrails import Finding
 from .ops import OP_TYPES, Op
 from .views import AnyView, BoardView
 
@@ -40,6 +41,18 @@ class Hello(Message, frozen=True, tag="hello"):
 
 class Ping(Message, frozen=True, tag="ping"):
     t: int = 0  # echoed back: lets a client measure round trips and its clock offset
+
+
+class Check(Message, frozen=True, tag="check"):
+    """Ask for guardrail hints on words you are typing (not an op: nothing is stored, and the
+    answer goes to this connection alone). `kind="action"` adds the checks for action wording."""
+    text: Annotated[str, Meta(max_length=4000)]
+    cid: Annotated[str, Meta(max_length=64)] = ""
+    kind: Literal["text", "action"] = "text"
+
+
+class CountNudges(Message, frozen=True, tag="count_nudges"):
+    """Facilitator only: how many nudges are open, per phase (never which item or whose)."""
 
 
 # --- server to client ------------------------------------------------------------------------
@@ -91,14 +104,26 @@ class Pong(Message, frozen=True, tag="pong"):
     server_time: int
 
 
+class Advice(Message, frozen=True, tag="advice"):
+    """The answer to `check`: hints for the words sent with `cid` (empty: nothing to say)."""
+    cid: str
+    findings: list[Finding]
+
+
+class NudgeCounts(Message, frozen=True, tag="nudge_counts"):
+    """The answer to `count_nudges`: open nudges per phase id ("" for none of them)."""
+    by_phase: dict[str, int]
+    total: int
+
+
 class Presence(Message, frozen=True, tag="presence"):
     """Who is here now. Names only on named boards; otherwise a count."""
     online: int
     names: list[str] = []
 
 
-ClientMessage = Union[(Hello, Ping) + OP_TYPES]  # type: ignore[valid-type]
-ServerMessage = Union[Welcome, Event, Ack, Reject, Error, Pong, Presence]
+ClientMessage = Union[(Hello, Ping, Check, CountNudges) + OP_TYPES]  # type: ignore[valid-type]
+ServerMessage = Union[Welcome, Event, Ack, Reject, Error, Pong, Presence, Advice, NudgeCounts]
 
 
 class _CidOnly(msgspec.Struct):
@@ -115,13 +140,13 @@ def encode(message: msgspec.Struct) -> bytes:
     return _encoder.encode(message)
 
 
-def decode_client(frame: bytes | str) -> Hello | Ping | Op:
+def decode_client(frame: bytes | str) -> Hello | Ping | Check | CountNudges | Op:
     """Decode one client frame or raise `Rejected` naming what is wrong (and where)."""
     size = len(frame) if isinstance(frame, bytes) else len(frame.encode("utf-8", "replace"))
     if size > MAX_FRAME:
         raise Rejected("too_large", f"frame of {size} bytes exceeds the {MAX_FRAME}-byte limit")
     try:
-        message: Hello | Ping | Op = _client_decoder.decode(frame)
+        message: Hello | Ping | Check | CountNudges | Op = _client_decoder.decode(frame)
         return message
     except msgspec.DecodeError as e:
         raise Rejected("bad_message", str(e)) from None
@@ -134,8 +159,11 @@ def decode_client(frame: bytes | str) -> Hello | Ping | Op:
         raise Rejected("bad_message", "the frame is nested too deeply") from None
 
 
-def decode_server(frame: bytes | str) -> Welcome | Event | Ack | Reject | Error | Pong | Presence:
-    message: Welcome | Event | Ack | Reject | Error | Pong | Presence = _server_decoder.decode(frame)
+ServerFrame = Welcome | Event | Ack | Reject | Error | Pong | Presence | Advice | NudgeCounts
+
+
+def decode_server(frame: bytes | str) -> ServerFrame:
+    message: ServerFrame = _server_decoder.decode(frame)
     return message
 
 

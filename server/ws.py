@@ -2,22 +2,24 @@
 
 Close codes: origin refused before accept (the client sees HTTP 403, a failed handshake),
 4001 unknown board or bad credential, 4002 no valid hello in time, 4008 too slow to keep up,
-1011 the board could not be saved. Everything else is answered in-band (`reject`, `error`) and
-the connection stays open.
+4009 too many connections from one address, 1011 the board could not be saved. Everything else
+is answered in-band (`reject`, `error`) and the connection stays open.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from urllib.parse import urlsplit
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from board_state.errors import Rejected
 from board_state.protocol import (
-    Error, Hello, Ping, Pong, Reject, decode_client, encode, salvage_cid,
+    Check, CountNudges, Error, Hello, Ping, Pong, Reject, decode_client, encode, salvage_cid,
 )
 
+from .advice import answer_check, answer_count
 from .config import Settings
 from .connection import Connection, TokenBucket
 from .hub import Hub
@@ -25,6 +27,7 @@ from .room import RoomClosed, now_ms
 
 CLOSE_UNAUTHORIZED = 4001
 CLOSE_NO_HELLO = 4002
+CLOSE_TOO_MANY = 4009
 
 
 def origin_allowed(ws: WebSocket, settings: Settings) -> bool:
@@ -57,6 +60,33 @@ async def websocket_endpoint(ws: WebSocket) -> None:
     if not origin_allowed(ws, settings):
         await ws.close(code=1008, reason="origin not allowed")
         return
+    # Counted from the accept, not the hello: a socket that never says hello is held too.
+    counts = _connections(ws)
+    address = ws.client.host if ws.client else ""
+    cap = settings.max_connections_per_address
+    if cap and counts[address] >= cap:
+        await ws.accept()
+        return await _refuse(ws, "limit", f"too many connections from your address "
+                             f"(at most {cap}); close some and retry", CLOSE_TOO_MANY)
+    counts[address] += 1
+    try:
+        await _session(ws, settings, hub)
+    finally:
+        counts[address] -= 1
+        if counts[address] <= 0:
+            del counts[address]
+
+
+def _connections(ws: WebSocket) -> Counter[str]:
+    """Open websockets per client address, kept on the app's state (one count per app)."""
+    counts: Counter[str] | None = getattr(ws.app.state, "ws_per_address", None)
+    if counts is None:
+        counts = ws.app.state.ws_per_address = Counter()
+    return counts
+
+
+async def _session(ws: WebSocket, settings: Settings, hub: Hub) -> None:
+    """One counted connection: accept, hello, then frames until it ends."""
     await ws.accept()
     try:
         first = await asyncio.wait_for(_receive(ws), settings.hello_timeout)
@@ -95,6 +125,13 @@ async def websocket_endpoint(ws: WebSocket) -> None:
                 conn.send(encode(Pong(t=message.t, server_time=now_ms())))
             elif isinstance(message, Hello):
                 conn.error(Rejected("bad_message", "already said hello on this connection"))
+            elif isinstance(message, Check):
+                answer_check(room, conn, message)
+            elif isinstance(message, CountNudges):
+                try:
+                    answer_count(room, conn)
+                except Rejected as e:
+                    conn.error(e)
             else:
                 room.submit(conn, message)
     except (WebSocketDisconnect, RoomClosed):

@@ -40,7 +40,7 @@ export class ActionsPanel {
     root.setAttribute("role", "region");
     root.setAttribute("aria-labelledby", "actions-heading");
 
-    this.text = h("input", { id: "action-text", name: "text", type: "text", required: true, maxlength: "2000", autocomplete: "off", placeholder: "Alert on gateway config drift" });
+    this.text = h("input", { id: "action-text", name: "text", type: "text", required: true, maxlength: "2000", autocomplete: "off", dataset: { nudge: "action" }, placeholder: "Alert on gateway config drift" });
     this.owner = h("select", { id: "action-owner", name: "owner" });
     this.due = h("input", { id: "action-due", name: "due", type: "date" });
     this.success = h("input", { id: "action-success", name: "success", type: "text", maxlength: "4000", autocomplete: "off", placeholder: "A config push that drifts pages us" });
@@ -211,7 +211,7 @@ export class ActionsPanel {
     }
     const { store } = this.ctx;
     const uid = `edit-${a.id}`;
-    const text = h("input", { id: `${uid}-text`, type: "text", required: true, maxlength: "2000", value: a.text });
+    const text = h("input", { id: `${uid}-text`, type: "text", required: true, maxlength: "2000", value: a.text, dataset: { nudge: "action" } });
     const owner = h("select", { id: `${uid}-owner` }, ownerOptions([...store.participants.values()], store.me(), a.owner_id || ""));
     const due = h("input", { id: `${uid}-due`, type: "date", value: a.due });
     const kind = h("select", { id: `${uid}-kind` }, kindOptions(a.kind));

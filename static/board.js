@@ -21,6 +21,7 @@ import { FacilitatorConsole, InvitePanel, TagsEditor } from "./console.js";
 import { PhasePanels } from "./phases.js";
 import { Highlighter, SpeakUp } from "./signals.js";
 import { Shortcuts } from "./shortcuts.js";
+import { Nudges, attachNudgeSettings } from "./nudges.js";
 import { SEVERITY_LABELS, dayLabel, plural, sectionLabel, timeOfDay } from "./format.js";
 
 const boardId = document.body.dataset.boardId;
@@ -59,6 +60,8 @@ function start() {
     serverNow: () => socket.serverNow(), announce: (text) => announce(live, text),
   });
   const highlighter = new Highlighter($("#board"));
+  const nudges = new Nudges({ root: $("#board"), socket, store });
+  const renderNudgeSettings = attachNudgeSettings($("#nudge-settings"), { store, send });
   const named = () => Boolean(store.board && store.board.settings.anonymity === "named");
   const people = () => {
     renderPeople($("#people-list"), $("#people-count"), store.participants, store.presence,
@@ -183,6 +186,9 @@ function start() {
     panels.render(null);
     renderRejections();
     highlighter.apply();
+    renderNudgeSettings();
+    nudges.renderCounts();
+    nudges.boardChanged();
   }
 
   // Composers show when the server would take what they send: it lists those ops per viewer.
@@ -221,6 +227,10 @@ function start() {
     if (kinds.has("rejections")) renderRejections();
     panels.render(kinds);
     highlighter.apply();
+    if (kinds.has("board") || kinds.has("pending")) renderNudgeSettings();
+    if (kinds.has("board")) nudges.renderCounts();
+    nudges.sweep();
+    if (!kinds.has("pending") || kinds.size > 1) nudges.boardChanged();
     if (added.length) announceAdded(added);
   });
 

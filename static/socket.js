@@ -17,7 +17,7 @@
 //   goes again a moment later: a refusal for speed is not a refusal of the op.
 //
 // Events (CustomEvent, payload in `detail`): status, welcome, event, ack, reject, error,
-// presence, clock, outbox.
+// presence, advice, nudge_counts, clock, outbox.
 
 import { randomId } from "./dom.js";
 
@@ -116,6 +116,14 @@ export class BoardSocket extends EventTarget {
     return this.outbox.map((item) => item.op);
   }
 
+  /** Send a frame that is not an op (a guardrail `check`, `count_nudges`) if we are online
+   * now. It is not kept in the outbox: its answer only matters while the person is typing. */
+  request(frame) {
+    if (this.status !== "online" || !this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
   reconnectNow() {
     if (this.stopped || this.fatal || this.status === "online" || this.status === "connecting") return;
     clearTimeout(this.timers.retry);
@@ -187,6 +195,8 @@ export class BoardSocket extends EventTarget {
       case "reject": return this.settle(msg.cid, "reject", msg);
       case "pong": return this.onPong(msg);
       case "presence": return this.emit("presence", msg);
+      case "advice": return this.emit("advice", msg);
+      case "nudge_counts": return this.emit("nudge_counts", msg);
       case "error":
         if (!this.welcomed && FATAL_ERRORS.has(msg.code)) this.fatal = { code: msg.code, message: msg.message };
         return this.emit("error", msg);

@@ -130,7 +130,7 @@ export class WhysPanel {
   }
 
   newChainForm() {
-    const input = h("input", { id: "chain-problem-new", type: "text", required: true, maxlength: 2000, autocomplete: "off", dataset: { key: "new-chain" }, placeholder: "Checkout returned errors for 40 minutes" });
+    const input = h("input", { id: "chain-problem-new", type: "text", required: true, maxlength: 2000, autocomplete: "off", dataset: { key: "new-chain", nudge: "text" }, placeholder: "Checkout returned errors for 40 minutes" });
     return h("form", {
       class: "inline-form chain-new",
       onsubmit: (e) => {
@@ -230,7 +230,7 @@ export class WhysPanel {
 
   markForm(c, s, isRoot) {
     const id = `why-${s.id}-cause`;
-    const input = h("input", { id, type: "text", required: true, maxlength: 4000, autocomplete: "off", dataset: { key: id },
+    const input = h("input", { id, type: "text", required: true, maxlength: 4000, autocomplete: "off", dataset: { key: id, nudge: "text" },
       placeholder: "Config pushes skip the canary stage" });
     if (isRoot) input.value = c.root_cause;
     const close = () => {
@@ -264,8 +264,8 @@ export class WhysPanel {
   addWhyForm(c) {
     const qId = `chain-${c.id}-new-why`;
     const aId = `chain-${c.id}-new-answer`;
-    const q = h("input", { id: qId, type: "text", required: true, maxlength: 2000, autocomplete: "off", dataset: { key: qId } });
-    const a = h("input", { id: aId, type: "text", maxlength: 4000, autocomplete: "off", dataset: { key: aId } });
+    const q = h("input", { id: qId, type: "text", required: true, maxlength: 2000, autocomplete: "off", dataset: { key: qId, nudge: "text" } });
+    const a = h("input", { id: aId, type: "text", maxlength: 4000, autocomplete: "off", dataset: { key: aId, nudge: "text" } });
     return h("form", {
       class: "inline-form why-new",
       "aria-label": `Add a why to: ${c.problem}`,

@@ -1,0 +1,81 @@
+"""Guardrail nudges in a real browser: a hint with a reframe while typing blameful words (shown
+to the writer alone, never blocking), none for systemic wording, the facilitator's count of
+open nudges per phase, and switching a kind of nudge off for the board."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.browser.conftest import WAIT, add_note, advance_to, expect, needs_chromium
+from tests.browser.test_signals import meeting, open_board, record_frames
+from tests.realserver import RealServer
+
+pytestmark = needs_chromium
+BLAMEFUL = "Sarah didn't notice the alert"
+SYSTEMIC = "No alert fired when the wrong-match rate rose from 4% to 30%"
+
+
+def advice(frames: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [f for f in frames if f["type"] == "advice"]
+
+
+def test_typing_blameful_words_shows_the_writer_a_reframe_and_systemic_words_show_none(
+        server: RealServer, people: Any) -> None:
+    made, joined = meeting(server, ["Sarah", "Kim"])
+    persons = [people(), people(), people()]
+    frames = [record_frames(p) for p in persons]
+    fac = open_board(persons[0], server, made["facilitator_url"])
+    sarah = open_board(persons[1], server, joined[0]["board_url"])
+    kim = open_board(persons[2], server, joined[1]["board_url"])
+    advance_to(fac, "Contributing factors")
+    expect(kim.locator("#note-form")).to_be_visible(timeout=WAIT)
+
+    kim.locator("#note-text").press_sequentially(BLAMEFUL, delay=5)
+    hint = kim.locator("#note-text-nudge")
+    expect(hint).to_be_visible(timeout=WAIT)
+    expect(hint).to_contain_text("didn't notice")
+    expect(hint.locator(".nudge-reframe")).to_have_text("What made this easy to miss at the time?")
+    expect(kim.locator("#note-text")).to_have_attribute("aria-describedby", "note-hint note-text-nudge")
+
+    # Rewording in systemic terms: the hint goes, because the server found nothing to say.
+    kim.fill("#note-text", "")
+    kim.locator("#note-text").press_sequentially(SYSTEMIC, delay=5)
+    expect(hint).to_be_hidden(timeout=WAIT)
+    assert advice(frames[2])[-1]["findings"] == []
+
+    # A nudge never blocks: the blameful note can still be added, as written.
+    kim.fill("#note-text", "")
+    add_note(kim, BLAMEFUL)
+    expect(sarah.locator("#note-sections .note-text", has_text=BLAMEFUL)).to_have_count(1, timeout=WAIT)
+    expect(hint).to_be_hidden()
+
+    # The facilitator sees a count per phase, not which note or whose.
+    expect(fac.locator("#nudge-counts")).to_have_text("1 open nudge · Contributing factors 1", timeout=WAIT)
+    expect(sarah.locator("#nudge-counts")).to_be_hidden()
+    # Hints went to Kim's connection alone; nobody else's frames carry one, or the words typed.
+    assert advice(frames[2]) and not advice(frames[0]) and not advice(frames[1])
+    before_adding = [f for f in frames[1] if f["type"] != "event"]
+    assert SYSTEMIC not in json.dumps(before_adding)
+    assert all(f["type"] != "nudge_counts" for f in frames[1] + frames[2])
+
+
+def test_the_facilitator_switches_blame_nudges_off_for_the_board(server: RealServer, people: Any) -> None:
+    made, joined = meeting(server, ["Sam"])
+    fac = open_board(people(), server, made["facilitator_url"])
+    sam_person = people()
+    frames = record_frames(sam_person)
+    sam = open_board(sam_person, server, joined[0]["board_url"])
+    fac.click("#nudge-settings summary")
+    fac.uncheck("#nudge-settings input[value=blame]")
+    expect(fac.locator("#nudge-settings input[value=blame]")).not_to_be_checked()
+    expect(fac.locator("#nudge-settings input[value=vague_action]")).to_be_checked()
+    sam.locator("#tl-text").press_sequentially("Human error: the operator forgot the drain step", delay=5)
+    expect(sam.locator("#tl-text")).to_have_value("Human error: the operator forgot the drain step")
+    # The answer arrives, and it is empty: nothing to show.
+    for _ in range(50):
+        if advice(frames):
+            break
+        sam.wait_for_timeout(100)
+    assert advice(frames) and advice(frames)[-1]["findings"] == []
+    expect(sam.locator("#tl-text-nudge")).to_be_hidden()
