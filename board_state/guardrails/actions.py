@@ -49,7 +49,23 @@ VAGUE_PHRASES: tuple[tuple[str, ...], ...] = (
     ("circle", "back"), ("find", "out"), ("find", "a", "way"), ("come", "up", "with"),
     ("get", "better"), ("do", "better"), ("be", "more"), ("put", "more"), ("spend", "more"),
     ("keep", "track"), ("stay", "on", "top"), ("be", "proactive"), ("be", "aware"),
+    ("keep", "monitoring"), ("keep", "watching"), ("keep", "checking"), ("continue", "to"),
+    ("continue", "monitoring"), ("continue", "watching"),
 )
+# "Perform a review of ...", "Do an investigation": a vague noun behind an empty verb.
+EMPTY_LEADS = frozenset({"perform", "conduct", "do", "carry", "undertake", "complete", "start",
+                         "begin", "kick", "initiate", "organise", "organize"})
+INQUIRY_NOUNS = frozenset({"review", "analysis", "investigation", "assessment", "evaluation",
+                           "deep-dive", "dive", "retrospective", "study", "survey",
+                           "exploration"}) | frozenset({"improvement", "improvements"})
+# "Work with the vendor to improve reliability": the real verb comes after "to".
+WITH_LEADS = frozenset({"work", "partner", "collaborate", "engage", "coordinate", "liaise"})
+# Inquiries whose numbers describe the incident, not a target ("why the deploy took 40
+# minutes").
+INQUIRY_LEADS = frozenset({"investigate", "understand", "analyse", "analyze", "research",
+                           "examine", "study", "explore", "look", "figure", "dig", "find"})
+HEDGES: tuple[tuple[str, ...], ...] = (("better",), ("properly",), ("more", "closely"),
+                                       ("adequately",), ("appropriately",))
 # Nouns and adjectives of a wish: "Better alerting", "More tests", "Alerting improvements".
 WISH_LEADS = frozenset({"better", "more", "improved", "improve", "enhanced", "increased",
                         "additional", "further", "proper", "adequate", "sufficient", "stronger",
@@ -186,8 +202,8 @@ def check_action_text(text: str) -> list[Finding]:
     lead = _lead_index(toks, low)
     out: list[Finding] = []
     # Memo-style: anywhere for the explicit phrases, at the lead for the memo verbs.
-    for i in range(n):
-        for p in MEMO_PHRASES:
+    for p in MEMO_PHRASES:          # in order of preference: the most telling words first
+        for i in range(n):
             if _at(low, i, p):
                 memo = text[toks[i].start:toks[i + len(p) - 1].end]
                 return [finding(VAGUE_ACTION, MEMO, (memo,))]
@@ -207,8 +223,21 @@ def check_action_text(text: str) -> list[Finding]:
                 return [finding(VAGUE_ACTION, MEMO, (toks[lead].text,))]
     if lead >= n:
         return out
+    if low[lead] in WITH_LEADS and lead + 1 < n and low[lead + 1] == "with":
+        to = next((k for k in range(lead + 2, n) if low[k] == "to"), -1)
+        if to < 0 or to + 1 >= n:
+            return [finding(VAGUE_ACTION, VAGUE_VERB, (text[toks[lead].start:toks[lead + 1].end],))]
+        lead = to + 1
     forgiven = measurable(text) or _means(low, lead + 1)
+    if low[lead] in INQUIRY_LEADS and any(w in {"why", "how", "what", "whether", "where"}
+                                          for w in low[lead + 1:lead + 4]):
+        forgiven = _means(low, lead + 1)
     words: str | None = None
+    if low[lead] in EMPTY_LEADS:
+        for k in range(lead + 1, min(n, lead + 4)):
+            if low[k] in INQUIRY_NOUNS:
+                words = text[toks[lead].start:toks[k].end]
+                break
     for p in VAGUE_PHRASES:
         if _at(low, lead, p):
             words = text[toks[lead].start:toks[lead + len(p) - 1].end]
@@ -222,6 +251,14 @@ def check_action_text(text: str) -> list[Finding]:
         for k in range(lead, min(n, lead + 4)):
             if low[k] in WISH_NOUNS or (low[k] == "review" and k == n - 1):
                 words = toks[k].text
+                break
+    if words is None:
+        for k in range(lead, n):
+            for h in HEDGES:
+                if _at(low, k, h) and not (k + 1 < n and low[k + 1] in {"than"}):
+                    words = text[toks[k].start:toks[k + len(h) - 1].end]
+                    break
+            if words is not None:
                 break
     if words is None and low[lead] in VAGUE_OBJECT_LEADS and not has_number(text):
         for k in range(lead + 1, min(n, lead + 5)):

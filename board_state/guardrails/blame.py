@@ -57,7 +57,8 @@ def _past(verb: str) -> str:
 HUMAN_PAST = frozenset(_past(v) for v in HUMAN_VERBS)
 # Verbs only people do, in the past tense, and the phrases that go with them.
 MEMORY_WORDS = frozenset({"forgot", "forgotten"})
-IGNORE_WORDS = frozenset({"ignored", "overlooked", "neglected", "disregarded", "dismissed"})
+IGNORE_WORDS = frozenset({"ignored", "overlooked", "neglected", "disregarded", "dismissed",
+                          "ignoring", "overlooking", "neglecting", "disregarding"})
 CAUSE_VERBS = frozenset({"caused", "broke", "triggered"})
 CAUSE_PHRASES = (("took", "down"), ("brought", "down"), ("took", "out"), ("knocked", "over"),
                  ("blew", "up"), ("took", "prod", "down"), ("broke", "prod"))
@@ -155,7 +156,7 @@ def name_tokens(names: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
     ambiguous: set[str] = set()
     for name in names:
         for t in tokenize(name):
-            if len(t.low) < 2 or t.is_punct or not t.low.isalpha():
+            if len(t.low) < 2 or t.is_punct or not t.low.replace("-", "").replace("'", "").isalpha():
                 continue
             if t.low in DETERMINERS or t.low in PREPOSITIONS or t.low in CLAUSE_WORDS:
                 continue
@@ -570,6 +571,9 @@ def _rule_as_cause(c: _Ctx) -> None:
             ("blame", "is", "on"), ("fault", "lies", "with"), ("fault", "lay", "with"))
     for i in range(n):
         k = c.any_at(i, lead)
+        if k < 0 and c.any_at(i, (("was", "made", "by"), ("were", "made", "by"))) >= 0 and \
+                set(c.low[clause_start(c.toks, i, CLAUSE_WORDS):i]) & (ERROR_WORDS | {"typo"}):
+            k = i + 2   # "the mistake was made by the new hire"
         if k < 0:
             continue
         s = k + 1
@@ -604,6 +608,12 @@ def _rule_blame_fault(c: _Ctx) -> None:
                     "is", "was", "are", "were", "be"} else i - 1)
                 if kind in {PERSON, PROPER}:
                     c.hit("fault", i - 1, i)
+        elif w in ERROR_WORDS | {"typo", "screw-up", "screwup", "oversight", "fault", "faults"} \
+                and i > 0 and (c.low[i - 1] in {"my", "his", "her", "whose", "someone's",
+                                                "somebody's"} or (c.toks[i - 1].possessive and
+                                                                  _is_person(c, i - 1))) \
+                and not _negated_before(c, i - 1, 2):
+            c.hit("fault", i - 1, i)   # "Ahmed's mistake", "his typo", "my fault"
         elif w == "fault" or w == "faults":
             prev = c.low[i - 1] if i > 0 else ""
             prev_tok = c.toks[i - 1] if i > 0 else None
@@ -626,6 +636,15 @@ def _rule_blame_fault(c: _Ctx) -> None:
                 c.hit("fault", i, i + 2)
 
 
+def _rule_wrong(c: _Ctx) -> None:
+    """'The DBA dropped the wrong table': a person picked wrongly."""
+    for i in range(1, len(c.low)):
+        if c.low[i] in {"wrong", "incorrect"} and c.low[i - 1] in {"the", "a", "an"}:
+            start = clause_start(c.toks, i, CLAUSE_WORDS - {"and"})
+            if _first_subject(c, start, i) == PERSON:
+                c.hit("person_failure", i - 1, i)
+
+
 def _rule_on_person(c: _Ctx) -> None:
     """'The outage is on Daniel', 'that's on me': the incident put on a person."""
     n = len(c.low)
@@ -634,6 +653,12 @@ def _rule_on_person(c: _Ctx) -> None:
                                                     "this", "it", "'s"}:
             continue
         k = i + 1
+        while k + 1 < n and c.low[k] in DETERMINERS:
+            k += 1
+        for h in range(k, min(n - 1, k + 2)):   # "on the platform team"
+            if not c.low[h + 1].isalpha() or c.low[h + 1] in CLAUSE_WORDS | {"for"}:
+                break
+            k = h + 1
         nxt = c.low[k + 1] if k + 1 < n else "."
         if c.toks[k].possessive or not (nxt in SENTENCE_END or nxt in {",", "and", "for",
                                                                       "because", "-", "—"}):
@@ -646,7 +671,7 @@ def _rule_on_person(c: _Ctx) -> None:
                 c.hit("fault", i - 1, k)
 
 
-_RULES = (_rule_on_person, _rule_phrases, _rule_failures, _rule_counterfactual_if, _rule_as_cause,
+_RULES = (_rule_wrong, _rule_on_person, _rule_phrases, _rule_failures, _rule_counterfactual_if, _rule_as_cause,
           _rule_blame_fault)
 
 

@@ -101,7 +101,7 @@ not never also then just simply probably apparently clearly obviously had has ha
 are did does do should could would might must still again already initially first later
 eventually completely totally accidentally mistakenly inadvertently unfortunately somehow
 actually really both reportedly allegedly likely possibly immediately only even once ever
-themselves himself herself myself ourselves
+themselves himself herself myself ourselves keep keeps kept
 """.split())
 
 # Words that begin or sit inside a noun phrase before its head.

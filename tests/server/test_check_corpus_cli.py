@@ -1,0 +1,49 @@
+"""`hindsight check-corpus [PATH]`: JSON lines on stdout, one per check, and nothing else."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "server.cli", "check-corpus", *args],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+def test_default_corpus_meets_the_aims() -> None:
+    r = run()
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [row["check"] for row in rows] == ["blame", "vague_action"]
+    for row in rows:
+        assert {"check", "precision", "recall", "n"} <= set(row)
+        assert row["precision"] >= 0.9 and row["recall"] >= 0.8
+        assert row["n"] >= 100
+
+
+def test_any_file_in_the_same_format(tmp_path: Path) -> None:
+    corpus = tmp_path / "mine.jsonl"
+    corpus.write_text("\n".join(json.dumps(x) for x in [
+        {"check": "blame", "text": "Operator forgot to drain the node", "flag": True},
+        {"check": "blame", "text": "The linter does not check TTLs", "flag": True},
+        {"check": "blame", "text": "Dana opened the incident channel", "flag": False},
+    ]) + "\n", encoding="utf-8")
+    r = run(str(corpus))
+    assert r.returncode == 0, r.stderr
+    (row,) = [json.loads(line) for line in r.stdout.splitlines()]
+    assert row == {"check": "blame", "precision": 1.0, "recall": 0.5, "n": 3,
+                   "tp": 1, "fp": 0, "fn": 1, "tn": 1}
+
+
+def test_a_missing_or_bad_file_fails_on_stderr_only(tmp_path: Path) -> None:
+    r = run(str(tmp_path / "absent.jsonl"))
+    assert r.returncode == 2 and r.stdout == "" and "absent.jsonl" in r.stderr
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"check": "blame", "text": "x"}\n', encoding="utf-8")
+    r = run(str(bad))
+    assert r.returncode == 2 and r.stdout == "" and "line 1" in r.stderr
