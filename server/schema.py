@@ -9,15 +9,22 @@ is a new `@migrations()` function, never an edit of an applied one.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
-migrations = Migrations("hindsight")
+# Importing sqlite-utils costs more than the rest of the server together (it pulls in click
+# and pluggy: about 0.3 s of a 0.5 s start, docs/performance.md), and a server starting on a
+# current database has no migration to run. So the migrations are plain functions here; the
+# sqlite-utils `Migrations` set is built, and sqlite-utils imported, only when one is pending.
+MIGRATION_SET = "hindsight"
 
 
-@migrations()
 def m001_initial(db: Database) -> None:
     db.table("boards").create(
         {"id": str, "epoch": str, "created_at": int, "meta": str},
@@ -39,7 +46,6 @@ def m001_initial(db: Database) -> None:
     )
 
 
-@migrations()
 def m002_incident_log(db: Database) -> None:
     # Derived data: everything here can be rebuilt from the op log, so it holds only what the
     # public projection of a board shows (no authors, no unrevealed private writing).
@@ -59,6 +65,36 @@ def m002_incident_log(db: Database) -> None:
     db.execute("CREATE VIRTUAL TABLE log_fts USING fts5("
                "board_id UNINDEXED, body, tokenize = 'porter unicode61 remove_diacritics 2')")
 
+
+
+MIGRATIONS = (m001_initial, m002_incident_log)  # append only, in order
+
+
+@cache
+def migration_set() -> Migrations:
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for migration in MIGRATIONS:
+        migrations()(migration)
+    return migrations
+
+
+def __getattr__(name: str) -> Any:
+    if name == "migrations":  # `from server.schema import migrations`, as before
+        return migration_set()
+    raise AttributeError(name)
+
+
+def is_current(conn: sqlite3.Connection) -> bool:
+    """True when the file is in WAL mode and every migration is applied (plain sqlite3)."""
+    try:
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        applied = {row[0] for row in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,))}
+    except sqlite3.OperationalError:  # no migrations table yet: a new file
+        return False
+    return str(mode).lower() == "wal" and all(m.__name__ in applied for m in MIGRATIONS)
 
 @dataclass(frozen=True, slots=True)
 class OpRow:

@@ -40,13 +40,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-
-from sqlite_utils import Database
-
 from .crashpoints import crash_point
 from .log_store import LogReads, apply_log_row, fts_query
 from .schema import (
-    BoardRow, CredentialRow, LoadedBoard, LogRow, OpRow, SnapshotRow, WriteBatch, migrations,
+    BoardRow, CredentialRow, LoadedBoard, LogRow, OpRow, SnapshotRow, WriteBatch, is_current,
+    migration_set,
 )
 
 __all__ = ["BoardRow", "CredentialRow", "LoadedBoard", "LogRow", "OpRow", "SnapshotRow", "Store",
@@ -170,9 +168,12 @@ class Store(LogReads):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=self.busy_timeout)
             try:
-                db = Database(conn, execute_plugins=False)
-                db.enable_wal()  # persistent in the file: every later connection is WAL
-                migrations.apply(db)
+                if not is_current(conn):  # sqlite-utils is imported only when there is work
+                    from sqlite_utils import Database
+
+                    db = Database(conn, execute_plugins=False)
+                    db.enable_wal()  # persistent in the file: every later connection is WAL
+                    migration_set().apply(db)
             finally:
                 conn.close()
             # Made here so open() reports errors; from now on only the writer thread uses it.
