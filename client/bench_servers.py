@@ -28,7 +28,6 @@ BENCH_ENV = {
     # A per-address connection cap (another abuse guard) would refuse 5,000 sockets from one
     # load generator on 127.0.0.1; set it out of the way whatever its default.
     "HINDSIGHT_MAX_CONNECTIONS_PER_ADDRESS": "1000000",
-    "HINDSIGHT_PER_ADDRESS_CONNECTIONS": "1000000",
 }
 
 
