@@ -111,7 +111,7 @@ def lab(c: RGBA) -> tuple[float, float, float]:
 def delta_e(a: RGBA, b: RGBA) -> float:
     """How different two colours look (CIE76): about 2 is just noticeable, 25+ is plainly
     another colour (the light palette's closest kinds, fact and decision, are 34 apart)."""
-    return sum((p - q) ** 2 for p, q in zip(lab(a), lab(b))) ** 0.5
+    return float(sum((p - q) ** 2 for p, q in zip(lab(a), lab(b))) ** 0.5)
 
 
 KINDS_APART = 25.0  # labels and entry borders of two kinds
@@ -150,7 +150,7 @@ def open_in(browser: Any, scheme: str) -> Any:
     page = context.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
-    page.errors = errors  # type: ignore[attr-defined]
+    page.errors = errors  # read at the end of the test, like conftest's Person.errors
     return context, page
 
 
