@@ -19,10 +19,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Literal
 
+from . import ops as o
 from .errors import Rejected
-from .guardrails import Finding, board_findings, check_action_text, check_text
+from .guardrails import (
+    Finding, board_findings, check_action, check_action_text, check_chain, check_load, check_text,
+)
 from .guardrails.board import board_names
 from .model import ALL_NUDGES, Board
+from .reducer import apply
 
 AdviceKind = Literal["text", "action"]
 
@@ -96,3 +100,75 @@ def counts_for(board: Board, viewer: str, *, today: str | None = None) -> dict[s
     if viewer != board.facilitator:
         raise Rejected("forbidden", "only the facilitator sees how many nudges are open")
     return nudge_counts(board, today=today)
+
+
+# --- the meeting's history of nudges, for the write-up ------------------------------------------
+
+_RECHECK_ALL = (o.CreateBoard, o.Join, o.Rename, o.EditSettings)  # names or switches changed
+_ITEM_KINDS = ("sticky", "timeline", "chain", "action")
+
+
+class NudgeTally:
+    """Nudges raised and resolved over a meeting, fed its op log one entry at a time.
+
+    A nudge is an (item, kind) pair with a finding. It is raised when it appears; it is resolved
+    when it disappears while the item still exists (someone reworded it). Deleting an item
+    resolves nothing. Only what others could see counts: private writing joins when revealed.
+    Write-up gaps are not history (every meeting starts with them) and are left out.
+
+    Incremental on purpose: after each op only the items it changed are checked again (all of
+    them when names or settings change), so a tally can follow a live board cheaply and a
+    write-up can bring it up to date from where it left off."""
+
+    def __init__(self, board_id: str) -> None:
+        self.board = Board(id=board_id)
+        self.seq = 0
+        self.present: dict[str, frozenset[str]] = {}  # item id (or "actions") -> kinds found
+        self.raised = 0
+        self.resolved = 0
+
+    def feed(self, entry: o.Entry) -> None:
+        changes = apply(self.board, entry.op, actor=entry.actor, now=entry.at,
+                        new_id=entry.new_id).changes
+        self.seq = entry.seq
+        b = self.board
+        if isinstance(entry.op, _RECHECK_ALL):
+            targets = set(b.stickies) | set(b.timeline) | set(b.chains) | set(b.actions)
+            targets |= set(self.present)
+        else:
+            targets = {c.id for c in changes if c.kind in _ITEM_KINDS}
+        for target in targets:
+            self._settle(target, self._kinds_of(target))
+        on = set(b.settings.nudges)
+        self._settle("actions", frozenset(f.check for f in check_load(b) if f.check in on))
+
+    def _kinds_of(self, target: str) -> frozenset[str] | None:
+        """The kinds of nudge an item has now; None when the item is gone (or private)."""
+        b = self.board
+        on = set(b.settings.nudges)
+        names = board_names(b)
+        found: list[Finding]
+        if (s := b.stickies.get(target)) is not None:
+            if s.hidden:
+                return None
+            found = check_text(s.text, names=names)
+        elif (e := b.timeline.get(target)) is not None:
+            found = check_text(e.text, names=names)
+        elif (c := b.chains.get(target)) is not None:
+            found = check_chain(c, names=names)
+        elif (a := b.actions.get(target)) is not None:
+            found = check_action(a, names=names)  # due dates measured from the day written
+        else:
+            return None
+        return frozenset(f.check for f in found if f.check in on)
+
+    def _settle(self, target: str, now: frozenset[str] | None) -> None:
+        before = self.present.get(target, frozenset())
+        after = now or frozenset()
+        self.raised += len(after - before)
+        if now is not None:  # switched-off kinds vanish without anyone resolving them
+            self.resolved += len((before - after) & set(self.board.settings.nudges))
+        if after:
+            self.present[target] = after
+        else:
+            self.present.pop(target, None)

@@ -18,6 +18,7 @@ from . import incident_log, transfer, writeup
 from .http import routes
 from .hub import Hub
 from .store import Store
+from .writeup_nudges import NudgeTallies
 from .ws import websocket_endpoint
 
 HERE = Path(__file__).resolve().parent
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.nudge_tallies = NudgeTallies()
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.add_middleware(SecurityHeaders)
     return app

@@ -26,6 +26,7 @@ from board_state.templates import TEMPLATE_TITLES
 from board_state.views import BoardView, PhaseView, StickyView
 
 from .http import _error_page
+from .writeup_nudges import NudgeTallies
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -106,6 +107,9 @@ class Meeting(msgspec.Struct, frozen=True, kw_only=True):
     names: list[str]            # named boards only
     unrevealed: int             # private notes never revealed: left out, and said so
     parked: int
+    nudges_raised: int = 0      # guardrail nudges over the meeting (see writeup_nudges.py)
+    nudges_resolved: int = 0    # ... of which people reworded away
+    refocus: int = 0            # anonymous "refocus on systems" requests
 
 
 class Writeup(msgspec.Struct, frozen=True, kw_only=True):
@@ -219,7 +223,7 @@ def _impact(view: BoardView) -> list[Row]:
     return rows
 
 
-def _meeting(view: BoardView, now_ms: int) -> Meeting:
+def _meeting(view: BoardView, now_ms: int, nudges: tuple[int, int]) -> Meeting:
     b = view.board
 
     def spent(p: PhaseView) -> int | None:
@@ -241,11 +245,13 @@ def _meeting(view: BoardView, now_ms: int) -> Meeting:
         people=len(writers), observers=len(view.participants) - len(writers),
         names=sorted(p.name for p in writers) if b.settings.anonymity == "named" else [],
         unrevealed=sum(p.private_count for p in b.agenda),
-        parked=sum(1 for s in view.stickies if s.section == "parking_lot"))
+        parked=sum(1 for s in view.stickies if s.section == "parking_lot"),
+        nudges_raised=nudges[0], nudges_resolved=nudges[1], refocus=b.refocus_count)
 
 
-def writeup_context(view: BoardView, *, now_ms: int) -> Writeup:
-    """The write-up of a board as an outsider sees it (`view_for(board, "")`)."""
+def writeup_context(view: BoardView, *, now_ms: int, nudges: tuple[int, int] = (0, 0)) -> Writeup:
+    """The write-up of a board as an outsider sees it (`view_for(board, "")`); `nudges` is
+    (raised, resolved) over the meeting, from its op log."""
     b, h = view.board, view.board.header
     names = {p.id: p.name for p in view.participants}
     named = b.settings.anonymity == "named"
@@ -283,7 +289,7 @@ def writeup_context(view: BoardView, *, now_ms: int) -> Writeup:
                                           "future": "Idea"}, dots),
         factors=_factors(view.stickies, dots), chains=chains, actions=actions,
         communications=_lines(h.communications), regulatory=regulatory,
-        sign_off=list(h.sign_off), meeting=_meeting(view, now_ms), missing={})
+        sign_off=list(h.sign_off), meeting=_meeting(view, now_ms, nudges), missing={})
     filled = dict(summary=w.summary, timeline=w.timeline, impact=w.impact, went_well=w.went_well,
                   went_wrong=w.went_wrong or w.factors, five_whys=w.chains, actions=w.actions,
                   communications=w.communications, regulatory=w.regulatory, sign_off=w.sign_off)
@@ -330,7 +336,9 @@ async def _writeup(request: Request) -> Writeup | None:
     if room is None:
         return None
     _, view = await room.read("")  # an outsider's view: committed, anonymous, nothing private
-    return writeup_context(view, now_ms=room.clock())
+    tallies: NudgeTallies = request.app.state.nudge_tallies
+    nudges = await tallies.of(room)
+    return writeup_context(view, now_ms=room.clock(), nudges=nudges)
 
 
 async def writeup_page(request: Request) -> Response:

@@ -7,9 +7,9 @@ import pytest
 
 from board_state import Rejected
 from board_state import ops as o
-from board_state.nudges import advise, counts_for, nudge_counts
+from board_state.nudges import NudgeTally, advise, counts_for, nudge_counts
 
-from .helpers import ALICE, BOB, FAC, do, go_to, make_board, phase_of
+from .helpers import ALICE, BOB, FAC, T0, do, go_to, make_board, phase_of
 
 
 def test_hints_name_the_blameful_words_and_action_checks_only_for_actions() -> None:
@@ -59,3 +59,61 @@ def test_only_the_facilitator_may_see_the_counts() -> None:
     with pytest.raises(Rejected) as info:
         counts_for(board, ALICE)
     assert info.value.code == "forbidden"
+
+
+def _tally(entries: list[o.Entry]) -> NudgeTally:
+    tally = NudgeTally("b-test")
+    for e in entries:
+        tally.feed(e)
+    return tally
+
+
+def _log(*steps: tuple[o.Op, str]) -> list[o.Entry]:
+    ids = iter(["u-fac", "u-alice", *(f"i{n:03d}" for n in range(100))])
+    return [o.Entry(seq=n, actor=actor, at=T0 + n, new_id=next(ids), op=op)
+            for n, (op, actor) in enumerate(steps, 1)]
+
+
+def test_a_tally_counts_nudges_raised_and_those_resolved_by_rewording() -> None:
+    entries = _log(
+        (o.CreateBoard(title="t", facilitator_name="Fran"), "system"),
+        (o.Join(name="Alice"), "system"),
+        (o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="Alice forgot the drain step"), "u-alice"),
+        (o.AddTimelineEntry(at="2026-08-14T09:13:00Z", text="Obviously careless"), "u-alice"),
+        (o.AddTimelineEntry(at="2026-08-14T09:14:00Z", text="Pager fired"), "u-alice"),
+    )
+    first, second = entries[2].new_id, entries[3].new_id
+    entries += [
+        o.Entry(seq=6, actor="u-alice", at=T0 + 6, new_id="x1",
+                op=o.EditTimelineEntry(entry_id=first, text="The drain step is manual")),
+        o.Entry(seq=7, actor="u-alice", at=T0 + 7, new_id="x2",
+                op=o.DeleteTimelineEntry(entry_id=second)),
+    ]
+    tally = _tally(entries)
+    assert (tally.raised, tally.resolved) == (2, 1)  # deleting is not resolving
+    assert tally.seq == 7 and tally.present == {}
+
+
+def test_private_writing_joins_the_tally_only_when_revealed() -> None:
+    board = make_board()
+    reflection = phase_of(board, "reflection")
+    entries = _log(
+        (o.CreateBoard(title="t", facilitator_name="Fran"), "system"),
+        (o.Join(name="Alice"), "system"),
+        (o.GoToPhase(phase_id=reflection.id), "u-fac"),
+        (o.AddSticky(section="went_badly", text="Human error on the deploy"), "u-alice"),
+    )
+    assert _tally(entries).raised == 0
+    entries.append(o.Entry(seq=5, actor="u-fac", at=T0 + 5, new_id="r",
+                           op=o.Reveal(phase_id=reflection.id)))
+    assert _tally(entries).raised == 1
+
+
+def test_switching_a_kind_off_resolves_nothing() -> None:
+    entries = _log(
+        (o.CreateBoard(title="t", facilitator_name="Fran"), "system"),
+        (o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="Human error on the deploy"), "u-fac"),
+        (o.EditSettings(nudges=["vague_action"]), "u-fac"),
+    )
+    tally = _tally(entries)
+    assert (tally.raised, tally.resolved) == (1, 0) and tally.present == {}

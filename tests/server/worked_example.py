@@ -25,6 +25,7 @@ from board_state.views import BoardView
 from server.hub import Hub
 from server.store import Store
 from server.writeup import TEMPLATES, render_html, render_markdown, writeup_context
+from server.writeup_nudges import NudgeTallies
 
 MINUTE = 60_000
 # The meeting starts on 2026-08-19 at 09:00 UTC, five days after the incident.
@@ -249,7 +250,8 @@ async def render_example(tmp: Path, **options: Any) -> tuple[str, str]:
         room = await hub.room(board_id)
         assert room is not None
         _, view = await room.read("")
-        w = writeup_context(view, now_ms=room.clock())
+        nudges = await NudgeTallies().of(room)
+        w = writeup_context(view, now_ms=room.clock(), nudges=nudges)
         env = Jinja2Templates(directory=TEMPLATES).env
         return render_markdown(w), render_html(w, env, static="../../static", links=False)
     finally:
