@@ -141,7 +141,7 @@ VAGUE_OBJECT_LEADS = frozenset({"fix", "resolve", "solve", "tackle", "handle", "
                                 "reduce", "remove", "cut", "eliminate"})
 VAGUE_OBJECTS = frozenset({"gaps", "issues", "problems", "things", "stuff", "weaknesses",
                            "shortcomings", "inefficiencies", "noise", "toil", "risks", "debt"})
-_HTTP_CODES = re.compile(r"^[1-5]\d\ds?$")
+_HTTP_CODES = re.compile(r"^[1-5]\d\d\s*(?:s|errors?|responses?)?$", re.IGNORECASE)
 
 
 def _at(low: list[str], i: int, phrase: tuple[str, ...]) -> bool:

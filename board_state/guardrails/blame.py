@@ -109,10 +109,16 @@ MIS_VERBS = frozenset({"misconfigured", "mistyped", "misread", "misjudged", "mis
 MIS_IMPLIED = frozenset({"misread", "misjudged", "misunderstood", "misinterpreted",
                          "misclicked"})
 # Stems of "-ing" forms of diligence verbs: "without checking", "instead of following".
-HUMAN_VERBS_ING = frozenset({v.rstrip("e") if v.endswith("e") and v not in {"see"} else v
-                             for v in HUMAN_VERBS} | {"test", "ask", "wait", "read", "us",
-                                                      "follow", "look", "check", "review",
-                                                      "tell", "verify", "think", "double-check"})
+# Only diligence: "instead of waiting" describes a choice, "without checking" a lapse.
+HUMAN_VERBS_ING = frozenset({"check", "test", "verify", "follow", "read", "review", "look",
+                             "ask", "confirm", "double-check", "notic", "escalat", "tell",
+                             "inform", "us", "consult", "warn", "validat", "monitor"})
+HUMAN_PRESENT = frozenset(v + ("es" if v.endswith(("s", "sh", "ch")) else "s")
+                          for v in HUMAN_VERBS)
+WOULD_HAVE_SEEN = tuple(p + (v,) for p in (("would", "have"), ("would've",))
+                        for v in ("seen", "noticed", "caught", "known", "spotted", "realised",
+                                  "realized", "checked"))
+FUTURE_MODALS = frozenset({"would", "will", "could", "can", "might", "may", "'d", "'ll"})
 OBVIOUS_NEG = frozenset({"not", "no", "non", "nothing", "less", "hardly", "never", "far",
                          "wasn't", "isn't", "weren't", "aren't", "none"})
 
@@ -152,6 +158,11 @@ class _Ctx:
 
 def name_tokens(names: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
     """Split display names into (plain, ambiguous) lower-case name tokens."""
+    return _name_tokens(tuple(names))
+
+
+@lru_cache(maxsize=256)
+def _name_tokens(names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
     plain: set[str] = set()
     ambiguous: set[str] = set()
     for name in names:
@@ -222,8 +233,11 @@ def _classify(c: _Ctx, j: int) -> str:
     if t.is_punct:
         return NONE
     low = t.low
+    # A capitalised unknown word in mid-sentence may be a name we do not know, unless it looks
+    # like a plural ("Payments", "Backups"): names ending in s are on the list.
     if (t.capitalised and not t.text.isupper() and not t.sentence_start and low.isalpha()
-            and low not in SYSTEM_PROPER and low not in PERSON_WORDS):
+            and low not in SYSTEM_PROPER and low not in PERSON_WORDS
+            and not (low.endswith("s") and not low.endswith("ss"))):
         return PROPER
     return SYSTEM
 
@@ -362,12 +376,12 @@ def _rule_phrases(c: _Ctx) -> None:
         elif w == "all" and i + 3 < n and c.low[i + 1] in PERSON_WORDS and \
                 c.low[i + 2] in {"had", "needed"} and c.low[i + 3] == "to":
             c.hit("hindsight", i, i + 3)
-        elif w == "obviously":
-            if not _negated_before(c, i, 1):
-                c.hit("hindsight", i, i)
-        elif w == "obvious":
-            if not any(c.low[k] in OBVIOUS_NEG or c.low[k].endswith("n't")
-                       for k in range(max(0, i - 3), i)):
+        elif w in {"obviously", "obvious"}:
+            before = c.low[max(0, i - 3):i]
+            # Negated ("not obvious") it describes a hidden signal; after a future or
+            # conditional modal ("it would obviously help") it is not about the past.
+            if not any(b in OBVIOUS_NEG or b.endswith("n't") or b in FUTURE_MODALS
+                       for b in (before if w == "obvious" else before[-2:])):
                 c.hit("hindsight", i, i)
         elif w == "simply":
             prev = c.low[i - 1] if i > 0 else ""
@@ -375,6 +389,16 @@ def _rule_phrases(c: _Ctx) -> None:
                         "would've", "just"} or nxt in MEMORY_WORDS | IGNORE_WORDS | {
                             "didn't", "failed", "missed", "forgot", "never", "did"}:
                 c.hit("hindsight", i, i)
+        elif (w == "half" and c.at(i, ("half", "a", "brain")) >= 0) or (
+                w == "any" and nxt in {"idiot", "fool"}):
+            c.hit("character", i, i + 2 if w == "half" else i + 1)
+        elif w in {"would", "would've"} and c.any_at(i, WOULD_HAVE_SEEN) >= 0:
+            # "anyone would have seen it": a counterfactual about people
+            k = c.any_at(i, WOULD_HAVE_SEEN)
+            start = clause_start(c.toks, i, CLAUSE_WORDS)
+            if any(c.low[h] in {"anyone", "anybody", "everyone", "everybody", "any"}
+                   for h in range(start, i)):
+                c.hit("counterfactual", i, k)
         elif w in {"asleep"} and nxt == "at":
             c.hit("character", i, min(i + 3, n - 1))
 
@@ -403,6 +427,9 @@ def _rule_failures(c: _Ctx) -> None:
             j, reason = i, "memory"
         elif w in IGNORE_WORDS:
             prev = c.low[i - 1] if i > 0 else ""
+            if prev in {"is", "are", "be", "gets", "get"}:
+                i += 1      # "unknown fields are ignored": how a system behaves
+                continue
             if prev in {"was", "were", "been", "being", "got", "completely", "simply"} and \
                     not (i + 2 < n and c.low[i + 1] == "by" and not _person_in_phrase(c, i + 2)):
                 c.hit("person_failure", i, i)     # the alert was ignored: by someone
@@ -433,7 +460,7 @@ def _rule_failures(c: _Ctx) -> None:
             if k >= 0 and k + 1 < n:
                 verb = c.low[k + 1]
                 if w == "never":
-                    if verb in HUMAN_PAST:
+                    if verb in HUMAN_PAST or verb in HUMAN_PRESENT:
                         j, reason, implied = k + 1, "person_failure", True
                     elif verb.endswith("ed") or verb in {"saw", "caught", "read", "told",
                                                          "thought", "paid"}:

@@ -79,7 +79,8 @@ ops commander coordinator deployer releaser programmer programmers coder coders 
 designer owner owners maintainer maintainers facilitator specialist consultant cashier teller
 receptionist surgeon resident attendant crew shift qa trader traders accountant underwriter
 radiologist anaesthetist anesthetist paramedic paramedics caregiver carer picker pickers packer
-packers welder machinist inspector inspectors auditor courier couriers driver-partner
+packers welder machinist inspector inspectors auditor courier couriers driver-partner rep reps representative
+representatives
 """.split())
 
 # Capitalised words that name software, vendors or protocols rather than people, so a sentence

@@ -52,7 +52,9 @@ def tokenize(text: str) -> list[Token]:
         if possessive:
             low = low[:-2]
         out.append(Token(raw, low, m.start(), m.end(), possessive, new_sentence))
-        new_sentence = low in SENTENCE_END
+        # After a quote, a bracket or a dash a capital letter may start a fragment.
+        new_sentence = low in SENTENCE_END or (new_sentence and low in CLAUSE_END) or \
+            low in {'"', "“", "(", "[", "—", "–", "-"}
     return out
 
 
