@@ -44,7 +44,8 @@ def parse(value: str) -> tuple[str, int]:
         return "", 0
     name, _, count = value.partition(":")
     if name not in POINTS:
-        raise ValueError(f"{ENV}={value!r}: unknown crash point; known: {', '.join(sorted(POINTS))}")
+        known = ", ".join(sorted(POINTS))
+        raise ValueError(f"{ENV}={value!r}: unknown crash point; known: {known}")
     times = int(count) if count else 1
     if times < 1:
         raise ValueError(f"{ENV}={value!r}: the count must be 1 or more")

@@ -44,6 +44,7 @@ import os
 import random
 import signal
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -88,10 +89,12 @@ class ChaosConfig:
     drops_per_second: float = 1.0  # client connections cut (server alive) per second, overall
     abandon: float = 0.3  # chance a client forgets an in-doubt op instead of resending it
     in_flight: int = 3  # unanswered ops a client keeps at most
+    send_twice: float = 0.05  # chance an op goes out twice at once (a retry racing its original)
     pace: tuple[float, float] = (0.02, 0.15)  # a client's pause between sends
     own_stickies: int = 25  # beyond this many of its own stickies a client deletes one
     settle_timeout: float = 60.0
     crash_timeout: float = 90.0  # how long a crash-point run waits for the server to die
+    synchronous: str = "FULL"  # the server's mode: no mode may lose anything to a process kill
 
 
 def seed_from_env(default: int) -> int:
@@ -153,7 +156,8 @@ class ChaosClient:
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
-        self._tasks = [loop.create_task(self._connect_loop()), loop.create_task(self._invoke_loop())]
+        self._tasks = [loop.create_task(self._connect_loop()),
+                       loop.create_task(self._invoke_loop())]
 
     async def close(self) -> None:
         self.closed = True
@@ -244,7 +248,8 @@ class ChaosClient:
 
     def _event(self, e: Event, data: bytes) -> None:
         if e.seq != self.seq + 1:
-            self.violations.append(f"{self.name}: event {e.seq} after {self.seq} (a gap or a repeat)")
+            self.violations.append(
+                f"{self.name}: event {e.seq} after {self.seq} (a gap or a repeat)")
             if e.seq <= self.seq:
                 return
         if e.seq <= self._replay_upto:
@@ -293,13 +298,16 @@ class ChaosClient:
     async def _invoke_loop(self) -> None:
         while self.invoking:
             await asyncio.sleep(self.rng.uniform(*self.cfg.pace))
-            if not self.invoking or not self.ready.is_set() or len(self.outbox) >= self.cfg.in_flight:
+            busy = len(self.outbox) >= self.cfg.in_flight
+            if not self.invoking or not self.ready.is_set() or busy:
                 continue
             ws, op = self._ws, self._next_op()
             self.history[op.cid] = OpRecord(op)
             self.outbox[op.cid] = op
             try:
                 await ws.send(encode(op).decode())
+                if self.rng.random() < self.cfg.send_twice:
+                    await ws.send(encode(op).decode())  # answered twice, applied once
             except ConnectionClosed:
                 pass  # stays in the outbox: the next welcome resends it
 
@@ -394,7 +402,7 @@ async def crash_at_point(server: RealServer, clients: list[ChaosClient], cfg: Ch
     assert server.proc is not None
     try:
         code = await asyncio.to_thread(server.proc.wait, cfg.crash_timeout)
-    except Exception as e:  # subprocess.TimeoutExpired
+    except subprocess.TimeoutExpired as e:
         raise AssertionError(f"the server never reached crash point {figures.crash_point}") from e
     marker = f"crash point {figures.crash_point} reached"
     assert code == -signal.SIGKILL and marker in server.log.read_text(), (
@@ -417,7 +425,8 @@ async def cut_connections(clients: list[ChaosClient], cfg: ChaosConfig, rng: ran
             figures.drops += 1
 
 
-async def wait_until(condition: Callable[[], bool], timeout: float, what: Callable[[], str]) -> None:
+async def wait_until(condition: Callable[[], bool], timeout: float,
+                     what: Callable[[], str]) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -456,7 +465,8 @@ async def set_up(server: RealServer, cfg: ChaosConfig, rng: random.Random) -> Se
 
 def _current_kind(fac: BoardClient) -> str:
     meta = fac.local.meta
-    return next(p.kind for p in meta.agenda if p.id == meta.current)
+    kind: str = next(p.kind for p in meta.agenda if p.id == meta.current)
+    return kind
 
 
 async def run(cfg: ChaosConfig, workdir: Path, *, crash_point: str = "",
@@ -467,7 +477,8 @@ async def run(cfg: ChaosConfig, workdir: Path, *, crash_point: str = "",
     started = time.monotonic()
     rng = random.Random(cfg.seed)
     figures = Figures(seed=cfg.seed, crash_point=crash_point.partition(":")[0])
-    server = RealServer(workdir / "chaos.db", env=SERVER_ENV)
+    server = RealServer(workdir / "chaos.db",
+                        env={**SERVER_ENV, "HINDSIGHT_SYNCHRONOUS": cfg.synchronous})
     server.start()
     setup: Setup | None = None
     try:
@@ -588,7 +599,8 @@ def _verify_board(board_id: str, rows: list[tuple[int, str, str, bytes]],
                 if seqs != [record.seq]:
                     problems.append(f"{c.name}: acked {cid} at {record.seq}, logged at {seqs}")
                 elif op_at[record.seq] != record.op:
-                    problems.append(f"{c.name}: the log holds another op than {cid} at {record.seq}")
+                    problems.append(
+                        f"{c.name}: the log holds another op than {cid} at {record.seq}")
             elif record.status == "indeterminate":
                 checked["indeterminate_in_log"] += len(seqs) == 1
                 if len(seqs) > 1:
@@ -623,7 +635,8 @@ def _verify_board(board_id: str, rows: list[tuple[int, str, str, bytes]],
         if seq in needed:
             kept[seq] = (entry.at, applied.changes)
         for c, d in live.pop(seq, ()):
-            frame = encode(Event(seq=seq, at=entry.at, changes=project(applied.changes, board, c.you)))
+            frame = encode(Event(seq=seq, at=entry.at,
+                                 changes=project(applied.changes, board, c.you)))
             checked["live_events"] += 1
             if digest(frame) != d:
                 problems.append(f"{c.name}: live event {seq} is not the log's entry {seq}")
@@ -641,7 +654,8 @@ def _verify_board(board_id: str, rows: list[tuple[int, str, str, bytes]],
         if seq in snapshots:
             checked["snapshot_rows"] += 1
             if snapshots.pop(seq) != encode_board(board):
-                problems.append(f"board {board_id}: the snapshot row at {seq} is not the log's board")
+                problems.append(
+                    f"board {board_id}: the snapshot row at {seq} is not the log's board")
     for what, left in (("live events", live), ("replays", replays), ("welcomes", welcomes),
                        ("snapshot rows", snapshots)):
         if left:
@@ -669,7 +683,8 @@ def summary(figures: Figures, setup: Setup, cfg: ChaosConfig) -> str:
               else f"{figures.kills} SIGKILLs")
     return "\n".join([
         f"chaos: seed {figures.seed} ({SEED_ENV} to repeat), {cfg.boards} boards, "
-        f"{len(setup.clients)} clients, {faults}, {figures.drops} client connections cut, "
+        f"{len(setup.clients)} clients, synchronous={cfg.synchronous}, {faults}, "
+        f"{figures.drops} client connections cut, "
         f"{figures.elapsed:.1f} s"
         + (f" (a restart took {sum(figures.restarts) / len(figures.restarts):.2f} s on average)"
            if figures.restarts else ""),
@@ -700,13 +715,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--boards", type=int, default=2)
+    parser.add_argument("--synchronous", choices=["FULL", "NORMAL", "OFF"], default="FULL",
+                        help="the server's SQLite mode; a process kill must lose nothing in each")
     parser.add_argument("--seed", type=int, default=None,
                         help=f"random seed (default: {SEED_ENV} or a fresh one)")
     parser.add_argument("--dir", type=Path, default=None,
                         help="keep the database and server log here (default: a temporary dir)")
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else seed_from_env(random.randrange(1 << 31))
-    cfg = ChaosConfig(kills=args.kills, clients=args.clients, boards=args.boards, seed=seed)
+    cfg = ChaosConfig(kills=args.kills, clients=args.clients, boards=args.boards, seed=seed,
+                      synchronous=args.synchronous)
     print(f"chaos: seed {seed}, {cfg.kills} kills, {cfg.clients} clients", flush=True)
     workdir = args.dir or Path(tempfile.mkdtemp(prefix="hindsight-chaos-"))
     workdir.mkdir(parents=True, exist_ok=True)
