@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from .bench_load import Load, summarize
 from .bench_report import print_table
-from .bench_servers import LocalServer, pin
+from .bench_servers import LocalServer, pin, run_generator
 from .bench_setup import floor_plans, hindsight_plans, prepare
 from .bench_stats import self_cpu_s
 
@@ -248,7 +248,7 @@ def main(args: argparse.Namespace) -> int:
     args.shapes = args.shapes or SHAPES
     args.warmup = 1.0 if args.warmup is None else args.warmup
     args.duration = 4.0 if args.duration is None else args.duration
-    results = asyncio.run(run(args))
+    results = run_generator(run(args))
     print_table(results)
     return _write(results, args.json_path)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .bench_load import Load, Seat, summarize
-from .bench_servers import LocalServer, pin
+from .bench_servers import LocalServer, pin, run_generator
 from .bench_setup import hindsight_plans, prepare
 
 
@@ -133,7 +133,7 @@ async def run(boards: int, people: int, rate: float, seconds: float, verify: int
 
 def main(boards: int, people: int, capacity: float, seconds: float = 30.0,
          verify: int = 20_000, core: int | None = 0, slow: int = 5) -> dict[str, Any]:
-    result = asyncio.run(run(boards, people, 2 * capacity, seconds, verify, core, slow))
+    result = run_generator(run(boards, people, 2 * capacity, seconds, verify, core, slow))
     a = result["after_kill9"]
     print(f"{boards}x{people} at {2 * capacity:.0f} ops/s (2 x {capacity:.0f}) for {seconds:.0f} s: "
           f"acked {result['run']['acked']} of {result['run']['sent']}, "

@@ -7,6 +7,7 @@ operator would, as a command (`python -m server.cli serve`, `python -m server.fl
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -14,7 +15,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .bench_stats import ProcSample, sample_process
 
@@ -29,6 +32,20 @@ BENCH_ENV = {
     # load generator on 127.0.0.1; set it out of the way whatever its default.
     "HINDSIGHT_MAX_CONNECTIONS_PER_ADDRESS": "1000000",
 }
+
+
+T = TypeVar("T")
+
+
+def run_generator(main: Coroutine[Any, Any, T]) -> T:
+    """Run the load generator's event loop: uvloop when it can be imported (the generator
+    must out-run the servers on one core, and its own loop is not what is measured), else
+    asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    return uvloop.run(main)  # type: ignore[no-any-return]
 
 
 def free_port() -> int:
@@ -53,7 +70,10 @@ class LocalServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = workdir / f"{kind}-{self.port}.log"
         self.db = db or workdir / f"{kind}-{self.port}.db"
-        self.env = {**os.environ, **BENCH_ENV, **(env or {})}
+        # The servers run on the project's own environment: a PYTHONPATH given to the
+        # generator (say, to find uvloop for itself) must not change what is measured.
+        inherited = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        self.env = {**inherited, **BENCH_ENV, **(env or {})}
         self.extra_args = extra_args or []
         self.proc: subprocess.Popen[bytes] | None = None
         self.started_in: float = 0.0  # seconds from spawn to answering /readyz

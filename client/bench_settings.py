@@ -26,7 +26,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from .bench_servers import LocalServer, pin
+from .bench_servers import LocalServer, pin, run_generator
 
 TEXT = ('{"type":"add_sticky","cid":"%d","section":"went_well",'
         '"text":"rollback took four minutes because the runbook pointed at the old dashboard"}')
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--uvloop-path", help="a directory holding uvloop, put on the floor's path")
     p.add_argument("--json", dest="json_path")
     args = p.parse_args(argv)
-    results = asyncio.run(run(args))
+    results = run_generator(run(args))
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(results, indent=2) + "\n")
     return 0

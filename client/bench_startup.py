@@ -26,7 +26,7 @@ import msgspec
 
 from board_state import ops as o
 
-from .bench_servers import LocalServer, pin
+from .bench_servers import LocalServer, pin, run_generator
 from .bench_wire import WireClient, connect
 from .http import create_board
 from .sdk import BoardClient
@@ -130,7 +130,7 @@ async def run(boards: int, n_ops: int, restarts: int, core: int | None) -> dict[
 
 def main(boards: int = 1000, n_ops: int = 10_000, restarts: int = 5,
          core: int | None = 0) -> dict[str, Any]:
-    result = asyncio.run(run(boards, n_ops, restarts, core))
+    result = run_generator(run(boards, n_ops, restarts, core))
     s, b = result["start_to_ready_s"], result["big_board_load_ms"]
     print(f"start to ready with {result['stored_boards']} stored boards: median {s['median']} s, "
           f"max {s['max']} s (floor relay: {result['floor_start_to_ready_s']['median']} s)")

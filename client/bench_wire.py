@@ -64,8 +64,7 @@ class WireClient(asyncio.Protocol):
     # --- asyncio.Protocol ------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = transport  # type: ignore[assignment]  # uvloop's is not a subclass
         transport.write(
             b"GET " + self.path.encode() + b" HTTP/1.1\r\n"
             b"Host: " + f"{self.host}:{self.port}".encode() + b"\r\n"
