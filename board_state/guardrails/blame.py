@@ -1,46 +1,43 @@
 """Blameful wording: `check_text(text, names=...)`.
 
 Theory of operation. Some phrases carry blame whoever they are about ("human error",
-"careless", "if only", "obviously"). Most failure words do not: "the consumer failed to
-reconnect" is a fine sentence, "the operator failed to drain the node" is not. For those the
-check finds the subject of the verb and asks whether it is a person:
+"careless", "if only", "obviously", "just had to"). Most failure words do not: "the consumer
+failed to reconnect" is a fine sentence, "the operator failed to drain the node" is not. For
+those the check finds the subject of the verb (`grammar.subject_of`) and asks whether it is a
+person:
 
-* The subject search walks left from the failure word, inside its clause, over auxiliaries and
-  adverbs ("Dana then simply forgot"), steps back over a relative pronoun ("the engineer who
-  ...") or a prepositional tail ("the engineer on the rota"), and classifies the word it lands
-  on: a person (a name, a role noun, a personal pronoun, "someone"/"nobody"), a system (any
-  other word), a capitalised unknown in mid-sentence (perhaps a name not on our list), or
-  nothing (a fragment such as "Forgot to drain the node").
 * Words that only people do ("forgot", "ignored", "didn't notice", "failed to check") are
-  flagged unless the subject is clearly a system. Words that systems do too ("failed to",
-  "didn't", "missed", "caused", "should have") are flagged only with a person as the subject.
-* A name is a capitalised given name from `lexicon.FIRST_NAMES` or a token of a participant's
-  display name. Names that are also ordinary words (Will, May, Bill, Mark, Grant ...) count only
-  where they stand as a subject and not in their ordinary use: after an article or a
-  preposition ("the grant", "in May"), before a number ("May 3"), or as a modal ("Will we ...",
-  "May have ...").
+  flagged unless the subject is clearly a system; a fragment without a subject counts as a
+  person ("Forgot to update the status page").
+* Words that systems do too ("failed to", "didn't", "missed", "skipped", "caused", "should
+  have") are flagged only with a person as the subject.
+* A person named as the cause or at fault ("caused by the intern", "root cause: Dana",
+  "Ahmed's mistake", "the outage is on Daniel") is flagged; "nobody's fault" is not.
 
-Findings are grouped by reason, one per reason, each with the exact words as written.
+Each rule below is a small function over the token list; `_rule_failures` runs a table of
+matchers, the first to recognise the words at a position decides. Findings are grouped by
+reason (one `Finding` per reason, see `findings.BLAME_VOICE`), each with the words as written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from .findings import BLAME, BLAME_VOICE, Finding, finding
-from .lexicon import (
-    AMBIGUOUS_NAMES, CLAUSE_WORDS, DETERMINERS, FIRST_NAMES, HUMAN_VERBS, INCIDENT_NOUNS,
-    NOT_FAILURE_VERBS, PERSON_WORDS, PREPOSITIONS, SKIP_LEFT, SYSTEM_PROPER,
+from .grammar import (
+    FIRST_PERSON, NONE, PERSON, PROPER, Ctx, first_subject, is_person,
+    is_person_phrase, name_tokens, negated_before, person_in_phrase, possessive_person,
+    subject_of,
 )
-from .text import SENTENCE_END, Token, clause_start, tokenize
+from .lexicon import (
+    CLAUSE_WORDS, DETERMINERS, HUMAN_VERBS, INCIDENT_NOUNS, NOT_FAILURE_VERBS, PERSON_WORDS,
+    PREPOSITIONS, SKIP_LEFT,
+)
+from .text import SENTENCE_END, clause_start, tokenize
 
-PERSON, SYSTEM, PROPER, NONE = "person", "system", "proper", "none"
-
-NEGATIONS = frozenset({"not", "no", "never", "without", "nobody", "none", "nothing", "hardly"})
-PRONOUN_SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they", "it", "there", "this"})
-FIRST_PERSON = frozenset({"we", "i", "you"})
+__all__ = ["check_text", "is_person_phrase", "name_tokens"]
 
 _IRREGULAR_PAST = {
     "see": "saw", "read": "read", "catch": "caught", "think": "thought", "tell": "told",
@@ -123,239 +120,15 @@ OBVIOUS_NEG = frozenset({"not", "no", "non", "nothing", "less", "hardly", "never
                          "wasn't", "isn't", "weren't", "aren't", "none"})
 
 
-@dataclass
-class _Ctx:
-    text: str
-    toks: list[Token]
-    low: list[str]
-    names: frozenset[str]          # participants' name tokens, lower case, not ordinary words
-    ambiguous: frozenset[str]      # participants' name tokens that are also ordinary words
-    hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-
-    def hit(self, reason: str, i: int, j: int) -> None:
-        spans = self.hits.setdefault(reason, [])
-        if all(j < a or i > b for r in self.hits.values() for a, b in r):
-            spans.append((i, j))
-
-    def at(self, i: int, phrase: tuple[str, ...]) -> int:
-        """End index (inclusive) when `phrase` starts at token i, else -1."""
-        if i + len(phrase) > len(self.low):
-            return -1
-        for k, w in enumerate(phrase):
-            if self.low[i + k] != w:
-                return -1
-        return i + len(phrase) - 1
-
-    def any_at(self, i: int, phrases: Iterable[tuple[str, ...]]) -> int:
-        for p in phrases:
-            j = self.at(i, p)
-            if j >= 0:
-                return j
-        return -1
-
-
-# --- names and people -----------------------------------------------------------------------
-
-def name_tokens(names: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """Split display names into (plain, ambiguous) lower-case name tokens."""
-    return _name_tokens(tuple(names))
-
-
-@lru_cache(maxsize=256)
-def _name_tokens(names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    plain: set[str] = set()
-    ambiguous: set[str] = set()
-    for name in names:
-        for t in tokenize(name):
-            if len(t.low) < 2 or t.is_punct or not t.low.replace("-", "").replace("'", "").isalpha():
-                continue
-            if t.low in DETERMINERS or t.low in PREPOSITIONS or t.low in CLAUSE_WORDS:
-                continue
-            if t.low in AMBIGUOUS_NAMES or t.low in SKIP_LEFT or t.low in PRONOUN_SUBJECTS:
-                ambiguous.add(t.low)
-            else:
-                plain.add(t.low)
-    return frozenset(plain), frozenset(ambiguous)
-
-
-_NAME_BLOCKERS = DETERMINERS | PREPOSITIONS | frozenset({
-    "since", "until", "by", "last", "next", "early", "mid", "late", "end", "during", "through",
-    "per", "to", "into", "via", "monthly", "quarterly"})
-_MODAL_FOLLOWERS = frozenset({
-    "have", "be", "not", "never", "also", "we", "you", "they", "i", "he", "she", "it", "the",
-    "this", "that", "there", "a", "an", "our", "your", "their", "need", "still", "only",
-    "cause", "happen", "fail", "affect"})
-
-
-def _is_name(c: _Ctx, k: int) -> bool:
-    t = c.toks[k]
-    low = t.low
-    if low in c.ambiguous or (low in AMBIGUOUS_NAMES and not low in c.names):
-        if not t.capitalised or t.text.isupper():
-            return False
-        prev = c.low[k - 1] if k > 0 else ""
-        nxt = c.low[k + 1] if k + 1 < len(c.low) else ""
-        if prev in _NAME_BLOCKERS or prev.isdigit():
-            return False
-        if nxt[:1].isdigit():
-            return False                       # May 3, June 2026
-        if low in {"will", "may"} and (nxt in _MODAL_FOLLOWERS or t.sentence_start and
-                                       c.text.rstrip().endswith("?")):
-            return False                       # the modal verb
-        return True
-    if low in c.names:
-        return True
-    return t.capitalised and not t.text.isupper() and low in FIRST_NAMES
-
-
-def _is_person(c: _Ctx, k: int) -> bool:
-    t = c.toks[k]
-    low = t.low
-    if t.text in {"US", "UK", "EU", "IT"}:
-        return t.text == "IT"                  # the IT department; the others are places
-    if low == "one" and k > 0 and c.low[k - 1] in {"no", "every", "any", "some"}:
-        return True
-    if low in PERSON_WORDS and not t.possessive:
-        return True
-    return _is_name(c, k)
-
-
-def _is_ly_adverb(low: str) -> bool:
-    return low.endswith("ly") and len(low) > 4 and low not in {
-        "family", "supply", "assembly", "reply", "anomaly", "rally", "ally", "daily", "weekly",
-        "monthly", "italy", "poly", "apply", "multiply", "jelly", "belly", "early", "only"}
-
-
-def _classify(c: _Ctx, j: int) -> str:
-    t = c.toks[j]
-    if _is_person(c, j):
-        return PERSON
-    if t.is_punct:
-        return NONE
-    low = t.low
-    # A capitalised unknown word in mid-sentence may be a name we do not know, unless it looks
-    # like a plural ("Payments", "Backups"): names ending in s are on the list.
-    if (t.capitalised and not t.text.isupper() and not t.sentence_start and low.isalpha()
-            and low not in SYSTEM_PROPER and low not in PERSON_WORDS
-            and not (low.endswith("s") and not low.endswith("ss"))):
-        return PROPER
-    return SYSTEM
-
-
-def _first_subject(c: _Ctx, start: int, end: int) -> str:
-    """The subject of a clause read from its start: skip a leading prepositional phrase and
-    determiners, then classify the first word left."""
-    k = start
-    if k < end and c.low[k] in PREPOSITIONS | {"during", "around", "after", "before", "by"}:
-        k += 1
-        while k < end and (c.low[k] in DETERMINERS or c.low[k][:1].isdigit()
-                           or not _is_person(c, k) and k < start + 3):
-            k += 1
-    while k < end and (c.low[k] in DETERMINERS or c.low[k] in SKIP_LEFT):
-        k += 1
-    if k >= end:
-        return NONE
-    # The head may come a word or two later: "Mobile team", "the data engineer".
-    for h in range(k, min(end, k + 3)):
-        if c.low[h] in SKIP_LEFT or c.low[h] in PREPOSITIONS or c.toks[h].is_punct:
-            break
-        if _is_person(c, h):
-            return PERSON
-        if h > k and c.low[h].endswith("ed"):
-            break
-    return _classify(c, k)
-
-
-def _subject(c: _Ctx, i: int) -> tuple[str, int]:
-    """Who or what is the subject of the verb at token i, and where it was found."""
-    start = clause_start(c.toks, i, CLAUSE_WORDS)
-    j = i - 1
-    while j >= start and (c.low[j] in SKIP_LEFT or _is_ly_adverb(c.low[j])
-                          or c.low[j] in {"n't", "then"}):
-        j -= 1
-    if j < start:
-        # A clause joined by "and"/"but"/"or" shares its subject with the one before.
-        if start > 0 and c.low[start - 1] in {"and", "but", "or", "then"}:
-            prev_start = clause_start(c.toks, start - 1, CLAUSE_WORDS)
-            return _first_subject(c, prev_start, start - 1), -1
-        return NONE, -1
-    if c.low[j] in {"who", "that", "which"} and j - 1 >= start:
-        j -= 1
-    kind = _classify(c, j)
-    # "the engineer on the rota", "the consumer in the EU region": the head comes before the
-    # preposition.
-    for _ in range(2):
-        if kind == PERSON:
-            break
-        k = j - 1
-        steps = 0
-        while k >= start and steps < 3 and (c.low[k] in DETERMINERS or c.toks[k].possessive
-                                            or (c.low[k].isalpha() and c.toks[k].low not in
-                                                PREPOSITIONS and c.low[k] not in SKIP_LEFT)):
-            k -= 1
-            steps += 1
-        if k > start and c.low[k] in PREPOSITIONS:
-            j = k - 1
-            kind = _classify(c, j)
-        else:
-            break
-    if kind != PERSON:
-        # "the engineer who deployed the change forgot": the subject is before "who".
-        for k in range(j - 1, start - 1, -1):
-            if c.low[k] == "whoever":
-                return PERSON, k
-            if c.low[k] == "who" and k > start and _is_person(c, k - 1):
-                return PERSON, k - 1
-    return kind, j
-
-
-def _possessive_person(c: _Ctx, i: int) -> bool:
-    """Does the subject phrase before token i hold a person's possessive (Dana's, his, her)?"""
-    start = clause_start(c.toks, i, CLAUSE_WORDS)
-    for k in range(start, i):
-        if c.low[k] in {"his", "her"}:
-            return True
-        if c.toks[k].possessive and _is_person(c, k):
-            return True
-    return False
-
-
-def _negated_before(c: _Ctx, i: int, span: int = 3) -> bool:
-    start = clause_start(c.toks, i, CLAUSE_WORDS)
-    for k in range(max(start, i - span), i):
-        if c.low[k] in NEGATIONS or c.low[k].endswith("n't"):
-            return True
-    return False
-
-
-def _person_in_phrase(c: _Ctx, i: int, width: int = 4) -> bool:
-    """Is there a person at the head of the noun phrase starting at token i?"""
-    k = i
-    while k < len(c.low) and k < i + width:
-        t = c.toks[k]
-        if t.is_punct or c.low[k] in CLAUSE_WORDS or c.low[k] in {"who", "that", "which"}:
-            return False
-        if _is_person(c, k) and c.low[k] not in FIRST_PERSON | {"us"}:
-            nxt = c.low[k + 1] if k + 1 < len(c.low) else "."
-            if (t.possessive or nxt in SENTENCE_END or nxt in {",", "who", "that", "and", "or"}
-                    or nxt in PREPOSITIONS or nxt in CLAUSE_WORDS or nxt in SKIP_LEFT
-                    or nxt.endswith("ing") or nxt.endswith("ed") or _is_name(c, k)):
-                return True
-        if c.low[k] in {"his", "her"}:
-            return True
-        k += 1
-    return False
-
-
 # --- the rules --------------------------------------------------------------------------------
 
-def _rule_phrases(c: _Ctx) -> None:
+def _rule_phrases(c: Ctx) -> None:
     """Phrases that carry blame whoever they are about."""
     n = len(c.low)
     for i, w in enumerate(c.low):
         nxt = c.low[i + 1] if i + 1 < n else ""
         if w in HUMAN_ERROR_HEADS and nxt in ERROR_WORDS and not c.toks[i].possessive:
-            if not _negated_before(c, i):
+            if not negated_before(c, i):
                 c.hit("human_error", i, i + 1)
         elif w in HUMAN_ERROR_TOKENS or (w == "fat" and nxt in {"finger", "fingered",
                                                                  "fingering"}):
@@ -403,170 +176,218 @@ def _rule_phrases(c: _Ctx) -> None:
             c.hit("character", i, min(i + 3, n - 1))
 
 
-def _rule_failures(c: _Ctx) -> None:
-    """Failure words: flagged by who their subject is."""
+# How a matched failure word is judged (see `_rule_failures`).
+HIT, SKIP = "hit", "skip"            # the matcher already decided
+IMPLIED = "implied"                  # only people do this: flag unless the subject is a system
+PERSON_ONLY = "person_only"          # systems do this too: flag only with a person as subject
+PASSIVE = frozenset({"was", "were", "been", "being", "got"})
+NEVER_OK_PAST = frozenset({"received", "needed", "wanted", "expected", "happened", "existed",
+                           "intended", "seemed", "appeared"})
+
+
+class _Match(NamedTuple):
+    end: int       # the last token of the words found
+    reason: str    # a key of BLAME_VOICE
+    judge: str     # HIT, SKIP, IMPLIED or PERSON_ONLY
+
+
+def _prev(c: Ctx, i: int) -> str:
+    return c.low[i - 1] if i > 0 else ""
+
+
+def _next(c: Ctx, i: int) -> str:
+    return c.low[i + 1] if i + 1 < len(c.low) else ""
+
+
+def _m_memory(c: Ctx, i: int) -> _Match | None:
+    w = c.low[i]
+    if w in MEMORY_WORDS:
+        if w == "forgotten" and _prev(c, i) in PASSIVE:
+            return _Match(i, "memory", HIT)             # "the step was forgotten": by someone
+        return _Match(i + (_next(c, i) == "to"), "memory", IMPLIED)
+    if w in {"forget", "forgets", "forgetting"}:
+        return _Match(i, "memory", PERSON_ONLY)
+    return None
+
+
+def _m_ignore(c: Ctx, i: int) -> _Match | None:
+    if c.low[i] not in IGNORE_WORDS:
+        return None
+    prev = _prev(c, i)
+    if prev in {"is", "are", "be", "gets", "get"}:
+        return _Match(i, "person_failure", SKIP)        # "unknown fields are ignored"
+    if prev in PASSIVE | {"completely", "simply"}:
+        by_system = _next(c, i) == "by" and not person_in_phrase(c, i + 2)
+        return _Match(i, "person_failure", SKIP if by_system else HIT)
+    return _Match(i + (_next(c, i) == "to"), "person_failure", IMPLIED)
+
+
+def _m_accident(c: Ctx, i: int) -> _Match | None:
+    w = c.low[i]
+    if w == "by" and _next(c, i) in {"mistake", "accident"}:
+        # "ran the script by mistake": the subject is the clause's
+        kind = first_subject(c, clause_start(c.toks, i, CLAUSE_WORDS), i)
+        return _Match(i + 1, "person_failure", HIT if kind in {PERSON, PROPER, NONE} else SKIP)
+    if w in ACCIDENT_WORDS:
+        if _prev(c, i) in PASSIVE - {"being"}:
+            return _Match(i, "person_failure", HIT)     # "was accidentally deleted"
+        return _Match(i, "person_failure", IMPLIED)
+    return None
+
+
+def _m_did_not(c: Ctx, i: int) -> _Match | None:
+    """'didn't notice', 'failed to check', 'never tested', 'did not roll back'."""
+    k = c.any_at(i, DID_NOT)
+    if k < 0 or k + 1 >= len(c.low):
+        return None
+    verb = c.low[k + 1]
+    if c.low[i] == "never":
+        if verb in HUMAN_PAST or verb in HUMAN_PRESENT:
+            return _Match(k + 1, "person_failure", IMPLIED)
+        if (verb.endswith("ed") or verb in {"saw", "caught", "read", "told", "thought",
+                                            "paid"}) and \
+                verb not in NOT_FAILURE_VERBS and verb not in NEVER_OK_PAST:
+            return _Match(k + 1, "person_failure", PERSON_ONLY)
+        return None
+    if verb in HUMAN_VERBS:
+        return _Match(k + 1, "person_failure", IMPLIED)
+    if verb.isalpha() and verb not in NOT_FAILURE_VERBS and verb not in SKIP_LEFT and \
+            verb not in {"to", "a", "the", "be"}:
+        return _Match(k + 1, "person_failure", PERSON_ONLY)
+    return None
+
+
+def _m_should_have(c: Ctx, i: int) -> _Match | None:
+    k = c.any_at(i, SHOULD_HAVE)
+    if k < 0:
+        return None
+    kind, _ = subject_of(c, i)
+    # A fragment ("Should have tested the rollback") is about a person, unless it is passive.
+    hit = kind == PERSON or (kind == NONE and _next(c, k) != "been")
+    return _Match(k, "counterfactual", HIT if hit else SKIP)
+
+
+def _m_could_have(c: Ctx, i: int) -> _Match | None:
+    k = c.any_at(i, COULD_HAVE)
+    if k < 0:
+        return None
+    kind, pos = subject_of(c, i)
+    # "We could have caught this with a canary" is a lesson; "Maria could have prevented
+    # this" is a verdict.
+    hit = kind == PERSON and pos >= 0 and c.low[pos] not in FIRST_PERSON and \
+        _next(c, k) not in {"been", "caused", "happened"}
+    return _Match(k, "counterfactual", HIT if hit else SKIP)
+
+
+def _m_slips(c: Ctx, i: int) -> _Match | None:
+    k = c.any_at(i, SLIP_PHRASES)
+    if k >= 0:
+        return _Match(k, "person_failure", HIT)         # only people drop the ball
+    k = c.any_at(i, NOT_WATCHING)
+    if k >= 0:
+        return _Match(k, "person_failure", IMPLIED)
+    w = c.low[i]
+    if w in MIS_VERBS or w == "skipped":
+        return _Match(i, "person_failure", IMPLIED if w in MIS_IMPLIED else PERSON_ONLY)
+    return None
+
+
+def _m_without(c: Ctx, i: int) -> _Match | None:
+    """'shipped the build without testing', 'instead of following the plan'."""
+    w = c.low[i]
+    if w not in {"without", "instead"} or i + 1 >= len(c.low):
+        return None
+    k = i + 1 + (w == "instead" and c.low[i + 1] == "of")
+    if k >= len(c.low) or not c.low[k].endswith("ing") or \
+            c.low[k][:-3] not in HUMAN_VERBS_ING:
+        return None
+    start = clause_start(c.toks, i, CLAUSE_WORDS - {"and"})
+    return _Match(k, "person_failure", HIT if first_subject(c, start, i) == PERSON else SKIP)
+
+
+def _m_missed(c: Ctx, i: int) -> _Match | None:
+    """'missed the alert', but not 'missed its deadline' or 'missed two runs'."""
+    if c.low[i] != "missed":
+        return None
     n = len(c.low)
+    obj = i + 1
+    while obj < n and c.low[obj] in DETERMINERS | {"first", "second", "initial", "early", "two",
+                                                   "three"}:
+        obj += 1
+    head = obj
+    while head + 1 < n and c.low[head + 1].isalpha() and \
+            c.low[head + 1] not in CLAUSE_WORDS | PREPOSITIONS | SKIP_LEFT:
+        head += 1
+    if obj >= n or {c.low[obj], c.low[min(head, n - 1)]} & MISSED_OK_OBJECTS:
+        return None
+    return _Match(i, "person_failure", PERSON_ONLY)
+
+
+def _m_cause(c: Ctx, i: int) -> _Match | None:
+    """'Dana caused the outage', "Dana's change took down prod"."""
+    k = c.any_at(i, CAUSE_PHRASES)
+    if c.low[i] not in CAUSE_VERBS and k < 0:
+        return None
+    end = max(i, k)
+    if _prev(c, i) in PASSIVE | {"is", "are"}:
+        return _Match(end, "person_cause", SKIP)        # passive: "caused by" is its own rule
+    kind, _ = subject_of(c, i)
+    hit = kind == PERSON or possessive_person(c, i)
+    return _Match(end, "person_cause", HIT if hit else SKIP)
+
+
+def _m_mistake_made(c: Ctx, i: int) -> _Match | None:
+    if c.low[i] in {"made", "makes", "make"} and i + 2 < len(c.low) and \
+            c.low[i + 1] in {"a", "an", "the", "this", "that", "another"} and \
+            c.low[i + 2] in ERROR_WORDS | {"typo", "blunder"}:
+        return _Match(i + 2, "person_failure", IMPLIED)
+    return None
+
+
+def _m_late(c: Ctx, i: int) -> _Match | None:
+    """'noticed late', 'was too slow to page', 'nobody noticed', 'responsible for the outage'."""
+    w, nxt = c.low[i], _next(c, i)
+    if w in {"noticed", "reacted", "responded", "escalated", "acted", "paged"} and \
+            (nxt in {"late", "slowly"} or c.at(i + 1, ("too", "late")) >= 0):
+        return _Match(i + 1 + (nxt == "too"), "person_failure", PERSON_ONLY)
+    if w in HUMAN_PAST and (_prev(c, i) in {"nobody", "noone"} or
+                            c.low[max(0, i - 2):i] == ["no", "one"]):
+        return _Match(i, "person_failure", PERSON_ONLY)  # "nobody noticed"
+    if w in {"was", "were"} and c.any_at(i + 1, (("slow", "to"), ("too", "slow"),
+                                                 ("late", "to"))) >= 0:
+        return _Match(i + 2, "person_failure", PERSON_ONLY)
+    if w in {"was", "were", "is", "are"} and c.at(i + 1, ("responsible", "for")) > 0:
+        k = i + 3
+        while k < len(c.low) and c.low[k] in DETERMINERS:
+            k += 1
+        if k < len(c.low) and c.low[k] in INCIDENT_NOUNS:
+            return _Match(k, "fault", PERSON_ONLY)
+    return None
+
+
+_MATCHERS = (_m_memory, _m_ignore, _m_accident, _m_did_not, _m_should_have, _m_could_have,
+             _m_slips, _m_without, _m_missed, _m_cause, _m_mistake_made, _m_late)
+
+
+def _rule_failures(c: Ctx) -> None:
+    """Failure words, judged by who their subject is: the first matcher that recognises the
+    words at a position decides, and the scan goes on after them."""
     i = 0
-    while i < n:
-        w = c.low[i]
-        j = -1
-        reason = ""
-        implied = False   # only people do this: flag unless the subject is a system
-        # forgot / ignored / overlooked / neglected
-        if w in MEMORY_WORDS:
-            prev = c.low[i - 1] if i > 0 else ""
-            if w == "forgotten" and prev in {"was", "were", "been", "being", "got"}:
-                j, reason, implied = i, "memory", True  # passive: someone forgot
-                c.hit(reason, i, j)
-                i += 1
-                continue
-            j, reason, implied = i, "memory", True
-            if i + 1 < n and c.low[i + 1] == "to":
-                j = i + 1
-        elif w in {"forget", "forgets", "forgetting"}:
-            j, reason = i, "memory"
-        elif w in IGNORE_WORDS:
-            prev = c.low[i - 1] if i > 0 else ""
-            if prev in {"is", "are", "be", "gets", "get"}:
-                i += 1      # "unknown fields are ignored": how a system behaves
-                continue
-            if prev in {"was", "were", "been", "being", "got", "completely", "simply"} and \
-                    not (i + 2 < n and c.low[i + 1] == "by" and not _person_in_phrase(c, i + 2)):
-                c.hit("person_failure", i, i)     # the alert was ignored: by someone
-                i += 1
-                continue
-            j, reason, implied = i, "person_failure", True
-            if i + 1 < n and c.low[i + 1] == "to":
-                j = i + 1
-        elif w in ACCIDENT_WORDS or (w == "by" and i + 1 < n and c.low[i + 1] in {
-                "mistake", "accident"}):
-            j = i if w != "by" else i + 1
-            prev = c.low[i - 1] if i > 0 else ""
-            if prev in {"was", "were", "got", "been"}:
-                c.hit("person_failure", i, j)
-                i = j + 1
-                continue
-            reason, implied = "person_failure", True
-            if w == "by":
-                # "ran the script by mistake": the subject is the clause's
-                start = clause_start(c.toks, i, CLAUSE_WORDS)
-                kind = _first_subject(c, start, i)
-                if kind in {PERSON, PROPER, NONE}:
-                    c.hit(reason, i, j)
-                i = j + 1
-                continue
-        else:
-            k = c.any_at(i, DID_NOT)
-            if k >= 0 and k + 1 < n:
-                verb = c.low[k + 1]
-                if w == "never":
-                    if verb in HUMAN_PAST or verb in HUMAN_PRESENT:
-                        j, reason, implied = k + 1, "person_failure", True
-                    elif verb.endswith("ed") or verb in {"saw", "caught", "read", "told",
-                                                         "thought", "paid"}:
-                        if verb not in NOT_FAILURE_VERBS and verb not in {"received",
-                                                                          "needed",
-                                                                          "wanted",
-                                                                          "expected",
-                                                                          "happened",
-                                                                          "existed",
-                                                                          "intended",
-                                                                          "seemed",
-                                                                          "appeared"}:
-                            j, reason = k + 1, "person_failure"
-                elif verb in HUMAN_VERBS:
-                    j, reason, implied = k + 1, "person_failure", True
-                elif verb.isalpha() and verb not in NOT_FAILURE_VERBS and \
-                        verb not in SKIP_LEFT and verb not in {"to", "a", "the", "be"}:
-                    j, reason = k + 1, "person_failure"
-            if j < 0:
-                k = c.any_at(i, SHOULD_HAVE)
-                if k >= 0:
-                    j, reason = k, "counterfactual"
-                    kind, _ = _subject(c, i)
-                    nxt = c.low[k + 1] if k + 1 < n else ""
-                    if kind == PERSON or (kind == NONE and nxt != "been"):
-                        c.hit(reason, i, j)
-                    i = j + 1
-                    continue
-                k = c.any_at(i, COULD_HAVE)
-                if k >= 0:
-                    kind, pos = _subject(c, i)
-                    nxt = c.low[k + 1] if k + 1 < n else ""
-                    if kind == PERSON and pos >= 0 and c.low[pos] not in FIRST_PERSON and \
-                            nxt not in {"been", "caused", "happened"}:
-                        c.hit("counterfactual", i, k)
-                    i = k + 1
-                    continue
-                k = c.any_at(i, SLIP_PHRASES)
-                if k >= 0:
-                    c.hit("person_failure", i, k)   # only people drop the ball
-                    i = k + 1
-                    continue
-                k = c.any_at(i, NOT_WATCHING)
-                if k >= 0:
-                    j, reason, implied = k, "person_failure", True
-                elif w in MIS_VERBS or w == "skipped":
-                    j, reason, implied = i, "person_failure", w in MIS_IMPLIED
-                elif w in {"without", "instead"} and i + 1 < n:
-                    k = i + 1 + (w == "instead" and c.low[i + 1] == "of")
-                    if k < n and c.low[k].endswith("ing") and c.low[k][:-3] in HUMAN_VERBS_ING:
-                        start = clause_start(c.toks, i, CLAUSE_WORDS - {"and"})
-                        if _first_subject(c, start, i) == PERSON:
-                            c.hit("person_failure", i, k)
-                    i = k + 1
-                    continue
-                elif w == "missed":
-                    obj = i + 1
-                    while obj < n and c.low[obj] in DETERMINERS | {"first", "second", "initial",
-                                                                   "early", "two", "three"}:
-                        obj += 1
-                    head = obj
-                    while head + 1 < n and c.low[head + 1].isalpha() and \
-                            c.low[head + 1] not in CLAUSE_WORDS | PREPOSITIONS | SKIP_LEFT:
-                        head += 1
-                    if obj < n and not ({c.low[obj], c.low[min(head, n - 1)]}
-                                        & MISSED_OK_OBJECTS):
-                        j, reason = i, "person_failure"
-                elif w in CAUSE_VERBS or c.any_at(i, CAUSE_PHRASES) >= 0:
-                    j = max(i, c.any_at(i, CAUSE_PHRASES))
-                    prev = c.low[i - 1] if i > 0 else ""
-                    if prev not in {"was", "were", "been", "being", "is", "are"}:
-                        kind, _ = _subject(c, i)
-                        if kind == PERSON or _possessive_person(c, i):
-                            c.hit("person_cause", i, j)
-                    i = j + 1
-                    continue
-                elif w in {"made", "makes", "make"} and i + 2 < n and \
-                        c.low[i + 1] in {"a", "an", "the", "this", "that", "another"} and \
-                        c.low[i + 2] in ERROR_WORDS | {"typo", "blunder"}:
-                    j, reason, implied = i + 2, "person_failure", True
-                elif w in {"noticed", "reacted", "responded", "escalated", "acted",
-                           "paged"} and i + 1 < n and (c.low[i + 1] in {"late", "slowly"} or
-                                                       c.at(i + 1, ("too", "late")) >= 0):
-                    j, reason = i + 1 + (c.low[i + 1] == "too"), "person_failure"
-                elif w in HUMAN_PAST and i > 0 and (c.low[i - 1] in {"nobody", "noone"} or
-                                                    c.low[i - 2:i] == ["no", "one"]):
-                    j, reason = i, "person_failure"   # "nobody noticed"
-                elif w in {"was", "were"} and c.any_at(i + 1, (("slow", "to"), ("too", "slow"),
-                                                               ("late", "to"))) >= 0:
-                    j, reason = i + 2, "person_failure"
-                elif w in {"was", "were", "is", "are"} and c.at(i + 1, ("responsible", "for")) > 0:
-                    k2 = i + 3
-                    while k2 < n and c.low[k2] in DETERMINERS:
-                        k2 += 1
-                    if k2 < n and c.low[k2] in INCIDENT_NOUNS:
-                        j, reason = k2, "fault"
-        if j >= 0:
-            kind, _ = _subject(c, i)
-            if kind == PERSON or (implied and kind in {NONE, PROPER}):
-                c.hit(reason, i, j)
-            i = j + 1
-        else:
+    while i < len(c.low):
+        m = next((m for m in (matcher(c, i) for matcher in _MATCHERS) if m is not None), None)
+        if m is None:
             i += 1
+            continue
+        if m.judge == HIT:
+            c.hit(m.reason, i, m.end)
+        elif m.judge in {IMPLIED, PERSON_ONLY}:
+            kind, _ = subject_of(c, i)
+            if kind == PERSON or (m.judge == IMPLIED and kind in {NONE, PROPER}):
+                c.hit(m.reason, i, m.end)
+        i = m.end + 1
 
 
-def _rule_counterfactual_if(c: _Ctx) -> None:
+def _rule_counterfactual_if(c: Ctx) -> None:
     """'If Dana had checked ...': a conditional about what a person did not do."""
     n = len(c.low)
     for i, w in enumerate(c.low):
@@ -580,14 +401,14 @@ def _rule_counterfactual_if(c: _Ctx) -> None:
         while h + 1 < n and h < k + 2 and c.low[h + 1] not in {"had", "hadn't"} and \
                 c.low[h + 1].isalpha():
             h += 1
-        if h + 1 < n and c.low[h + 1] in {"had", "hadn't"} and _is_person(c, h) and \
+        if h + 1 < n and c.low[h + 1] in {"had", "hadn't"} and is_person(c, h) and \
                 c.low[h] not in FIRST_PERSON:
             after = c.low[h + 2] if h + 2 < n else ""
             if after not in {"been", "known", "had", "access", "a", "an", "the", "no"}:
                 c.hit("counterfactual", i, h + 1)
 
 
-def _rule_as_cause(c: _Ctx) -> None:
+def _rule_as_cause(c: Ctx) -> None:
     """A person named as the cause: 'caused by the intern', 'root cause: Dana'."""
     n = len(c.low)
     lead = (("caused", "by"), ("because", "of"), ("due", "to"), ("thanks", "to"),
@@ -606,24 +427,24 @@ def _rule_as_cause(c: _Ctx) -> None:
         s = k + 1
         while s < n and c.low[s] in DETERMINERS:
             s += 1
-        if s < n and _person_in_phrase(c, s):
+        if s < n and person_in_phrase(c, s):
             reason = "fault" if c.low[i].startswith("blame") or c.low[i] == "fault" \
                 else "person_cause"
             c.hit(reason, i, k)
 
 
-def _rule_blame_fault(c: _Ctx) -> None:
+def _rule_blame_fault(c: Ctx) -> None:
     n = len(c.low)
     for i, w in enumerate(c.low):
         if w in {"blame", "blamed", "blames", "blaming"}:
-            if _negated_before(c, i, 4) or (i > 0 and c.low[i - 1] in {"no", "the"}):
+            if negated_before(c, i, 4) or (i > 0 and c.low[i - 1] in {"no", "the"}):
                 continue
             prev2 = c.low[max(0, i - 3):i]
             s = i + 1
             while s < n and c.low[s] in DETERMINERS:
                 s += 1
             if w != "blame" or c.low[i - 1:i] != ["to"]:
-                if s < n and _person_in_phrase(c, s):
+                if s < n and person_in_phrase(c, s):
                     c.hit("fault", i, i)
                     continue
             if i > 0 and c.low[i - 1] == "to":
@@ -631,48 +452,48 @@ def _rule_blame_fault(c: _Ctx) -> None:
                 if "who" in prev2 or "who's" in prev2 or "whom" in prev2:
                     c.hit("fault", i - 1, i)
                     continue
-                kind, _ = _subject(c, i - 2 if i >= 2 and c.low[i - 2] in {
+                kind, _ = subject_of(c, i - 2 if i >= 2 and c.low[i - 2] in {
                     "is", "was", "are", "were", "be"} else i - 1)
                 if kind in {PERSON, PROPER}:
                     c.hit("fault", i - 1, i)
         elif w in ERROR_WORDS | {"typo", "screw-up", "screwup", "oversight", "fault", "faults"} \
                 and i > 0 and (c.low[i - 1] in {"my", "his", "her", "whose", "someone's",
                                                 "somebody's"} or (c.toks[i - 1].possessive and
-                                                                  _is_person(c, i - 1))) \
-                and not _negated_before(c, i - 1, 2):
+                                                                  is_person(c, i - 1))) \
+                and not negated_before(c, i - 1, 2):
             c.hit("fault", i - 1, i)   # "Ahmed's mistake", "his typo", "my fault"
         elif w == "fault" or w == "faults":
             prev = c.low[i - 1] if i > 0 else ""
             prev_tok = c.toks[i - 1] if i > 0 else None
             if prev == "at":
-                if not _negated_before(c, i - 1, 3):
-                    kind, _ = _subject(c, i - 2 if i >= 2 and c.low[i - 2] in {
+                if not negated_before(c, i - 1, 3):
+                    kind, _ = subject_of(c, i - 2 if i >= 2 and c.low[i - 2] in {
                         "is", "was", "are", "were", "be", "been"} else i - 1)
                     if kind in {PERSON, PROPER, NONE} or "who" in c.low[max(0, i - 4):i]:
                         c.hit("fault", i - 1, i)
             elif prev in {"my", "your", "his", "her", "their", "our", "whose", "someone's",
                           "somebody's"}:
                 c.hit("fault", i - 1, i)
-            elif prev_tok is not None and prev_tok.possessive and _is_person(c, i - 1):
+            elif prev_tok is not None and prev_tok.possessive and is_person(c, i - 1):
                 if c.low[i - 2:i - 1] not in (["no"], ["not"]) and \
-                        not _negated_before(c, i - 1, 2):
+                        not negated_before(c, i - 1, 2):
                     c.hit("fault", i - 1, i)
             elif i + 2 < n and c.low[i + 1] in {"lies", "lay", "lay's", "is", "was"} and \
-                    c.low[i + 2] in {"with", "on"} and i + 3 < n and _person_in_phrase(
+                    c.low[i + 2] in {"with", "on"} and i + 3 < n and person_in_phrase(
                         c, i + 3 + (c.low[i + 3] in DETERMINERS)):
                 c.hit("fault", i, i + 2)
 
 
-def _rule_wrong(c: _Ctx) -> None:
+def _rule_wrong(c: Ctx) -> None:
     """'The DBA dropped the wrong table': a person picked wrongly."""
     for i in range(1, len(c.low)):
         if c.low[i] in {"wrong", "incorrect"} and c.low[i - 1] in {"the", "a", "an"}:
             start = clause_start(c.toks, i, CLAUSE_WORDS - {"and"})
-            if _first_subject(c, start, i) == PERSON:
+            if first_subject(c, start, i) == PERSON:
                 c.hit("person_failure", i - 1, i)
 
 
-def _rule_on_person(c: _Ctx) -> None:
+def _rule_on_person(c: Ctx) -> None:
     """'The outage is on Daniel', 'that's on me': the incident put on a person."""
     n = len(c.low)
     for i in range(1, n - 1):
@@ -690,7 +511,7 @@ def _rule_on_person(c: _Ctx) -> None:
         if c.toks[k].possessive or not (nxt in SENTENCE_END or nxt in {",", "and", "for",
                                                                       "because", "-", "—"}):
             continue
-        if c.low[k] in {"me", "us", "him", "her", "them", "you"} or _is_person(c, k):
+        if c.low[k] in {"me", "us", "him", "her", "them", "you"} or is_person(c, k):
             start = clause_start(c.toks, i, CLAUSE_WORDS)
             subj = c.low[start:i - 1]
             if c.low[i - 1] in {"that's", "it's"} or set(subj) & (INCIDENT_NOUNS | {
@@ -705,7 +526,7 @@ _RULES = (_rule_wrong, _rule_on_person, _rule_phrases, _rule_failures, _rule_cou
 @lru_cache(maxsize=8192)
 def _check(text: str, plain: frozenset[str], ambiguous: frozenset[str]) -> tuple[Finding, ...]:
     toks = tokenize(text)
-    c = _Ctx(text, toks, [t.low for t in toks], plain, ambiguous)
+    c = Ctx(text, toks, [t.low for t in toks], plain, ambiguous)
     for rule in _RULES:
         rule(c)
     out: list[Finding] = []
@@ -723,25 +544,3 @@ def check_text(text: str, *, names: Iterable[str] = ()) -> list[Finding]:
     plain, ambiguous = name_tokens(names)
     return list(_check(text, plain, ambiguous))
 
-
-_PHRASE_LEAD = DETERMINERS | frozenset({"because", "of", "due", "to", "it", "was", "is", "the",
-                                        "simply", "just", "basically", "that"})
-
-
-def is_person_phrase(text: str, *, names: Iterable[str] = ()) -> str:
-    """When `text` is nothing but a person ("Dana.", "Because of the on-call engineer", "The new
-    intern"), the word that names them, as written; else "". A five-whys answer like this has
-    stopped at a person."""
-    plain, ambiguous = name_tokens(names)
-    toks = [t for t in tokenize(text) if not t.is_punct]
-    c = _Ctx(text, toks, [t.low for t in toks], plain, ambiguous)
-    k = 0
-    while k < len(toks) and c.low[k] in _PHRASE_LEAD:
-        k += 1
-    rest = toks[k:]
-    if not 1 <= len(rest) <= 5:
-        return ""
-    last = len(toks) - 1
-    if _is_person(c, last) and c.low[last] not in FIRST_PERSON | {"us", "it", "them"}:
-        return toks[last].text
-    return ""
