@@ -153,8 +153,11 @@ def _rule_phrases(c: Ctx) -> None:
             before = c.low[max(0, i - 3):i]
             # Negated ("not obvious") it describes a hidden signal; after a future or
             # conditional modal ("it would obviously help") it is not about the past.
+            # "obvious once we saw the graph" says when it became clear, not who should have
+            # seen it.
             if not any(b in OBVIOUS_NEG or b.endswith("n't") or b in FUTURE_MODALS
-                       for b in (before if w == "obvious" else before[-2:])):
+                       for b in (before if w == "obvious" else before[-2:])) and \
+                    not (w == "obvious" and nxt in {"once", "after", "when", "from"}):
                 c.hit("hindsight", i, i)
         elif w == "simply":
             prev = c.low[i - 1] if i > 0 else ""
@@ -380,7 +383,10 @@ def _rule_failures(c: Ctx) -> None:
             continue
         if m.judge == HIT:
             c.hit(m.reason, i, m.end)
-        elif m.judge in {IMPLIED, PERSON_ONLY}:
+        elif m.judge in {IMPLIED, PERSON_ONLY} and not (
+                m.end + 2 < len(c.low) and c.low[m.end + 1] == "by"
+                and not person_in_phrase(c, m.end + 2)):
+            # "never acknowledged by the phone app": a system was the agent
             kind, _ = subject_of(c, i)
             if kind == PERSON or (m.judge == IMPLIED and kind in {NONE, PROPER}):
                 c.hit(m.reason, i, m.end)

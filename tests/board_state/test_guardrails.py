@@ -89,6 +89,8 @@ def test_each_blameful_pattern_is_found_with_its_words_as_written(text: str, wor
     "We chose to fail over instead of waiting, which shortened the outage",
     "Unknown fields in the import are ignored",
     '"Payments wrongly authorised: 0"',
+    "Page never acknowledged by the phone app",
+    "The fix was obvious once we saw the per-tenant graph",
 ])
 def test_systems_as_subjects_and_neutral_mentions_of_people_are_not_flagged(text: str) -> None:
     assert check_text(text) == []
@@ -446,3 +448,13 @@ def test_nudge_history_counts_only_the_checks_the_board_has_on() -> None:
     h = nudge_history(log.entries)
     assert h.by_check["blame"].raised == 0
     assert h.by_check["blame"].resolved == 0
+
+
+def test_findings_travel_as_json_and_come_back_equal() -> None:
+    import msgspec
+
+    found = board_findings(_board(), today="2026-08-01")
+    data = msgspec.json.encode(found)
+    assert msgspec.json.decode(data, type=list[Finding]) == found
+    first = msgspec.json.decode(data)[0]
+    assert set(first) == {"check", "words", "message", "reframe", "target"}
