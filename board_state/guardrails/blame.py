@@ -353,6 +353,9 @@ def _m_late(c: Ctx, i: int) -> _Match | None:
     if w in {"noticed", "reacted", "responded", "escalated", "acted", "paged"} and \
             (nxt in {"late", "slowly"} or c.at(i + 1, ("too", "late")) >= 0):
         return _Match(i + 1 + (nxt == "too"), "person_failure", PERSON_ONLY)
+    if w in {"slow", "late"} and nxt == "to" and i + 2 < len(c.low) and \
+            c.low[i + 2] in HUMAN_VERBS:
+        return _Match(i + 2, "person_failure", IMPLIED)  # "slow to notice"
     if w in HUMAN_PAST and (_prev(c, i) in {"nobody", "noone"} or
                             c.low[max(0, i - 2):i] == ["no", "one"]):
         return _Match(i, "person_failure", PERSON_ONLY)  # "nobody noticed"
@@ -439,6 +442,12 @@ def _rule_as_cause(c: Ctx) -> None:
             c.hit(reason, i, k)
 
 
+def _nobody(c: Ctx, k: int) -> bool:
+    """Is token k "nobody" or "no one": "nobody's fault" clears people of blame."""
+    return c.low[k] in {"nobody", "noone", "none"} or (
+        c.low[k] == "one" and k > 0 and c.low[k - 1] == "no")
+
+
 def _rule_blame_fault(c: Ctx) -> None:
     n = len(c.low)
     for i, w in enumerate(c.low):
@@ -464,9 +473,9 @@ def _rule_blame_fault(c: Ctx) -> None:
                     c.hit("fault", i - 1, i)
         elif w in ERROR_WORDS | {"typo", "screw-up", "screwup", "oversight", "fault", "faults"} \
                 and i > 0 and (c.low[i - 1] in {"my", "his", "her", "whose", "someone's",
-                                                "somebody's"} or (c.toks[i - 1].possessive and
-                                                                  is_person(c, i - 1))) \
-                and not negated_before(c, i - 1, 2):
+                                                "somebody's"} or (c.toks[i - 1].possessive and is_person(
+                                                    c, i - 1, possessive_ok=True))) \
+                and not negated_before(c, i - 1, 2) and not _nobody(c, i - 1):
             c.hit("fault", i - 1, i)   # "Ahmed's mistake", "his typo", "my fault"
         elif w == "fault" or w == "faults":
             prev = c.low[i - 1] if i > 0 else ""
@@ -480,7 +489,8 @@ def _rule_blame_fault(c: Ctx) -> None:
             elif prev in {"my", "your", "his", "her", "their", "our", "whose", "someone's",
                           "somebody's"}:
                 c.hit("fault", i - 1, i)
-            elif prev_tok is not None and prev_tok.possessive and is_person(c, i - 1):
+            elif prev_tok is not None and prev_tok.possessive and \
+                    is_person(c, i - 1, possessive_ok=True) and not _nobody(c, i - 1):
                 if c.low[i - 2:i - 1] not in (["no"], ["not"]) and \
                         not negated_before(c, i - 1, 2):
                     c.hit("fault", i - 1, i)

@@ -119,14 +119,16 @@ def is_name(c: Ctx, k: int) -> bool:
     return t.capitalised and not t.text.isupper() and low in FIRST_NAMES
 
 
-def is_person(c: Ctx, k: int) -> bool:
+def is_person(c: Ctx, k: int, *, possessive_ok: bool = False) -> bool:
+    """Is token k a person? A role word in the possessive ("the operator's") counts only when
+    asked for: as a modifier it usually names a thing ("the on-call's phone")."""
     t = c.toks[k]
     low = t.low
     if t.text in {"US", "UK", "EU", "IT"}:
         return t.text == "IT"                  # the IT department; the others are places
     if low == "one" and k > 0 and c.low[k - 1] in {"no", "every", "any", "some"}:
         return True
-    if low in PERSON_WORDS and not t.possessive:
+    if low in PERSON_WORDS and (possessive_ok or not t.possessive):
         return True
     return is_name(c, k)
 
@@ -226,7 +228,7 @@ def possessive_person(c: Ctx, i: int) -> bool:
     for k in range(start, i):
         if c.low[k] in {"his", "her"}:
             return True
-        if c.toks[k].possessive and is_person(c, k):
+        if c.toks[k].possessive and is_person(c, k, possessive_ok=True):
             return True
     return False
 

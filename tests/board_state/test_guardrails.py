@@ -57,6 +57,9 @@ def vague(text: str) -> list[str]:
     ("Whoever approved this change wasn't paying attention", "wasn't paying attention"),
     ("Everyone knows Ravi never reads the change calendar", "never reads"),
     ("It was obvious in retrospect that the key was wrong", "obvious"),
+    ("Slow to notice the queue backing up", "Slow to notice"),
+    ("It was the intern's mistake", "intern's mistake"),
+    ("The intern's change caused the outage", "caused"),
 ])
 def test_each_blameful_pattern_is_found_with_its_words_as_written(text: str, words: str) -> None:
     found = blamed(text)
@@ -91,6 +94,8 @@ def test_each_blameful_pattern_is_found_with_its_words_as_written(text: str, wor
     '"Payments wrongly authorised: 0"',
     "Page never acknowledged by the phone app",
     "The fix was obvious once we saw the per-tenant graph",
+    "It was no one's fault",
+    "This was nobody's mistake",
 ])
 def test_systems_as_subjects_and_neutral_mentions_of_people_are_not_flagged(text: str) -> None:
     assert check_text(text) == []
