@@ -22,6 +22,7 @@ class Settings:
     rate: float = 30.0              # frames per second a connection may send, on average
     burst: int = 60                 # ... and in a burst
     send_queue: int = 1024          # frames queued for a slow reader before it is disconnected
+    max_connections_per_address: int = 200  # open websockets per client address; 0: no cap
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -37,7 +38,7 @@ class Settings:
         if "HINDSIGHT_ALLOWED_ORIGINS" in os.environ:
             env["allowed_origins"] = _env_list("HINDSIGHT_ALLOWED_ORIGINS")
         for name, cast in (("hello_timeout", float), ("rate", float), ("burst", int),
-                           ("send_queue", int)):
+                           ("send_queue", int), ("max_connections_per_address", int)):
             value = os.environ.get(f"HINDSIGHT_{name.upper()}")
             if value is not None:
                 env[name] = cast(value)
