@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -42,7 +43,12 @@ class Connection:
     def __init__(self, ws: WebSocket, participant_id: str, queue_size: int) -> None:
         self.ws = ws
         self.participant_id = participant_id
-        self._queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=queue_size)
+        # A deque and a wake-up future rather than an asyncio.Queue: the room sends every frame
+        # through here, and the Queue's bookkeeping (getters, putters, maxsize checks) was
+        # about a seventh of the event loop's CPU under load (docs/performance.md).
+        self._frames: deque[bytes | None] = deque()
+        self._limit = queue_size
+        self._wakeup: asyncio.Future[None] | None = None
         self._writer = asyncio.get_running_loop().create_task(self._write())
         self.closing = False
         self.on_close: Callable[[], None] | None = None  # the room forgets us at once
@@ -50,11 +56,19 @@ class Connection:
     def send(self, frame: bytes) -> None:
         if self.closing:
             return
-        try:
-            self._queue.put_nowait(frame)
-        except asyncio.QueueFull:
+        if len(self._frames) >= self._limit:
             log.info("disconnecting a slow reader on %s", self.participant_id)
             self.close(CLOSE_SLOW, "too slow: reconnect to resume")
+            return
+        self._put(frame)
+
+    def _put(self, frame: bytes | None) -> None:
+        self._frames.append(frame)
+        wakeup = self._wakeup
+        if wakeup is not None:
+            self._wakeup = None
+            if not wakeup.done():
+                wakeup.set_result(None)
 
     def close(self, code: int, reason: str) -> None:
         if self.closing:
@@ -76,12 +90,17 @@ class Connection:
         self.send(encode(Error(code=e.code, message=e.message)))
 
     async def _write(self) -> None:
+        loop = asyncio.get_running_loop()
+        frames = self._frames
         try:
             while True:
-                frame = await self._queue.get()
-                if frame is None:
-                    return
-                await self.ws.send_text(frame.decode())
+                while frames:
+                    frame = frames.popleft()
+                    if frame is None:
+                        return
+                    await self.ws.send_text(frame.decode())
+                self._wakeup = loop.create_future()
+                await self._wakeup
         except asyncio.CancelledError:
             raise
         except Exception:  # the peer went away mid-send; the reader loop sees the disconnect
@@ -90,8 +109,8 @@ class Connection:
     async def finish(self) -> None:
         """Flush what is queued (bounded by the queue) and stop the writer."""
         if not self.closing:
-            try:
-                self._queue.put_nowait(None)
-            except asyncio.QueueFull:
+            if len(self._frames) < self._limit:
+                self._put(None)
+            else:
                 self._writer.cancel()
         await asyncio.gather(self._writer, return_exceptions=True)
