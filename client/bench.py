@@ -45,6 +45,16 @@ LADDERS = {  # offered ops/s; the floor's fan-out cost grows with P, so the ladd
 QUICK = dict(shapes=[(20, 10)], rates=[250, 500, 1000, 2000], warmup=0.5, duration=2.0)
 
 
+def cpu_pressure() -> float | None:
+    """Linux PSI: % of the last 10 s in which some runnable task waited for a CPU. Other
+    work on the machine shows here; the figures of a step with a high value are suspect."""
+    try:
+        with open("/proc/pressure/cpu") as f:
+            return float(f.readline().split()[1].split("=")[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def parse_shapes(text: str) -> list[tuple[int, int]]:
     shapes = []
     for part in text.split(","):
@@ -81,6 +91,7 @@ class Runner:
             result["server_cpu_us_per_op"] = round((after.cpu_s - before.cpu_s) / acked_total * 1e6, 1)
             result["server_rss_mb"] = round(after.rss / 2**20, 1)
         result["generator_cpu_util"] = round((g1 - g0) / (t1 - t0), 3)
+        result["machine_cpu_pressure"] = cpu_pressure()
         result["passed"] = passes(result)
         return result
 
@@ -126,10 +137,8 @@ class Runner:
                 for name in names:
                     if failures[name] >= 2:
                         continue
-                    result = await self.step_on(loads[name], servers.get(name), rate)
-                    result["server"] = name
-                    out["steps"].append(result)
-                    self._progress(boards, people, result)
+                    result = await self.attempt(loads[name], servers.get(name), name, rate,
+                                                out["steps"], boards, people)
                     if result["passed"]:
                         failures[name] = 0
                         best[name] = max(best[name], rate)
@@ -143,12 +152,14 @@ class Runner:
             if best.get("floor"):
                 out["ratio"] = round(best["hindsight"] / best["floor"], 3)
                 design = best["floor"] / 4
-                result = await self.step_on(loads["hindsight"], servers.get("hindsight"),
-                                            design, duration=a.duration * 2)
-                result["server"] = "hindsight"
-                result["design_load"] = True
+                design_steps: list[dict[str, Any]] = []
+                result = await self.attempt(loads["hindsight"], servers.get("hindsight"),
+                                            "hindsight", design, design_steps, boards, people,
+                                            duration=a.duration * 2)
+                for step in design_steps:
+                    step["design_load"] = True
                 out["design"] = result
-                self._progress(boards, people, result)
+                out["design_attempts"] = design_steps
             out["cpu_per_op_ratio"] = self._cpu_ratio(out["steps"])
         finally:
             for load in loads.values():
@@ -156,6 +167,22 @@ class Runner:
             for srv in servers.values():
                 srv.stop()
         return out
+
+    async def attempt(self, load: Load, server: LocalServer | None, name: str, rate: float,
+                      steps: list[dict[str, Any]], boards: int, people: int,
+                      duration: float | None = None) -> dict[str, Any]:
+        """One step, and once more if it missed: on a shared machine one stall of another
+        process's making fails a p99, so a rate counts as sustained when either of two runs
+        held it (the same rule for both servers). Both runs are kept in `steps`."""
+        result: dict[str, Any] = {}
+        for attempt in (1, 2):
+            result = await self.step_on(load, server, rate, duration)
+            result["server"], result["attempt"] = name, attempt
+            steps.append(result)
+            self._progress(boards, people, result)
+            if result["passed"]:
+                break
+        return result
 
     @staticmethod
     def _cpu_ratio(steps: list[dict[str, Any]]) -> float | None:

@@ -11,8 +11,9 @@ def _ms(v: float | None) -> str:
 
 def step_rows(shape: dict[str, Any]) -> list[str]:
     rows = []
-    for s in shape["steps"] + ([shape["design"]] if "design" in shape else []):
-        label = s["server"] + (" (design)" if s.get("design_load") else "")
+    for s in shape["steps"] + shape.get("design_attempts", []):
+        label = s["server"] + (" (design)" if s.get("design_load") else "") + (
+            " (again)" if s.get("attempt", 1) > 1 else "")
         rows.append(
             f"| {shape['boards']}x{shape['people']} | {label} | {s['offered']:.0f} | "
             f"{s['achieved_ops_s']:.0f} | {s['delivered_msgs_s']:.0f} | "
@@ -22,7 +23,7 @@ def step_rows(shape: dict[str, Any]) -> list[str]:
             f"{_ms(s['fanout_ms']['max'])} | {s['errors']} | "
             f"{s.get('server_cpu_util', '-')} | {s.get('server_cpu_us_per_op', '-')} | "
             f"{s.get('server_rss_mb', '-')} | {s['generator_cpu_util']} | "
-            f"{'yes' if s['passed'] else 'no'} |")
+            f"{s.get('machine_cpu_pressure', '-')} | {'yes' if s['passed'] else 'no'} |")
     return rows
 
 
@@ -30,8 +31,9 @@ def print_table(results: dict[str, Any]) -> None:
     print()
     print("| shape | server | offered ops/s | acked ops/s | msgs/s delivered | "
           "ack p50 / p95 / p99 / max ms | fan-out p50 / p99 / max ms | errors | server CPU | "
-          "CPU us/op | RSS MB | generator CPU | p99 < 50 ms |")
-    print("| --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+          "CPU us/op | RSS MB | generator CPU | CPU pressure % | p99 < 50 ms |")
+    print("| --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: "
+          "| --- |")
     for shape in results["shapes"]:
         for row in step_rows(shape):
             print(row)
