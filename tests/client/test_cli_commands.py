@@ -18,7 +18,7 @@ from server import incident_log, writeup
 from tests.realserver import RealServer
 
 COMMANDS = ("create", "join", "watch", "add-sticky", "add-timeline", "import-timeline", "export",
-            "log", "export-board", "import-board", "send")
+            "log", "export-board", "import-board", "send", "bench")
 
 
 def cli(server: RealServer, *args: str, stdin: str | None = None,
