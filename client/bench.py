@@ -112,7 +112,8 @@ class Runner:
                 names = ["floor", "hindsight"]
                 for name in names:
                     servers[name] = LocalServer(name, workdir,
-                                                core=None if a.no_pin else a.server_core)
+                                                core=None if a.no_pin else a.server_core,
+                                                env=dict(a.server_env or []))
                     servers[name].start()
                 host, server_url = "127.0.0.1", servers["hindsight"].url
                 pin(None if a.no_pin else a.generator_core)
@@ -246,6 +247,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--server-core", type=int, default=0, help="core for local servers")
     p.add_argument("--generator-core", type=int, default=1, help="core for the load generator")
     p.add_argument("--no-pin", action="store_true", help="pin nothing to any core")
+    p.add_argument("--server-env", action="append", metavar="NAME=VALUE",
+                   type=lambda s: tuple(s.split("=", 1)),
+                   help="environment for both local servers, e.g. PYTHONPATH=DIR to try "
+                   "uvloop (uvicorn uses it when it can import it); repeatable")
     p.add_argument("--overload", action="store_true", help="instead: offer twice --capacity "
                    "for 30 s with stalled readers, then kill -9, restart and check every acked "
                    "op is still there (client/bench_overload.py)")
