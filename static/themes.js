@@ -37,6 +37,15 @@ export class ThemesPanel {
     }
     const write = this.ctx.canWrite();
     redraw(this.root, () => this.card(write), this.state);
+    if (this.renameNext) {
+      const made = [...this.ctx.store.themes.values()].find((t) => t.name === this.renameNext);
+      const field = made && this.root.querySelector(`#theme-${made.id}-name`);
+      if (field) {
+        this.renameNext = null;
+        field.focus();
+        field.select();
+      }
+    }
   }
 
   notes() {
@@ -60,7 +69,7 @@ export class ThemesPanel {
     const pendingThemes = store.pendingOps("add_theme");
     return h("section", { class: "card themes", "aria-labelledby": "themes-heading" },
       h("h2", { id: "themes-heading" }, "Themes ", h("span", { class: "count" }, String(themes.length))),
-      write ? h("p", { class: "hint" }, "Group related notes: tick notes and name a theme, move a note with its Theme menu, or drag it onto a group.") : null,
+      write ? h("p", { class: "hint" }, "Group related notes: tick notes and name a theme, move a note with its Theme menu, drag it onto a group, or drop one note on another to start a theme.") : null,
       write ? this.createForm() : null,
       h("div", { class: "theme-groups" },
         themes.map((t) => this.group(t, byTheme.get(t.id), themes, write, moving)),
@@ -180,6 +189,28 @@ export class ThemesPanel {
         e.currentTarget.classList.add("is-dragging");
       };
       attrs.ondragend = (e) => e.currentTarget.classList.remove("is-dragging");
+      if (!n.theme_id) {
+        // One ungrouped note dropped on another: a new theme holding both, named for now
+        // "Theme N" and renamed in place (its name field takes the focus when it arrives).
+        attrs.ondragover = (e) => {
+          if (![...e.dataTransfer.types].includes(DRAG_TYPE)) return;
+          e.preventDefault();
+          e.stopPropagation();
+          e.dataTransfer.dropEffect = "move";
+          e.currentTarget.classList.add("is-drop-target");
+        };
+        attrs.ondragleave = (e) => e.currentTarget.classList.remove("is-drop-target");
+        attrs.ondrop = (e) => {
+          e.preventDefault();
+          e.stopPropagation();
+          e.currentTarget.classList.remove("is-drop-target");
+          const other = e.dataTransfer.getData(DRAG_TYPE);
+          if (!other || other === n.id) return;
+          const name = `Theme ${themes.length + 1}`;
+          this.ctx.send({ type: "add_theme", name, sticky_ids: [n.id, other] });
+          this.renameNext = name;
+        };
+      }
     }
     return h("li", attrs,
       h("span", { class: "note-text" }, n.text),

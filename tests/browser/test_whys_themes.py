@@ -120,6 +120,25 @@ def test_five_whys_and_themes_live(server: RealServer, people: Any, tmp_path: Pa
     target = fac.locator(".theme-group").filter(has=fac.locator("input[value='Recovery']"))
     fac.locator(".theme-note", has_text="Rollback took").drag_to(target)
     expect(recovery.locator(".theme-note .note-text")).to_have_text(["Rollback took 20 minutes"], timeout=WAIT)
+    # Dropping one ungrouped note on another starts a theme with both, named to be renamed.
+    fac.get_by_label("Name a new theme").fill("")
+    par.fill("#note-text", "Canary results are not shown in the deploy tool")
+    par.press("#note-text", "Enter")
+    par.fill("#note-text", "Deploy tool lets a push skip the canary")
+    par.press("#note-text", "Enter")
+    loose = fac.locator(".theme-ungrouped .theme-note")
+    expect(loose).to_have_count(2, timeout=WAIT)
+    loose.filter(has_text="lets a push skip").drag_to(loose.filter(has_text="not shown"))
+    started = par.locator(".theme-group").filter(has=par.locator("input[value='Theme 3']"))
+    expect(started.locator(".theme-note .note-text")).to_have_text(
+        ["Canary results are not shown in the deploy tool", "Deploy tool lets a push skip the canary"],
+        timeout=WAIT)
+    expect(fac.locator(".theme-group input[value='Theme 3']")).to_be_focused(timeout=WAIT)
+    fac.keyboard.type("Canary visibility")
+    fac.keyboard.press("Enter")
+    expect(par.locator(".theme-group input[value='Canary visibility']")).to_have_count(1, timeout=WAIT)
+    expect(fac.locator(".theme-group input[value='Canary visibility']")).to_have_count(1, timeout=WAIT)
+    expect(fac.locator(".theme-note.is-pending")).to_have_count(0)
     fac.locator(".themes").screenshot(path=str(tmp_path / "themes.png"))
     par.locator(".themes").screenshot(path=str(tmp_path / "themes-participant.png"))
 
