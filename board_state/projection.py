@@ -19,11 +19,14 @@ from __future__ import annotations
 from collections import Counter
 
 from . import timebox
-from .model import SEVERITY_MEANING, Board, Round, Sticky, TimelineEntry
+from .guardrails import Finding, check_action, check_chain, check_load
+from .guardrails.board import board_names
+from .model import SEVERITY_MEANING, Action, Board, Chain, Round, Sticky, TimelineEntry
 from .rules import allowed
 from .util import Change
 from .views import (
-    ActionView, AnyView, BoardMeta, BoardView, ChainView, FeedbackView, ParticipantView,
+    ActionView, AnyView, BoardMeta, BoardView, ChainView, FeedbackView, GuidanceView,
+    ParticipantView,
     PhaseView, Removed,
     RoundView, StickyView, ThemeView, TimelineView,
 )
@@ -71,6 +74,34 @@ def feedback_view(board: Board, viewer: str) -> FeedbackView:
         changes=sorted(a.change for a in answers if a.change) if aggregate else None)
 
 
+def _structural(board: Board, found: list[Finding], kind: str) -> list[Finding]:
+    """Nudges shown to everyone on group-owned items: only the structural kind asked for (never
+    wording that might point at whoever typed it), and only if the board has it switched on."""
+    if kind not in board.settings.nudges:
+        return []
+    return [f for f in found if f.check == kind]
+
+
+def chain_view(board: Board, c: Chain) -> ChainView:
+    return ChainView(id=c.id, problem=c.problem, steps=list(c.steps), root_step_id=c.root_step_id,
+                     root_cause=c.root_cause, done=c.done,
+                     nudges=_structural(board, check_chain(c, names=board_names(board)),
+                                        "five_whys"))
+
+
+def action_view(board: Board, a: Action) -> ActionView:
+    # Due dates are judged from the day the action was written: projection has no clock.
+    found = check_action(a)  # its wording, and the owner, due date and success criterion
+    return ActionView(id=a.id, text=a.text, owner_id=a.owner_id, due=a.due, success=a.success,
+                      kind=a.kind, links=list(a.links), selected=a.selected,
+                      confirmed=a.confirmed, status=a.status,
+                      nudges=_structural(board, found, "vague_action"))
+
+
+def guidance_view(board: Board) -> GuidanceView:
+    return GuidanceView(id="", action_load=_structural(board, check_load(board), "action_load"))
+
+
 def sticky_view(board: Board, s: Sticky, viewer: str) -> StickyView | None:
     if s.hidden and s.author != viewer:
         return None
@@ -102,6 +133,8 @@ def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:
         return meta(board, viewer)
     if kind == "feedback":
         return feedback_view(board, viewer)
+    if kind == "guidance":
+        return guidance_view(board)
     if kind == "participant":
         p = board.participants.get(id)
         return None if p is None else ParticipantView(id=p.id, name=p.name, role=p.role, me=p.id == viewer)
@@ -113,8 +146,7 @@ def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:
         return None if e is None else timeline_view(board, e, viewer)
     if kind == "chain":
         c = board.chains.get(id)
-        return None if c is None else ChainView(id=c.id, problem=c.problem, steps=list(c.steps),
-                               root_step_id=c.root_step_id, root_cause=c.root_cause, done=c.done)
+        return None if c is None else chain_view(board, c)
     if kind == "theme":
         t = board.themes.get(id)
         return None if t is None else ThemeView(id=t.id, name=t.name)
@@ -123,9 +155,7 @@ def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:
         return None if r is None else round_view(r, viewer)
     if kind == "action":
         a = board.actions.get(id)
-        return None if a is None else ActionView(id=a.id, text=a.text, owner_id=a.owner_id, due=a.due,
-                                success=a.success, kind=a.kind, links=list(a.links),
-                                selected=a.selected, confirmed=a.confirmed, status=a.status)
+        return None if a is None else action_view(board, a)
     raise ValueError(f"unknown entity kind {kind!r}")
 
 
@@ -139,6 +169,9 @@ def project(changes: tuple[Change, ...] | list[Change], board: Board,
     """What `viewer` learns from these changes, as views to upsert and removals."""
     out: list[AnyView] = []
     seen: set[tuple[str, str]] = set()
+    # How many actions there are is everyone's concern: any action change re-sends the guidance.
+    if any(c.kind == "action" for c in changes):
+        changes = [*changes, Change("guidance", "")]
     for change in changes:
         key = (change.kind, change.id)
         if key in seen or (change.audience is not None and change.audience != viewer):
@@ -163,13 +196,12 @@ def view_for(board: Board, viewer: str) -> BoardView:
                       for p in sorted(board.participants.values(), key=lambda p: p.id)],
         stickies=stickies,
         timeline=[timeline_view(board, e, viewer) for e in timeline],
-        chains=[ChainView(id=c.id, problem=c.problem, steps=list(c.steps),
-                          root_step_id=c.root_step_id, root_cause=c.root_cause, done=c.done)
-                for c in sorted(board.chains.values(), key=lambda c: c.id)],
+        chains=[chain_view(board, c) for c in sorted(board.chains.values(), key=lambda c: c.id)],
         themes=[ThemeView(id=t.id, name=t.name)
                 for t in sorted(board.themes.values(), key=lambda t: t.id)],
         rounds=[round_view(r, viewer) for r in sorted(board.rounds.values(), key=lambda r: r.id)],
         actions=[av for a in sorted(board.actions.values(), key=lambda a: a.id)
                  if isinstance(av := _one(board, "action", a.id, viewer), ActionView)],
         feedback=feedback_view(board, viewer),
+        guidance=guidance_view(board),
     )

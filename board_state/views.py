@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import msgspec
 
+from .guardrails import Finding
 from .model import (
     ActionKind, ActionStatus, Category, Header, PhaseKind, Role, RoundState, Section, Settings,
     TimelineKind, VoteTarget, WhyStep,
@@ -94,6 +95,7 @@ class ChainView(View, frozen=True, tag="chain"):
     root_step_id: str | None
     root_cause: str
     done: bool
+    nudges: list[Finding] = []  # "keep asking why": structural only, never about wording
 
 
 class ThemeView(View, frozen=True, tag="theme"):
@@ -125,6 +127,7 @@ class ActionView(View, frozen=True, tag="action"):
     selected: bool
     confirmed: bool
     status: ActionStatus
+    nudges: list[Finding] = []  # vague wording, missing owner, due date or success criterion
 
 
 class FeedbackView(View, frozen=True, tag="feedback"):
@@ -140,13 +143,19 @@ class FeedbackView(View, frozen=True, tag="feedback"):
     changes: list[str] | None = None         # sorted, so their order says nothing
 
 
+class GuidanceView(View, frozen=True, tag="guidance"):
+    """Board-wide nudges everyone may see (one per board, `id` is ""): too many actions."""
+    id: str
+    action_load: list[Finding]
+
+
 class Removed(View, frozen=True, tag="removed"):
     kind: str
     id: str
 
 
 AnyView = (BoardMeta | ParticipantView | StickyView | TimelineView | ChainView | ThemeView
-           | RoundView | ActionView | FeedbackView | Removed)
+           | RoundView | ActionView | FeedbackView | GuidanceView | Removed)
 
 
 class BoardView(msgspec.Struct, frozen=True, kw_only=True):
@@ -160,3 +169,4 @@ class BoardView(msgspec.Struct, frozen=True, kw_only=True):
     rounds: list[RoundView]
     actions: list[ActionView]
     feedback: FeedbackView | None = None
+    guidance: GuidanceView | None = None

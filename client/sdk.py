@@ -52,8 +52,9 @@ class LocalBoard:
                       snapshot.chains, snapshot.themes, snapshot.rounds, snapshot.actions):
             for view in group:
                 self.upsert(view)
-        if snapshot.feedback is not None:
-            self.upsert(snapshot.feedback)
+        for single in (snapshot.feedback, snapshot.guidance):
+            if single is not None:
+                self.upsert(single)
 
     def upsert(self, view: Any) -> None:
         kind = type(view).__struct_config__.tag

@@ -12,7 +12,19 @@ import { focusMemo, keepFocus } from "./vote.js";
 const ACTION_PHASES = new Set(["actions", "wrap_up"]);
 const KINDS = { immediate: "Immediate", short_term: "Short term", long_term: "Long term" };
 const STATUSES = { open: "Open", in_progress: "In progress", done: "Done", dropped: "Dropped" };
-const RELEVANT = ["action", "board", "participant", "pending"];
+const RELEVANT = ["action", "board", "participant", "pending", "guidance"];
+
+/** The server's nudges on one action (vague wording, no owner, no date, no criterion), folded
+ * so a list of actions stays readable. They describe the action, never who wrote it. */
+function actionNudges(a) {
+  if (!a.nudges || a.nudges.length === 0) return null;
+  const n = a.nudges.length;
+  return h("details", { class: "action-nudges" },
+    h("summary", {}, `${n} ${n === 1 ? "suggestion" : "suggestions"} to make this concrete`),
+    h("ul", {}, a.nudges.map((f) => h("li", {},
+      f.words.length ? [h("q", {}, f.words.join("”, “")), ": "] : null,
+      f.message, " ", h("strong", {}, f.reframe)))));
+}
 
 function ownerOptions(participants, me, selected) {
   const options = [h("option", { value: "" }, "No owner yet")];
@@ -131,8 +143,9 @@ export class ActionsPanel {
     if (unowned) parts.push(`${unowned} without an owner`);
     this.summary.hidden = actions.length === 0;
     this.summary.textContent = parts.join(" · ");
-    this.note.hidden = selected.length <= 3;
-    this.note.textContent = "More than three actions are selected. Teams usually follow through on two or three: which ones matter most?";
+    const load = (this.ctx.store.guidance && this.ctx.store.guidance.action_load) || [];
+    this.note.hidden = load.length === 0;
+    fill(this.note, load.map((f) => h("span", { class: "nudge-item" }, f.message, " ", h("strong", {}, f.reframe))));
   }
 
   item(a, index, count, { writable, fac, me }) {
@@ -182,6 +195,7 @@ export class ActionsPanel {
       h("p", { class: "action-meta" }, meta),
       a.success ? h("p", { class: "action-success" }, h("span", { class: "lq-label" }, "Done when: "), a.success) : null,
       this.confirmation(a, me, writable),
+      actionNudges(a),
       editing ? this.editing.form : null,
       controls.length ? h("div", { class: "action-controls" }, controls) : null));
   }

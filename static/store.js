@@ -21,6 +21,7 @@ export class BoardStore extends EventTarget {
     super();
     this.board = null;      // BoardMeta
     this.feedback = null;   // FeedbackView: wrap-up feedback, aggregate for the facilitator
+    this.guidance = null;   // GuidanceView: board-wide nudges everyone sees (too many actions)
     for (const name of Object.values(COLLECTIONS)) this[name] = new Map();
     this.seq = 0;
     this.epoch = "";
@@ -72,7 +73,9 @@ export class BoardStore extends EventTarget {
       }
       kinds.add("board");
       this.feedback = snap.feedback || null;
+      this.guidance = snap.guidance || null;
       kinds.add("feedback");
+      kinds.add("guidance");
       this.seq = msg.seq;
     }
     // Without a snapshot, the missed events follow and move `seq` forward themselves.
@@ -92,9 +95,9 @@ export class BoardStore extends EventTarget {
       if (view.type === "board") {
         this.board = view;
         kinds.add("board");
-      } else if (view.type === "feedback") {
-        this.feedback = view;
-        kinds.add("feedback");
+      } else if (view.type === "feedback" || view.type === "guidance") {
+        this[view.type] = view;
+        kinds.add(view.type);
       } else if (view.type === "removed") {
         const name = COLLECTIONS[view.kind];
         if (name && this[name].delete(view.id)) kinds.add(view.kind);

@@ -180,6 +180,9 @@ export class WhysPanel {
       c.root_step_id && c.root_cause
         ? h("p", { class: "root-cause" }, h("strong", {}, "Structural cause: "), c.root_cause)
         : null,
+      // "Keep asking why" from the server: a chain marked done too early, or ending at a person.
+      (c.nudges || []).map((f) => h("p", { class: "nudge chain-nudge", role: "note" }, f.message, " ",
+        h("strong", { class: "nudge-reframe" }, f.reframe))),
       write ? this.addWhyForm(c) : null,
       pendingEdits.length ? h("p", { class: "pending-tag" }, "Saving…") : null);
   }

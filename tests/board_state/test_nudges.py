@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from board_state import Rejected
+from board_state import Rejected, project, view_for
 from board_state import ops as o
+from board_state.util import Change
+from board_state.views import ActionView, GuidanceView
 from board_state.nudges import NudgeTally, advise, counts_for, nudge_counts
 
 from .helpers import ALICE, BOB, FAC, T0, do, go_to, make_board, phase_of
@@ -117,3 +119,40 @@ def test_switching_a_kind_off_resolves_nothing() -> None:
     )
     tally = _tally(entries)
     assert (tally.raised, tally.resolved) == (1, 0) and tally.present == {}
+
+
+def test_an_action_view_carries_its_structural_nudges_for_everyone() -> None:
+    board = make_board()
+    go_to(board, "actions")
+    do(board, o.AddAction(text="Improve alerting so Bob stops forgetting"), ALICE, new_id="a1")
+    view = next(v for v in project([Change("action", "a1")], board, BOB) if isinstance(v, ActionView))
+    checks = {f.check for f in view.nudges}
+    assert checks == {"vague_action"}  # wording blame is the writer's hint, not a public one
+    assert any("owner" in f.message for f in view.nudges)
+    do(board, o.EditSettings(nudges=["blame"]), FAC)
+    assert view_for(board, BOB).actions[0].nudges == []
+
+
+def test_selecting_a_fourth_action_sends_everyone_the_load_advice() -> None:
+    board = make_board()
+    go_to(board, "actions")
+    for n in range(4):
+        do(board, o.AddAction(text=f"Alert when queue {n} lags over 5 minutes"), FAC, new_id=f"a{n}")
+    for n in range(3):
+        do(board, o.SelectAction(action_id=f"a{n}"), FAC)
+    assert view_for(board, ALICE).guidance == GuidanceView(id="", action_load=[])
+    changes = do(board, o.SelectAction(action_id="a3"), FAC).changes
+    [guidance] = [v for v in project(changes, board, ALICE) if isinstance(v, GuidanceView)]
+    assert [f.check for f in guidance.action_load] == ["action_load"]
+    assert "4 actions are selected" in guidance.action_load[0].message
+
+
+def test_a_chain_marked_done_too_early_says_keep_asking_why() -> None:
+    board = make_board()
+    go_to(board, "five_whys")
+    do(board, o.AddChain(problem="Checkout failed for 40 minutes"), ALICE, new_id="c1")
+    do(board, o.AddWhy(chain_id="c1", why="Why?", answer="The gateway rejected our key"), ALICE)
+    assert view_for(board, BOB).chains[0].nudges == []
+    do(board, o.EditChain(chain_id="c1", done=True), ALICE)
+    [nudge] = view_for(board, BOB).chains[0].nudges
+    assert nudge.check == "five_whys" and nudge.reframe.startswith("Keep asking why")
