@@ -217,3 +217,40 @@ def test_question_mark_shows_the_shortcuts_and_letters_do_not_fire_while_typing(
     expect(sam.locator("#tl-text")).to_have_value("h is for hand")
     expect(fac.locator("#hand-empty")).to_be_visible()
     expect(sam.locator("#hand-toggle")).to_have_attribute("aria-pressed", "false")
+
+
+def test_on_a_phone_the_board_fits_the_screen_and_a_participant_writes_and_votes(
+        server: RealServer, browser: Any) -> None:
+    made, joined = meeting(server, ["Sam"])
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                has_touch=True, device_scale_factor=2)
+    desk = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        fac = desk.new_page()
+        fac.goto(server.url + made["facilitator_url"])
+        wait_live(fac)
+        sam = phone.new_page()
+        sam.goto(server.url + joined[0]["board_url"])
+        wait_live(sam)
+        fac_phone = phone.new_page()  # the facilitator's board on a phone must fit as well
+        fac_phone.goto(server.url + made["facilitator_url"])
+        wait_live(fac_phone)
+        for page in (sam, fac_phone):  # no sideways scrolling, so no zoomed-out page
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        advance_to(fac, "Contributing factors")
+        sam.locator("#note-text").tap()
+        sam.fill("#note-text", "Indexer has no alert on queue depth")
+        sam.locator("#note-form button[type=submit]").tap()
+        expect(fac.locator("#note-sections .note")).to_have_count(1, timeout=WAIT)
+        advance_to(fac, "Themes and vote")
+        fac.locator(".vote-panel button", has_text="Open the vote").click()
+        plus = sam.locator(".vote-panel button", has_text="+ dot")
+        expect(plus).to_have_count(1, timeout=WAIT)
+        plus.tap()
+        expect(sam.locator(".vote-panel")).to_contain_text("4 of 5 dots left", timeout=WAIT)
+        sam.locator("#refocus").tap()  # reachable below the board, not covered by anything
+        expect(fac.locator("#refocus-banner")).to_be_visible(timeout=WAIT)
+        assert sam.evaluate("() => document.documentElement.scrollWidth") <= 390
+    finally:
+        phone.close()
+        desk.close()
