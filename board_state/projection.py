@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 
 from . import timebox
-from .guardrails import Finding, check_action, check_chain, check_load
+from .guardrails import Finding, check_action, check_chain, check_load, check_writeup
 from .guardrails.board import board_names
 from .model import SEVERITY_MEANING, Action, Board, Chain, Round, Sticky, TimelineEntry
 from .rules import allowed
@@ -99,7 +99,9 @@ def action_view(board: Board, a: Action) -> ActionView:
 
 
 def guidance_view(board: Board) -> GuidanceView:
-    return GuidanceView(id="", action_load=_structural(board, check_load(board), "action_load"))
+    gaps = check_writeup(board) if "completeness" in board.settings.nudges else []
+    return GuidanceView(id="", action_load=_structural(board, check_load(board), "action_load"),
+                        writeup=gaps)
 
 
 def sticky_view(board: Board, s: Sticky, viewer: str) -> StickyView | None:
@@ -169,8 +171,8 @@ def project(changes: tuple[Change, ...] | list[Change], board: Board,
     """What `viewer` learns from these changes, as views to upsert and removals."""
     out: list[AnyView] = []
     seen: set[tuple[str, str]] = set()
-    # How many actions there are is everyone's concern: any action change re-sends the guidance.
-    if any(c.kind == "action" for c in changes):
+    # Board-wide guidance follows the actions and the header: re-sent when either changes.
+    if any(c.kind in ("action", "board") for c in changes):
         changes = [*changes, Change("guidance", "")]
     for change in changes:
         key = (change.kind, change.id)

@@ -144,9 +144,12 @@ class FeedbackView(View, frozen=True, tag="feedback"):
 
 
 class GuidanceView(View, frozen=True, tag="guidance"):
-    """Board-wide nudges everyone may see (one per board, `id` is ""): too many actions."""
+    """Board-wide nudges everyone may see (one per board, `id` is ""): too many actions, and
+    what the write-up still lacks (kind `writeup`: communications, regulatory reasons, an
+    action confirmed by its owner)."""
     id: str
     action_load: list[Finding]
+    writeup: list[Finding] = []
 
 
 class Removed(View, frozen=True, tag="removed"):

@@ -9,7 +9,7 @@
 import { fill, h } from "./dom.js";
 import { plural } from "./format.js";
 
-const RELEVANT = ["board", "chain", "action", "participant", "feedback", "pending"];
+const RELEVANT = ["board", "chain", "action", "participant", "feedback", "guidance", "pending"];
 const SAFETY_WORDS = { 1: "Not at all", 2: "Not very", 3: "Somewhat", 4: "Mostly", 5: "Completely" };
 
 export class WrapUpPanel {
@@ -88,7 +88,10 @@ export class WrapUpPanel {
         " ",
         a.owner_id && !a.confirmed ? h("span", { class: "unconfirmed" }, "not confirmed by its owner yet") : null);
     });
+    const gaps = (store.guidance && store.guidance.writeup) || [];
     fill(this.agreed,
+      gaps.length ? h("section", { class: "writeup-gaps" }, h("h3", {}, "Before the meeting closes"),
+        h("ul", {}, gaps.map((f) => h("li", {}, f.message, " ", h("strong", {}, f.reframe))))) : null,
       h("section", {}, h("h3", {}, "Structural cause"),
         causes.length ? h("ul", {}, causes) : h("p", { class: "empty" }, "No root cause marked in the five whys yet.")),
       h("section", {}, h("h3", {}, "Actions we commit to"),

@@ -140,7 +140,8 @@ def test_selecting_a_fourth_action_sends_everyone_the_load_advice() -> None:
         do(board, o.AddAction(text=f"Alert when queue {n} lags over 5 minutes"), FAC, new_id=f"a{n}")
     for n in range(3):
         do(board, o.SelectAction(action_id=f"a{n}"), FAC)
-    assert view_for(board, ALICE).guidance == GuidanceView(id="", action_load=[])
+    before = view_for(board, ALICE).guidance
+    assert before is not None and before.action_load == []
     changes = do(board, o.SelectAction(action_id="a3"), FAC).changes
     [guidance] = [v for v in project(changes, board, ALICE) if isinstance(v, GuidanceView)]
     assert [f.check for f in guidance.action_load] == ["action_load"]
@@ -156,3 +157,15 @@ def test_a_chain_marked_done_too_early_says_keep_asking_why() -> None:
     do(board, o.EditChain(chain_id="c1", done=True), ALICE)
     [nudge] = view_for(board, BOB).chains[0].nudges
     assert nudge.check == "five_whys" and nudge.reframe.startswith("Keep asking why")
+
+
+def test_the_guidance_lists_write_up_gaps_and_follows_header_edits() -> None:
+    board = make_board()
+    gaps = view_for(board, ALICE).guidance
+    assert gaps is not None and any("communications" in f.message for f in gaps.writeup)
+    changes = do(board, o.EditHeader(communications="Status page updated at 10:05",
+                                     regulatory="N/A: no personal data involved"), FAC).changes
+    [guidance] = [v for v in project(changes, board, ALICE) if isinstance(v, GuidanceView)]
+    assert not any("communications" in f.message or "'N/A'" in f.message for f in guidance.writeup)
+    do(board, o.EditSettings(nudges=["blame"]), FAC)
+    assert view_for(board, ALICE).guidance == GuidanceView(id="", action_load=[], writeup=[])
