@@ -16,6 +16,7 @@ the server's frames: what you see is what the server has committed.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 import logging
 import random
 import secrets
@@ -112,6 +113,9 @@ class BoardClient:
         self._seq_waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.fatal: str | None = None
         self.reconnects = 0
+        self.welcomes = 0   # how many times the server welcomed us (first connect included)
+        # (welcomes so far, base delay) of the latest reconnect waits, for tests and debugging
+        self.backoffs: deque[tuple[int, float]] = deque(maxlen=50)
 
     async def __aenter__(self) -> BoardClient:
         await self.start()
@@ -177,12 +181,12 @@ class BoardClient:
     async def _run(self) -> None:
         delay = 0.05
         while not self._closed:
+            welcomes = self.welcomes
             try:
                 async with websockets.connect(self.url, max_size=4 << 20, compression=None,
                                               open_timeout=5) as ws:
                     self._ws = ws
                     await self._session(ws)
-                    delay = 0.05
             except ConnectionClosed as e:
                 code = e.rcvd.code if e.rcvd else None
                 if code in FATAL_CLOSES:
@@ -196,9 +200,12 @@ class BoardClient:
             finally:
                 self._ws = None
                 self.connected.clear()
+                if self.welcomes != welcomes:
+                    delay = 0.05  # we were welcomed: the next drop starts backing off afresh
             if self._closed:
                 return
             self.reconnects += 1
+            self.backoffs.append((self.welcomes, delay))
             await asyncio.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 2.0)
 
@@ -231,6 +238,7 @@ class BoardClient:
             await ws.send(encode(Ping(t=0)).decode())
 
     def _welcome(self, w: Welcome) -> None:
+        self.welcomes += 1
         self.you, self.role, self.epoch = w.you, w.role, w.epoch
         if w.snapshot is not None:
             self.local.reset(w.snapshot)

@@ -103,3 +103,28 @@ def test_a_wrong_credential_fails_fast_instead_of_retrying(server: RealServer) -
         await c.close()
 
     asyncio.run(run())
+
+
+def test_backoff_starts_afresh_after_a_welcome_even_when_the_connection_then_dies(
+        server: RealServer) -> None:
+    """A killed server makes the socket raise rather than close cleanly; once a welcome was
+    received, the next wait still drops back to the minimum instead of doubling on."""
+    board, fac_cred, _ = _board(server)
+
+    async def run() -> list[tuple[int, float]]:
+        async with BoardClient(server.url, board, fac_cred) as fac:
+            for _ in range(3):
+                await asyncio.wait_for(fac.connected.wait(), 10)
+                await asyncio.to_thread(server.kill)
+                await asyncio.sleep(0.5)  # several failed attempts double the delay meanwhile
+                await asyncio.to_thread(server.start)
+                await asyncio.wait_for(fac.connected.wait(), 20)
+            return list(fac.backoffs)
+
+    backoffs = asyncio.run(run())
+    first_after_each_welcome = {}
+    for welcomes, delay in backoffs:
+        first_after_each_welcome.setdefault(welcomes, delay)
+    assert len(first_after_each_welcome) >= 3
+    assert set(first_after_each_welcome.values()) == {0.05}, backoffs
+    assert max(d for _, d in backoffs) > 0.05  # the delay did grow while the server was down
