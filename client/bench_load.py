@@ -115,6 +115,7 @@ class Seat:
         self.stickies: deque[str] = deque()
         self.dots: dict[str, int] = {}
         self.timer_running = True       # go_to_phase started it
+        self.rcvbuf: int | None = None  # a small receive buffer: a slow reader (overload)
         self.cid_n = 0
         self.welcomed = asyncio.get_running_loop().create_future()
 
@@ -164,7 +165,8 @@ class Load:
         await asyncio.gather(*(one(s) for s in self.seats))
 
     async def _connect(self, seat: Seat) -> None:
-        client = await connect(self.host, self.port, self._on_message, self._on_closed)
+        client = await connect(self.host, self.port, self._on_message, self._on_closed,
+                               rcvbuf=seat.rcvbuf)
         client.seat = seat
         seat.client = client
         if self.mode == "hindsight":

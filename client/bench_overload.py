@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import socket
 import tempfile
 import time
 from pathlib import Path
@@ -40,12 +39,8 @@ async def _stall(load: Load, seats: list[Seat], after: float) -> None:
     """Stop reading on `seats` until the server drops them; their new connections read."""
     await asyncio.sleep(after)
     for seat in seats:
-        if seat.client is not None and seat.client.transport is not None:
-            # A small receive buffer, as on a congested link: the backlog stays on the server,
-            # in the connection's bounded queue, instead of in this kernel's buffers.
-            sock = seat.client.transport.get_extra_info("socket")
-            if sock is not None:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        seat.rcvbuf = None  # once dropped, it comes back on an ordinary connection
+        if seat.client is not None:
             seat.client.pause_reading()
 
 
@@ -95,12 +90,17 @@ async def run(boards: int, people: int, rate: float, seconds: float, verify: int
         await prepare(server.url, plans)
         load = Load("hindsight", "127.0.0.1", server.port, plans, people, seed=7)
         load.keep_acked = True
+        slow_seats = [b.seats[1] for b in load.boards[:slow]]
+        for seat in slow_seats:
+            # Connected with a small receive buffer (as over a congested link), so what they
+            # do not read backs up on the server, in their bounded queues, rather than in the
+            # kernel buffers of a loopback connection, which hold megabytes.
+            seat.rcvbuf = 4096
         await load.connect_all()
         await asyncio.sleep(1.0)
         base = server.sample()
         assert base is not None
         rss: list[int] = []
-        slow_seats = [b.seats[1] for b in load.boards[:slow]]
         sampler = asyncio.get_running_loop().create_task(
             _sample_rss(server, time.perf_counter() + seconds + 10, rss))
         staller = asyncio.get_running_loop().create_task(_stall(load, slow_seats, 1.0))

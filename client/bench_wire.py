@@ -15,6 +15,7 @@ import asyncio
 import base64
 import hashlib
 import random
+import socket
 import struct
 import time
 from collections.abc import Callable
@@ -186,9 +187,21 @@ class WireClient(asyncio.Protocol):
 
 
 async def connect(host: str, port: int, on_message: OnMessage, on_closed: OnClosed,
-                  path: str = "/ws", timeout: float = 10.0) -> WireClient:
+                  path: str = "/ws", timeout: float = 10.0,
+                  rcvbuf: int | None = None) -> WireClient:
+    """Open a connection; `rcvbuf` fixes a small kernel receive buffer before connecting (a
+    reader on a slow link: what it does not read stays queued on the server's side)."""
     loop = asyncio.get_running_loop()
-    _, client = await asyncio.wait_for(loop.create_connection(
-        lambda: WireClient(host, port, path, on_message, on_closed), host, port), timeout)
+    sock = None
+    if rcvbuf is not None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        sock.setblocking(False)
+        await loop.sock_connect(sock, (host, port))
+    factory = lambda: WireClient(host, port, path, on_message, on_closed)  # noqa: E731
+    if sock is not None:
+        _, client = await asyncio.wait_for(loop.create_connection(factory, sock=sock), timeout)
+    else:
+        _, client = await asyncio.wait_for(loop.create_connection(factory, host, port), timeout)
     await asyncio.wait_for(asyncio.shield(client.open), timeout)
     return client
