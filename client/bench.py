@@ -133,6 +133,7 @@ class Runner:
                         (after.rss - before.rss) / (boards * people) / 1024, 1)
                     out[f"{name}_rss_mb_connected"] = round(after.rss / 2**20, 1)
             failures = {n: 0 for n in names}
+            missed: dict[str, float] = {}  # each server's lowest missed rate above its best
             best: dict[str, float] = {n: 0.0 for n in names}
             for rate in rates:
                 for name in names:
@@ -143,10 +144,30 @@ class Runner:
                     if result["passed"]:
                         failures[name] = 0
                         best[name] = max(best[name], rate)
+                        if missed.get(name, rate + 1) <= rate:
+                            del missed[name]  # that miss was a stall, not the limit
                     else:
                         failures[name] += 1
+                        missed.setdefault(name, rate)
                 if all(f >= 2 for f in failures.values()):
                     break
+            # The ladder's rungs are far apart at the top (1,000 -> 1,500 is half as much
+            # again): halve the gap between each server's best rung and the first one above it
+            # that it missed, `refine` times, still A B.
+            for _ in range(a.refine):
+                for name in names:
+                    lo, hi = best[name], missed.get(name)
+                    if not lo or hi is None or hi <= lo:
+                        continue
+                    mid = round((lo + hi) / 2 / 25) * 25
+                    if mid in (lo, hi):
+                        continue
+                    result = await self.attempt(loads[name], servers.get(name), name, mid,
+                                                out["steps"], boards, people)
+                    if result["passed"]:
+                        best[name] = mid
+                    else:
+                        missed[name] = mid
             out["floor_capacity"] = best.get("floor")  # None: no floor (--target)
             out["hindsight_capacity"] = best["hindsight"]
             out["ratio"] = None
@@ -246,6 +267,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "servers, load only (it creates boards there)")
     p.add_argument("--server-core", type=int, default=0, help="core for local servers")
     p.add_argument("--generator-core", type=int, default=1, help="core for the load generator")
+    p.add_argument("--refine", type=int, default=2, help="bisection steps between a "
+                   "server's best rate and the first it missed (default 2)")
     p.add_argument("--no-pin", action="store_true", help="pin nothing to any core")
     p.add_argument("--server-env", action="append", metavar="NAME=VALUE",
                    type=lambda s: tuple(s.split("=", 1)),
@@ -277,6 +300,7 @@ def main(args: argparse.Namespace) -> int:
         args.warmup = QUICK["warmup"] if args.warmup is None else args.warmup
         args.duration = QUICK["duration"] if args.duration is None else args.duration
         args.drain = min(args.drain, 2.0)
+        args.refine = min(args.refine, 1)
     args.shapes = args.shapes or SHAPES
     args.warmup = 1.0 if args.warmup is None else args.warmup
     args.duration = 4.0 if args.duration is None else args.duration
