@@ -149,6 +149,40 @@ def test_the_connection_cap_defaults_to_200_reads_its_variable_and_0_turns_it_of
                 assert hello(ws, b["board_id"], b["credential"])["type"] == "welcome"
 
 
+def test_the_cap_holds_on_a_real_server_where_the_address_is_the_peers(tmp_path: Path) -> None:
+    """Through uvicorn the counted address is the socket peer's (127.0.0.1 here), and the
+    refusal reaches a real client as a 4009 close."""
+    real = RealServer(tmp_path / "cap.db", env={"HINDSIGHT_MAX_CONNECTIONS_PER_ADDRESS": "2"})
+    real.start()
+    made = http_create_board(real.url, title="Capped")
+
+    async def run() -> None:
+        first = await _connect(real.url, made["board_id"], made["credential"])
+        second = await _connect(real.url, made["board_id"], made["credential"])
+        third = await websockets.connect(real.url.replace("http", "ws") + "/ws")
+        refusal = json.loads(await third.recv())
+        assert refusal["type"] == "error" and refusal["code"] == "limit", refusal
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await third.recv()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4009
+        await first.close()
+        for _ in range(100):  # the server counts the closed one down when its handler ends
+            try:
+                again = await _connect(real.url, made["board_id"], made["credential"])
+                break
+            except (AssertionError, websockets.ConnectionClosed):
+                await asyncio.sleep(0.02)
+        else:
+            raise AssertionError("the freed slot was never reusable")
+        await again.close()
+        await second.close()
+
+    try:
+        asyncio.run(run())
+    finally:
+        real.stop()
+
+
 # --- a client that never reads ---------------------------------------------------------------------
 
 class Probe:
