@@ -536,3 +536,32 @@ def test_fuzzed_first_frames_get_a_welcome_or_a_documented_error_and_close(
     assert after == before, "a frame before hello changed the board"
     print(f"\nfuzz before hello: {outcomes}")
     assert outcomes.get("4002") and outcomes.get("4001"), outcomes
+
+
+@pytest.mark.parametrize("frame, cid", [
+    (b'{"type":"add_sticky","cid":"u1","section":"went_well","text":"\xc3\x28"}', "u1"),
+    (b'{"type":"ping","x":' + b"[" * 30_000 + b"]" * 30_000 + b"}", None),
+    (b'{"cid":"d1","x":' + b"[" * 30_000, None),
+    ('{"type":"add_sticky","cid":"s1","section":"went_well","text":"\ud800"}', None),
+], ids=["invalid_utf8_binary", "deep_nesting", "deep_nesting_with_cid", "raw_lone_surrogate"])
+def test_regression_undecodable_bytes_and_deep_nesting_are_bad_message_not_a_dead_handler(
+        fuzz_client: TestClient, frame: bytes | str, cid: str | None) -> None:
+    """Found by the fuzzer: these escaped `decode_client` as UnicodeDecodeError/RecursionError
+    and killed the connection's handler (no close frame, a traceback in the log)."""
+    st_ = stage(fuzz_client, None)
+    with fuzz_client.websocket_connect("/ws") as ws:
+        ws.send_text(json.dumps({"type": "hello", "board": st_.board_id,
+                                 "credential": st_.seats["facilitator"].credential}))
+        seen = Seen()
+        read(ws, seen, lambda f: f["type"] == "welcome")
+        if isinstance(frame, bytes):
+            ws.send_bytes(frame)
+        else:
+            ws.send_text(frame)
+        read(ws, seen, lambda f: f["type"] in ("reject", "error"))
+        answer = seen.frames[-1]
+        assert answer["code"] == "bad_message", answer
+        assert answer.get("cid") == cid
+        ws.send_text(json.dumps({"type": "ping", "t": 5}))
+        read(ws, seen, lambda f: f["type"] == "pong")
+        assert seen.closed is None
