@@ -49,7 +49,7 @@ from board_state.rules import RULES
 from .conftest import create_board, join, make_client, recv_message
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
-READ = 3.0  # seconds to wait for an answer that is due (they come in milliseconds)
+READ = 10.0  # seconds to wait for an answer that is due (they come in milliseconds)
 SENTINEL = "\x00sentinel"  # the cid of the op that closes each example; never drawn
 AT = "2026-08-14T09:12:00Z"
 
