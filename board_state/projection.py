@@ -171,8 +171,9 @@ def project(changes: tuple[Change, ...] | list[Change], board: Board,
     """What `viewer` learns from these changes, as views to upsert and removals."""
     out: list[AnyView] = []
     seen: set[tuple[str, str]] = set()
-    # Board-wide guidance follows the actions and the header: re-sent when either changes.
-    if any(c.kind in ("action", "board") for c in changes):
+    # How many actions there are is everyone's concern: any action change re-sends the
+    # guidance (header and settings edits name it themselves).
+    if any(c.kind == "action" for c in changes):
         changes = [*changes, Change("guidance", "")]
     for change in changes:
         key = (change.kind, change.id)

@@ -57,6 +57,7 @@ def apply(board: Board, op: o.Op, *, actor: str, now: int, new_id: str) -> Appli
 
 
 BOARD = Change("board", "")
+GUIDANCE = Change("guidance", "")  # board-wide nudges: see projection.guidance_view
 
 
 def _current(board: Board) -> Phase:
@@ -157,7 +158,7 @@ def _edit_header(board: Board, op: o.EditHeader, ctx: Ctx) -> list[Change]:
         value = getattr(op, field)
         if value is not None:
             setattr(h.impact, target, value)
-    return [BOARD]
+    return [BOARD, GUIDANCE]  # the write-up gaps and the nudge switches live here
 
 
 def _set_tags(board: Board, op: o.SetTags, ctx: Ctx) -> list[Change]:
@@ -186,7 +187,7 @@ def _edit_settings(board: Board, op: o.EditSettings, ctx: Ctx) -> list[Change]:
         s.dot_budget = op.dot_budget
     if op.nudges is not None:
         s.nudges = list(dict.fromkeys(op.nudges))
-    return [BOARD]
+    return [BOARD, GUIDANCE]  # the write-up gaps and the nudge switches live here
 
 
 def _authored_by(board: Board, actor: str) -> list[Change]:
