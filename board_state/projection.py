@@ -119,14 +119,18 @@ def timeline_view(board: Board, e: TimelineEntry, viewer: str) -> TimelineView:
 
 def round_view(r: Round, viewer: str) -> RoundView:
     mine = dict(sorted(r.votes.get(viewer, {}).items()))
-    totals: Counter[str] = Counter()
-    for dots in r.votes.values():
-        totals.update(dots)
+    # Projected once per viewer for every vote: count per item only once they are revealed.
+    totals: Counter[str] | None = None
+    if r.state == "revealed":
+        totals = Counter()
+        for dots in r.votes.values():
+            totals.update(dots)
     return RoundView(
         id=r.id, target=r.target, budget=r.budget, multi=r.multi, state=r.state, mine=mine,
-        remaining=r.budget - sum(mine.values()), dots_cast=sum(totals.values()),
+        remaining=r.budget - sum(mine.values()),
+        dots_cast=sum(sum(dots.values()) for dots in r.votes.values()),
         voters=len(r.votes),
-        totals=dict(sorted(totals.items())) if r.state == "revealed" else None)
+        totals=dict(sorted(totals.items())) if totals is not None else None)
 
 
 def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:
