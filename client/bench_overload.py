@@ -1,9 +1,10 @@
 """Overload: `hindsight-client bench --overload --capacity N` (N: a measured capacity).
 
 Hindsight alone, R x P seats, offered twice its capacity for `--seconds` (30). Meanwhile a few
-seats stop reading (a laptop on a bad network), so the server must drop them (close 4008)
-rather than let their queues grow or slow their boards; they reconnect and resume from their
-last seq, resending their unacknowledged ops with the same cids. The server's RSS is sampled
+seats stop reading for 60% of that time (a laptop on a bad network), so the server must drop
+them (close 4008) rather than let their queues grow or slow their boards; when they read again
+they find the close, reconnect and resume from their last seq, resending their unacknowledged
+ops with the same cids. The server's RSS is sampled
 every half second against its baseline (everyone connected, no load).
 
 Then the check that matters: the server is killed with SIGKILL, started again on the same
@@ -35,13 +36,20 @@ async def _sample_rss(server: LocalServer, until: float, out: list[int]) -> None
         await asyncio.sleep(0.5)
 
 
-async def _stall(load: Load, seats: list[Seat], after: float) -> None:
-    """Stop reading on `seats` until the server drops them; their new connections read."""
+async def _stall(load: Load, seats: list[Seat], after: float, stalled: float) -> None:
+    """Stop reading on `seats` for `stalled` seconds, then read again: a client that was
+    dropped meanwhile finds the server's close (4008) at the end of what it had been sent,
+    reconnects and resumes; its new connection is an ordinary one."""
     await asyncio.sleep(after)
+    paused = []
     for seat in seats:
-        seat.rcvbuf = None  # once dropped, it comes back on an ordinary connection
+        seat.rcvbuf = None
         if seat.client is not None:
             seat.client.pause_reading()
+            paused.append(seat.client)
+    await asyncio.sleep(stalled)
+    for client in paused:
+        client.resume_reading()
 
 
 async def _verify(load: Load, acked: list[tuple[Seat, bytes, int]], chunk: int = 400) -> dict[str, int]:
@@ -103,7 +111,8 @@ async def run(boards: int, people: int, rate: float, seconds: float, verify: int
         rss: list[int] = []
         sampler = asyncio.get_running_loop().create_task(
             _sample_rss(server, time.perf_counter() + seconds + 10, rss))
-        staller = asyncio.get_running_loop().create_task(_stall(load, slow_seats, 1.0))
+        staller = asyncio.get_running_loop().create_task(
+            _stall(load, slow_seats, 1.0, seconds * 0.6))
         stats = await load.run(rate, 0.0, seconds, 10.0, step=1)
         await staller
         sampler.cancel()
@@ -113,6 +122,7 @@ async def run(boards: int, people: int, rate: float, seconds: float, verify: int
         out["rss_max_over_baseline"] = round(max(rss) / base.rss, 2)
         out["closes"] = {str(k): v for k, v in load.closes.items()}
         out["dropped_slow"] = load.closes.get(4008, 0)
+        out["server_logged_slow_drops"] = server.log.read_text().count("disconnecting a slow reader")
         out["resumed"] = load.resumed
         out["slow_seats_reading_again"] = sum(1 for s in slow_seats if s.ready)
         acked = load.acked_log
@@ -138,8 +148,8 @@ def main(boards: int, people: int, capacity: float, seconds: float = 30.0,
     print(f"{boards}x{people} at {2 * capacity:.0f} ops/s (2 x {capacity:.0f}) for {seconds:.0f} s: "
           f"acked {result['run']['acked']} of {result['run']['sent']}, "
           f"RSS {result['rss_baseline_mb']} -> max {result['rss_max_mb']} MB "
-          f"({result['rss_max_over_baseline']}x), slow readers dropped {result['dropped_slow']}, "
-          f"resumed {result['resumed']}")
+          f"({result['rss_max_over_baseline']}x), slow readers dropped {result['dropped_slow']} "
+          f"(server log: {result['server_logged_slow_drops']}), resumed {result['resumed']}")
     print(f"after kill -9 and restart: {a['checked']} acked ops resent, "
           f"{a['same_seq_duplicate']} answered duplicate at their original seq, "
           f"{a['applied_again']} applied again, {a['other']} other, {a['unanswered']} unanswered")

@@ -64,9 +64,7 @@ def create_floor_app() -> Starlette:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import uvicorn
-
-    from .cli import UVICORN_OPTIONS
+    from .cli import UVICORN_OPTIONS, run_uvicorn
 
     parser = argparse.ArgumentParser(prog="python -m server.floor", description=(
         "The benchmark's floor: a websocket relay with Hindsight's server settings."))
@@ -83,8 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.deflate:
         options["ws_per_message_deflate"] = True
     print(f"floor relay on ws://{args.host}:{args.port}/ws", flush=True)
-    uvicorn.run(create_floor_app(), host=args.host, port=args.port, **options,  # type: ignore[arg-type]
-                log_level="info", access_log=True)
+    run_uvicorn(create_floor_app(), args.host, args.port, options)
     return 0
 
 
