@@ -28,27 +28,6 @@ UVICORN_OPTIONS: dict[str, object] = dict(
     ws_per_message_deflate=False, ws_max_size=1 << 20,
 )
 
-# The kernel send buffer of every accepted connection (the listener's, which they inherit).
-# Left to itself Linux grows it up to tcp_wmem's maximum (4 MiB) for a reader that stalls, so
-# a stalled reader's backlog would sit in the kernel for minutes before its connection's
-# bounded queue (Settings.send_queue frames) fills and drops it; with this bound it is dropped
-# within seconds (docs/performance.md, "Overload"). 256 KiB (the kernel doubles it) still
-# leaves a big board's welcome snapshot room to go out at full speed.
-SEND_BUFFER = 256 * 1024
-
-
-def run_uvicorn(app: object, host: str, port: int, options: dict[str, object]) -> None:
-    """uvicorn.run, on a listening socket whose send buffer is bounded (SEND_BUFFER)."""
-    import socket
-
-    import uvicorn
-
-    config = uvicorn.Config(app, host=host, port=port, **options,  # type: ignore[arg-type]
-                            log_level="info", access_log=True)
-    sock = config.bind_socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
-    uvicorn.Server(config).run(sockets=[sock])
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hindsight", description=(
@@ -102,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         import logging
 
+        import uvicorn
+
         logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
 
         from .app import create_app
@@ -112,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.allowed_origins else None)
         print(f"Hindsight on http://{settings.host}:{settings.port}/  (database {settings.db})",
               flush=True)
-        run_uvicorn(create_app(settings), settings.host, settings.port, UVICORN_OPTIONS)
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                    **UVICORN_OPTIONS, log_level="info", access_log=True)
     return 0
 
 

@@ -64,7 +64,9 @@ def create_floor_app() -> Starlette:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .cli import UVICORN_OPTIONS, run_uvicorn
+    import uvicorn
+
+    from .cli import UVICORN_OPTIONS
 
     parser = argparse.ArgumentParser(prog="python -m server.floor", description=(
         "The benchmark's floor: a websocket relay with Hindsight's server settings."))
@@ -81,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.deflate:
         options["ws_per_message_deflate"] = True
     print(f"floor relay on ws://{args.host}:{args.port}/ws", flush=True)
-    run_uvicorn(create_floor_app(), args.host, args.port, options)
+    uvicorn.run(create_floor_app(), host=args.host, port=args.port, **options,  # type: ignore[arg-type]
+                log_level="info", access_log=True)
     return 0
 
 
