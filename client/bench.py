@@ -45,7 +45,7 @@ LADDERS = {  # offered ops/s; the floor's fan-out cost grows with P, so the ladd
     10: [250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000],
     20: [125, 250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 4000],
 }
-QUICK = dict(shapes=[(20, 10)], rates=[250, 500, 1000, 2000], warmup=0.5, duration=2.0)
+QUICK = dict(shapes=[(20, 10)], rates=[500, 1000, 2000, 4000], warmup=0.5, duration=2.0)
 
 
 def cpu_pressure() -> float | None:
