@@ -107,6 +107,22 @@ def wait_live(page: Any) -> None:
     expect(page.locator("#conn-text")).to_have_text("Live", timeout=WAIT)
 
 
+def meeting(server: RealServer, names: list[str], title: str = "Search index stale for 3 hours",
+            **extra: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A board made over HTTP by the facilitator Dana, and a participant joined per name."""
+    made = api(server, "/api/boards", {"title": title, "facilitator_name": "Dana", **extra})
+    joined = [api(server, f"/api/boards/{made['board_id']}/join", {"name": n, "role": "participant"})
+              for n in names]
+    return made, joined
+
+
+def open_board(person: Any, server: RealServer, url: str) -> Any:
+    """The person opens their link and waits until the board is live; returns the page."""
+    person.page.goto(server.url + url)
+    wait_live(person.page)
+    return person.page
+
+
 def add_entry(page: Any, at: str, kind: str, text: str) -> None:
     page.fill("#tl-at", at)
     page.check(f"#timeline-form input[name=kind][value={kind}]")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.browser.conftest import WAIT, add_note, advance_to, expect, needs_chromium
-from tests.browser.test_signals import meeting, open_board, record_frames
+from tests.browser.conftest import WAIT, add_note, advance_to, expect, meeting, needs_chromium, open_board
+from tests.browser.test_signals import record_frames
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium

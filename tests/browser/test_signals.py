@@ -11,24 +11,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.browser.conftest import WAIT, add_note, advance_to, api, expect, needs_chromium, wait_live
+from tests.browser.conftest import (
+    WAIT, add_note, advance_to, api, expect, meeting, needs_chromium, open_board, wait_live,
+)
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
 
 
-def meeting(server: RealServer, names: list[str], **extra: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    made = api(server, "/api/boards", {"title": "Search index stale for 3 hours",
-                                       "facilitator_name": "Dana", **extra})
-    joined = [api(server, f"/api/boards/{made['board_id']}/join", {"name": n, "role": "participant"})
-              for n in names]
-    return made, joined
-
-
-def open_board(person: Any, server: RealServer, url: str) -> Any:
-    person.page.goto(server.url + url)
-    wait_live(person.page)
-    return person.page
 
 
 def record_frames(person: Any) -> list[dict[str, Any]]:

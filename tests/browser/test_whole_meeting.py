@@ -20,7 +20,10 @@ from board_state import ops as o
 from board_state.errors import Rejected
 from client.http import fetch_view
 from client.sdk import BoardClient
-from tests.browser.conftest import WAIT, add_entry, add_note, advance_to, api, expect, needs_chromium, wait_live
+from tests.browser.conftest import (
+    WAIT, add_entry, add_note, advance_to, api, expect, needs_chromium, open_board, wait_live,
+)
+from tests.browser.conftest import meeting as shared_meeting
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
@@ -44,16 +47,7 @@ def next_phase(fac: Any, title: str, others: list[Any]) -> None:
 
 
 def meeting(server: RealServer, names: list[str], title: str = TITLE) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    made = api(server, "/api/boards", {"title": title, "facilitator_name": "Dana", "template": "blameless-90"})
-    joined = [api(server, f"/api/boards/{made['board_id']}/join", {"name": n, "role": "participant"})
-              for n in names]
-    return made, joined
-
-
-def open_board(person: Any, server: RealServer, url: str) -> Any:
-    person.page.goto(server.url + url)
-    wait_live(person.page)
-    return person.page
+    return shared_meeting(server, names, title, template="blameless-90")
 
 
 def run_async(coro: Any) -> Any:
