@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -309,6 +310,9 @@ def test_readers_on_many_threads_run_beside_the_writer(store: Store) -> None:
                 assert loaded is not None
                 seqs = [o.seq for o in loaded.tail]
                 assert seqs == list(range(1, len(seqs) + 1))  # never a torn or gappy view
+                # Let other threads run: four readers spinning on the GIL once starved the
+                # event loop awaiting the writer on a loaded CI machine for minutes.
+                time.sleep(0.001)
         except BaseException as exc:  # reported below
             errors.append(exc)
 
