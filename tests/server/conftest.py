@@ -45,6 +45,16 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         yield c
 
 
+# --- ops ---------------------------------------------------------------------------------------
+
+AT = "2026-08-14T09:12:00Z"
+
+
+def entry(cid: str, text: str = "alert fired") -> dict[str, Any]:
+    """A timeline entry op, the tests' everyday change."""
+    return {"type": "add_timeline_entry", "cid": cid, "at": AT, "text": text}
+
+
 # --- HTTP ----------------------------------------------------------------------------------------
 
 def create_board(client: TestClient, **body: Any) -> dict[str, Any]:

@@ -31,17 +31,10 @@ from server.config import Settings
 from tests.realserver import RealServer
 
 from .conftest import (
-    board_view, close_code, create_board, frames_of, hello, is_type, join, make_client, op, recv,
-    recv_skipping, recv_until, send,
+    board_view, close_code, create_board, entry, frames_of, hello, is_type, join, make_client,
+    op, recv, recv_skipping, recv_until, send,
 )
 from .test_slow_reader import _close_code, _raw_websocket, _send_text
-
-AT = "2026-08-14T09:12:00Z"
-
-
-def entry(cid: str, text: str) -> dict[str, Any]:
-    return {"type": "add_timeline_entry", "cid": cid, "at": AT, "text": text}
-
 
 # --- flood -----------------------------------------------------------------------------------------
 

@@ -21,15 +21,10 @@ from starlette.websockets import WebSocketDisconnect
 from board_state.protocol import MAX_FRAME
 
 from .conftest import (
-    TEMPLATES, board_view, close_code, create_board, frames_of, hello, is_type, join,
+    TEMPLATES, board_view, close_code, create_board, entry, frames_of, hello, is_type, join,
     make_client, op, recv_skipping, recv_until, reject, secret_of, send,
 )
 
-AT = "2026-08-14T09:12:00Z"
-
-
-def entry(cid: str, text: str = "alert fired") -> dict[str, Any]:
-    return {"type": "add_timeline_entry", "cid": cid, "at": AT, "text": text}
 
 
 def assert_alive(ws: Any) -> None:

@@ -15,16 +15,9 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from .conftest import (
-    board_view, changes, create_board, frames_of, hello, is_type, join, make_client, meta_of, op,
-    recv, recv_until, send,
+    AT, board_view, changes, create_board, entry, frames_of, hello, is_type, join, make_client,
+    meta_of, op, recv, recv_until, send,
 )
-
-AT = "2026-08-14T09:12:00Z"
-
-
-def entry(cid: str, text: str) -> dict[str, Any]:
-    return {"type": "add_timeline_entry", "cid": cid, "at": AT, "text": text}
-
 
 def test_everyone_sees_each_change_live_with_one_seq_and_mine_only_for_the_author(
         client: TestClient) -> None:
