@@ -9,7 +9,7 @@ from __future__ import annotations
 from .errors import Rejected
 from .model import SYSTEM, Board, decode_board, encode_board
 from .ops import Entry, Op, decode_entry, encode_entry
-from .projection import project, view_for
+from .projection import project, view_for, viewer_key
 from .reducer import Applied, apply
 from .timebox import next_deadline, on_deadline
 
@@ -26,5 +26,5 @@ def replay(board_id: str, entries: list[Entry], board: Board | None = None) -> B
 __all__ = [
     "SYSTEM", "Applied", "Board", "Entry", "Op", "Rejected", "apply", "decode_board",
     "decode_entry", "encode_board", "encode_entry", "next_deadline", "on_deadline", "project",
-    "replay", "view_for",
+    "replay", "view_for", "viewer_key",
 ]

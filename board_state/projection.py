@@ -12,6 +12,13 @@ construction:
   once revealed; who voted for what is never projected.
 
 Lists are ordered by id (random) or by content, never by creation, so order leaks nothing.
+
+Sharing. A live op is projected for every member of the board, but most of them see the same
+thing: `viewer_key` names everything about a viewer that `project` reads for these changes
+(their role, whether they wrote the note, which dots are theirs...), so viewers with equal keys
+get equal projections and the server projects and encodes once per key. Whoever changes what
+`project` reads about the viewer changes `viewer_key` with it; the stateful test compares the
+projections of every pair of viewers with equal keys after every random op.
 """
 
 from __future__ import annotations
@@ -190,6 +197,33 @@ def project(changes: tuple[Change, ...] | list[Change], board: Board,
         elif change.kind != "board" and change.id not in getattr(board, _PRESENT[change.kind]):
             out.append(Removed(kind=change.kind, id=change.id))
     return out
+
+
+def viewer_key(changes: tuple[Change, ...] | list[Change], board: Board,
+               viewer: str) -> tuple[object, ...]:
+    """What `project(changes, board, viewer)` depends on about `viewer`: equal keys, equal
+    projections. A voter's key holds their id (their own dots are theirs alone)."""
+    key: list[object] = []
+    for change in changes:
+        kind, id = change.kind, change.id
+        if change.audience is not None:
+            key.append(change.audience == viewer)
+        if kind == "board":
+            key.append(board.role_of(viewer))  # `can`: by role (the facilitator's included)
+        elif kind == "sticky":
+            s = board.stickies.get(id)
+            key.append(s is not None and s.author == viewer)
+        elif kind == "timeline":
+            e = board.timeline.get(id)
+            key.append(e is not None and e.author == viewer)
+        elif kind == "round":
+            r = board.rounds.get(id)
+            key.append(viewer if r is not None and viewer in r.votes else "")
+        elif kind == "participant":
+            key.append(id == viewer)
+        elif kind == "feedback":
+            key.append((viewer if viewer in board.feedback else "", viewer == board.facilitator))
+    return tuple(key)
 
 
 def view_for(board: Board, viewer: str) -> BoardView:

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from board_state import SYSTEM, Board, Entry, Rejected, apply, decode_entry, encode_board
-from board_state import next_deadline, on_deadline, project, replay, view_for
+from board_state import next_deadline, on_deadline, project, replay, view_for, viewer_key
 from board_state import decode_board, encode_entry
 from board_state import ops as o
 from board_state.protocol import Ack, Event, Presence, Reject, Welcome, encode
@@ -322,14 +322,21 @@ class Room:
             r.done.append((item.done, self.seq))
 
     def _event_frames(self, seq: int, at: int, changes: tuple[Change, ...]) -> list[tuple[Peer, bytes]]:
+        # One projection and one encoding per distinct view: most members of a board see the
+        # same event (all but a note's author, say), and the key says exactly who differs.
         by_viewer: dict[str, bytes] = {}
+        by_key: dict[tuple[object, ...], bytes] = {}
         frames = []
         for peer in self.peers:
-            frame = by_viewer.get(peer.participant_id)
+            viewer = peer.participant_id
+            frame = by_viewer.get(viewer)
             if frame is None:
-                frame = encode(Event(seq=seq, at=at,
-                                     changes=project(changes, self.board, peer.participant_id)))
-                by_viewer[peer.participant_id] = frame
+                key = viewer_key(changes, self.board, viewer)
+                frame = by_key.get(key)
+                if frame is None:
+                    frame = by_key[key] = encode(Event(
+                        seq=seq, at=at, changes=project(changes, self.board, viewer)))
+                by_viewer[viewer] = frame
             frames.append((peer, frame))
         return frames
 

@@ -6,6 +6,7 @@ checks the core's invariants after each step.
 - replaying the log of accepted entries (through its wire encoding) gives a byte-identical board,
   and so does a snapshot taken on the way plus the tail of the log;
 - the facilitator can always reveal private writing;
+- viewers with equal `viewer_key`s get byte-identical events (the server encodes once per key);
 - no projection, live (`project` of each accepted op) or whole (`view_for`), shows anyone other
   than its author a hidden sticky's id or text, an author on an anonymous board, or anyone's
   dots but the viewer's own.
@@ -27,7 +28,7 @@ from hypothesis.stateful import (
 
 from board_state import (
     SYSTEM, Board, Entry, Rejected, apply, decode_board, decode_entry, encode_board,
-    encode_entry, next_deadline, on_deadline, project, replay, view_for,
+    encode_entry, next_deadline, on_deadline, project, replay, view_for, viewer_key,
 )
 from board_state import ops as o
 from board_state.protocol import Event, encode
@@ -117,10 +118,15 @@ class Meeting(RuleBasedStateMachine):
         for sid, secret in hidden_before.items():
             if sid not in board.stickies or board.stickies[sid].hidden:
                 secrets[f"{sid}/before"] = secret
-        for viewer in board.participants:
+        frames: dict[tuple[object, ...], tuple[str, bytes]] = {}
+        for viewer in [*board.participants, "", "u-stranger"]:
             views = project(applied.changes, board, viewer)
             frame = encode(Event(seq=entry.seq, at=entry.at, changes=views))
-            check_views(board, viewer, views, frame, secrets)
+            if viewer in board.participants:
+                check_views(board, viewer, views, frame, secrets)
+            # The server encodes once per viewer key: equal keys must mean equal frames.
+            first = frames.setdefault(viewer_key(applied.changes, board, viewer), (viewer, frame))
+            assert first[1] == frame, f"{first[0]!r} and {viewer!r} share a key, not a view"
         return True
 
     def pick(self, data: st.DataObject, good: Any, pool: Any = (), junk: str = "N-missing") -> str:
