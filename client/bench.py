@@ -126,7 +126,8 @@ class Runner:
                 srv = servers.get(name)
                 port = srv.port if srv else port
                 loads[name] = Load(name, host, port,
-                                   plans if name == "hindsight" else floor_plans(boards), people)
+                                   plans if name == "hindsight" else floor_plans(boards), people,
+                                   batch=not a.no_batch)
                 before = srv.sample() if srv else None
                 await loads[name].connect_all()
                 await asyncio.sleep(1.0)  # let welcomes and presence settle before measuring
@@ -278,6 +279,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--refine", type=int, default=2, help="bisection steps between a "
                    "server's best rate and the first it missed (default 2)")
     p.add_argument("--no-pin", action="store_true", help="pin nothing to any core")
+    p.add_argument("--no-batch", action="store_true",
+                   help="Hindsight clients ask for one message a frame (no `batch` frames)")
     p.add_argument("--server-env", action="append", metavar="NAME=VALUE",
                    type=lambda s: tuple(s.split("=", 1)),
                    help="environment for both local servers, e.g. PYTHONPATH=DIR to try "

@@ -31,7 +31,7 @@ from websockets.exceptions import ConnectionClosed, WebSocketException
 from board_state.errors import Rejected
 from board_state.ops import ImportTimeline, Op, TimelineItem
 from board_state.protocol import (
-    Ack, Error, Event, Hello, Ping, Pong, Presence, Reject, Welcome, decode_server, encode,
+    Ack, Batch, Error, Event, Hello, Ping, Pong, Presence, Reject, Welcome, decode_server, encode,
 )
 from board_state.views import BoardView, Removed
 
@@ -211,24 +211,25 @@ class BoardClient:
 
     async def _session(self, ws: Any) -> None:
         await ws.send(encode(Hello(board=self.board_id, credential=self.credential,
-                                   last_seq=self.seq, epoch=self.epoch)).decode())
+                                   last_seq=self.seq, epoch=self.epoch, batch=True)).decode())
         pinger = asyncio.get_running_loop().create_task(self._ping(ws))
         try:
             async for frame in ws:
                 try:
-                    message = decode_server(frame)
+                    decoded = decode_server(frame)
                 except msgspec.DecodeError as e:  # a newer server's frame we cannot read
                     log.warning("ignoring a frame this client does not understand: %s", e)
                     continue
-                if isinstance(message, Welcome):
-                    self._welcome(message)
-                    for op in list(self.outbox.values()):  # same cids: applied at most once
-                        await ws.send(encode(op).decode())
-                    self.connected.set()
-                else:
-                    self._handle(message)
-                if self.on_frame:
-                    self.on_frame(message)
+                for message in decoded.messages if isinstance(decoded, Batch) else (decoded,):
+                    if isinstance(message, Welcome):
+                        self._welcome(message)
+                        for op in list(self.outbox.values()):  # same cids: applied at most once
+                            await ws.send(encode(op).decode())
+                        self.connected.set()
+                    else:
+                        self._handle(message)
+                    if self.on_frame:
+                        self.on_frame(message)
         finally:
             pinger.cancel()
 

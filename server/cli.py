@@ -11,6 +11,7 @@ HINDSIGHT_SYNCHRONOUS, HINDSIGHT_ALLOWED_ORIGINS), which overrides the defaults
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -27,6 +28,21 @@ UVICORN_OPTIONS: dict[str, object] = dict(
     # frames (docs/performance.md); frames above 1 MiB close the connection (ours stop at 64 KiB).
     ws_per_message_deflate=False, ws_max_size=1 << 20,
 )
+
+# Collect the youngest generation every 10,000 net new objects instead of 700 (see tune_gc).
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
+def tune_gc() -> None:
+    """Garbage collection for a long-running server, called once the app is built (by `serve`
+    and by the floor relay alike). Everything importing and building made (some 70,000 objects
+    that live as long as the process) is frozen out of every later collection, and the young
+    generation is collected less often. Under the benchmark's load at 3,000 ops/s this took
+    collections from 228 ms to 64 ms over a run and removed the full collections of ~57 ms that
+    stalled every board at once (docs/performance.md). Board state is freed by reference
+    counting as before; only cyclic garbage waits a little longer."""
+    gc.freeze()  # no collect first: it would cost the start-up ~30 ms for a few cycles
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.allowed_origins else None)
         print(f"Hindsight on http://{settings.host}:{settings.port}/  (database {settings.db})",
               flush=True)
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+        app = create_app(settings)
+        tune_gc()
+        uvicorn.run(app, host=settings.host, port=settings.port,
                     **UVICORN_OPTIONS, log_level="info", access_log=True)
     return 0
 

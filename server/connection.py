@@ -17,11 +17,12 @@ from collections.abc import Callable
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from board_state.errors import Rejected
-from board_state.protocol import Error, encode
+from board_state.protocol import Error, encode, encode_batch
 
 log = logging.getLogger("hindsight.ws")
 
 CLOSE_SLOW = 4008
+BATCH_BYTES = 64 * 1024  # a batch stops growing here (a bigger frame goes alone)
 
 
 class TokenBucket:
@@ -40,9 +41,11 @@ class TokenBucket:
 
 
 class Connection:
-    def __init__(self, ws: WebSocket, participant_id: str, queue_size: int) -> None:
+    def __init__(self, ws: WebSocket, participant_id: str, queue_size: int,
+                 batch: bool = False) -> None:
         self.ws = ws
         self.participant_id = participant_id
+        self.batch = batch  # the client reads `batch` frames: join what is queued when writing
         # A deque and a wake-up future rather than an asyncio.Queue: the room sends every frame
         # through here, and the Queue's bookkeeping (getters, putters, maxsize checks) was
         # about a seventh of the event loop's CPU under load (docs/performance.md).
@@ -98,6 +101,8 @@ class Connection:
                     frame = frames.popleft()
                     if frame is None:
                         return
+                    if self.batch and frames and frames[0] is not None:
+                        frame = self._join(frame)
                     await self.ws.send_text(frame.decode())
                 self._wakeup = loop.create_future()
                 await self._wakeup
@@ -105,6 +110,19 @@ class Connection:
             raise
         except Exception:  # the peer went away mid-send; the reader loop sees the disconnect
             self.closing = True
+
+    def _join(self, first: bytes) -> bytes:
+        """`first` and the frames queued behind it, as one batch frame of at most BATCH_BYTES.
+        Nothing waits for a batch to fill: it holds what piled up while the last write ran (a
+        round's ack and events, or a backlog), so batches grow exactly when the load does."""
+        frames, parts, size = self._frames, [first], len(first)
+        while frames:
+            nxt = frames[0]
+            if nxt is None or size + len(nxt) > BATCH_BYTES:
+                break
+            parts.append(frames.popleft())
+            size += len(nxt)
+        return first if len(parts) == 1 else encode_batch(parts)
 
     async def finish(self) -> None:
         """Flush what is queued (bounded by the queue) and stop the writer."""

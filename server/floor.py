@@ -66,7 +66,7 @@ def create_floor_app() -> Starlette:
 def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
-    from .cli import UVICORN_OPTIONS
+    from .cli import UVICORN_OPTIONS, tune_gc
 
     parser = argparse.ArgumentParser(prog="python -m server.floor", description=(
         "The benchmark's floor: a websocket relay with Hindsight's server settings."))
@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.deflate:
         options["ws_per_message_deflate"] = True
     print(f"floor relay on ws://{args.host}:{args.port}/ws", flush=True)
-    uvicorn.run(create_floor_app(), host=args.host, port=args.port, **options,  # type: ignore[arg-type]
+    app = create_floor_app()
+    tune_gc()  # the same process settings as `hindsight serve`
+    uvicorn.run(app, host=args.host, port=args.port, **options,  # type: ignore[arg-type]
                 log_level="info", access_log=True)
     return 0
 

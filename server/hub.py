@@ -40,6 +40,7 @@ class Hub:
         self._loading: dict[str, list[Any]] = {}  # board id -> [lock, users]
         self.log_delay = log_delay  # seconds of quiet on a board before its log row is rebuilt
         self._log_timers: dict[str, asyncio.TimerHandle] = {}
+        self._log_due: dict[str, float] = {}  # board id -> loop time its row is due for rebuild
         self._log_tasks: set[asyncio.Task[None]] = set()
         self._closing = False
 
@@ -125,13 +126,24 @@ class Hub:
 
     def _schedule_log(self, board_id: str) -> None:
         # Debounce: every commit pushes the rebuild back, so a burst of ops costs one rebuild.
+        # A commit only moves the due time; the one timer per board checks it when it fires
+        # (cancelling and re-arming a timer on every commit cost the event loop more).
         if self._closing:
             return
-        timer = self._log_timers.pop(board_id, None)
-        if timer is not None:
-            timer.cancel()
         loop = asyncio.get_running_loop()
-        self._log_timers[board_id] = loop.call_later(self.log_delay, self._start_refresh, board_id)
+        self._log_due[board_id] = loop.time() + self.log_delay
+        if board_id not in self._log_timers:
+            self._log_timers[board_id] = loop.call_later(self.log_delay, self._log_timer,
+                                                         board_id)
+
+    def _log_timer(self, board_id: str) -> None:
+        loop = asyncio.get_running_loop()
+        wait = self._log_due.get(board_id, 0.0) - loop.time()
+        if wait > 0:  # committed again since the timer was set: wait out the rest
+            self._log_timers[board_id] = loop.call_later(wait, self._log_timer, board_id)
+            return
+        self._log_due.pop(board_id, None)
+        self._start_refresh(board_id)
 
     def _start_refresh(self, board_id: str) -> None:
         self._log_timers.pop(board_id, None)
@@ -153,6 +165,7 @@ class Hub:
         for timer in self._log_timers.values():
             timer.cancel()
         self._log_timers.clear()
+        self._log_due.clear()
         await asyncio.gather(*(self._refresh_quietly(b) for b in pending), *self._log_tasks)
         await asyncio.gather(*(room.close() for room in self.rooms.values()))
         self.rooms.clear()

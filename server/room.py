@@ -148,6 +148,7 @@ class Room:
         self._recent: deque[tuple[int, int, tuple[Change, ...]]] = deque(maxlen=REPLAY_WINDOW)
         self._inbox: asyncio.Queue[_Submit | _Hello | _Read | None] = asyncio.Queue()
         self._timer: asyncio.TimerHandle | None = None
+        self._timer_due: int | None = None  # the deadline self._timer is armed for
         # Told after every round that committed something (the hub keeps the incident log
         # fresh with it). Must not block; its failures are logged and never close the room.
         self.after_commit: Callable[[Room], None] | None = None
@@ -388,12 +389,15 @@ class Room:
     # --- timeboxes -----------------------------------------------------------------------------
 
     def _arm_deadline(self) -> None:
+        due = next_deadline(self.board)
+        if self._timer is not None and due == self._timer_due and not self.closed:
+            return  # most rounds leave the deadline where it was: keep the timer
         if self._timer:
             self._timer.cancel()
             self._timer = None
-        due = next_deadline(self.board)
         if due is None or self.closed:
             return
+        self._timer_due = due
         loop = asyncio.get_running_loop()
         delay = max(0.0, (due - self.clock()) / 1000)
         self._timer = loop.call_later(delay, self._on_deadline)

@@ -97,16 +97,22 @@ def _check_batch(batch: WriteBatch) -> None:
 
 
 def _apply(conn: sqlite3.Connection, batch: WriteBatch) -> None:
-    conn.executemany(_SQL_BOARD, [(b.id, b.epoch, b.created_at, b.meta) for b in batch.boards])
-    conn.executemany(
-        _SQL_CREDENTIAL,
-        [(c.board_id, c.participant_id, c.secret_hash, c.role) for c in batch.credentials],
-    )
-    conn.executemany(_SQL_OP, [(o.board_id, o.seq, o.actor, o.cid, o.body) for o in batch.ops])
-    conn.executemany(_SQL_SNAPSHOT, [(s.board_id, s.seq, s.state) for s in batch.snapshots])
-    for board_id in {s.board_id for s in batch.snapshots}:
-        crash_point("during_snapshot")  # testing only: see crashpoints.py
-        conn.execute(_SQL_PRUNE, (board_id, board_id))
+    # Most batches are one room's round: a few ops and nothing else. An empty executemany
+    # still costs a statement lookup, so only what the batch holds is executed.
+    if batch.boards:
+        conn.executemany(_SQL_BOARD, [(b.id, b.epoch, b.created_at, b.meta) for b in batch.boards])
+    if batch.credentials:
+        conn.executemany(
+            _SQL_CREDENTIAL,
+            [(c.board_id, c.participant_id, c.secret_hash, c.role) for c in batch.credentials],
+        )
+    if batch.ops:
+        conn.executemany(_SQL_OP, [(o.board_id, o.seq, o.actor, o.cid, o.body) for o in batch.ops])
+    if batch.snapshots:
+        conn.executemany(_SQL_SNAPSHOT, [(s.board_id, s.seq, s.state) for s in batch.snapshots])
+        for board_id in {s.board_id for s in batch.snapshots}:
+            crash_point("during_snapshot")  # testing only: see crashpoints.py
+            conn.execute(_SQL_PRUNE, (board_id, board_id))
     for row in batch.log_rows:
         apply_log_row(conn, row)
 

@@ -105,7 +105,7 @@ async def _session(ws: WebSocket, settings: Settings, hub: Hub) -> None:
     if room is None or pid is None:
         return await _refuse(ws, "unauthorized", "no board with that id opens with this credential",
                              CLOSE_UNAUTHORIZED)
-    conn = Connection(ws, pid, settings.send_queue)
+    conn = Connection(ws, pid, settings.send_queue, batch=hello.batch)
     conn.on_close = lambda: room.leave(conn)
     bucket = TokenBucket(settings.rate, settings.burst)
     try:

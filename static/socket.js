@@ -146,7 +146,7 @@ export class BoardSocket extends EventTarget {
     this.ws = ws;
     ws.addEventListener("open", () => {
       const { last_seq, epoch } = this.resume();
-      this.raw({ type: "hello", board: this.boardId, credential: this.credential, last_seq, epoch });
+      this.raw({ type: "hello", board: this.boardId, credential: this.credential, last_seq, epoch, batch: true });
       this.timers.hello = setTimeout(() => ws.close(4000, "no welcome"), HELLO_TIMEOUT_MS);
     });
     ws.addEventListener("message", (e) => this.onFrame(e.data));
@@ -188,6 +188,15 @@ export class BoardSocket extends EventTarget {
     } catch {
       return;  // not ours to interpret; the server only sends JSON
     }
+    if (msg.type === "batch" && Array.isArray(msg.messages)) {
+      // Several messages in one frame (we asked for it in the hello): each in order, as if alone.
+      for (const one of msg.messages) this.onMessage(one);
+      return;
+    }
+    this.onMessage(msg);
+  }
+
+  onMessage(msg) {
     switch (msg.type) {
       case "welcome": return this.onWelcome(msg);
       case "event": return this.emit("event", msg);

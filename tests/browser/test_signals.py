@@ -22,11 +22,16 @@ pytestmark = needs_chromium
 
 
 def record_frames(person: Any) -> list[dict[str, Any]]:
-    """Every JSON frame the person's page receives, from before it connects."""
+    """Every message the person's page receives, from before it connects (a `batch` frame's
+    messages one by one, as the page handles them)."""
     frames: list[dict[str, Any]] = []
 
+    def got(payload: Any) -> None:
+        message = json.loads(payload)
+        frames.extend(message["messages"] if message["type"] == "batch" else [message])
+
     def on_ws(ws: Any) -> None:
-        ws.on("framereceived", lambda payload: frames.append(json.loads(payload)))
+        ws.on("framereceived", got)
     person.page.on("websocket", on_ws)
     return frames
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from board_state.protocol import Batch, decode_server
+
 from .conftest import (
     AT, board_view, changes, create_board, entry, frames_of, hello, is_type, join, make_client,
     meta_of, op, recv, recv_until, send,
@@ -372,3 +374,37 @@ def test_events_survive_a_restart_of_the_app(tmp_path: Path) -> None:
             send(f, entry("f1", "alert fired"))  # still recognised as a resend
             assert recv_until(f, is_type("ack"))["duplicate"] is True
             assert op(f, entry("f2", "next"))[0]["seq"] == ack["seq"] + 1
+
+
+def test_a_client_that_asks_for_batches_gets_its_ack_and_event_in_one_frame_and_others_do_not(
+        client: TestClient) -> None:
+    """`batch: true` in the hello: what is queued together goes out as one `batch` frame, in
+    order, holding the very messages a client without it gets one frame each."""
+    b = create_board(client)
+    ann = join(client, b["board_id"], "Ann")
+    with client.websocket_connect("/ws") as f, client.websocket_connect("/ws") as a:
+        hello(f, b["board_id"], b["credential"])
+        send(a, {"type": "hello", "board": b["board_id"], "credential": ann["credential"],
+                 "batch": True})
+        first = recv(a)
+        # The welcome may come alone or batched with the presence that follows it.
+        opening = first["messages"] if first["type"] == "batch" else [first]
+        assert opening[0]["type"] == "welcome"
+        assert all(m["type"] in ("welcome", "presence") for m in opening)
+
+        send(a, entry("c1", "alert fired"))
+        frame = recv_until(a, is_type("batch"))
+        ack, own = frame["messages"]
+        assert ack == {"type": "ack", "cid": "c1", "seq": ack["seq"], "duplicate": False}
+        assert own["type"] == "event" and own["seq"] == ack["seq"]
+        assert decode_server(json.dumps(frame)) == Batch(messages=[
+            decode_server(json.dumps(ack)), decode_server(json.dumps(own))])
+
+        # The facilitator did not ask: one message a frame, the same event apart from `mine`.
+        event = recv_until(f, is_type("event"))
+        assert event["seq"] == ack["seq"]
+        (theirs,) = changes(event, "timeline")
+        assert theirs == {**changes(own, "timeline")[0], "mine": False}
+        send(f, entry("c2", "pager acked"))
+        assert recv_until(f, is_type("ack"))["cid"] == "c2"
+        assert recv(f)["type"] == "event"
