@@ -123,6 +123,7 @@ class Seat:
         self.timer_running = True       # go_to_phase started it
         self.rcvbuf: int | None = None  # a small receive buffer: a slow reader (overload)
         self.cid_n = 0
+        self.closed = 0  # connections of this seat the server closed (or lost)
         self.welcomed = asyncio.get_running_loop().create_future()
 
 
@@ -190,6 +191,7 @@ class Load:
         if not isinstance(seat, Seat) or seat.client is not client:
             return
         seat.ready = False
+        seat.closed += 1
         self.closes[code] = self.closes.get(code, 0) + 1
         if not self.closing:
             task = asyncio.get_running_loop().create_task(self._reconnect(seat))

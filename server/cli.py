@@ -27,6 +27,12 @@ UVICORN_OPTIONS: dict[str, object] = dict(
     # Compression roughly doubles CPU per message and memory per connection for small JSON
     # frames (docs/performance.md); frames above 1 MiB close the connection (ours stop at 64 KiB).
     ws_per_message_deflate=False, ws_max_size=1 << 20,
+    # A websocket ping every 10 s, and a connection that has not answered one within 10 s is
+    # closed (1011; uvicorn's defaults are 20 and 20). That is how a reader that stopped reading
+    # is dropped: what it does not read piles up in the kernel's send buffer (up to 4 MiB)
+    # long before our own queue for it fills. Presence also notices a closed laptop sooner.
+    # The client resumes from its last seq on reconnect (docs/performance.md, Overload).
+    ws_ping_interval=10.0, ws_ping_timeout=10.0,
 )
 
 # Collect the youngest generation every 10,000 net new objects instead of 700 (see tune_gc).
