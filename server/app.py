@@ -10,12 +10,11 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .config import Settings
 from . import incident_log, transfer, writeup
-from .http import routes
+from .http import LazyTemplates, routes
 from .hub import Hub
 from .store import Store
 from .writeup_nudges import NudgeTallies
@@ -60,9 +59,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.store = store
         app.state.hub = Hub(store)
         app.state.ready = True
+        # Off the start-up path, but before the first page is asked for (usually).
+        warm = asyncio.get_running_loop().run_in_executor(None, app.state.templates.get)
         try:
             yield
         finally:
+            await warm
             app.state.ready = False
             await app.state.hub.close()
             await asyncio.to_thread(store.close)
@@ -75,6 +77,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.nudge_tallies = NudgeTallies()
-    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates = LazyTemplates(HERE / "templates")
     app.add_middleware(SecurityHeaders)
     return app

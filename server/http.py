@@ -7,14 +7,15 @@ the browser keeps to itself.
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import msgspec
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.templating import Jinja2Templates
 
 from board_state import Rejected
 from board_state import ops as o
@@ -24,6 +25,34 @@ from board_state.templates import GROUND_RULES, TEMPLATE_TITLES
 from .hub import Hub
 from .room import Room
 
+if TYPE_CHECKING:
+    import jinja2
+    from starlette.templating import Jinja2Templates
+
+
+class LazyTemplates:
+    """The app's Jinja2 templates, made on first use. Importing Jinja2 (with Starlette's
+    templating) was about a sixth of the server's start-up, and the start-up is what keeps
+    every board waiting after a restart; the app warms this from a thread once it is ready."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._templates: Jinja2Templates | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Jinja2Templates:
+        if self._templates is None:
+            with self._lock:
+                if self._templates is None:
+                    from starlette.templating import Jinja2Templates
+
+                    self._templates = Jinja2Templates(directory=self.directory)
+        return self._templates
+
+    @property
+    def env(self) -> jinja2.Environment:
+        return self.get().env
+
 
 def _hub(request: Request) -> Hub:
     hub: Hub = request.app.state.hub
@@ -31,8 +60,8 @@ def _hub(request: Request) -> Hub:
 
 
 def _templates(request: Request) -> Jinja2Templates:
-    t: Jinja2Templates = request.app.state.templates
-    return t
+    t: LazyTemplates = request.app.state.templates
+    return t.get()
 
 
 def error(status: int, code: str, message: str) -> JSONResponse:

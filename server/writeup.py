@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 import msgspec
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -27,6 +28,9 @@ from board_state.views import BoardView, PhaseView, StickyView
 
 from .http import _error_page
 from .writeup_nudges import NudgeTallies
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -312,15 +316,20 @@ def md(value: object, cell: bool = False) -> str:
     return re.sub(r"\s*\n\s*", "<br>" if cell else " ", text)
 
 
-_markdown = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False, trim_blocks=True,
-    lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
-_markdown.filters["md"] = md
+@cache
+def _markdown() -> jinja2.Environment:
+    import jinja2  # on first use: importing Jinja2 is a sixth of the server's start-up
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False, trim_blocks=True,
+        lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env.filters["md"] = md
+    return env
 
 
 def render_markdown(w: Writeup) -> str:
     # Optional blocks leave runs of blank lines; one blank line is all Markdown needs.
-    text = _markdown.get_template("writeup.md.j2").render(w=w)
+    text = _markdown().get_template("writeup.md.j2").render(w=w)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
