@@ -37,6 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import msgspec
+
 from board_state import SYSTEM, Board, Entry, Rejected, apply, decode_entry, encode_board
 from board_state import next_deadline, on_deadline, project, replay, view_for, viewer_key
 from board_state import decode_board, encode_entry
@@ -53,6 +55,11 @@ SNAPSHOT_EVERY = 500  # ops between snapshots: loading replays at most this many
 # Seqs of changes kept for resume; an older gap gets a snapshot. Kept well under half of a
 # connection's send queue, so a replay can never overflow it and get the client dropped.
 REPLAY_WINDOW = 400
+
+
+CidTable = dict[str, dict[str, int]]  # actor -> client op id -> the seq it was applied at
+_CID_ENCODER = msgspec.json.Encoder()
+_decode_cids = msgspec.json.Decoder(CidTable).decode
 
 
 def now_ms() -> int:
@@ -133,7 +140,7 @@ class RoomClosed(Exception):
 
 class Room:
     def __init__(self, store: Store, board: Board, seq: int, epoch: str,
-                 secrets_by_id: dict[str, str], cids: dict[tuple[str, str], int],
+                 secrets_by_id: dict[str, str], cids: CidTable,
                  snapshot_seq: int, clock: Callable[[], int] = now_ms) -> None:
         self.store = store
         self.board = board
@@ -143,7 +150,7 @@ class Room:
         self.peers: set[Peer] = set()
         self.closed = False
         self._secrets = secrets_by_id           # participant id -> sha256 of their secret
-        self._cids = cids                       # (actor, cid) -> seq, committed or in flight
+        self._cids = cids                       # actor -> cid -> seq, committed or in flight
         self._snapshot_seq = snapshot_seq
         self._recent: deque[tuple[int, int, tuple[Change, ...]]] = deque(maxlen=REPLAY_WINDOW)
         self._inbox: asyncio.Queue[_Submit | _Hello | _Read | None] = asyncio.Queue()
@@ -159,19 +166,36 @@ class Room:
 
     @classmethod
     async def load(cls, store: Store, board_id: str) -> Room | None:
-        def read() -> tuple[LoadedBoard | None, list[CredentialRow], dict[tuple[str, str], int]]:
-            return (store.load(board_id), store.credentials(board_id), store.cid_seqs(board_id))
+        def read() -> tuple[LoadedBoard | None, list[CredentialRow], CidTable]:
+            loaded = store.load(board_id)
+            old_snapshot = loaded is not None and loaded.snapshot is not None and (
+                loaded.snapshot.cids is None)
+            # The dedupe table comes with the snapshot (and the tail); only a snapshot written
+            # before it was kept there needs the op log's cids, a row per op.
+            return loaded, store.credentials(board_id), (
+                store.cid_seqs(board_id) if old_snapshot else {})
         loaded, creds, cids = await asyncio.to_thread(read)
         if loaded is None:
             return None
-        board = decode_board(loaded.snapshot.state) if loaded.snapshot else Board(id=board_id)
+        snapshot = loaded.snapshot
+        board = decode_board(snapshot.state) if snapshot else Board(id=board_id)
         replay(board_id, [decode_entry(row.body) for row in loaded.tail], board)
-        seq = loaded.tail[-1].seq if loaded.tail else (loaded.snapshot.seq if loaded.snapshot else 0)
+        if snapshot is not None and snapshot.cids is not None:
+            try:
+                cids = _decode_cids(snapshot.cids)
+            except msgspec.DecodeError:  # not ours to read: the op log has the same facts
+                log.warning("board %s: unreadable dedupe table in snapshot %d; rebuilding it "
+                            "from the op log", board_id, snapshot.seq)
+                cids = await asyncio.to_thread(store.cid_seqs, board_id)
+        for row in loaded.tail:
+            if row.cid:
+                cids.setdefault(row.actor, {})[row.cid] = row.seq
+        seq = loaded.tail[-1].seq if loaded.tail else (snapshot.seq if snapshot else 0)
         # A new epoch per load: after a restart (or a restored backup, where seqs may be reused
         # for different ops) no client may resume from events it kept; it gets a snapshot.
         return cls(store, board, seq, new_id(),
                    {c.participant_id: c.secret_hash for c in creds}, cids,
-                   loaded.snapshot.seq if loaded.snapshot else 0)
+                   snapshot.seq if snapshot else 0)
 
     # --- the public surface --------------------------------------------------------------------
 
@@ -292,12 +316,11 @@ class Room:
 
     def _accept(self, item: _Submit, r: _Round) -> None:
         op, actor = item.op, item.actor
-        key = (actor, op.cid)
-        if op.cid and key in self._cids:
+        first = self._cids.get(actor, {}).get(op.cid) if op.cid else None
+        if first is not None:
             # A resend (the client did not see our ack): answer with the original seq, once.
             if item.peer:
-                r.acks.append((item.peer, encode(Ack(cid=op.cid, seq=self._cids[key],
-                                                     duplicate=True))))
+                r.acks.append((item.peer, encode(Ack(cid=op.cid, seq=first, duplicate=True))))
             return
         now, nid = self.clock(), item.new_id or new_id()
         try:
@@ -310,7 +333,7 @@ class Room:
             return
         self.seq += 1
         if op.cid:
-            self._cids[key] = self.seq
+            self._cids.setdefault(actor, {})[op.cid] = self.seq
         r.entries.append(Entry(seq=self.seq, actor=actor, at=now, new_id=nid, op=op))
         if item.credential:
             r.credentials.append(item.credential)
@@ -346,7 +369,8 @@ class Room:
         if self.seq - self._snapshot_seq < SNAPSHOT_EVERY:
             return ()
         self._snapshot_seq = self.seq
-        return (SnapshotRow(board_id=self.board.id, seq=self.seq, state=encode_board(self.board)),)
+        return (SnapshotRow(board_id=self.board.id, seq=self.seq, state=encode_board(self.board),
+                            cids=_CID_ENCODER.encode(self._cids)),)
 
     def _welcome(self, h: _Hello) -> None:
         viewer = h.peer.participant_id

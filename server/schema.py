@@ -67,7 +67,14 @@ def m002_incident_log(db: Database) -> None:
 
 
 
-MIGRATIONS = (m001_initial, m002_incident_log)  # append only, in order
+def m003_snapshot_cids(db: Database) -> None:
+    # The dedupe table ({actor: {cid: seq}}) as of each snapshot, so loading a board reads one
+    # blob instead of a row per op (10,000 rows were most of a big board's load time). NULL in
+    # snapshots written before: their boards rebuild it from the op log, as before.
+    db.execute("ALTER TABLE snapshots ADD COLUMN cids BLOB")
+
+
+MIGRATIONS = (m001_initial, m002_incident_log, m003_snapshot_cids)  # append only, in order
 
 
 @cache
@@ -126,6 +133,7 @@ class SnapshotRow:
     board_id: str
     seq: int
     state: bytes
+    cids: bytes | None = None  # the room's dedupe table at `seq`, encoded; None: not kept
 
 
 @dataclass(frozen=True, slots=True)

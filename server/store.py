@@ -80,7 +80,8 @@ _SQL_CREDENTIAL = (
 )
 # Plain INSERT on purpose: a duplicate (board_id, seq) is a sequencing bug and must fail.
 _SQL_OP = "INSERT INTO ops (board_id, seq, actor, cid, body) VALUES (?, ?, ?, ?, ?)"
-_SQL_SNAPSHOT = "INSERT OR REPLACE INTO snapshots (board_id, seq, state) VALUES (?, ?, ?)"
+_SQL_SNAPSHOT = ("INSERT OR REPLACE INTO snapshots (board_id, seq, state, cids) "
+                 "VALUES (?, ?, ?, ?)")
 _SQL_PRUNE = (
     "DELETE FROM snapshots WHERE board_id = ? AND seq NOT IN "
     "(SELECT seq FROM snapshots WHERE board_id = ? ORDER BY seq DESC LIMIT 2)"
@@ -91,7 +92,8 @@ _OP_COLUMNS = "board_id, seq, actor, cid, body"
 def _check_batch(batch: WriteBatch) -> None:
     # SQLite would happily store a str as TEXT and hand it back as str; catch that at the caller.
     if any(not isinstance(op.body, bytes) for op in batch.ops) or any(
-        not isinstance(s.state, bytes) for s in batch.snapshots
+        not isinstance(s.state, bytes) or not isinstance(s.cids, (bytes, type(None)))
+        for s in batch.snapshots
     ):
         raise TypeError("op bodies and snapshot states must be bytes")
 
@@ -109,7 +111,8 @@ def _apply(conn: sqlite3.Connection, batch: WriteBatch) -> None:
     if batch.ops:
         conn.executemany(_SQL_OP, [(o.board_id, o.seq, o.actor, o.cid, o.body) for o in batch.ops])
     if batch.snapshots:
-        conn.executemany(_SQL_SNAPSHOT, [(s.board_id, s.seq, s.state) for s in batch.snapshots])
+        conn.executemany(_SQL_SNAPSHOT,
+                         [(s.board_id, s.seq, s.state, s.cids) for s in batch.snapshots])
         for board_id in {s.board_id for s in batch.snapshots}:
             crash_point("during_snapshot")  # testing only: see crashpoints.py
             conn.execute(_SQL_PRUNE, (board_id, board_id))
@@ -336,7 +339,7 @@ class Store(LogReads):
             if board is None:
                 return None
             snap = conn.execute(
-                "SELECT board_id, seq, state FROM snapshots WHERE board_id = ? "
+                "SELECT board_id, seq, state, cids FROM snapshots WHERE board_id = ? "
                 "ORDER BY seq DESC LIMIT 1",
                 (board_id,),
             ).fetchone()
@@ -382,16 +385,20 @@ class Store(LogReads):
         )
         return [CredentialRow(*row) for row in rows]
 
-    def cid_seqs(self, board_id: str) -> dict[tuple[str, str], int]:
-        """(actor, cid) -> seq for every op of a board that had a cid: the dedupe table a Room
-        rebuilds when it loads, so a resend after a restart is still applied only once."""
+    def cid_seqs(self, board_id: str) -> dict[str, dict[str, int]]:
+        """{actor: {cid: seq}} for every op of a board that had a cid: the dedupe table a Room
+        rebuilds when its latest snapshot does not carry one, so a resend after a restart is
+        still applied only once."""
         rows = self._reader().execute(
             # ORDER BY seq walks the primary key in order: about half the time of the
             # (board_id, actor, cid) index, which must look up each row's seq in the table.
             "SELECT actor, cid, seq FROM ops WHERE board_id = ? AND cid != '' ORDER BY seq",
             (board_id,)
         )
-        return {(actor, cid): seq for actor, cid, seq in rows}
+        table: dict[str, dict[str, int]] = {}
+        for actor, cid, seq in rows:
+            table.setdefault(actor, {})[cid] = seq
+        return table
 
     def board_ids(self) -> list[str]:
         rows = self._reader().execute("SELECT id FROM boards ORDER BY created_at, id")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 from board_state import encode_board
 from board_state import ops as o
-from board_state.protocol import Event, decode_server
+from board_state.protocol import Ack, Event, decode_server
 from board_state.views import BoardMeta
 from server import room as room_mod
 from server.hub import Hub
@@ -66,6 +67,53 @@ def test_a_reloaded_board_uses_its_snapshot_and_equals_the_live_one(tmp_path: Pa
         assert again is not None and again.seq == room.seq
         assert encode_board(again.board) == encode_board(room.board)
         await again.close()
+        await hub.close()
+        store.close()
+
+    asyncio.run(run())
+
+
+def test_a_reloaded_board_still_answers_resends_from_before_and_after_its_snapshot(
+        tmp_path: Path) -> None:
+    """The dedupe table travels in the snapshot (plus the tail's cids); a snapshot written
+    before it did (cids NULL) is completed from the op log. Either way a resend of an op from
+    before the snapshot or from the tail is acked as a duplicate at its first seq."""
+
+    async def run() -> None:
+        store, hub, room, fac = await _setup(tmp_path)
+        peer = Peer(fac)
+        room.hello(peer, 0, "")
+        n = room_mod.SNAPSHOT_EVERY + 50
+        for i in range(n):
+            room.submit(peer, o.AddTimelineEntry(cid=f"c{i}", at="2026-08-14T09:00Z", text=f"e{i}"))
+        await _until(lambda: room.seq >= n + 1)
+        await _until(lambda: sum(1 for f in peer.frames if isinstance(f, Ack)) >= n)
+        first_seq = {f.cid: f.seq for f in peer.frames if isinstance(f, Ack)}
+        loaded = store.load(room.board.id)
+        assert loaded is not None and loaded.snapshot is not None
+        assert loaded.snapshot.cids is not None and len(loaded.tail) < 60
+        for old_format in (False, True):
+            if old_format:  # as a snapshot written before the table was kept in it
+                with sqlite3.connect(tmp_path / "room.db") as conn:
+                    conn.execute("UPDATE snapshots SET cids = NULL")
+            again = await Room.load(store, room.board.id)
+            assert again is not None
+            again_peer = Peer(fac)
+            again.hello(again_peer, 0, "")
+            for cid in ("c3", f"c{room_mod.SNAPSHOT_EVERY + 40}"):  # in the snapshot; in the tail
+                again.submit(again_peer, o.AddTimelineEntry(cid=cid, at="2026-08-14T09:00Z",
+                                                            text="resent"))
+            fresh = f"new-{old_format}"
+            again.submit(again_peer, o.AddTimelineEntry(cid=fresh, at="2026-08-14T09:00Z",
+                                                        text="new"))
+            await _until(lambda: sum(1 for f in again_peer.frames if isinstance(f, Ack)) >= 3)
+            acks = [f for f in again_peer.frames if isinstance(f, Ack)]
+            assert [(a.cid, a.seq, a.duplicate) for a in acks[:2]] == [
+                ("c3", first_seq["c3"], True),
+                (f"c{room_mod.SNAPSHOT_EVERY + 40}", first_seq[f"c{room_mod.SNAPSHOT_EVERY + 40}"],
+                 True)]
+            assert acks[2].cid == fresh and not acks[2].duplicate
+            await again.close()
         await hub.close()
         store.close()
 
