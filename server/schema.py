@@ -38,7 +38,8 @@ def m001_initial(db: Database) -> None:
         {"board_id": str, "seq": int, "actor": str, "cid": str, "body": bytes},
         pk=("board_id", "seq"), not_null=["actor", "cid", "body"],
     )
-    # Resume/dedupe looks up "did this actor already send this client op id?".
+    # Resume/dedupe looks up "did this actor already send this client op id?" (dropped by
+    # m004: the dedupe table is loaded whole instead).
     ops.create_index(["board_id", "actor", "cid"])
     db.table("snapshots").create(
         {"board_id": str, "seq": int, "state": bytes},
@@ -74,7 +75,16 @@ def m003_snapshot_cids(db: Database) -> None:
     db.execute("ALTER TABLE snapshots ADD COLUMN cids BLOB")
 
 
-MIGRATIONS = (m001_initial, m002_incident_log, m003_snapshot_cids)  # append only, in order
+def m004_drop_cid_index(db: Database) -> None:
+    # Dedupe no longer looks cids up one by one: the table comes with the snapshot (m003) or
+    # from one pass over a board's ops in seq order. The index cost every insert a third
+    # b-tree page to write, for each board in the transaction: about a third of the writer's
+    # CPU per transaction (docs/performance.md).
+    db.execute("DROP INDEX IF EXISTS idx_ops_board_id_actor_cid")
+
+
+MIGRATIONS = (m001_initial, m002_incident_log, m003_snapshot_cids,
+              m004_drop_cid_index)  # append only, in order
 
 
 @cache

@@ -361,7 +361,8 @@ class Store(LogReads):
         return self._ops_since(self._reader(), board_id, after_seq)
 
     def op_by_cid(self, board_id: str, actor: str, cid: str) -> OpRow | None:
-        """The op an actor sent with client op id ``cid`` (for dedupe older than the tail)."""
+        """The op an actor sent with client op id ``cid``: a scan of the board's ops (tools and
+        tests; rooms keep their dedupe table in memory)."""
         row = self._reader().execute(
             f"SELECT {_OP_COLUMNS} FROM ops WHERE board_id = ? AND actor = ? AND cid = ? "
             "ORDER BY seq LIMIT 1",
@@ -390,8 +391,7 @@ class Store(LogReads):
         rebuilds when its latest snapshot does not carry one, so a resend after a restart is
         still applied only once."""
         rows = self._reader().execute(
-            # ORDER BY seq walks the primary key in order: about half the time of the
-            # (board_id, actor, cid) index, which must look up each row's seq in the table.
+            # ORDER BY seq walks the primary key in order.
             "SELECT actor, cid, seq FROM ops WHERE board_id = ? AND cid != '' ORDER BY seq",
             (board_id,)
         )
