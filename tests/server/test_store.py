@@ -68,10 +68,10 @@ def test_migrations_create_tables_and_are_idempotent_on_reopen(db_path: Path) ->
     )
     assert applied == [("m001_initial",), ("m002_incident_log",), ("m003_snapshot_cids",),
                        ("m004_drop_cid_index",)]
-    indexes = query(
-        db_path, "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ops'"
-    )
-    assert any("board_id" in str(s) and "actor" in str(s) and "cid" in str(s) for (s,) in indexes)
+    # ops keeps only its primary key (board_id, seq): the cid index is gone since m004.
+    indexes = query(db_path, "SELECT name FROM sqlite_master WHERE type = 'index' "
+                             "AND tbl_name = 'ops'")
+    assert indexes == [("sqlite_autoindex_ops_1",)]
 
 
 def test_open_creates_missing_parent_directory_and_uses_wal(tmp_path: Path) -> None:
