@@ -18,7 +18,7 @@ from .http import LazyTemplates, routes
 from .hub import Hub
 from .store import Store
 from .writeup_nudges import NudgeTallies
-from .ws import websocket_endpoint
+from .ws import WebSocketEndpoint
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE.parent / "static"
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=[*routes, *writeup.routes, *incident_log.routes, *transfer.routes,
-                WebSocketRoute("/ws", websocket_endpoint),
+                WebSocketRoute("/ws", WebSocketEndpoint()),
                 Mount("/static", StaticFiles(directory=STATIC), name="static")],
         lifespan=lifespan,
     )

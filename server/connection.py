@@ -12,8 +12,10 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Generator, Sequence
+from typing import Any
 
+from starlette.types import Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from board_state.errors import Rejected
@@ -40,10 +42,47 @@ class TokenBucket:
         return False
 
 
+def _raw_sender(send: Send) -> Callable[[str], Coroutine[Any, Any, None]]:
+    def send_text(text: str) -> Coroutine[Any, Any, None]:
+        return send({"type": "websocket.send", "text": text})
+    return send_text
+
+
+class _Continue:
+    """Awaitable that carries on a coroutine someone already started by hand, exactly as the
+    task that awaits this would have: it hands the task the future the coroutine is blocked on,
+    and steps the coroutine again (or throws into it) when the task is woken."""
+
+    def __init__(self, coro: Coroutine[Any, Any, None], blocked_on: Any) -> None:
+        self.coro, self.blocked_on = coro, blocked_on
+
+    def __await__(self) -> Generator[Any, None, None]:
+        step = self.blocked_on
+        while True:
+            try:
+                yield step
+            except BaseException as e:  # cancelled while blocked: let the coroutine see it
+                try:
+                    step = self.coro.throw(e)
+                except StopIteration:
+                    return
+            else:
+                try:
+                    step = self.coro.send(None)
+                except StopIteration:
+                    return
+
+
+async def _finish(coro: Coroutine[Any, Any, None], blocked_on: Any) -> None:
+    await _Continue(coro, blocked_on)
+
+
 class Connection:
     def __init__(self, ws: WebSocket, participant_id: str, queue_size: int,
-                 batch: bool = False) -> None:
+                 batch: bool = False, send: Send | None = None) -> None:
         self.ws = ws
+        # Frames go through the raw ASGI send when we have it (see ws.WebSocketEndpoint).
+        self._send_text = self.ws.send_text if send is None else _raw_sender(send)
         self.participant_id = participant_id
         self.batch = batch  # the client reads `batch` frames: join what is queued when writing
         # A deque and a wake-up future rather than an asyncio.Queue: the room sends every frame
@@ -52,21 +91,63 @@ class Connection:
         self._frames: deque[bytes | None] = deque()
         self._limit = queue_size
         self._wakeup: asyncio.Future[None] | None = None
+        self._stalled: asyncio.Task[None] | None = None  # a direct write the transport held up
         self._writer = asyncio.get_running_loop().create_task(self._write())
         self.closing = False
         self.on_close: Callable[[], None] | None = None  # the room forgets us at once
 
     def send(self, frame: bytes) -> None:
+        self.send_all((frame,))
+
+    def send_all(self, frames: Sequence[bytes]) -> None:
+        """Send `frames` in order, never waiting. With nothing queued or being written they
+        are written at once (as one batch, if the client reads them); otherwise they queue
+        behind the rest for the writer task."""
         if self.closing:
             return
-        if len(self._frames) >= self._limit:
+        if len(self._frames) + len(frames) > self._limit:
             log.info("disconnecting a slow reader on %s", self.participant_id)
             self.close(CLOSE_SLOW, "too slow: reconnect to resume")
             return
-        self._put(frame)
+        if self._wakeup is None or self._frames or self._stalled is not None:
+            for frame in frames:  # the writer is busy or has a backlog: keep the order
+                self._put(frame)
+            return
+        if self.batch and len(frames) > 1:
+            self._frames.extend(frames)
+            frames = [self._join(self._frames.popleft())]
+        for i, frame in enumerate(frames):
+            if not self._write_now(frame):
+                for rest in frames[i + 1:]:
+                    self._put(rest)
+                return
+        while (self._frames and self._frames[0] is not None and self._stalled is None
+               and not self.closing):  # what did not fit in the first batch
+            if not self._write_now(self._join(self._frames.popleft())):
+                return
+
+    def _write_now(self, frame: bytes) -> bool:
+        """Write on the caller's turn of the event loop, with no task switch: the websocket
+        send completes without waiting whenever the transport has room, which is nearly always.
+        If the transport pushes back, the rest of the write finishes in a task that the writer
+        waits for before anything queued after it. True if the frame is on its way."""
+        coro = self._send_text(frame.decode())
+        try:
+            blocked_on = coro.send(None)
+        except StopIteration:
+            return True
+        except Exception:  # the peer went away; the reader loop sees the disconnect
+            self.closing = True
+            return False
+        self._stalled = asyncio.get_running_loop().create_task(_finish(coro, blocked_on))
+        self._wake()
+        return False
 
     def _put(self, frame: bytes | None) -> None:
         self._frames.append(frame)
+        self._wake()
+
+    def _wake(self) -> None:
         wakeup = self._wakeup
         if wakeup is not None:
             self._wakeup = None
@@ -78,6 +159,8 @@ class Connection:
             return
         self.closing = True
         self._writer.cancel()
+        if self._stalled is not None:
+            self._stalled.cancel()
         if self.on_close:
             self.on_close()
         task = asyncio.get_running_loop().create_task(self._close(code, reason))
@@ -97,13 +180,16 @@ class Connection:
         frames = self._frames
         try:
             while True:
+                if self._stalled is not None:
+                    await self._stalled
+                    self._stalled = None
                 while frames:
                     frame = frames.popleft()
                     if frame is None:
                         return
                     if self.batch and frames and frames[0] is not None:
                         frame = self._join(frame)
-                    await self.ws.send_text(frame.decode())
+                    await self._send_text(frame.decode())
                 self._wakeup = loop.create_future()
                 await self._wakeup
         except asyncio.CancelledError:

@@ -55,6 +55,11 @@ def parse(value: str) -> tuple[str, int]:
 _selected, _remaining = parse(os.environ.get(ENV, ""))
 
 
+def selected(name: str) -> bool:
+    """Whether `name` is the point this process may die at (testing only)."""
+    return _selected == name
+
+
 def _due(name: str) -> bool:
     # Each point is reached from one thread only (the store's writer or the event loop), so the
     # countdown needs no lock.

@@ -46,7 +46,7 @@ from board_state import ops as o
 from board_state.protocol import Ack, Event, Presence, Reject, Welcome, encode
 from board_state.util import Change
 
-from .crashpoints import crash_point_after_flush
+from .crashpoints import crash_point_after_flush, selected
 from .store import CredentialRow, LoadedBoard, OpRow, SnapshotRow, Store, WriteBatch
 
 log = logging.getLogger("hindsight.room")
@@ -99,6 +99,7 @@ class Peer(Protocol):
     participant_id: str
 
     def send(self, frame: bytes) -> None: ...
+    def send_all(self, frames: list[bytes]) -> None: ...  # in order; as a batch if it can
     def close(self, code: int, reason: str) -> None: ...
 
 
@@ -297,12 +298,19 @@ class Room:
                 credentials=tuple(r.credentials),
                 snapshots=self._maybe_snapshot())
             await self.store.write(batch)
-        for peer, frame in r.acks:
-            peer.send(frame)
-        if r.acks:  # testing only: see crashpoints.py
+        sends = r.acks + r.frames  # the acks first
+        if r.acks and selected("after_ack_before_broadcast"):  # testing only: crashpoints.py
+            for peer, frame in r.acks:
+                peer.send(frame)
             await crash_point_after_flush("after_ack_before_broadcast")
-        for peer, frame in r.frames:
-            peer.send(frame)
+            sends = r.frames
+        # Everything of this round for one connection in one call: it goes out in one batch
+        # frame to a client that reads them (the sender's ack with its own event, say).
+        per_peer: dict[Peer, list[bytes]] = {}
+        for peer, frame in sends:
+            per_peer.setdefault(peer, []).append(frame)
+        for peer, frames in per_peer.items():
+            peer.send_all(frames)
         for fut, seq in r.done:
             if not fut.done():
                 fut.set_result(seq)

@@ -98,7 +98,7 @@ def _check_batch(batch: WriteBatch) -> None:
         raise TypeError("op bodies and snapshot states must be bytes")
 
 
-def _apply(conn: sqlite3.Connection, batch: WriteBatch) -> None:
+def _apply(conn: sqlite3.Connection, batch: WriteBatch, *, ops: bool = True) -> None:
     # Most batches are one room's round: a few ops and nothing else. An empty executemany
     # still costs a statement lookup, so only what the batch holds is executed.
     if batch.boards:
@@ -108,7 +108,7 @@ def _apply(conn: sqlite3.Connection, batch: WriteBatch) -> None:
             _SQL_CREDENTIAL,
             [(c.board_id, c.participant_id, c.secret_hash, c.role) for c in batch.credentials],
         )
-    if batch.ops:
+    if ops and batch.ops:
         conn.executemany(_SQL_OP, [(o.board_id, o.seq, o.actor, o.cid, o.body) for o in batch.ops])
     if batch.snapshots:
         conn.executemany(_SQL_SNAPSHOT,
@@ -153,7 +153,8 @@ class Store(LogReads):
         self.transactions = 0  # committed write transactions (group-commit figure)
         self.groups = 0  # groups taken off the queue
         self.synchronous_applied: int | None = None  # PRAGMA synchronous read back by the writer
-        self._queue: queue.SimpleQueue[_Job | object] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Job | list[_Job] | object] = queue.SimpleQueue()
+        self._handover: dict[asyncio.AbstractEventLoop, list[_Job]] = {}  # see write()
         self._lock = threading.Lock()  # orders "is it open?" with queue puts and close()
         self._state = "new"  # new -> open -> closed
         self._writer: threading.Thread | None = None
@@ -205,6 +206,9 @@ class Store(LogReads):
                 return
             was_open, self._state = self._state == "open", "closed"
             if was_open:
+                for jobs in self._handover.values():  # accepted writes not yet handed over
+                    self._queue.put(jobs)
+                self._handover.clear()
                 self._queue.put(_STOP)  # under the lock: no job can be queued after it
         if was_open and self._writer is not None:
             self._writer.join()
@@ -227,10 +231,29 @@ class Store(LogReads):
 
         Cancelling the awaiting task does not retract the write.
         """
+        _check_batch(batch)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        self._submit(_Job(batch, loop=loop, future=future))
+        # Hand-over in bulk: every write made during one turn of the event loop (each room's
+        # round is one) goes to the writer thread as one queue item, at the end of the turn.
+        # The thread then wakes, takes the GIL and runs statements once per turn instead of
+        # once per room: that per-job work, contended with a busy loop, was a good part of
+        # the writer's CPU (docs/performance.md).
+        with self._lock:  # close() may run on another thread and hand these over itself
+            if self._state != "open":
+                raise StoreError(f"store is not open (it is {self._state})")
+            pending = self._handover.get(loop)
+            if pending is None:
+                pending = self._handover[loop] = []
+                loop.call_soon(self._hand_over, loop)
+            pending.append(_Job(batch, loop=loop, future=future))
         await future
+
+    def _hand_over(self, loop: asyncio.AbstractEventLoop) -> None:
+        with self._lock:
+            jobs = self._handover.pop(loop, None)
+            if jobs:  # (close() may have handed them over already)
+                self._queue.put(jobs)
 
     def write_sync(self, batch: WriteBatch) -> None:
         """Blocking ``write`` for the CLI and tests; never call it on an event loop."""
@@ -248,7 +271,7 @@ class Store(LogReads):
                 first = self._queue.get()
                 if first is _STOP:
                     break
-                assert isinstance(first, _Job)
+                assert isinstance(first, (_Job, list))
                 group, stopping = self._collect(first)
                 self.groups += 1
                 self._commit_group(conn, group)
@@ -257,8 +280,9 @@ class Store(LogReads):
         finally:
             conn.close()
 
-    def _collect(self, first: _Job) -> tuple[list[_Job], bool]:
-        group, deadline = [first], time.monotonic() + self.group_window
+    def _collect(self, first: _Job | list[_Job]) -> tuple[list[_Job], bool]:
+        group = list(first) if isinstance(first, list) else [first]
+        deadline = time.monotonic() + self.group_window
         while len(group) < MAX_GROUP:
             try:  # timeout 0 once the window is over: still take what is already queued
                 item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
@@ -266,16 +290,22 @@ class Store(LogReads):
                 break
             if item is _STOP:
                 return group, True
-            assert isinstance(item, _Job)
-            group.append(item)
+            if isinstance(item, list):
+                group.extend(item)
+            else:
+                assert isinstance(item, _Job)
+                group.append(item)
         return group, False
 
     def _transaction(self, conn: sqlite3.Connection, jobs: list[_Job]) -> None:
         # IMMEDIATE takes the write lock up front, so a busy DB fails at BEGIN, not mid-way.
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # All the group's ops in one statement call (most jobs are one room's round).
+            conn.executemany(_SQL_OP, [(o.board_id, o.seq, o.actor, o.cid, o.body)
+                                       for job in jobs for o in job.batch.ops])
             for job in jobs:
-                _apply(conn, job.batch)
+                _apply(conn, job.batch, ops=False)
             crash_point("after_insert_before_commit")  # testing only: see crashpoints.py
             conn.execute("COMMIT")
         except BaseException:

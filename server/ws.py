@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from board_state.errors import Rejected
@@ -41,8 +43,8 @@ def origin_allowed(ws: WebSocket, settings: Settings) -> bool:
     return urlsplit(origin).netloc == ws.headers.get("host", "")
 
 
-async def _receive(ws: WebSocket) -> str | bytes:
-    message = await ws.receive()
+async def _receive(receive: Callable[[], Awaitable[Message]]) -> str | bytes:
+    message = await receive()
     if message["type"] == "websocket.disconnect":
         raise WebSocketDisconnect(message.get("code", 1000))
     text = message.get("text")
@@ -54,7 +56,18 @@ async def _refuse(ws: WebSocket, code: str, message: str, close: int) -> None:
     await ws.close(code=close, reason=code)
 
 
-async def websocket_endpoint(ws: WebSocket) -> None:
+class WebSocketEndpoint:
+    """/ws as a plain ASGI app. Starlette's `WebSocket` does the handshake, the hello and the
+    close; the frames of a live board go through the ASGI `send` itself, which skips two
+    coroutine layers and a state check per frame (10 frames per op on a board of ten: about a
+    twentieth of the server's CPU under load, docs/performance.md)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await websocket_endpoint(WebSocket(scope, receive, send), send, receive)
+
+
+async def websocket_endpoint(ws: WebSocket, send: Send | None = None,
+                             receive: Receive | None = None) -> None:
     settings: Settings = ws.app.state.settings
     hub: Hub = ws.app.state.hub
     if not origin_allowed(ws, settings):
@@ -70,7 +83,7 @@ async def websocket_endpoint(ws: WebSocket) -> None:
                              f"(at most {cap}); close some and retry", CLOSE_TOO_MANY)
     counts[address] += 1
     try:
-        await _session(ws, settings, hub)
+        await _session(ws, settings, hub, send, receive)
     finally:
         counts[address] -= 1
         if counts[address] <= 0:
@@ -85,11 +98,12 @@ def _connections(ws: WebSocket) -> Counter[str]:
     return counts
 
 
-async def _session(ws: WebSocket, settings: Settings, hub: Hub) -> None:
+async def _session(ws: WebSocket, settings: Settings, hub: Hub, send: Send | None,
+                   receive: Receive | None) -> None:
     """One counted connection: accept, hello, then frames until it ends."""
     await ws.accept()
     try:
-        first = await asyncio.wait_for(_receive(ws), settings.hello_timeout)
+        first = await asyncio.wait_for(_receive(ws.receive), settings.hello_timeout)
         hello = decode_client(first)
     except TimeoutError:
         return await _refuse(ws, "bad_message", f"send hello within {settings.hello_timeout:g} s",
@@ -105,13 +119,14 @@ async def _session(ws: WebSocket, settings: Settings, hub: Hub) -> None:
     if room is None or pid is None:
         return await _refuse(ws, "unauthorized", "no board with that id opens with this credential",
                              CLOSE_UNAUTHORIZED)
-    conn = Connection(ws, pid, settings.send_queue, batch=hello.batch)
+    conn = Connection(ws, pid, settings.send_queue, batch=hello.batch, send=send)
     conn.on_close = lambda: room.leave(conn)
     bucket = TokenBucket(settings.rate, settings.burst)
+    next_message = ws.receive if receive is None else receive  # raw ASGI: see WebSocketEndpoint
     try:
         room.hello(conn, hello.last_seq, hello.epoch)
         while True:
-            frame = await _receive(ws)
+            frame = await _receive(next_message)
             if not bucket.take():
                 _answer(conn, frame, Rejected("rate_limited", "slow down: too many frames; "
                                               "retry this op in a moment"))

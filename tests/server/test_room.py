@@ -27,6 +27,10 @@ class Peer:
     def send(self, frame: bytes) -> None:
         self.frames.append(decode_server(frame))
 
+    def send_all(self, frames: list[bytes]) -> None:
+        for frame in frames:
+            self.send(frame)
+
     def close(self, code: int, reason: str) -> None:
         self.closed = (code, reason)
 
