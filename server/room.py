@@ -154,7 +154,10 @@ class Room:
         self._cids = cids                       # actor -> cid -> seq, committed or in flight
         self._snapshot_seq = snapshot_seq
         self._recent: deque[tuple[int, int, tuple[Change, ...]]] = deque(maxlen=REPLAY_WINDOW)
-        self._inbox: asyncio.Queue[_Submit | _Hello | _Read | None] = asyncio.Queue()
+        # A list and a wake-up future, not an asyncio.Queue: every op passes through here, and
+        # the worker takes everything waiting at once anyway (see Connection for the figures).
+        self._inbox: list[_Submit | _Hello | _Read | None] = []
+        self._inbox_wakeup: asyncio.Future[None] | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._timer_due: int | None = None  # the deadline self._timer is armed for
         # Told after every round that committed something (the hub keeps the incident log
@@ -252,12 +255,18 @@ class Room:
     def _put(self, item: _Submit | _Hello | _Read) -> None:
         if self.closed:
             raise RoomClosed(self.board.id)
-        self._inbox.put_nowait(item)
+        self._enqueue(item)
+
+    def _enqueue(self, item: _Submit | _Hello | _Read | None) -> None:
+        self._inbox.append(item)
+        wakeup, self._inbox_wakeup = self._inbox_wakeup, None
+        if wakeup is not None and not wakeup.done():
+            wakeup.set_result(None)
 
     async def close(self) -> None:
         if not self.closed:
             self.closed = True
-            self._inbox.put_nowait(None)
+            self._enqueue(None)
         if self._timer:
             self._timer.cancel()
         await asyncio.gather(self._worker, return_exceptions=True)
@@ -266,9 +275,10 @@ class Room:
 
     async def _run(self) -> None:
         while True:
-            items = [await self._inbox.get()]
-            while not self._inbox.empty():
-                items.append(self._inbox.get_nowait())
+            if not self._inbox:
+                self._inbox_wakeup = asyncio.get_running_loop().create_future()
+                await self._inbox_wakeup
+            items, self._inbox = self._inbox, []
             stop = None in items
             try:
                 await self._round([i for i in items if i is not None])
