@@ -27,7 +27,8 @@ from board_state import replay, view_for
 from board_state.views import BoardView
 
 from .log_rows import build_row
-from .room import Room, RoomClosed, hash_secret, new_id, now_ms
+from .ids import hash_secret, new_id, now_ms
+from .room import Room, RoomClosed
 from .store import BoardRow, CredentialRow, LogRow, OpRow, Store, WriteBatch
 
 logger = logging.getLogger("hindsight.hub")

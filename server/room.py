@@ -24,14 +24,9 @@ with 1011, clients reconnect) and the next visitor reloads it from the store.
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import hmac
 import logging
-import os
 import secrets
-import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +42,7 @@ from board_state.protocol import Ack, Event, Presence, Reject, Welcome, encode
 from board_state.util import Change
 
 from .crashpoints import crash_point_after_flush, selected
+from .ids import hash_secret, new_id, now_ms
 from .store import CredentialRow, LoadedBoard, OpRow, SnapshotRow, Store, WriteBatch
 
 log = logging.getLogger("hindsight.room")
@@ -60,38 +56,6 @@ REPLAY_WINDOW = 400
 CidTable = dict[str, dict[str, int]]  # actor -> client op id -> the seq it was applied at
 _CID_ENCODER = msgspec.json.Encoder()
 _decode_cids = msgspec.json.Decoder(CidTable).decode
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-_POOL_SIZE = 4096
-_pool, _pool_at, _pool_lock = b"", 0, threading.Lock()
-
-
-def _random_bytes(n: int) -> bytes:
-    """Bytes from the OS's CSPRNG (what `secrets` reads), fetched 4 KiB at a time: every op
-    gets an id, and one getrandom call per op was 2-5% of the event loop's time on a busy
-    core (docs/performance.md). Each byte is handed out once."""
-    global _pool, _pool_at
-    with _pool_lock:
-        if _pool_at + n > len(_pool):
-            _pool, _pool_at = os.urandom(_POOL_SIZE), 0
-        chunk = _pool[_pool_at:_pool_at + n]
-        _pool_at += n
-        return chunk
-
-
-def new_id(nbytes: int = 10) -> str:
-    """A random id of lowercase letters and digits (base32): safe in URLs and on a command
-    line, where a leading '-' from base64 would read as an option."""
-    return base64.b32encode(_random_bytes(nbytes)).decode().rstrip("=").lower()
-
-
-def hash_secret(secret: str) -> str:
-    # Secrets are 192 random bits, so a plain SHA-256 is enough: there is nothing to brute-force.
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class Peer(Protocol):

@@ -25,7 +25,8 @@ from .advice import answer_check, answer_count
 from .config import Settings
 from .connection import Connection, TokenBucket
 from .hub import Hub
-from .room import RoomClosed, now_ms
+from .ids import now_ms
+from .room import RoomClosed
 
 CLOSE_UNAUTHORIZED = 4001
 CLOSE_NO_HELLO = 4002
