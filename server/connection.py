@@ -113,18 +113,13 @@ class Connection:
             for frame in frames:  # the writer is busy or has a backlog: keep the order
                 self._put(frame)
             return
-        if self.batch and len(frames) > 1:
-            self._frames.extend(frames)
-            frames = [self._join(self._frames.popleft())]
-        for i, frame in enumerate(frames):
-            if not self._write_now(frame):
-                for rest in frames[i + 1:]:
-                    self._put(rest)
-                return
+        # Idle: write now, on the caller's turn, what the writer task would otherwise write.
+        self._frames.extend(frames)
         while (self._frames and self._frames[0] is not None and self._stalled is None
-               and not self.closing):  # what did not fit in the first batch
-            if not self._write_now(self._join(self._frames.popleft())):
-                return
+               and not self.closing):
+            frame = self._frames.popleft()
+            if not self._write_now(self._join(frame) if self.batch else frame):
+                return  # held up (the writer finishes it, then the rest) or the peer is gone
 
     def _write_now(self, frame: bytes) -> bool:
         """Write on the caller's turn of the event loop, with no task switch: the websocket
@@ -187,9 +182,7 @@ class Connection:
                     frame = frames.popleft()
                     if frame is None:
                         return
-                    if self.batch and frames and frames[0] is not None:
-                        frame = self._join(frame)
-                    await self._send_text(frame.decode())
+                    await self._send_text((self._join(frame) if self.batch else frame).decode())
                 self._wakeup = loop.create_future()
                 await self._wakeup
         except asyncio.CancelledError:

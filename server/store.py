@@ -98,9 +98,10 @@ def _check_batch(batch: WriteBatch) -> None:
         raise TypeError("op bodies and snapshot states must be bytes")
 
 
-def _apply(conn: sqlite3.Connection, batch: WriteBatch, *, ops: bool = True) -> None:
-    # Most batches are one room's round: a few ops and nothing else. An empty executemany
-    # still costs a statement lookup, so only what the batch holds is executed.
+def _apply(conn: sqlite3.Connection, batch: WriteBatch) -> None:
+    """Everything of `batch` but its ops (a transaction inserts all its jobs' ops at once).
+    Most batches are one room's round, ops and nothing else; an empty executemany still costs
+    a statement lookup, so only what the batch holds is executed."""
     if batch.boards:
         conn.executemany(_SQL_BOARD, [(b.id, b.epoch, b.created_at, b.meta) for b in batch.boards])
     if batch.credentials:
@@ -108,8 +109,6 @@ def _apply(conn: sqlite3.Connection, batch: WriteBatch, *, ops: bool = True) -> 
             _SQL_CREDENTIAL,
             [(c.board_id, c.participant_id, c.secret_hash, c.role) for c in batch.credentials],
         )
-    if ops and batch.ops:
-        conn.executemany(_SQL_OP, [(o.board_id, o.seq, o.actor, o.cid, o.body) for o in batch.ops])
     if batch.snapshots:
         conn.executemany(_SQL_SNAPSHOT,
                          [(s.board_id, s.seq, s.state, s.cids) for s in batch.snapshots])
@@ -305,7 +304,7 @@ class Store(LogReads):
             conn.executemany(_SQL_OP, [(o.board_id, o.seq, o.actor, o.cid, o.body)
                                        for job in jobs for o in job.batch.ops])
             for job in jobs:
-                _apply(conn, job.batch, ops=False)
+                _apply(conn, job.batch)
             crash_point("after_insert_before_commit")  # testing only: see crashpoints.py
             conn.execute("COMMIT")
         except BaseException:
