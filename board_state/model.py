@@ -51,11 +51,19 @@ SEVERITY_MEANING: dict[str, str] = {
 ALL_NUDGES: tuple[Nudge, ...] = ("blame", "vague_action", "action_load", "five_whys", "completeness")
 
 
+class ImpactRow(msgspec.Struct, kw_only=True):
+    """One line of the post-mortem template's impact table, e.g.
+    dimension "Wrong matches generated", impact "47 over ~3 hours"."""
+    dimension: str
+    impact: str
+
+
 class Impact(msgspec.Struct, kw_only=True):
     users_affected: str = ""
     duration: str = ""
     cost: str = ""
     notes: str = ""
+    rows: list[ImpactRow] = msgspec.field(default_factory=list)  # Dimension | Impact
 
 
 class SignOff(msgspec.Struct, kw_only=True):

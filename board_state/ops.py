@@ -75,6 +75,12 @@ class SetTags(Op, frozen=True, tag="set_tags"):
     tags: Annotated[list[Annotated[str, Meta(min_length=1, max_length=40)]], Meta(max_length=20)]
 
 
+class ImpactRowInput(msgspec.Struct, frozen=True, kw_only=True):
+    """One row of the impact table (Dimension | Impact); stripped, and dropped when both are empty."""
+    dimension: Title = ""
+    impact: Annotated[str, Meta(max_length=2000)] = ""
+
+
 class CloseMeeting(Op, frozen=True, tag="close_meeting"):
     """End the meeting: its content becomes final. Action statuses and tags still change."""
 
@@ -94,6 +100,8 @@ class EditHeader(Op, frozen=True, tag="edit_header"):
     communications: LongText | None = None
     regulatory: LongText | None = None
     sign_off: Annotated[list[SignOffEntry], Meta(max_length=20)] | None = None
+    # The impact table, replaced wholesale: None leaves it unchanged, [] clears it.
+    impact_rows: Annotated[list[ImpactRowInput], Meta(max_length=20)] | None = None
 
 
 class EditSettings(Op, frozen=True, tag="edit_settings"):

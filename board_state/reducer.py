@@ -23,7 +23,7 @@ from . import ops as o
 from . import timebox
 from .content import CONTENT_HANDLERS, Ctx, refund_item
 from .errors import Rejected
-from .model import SYSTEM, Board, Participant, Phase, Round, SignOff
+from .model import SYSTEM, Board, ImpactRow, Participant, Phase, Round, SignOff
 from .rules import check
 from .signals import SIGNAL_HANDLERS
 from .templates import TEMPLATES
@@ -143,6 +143,7 @@ def _edit_header(board: Board, op: o.EditHeader, ctx: Ctx) -> list[Change]:
     h = board.header
     if op.sign_off is not None:
         dates = [normalise_date(e.date, "sign-off date") for e in op.sign_off]
+    rows = _impact_rows(op.impact_rows) if op.impact_rows is not None else None
     for field in ("title", "severity", "learning_question", "summary", "communications",
                   "regulatory"):
         value = getattr(op, field)
@@ -158,7 +159,22 @@ def _edit_header(board: Board, op: o.EditHeader, ctx: Ctx) -> list[Change]:
         value = getattr(op, field)
         if value is not None:
             setattr(h.impact, target, value)
+    if rows is not None:
+        h.impact.rows = rows
     return [BOARD, GUIDANCE]  # the write-up gaps and the nudge switches live here
+
+
+def _impact_rows(given: list[o.ImpactRowInput]) -> list[ImpactRow]:
+    """The impact table as sent, stripped; rows with neither half are dropped."""
+    rows = []
+    for n, r in enumerate(given, 1):
+        dimension, impact = r.dimension.strip(), r.impact.strip()
+        if dimension or impact:
+            if not dimension:
+                raise Rejected("invalid", f"impact row {n} needs a dimension "
+                               "(what was affected, e.g. 'Wrong matches generated')")
+            rows.append(ImpactRow(dimension=dimension, impact=impact))
+    return rows
 
 
 def _set_tags(board: Board, op: o.SetTags, ctx: Ctx) -> list[Change]:
