@@ -36,6 +36,7 @@ ActionStatus = Literal["open", "in_progress", "done", "dropped"]
 VoteTarget = Literal["stickies", "themes", "actions"]
 RoundState = Literal["open", "closed", "revealed"]
 Nudge = Literal["blame", "vague_action", "action_load", "five_whys", "completeness"]
+SpotlightKind = Literal["sticky", "timeline", "chain", "theme", "action"]
 
 # Meanings carried over from the severity scale of the post-mortem template (source 004).
 SEVERITY_MEANING: dict[str, str] = {
@@ -196,6 +197,13 @@ class Feedback(msgspec.Struct, kw_only=True):
     change: str = ""       # one thing to do differently next time
 
 
+class SpotlightRef(msgspec.Struct, kw_only=True):
+    """The one item the facilitator put in focus for everyone, and when (server ms)."""
+    kind: SpotlightKind
+    id: str
+    at: int
+
+
 class Board(msgspec.Struct, kw_only=True):
     id: str
     created_at: int = 0
@@ -219,6 +227,7 @@ class Board(msgspec.Struct, kw_only=True):
     refocus_at: int | None = None  # when someone last asked the room to refocus on systems
     refocus_count: int = 0
     feedback: dict[str, Feedback] = msgspec.field(default_factory=dict)  # participant -> answer
+    spotlight: SpotlightRef | None = None  # cleared by a phase change, closing, or the item going
 
     def phase(self, phase_id: str | None) -> Phase | None:
         for p in self.agenda:

@@ -20,7 +20,7 @@ from msgspec import Meta
 
 from .model import (
     ActionKind, ActionStatus, Anonymity, Category, Nudge, PhaseKind, Role, Section, Severity,
-    TimelineKind, VoteTarget,
+    SpotlightKind, TimelineKind, VoteTarget,
 )
 
 Id = Annotated[str, Meta(min_length=1, max_length=64)]
@@ -394,6 +394,13 @@ class SendFeedback(Op, frozen=True, tag="send_feedback"):
     change: Annotated[str, Meta(max_length=500)] = ""
 
 
+class Spotlight(Op, frozen=True, tag="spotlight"):
+    """Put one item in focus for everyone (the facilitator's). A null `kind` or `item_id`
+    clears the spotlight; it also clears itself when the phase changes or the item goes."""
+    kind: SpotlightKind | None = None
+    item_id: Id | None = None
+
+
 AnyOp = Union[
     CreateBoard, Join, Rename, HandOver, EditHeader, EditSettings, SetTags, CloseMeeting,
     AddPhase, EditPhase, MovePhase, RemovePhase, AdvancePhase, GoBack, GoToPhase,
@@ -404,7 +411,7 @@ AnyOp = Union[
     AddTheme, RenameTheme, DeleteTheme, Group,
     OpenVote, CloseVote, RevealVote, CastVote, Unvote,
     AddAction, EditAction, DeleteAction, RankAction, SelectAction, ConfirmOwner, SetActionStatus,
-    RaiseHand, LowerHand, Refocus, SendFeedback,
+    RaiseHand, LowerHand, Refocus, SendFeedback, Spotlight,
 ]
 
 OP_TYPES: tuple[type[Op], ...] = AnyOp.__args__  # type: ignore[attr-defined]

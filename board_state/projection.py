@@ -35,7 +35,7 @@ from .views import (
     ActionView, AnyView, BoardMeta, BoardView, ChainView, FeedbackView, GuidanceView,
     ParticipantView,
     PhaseView, Removed,
-    RoundView, StickyView, ThemeView, TimelineView,
+    RoundView, SpotlightView, StickyView, ThemeView, TimelineView,
 )
 
 
@@ -64,7 +64,9 @@ def meta(board: Board, viewer: str) -> BoardMeta:
         agenda=agenda, current=board.current, facilitator=board.facilitator,
         action_order=list(board.action_order), closed_at=board.closed_at,
         hands=list(board.hands), refocus_at=board.refocus_at,
-        refocus_count=board.refocus_count, can=allowed(board, viewer))
+        refocus_count=board.refocus_count, can=allowed(board, viewer),
+        spotlight=None if (ref := board.spotlight) is None
+        else SpotlightView(kind=ref.kind, id=ref.id, at=ref.at))
 
 
 def feedback_view(board: Board, viewer: str) -> FeedbackView:

@@ -10,8 +10,10 @@ entity, by kind and id); `projection.py` turns those into what each viewer may s
 Replaying the same entries into an empty board yields a byte-identical board: no clock, no
 randomness, no iteration over unordered sets happens here.
 
-This module holds the meeting, the agenda, timers and voting; `content.py` holds what people
-write (stickies, timeline, five whys, themes, actions).
+This module holds the meeting, the agenda, timers and voting; `header.py` the incident header
+and tags; `content.py` holds what people write (stickies, timeline, five whys, themes,
+actions); `signals.py` hands, refocus and feedback; `spotlight.py` the item in focus (and
+`spotlight.settle`, run after every accepted op, clears it when it no longer makes sense).
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from . import ops as o
-from . import timebox
+from . import spotlight, timebox
 from .content import CONTENT_HANDLERS, Ctx, refund_item
 from .errors import Rejected
-from .model import SYSTEM, Board, ImpactRow, Participant, Phase, Round, SignOff
+from .header import HEADER_HANDLERS
+from .model import SYSTEM, Board, Participant, Phase, Round
 from .rules import check
 from .signals import SIGNAL_HANDLERS
+from .spotlight import SPOTLIGHT_HANDLERS
 from .templates import TEMPLATES
-from .util import Change, lookup, normalise_date, normalise_time
+from .util import Change, lookup
 
 MAX_PARTICIPANTS = 500
 MAX_PHASES = 30
@@ -53,7 +57,9 @@ def apply(board: Board, op: o.Op, *, actor: str, now: int, new_id: str) -> Appli
     check(board, op, actor)
     ctx = Ctx(actor=actor, now=now, new_id=new_id, role=board.role_of(actor) or SYSTEM)
     handler = HANDLERS[type(op)]
-    return Applied(tuple(handler(board, op, ctx)))
+    current = board.current
+    changes = handler(board, op, ctx)
+    return Applied(tuple(changes + spotlight.settle(board, op, current)))
 
 
 BOARD = Change("board", "")
@@ -135,51 +141,6 @@ def _hand_over(board: Board, op: o.HandOver, ctx: Ctx) -> list[Change]:
     # The feedback aggregate is the facilitator's to see: it moves with the role.
     return [BOARD, Change("participant", ctx.actor), Change("participant", target.id),
             Change("feedback", "")]
-
-
-def _edit_header(board: Board, op: o.EditHeader, ctx: Ctx) -> list[Change]:
-    times = {f: getattr(op, f) for f in ("started_at", "detected_at", "resolved_at")}
-    normal = {f: normalise_time(v, f.replace("_", " ")) for f, v in times.items() if v}
-    h = board.header
-    if op.sign_off is not None:
-        dates = [normalise_date(e.date, "sign-off date") for e in op.sign_off]
-    rows = _impact_rows(op.impact_rows) if op.impact_rows is not None else None
-    for field in ("title", "severity", "learning_question", "summary", "communications",
-                  "regulatory"):
-        value = getattr(op, field)
-        if value is not None:
-            setattr(h, field, value)
-    for field, value in times.items():
-        if value is not None:
-            setattr(h, field, normal.get(field, ""))
-    if op.sign_off is not None:
-        h.sign_off = [SignOff(role=e.role, name=e.name, date=d) for e, d in zip(op.sign_off, dates)]
-    for field, target in (("users_affected", "users_affected"), ("duration", "duration"),
-                          ("cost", "cost"), ("impact_notes", "notes")):
-        value = getattr(op, field)
-        if value is not None:
-            setattr(h.impact, target, value)
-    if rows is not None:
-        h.impact.rows = rows
-    return [BOARD, GUIDANCE]  # the write-up gaps and the nudge switches live here
-
-
-def _impact_rows(given: list[o.ImpactRowInput]) -> list[ImpactRow]:
-    """The impact table as sent, stripped; rows with neither half are dropped."""
-    rows = []
-    for n, r in enumerate(given, 1):
-        dimension, impact = r.dimension.strip(), r.impact.strip()
-        if dimension or impact:
-            if not dimension:
-                raise Rejected("invalid", f"impact row {n} needs a dimension "
-                               "(what was affected, e.g. 'Wrong matches generated')")
-            rows.append(ImpactRow(dimension=dimension, impact=impact))
-    return rows
-
-
-def _set_tags(board: Board, op: o.SetTags, ctx: Ctx) -> list[Change]:
-    board.header.tags = list(dict.fromkeys(t.strip().lower() for t in op.tags if t.strip()))
-    return [BOARD]
 
 
 def _close_meeting(board: Board, op: o.CloseMeeting, ctx: Ctx) -> list[Change]:
@@ -435,7 +396,7 @@ def _unvote(board: Board, op: o.Unvote, ctx: Ctx) -> list[Change]:
 
 HANDLERS: dict[type[o.Op], Handler] = {
     o.CreateBoard: _create_board, o.Join: _join, o.Rename: _rename, o.HandOver: _hand_over,
-    o.EditHeader: _edit_header, o.EditSettings: _edit_settings, o.SetTags: _set_tags,
+    o.EditSettings: _edit_settings,
     o.CloseMeeting: _close_meeting,
     o.AddPhase: _add_phase, o.EditPhase: _edit_phase, o.MovePhase: _move_phase,
     o.RemovePhase: _remove_phase, o.AdvancePhase: _advance, o.GoBack: _go_back,
@@ -444,7 +405,7 @@ HANDLERS: dict[type[o.Op], Handler] = {
     o.TimeboxExpired: _timebox_expired, o.Reveal: _reveal,
     o.OpenVote: _open_vote, o.CloseVote: _close_vote, o.RevealVote: _reveal_vote,
     o.CastVote: _cast_vote, o.Unvote: _unvote,
-    **CONTENT_HANDLERS, **SIGNAL_HANDLERS,
+    **HEADER_HANDLERS, **CONTENT_HANDLERS, **SIGNAL_HANDLERS, **SPOTLIGHT_HANDLERS,
 }
 
 assert set(HANDLERS) == set(o.OP_TYPES), set(o.OP_TYPES) ^ set(HANDLERS)

@@ -104,6 +104,7 @@ RULES: dict[type[o.Op], Rule] = {
     o.LowerHand: Rule(FACILITATOR),
     o.Refocus: Rule(EVERYONE),      # anyone may call the room back to systems (source 003)
     o.SendFeedback: Rule(WRITERS, FEEDBACK_PHASES),
+    o.Spotlight: Rule(FACILITATOR),  # any phase; refused once closed, like all content
 }
 
 # How refusals name an op, where its wire name would read badly in a sentence.
@@ -125,6 +126,7 @@ _PHRASES: dict[type[o.Op], str] = {
     o.CloseMeeting: "close the meeting", o.CastVote: "vote", o.Unvote: "take back a vote",
     o.RaiseHand: "raise a hand", o.LowerHand: "lower someone's hand",
     o.Refocus: "ask the room to refocus", o.SendFeedback: "give meeting feedback",
+    o.Spotlight: "spotlight an item for everyone",
 }
 
 _PHASE_WORDS = {

@@ -13,7 +13,7 @@ import msgspec
 from .guardrails import Finding
 from .model import (
     ActionKind, ActionStatus, Category, Header, PhaseKind, Role, RoundState, Section, Settings,
-    TimelineKind, VoteTarget, WhyStep,
+    SpotlightKind, TimelineKind, VoteTarget, WhyStep,
 )
 
 
@@ -42,6 +42,14 @@ class PhaseView(msgspec.Struct, frozen=True, kw_only=True):
     visited: bool
 
 
+class SpotlightView(msgspec.Struct, frozen=True, kw_only=True):
+    """The item in focus for everyone: its kind and id, and when it was put there (server ms).
+    The same for every viewer; it names no person."""
+    kind: SpotlightKind
+    id: str
+    at: int
+
+
 class BoardMeta(View, frozen=True, tag="board"):
     id: str
     template: str
@@ -58,6 +66,7 @@ class BoardMeta(View, frozen=True, tag="board"):
     refocus_at: int | None = None    # server time someone last asked to refocus; never who
     refocus_count: int = 0
     can: list[str] = []              # op types this viewer may send now (role, phase, closing)
+    spotlight: SpotlightView | None = None  # the item in focus for everyone; None: nothing
 
 
 class ParticipantView(View, frozen=True, tag="participant"):

@@ -6,6 +6,7 @@ checks the core's invariants after each step.
 - replaying the log of accepted entries (through its wire encoding) gives a byte-identical board,
   and so does a snapshot taken on the way plus the tail of the log;
 - the facilitator can always reveal private writing;
+- the spotlight, if any, names an item everyone can see, on a board that is not closed;
 - viewers with equal `viewer_key`s get byte-identical events (the server encodes once per key);
 - no projection, live (`project` of each accepted op) or whole (`view_for`), shows anyone other
   than its author a hidden sticky's id or text, an author on an anonymous board, or anyone's
@@ -32,6 +33,7 @@ from board_state import (
 )
 from board_state import ops as o
 from board_state.protocol import Event, encode
+from board_state.spotlight import visible_to_all
 from board_state.templates import TEMPLATES
 from board_state.views import BoardView, RoundView, StickyView, TimelineView
 
@@ -45,6 +47,7 @@ ACTS = [  # what someone does next, weighted by repetition
     "change_sticky", "change_sticky", "steer", "steer_vote", "reveal", "actions", "actions",
     "themes", "timeline", "five_whys", "people_and_settings", "client_sends_a_system_op",
     "time_passes", "time_passes", "deadline_fires", "take_snapshot", "late_joiner",
+    "spotlight", "spotlight",
 ]
 BUSY = ["reflection", "themes", "discussion", "vote", "actions", "five_whys"]
 # Where a run starts (template, first phase): each scene gets its own share of the examples, so
@@ -355,6 +358,16 @@ class Meeting(RuleBasedStateMachine):
         ]))
         self.submit(self.mostly_facilitator(data), op)
 
+    def spotlight(self, data: st.DataObject) -> None:
+        """The facilitator (mostly) puts an item in focus: any sticky, hidden ones included
+        (refused), or a timeline entry, chain, theme or action; sometimes clears it."""
+        b = self.board
+        pools: dict[str, Any] = {"sticky": b.stickies, "timeline": b.timeline,
+                                 "chain": b.chains, "theme": b.themes, "action": b.actions}
+        kind = data.draw(st.sampled_from([*sorted(pools), "sticky", None]), label="kind")
+        item = self.pick(data, pools[kind]) if kind is not None else None
+        self.submit(self.mostly_facilitator(data), o.Spotlight(kind=kind, item_id=item))
+
     def client_sends_a_system_op(self, data: st.DataObject) -> None:
         op = data.draw(st.sampled_from([o.CreateBoard(), o.Join(name="Mallory"),
                                         o.TimeboxExpired(phase_id=self.board.current or "p1")]))
@@ -395,6 +408,13 @@ class Meeting(RuleBasedStateMachine):
             apply(probe, o.Reveal(phase_id=phase_id), actor=probe.facilitator, now=self.now,
                   new_id="N-probe")
             assert not any(s.hidden for s in probe.stickies.values() if s.phase_id == phase_id)
+
+    @invariant()
+    def spotlight_names_an_item_everyone_sees(self) -> None:
+        ref = self.board.spotlight
+        if ref is not None:
+            assert self.board.closed_at is None
+            assert visible_to_all(self.board, ref.kind, ref.id), ref
 
     @invariant()
     def whole_views_leak_nothing(self) -> None:
