@@ -197,7 +197,7 @@ def test_the_spotlight_op_and_view_on_the_wire(board: Board) -> None:
     op = decode_client(b'{"type": "spotlight", "cid": "c9", "kind": "sticky", "item_id": "s-1"}')
     assert op == o.Spotlight(cid="c9", kind="sticky", item_id="s-1")
     assert decode_client(b'{"type": "spotlight"}') == o.Spotlight()
-    do(board, op, FAC, now=T0 + 1)  # type: ignore[arg-type]
+    do(board, op, FAC, now=T0 + 1)
     meta = msgspec.json.decode(msgspec.json.encode(view_for(board, OBS).board))
     assert meta["spotlight"] == {"kind": "sticky", "id": "s-1", "at": T0 + 1}
     with pytest.raises(Rejected, match=r"\$\.kind"):
