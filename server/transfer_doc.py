@@ -38,6 +38,7 @@ class _Impact(msgspec.Struct, kw_only=True):
     duration: o.Title = ""
     cost: o.Title = ""
     notes: o.LongText = ""
+    rows: Annotated[list[o.ImpactRowInput], Meta(max_length=20)] = []  # the impact table
 
 
 class _Header(msgspec.Struct, kw_only=True):

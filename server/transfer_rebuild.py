@@ -129,7 +129,7 @@ class _Rebuild:
                 title=h.title, severity=h.severity, started_at=h.started_at,
                 detected_at=h.detected_at, resolved_at=h.resolved_at,
                 users_affected=h.impact.users_affected, duration=h.impact.duration,
-                cost=h.impact.cost, impact_notes=h.impact.notes,
+                cost=h.impact.cost, impact_notes=h.impact.notes, impact_rows=h.impact.rows,
                 learning_question=h.learning_question, summary=h.summary,
                 communications=h.communications, regulatory=h.regulatory, sign_off=h.sign_off)),
             *([("tags", o.SetTags(tags=h.tags))] if h.tags else [])])

@@ -53,6 +53,8 @@ async def _rich_board(server: RealServer, anonymity: str = "anonymous") -> tuple
             started_at="2026-08-14T09:00Z", detected_at="2026-08-14T09:12Z",
             resolved_at="2026-08-14T10:05:00+01:00", users_affected="12% of checkouts",
             duration="65 min", cost="about 40k EUR", impact_notes="EU only",
+            impact_rows=[o.ImpactRowInput(dimension="Failed checkouts", impact="~3,100 in 65 min"),
+                         o.ImpactRowInput(dimension="Support tickets", impact="212")],
             learning_question="Why did the alert come late?", summary="A bad resolver config.",
             communications="Status page at 09:20.", regulatory="N/A: no personal data",
             sign_off=[o.SignOffEntry(role="Engineering manager", name="Kim", date="2026-08-20")]))
@@ -191,6 +193,8 @@ def test_export_then_import_reproduces_the_board(server: RealServer) -> None:
     for key in before:
         assert after[key] == before[key], key
     assert before["closed"] and len(before["actions"]) == 3 and len(before["timeline"]) == 3
+    assert [r["dimension"] for r in after["header"]["impact"]["rows"]] == [
+        "Failed checkouts", "Support tickets"]  # the impact table travels too
     assert again["board"]["rounds"] == []  # rounds are not recreated (said in the notes)
     # The re-created owners' credentials open the new board as themselves.
     ann = next(p for p in made["owners"] if p["name"] == "Ann")
