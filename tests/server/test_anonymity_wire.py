@@ -2,7 +2,7 @@
 
 One generated meeting (a seeded random script: timeline entries, parked questions, notes in a
 public and in a private phase with edits, moves and deletes, a reveal, themes and grouping, a
-vote on notes and one on actions, unvotes, a "refocus", wrap-up feedback) is played twice through the real server (in-process
+vote on notes and one on actions, unvotes, a "refocus", wrap-up feedback, spotlights) is played twice through the real server (in-process
 `TestClient` websockets), the second time with the authors and/or the voters swapped between two
 participants, Ann and Bob. Every other viewer (Cleo, a participant; Olga, an observer; and the
 facilitator) must receive the same frames in both runs, on every path a frame can take:
@@ -161,6 +161,16 @@ def meeting(seed: int) -> list[Step]:
         n["hidden"] = False
     steps.append(Step("olga", {"type": "_back"}))
 
+    # The facilitator spotlights a revealed note (a reference the same for everyone), and its
+    # author deletes it, which clears the spotlight; then another, cleared by the phase change.
+    shown = visible()
+    fac({"type": "spotlight", "kind": "sticky", "item_id": Name(shown[0])})
+    if len(shown) > 3:
+        steps.append(Step(notes[shown[0]]["author"], {"type": "delete_sticky",
+                                                      "sticky_id": Name(shown[0])}))
+        del notes[shown[0]]
+        fac({"type": "spotlight", "kind": "sticky", "item_id": Name(visible()[-1])})
+
     # Themes, then a vote on notes.
     fac({"type": "go_to_phase", "phase_id": "p7"})
     for _ in range(r.randint(1, 2)):
@@ -216,6 +226,8 @@ def meeting(seed: int) -> list[Step]:
     for who, safety in (("a", r.randint(1, 3)), ("cleo", 4), ("b", r.randint(4, 5))):
         steps.append(Step(who, {"type": "send_feedback", "safety": safety,
                                 "change": f"more {who} time" if who != "cleo" else ""}))
+    # Left on for the end: the final snapshots carry it.
+    fac({"type": "spotlight", "kind": "action", "item_id": Name(actions[0])})
     return steps
 
 
@@ -399,7 +411,7 @@ def test_the_generated_meetings_reach_every_kind_of_authored_or_voted_op() -> No
         "add_timeline_entry", "edit_timeline_entry", "delete_timeline_entry", "park_question",
         "add_sticky", "edit_sticky", "move_sticky", "delete_sticky", "reveal", "add_theme",
         "group", "cast_vote", "unvote", "reveal_vote", "add_action", "rank_action", "refocus",
-        "send_feedback", "_drop", "_back"}, kinds
+        "send_feedback", "spotlight", "_drop", "_back"}, kinds
 
 
 @pytest.mark.parametrize("seed", SEEDS)

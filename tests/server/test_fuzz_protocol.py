@@ -280,7 +280,8 @@ def stage(client: TestClient, phase_id: str | None, anonymity: str = "anonymous"
             "step": [s.id for c in b.chains.values() for s in c.steps],
             "theme": list(b.themes), "round": list(b.rounds), "action": list(b.actions),
             "participant": list(b.participants), "phase": [p.id for p in b.agenda],
-            "item": [*b.stickies, *b.themes, *b.actions, *b.chains],
+            # what votes, links and the spotlight point at (a spotlight: timeline entries too)
+            "item": [*b.stickies, *b.themes, *b.actions, *b.chains, *b.timeline],
         }
 
     return Stage(board_id=bid, seats=seats, pools=portal.call(pools), epoch=room.epoch)
