@@ -19,9 +19,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from board_state import Rejected
+from board_state import Rejected, apply, decode_board, encode_board
 from board_state import ops as o
-from board_state.model import ActionStatus
+from board_state.model import ActionStatus, Board
 
 from .http import _page, error
 from .hub import Hub
@@ -150,8 +150,40 @@ async def api_set_status(request: Request) -> Response:
                          "status": body.status})
 
 
+def may_set_status(board: Board, pid: str, now: int) -> list[str]:
+    """The actions whose status `pid` may change, as the core decides: each status is set to
+    itself on a throwaway copy of the board, and the ones the core accepts are listed. So this
+    page holds no copy of the rule (the owner or the facilitator, also after closing)."""
+    trial = decode_board(encode_board(board))
+    ids = []
+    for action_id in list(trial.actions):
+        same = o.SetActionStatus(action_id=action_id, status=trial.actions[action_id].status)
+        try:
+            apply(trial, same, actor=pid, now=now, new_id="")
+        except Rejected:
+            continue
+        ids.append(action_id)
+    return ids
+
+
+async def api_viewer(request: Request) -> Response:
+    """GET with `Authorization: Bearer <credential>`: who the credential is on this board and
+    which actions' status it may change. The actions page asks this once per board it holds a
+    credential for, and offers a status menu on those rows only."""
+    got = await authenticated(request)
+    if isinstance(got, Response):
+        return got
+    room, pid = got
+    _, view = await room.read(pid)
+    me = next((p for p in view.participants if p.id == pid), None)
+    return JSONResponse({"board_id": room.board.id, "participant_id": pid,
+                         "name": me.name if me else "", "role": me.role if me else None,
+                         "may_set_status": may_set_status(room.board, pid, room.clock())})
+
+
 routes = [
     Route("/actions", actions_page),
+    Route("/api/boards/{board_id}/viewer", api_viewer),
     Route("/api/actions", api_actions),
     Route("/api/boards/{board_id}/actions/{action_id}/status", api_set_status, methods=["POST"]),
 ]

@@ -26,11 +26,16 @@ MAX_OPEN = 7       # more open actions than this on one post-mortem spreads atte
 UNFINISHED = ("open", "in_progress")
 
 
-def _date_of(view: BoardView) -> str:
+def incident_date(view: BoardView) -> tuple[str, str]:
+    """(YYYY-MM-DD, where it came from): the header's start time, else the earliest timeline
+    entry, else the day the board was made. The write-up and the log date an incident alike."""
     started = view.board.header.started_at
     if started:
-        return started[:10]  # normalised ISO 8601 by the core: the date is its first 10 chars
-    return dt.datetime.fromtimestamp(view.board.created_at / 1000, dt.UTC).date().isoformat()
+        return started[:10], ""  # normalised ISO 8601 by the core: the date is its first 10 chars
+    if view.timeline:
+        return min(e.at for e in view.timeline)[:10], "first timeline entry"
+    day = dt.datetime.fromtimestamp(view.board.created_at / 1000, dt.UTC).date().isoformat()
+    return day, "board created"
 
 
 def _actions(view: BoardView) -> list[dict[str, Any]]:
@@ -50,7 +55,9 @@ def build_row(seq: int, view: BoardView, now_ms: int) -> LogRow:
     contributing = [s for s in view.stickies if s.section == "contributing"]
     categories = sorted({s.category for s in contributing if s.category})
     causes = [c.root_cause for c in view.chains if c.root_cause]
-    actions = _actions(view)
+    # Only the actions the meeting committed to (selected): proposals it did not take are in
+    # the write-up's "considered" list, never in the log's counts.
+    actions = [a for a in _actions(view) if a["selected"]]
     # What full-text search looks through: titles, timelines, causes and actions.
     body = [header.title, header.learning_question, header.summary]
     body += [e.text for e in view.timeline]
@@ -60,7 +67,7 @@ def build_row(seq: int, view: BoardView, now_ms: int) -> LogRow:
     body += [s.text for s in contributing]
     body += [part for a in actions for part in (a["text"], a["success"])]
     return LogRow(
-        board_id=view.board.id, seq=seq, date=_date_of(view), created_at=view.board.created_at,
+        board_id=view.board.id, seq=seq, date=incident_date(view)[0], created_at=view.board.created_at,
         title=header.title, severity=header.severity,
         status="closed" if view.board.closed_at is not None else "open",
         learning_question=header.learning_question, root_cause="; ".join(causes),
@@ -72,8 +79,10 @@ def build_row(seq: int, view: BoardView, now_ms: int) -> LogRow:
 # --- follow-up figures ---------------------------------------------------------------------
 
 def actions_of(row: LogRow) -> list[dict[str, Any]]:
+    """The committed actions of a row. Rows written before the log kept only selected actions
+    carry the proposals too (with `selected: false`); they are left out here all the same."""
     items: list[dict[str, Any]] = msgspec.json.decode(row.actions)
-    return items
+    return [a for a in items if a.get("selected", True)]
 
 
 def is_overdue(action: dict[str, Any], today: str) -> bool:
@@ -87,21 +96,35 @@ def today_utc() -> str:
 
 @dataclass(frozen=True)
 class Completion:
-    total: int      # every action, dropped ones included
-    counted: int    # the denominator: every action except dropped ones
+    """Follow-through on committed actions. The rate is over the actions that are *due*: done
+    (whenever it happened) or past their due date and not finished. An action whose date has
+    not come yet does not count against it, so a meeting closed minutes ago has no rate, not 0%
+    and a warning; dropped actions never count."""
+    total: int      # every committed action, dropped ones included
+    counted: int    # every action except dropped ones
     done: int
     open: int       # open or in progress, overdue ones included
     overdue: int
 
     @property
+    def due(self) -> int:
+        """The rate's denominator: done, or past the due date and unfinished."""
+        return self.done + self.overdue
+
+    @property
+    def not_due(self) -> int:
+        """Unfinished and not past due (no due date, or a date still to come)."""
+        return self.open - self.overdue
+
+    @property
     def rate(self) -> float | None:
-        """done / counted; None when nothing counts (no actions is not 100%)."""
-        return self.done / self.counted if self.counted else None
+        """done / due; None when nothing is due yet (no due actions is not 100%)."""
+        return self.done / self.due if self.due else None
 
     @property
     def percent(self) -> int | None:
         # Floor, not round: 79.6% must not read as "80%" next to a warning about 80%.
-        return None if self.rate is None else int(self.done * 100 // self.counted)
+        return None if self.rate is None else int(self.done * 100 // self.due)
 
     @property
     def warn(self) -> bool:
@@ -113,8 +136,9 @@ class Completion:
 
     def as_json(self) -> dict[str, Any]:
         return {"total": self.total, "counted": self.counted, "done": self.done,
-                "open": self.open, "overdue": self.overdue, "rate": self.rate,
-                "percent": self.percent, "warning": self.warn}
+                "open": self.open, "overdue": self.overdue, "due": self.due,
+                "not_due": self.not_due, "rate": self.rate, "percent": self.percent,
+                "warning": self.warn}
 
 
 def completion(actions: list[dict[str, Any]], today: str) -> Completion:

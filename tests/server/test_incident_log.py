@@ -52,6 +52,16 @@ def do(client: TestClient, board_id: str, actor: str, op: o.Op) -> int:
     return seq
 
 
+def commit_action(client: TestClient, board_id: str, actor: str, add: o.AddAction) -> str:
+    """Add an action and select it, as the facilitator does when the meeting commits to it
+    (only selected actions reach the log); its id."""
+    do(client, board_id, actor, add)
+    action_id = room_of(client, board_id).board.action_order[-1]
+    facilitator = room_of(client, board_id).board.facilitator
+    do(client, board_id, facilitator, o.SelectAction(action_id=action_id))
+    return action_id
+
+
 def new_board(client: TestClient, title: str, *, severity: str = "sev2", started: str = "",
               tags: tuple[str, ...] = (), anonymity: str = "anonymous",
               template: str = "blameless-90") -> dict[str, Any]:
@@ -105,7 +115,7 @@ def test_search_looks_through_causes_contributing_notes_and_actions(client: Test
     do(client, bid, fac, o.MarkRootCause(chain_id=chain_id, cause="No backpressure on ingestion"))
     do(client, bid, fac, o.AddSticky(section="contributing", text="Runbook was stale",
                                      category="knowledge"))
-    do(client, bid, fac, o.AddAction(text="Add a lag alert on the consumer group"))
+    commit_action(client, bid, fac, o.AddAction(text="Add a lag alert on the consumer group"))
     for word in ("overnight", "heartbeat", "backpressure", "runbook", "lag"):
         assert titles(client, q=word) == ["Queue backlog"], word
     (entry,) = api_log(client)
@@ -186,7 +196,8 @@ def test_a_row_has_the_post_mortems_facts(client: TestClient) -> None:
                   tags=("Payments", "gateway", "payments"))
     bid, fac = b["board_id"], b["participant_id"]
     do(client, bid, fac, o.EditHeader(learning_question="Why did detection take 40 minutes?"))
-    do(client, bid, fac, o.AddAction(text="Alert on error rate", owner_id=fac, due="2000-01-01"))
+    commit_action(client, bid, fac, o.AddAction(text="Alert on error rate", owner_id=fac,
+                                                due="2000-01-01"))
     (e,) = api_log(client)
     assert e["date"] == "2026-08-14" and e["severity"] == "sev1" and e["status"] == "open"
     assert e["tags"] == ["payments", "gateway"]
@@ -242,8 +253,8 @@ def test_an_anonymous_boards_log_names_no_author_but_names_owners(client: TestCl
     do(client, bid, alice["participant_id"],
        o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="Tokens expired early"))
     do(client, bid, fac, o.AddSticky(section="contributing", text="Clock skew", category="tooling"))
-    do(client, bid, fac, o.AddAction(text="Sync clocks", owner_id=bob["participant_id"],
-                                     due="2026-09-01"))
+    commit_action(client, bid, fac, o.AddAction(text="Sync clocks", owner_id=bob["participant_id"],
+                                                due="2026-09-01"))
     pages = _everything(client)
     assert "Alicia Writer" not in pages and "Fay" not in pages
     assert "Bobby Owner" in pages
