@@ -4,6 +4,8 @@ ops.py)."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +82,12 @@ def test_log_entries_round_trip() -> None:
     entry = Entry(seq=3, actor="u-1", at=123, new_id="n-1",
                   op=o.AddAction(text="alert", links=["t1"]))
     assert decode_entry(encode_entry(entry)) == entry
+
+
+def test_every_op_type_has_a_row_in_the_ops_section_of_the_protocol_docs() -> None:
+    """docs/protocol.md section 4 documents every op a log may hold (spotlight included)."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text()
+    ops = text[text.index("## 4. Ops"):text.index("## 5. Views")]
+    tags = [str(t.__struct_config__.tag) for t in o.OP_TYPES]
+    missing = [tag for tag in tags if not re.search(rf"^\| `{tag}` \|", ops, re.M)]
+    assert missing == [], f"undocumented ops: {missing}"
