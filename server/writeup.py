@@ -6,7 +6,9 @@ Theory of operation. A route reads the board through projection as an outsider
 its gaps flagged. Both templates (`writeup.html`, `writeup.md.j2`) render that one model, so the
 HTML and the Markdown cannot disagree, and neither template decides anything. Section order is
 the post-mortem template's: summary, timeline, impact, went well, went wrong, five whys, actions,
-communications, regulatory, sign-off; then how the meeting itself ran.
+communications, regulatory, sign-off; then how the meeting itself ran. Only the actions the
+meeting committed to (selected) are action items; the proposals it did not take are listed as
+text under "Considered, not committed". The structs are in `writeup_model.py`.
 """
 
 from __future__ import annotations
@@ -22,125 +24,20 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from board_state.model import SignOff
 from board_state.templates import TEMPLATE_TITLES
 from board_state.views import BoardView, PhaseView, StickyView
 
 from .http import _error_page
+from .log_rows import incident_date
+from .writeup_model import (
+    ActionRow, Chain, Event, Item, Meeting, PhaseRow, Row, ThemeRow, VoteRow, Why, Writeup,
+)
 from .writeup_nudges import NudgeTallies
 
 if TYPE_CHECKING:
     import jinja2
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-class Item(msgspec.Struct, frozen=True, kw_only=True):
-    """One line of a list: a note, a contributing factor, a regulatory consideration."""
-    text: str
-    label: str = ""             # the neighbouring column a note came from; a factor's category
-    author: str | None = None   # named boards only
-    dots: int = 0               # from revealed voting rounds
-    flag: str = ""              # what is missing in it ("An N/A needs a reason.")
-
-
-class Row(msgspec.Struct, frozen=True, kw_only=True):
-    label: str
-    value: str
-
-
-class Event(msgspec.Struct, frozen=True, kw_only=True):
-    at: str
-    kind: str
-    text: str
-    author: str | None = None
-
-
-class Why(msgspec.Struct, frozen=True, kw_only=True):
-    n: int
-    why: str
-    answer: str
-    root: bool
-
-
-class Chain(msgspec.Struct, frozen=True, kw_only=True):
-    problem: str
-    steps: list[Why]
-    cause: str                  # the underlying systemic cause; "" is flagged
-
-
-class ActionRow(msgspec.Struct, frozen=True, kw_only=True):
-    n: int
-    text: str
-    owner: str | None           # owners are named on every board: that is what owning means
-    confirmed: bool
-    due: str
-    success: str
-    kind: str
-    status: str
-    selected: bool
-    dots: int = 0
-
-
-class PhaseRow(msgspec.Struct, frozen=True, kw_only=True):
-    title: str
-    planned: int                # minutes, as planned before any extension
-    actual: int | None          # minutes spent as the current phase; None: never reached
-    extensions: int
-    extended: int               # minutes added by extensions
-
-
-class VoteRow(msgspec.Struct, frozen=True, kw_only=True):
-    target: str
-    budget: int
-    dots_cast: int
-    voters: int
-
-
-class Meeting(msgspec.Struct, frozen=True, kw_only=True):
-    anonymity: str
-    agenda: str
-    phases: list[PhaseRow]
-    planned: int
-    actual: int
-    extensions: int
-    extended: int
-    rounds: list[VoteRow]
-    people: int                 # facilitator and participants
-    observers: int
-    names: list[str]            # named boards only
-    unrevealed: int             # private notes never revealed: left out, and said so
-    parked: int
-    nudges_raised: int = 0      # guardrail nudges over the meeting (see writeup_nudges.py)
-    nudges_resolved: int = 0    # ... of which people reworded away
-    refocus: int = 0            # anonymous "refocus on systems" requests
-
-
-class Writeup(msgspec.Struct, frozen=True, kw_only=True):
-    board_id: str
-    title: str
-    severity: str
-    severity_meaning: str
-    date: str
-    status: str
-    closed_on: str
-    actions_done: int
-    facilitator: str | None     # named boards only
-    tags: list[str]
-    learning_question: str
-    summary: list[str]
-    timeline: list[Event]
-    impact: list[Row]
-    went_well: list[Item]
-    went_wrong: list[Item]
-    factors: list[Item]         # contributing factors, by category
-    chains: list[Chain]
-    actions: list[ActionRow]
-    communications: list[str]
-    regulatory: list[Item]
-    sign_off: list[SignOff]     # the header's own entries: role, name, date
-    meeting: Meeting
-    missing: dict[str, str]     # section -> the flag shown in its place
 
 
 KINDS = {"immediate": "Immediate", "short_term": "Short term", "long_term": "Long term"}
@@ -217,7 +114,7 @@ def _impact(view: BoardView) -> list[Row]:
         ok = sep and value.strip() and 0 < len(label) <= 60
         rows.append(Row(label=label.strip(), value=value.strip()) if ok
                     else Row(label="Notes", value=line))
-    if h.started_at:
+    if h.started_at:  # (the impact table, `Impact.rows`, is `_impact_rows`)
         rows.append(Row(label="Started", value=_when(h.started_at) + " UTC"))
     for label, at in (("Detected", h.detected_at), ("Resolved", h.resolved_at)):
         if at:  # with how long after the start: the two numbers people ask for first
@@ -225,6 +122,29 @@ def _impact(view: BoardView) -> list[Row]:
             after = f", after {span}" if span else ""
             rows.append(Row(label=label, value=f"{_when(at)} UTC{after}"))
     return rows
+
+
+def _impact_rows(view: BoardView) -> list[Row]:
+    return [Row(label=r.dimension, value=r.impact) for r in view.board.header.impact.rows]
+
+
+def _themes(view: BoardView) -> tuple[list[ThemeRow], str]:
+    """Themes with their dots from the revealed votes on themes, most first, equal dots sharing
+    a rank; by name, without totals, when no such vote was revealed. And what the vote was:
+    "revealed", "unrevealed" (held, but its totals were never shown) or "none"."""
+    rounds = [r for r in view.rounds if r.target == "themes"]
+    revealed = [r for r in rounds if r.totals is not None]
+    notes = {t.id: sum(1 for s in view.stickies if s.theme_id == t.id) for t in view.themes}
+    by_name = sorted(view.themes, key=lambda t: t.name.casefold())
+    if not revealed:
+        vote = "unrevealed" if rounds else "none"
+        return [ThemeRow(name=t.name, notes=notes[t.id]) for t in by_name], vote
+    dots = {t.id: sum((r.totals or {}).get(t.id, 0) for r in revealed) for t in view.themes}
+    ordered = sorted(by_name, key=lambda t: -dots[t.id])  # stable: ties stay in name order
+    counts = list(dots.values())
+    return [ThemeRow(name=t.name, notes=notes[t.id], dots=dots[t.id],
+                     rank=1 + sum(d > dots[t.id] for d in counts),
+                     tied=counts.count(dots[t.id]) > 1) for t in ordered], "revealed"
 
 
 def _meeting(view: BoardView, now_ms: int, nudges: tuple[int, int]) -> Meeting:
@@ -244,8 +164,11 @@ def _meeting(view: BoardView, now_ms: int, nudges: tuple[int, int]) -> Meeting:
         phases=phases, planned=sum(p.planned for p in phases),
         actual=sum(p.actual or 0 for p in phases),
         extensions=sum(p.extensions for p in phases), extended=sum(p.extended for p in phases),
+        # Round ids are random: order by what was voted on (notes, themes, actions) instead.
         rounds=[VoteRow(target=VOTE_TARGETS[r.target], budget=r.budget, dots_cast=r.dots_cast,
-                        voters=r.voters) for r in view.rounds],
+                        voters=r.voters) for r in sorted(
+                            view.rounds, key=lambda r: (list(VOTE_TARGETS).index(r.target),
+                                                        -r.dots_cast))],
         people=len(writers), observers=len(view.participants) - len(writers),
         names=sorted(p.name for p in writers) if b.settings.anonymity == "named" else [],
         unrevealed=sum(p.private_count for p in b.agenda),
@@ -265,10 +188,13 @@ def writeup_context(view: BoardView, *, now_ms: int, nudges: tuple[int, int] = (
             dots[item] = dots.get(item, 0) + n
     by_id = {a.id: a for a in view.actions}
     ranked = [by_id[i] for i in b.action_order if i in by_id]
+    committed = [a for a in ranked if a.selected]  # what the meeting took on; the rest was considered
     actions = [ActionRow(
         n=n, text=a.text, owner=names.get(a.owner_id or ""), confirmed=a.confirmed, due=a.due,
-        success=a.success, kind=KINDS[a.kind], status=STATUSES[a.status], selected=a.selected,
-        dots=dots.get(a.id, 0)) for n, a in enumerate(ranked, 1)]
+        success=a.success, kind=KINDS[a.kind], status=STATUSES[a.status],
+        dots=dots.get(a.id, 0)) for n, a in enumerate(committed, 1)]
+    themes, themes_vote = _themes(view)
+    date, date_source = incident_date(view)
     chains = [Chain(problem=c.problem, cause=c.root_cause or next(
         (s.answer for s in c.steps if s.id == c.root_step_id), ""),
         steps=[Why(n=n, why=s.why, answer=s.answer, root=s.id == c.root_step_id)
@@ -279,22 +205,27 @@ def writeup_context(view: BoardView, *, now_ms: int, nudges: tuple[int, int] = (
     w = Writeup(
         board_id=b.id, title=h.title.strip() or "Untitled incident",
         severity=f"Sev-{h.severity[-1]}", severity_meaning=b.severity_meaning,
-        date=h.started_at[:10] or _day(b.created_at),
+        date=date, date_source=date_source,
         status="Closed" if b.closed_at is not None else "Open",
         closed_on=_day(b.closed_at) if b.closed_at is not None else "",
-        actions_done=sum(a.status == "done" for a in ranked),
+        actions_done=sum(a.status == "done" for a in committed),
         facilitator=names.get(b.facilitator) if named else None, tags=list(h.tags),
         learning_question=h.learning_question.strip(), summary=_lines(h.summary, ""),
         timeline=[Event(at=_when(e.at), kind=e.kind.capitalize(), text=e.text, author=e.author)
                   for e in sorted(view.timeline, key=lambda e: (e.at, e.text))],
-        impact=_impact(view),
+        impact=_impact(view), impact_rows=_impact_rows(view),
         went_well=_items(view.stickies, {"went_well": "", "lessons": "Lesson"}, dots),
         went_wrong=_items(view.stickies, {"went_badly": "", "ongoing": "Still a problem",
                                           "future": "Idea"}, dots),
-        factors=_factors(view.stickies, dots), chains=chains, actions=actions,
+        factors=_factors(view.stickies, dots), chains=chains, themes=themes,
+        themes_vote=themes_vote, actions=actions,
+        considered=[a.text for a in ranked if not a.selected],
+        parked=sorted((s.text for s in view.stickies if s.section == "parking_lot"),
+                      key=str.casefold),
         communications=_lines(h.communications), regulatory=regulatory,
         sign_off=list(h.sign_off), meeting=_meeting(view, now_ms, nudges), missing={})
-    filled = dict(summary=w.summary, timeline=w.timeline, impact=w.impact, went_well=w.went_well,
+    filled = dict(summary=w.summary, timeline=w.timeline, impact=w.impact or w.impact_rows,
+                  went_well=w.went_well,
                   went_wrong=w.went_wrong or w.factors, five_whys=w.chains, actions=w.actions,
                   communications=w.communications, regulatory=w.regulatory, sign_off=w.sign_off)
     return msgspec.structs.replace(w, missing={k: EMPTY[k] for k, v in filled.items() if not v})

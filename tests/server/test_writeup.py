@@ -29,8 +29,9 @@ from server.writeup import (
 
 from .conftest import create_board, join, make_client
 from .worked_example import (
-    ACTIONS, FACILITATOR, FACTORS, OBSERVER, OWNERS, SIGNERS, SUMMARY, SYSTEMIC_CAUSE, TIMELINE,
-    WENT_BADLY, WENT_WELL, WHYS, WRITERS, build_worked_example, render_example,
+    ACTIONS, FACILITATOR, FACTORS, IMPACT_ROWS, OBSERVER, OWNERS, PARKED, SIGNERS, SUMMARY,
+    SYSTEMIC_CAUSE, THEMES, TIMELINE, WENT_BADLY, WENT_WELL, WHYS, WRITERS, build_worked_example,
+    render_example,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,13 +142,15 @@ def test_sections_follow_the_post_mortem_template_in_html_and_markdown(anonymous
 def test_header_says_severity_date_status_and_progress(anonymous: Rendered) -> None:
     w = anonymous.w
     assert (w.severity, w.date, w.status, w.closed_on) == ("Sev-2", "2026-08-14", "Closed", "2026-08-19")
-    assert w.actions_done == 4 and w.tags == ["erp", "schema-change", "monitoring", "ai-agent"]
+    assert w.actions_done == 1 and w.tags == ["erp", "schema-change", "monitoring", "ai-agent"]
+    assert w.date_source == ""  # from the header's start time: nothing to explain
     head = anonymous.markdown.split("## 1.")[0]
-    for fact in ("**Severity:** Sev-2", "**Incident date:** 2026-08-14",
-                 "**Status:** Closed (2026-08-19)", "**Actions done:** 4 of 6"):
+    for fact in ("**Severity:** Sev-2", "**Incident date:** 2026-08-14 · ",
+                 "**Status:** Closed (2026-08-19)", "**Actions done:** 1 of 3"):
         assert fact in head
     page = text_of(anonymous.html.split('id="summary"')[0])
-    for fact in ("Sev-2", "2026-08-14", "Closed", "4 of 6", "unnoticed for 86 minutes"):
+    for fact in ("Sev-2", "Incident date 2026-08-14 Status", "Closed", "Actions done 1 of 3",
+                 "unnoticed for 86 minutes"):
         assert fact in page
 
 
@@ -163,14 +166,20 @@ def test_summary_timeline_and_impact(anonymous: Rendered) -> None:
     timeline = html_section(anonymous.html, "timeline")
     where = [timeline.index(t) for _, _, t in TIMELINE]
     assert where == sorted(where)
-    # Impact: the header's fields, "label: value" notes as rows, and the times with spans.
-    impact = {row[0]: row[1] for row in md_tables(section(anonymous.markdown, "3. Impact"))[0][2:]}
-    assert impact["Wrong matches produced"] == "47, over about 3 hours"
-    assert impact["Wrong matches reaching the ledger"].startswith("0,")
-    assert impact["Users affected"] == "AP team (internal agent); no customers"
-    assert impact["Detected"] == "2026-08-14 10:38 UTC, after 1 h 26 min"
-    assert impact["Resolved"] == "2026-08-15 14:30 UTC, after 1 d 5 h 18 min"
-    assert "Payments wrongly authorised 0" in html_section(anonymous.html, "impact")
+    # Impact: the header's fields and the times with spans, then the impact table.
+    impact_md = section(anonymous.markdown, "3. Impact")
+    facts = dict(re.findall(r"^- \*\*(.+?):\*\* (.+)$", md_plain(impact_md), re.M))
+    assert list(facts) == ["Users affected", "Duration", "Cost", "Notes", "Started", "Detected",
+                           "Resolved"]
+    assert facts["Users affected"] == "AP team (internal agent); no customers"
+    assert facts["Detected"] == "2026-08-14 10:38 UTC, after 1 h 26 min"
+    assert facts["Resolved"] == "2026-08-15 14:30 UTC, after 1 d 5 h 18 min"
+    (table,) = md_tables(impact_md)
+    assert table[0] == ["Dimension", "Impact"] and [tuple(r) for r in table[2:]] == list(IMPACT_ROWS)
+    assert impact_md.index("**Resolved:**") < impact_md.index("| Dimension | Impact |")
+    page = html_section(anonymous.html, "impact")
+    assert "Dimension Impact Wrong matches produced 47, over about 3 hours" in page
+    assert page.index("Resolved") < page.index("Dimension") and "Payments wrongly authorised 0" in page
 
 
 def test_went_well_went_wrong_and_contributing_factors(anonymous: Rendered) -> None:
@@ -204,14 +213,15 @@ def test_action_items_table_names_owners_in_ranked_order(anonymous: Rendered) ->
     assert rows[0] == ["#", "Action", "Owner", "Due", "Success criterion", "Kind", "Status"]
     kinds = {"immediate": "Immediate", "short_term": "Short term", "long_term": "Long term"}
     statuses = {"open": "Open", "in_progress": "In progress", "done": "Done"}
-    for n, (row, (text, owner, due, success, kind, status, chosen)) in enumerate(
-            zip(rows[2:], ACTIONS), 1):
-        assert row[0] == str(n) and md_plain(row[1]).startswith(text)
-        assert ("**(chosen)**" in row[1]) == chosen
+    committed = [a for a in ACTIONS if a[6]]
+    assert len(rows) == 2 + len(committed) == 5  # the three the facilitator selected
+    for n, (row, (text, owner, due, success, kind, status, _)) in enumerate(
+            zip(rows[2:], committed), 1):
+        assert row[0] == str(n) and md_plain(row[1]) == text
         assert row[2] == f"{owner} ✓" and row[3] == due and md_plain(row[4]) == success
         assert (row[5], row[6]) == (kinds[kind], statuses[status])
     page = html_section(anonymous.html, "actions")
-    assert all(a[0] in page and a[1] in page and a[3] in page for a in ACTIONS)
+    assert all(a[0] in page and a[1] in page and a[3] in page for a in committed)
 
 
 def test_communications_regulatory_and_sign_off(anonymous: Rendered) -> None:
@@ -230,11 +240,12 @@ def test_footer_records_how_the_meeting_ran(anonymous: Rendered) -> None:
     m = anonymous.w.meeting
     timeline = next(p for p in m.phases if p.title == "Timeline")
     assert (timeline.planned, timeline.actual, timeline.extensions, timeline.extended) == (18, 21, 1, 5)
-    assert (m.planned, m.actual, m.extensions, m.people, m.observers, m.parked) == (90, 91, 1, 6, 1, 1)
+    assert (m.planned, m.actual, m.extensions, m.people, m.observers, m.parked) == (90, 91, 1, 6, 1, 2)
     assert m.anonymity == "anonymous" and m.unrevealed == 0
     footer = section(anonymous.markdown, "How this meeting ran")
     assert "**Timer extensions:** 1 (+5 min)" in footer
-    assert "**Voting:** 3 dots each on notes, 15 cast by 5 people" in footer
+    assert ("**Voting:** 3 dots each on notes, 15 cast by 5 people; "
+            "2 dots each on themes, 10 cast by 5 people") in footer
     assert "**Took part:** 6 people, plus 1 observer" in footer
     assert "| Timeline | 18 min | 21 min | 1 (+5 min) |" in footer
     assert "| Themes and vote | 7 min | 9 min | — |" in footer
@@ -292,9 +303,12 @@ def test_an_anonymous_board_names_no_author(anonymous: Rendered) -> None:
         assert name not in everything, name  # they wrote notes, timeline entries, whys, votes
     assert 'class="by"' not in anonymous.html and "_(by " not in anonymous.markdown
     assert anonymous.w.meeting.names == []
-    for name in (*OWNERS, FACILITATOR):  # owners are named: that is what owning means
-        assert name in html_section(anonymous.html, "actions")
-        assert name in section(anonymous.markdown, "7. Action items")
+    # Owners of committed actions are named: that is what owning means.
+    assert OWNERS[0] in html_section(anonymous.html, "actions")
+    assert OWNERS[0] in section(anonymous.markdown, "7. Action items")
+    for name in (OWNERS[1], FACILITATOR):  # they own proposals not taken, and sign
+        assert name not in section(anonymous.markdown, "7. Action items")
+        assert name in section(anonymous.markdown, "10. Sign-off")
     assert anonymous.w.facilitator is None
 
 
@@ -411,7 +425,8 @@ def test_the_routes_answer_with_html_markdown_and_json(tmp_path: Path) -> None:
             'after-an-erp-schema-c.md"')
         assert_valid_markdown(markdown.text)
         data = client.get(f"/api/boards/{board_id}/writeup").json()
-        assert data["severity"] == "Sev-2" and len(data["actions"]) == len(ACTIONS)
+        assert data["severity"] == "Sev-2" and len(data["actions"]) == 3
+        assert data["considered"] == [a[0] for a in ACTIONS if not a[6]]
         assert data["chains"][0]["cause"] == SYSTEMIC_CAUSE
         assert client.get("/static/writeup.css").status_code == 200
 

@@ -109,6 +109,20 @@ ACTIONS: tuple[tuple[str, str, str, str, str, str, bool], ...] = (
      "Morteza Moradi", "2026-08-26", "Runbook section reviewed by on-call", "immediate", "done",
      False),
 )
+IMPACT_NOTES = "No customer-facing impact; AP invoices were matched by hand while the agent was paused"
+IMPACT_ROWS = (("Wrong matches produced", "47, over about 3 hours"),
+               ("Wrong matches reaching the ledger", "0, all caught at human review"),
+               ("Payments wrongly authorised", "0"))
+# Themes of the reflection notes, with the notes each groups (by text).
+THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Detection depends on a person looking", (WENT_BADLY[0], WENT_BADLY[1])),
+    ("Upstream changes are never re-tested", (WENT_BADLY[2],)),
+    ("Containment worked", (WENT_WELL[0], WENT_WELL[1])),
+)
+# Each voter's two dots on themes, as indexes into THEMES: 6, then a 2-2 tie.
+THEME_VOTES = ((0, 0), (0, 0), (0, 1), (0, 2), (1, 2))
+PARKED = ("Should the vendor contract require change notices?",
+          "Who owns the golden set once the pilot ends?")
 SUMMARY = (
     "On 14 Aug from 09:12 UTC the invoice-reconciliation agent matched about 30% of invoices to "
     "the wrong purchase order, against a 4% baseline. A person noticed at 10:38 and the agent "
@@ -171,9 +185,8 @@ async def build_worked_example(hub: Hub, *, anonymity: str = "anonymous",
         users_affected="AP team (internal agent); no customers",
         duration="~28 h paused (14 Aug 10:51 to 15 Aug 14:30)",
         cost="~3 h of manual triage; AP on manual processing for 1.5 days",
-        impact_notes="Wrong matches produced: 47, over about 3 hours\n"
-                     "Wrong matches reaching the ledger: 0, all caught at human review\n"
-                     "Payments wrongly authorised: 0",
+        impact_notes=IMPACT_NOTES,
+        impact_rows=[o.ImpactRowInput(dimension=d, impact=i) for d, i in IMPACT_ROWS],
         summary=SUMMARY),
         o.ImportTimeline(entries=[o.TimelineItem(at=a, kind=k, text=t) for a, k, t in TIMELINE[:8]]))
 
@@ -213,7 +226,19 @@ async def build_worked_example(hub: Hub, *, anonymity: str = "anonymous",
         for text in (WENT_BADLY[0], WENT_BADLY[0], WENT_BADLY[1 + n % 2]):
             await do(voter, o.CastVote(round_id=round_id, item_id=badly[text]))
     await do(FACILITATOR, o.CloseVote(round_id=round_id), o.RevealVote(round_id=round_id))
-    await do(WRITERS[2], o.ParkQuestion(text="Should the vendor contract require change notices?"))
+    # Themes group the notes; a second vote, on themes, ends in a tie for second place.
+    for name, texts in THEMES:
+        await do(WRITERS[0], o.AddTheme(name=name, sticky_ids=[
+            s.id for s in view.stickies if s.text in texts]))
+    theme_ids = {t.name: t.id for t in (await ids()).themes}
+    await do(FACILITATOR, o.OpenVote(target="themes", budget=2))
+    themes_round = next(r.id for r in (await ids()).rounds if r.target == "themes")
+    for voter, picks in zip((*WRITERS, *OWNERS), THEME_VOTES):
+        for n in picks:
+            await do(voter, o.CastVote(round_id=themes_round, item_id=theme_ids[THEMES[n][0]]))
+    await do(FACILITATOR, o.CloseVote(round_id=themes_round), o.RevealVote(round_id=themes_round))
+    for n, question in enumerate(PARKED):
+        await do(WRITERS[2 - n], o.ParkQuestion(text=question))
     await next_phase(9)     # Actions (15): 14 taken
     for text, owner, due, success, kind, _, _ in ACTIONS:
         await do(owner, o.AddAction(text=text, owner_id=people[owner], due=due, success=success,
@@ -233,8 +258,9 @@ async def build_worked_example(hub: Hub, *, anonymity: str = "anonymous",
     if close:
         await do(FACILITATOR, o.CloseMeeting())
     # Follow-up after the meeting: owners mark what they finished (statuses move after closing).
-    for action_id, (_, owner, _, _, _, status, _) in zip(order, ACTIONS):
-        if status != "open":
+    # Only committed actions are followed up; proposals not taken keep their "open".
+    for action_id, (_, owner, _, _, _, status, chosen) in zip(order, ACTIONS):
+        if chosen and status != "open":
             await do(owner, o.SetActionStatus(action_id=action_id, status=status))
     return board_id, people
 
