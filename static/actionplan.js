@@ -177,6 +177,20 @@ export class ActionsPanel {
         onclick: () => this.ctx.send({ type: "select_action", action_id: a.id, selected: !a.selected }),
       }, a.selected ? "Selected" : "Select"));
     }
+    if (writable && this.ctx.store.can("delete_action")) {
+      // No undo, so a second click: "Delete" -> "Yes, delete".
+      const asking = this.deleting === a.id;
+      controls.push(asking
+        ? h("span", { class: "action-delete-confirm" },
+          h("button", { type: "button", class: "button small danger", dataset: { focus: `${a.id}:delete-yes` }, "aria-label": `Yes, delete: ${label}`,
+            onclick: () => { this.deleting = null; this.ctx.send({ type: "delete_action", action_id: a.id }); } }, "Yes, delete"),
+          h("button", { type: "button", class: "button small", dataset: { focus: `${a.id}:delete-no` },
+            onclick: () => { this.deleting = null; this.render(null); } }, "Keep"))
+        : h("button", { type: "button", class: "button small action-delete", dataset: { focus: `${a.id}:delete` }, "aria-label": `Delete: ${label}`,
+          onclick: () => { this.deleting = a.id; this.render(null); this.list.querySelector(`[data-focus="${a.id}:delete-yes"]`)?.focus(); } }, "Delete"));
+    }
+    const spot = this.ctx.spotlight ? this.ctx.spotlight.button("action", a.id, a.text) : null;
+    if (spot) controls.push(spot);
 
     const meta = [
       h("span", { class: "tag action-kind" }, KINDS[a.kind] || a.kind),
@@ -186,12 +200,14 @@ export class ActionsPanel {
     ];
     const editing = this.editing && this.editing.id === a.id;
     return h("li", {
-      class: ["action-item", a.selected && "is-selected", editing && "is-editing"],
-      dataset: { id: a.id }, draggable: writable && !editing ? "true" : null,
+      class: ["action-item", a.selected ? "is-selected" : "is-proposal", editing && "is-editing"],
+      dataset: { id: a.id, spot: `action:${a.id}` }, draggable: writable && !editing ? "true" : null,
     },
     h("span", { class: "action-rank" }, h("span", { class: "visually-hidden" }, "Rank "), String(index + 1)),
     h("div", { class: "action-body" },
-      h("p", { class: "action-text" }, a.text, a.selected ? h("span", { class: "tag tag-selected" }, "selected") : null),
+      h("p", { class: "action-text" }, a.text, a.selected
+        ? h("span", { class: "tag tag-selected" }, "committed")
+        : h("span", { class: "tag tag-proposal" }, "not committed")),
       h("p", { class: "action-meta" }, meta),
       a.success ? h("p", { class: "action-success" }, h("span", { class: "lq-label" }, "Done when: "), a.success) : null,
       this.confirmation(a, me, writable),

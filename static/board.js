@@ -6,8 +6,8 @@
 // pending list) until the server acknowledges or refuses it. Nothing here decides whether an op
 // is allowed: a refusal arrives as a `reject` with a reason, and we show that reason.
 //
-// A closed meeting (`board.closed_at`) is read-only here too: its content is final, so the
-// composers and the meeting controls are hidden rather than offered only to be refused.
+// The page is a stage: the meeting bar (bar.js, timer.js, console.js) stays in view, and
+// stage.js shows the regions the current phase uses. A closed meeting is read-only.
 
 import { $, announce, fill, h, randomId } from "./dom.js";
 import { takeCredential } from "./credential.js";
@@ -22,10 +22,17 @@ import { PhasePanels } from "./phases.js";
 import { Highlighter, SpeakUp } from "./signals.js";
 import { Shortcuts } from "./shortcuts.js";
 import { Nudges, attachNudgeSettings } from "./nudges.js";
+import { MeetingBar } from "./bar.js";
+import { Stage } from "./stage.js";
+import { Lobby } from "./lobby.js";
+import { IncidentSheet, MeetingRecord, renderRoom } from "./sheet.js";
+import { Spotlight } from "./spotlight.js";
+import { watchScrollRegions } from "./scrollhint.js";
 import { SEVERITY_LABELS, dayLabel, plural, sectionLabel, timeOfDay } from "./format.js";
 
 const boardId = document.body.dataset.boardId;
 const credential = boardId ? takeCredential(boardId) : null;
+const TOAST_MS = 5000;
 
 if (!credential) $("#no-seat").hidden = false;
 else start();
@@ -44,23 +51,46 @@ function start() {
   // Ops left unanswered by an earlier visit are resent after the first welcome; show them.
   for (const op of socket.pending()) store.track(op);
 
+  // Messages that report a result go away by themselves; errors stay until dismissed.
+  let toastTimer = null;
+  const toast = (text) => {
+    const el = $("#toast");
+    el.textContent = text;
+    el.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { el.hidden = true; }, TOAST_MS);
+  };
+
   const timer = new PhaseTimer({
     root: $("#timer"), display: $("#timer-display"), state: $("#timer-state"), bar: $("#timer-bar"),
     live: $("#timer-live"), serverNow: () => socket.serverNow(),
   });
-  const lane = new TimelineLane({ form: $("#timeline-form"), legend: $("#timeline-legend"), list: $("#timeline-list"), empty: $("#timeline-empty"), store, send });
-  const notes = new NotesPanel({
-    card: $("#notes"), form: $("#note-form"), section: $("#note-section"), sectionField: $("#note-section-field"), text: $("#note-text"),
-    noNotes: $("#no-notes-phase"), groups: $("#note-sections"), notice: $("#private-notice"),
-    parkForm: $("#park-form"), parkText: $("#park-text"), parkList: $("#parking-list"), store, send,
+  const spotlight = new Spotlight({ store, send, root: $("#board"), banner: $("#spotlight-banner") });
+  const lane = new TimelineLane({
+    form: $("#timeline-form"), legend: $("#timeline-legend"), list: $("#timeline-list"), empty: $("#timeline-empty"),
+    count: $("#timeline-count"), store, send, toast, spotlight,
   });
-  const facilitator = new FacilitatorConsole({ root: $("#console"), store, send });
+  const notes = new NotesPanel({
+    form: $("#note-form"), section: $("#note-section"), sectionField: $("#note-section-field"), text: $("#note-text"),
+    noNotes: $("#no-notes-phase"), groups: $("#note-sections"), notice: $("#private-notice"),
+    parkForm: $("#park-form"), parkText: $("#park-text"), parkList: $("#parking-list"), parkCount: $("#parking-count"),
+    store, send, spotlight,
+  });
+  const facilitator = new FacilitatorConsole({ root: $("#console"), store, send, handOverSlot: $("#hand-over-slot") });
   const speakUp = new SpeakUp({
     root: $("#speak-up"), banner: $("#refocus-banner"), store, send,
     serverNow: () => socket.serverNow(), announce: (text) => announce(live, text),
   });
+  const bar = new MeetingBar({
+    store, stepper: $("#stepper"), step: $("#phase-step"), title: $("#phase-title"), dotsLeft: $("#dots-left"),
+    handsButton: $("#hands-open"), handsDialog: $("#hands"),
+  });
+  const stage = new Stage({ body: $("#stage-body"), store, parking: $("#parking"), parkingDialog: $("#parking-dialog"), parkingBody: $("#parking-dialog-body") });
+  const lobby = new Lobby({ root: $("#lobby"), store, send, boardId });
+  const sheet = new IncidentSheet({ root: $("#sheet"), store, send });
+  const record = new MeetingRecord({ root: $("#record"), store, send });
   const highlighter = new Highlighter($("#board"));
-  const nudges = new Nudges({ root: $("#board"), socket, store });
+  const nudges = new Nudges({ root: document.body, socket, store });
   const renderNudgeSettings = attachNudgeSettings($("#nudge-settings"), { store, send });
   const named = () => Boolean(store.board && store.board.settings.anonymity === "named");
   const people = () => {
@@ -72,9 +102,10 @@ function start() {
   attachAgendaEditor($("#agenda-list"), { store, send });  // the facilitator's agenda controls
   const invite = new InvitePanel({ root: $("#invite"), boardId, credential, status: $("#copy-status") });
   // Declared below; the panels call them only when they render, after start() has run.
-  const panels = new PhasePanels($("#phase-panels"), {
-    store, send, isFacilitator: () => isFacilitator(), canWrite: () => canWrite(),
+  const panels = new PhasePanels({
+    store, send, spotlight, isFacilitator: () => isFacilitator(), canWrite: () => canWrite(),
   });
+  const menu = $("#menu");
 
   let shown = false;
   let everOnline = false;
@@ -97,38 +128,32 @@ function start() {
     sev.textContent = SEVERITY_LABELS[header.severity] || header.severity;
     sev.title = store.board.severity_meaning;
     fill($("#board-title"), header.title || "Untitled incident");
-    const lq = $("#learning-question");
-    lq.hidden = !header.learning_question;
-    fill(lq, h("span", { class: "lq-label" }, "What we want to learn: "), header.learning_question);
+    renderRoom($("#room-question"), store);
   }
 
   function renderPhase() {
     const phase = store.currentPhase();
-    const { agenda } = store.board;
     const closed = isClosed();
-    if (!phase) {
-      fill($("#phase-step"), "Before the meeting");
-      fill($("#phase-title"), "Waiting to start");
-      fill($("#phase-prompt"), isFacilitator()
-        ? "Invite people with the join link. Start the meeting when everyone is here."
-        : "The meeting begins when the facilitator starts the first phase.");
-    } else {
-      fill($("#phase-step"), `Phase ${agenda.indexOf(phase) + 1} of ${agenda.length}`);
-      fill($("#phase-title"), phase.title);
-      fill($("#phase-prompt"), phase.prompt);
-    }
-    $("#ground-rules").hidden = !phase || phase.kind !== "set_the_room" || closed;
+    fill($("#phase-prompt"), closed ? ""
+      : phase ? phase.prompt
+        : isFacilitator() ? "Invite people with the join link. Start the meeting when everyone is here." : "");
+    const lq = $("#learning-question");
+    const question = store.board.header.learning_question;
+    // The learning question frames every phase but "set the room", which shows it large.
+    lq.hidden = !question || closed || !phase || phase.kind === "set_the_room";
+    fill(lq, h("span", { class: "lq-label" }, "What we want to learn: "), question);
     const where = closed ? "Closed" : phase ? phase.title : "";
     document.title = `${where ? `${where} · ` : ""}${store.board.header.title || "Post-mortem"} · Hindsight`;
     timer.update(closed ? null : phase);
-    // Which lane gets the room: the timeline while it is being built, notes while they are.
-    const notesPhase = phase && phase.sections.length > 0;
-    $("#columns").className = `columns ${notesPhase ? "focus-notes" : "focus-timeline"}`;
     if (lastCurrent !== undefined && lastCurrent !== store.board.current && phase) {
       announce(live, `Now: ${phase.title}, ${plural(phase.minutes, "minute", "minutes")}.`);
     }
     lastCurrent = store.board.current;
     renderEnd(phase, closed);
+    // What people can do from the bar, whatever the phase.
+    $("#invite-open").hidden = !isFacilitator() || closed;
+    $("#park-open").hidden = stage.parkingOnStage() || (!store.can("park_question") && !store.stickies.size);
+    fill($("#park-open"), `Parking lot (${[...store.stickies.values()].filter((s) => s.section === "parking_lot").length})`);
   }
 
   /** The end of the meeting: the write-up comes forward in wrap-up, the banner once closed. */
@@ -136,8 +161,6 @@ function start() {
     const wrapUp = Boolean(phase && phase.kind === "wrap_up");
     $("#writeup-link").classList.toggle("primary", wrapUp || closed);
     $("#wrapup-hint").hidden = !wrapUp || closed;
-    $("#closed-banner").hidden = !closed;
-    $("#phase-card").hidden = closed;
     if (closed) {
       const at = store.board.closed_at;
       fill($("#closed-when"), `Closed ${dayLabel(at)} at ${timeOfDay(at)}`);
@@ -172,9 +195,15 @@ function start() {
     el.textContent = `${store.presence.online} online`;
   }
 
+  function renderDrawer() {
+    const fac = isFacilitator();
+    $("#facilitation").hidden = !fac || isClosed();
+  }
+
   function renderAll() {
     renderHeader();
     renderPhase();
+    bar.render();
     renderAgenda($("#agenda-list"), store.board, socket.serverNow());
     people();
     renderPresence();
@@ -182,10 +211,16 @@ function start() {
     speakUp.render();
     tags.render(isFacilitator());
     invite.render(isFacilitator());
+    renderDrawer();
+    lobby.render();
+    sheet.render();
+    record.render();
     renderComposers();
     panels.render(null);
     renderRejections();
+    stage.apply();
     highlighter.apply();
+    spotlight.apply();
     renderNudgeSettings();
     nudges.renderCounts();
     nudges.boardChanged();
@@ -202,6 +237,7 @@ function start() {
     const { kinds, added, reset } = e.detail;
     if (!shown || reset || kinds.has("participant")) {
       renderAll();
+      if (added.length) announceAdded(added);
       return;
     }
     if (kinds.has("board")) {
@@ -211,22 +247,36 @@ function start() {
       facilitator.render(isFacilitator());
       tags.render(isFacilitator());
       speakUp.render();
+      renderDrawer();
+      lobby.render();
+      sheet.render();
+      record.render();
       renderComposers();  // a new phase or closing the meeting changes what we may add
     }
+    if (kinds.has("board") || kinds.has("round") || kinds.has("pending")) bar.render();
     if (kinds.has("presence")) {
       people();
       renderPresence();
+      lobby.render();
     }
-    if (kinds.has("timeline") || kinds.has("pending")) lane.render(store.can("add_timeline_entry"));
-    if (kinds.has("sticky") || kinds.has("pending")) notes.render(store.can("add_sticky"), store.can("park_question"));
+    if (!kinds.has("board")) {
+      if (kinds.has("timeline") || kinds.has("pending")) lane.render(store.can("add_timeline_entry"));
+      if (kinds.has("sticky") || kinds.has("pending")) notes.render(store.can("add_sticky"), store.can("park_question"));
+    }
+    if (kinds.has("sticky")) renderPhase();  // the parking lot's count in the bar
+    if (kinds.has("round")) facilitator.render(isFacilitator());
     if (kinds.has("pending")) {
       facilitator.render(isFacilitator());
       tags.render(isFacilitator());
       speakUp.render();
+      sheet.render();
+      record.render();
     }
     if (kinds.has("rejections")) renderRejections();
     panels.render(kinds);
+    stage.apply();
     highlighter.apply();
+    spotlight.apply();
     if (kinds.has("board") || kinds.has("pending")) renderNudgeSettings();
     if (kinds.has("board")) nudges.renderCounts();
     nudges.sweep();
@@ -298,9 +348,31 @@ function start() {
   }
 
   $("#retry").addEventListener("click", () => socket.reconnectNow());
+  // The menu drawer and the bar's shortcuts into it.
+  const openMenu = (section) => {
+    if (!menu.open) menu.showModal();
+    if (section) {
+      const el = menu.querySelector(section);
+      if (el) {
+        el.scrollIntoView({ block: "start" });
+        const first = el.querySelector("input, button, select");
+        if (first) first.focus();
+      }
+    }
+  };
+  $("#menu-open").addEventListener("click", () => openMenu(null));
+  $("#menu-close").addEventListener("click", () => menu.close());
+  $("#invite-open").addEventListener("click", () => openMenu("#invite"));
+  menu.addEventListener("click", (e) => { if (e.target === menu) menu.close(); });  // the backdrop
+  $("#park-open").addEventListener("click", () => stage.openParking());
+  $("#parking-close").addEventListener("click", () => $("#parking-dialog").close());
   // "N min so far" in the agenda moves even when nothing else happens.
   setInterval(() => { if (store.board) renderAgenda($("#agenda-list"), store.board, socket.serverNow()); }, 30_000);
+  watchScrollRegions($("#stage-body"));
 
-  new Shortcuts({ store, toggleHand: () => { if (store.can("raise_hand")) speakUp.toggleHand(); } });
+  new Shortcuts({
+    store, facilitator, openMenu: () => openMenu(null), spotlight,
+    toggleHand: () => { if (store.can("raise_hand")) speakUp.toggleHand(); },
+  });
   socket.start();
 }

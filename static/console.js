@@ -15,7 +15,7 @@ const NAV_OPS = new Set(["advance_phase", "go_back", "go_to_phase"]);
 const TIMER_OPS = new Set(["start_timer", "pause_timer", "resume_timer", "extend_timer"]);
 
 export class FacilitatorConsole {
-  constructor({ root, store, send }) {
+  constructor({ root, store, send, handOverSlot }) {
     Object.assign(this, { root, store, send });
     this.back = root.querySelector("#go-back");
     this.advance = root.querySelector("#advance");
@@ -23,20 +23,18 @@ export class FacilitatorConsole {
     this.extend1 = root.querySelector("#extend-1");
     this.extend5 = root.querySelector("#extend-5");
     this.reveal = root.querySelector("#reveal");
+    this.voteSlot = root.querySelector("#vote-slot");
+    this.spotlightClear = root.querySelector("#spotlight-clear");
     this.back.addEventListener("click", () => send({ type: "go_back" }));
     this.advance.addEventListener("click", () => send({ type: "advance_phase" }));
-    this.extend1.addEventListener("click", () => send({ type: "extend_timer", minutes: 1 }));
-    this.extend5.addEventListener("click", () => send({ type: "extend_timer", minutes: 5 }));
-    this.toggle.addEventListener("click", () => {
-      const phase = store.currentPhase();
-      if (!phase) return;
-      if (isRunning(phase)) send({ type: "pause_timer" });
-      else send({ type: phase.elapsed_ms === 0 ? "start_timer" : "resume_timer" });
-    });
+    this.extend1.addEventListener("click", () => this.extend(1));
+    this.extend5.addEventListener("click", () => this.extend(5));
+    this.toggle.addEventListener("click", () => this.toggleTimer());
     this.reveal.addEventListener("click", () => {
       const phase = store.currentPhase();
       if (phase) send({ type: "reveal", phase_id: phase.id });
     });
+    this.spotlightClear.addEventListener("click", () => send({ type: "spotlight" }));
     this.closeButton = root.querySelector("#close-meeting");
     this.confirm = root.querySelector("#close-confirm");
     this.confirmYes = root.querySelector("#close-confirm-yes");
@@ -49,13 +47,31 @@ export class FacilitatorConsole {
       this.confirm.hidden = true;
       send({ type: "close_meeting" });
     });
-    this.buildHandOver();
+    this.buildHandOver(handOverSlot);
+  }
+
+  extend(minutes) {
+    if (this.store.currentPhase()) this.send({ type: "extend_timer", minutes });
+  }
+
+  toggleTimer() {
+    const phase = this.store.currentPhase();
+    if (!phase) return;
+    if (isRunning(phase)) this.send({ type: "pause_timer" });
+    else this.send({ type: phase.elapsed_ms === 0 ? "start_timer" : "resume_timer" });
+  }
+
+  /** The phase's own main action, for the keyboard: reveal notes, else the vote's next step. */
+  primary() {
+    const button = [this.reveal, ...this.voteSlot.querySelectorAll("button")]
+      .find((b) => !b.hidden && !b.disabled && b.classList.contains("primary"));
+    if (button) button.click();
   }
 
   /** "Hand over facilitation": pick a participant (observers cannot facilitate), then confirm.
-   * Built here rather than in the template; it sits with the other controls that leave with you. */
-  buildHandOver() {
-    this.handButton = h("button", { type: "button", class: "button", id: "hand-over", "aria-expanded": "false", "aria-controls": "hand-over-panel" }, "Hand over facilitation");
+   * It sits in the menu's facilitation section, with the other controls that leave with you. */
+  buildHandOver(slot) {
+    this.handButton = h("button", { type: "button", class: "button small", id: "hand-over", "aria-expanded": "false", "aria-controls": "hand-over-panel" }, "Hand over facilitation");
     this.handSelect = h("select", { id: "hand-over-to" });
     this.handYes = h("button", { type: "button", class: "button primary", id: "hand-over-yes" }, "Hand over");
     this.handCancel = h("button", { type: "button", class: "button", id: "hand-over-cancel" }, "Cancel");
@@ -66,9 +82,7 @@ export class FacilitatorConsole {
       h("div", { class: "hand-over-row" },
         h("label", { for: "hand-over-to" }, "New facilitator"), this.handSelect, this.handYes, this.handCancel),
       this.handNone);
-    const group = h("div", { class: "console-group", role: "group", "aria-label": "Facilitation" }, this.handButton);
-    this.root.querySelector(".console-end").before(group);
-    this.root.appendChild(this.handPanel);
+    slot.append(h("p", {}, this.handButton), this.handPanel);
     this.handButton.addEventListener("click", () => this.askToHandOver(this.handPanel.hidden));
     this.handCancel.addEventListener("click", () => this.askToHandOver(false));
     this.handPanel.addEventListener("keydown", (e) => { if (e.key === "Escape") this.askToHandOver(false); });
@@ -130,6 +144,7 @@ export class FacilitatorConsole {
 
     this.advance.textContent = !current ? "Start the meeting" : next ? `Next: ${next.title}` : "Last phase";
     this.advance.disabled = navBusy || (current !== null && !next);
+    this.advance.classList.toggle("primary", !current || Boolean(next));
     this.back.hidden = !current;
     this.back.disabled = navBusy || index <= 0;
 
@@ -138,17 +153,63 @@ export class FacilitatorConsole {
       el.disabled = timerBusy;
     }
     if (phase) {
-      this.toggle.textContent = isRunning(phase) ? "Pause timer" : phase.elapsed_ms === 0 ? "Start timer" : "Resume timer";
+      this.toggle.textContent = isRunning(phase) ? "Pause" : phase.elapsed_ms === 0 ? "Start timer" : "Resume";
     }
     const canReveal = Boolean(phase && phase.private && !phase.revealed);
     this.reveal.hidden = !canReveal;
     this.reveal.disabled = inFlight.includes("reveal");
-    if (canReveal) this.reveal.textContent = `Reveal writing (${phase.private_count})`;
+    if (canReveal) this.reveal.textContent = `Reveal notes (${phase.private_count})`;
+    this.renderVote(phase, inFlight);
+    // Closing belongs to the wrap-up (or the last phase of an agenda without one).
     const closing = inFlight.includes("close_meeting");
+    const lastPhase = Boolean(phase && !next);
+    this.closeButton.hidden = !(phase && (phase.kind === "wrap_up" || lastPhase));
+    this.closeButton.classList.toggle("primary", Boolean(phase && phase.kind === "wrap_up"));
     this.closeButton.disabled = closing;
     this.closeButton.textContent = closing ? "Closing…" : "Close meeting";
+    this.spotlightClear.hidden = !this.store.board.spotlight;
     this.renderHandOver();
   }
+
+  /** Open, close and reveal the vote from the bar. Opening votes on themes when there are
+   * themes (else on the notes; on the actions in the actions phase), with the board's budget;
+   * the vote panel keeps the full form for anything else. */
+  renderVote(phase, inFlight) {
+    const rounds = [...this.store.rounds.values()];
+    const open = rounds.find((r) => r.state === "open");
+    const latest = open || rounds[rounds.length - 1] || null;
+    const votingPhase = Boolean(phase && VOTE_PHASES.has(phase.kind));
+    const buttons = [];
+    if (open) {
+      buttons.push(h("button", { type: "button", class: "button primary", id: "bar-close-vote", disabled: inFlight.includes("close_vote"),
+        onclick: () => this.send({ type: "close_vote", round_id: open.id }) }, "Close vote"));
+    } else if (latest && latest.state === "closed") {
+      buttons.push(h("button", { type: "button", class: "button primary", id: "bar-reveal-vote", disabled: inFlight.includes("reveal_vote"),
+        onclick: () => this.send({ type: "reveal_vote", round_id: latest.id }) }, "Reveal vote"));
+    } else if (votingPhase) {
+      const target = defaultTarget(this.store, phase);
+      buttons.push(h("button", { type: "button", class: ["button", !latest && "primary"], id: "bar-open-vote", disabled: inFlight.includes("open_vote"),
+        onclick: () => this.send({ type: "open_vote", target, multi: true, budget: this.store.board.settings.dot_budget }) },
+      `Open vote on ${TARGET_WORDS[target]}`));
+    }
+    const key = buttons.map((b) => `${b.id}:${b.disabled}:${b.textContent}`).join("|");
+    if (key === this.voteKey) return;
+    this.voteKey = key;
+    const focused = document.activeElement && this.voteSlot.contains(document.activeElement);
+    fill(this.voteSlot, buttons);
+    if (focused && buttons[0]) buttons[0].focus();
+  }
+}
+
+const VOTE_PHASES = new Set(["themes", "vote", "actions", "discussion"]);
+const TARGET_WORDS = { themes: "themes", stickies: "notes", actions: "actions" };
+
+/** What a vote is about when nobody says otherwise: the actions in the actions phase, the
+ * themes once there are any, else the notes. */
+export function defaultTarget(store, phase) {
+  if (phase && phase.kind === "actions" && store.actions.size > 0) return "actions";
+  if (store.themes.size > 0) return "themes";
+  return "stickies";
 }
 
 /** Comma-separated tags for the incident log, shown back as chips from the server's list. The

@@ -1,26 +1,33 @@
-// Notes (stickies) grouped by section, the composer for the sections the current phase
-// collects, and the parking lot, which takes questions in any phase.
+// Notes (stickies) as columns, and the parking lot, which takes questions in any phase.
+//
+// A reflection phase shows one column per section (went well, went badly, ...), each with its
+// own input at its top; contributing factors show one column per category that has notes, with
+// one input that picks the category. On a phone the per-column inputs give way to one composer
+// pinned at the bottom (`#note-form`, with a section picker), so writing never means scrolling
+// past everyone else's notes.
 //
 // Private writing: while a private phase is not revealed, the server sends each person only
 // their own notes (marked `hidden`) and tells everyone how many exist (`private_count`). We say
-// so plainly next to the composer, so nobody wonders who can read what they type.
+// so plainly above the columns, and only then.
 
 import { fill, h } from "./dom.js";
+import { InlineEdits } from "./edit.js";
 import { SECTION_ORDER, plural, sectionLabel } from "./format.js";
 
+export const CATEGORIES = {
+  monitoring: "Monitoring", testing: "Testing", process: "Process", knowledge: "Knowledge",
+  tooling: "Tooling", change: "Change", communication: "Communication", other: "Other",
+};
+
 export class NotesPanel {
-  constructor({ card, form, section, sectionField, text, noNotes, groups, notice, parkForm, parkText, parkList, store, send }) {
-    Object.assign(this, { card, form, section, sectionField, text, noNotes, groups, notice, parkForm, parkText, parkList, store, send });
+  constructor({ form, section, sectionField, text, noNotes, groups, notice, parkForm, parkText, parkList, parkCount, store, send, spotlight }) {
+    Object.assign(this, { form, section, sectionField, text, noNotes, groups, notice, parkForm, parkText, parkList, parkCount, store, send, spotlight });
     this.sectionsKey = "";
+    this.edits = new InlineEdits(() => this.render(this.canWrite, this.canPark));
+    this.drafts = new Map();  // section -> text typed in its column, kept across redraws
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      const value = text.value.trim();
-      if (!value) return;
-      const op = { type: "add_sticky", section: section.value, text: value };
-      // Contributing factors carry a category (monitoring, testing, ...): the write-up and
-      // the incident log group and filter by it.
-      if (section.value === "contributing") op.category = document.getElementById("note-category").value;
-      send(op);
+      this.add(section.value, text.value);
       text.value = "";
       text.focus();
     });
@@ -41,20 +48,32 @@ export class NotesPanel {
     });
   }
 
+  add(sectionName, raw) {
+    const value = raw.trim();
+    if (!value) return;
+    const op = { type: "add_sticky", section: sectionName, text: value };
+    // Contributing factors carry a category: the write-up and the incident log group by it.
+    if (sectionName === "contributing") op.category = document.getElementById("note-category").value;
+    this.send(op);
+  }
+
   /** canWrite: the server takes notes from us now; canPark: it takes parking-lot questions. */
   render(canWrite, canPark = canWrite) {
+    this.canWrite = canWrite;
+    this.canPark = canPark;
     const phase = this.store.currentPhase();
-    const sections = phase ? phase.sections.filter((s) => s !== "parking_lot") : [];
-    this.renderComposer(canWrite, phase, sections);
+    const closed = Boolean(this.store.board && this.store.board.closed_at !== null);
+    const sections = phase && !closed ? phase.sections.filter((s) => s !== "parking_lot") : [];
+    const byCategory = sections.length === 1 && sections[0] === "contributing";
+    this.renderComposer(canWrite, phase, sections, byCategory);
     this.renderNotice(phase, canWrite);
-    const anyNotes = this.renderGroups(sections);
-    // A phase that collects nothing and a board without notes: the card would only say "none".
-    this.card.hidden = sections.length === 0 && !anyNotes;
+    this.renderColumns(sections, canWrite, byCategory, closed);
     this.renderParking(canPark);
   }
 
-  renderComposer(canWrite, phase, sections) {
+  renderComposer(canWrite, phase, sections, byCategory) {
     this.form.hidden = !canWrite || sections.length === 0;
+    this.form.classList.toggle("has-columns", !byCategory);
     this.noNotes.hidden = !canWrite || !phase || sections.length > 0;
     // Rebuild the options only when the set changes, so a chosen section survives redraws.
     const key = sections.join(",");
@@ -65,19 +84,13 @@ export class NotesPanel {
       if (sections.includes(chosen)) this.section.value = chosen;
     }
     this.sectionField.hidden = sections.length < 2;
-    const categoryField = document.getElementById("note-category-field");
-    const syncCategory = () => { categoryField.hidden = this.section.value !== "contributing"; };
-    if (!this.section.dataset.categoryHook) {
-      this.section.dataset.categoryHook = "1";
-      this.section.addEventListener("change", syncCategory);
-    }
-    syncCategory();
-    this.form.querySelector("label[for=note-text]").textContent =
-      sections.length === 1 ? `Your note: ${sectionLabel(sections[0]).toLowerCase()}` : "Your note";
+    document.getElementById("note-category-field").hidden = !byCategory;
+    this.form.querySelector("label[for=note-text]").textContent = byCategory
+      ? "A contributing factor" : sections.length === 1 ? `Your note: ${sectionLabel(sections[0]).toLowerCase()}` : "Your note";
   }
 
   renderNotice(phase, canWrite) {
-    const privateNow = phase && phase.private && !phase.revealed;
+    const privateNow = Boolean(phase && phase.private && !phase.revealed && this.store.board.closed_at === null);
     this.notice.hidden = !privateNow;
     if (!privateNow) return;
     const count = `${plural(phase.private_count, "note", "notes")} written so far`;
@@ -91,51 +104,103 @@ export class NotesPanel {
       " ", count, mine ? ` (${mine} by you).` : ".");
   }
 
-  renderGroups(currentSections) {
-    const bySection = new Map();
-    const add = (section, note) => {
-      if (!bySection.has(section)) bySection.set(section, []);
-      bySection.get(section).push(note);
-    };
-    for (const s of this.store.stickies.values()) if (s.section !== "parking_lot") add(s.section, { ...s, pending: false });
-    for (const op of this.store.pendingOps("add_sticky")) add(op.section, { id: op.cid, text: op.text, mine: true, pending: true });
-    // The current phase's sections come first (even empty, so people see where notes go).
-    const order = [...currentSections, ...SECTION_ORDER.filter((s) => !currentSections.includes(s)), ...bySection.keys()];
-    const seen = new Set();
-    const groups = [];
-    for (const section of order) {
-      if (seen.has(section)) continue;
-      seen.add(section);
-      const notes = bySection.get(section) || [];
-      if (!notes.length && !currentSections.includes(section)) continue;
-      const headingId = `notes-${section}`;
-      groups.push(h("section", { class: ["note-group", `section-${section}`], "aria-labelledby": headingId },
-        h("h3", { id: headingId }, sectionLabel(section), " ", h("span", { class: "count" }, String(notes.length))),
-        notes.length
-          ? h("ul", { class: "note-list" }, notes.map((n) => this.note(n)))
-          : h("p", { class: "empty" }, "Nothing here yet.")));
+  /** Notes to show, with our own in flight, as {id, section, category, text, mine, ...}. */
+  allNotes() {
+    const notes = [...this.store.stickies.values()].filter((s) => s.section !== "parking_lot").map((s) => ({ ...s, pending: false }));
+    for (const op of this.store.pendingOps("add_sticky")) {
+      notes.push({ id: op.cid, section: op.section, category: op.category || null, text: op.text, mine: true, pending: true });
     }
-    fill(this.groups, groups);
-    return groups.length > 0;
+    return notes;
+  }
+
+  renderColumns(sections, canWrite, byCategory, closed) {
+    // Keep what was typed in a column's input across the redraw.
+    for (const el of this.groups.querySelectorAll("textarea[data-section]")) this.drafts.set(el.dataset.section, el.value);
+    const focused = document.activeElement && this.groups.contains(document.activeElement) && document.activeElement.dataset.section;
+    const notes = this.allNotes();
+    let columns;
+    if (byCategory) {
+      const used = Object.keys(CATEGORIES).filter((c) => notes.some((n) => n.section === "contributing" && (n.category || "other") === c));
+      columns = used.map((c) => ({ key: `category-${c}`, title: CATEGORIES[c], notes: notes.filter((n) => n.section === "contributing" && (n.category || "other") === c), composer: null, cls: "section-contributing" }));
+      if (!columns.length) columns = [{ key: "category-none", title: "Contributing factors", notes: [], composer: null, cls: "section-contributing" }];
+    } else {
+      const shown = sections.length ? sections
+        : closed ? SECTION_ORDER.filter((s) => notes.some((n) => n.section === s)) : [];
+      columns = shown.map((s) => ({ key: s, title: sectionLabel(s), notes: notes.filter((n) => n.section === s), composer: canWrite && sections.includes(s) ? s : null, cls: `section-${s}` }));
+    }
+    fill(this.groups, columns.map((col) => this.column(col)));
+    if (focused) {
+      const again = this.groups.querySelector(`textarea[data-section="${CSS.escape(focused)}"]`);
+      if (again) again.focus();
+    }
+  }
+
+  column({ key, title, notes, composer, cls }) {
+    const headingId = `notes-${key}`;
+    return h("section", { class: ["note-column", "note-group", cls], "aria-labelledby": headingId, dataset: { column: key } },
+      h("h3", { id: headingId }, title, " ", h("span", { class: "count" }, String(notes.length))),
+      composer ? this.columnComposer(composer, title) : null,
+      notes.length
+        ? h("ul", { class: "note-list" }, notes.map((n) => this.note(n)))
+        : h("p", { class: "empty" }, "Nothing here yet."));
+  }
+
+  columnComposer(sectionName, title) {
+    const id = `note-text-${sectionName}`;
+    const area = h("textarea", { id, rows: 2, maxlength: 2000, dataset: { section: sectionName, nudge: "text" }, placeholder: "Write a note, Enter to add" });
+    area.value = this.drafts.get(sectionName) || "";
+    const submit = () => {
+      const value = area.value;
+      area.value = "";
+      this.drafts.set(sectionName, "");
+      this.add(sectionName, value);
+      area.focus();
+    };
+    area.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        submit();
+      }
+    });
+    return h("form", { class: "column-composer", onsubmit: (e) => { e.preventDefault(); submit(); } },
+      h("label", { for: id, class: "visually-hidden" }, `New note: ${title}`),
+      area,
+      h("button", { type: "submit", class: "button small primary" }, "Add"));
   }
 
   renderParking(canWrite) {
     this.parkForm.hidden = !canWrite;
     const notes = [...this.store.stickies.values()].filter((s) => s.section === "parking_lot").map((s) => ({ ...s, pending: false }));
     for (const op of this.store.pendingOps("park_question")) notes.push({ id: op.cid, text: op.text, mine: true, pending: true });
-    fill(this.parkList, notes.map((n) => this.note(n)));
+    if (this.parkCount) fill(this.parkCount, String(notes.length));
+    fill(this.parkList, notes.length ? notes.map((n) => this.note(n, "question")) : h("li", { class: "empty" }, "No questions parked."));
   }
 
-  note(n) {
+  note(n, what = "note") {
+    const key = `sticky:${n.id}`;
     const tags = [];
     if (n.hidden) tags.push(h("span", { class: "tag tag-private" }, "only you"));
-    if (n.category) tags.push(h("span", { class: "tag" }, n.category));
+    if (n.category && n.section !== "contributing") tags.push(h("span", { class: "tag" }, n.category));
     if (n.author) tags.push(h("span", { class: "note-author" }, n.author));
     else if (n.mine) tags.push(h("span", { class: "note-author" }, "you"));
     if (n.pending) tags.push(h("span", { class: "note-author" }, "sending…"));
-    const dataset = n.author ? { id: n.id, author: n.author } : { id: n.id };
+    const store = this.store;
+    const fac = store.isFacilitator();
+    const settled = !n.pending;
+    // The server lets authors edit their notes and authors or the facilitator delete them.
+    const controls = settled ? this.edits.controls(key, {
+      what, value: n.text,
+      canEdit: n.mine && store.can("edit_sticky"),
+      canDelete: (n.mine || fac) && store.can("delete_sticky"),
+      onDelete: () => this.send({ type: "delete_sticky", sticky_id: n.id }),
+      spotlight: !n.hidden && this.spotlight ? this.spotlight.button("sticky", n.id, n.text) : null,
+    }) : null;
+    const dataset = n.author ? { id: n.id, author: n.author, spot: `sticky:${n.id}` } : { id: n.id, spot: `sticky:${n.id}` };
+    const editing = settled && this.edits.isEditing(key);
     return h("li", { class: ["note", n.hidden && "is-hidden", n.pending && "is-pending"], dataset },
-      h("span", { class: "note-text" }, n.text),
-      tags.length ? h("span", { class: "note-meta" }, tags) : null);
+      editing
+        ? this.edits.form(key, { label: `Edit ${what}`, value: n.text, onSave: (text) => this.send({ type: "edit_sticky", sticky_id: n.id, text }) })
+        : h("span", { class: "note-text" }, n.text),
+      tags.length || controls ? h("span", { class: "note-meta" }, tags, editing ? null : controls) : null);
   }
 }

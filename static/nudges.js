@@ -94,7 +94,9 @@ export class Nudges {
 
   /** Hints of fields that were emptied (a note was sent) go away. */
   sweep() {
-    for (const hint of this.root.querySelectorAll(".nudge")) {
+    // Only the typing hints this module made (id "<field>-nudge"): the server's own nudges on a
+    // chain or an action belong to their renderers and stay.
+    for (const hint of this.root.querySelectorAll(".nudge[id$='-nudge']")) {
       const field = document.getElementById(hint.id.replace(/-nudge$/, ""));
       if (!field || !field.value.trim()) {
         hint.hidden = true;

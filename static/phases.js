@@ -1,8 +1,7 @@
-// Per-phase panels: the phases that need more than the timeline and notes (five whys, themes,
-// voting, actions) each have a panel module. This registry gives every panel its own element
-// under #phase-panels and asks each to redraw when the board changes; a panel shows itself only
-// in the phases (or while the vote) it is for, so the page follows the agenda. The wrap-up
-// comes first: in its phase, what the meeting agreed is what people need to see.
+// Per-phase panels: five whys, themes, voting, actions and the wrap-up each have a module that
+// renders into its own region of the stage (`#panel-whys`, ...). Each panel redraws itself when
+// the board changes and hides its content when it has nothing to show; stage.js decides which
+// regions the current phase puts on screen.
 
 import { WhysPanel } from "./whys.js";
 import { ThemesPanel } from "./themes.js";
@@ -10,12 +9,17 @@ import { VotePanel } from "./vote.js";
 import { ActionsPanel } from "./actionplan.js";
 import { WrapUpPanel } from "./wrapup.js";
 
+const SLOTS = [
+  [WrapUpPanel, "panel-wrapup"], [WhysPanel, "panel-whys"], [ThemesPanel, "panel-themes"],
+  [VotePanel, "panel-vote"], [ActionsPanel, "panel-actions"],
+];
+
 export class PhasePanels {
-  /** ctx: { store, send, isFacilitator(), canWrite() } */
-  constructor(root, ctx) {
-    this.panels = [WrapUpPanel, WhysPanel, ThemesPanel, VotePanel, ActionsPanel].map((Panel) => {
+  /** ctx: { store, send, isFacilitator(), canWrite(), spotlight } */
+  constructor(ctx) {
+    this.panels = SLOTS.map(([Panel, slotId]) => {
       const el = document.createElement("div");
-      root.append(el);
+      document.getElementById(slotId).append(el);
       return new Panel(el, ctx);
     });
   }

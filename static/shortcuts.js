@@ -1,26 +1,40 @@
-// Keyboard shortcuts. `?` shows the list; single letters act only when no field has the focus,
-// so typing a note never triggers one. Every shortcut also exists as a visible control.
+// Keyboard shortcuts. `?` shows the list; keys act only when no field has the focus, so typing
+// a note never triggers one. Every shortcut also exists as a visible control. The facilitator's
+// keys are capitals (Shift+N, ...) so a stray lowercase letter never moves the meeting.
 
 const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 
 function firstVisible(selectors) {
   for (const selector of selectors) {
-    const el = document.querySelector(selector);
-    if (el && el.offsetParent !== null && !el.disabled) return el;
+    for (const el of document.querySelectorAll(selector)) {
+      if (el.offsetParent !== null && !el.disabled) return el;
+    }
   }
   return null;
 }
 
 export class Shortcuts {
-  constructor({ store, toggleHand }) {
+  constructor({ store, toggleHand, facilitator, openMenu, spotlight }) {
     this.dialog = document.getElementById("shortcuts");
+    const fac = (fn) => () => { if (store.isFacilitator() && store.board && store.board.closed_at === null) fn(); };
+    const click = (id) => () => {
+      const el = document.getElementById(id);
+      if (el && !el.hidden && !el.disabled && el.offsetParent !== null) el.click();
+    };
     this.keys = {
       "?": () => this.show(),
       // The composer of the current phase: a note, a why, an action, else the timeline.
-      n: () => this.focus(["#note-text", "#chain-problem-new", "#action-text", "#tl-text", "#feedback-change"]),
+      n: () => this.focus(["textarea[data-section]", "#note-text", "#chain-problem-new", "#action-text", "#tl-text", "#sheet-summary", "#feedback-change"]),
       t: () => this.focus(["#tl-text"]),
-      p: () => this.focus(["#park-text"]),
+      p: () => this.focus(["#park-text", "#park-open"]),
       h: () => toggleHand(),
+      m: () => openMenu(),
+      s: () => spotlight.reveal(true),
+      N: fac(click("advance")),
+      B: fac(click("go-back")),
+      P: fac(() => facilitator.toggleTimer()),
+      "+": fac(() => facilitator.extend(1)),
+      R: fac(() => facilitator.primary()),
     };
     this.store = store;
     document.addEventListener("keydown", (e) => this.onKey(e));
@@ -33,7 +47,7 @@ export class Shortcuts {
     if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     const target = e.target;
     if (target && (TYPING.has(target.tagName) || target.isContentEditable)) return;
-    if (this.dialog.open && e.key !== "?") return;
+    if (document.querySelector("dialog[open]") && e.key !== "?") return;
     const action = this.keys[e.key];
     if (!action) return;
     e.preventDefault();
@@ -46,6 +60,7 @@ export class Shortcuts {
   }
 
   show() {
+    for (const el of this.dialog.querySelectorAll(".fac-key")) el.hidden = !this.store.isFacilitator();
     if (this.dialog.open) this.dialog.close();
     else this.dialog.showModal();
   }

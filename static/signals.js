@@ -14,14 +14,15 @@ import { plural } from "./format.js";
 const BANNER_MS = 60_000;  // as long as the server's cooldown: one request, one minute of banner
 
 export class SpeakUp {
-  /** root: the sidebar card; banner: the board-wide refocus banner. */
+  /** root: the menu's "speak up" section; banner: the board-wide refocus banner. The hand and
+   * refocus buttons sit in the meeting bar, the queue in its own dialog. */
   constructor({ root, banner, store, send, serverNow, announce }) {
     Object.assign(this, { root, banner, store, send, serverNow, announce });
-    this.handButton = root.querySelector("#hand-toggle");
-    this.queue = root.querySelector("#hand-queue");
-    this.empty = root.querySelector("#hand-empty");
-    this.refocusButton = root.querySelector("#refocus");
-    this.refocusNote = root.querySelector("#refocus-note");
+    this.handButton = document.getElementById("hand-toggle");
+    this.queue = document.getElementById("hand-queue");
+    this.empty = document.getElementById("hand-empty");
+    this.refocusButton = document.getElementById("refocus");
+    this.refocusNote = document.getElementById("refocus-note");
     this.dismissedAt = null;
     this.lastRefocus = undefined;
     this.handButton.addEventListener("click", () => this.toggleHand());

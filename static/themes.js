@@ -5,9 +5,11 @@
 
 import { h } from "./dom.js";
 import { sectionLabel } from "./format.js";
-import { inlineField, redraw } from "./whys.js";
+import { InlineEdits } from "./edit.js";
+import { dotControl } from "./vote.js";
+import { redraw } from "./whys.js";
 
-const THEME_KINDS = new Set(["theme", "sticky", "board", "pending", "participant", "welcome"]);
+const THEME_KINDS = new Set(["theme", "sticky", "board", "pending", "participant", "welcome", "round"]);
 const THEME_PHASES = new Set(["themes", "discussion", "vote"]);
 const DRAG_TYPE = "application/x-hindsight-sticky";
 
@@ -16,7 +18,8 @@ export class ThemesPanel {
     this.root = root;
     this.ctx = ctx;
     this.state = { rendering: false };
-    this.selected = new Set();  // sticky ids ticked for a new theme
+    this.selected = new Set();  // sticky ids for a new theme (kept for the create form's count)
+    this.edits = new InlineEdits(() => this.render(null));
     root.hidden = true;
     root.className = "panel-slot themes-slot";
   }
@@ -38,12 +41,11 @@ export class ThemesPanel {
     const write = this.ctx.canWrite();
     redraw(this.root, () => this.card(write), this.state);
     if (this.renameNext) {
+      // A theme made by dropping one note on another gets its name typed next.
       const made = [...this.ctx.store.themes.values()].find((t) => t.name === this.renameNext);
-      const field = made && this.root.querySelector(`#theme-${made.id}-name`);
-      if (field) {
+      if (made) {
         this.renameNext = null;
-        field.focus();
-        field.select();
+        this.edits.start(`theme:${made.id}`, made.name);
       }
     }
   }
@@ -69,7 +71,7 @@ export class ThemesPanel {
     const pendingThemes = store.pendingOps("add_theme");
     return h("section", { class: "card themes", "aria-labelledby": "themes-heading" },
       h("h2", { id: "themes-heading" }, "Themes ", h("span", { class: "count" }, String(themes.length))),
-      write ? h("p", { class: "hint" }, "Group related notes: tick notes and name a theme, move a note with its Theme menu, drag it onto a group, or drop one note on another to start a theme.") : null,
+      write ? h("p", { class: "hint" }, "Drop a note on another note to start a theme, or on a theme to join it. By keyboard: a note's “Theme” menu moves it.") : null,
       write ? this.createForm() : null,
       h("div", { class: "theme-groups" },
         themes.map((t) => this.group(t, byTheme.get(t.id), themes, write, moving)),
@@ -105,22 +107,24 @@ export class ThemesPanel {
   group(theme, notes, themes, write, moving) {
     const id = theme ? theme.id : "";
     const headingId = theme ? `theme-${theme.id}-heading` : "theme-none-heading";
-    let head;
-    if (theme && write) {
-      const nameId = `theme-${theme.id}-name`;
-      head = h("div", { class: "theme-head" },
-        h("h3", { id: headingId, class: "visually-hidden" }, theme.name),
-        h("label", { for: nameId, class: "visually-hidden" }, `Rename theme ${theme.name}`),
-        inlineField("input", { id: nameId, class: "theme-name", type: "text", required: true, maxlength: 200, autocomplete: "off", dataset: { key: nameId } },
-          theme.name, this.state, (name) => this.ctx.send({ type: "rename_theme", theme_id: theme.id, name })),
-        h("span", { class: "count" }, String(notes.length)),
-        h("button", { type: "button", class: "button small", "aria-label": `Delete theme ${theme.name}`, dataset: { key: `theme-${theme.id}-delete` },
-          onclick: () => this.ctx.send({ type: "delete_theme", theme_id: theme.id }) }, "Delete"));
+    const round = this.openRound("themes");
+    let title;
+    const key = theme ? `theme:${theme.id}` : "";
+    if (theme && write && this.edits.isEditing(key)) {
+      title = this.edits.form(key, { label: `Rename theme ${theme.name}`, value: theme.name, multiline: false, maxlength: 200,
+        onSave: (name) => this.ctx.send({ type: "rename_theme", theme_id: theme.id, name }) });
     } else {
-      head = h("div", { class: "theme-head" },
-        h("h3", { id: headingId }, theme ? theme.name : "Ungrouped", " ", h("span", { class: "count" }, String(notes.length))));
+      title = h("h3", { id: headingId, class: "theme-title" }, theme ? theme.name : "Not in a theme yet", " ", h("span", { class: "count" }, String(notes.length)));
     }
-    const attrs = { class: ["theme-group", !theme && "theme-ungrouped"], "aria-labelledby": headingId, dataset: { themeId: id } };
+    const controls = theme ? [
+      write ? this.edits.controls(key, { what: "theme", value: theme.name, canEdit: this.ctx.store.can("rename_theme"),
+        canDelete: this.ctx.store.can("delete_theme"), onDelete: () => this.ctx.send({ type: "delete_theme", theme_id: theme.id }),
+        spotlight: this.ctx.spotlight ? this.ctx.spotlight.button("theme", theme.id, theme.name) : null })
+        : (this.ctx.spotlight ? this.ctx.spotlight.button("theme", theme.id, theme.name) : null),
+      round ? dotControl(this.ctx, round, theme.id, theme.name) : null,
+    ] : null;
+    const head = h("div", { class: "theme-head" }, title, controls);
+    const attrs = { class: ["theme-group", !theme && "theme-ungrouped"], "aria-labelledby": headingId, dataset: theme ? { themeId: id, spot: `theme:${id}` } : { themeId: id } };
     if (write) {
       attrs.ondragover = (e) => {
         if (![...e.dataTransfer.types].includes(DRAG_TYPE)) return;
@@ -144,6 +148,11 @@ export class ThemesPanel {
         : h("p", { class: "empty" }, theme ? "No notes yet." : "Every note is in a theme."));
   }
 
+  /** The open vote round on `target`, if any: its dot controls go on the cards themselves. */
+  openRound(target) {
+    return [...this.ctx.store.rounds.values()].find((r) => r.state === "open" && r.target === target) || null;
+  }
+
   move(stickyId, themeId) {
     const note = this.ctx.store.stickies.get(stickyId);
     if (!note || (note.theme_id || null) === themeId) return;
@@ -160,25 +169,16 @@ export class ThemesPanel {
       const current = n.theme_id && themes.some((t) => t.id === n.theme_id) ? n.theme_id : "";
       const select = h("select", { id: selId, class: "theme-select", dataset: { key: selId },
         onchange: (e) => this.move(n.id, e.target.value || null) },
-      h("option", { value: "" }, "Ungrouped"),
+      h("option", { value: "" }, "No theme"),
       themes.map((t) => h("option", { value: t.id }, t.name)));
       select.value = current;
-      controls.push(h("div", { class: "theme-move" }, h("label", { for: selId }, "Theme"), select));
-      if (!n.theme_id) {
-        const pickId = `sticky-${n.id}-pick`;
-        controls.push(h("label", { class: "theme-pick", for: pickId },
-          h("input", { id: pickId, type: "checkbox", checked: this.selected.has(n.id), dataset: { key: pickId },
-            onchange: (e) => {
-              if (e.target.checked) this.selected.add(n.id);
-              else this.selected.delete(n.id);
-              const button = this.root.querySelector("#theme-create");
-              const count = this.selected.size;
-              if (button) button.textContent = count ? `Create with ${count} ${count === 1 ? "note" : "notes"}` : "Create theme";
-            } }),
-          " For a new theme"));
-      }
+      controls.push(h("div", { class: "theme-move" }, h("label", { for: selId, class: "visually-hidden" }, `Theme for: ${n.text}`), select));
     }
-    const dataset = n.author ? { id: n.id, author: n.author } : { id: n.id };
+    const round = this.openRound("stickies");
+    if (round) controls.push(dotControl(this.ctx, round, n.id, n.text));
+    const spot = this.ctx.spotlight ? this.ctx.spotlight.button("sticky", n.id, n.text) : null;
+    if (spot) controls.push(spot);
+    const dataset = n.author ? { id: n.id, author: n.author, spot: `sticky:${n.id}` } : { id: n.id, spot: `sticky:${n.id}` };
     const attrs = { class: ["note", "theme-note", `section-${n.section}`, pending && "is-pending"], dataset };
     if (write) {
       attrs.draggable = "true";

@@ -7,6 +7,7 @@
 // reason, shown by board.js.
 
 import { fill, h } from "./dom.js";
+import { InlineEdits } from "./edit.js";
 import { TIMELINE_KINDS, dayLabel, localDayKey, localInputToIso, timeOfDay, toLocalInput } from "./format.js";
 
 // A pasted line that starts with a time: "09:12 alert fired", "[09:12:30] ...", or an ISO date-time
@@ -15,8 +16,10 @@ import { TIMELINE_KINDS, dayLabel, localDayKey, localInputToIso, timeOfDay, toLo
 const ISO_AT = /^\[?(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?\]?/i;
 const TIME_AT = /^\[?(\d{1,2}:\d{2}(?::\d{2})?)\]?/;
 const SEPARATOR = /^\s*(?:[-–—:|,]\s*)?/;
+// A line may say its kind after the time: "09:14 Signal: error rate 4%", "Decision - roll back".
+const KIND_WORD = /^(fact|signal|decision)\s*[:\-–—]\s*/i;
 
-/** Lines with leading times -> {entries: [{at, text}], skipped: [line]}; `day` is the local
+/** Lines with leading times -> {entries: [{at, text, kind?}], skipped: [line]}; `day` is the local
  * date (YYYY-MM-DD) for lines that give only a time of day. */
 export function parsePastedLines(raw, day) {
   const entries = [];
@@ -40,8 +43,11 @@ export function parsePastedLines(raw, day) {
       }
       rest = line.slice(time[0].length);
     }
-    const text = rest.replace(SEPARATOR, "").trim();
-    if (at && text) entries.push({ at, text });
+    let text = rest.replace(SEPARATOR, "").trim();
+    const word = KIND_WORD.exec(text);
+    const kind = word ? word[1].toLowerCase() : null;
+    if (word) text = text.slice(word[0].length).trim();
+    if (at && text) entries.push(kind ? { at, text, kind } : { at, text });
     else skipped.push(line);
   }
   return { entries, skipped };
@@ -52,8 +58,10 @@ function byTime(a, b) {
 }
 
 export class TimelineLane {
-  constructor({ form, legend, list, empty, store, send }) {
-    Object.assign(this, { form, legend, list, empty, store, send });
+  constructor({ form, legend, list, empty, count, store, send, toast, spotlight }) {
+    Object.assign(this, { form, legend, list, empty, count, store, send, toast, spotlight });
+    this.edits = new InlineEdits(() => this.render(this.canWrite));
+    this.known = null;  // entry ids already drawn, to bring a new one into view
     this.at = form.elements.namedItem("at");
     this.kind = form.elements.namedItem("kind");
     this.text = form.elements.namedItem("text");
@@ -61,7 +69,6 @@ export class TimelineLane {
       e.preventDefault();
       this.submit();
     });
-    this.pasteNote = form.parentElement.querySelector("#timeline-paste-note");
     // Several pasted lines with times become several entries at once (one import op).
     this.text.addEventListener("paste", (e) => {
       const raw = e.clipboardData ? e.clipboardData.getData("text/plain") : "";
@@ -71,27 +78,18 @@ export class TimelineLane {
       if (entries.length === 0) return;
       e.preventDefault();
       const kind = this.kindValue();
-      this.send({ type: "import_timeline", entries: entries.map((x) => ({ ...x, kind })) });
-      this.pasted = { count: entries.length, skipped };
+      this.send({ type: "import_timeline", entries: entries.map((x) => ({ kind, ...x })) });
       this.text.value = skipped.join(" ");
-      this.renderPasteNote();
+      const added = `Added ${entries.length} ${entries.length === 1 ? "entry" : "entries"} from the pasted lines.`;
+      this.toast(skipped.length
+        ? `${added} ${skipped.length} without a time at the start ${skipped.length === 1 ? "was" : "were"} left in the box.`
+        : added);
     });
   }
 
   kindValue() {
     const checked = this.form.querySelector("input[name=kind]:checked");
     return checked ? checked.value : "fact";
-  }
-
-  renderPasteNote() {
-    if (!this.pasteNote) return;
-    const p = this.pasted;
-    this.pasteNote.hidden = !p;
-    if (!p) return;
-    const added = `Added ${p.count} ${p.count === 1 ? "entry" : "entries"} from the pasted lines.`;
-    this.pasteNote.textContent = p.skipped.length
-      ? `${added} ${p.skipped.length} without a time at the start ${p.skipped.length === 1 ? "was" : "were"} left in the box.`
-      : added;
   }
 
   submit() {
@@ -101,8 +99,6 @@ export class TimelineLane {
       return;
     }
     this.send({ type: "add_timeline_entry", at: localInputToIso(this.at.value), text, kind: this.kindValue() });
-    this.pasted = null;
-    this.renderPasteNote();
     // Keep the time and kind: entries are usually typed in order, minutes apart.
     this.text.value = "";
     this.text.focus();
@@ -120,6 +116,7 @@ export class TimelineLane {
   }
 
   render(canWrite) {
+    this.canWrite = canWrite;
     this.form.hidden = !canWrite;
     this.legend.hidden = canWrite;  // the form's kind picker already names the kinds
     if (canWrite) this.prefill();
@@ -144,30 +141,63 @@ export class TimelineLane {
     }
     fill(this.list, items);
     this.empty.hidden = entries.length > 0;
-    // Our own entry lands in time order, perhaps out of view in the scrolling lane: show it.
-    // (By hand: scrollIntoView would scroll the whole page as well.)
-    const mine = this.list.querySelector(".is-pending");
-    if (mine) {
-      const { list } = this;
-      const top = mine.offsetTop;
-      const bottom = top + mine.offsetHeight;
-      if (top < list.scrollTop) list.scrollTop = top;
-      else if (bottom > list.scrollTop + list.clientHeight) list.scrollTop = bottom - list.clientHeight;
-    }
+    if (this.count) fill(this.count, String(this.store.timeline.size));
+    // Our own new entry lands in time order, perhaps out of view: bring it into view (inside
+    // the lane's own scroll region on a desktop; the page on a phone).
+    const fresh = this.list.querySelector(".is-pending");
+    const known = new Set(this.store.timeline.keys());
+    const arrived = this.known ? [...known].filter((id) => !this.known.has(id) && this.store.timeline.get(id).mine) : [];
+    this.known = known;
+    const target = fresh || (arrived.length ? this.list.querySelector(`[data-id="${CSS.escape(arrived[0])}"]`) : null);
+    if (target && !this.list.closest("[hidden]")) target.scrollIntoView({ block: "nearest" });
   }
 
+  /** The author edits an entry's time, kind and words in place; authors and the facilitator
+   * may delete it (the server's rules, during the phases that take timeline entries). */
   item(entry) {
     const kind = TIMELINE_KINDS[entry.kind] || { label: entry.kind };
     const meta = [];
     if (entry.author) meta.push(entry.author);
     else if (entry.mine) meta.push("you");
     if (entry.pending) meta.push("sending…");
-    const dataset = { id: entry.id, kind: entry.kind };
+    const dataset = { id: entry.id, kind: entry.kind, spot: `timeline:${entry.id}` };
     if (entry.author) dataset.author = entry.author;
+    const key = `timeline:${entry.id}`;
+    const fac = this.store.isFacilitator();
+    const controls = entry.pending ? null : this.edits.controls(key, {
+      what: "timeline entry", value: entry.text,
+      canEdit: (entry.mine || fac) && this.store.can("edit_timeline_entry"),
+      canDelete: (entry.mine || fac) && this.store.can("delete_timeline_entry"),
+      onDelete: () => this.send({ type: "delete_timeline_entry", entry_id: entry.id }),
+      spotlight: this.spotlight ? this.spotlight.button("timeline", entry.id, entry.text) : null,
+    });
+    if (!entry.pending && this.edits.isEditing(key)) return this.editItem(entry, key, dataset);
     return h("li", { class: ["tl", `tl--${entry.kind}`, entry.pending && "is-pending"], dataset },
       h("time", { class: "tl-time", datetime: entry.at }, timeOfDay(entry.at)),
       h("span", { class: ["kind", `kind-${entry.kind}`] }, kind.label),
       h("span", { class: "tl-text" }, entry.text),
-      meta.length ? h("span", { class: "tl-meta" }, meta.join(" · ")) : null);
+      meta.length || controls ? h("span", { class: "tl-meta" }, meta.join(" · "), controls) : null);
+  }
+
+  editItem(entry, key, dataset) {
+    const at = h("input", { type: "datetime-local", step: 60, id: `tl-edit-at-${entry.id}`, value: toLocalInput(new Date(entry.at)) });
+    const kind = h("select", { id: `tl-edit-kind-${entry.id}` },
+      Object.entries(TIMELINE_KINDS).map(([value, k]) => h("option", { value, selected: value === entry.kind }, k.label)));
+    const form = this.edits.form(key, {
+      label: "Edit timeline entry", value: entry.text, multiline: false,
+      onSave: (text) => this.send({ type: "edit_timeline_entry", entry_id: entry.id, text }),
+    });
+    // Time and kind go with the words when Save is pressed (the words may stay the same).
+    form.addEventListener("submit", () => {
+      const op = { type: "edit_timeline_entry", entry_id: entry.id };
+      const iso = at.value ? localInputToIso(at.value) : entry.at;
+      if (iso !== entry.at) op.at = iso;
+      if (kind.value !== entry.kind) op.kind = kind.value;
+      if (Object.keys(op).length > 2) this.send(op);
+    }, { capture: true });
+    form.prepend(
+      h("label", { for: at.id, class: "visually-hidden" }, "When"), at,
+      h("label", { for: kind.id, class: "visually-hidden" }, "Kind"), kind);
+    return h("li", { class: ["tl", `tl--${entry.kind}`, "is-editing"], dataset }, form);
   }
 }

@@ -8,6 +8,7 @@
 
 import { fill, h } from "./dom.js";
 import { plural, sectionLabel } from "./format.js";
+import { defaultTarget } from "./console.js";
 
 const VOTE_PHASES = new Set(["themes", "vote", "actions"]);
 const TARGETS = { stickies: "Notes", themes: "Themes", actions: "Actions" };
@@ -55,6 +56,36 @@ export function focusMemo() {
   return memo;
 }
 
+/** Dots I am sending for a round, net (cast minus taken back), not yet settled. */
+function inFlight(store, round) {
+  return store.pendingOps("cast_vote").filter((op) => op.round_id === round.id).length
+    - store.pendingOps("unvote").filter((op) => op.round_id === round.id).length;
+}
+
+/** The dot control for one item of an open round: my dots on it, "− dot" and "+ dot". Used on
+ * the ballot and on the cards themselves (themes, notes), so a vote happens where people look. */
+export function dotControl(ctx, round, itemId, label) {
+  const { store } = ctx;
+  const mine = round.mine[itemId] || 0;
+  const canVote = ctx.canWrite() && store.can("cast_vote");
+  const left = round.remaining - inFlight(store, round);
+  return h("span", { class: ["dot-control", mine > 0 && "has-dots"], dataset: { dotItem: itemId } },
+    h("span", { class: "dots", "aria-hidden": "true" }, Array.from({ length: mine }, () => h("span", { class: "dot" }))),
+    h("span", { class: "visually-hidden" }, mine ? `your ${plural(mine, "dot", "dots")}` : "no dots from you"),
+    canVote ? [
+      h("button", {
+        type: "button", class: "button small vote-minus", "aria-label": `Take a dot back from: ${label}`,
+        dataset: { focus: `${itemId}:minus`, focusFallback: `${itemId}:plus` }, disabled: mine === 0,
+        onclick: () => ctx.send({ type: "unvote", round_id: round.id, item_id: itemId }),
+      }, "− dot"),
+      h("button", {
+        type: "button", class: "button small vote-plus", "aria-label": `Add a dot to: ${label}`,
+        dataset: { focus: `${itemId}:plus`, focusFallback: `${itemId}:minus` },
+        disabled: left <= 0 || (!round.multi && mine > 0),
+        onclick: () => ctx.send({ type: "cast_vote", round_id: round.id, item_id: itemId }),
+      }, "+ dot")] : null);
+}
+
 function dotsLeft(round) {
   return `${round.remaining} of ${round.budget} ${round.budget === 1 ? "dot" : "dots"} left`;
 }
@@ -80,6 +111,7 @@ export class VotePanel {
     this.budget = h("input", { id: "vote-budget", name: "budget", type: "number", min: "1", max: "50", required: true, inputmode: "numeric" });
     this.multi = h("input", { id: "vote-multi", name: "multi", type: "checkbox", checked: true });
     this.budget.addEventListener("input", () => { this.budgetDirty = true; });
+    this.target.addEventListener("change", () => { this.targetChosen = true; });
     this.openForm = h("form", { class: "vote-open", "aria-label": "Open a vote" },
       h("div", { class: "field" }, h("label", { for: "vote-target" }, "Vote on"), this.target),
       h("div", { class: "field vote-budget-field" }, h("label", { for: "vote-budget" }, "Dots each"), this.budget),
@@ -151,6 +183,7 @@ export class VotePanel {
     const open = round && round.state === "open";
     this.openForm.hidden = Boolean(open);
     if (!this.budgetDirty) this.budget.value = String(this.ctx.store.board.settings.dot_budget);
+    if (!this.targetChosen) this.target.value = defaultTarget(this.ctx.store, this.ctx.store.currentPhase());
     const inFlight = new Set([...this.ctx.store.pending.values()].map((p) => p.op.type));
     this.openForm.querySelector("button").disabled = inFlight.has("open_vote");
     keepFocus(this.roundControls, () => {
@@ -172,18 +205,29 @@ export class VotePanel {
     this.roundControls.hidden = this.roundControls.childElementCount === 0;
   }
 
+  /** Whether the round's items carry their dot controls on the stage already (themes and
+   * notes on the themes board), so the ballot here would only repeat them. */
+  onCards(round) {
+    const phase = this.ctx.store.currentPhase();
+    return Boolean(phase && (phase.kind === "themes" || phase.kind === "discussion") && (round.target === "themes" || round.target === "stickies"));
+  }
+
   renderOpen(round) {
     const canVote = this.ctx.canWrite();
-    const pending = this.ctx.store.pendingOps("cast_vote").filter((op) => op.round_id === round.id).length;
-    const left = round.remaining - pending;
+    const cards = this.onCards(round);
     fill(this.status,
-      canVote ? h("p", { class: "vote-left" }, h("strong", {}, dotsLeft(round))) : null,
+      canVote ? h("p", { class: "vote-left" }, h("strong", {}, dotsLeft({ ...round, remaining: round.remaining - inFlight(this.ctx.store, round) }))) : null,
       h("p", { class: "vote-progress" }, progress(round)),
       h("p", { class: "hint" }, `Voting on ${TARGETS[round.target].toLowerCase()}. `,
+        cards && canVote ? "Put your dots on the cards. " : "",
         round.multi ? "You may put several dots on one item. " : "One dot per item. ",
         "Totals stay hidden until the facilitator reveals them."));
-    const items = this.items(round.target);
+    const items = cards ? [] : this.items(round.target);
     keepFocus(this.body, () => {
+      if (cards) {
+        fill(this.body);
+        return;
+      }
       if (!items.length) {
         fill(this.body, h("p", { class: "empty" }, "Nothing to vote on yet."));
         return;
@@ -193,22 +237,7 @@ export class VotePanel {
         return h("li", { class: ["vote-item", mine > 0 && "has-dots"], dataset: { id: item.id } },
           h("span", { class: "vote-item-text" }, item.label,
             item.detail ? h("span", { class: "vote-item-detail" }, item.detail) : null),
-          h("span", { class: "vote-mine" },
-            h("span", { class: "dots", "aria-hidden": "true" },
-              Array.from({ length: mine }, () => h("span", { class: "dot" }))),
-            h("span", { class: "visually-hidden" }, mine ? `your ${plural(mine, "dot", "dots")}` : "no dots from you")),
-          canVote ? h("span", { class: "vote-buttons" },
-            h("button", {
-              type: "button", class: "button small vote-minus", "aria-label": `Take a dot back from: ${item.label}`,
-              dataset: { focus: `${item.id}:minus`, focusFallback: `${item.id}:plus` }, disabled: mine === 0,
-              onclick: () => this.ctx.send({ type: "unvote", round_id: round.id, item_id: item.id }),
-            }, "− dot"),
-            h("button", {
-              type: "button", class: "button small vote-plus", "aria-label": `Add a dot to: ${item.label}`,
-              dataset: { focus: `${item.id}:plus`, focusFallback: `${item.id}:minus` },
-              disabled: left <= 0 || (!round.multi && mine > 0),
-              onclick: () => this.ctx.send({ type: "cast_vote", round_id: round.id, item_id: item.id }),
-            }, "+ dot")) : null);
+          dotControl(this.ctx, round, item.id, item.label));
       })));
     }, this.focusMemo);
   }
@@ -226,13 +255,19 @@ export class VotePanel {
     const rows = order.map((item, i) => ({ ...item, i, total: totals[item.id] || 0, mine: round.mine[item.id] || 0 }))
       .sort((a, b) => b.total - a.total || a.i - b.i);
     const max = Math.max(1, ...rows.map((r) => r.total));
+    // Ties are ties: equal totals share a place ("2=").
+    const places = rows.map((r) => rows.findIndex((o) => o.total === r.total) + 1);
+    const tied = (p) => places.filter((q) => q === p).length > 1;
     fill(this.status,
       h("p", { class: "vote-progress" }, `Results: ${progress(round)}.`));
-    fill(this.body, rows.length ? h("ol", { class: "vote-results", "aria-label": "Results, most dots first" }, rows.map((r) => {
+    fill(this.body, rows.length ? h("ol", { class: "vote-results", "aria-label": "Results, most dots first" }, rows.map((r, i) => {
       const fill_ = h("span", { class: "vote-bar-fill" });
       // CSSOM, not a style attribute: allowed under the CSP.
       fill_.style.width = `${Math.round((r.total / max) * 100)}%`;
-      return h("li", { class: "vote-result", dataset: { id: r.id } },
+      const place = `${places[i]}${tied(places[i]) ? "=" : ""}`;
+      return h("li", { class: ["vote-result", tied(places[i]) && "is-tie"], dataset: { id: r.id } },
+        h("span", { class: "vote-place", title: tied(places[i]) ? "tied" : null }, place,
+          tied(places[i]) ? h("span", { class: "visually-hidden" }, " (tied)") : null),
         h("span", { class: "vote-result-text" }, r.label),
         h("span", { class: "vote-bar", "aria-hidden": "true" }, fill_),
         h("span", { class: "vote-total" }, plural(r.total, "dot", "dots"),

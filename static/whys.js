@@ -165,7 +165,7 @@ export class WhysPanel {
           onchange: (e) => this.send({ type: "edit_chain", chain_id: c.id, done: e.target.checked }) }),
         " Done")
       : c.done ? h("span", { class: "tag tag-done" }, "Done") : null;
-    return h("li", { class: ["chain", c.done && "is-done", c.root_step_id && "has-root", pendingEdits.length && "is-saving"], dataset: { id: c.id } },
+    return h("li", { class: ["chain", c.done && "is-done", c.root_step_id && "has-root", pendingEdits.length && "is-saving"], dataset: { id: c.id, spot: `chain:${c.id}` } },
       h("div", { class: "chain-head" }, problem, done),
       c.steps.length || pendingWhys.length
         ? h("ol", { class: "why-steps" },
@@ -184,7 +184,28 @@ export class WhysPanel {
       (c.nudges || []).map((f) => h("p", { class: "nudge chain-nudge", role: "note" }, f.message, " ",
         h("strong", { class: "nudge-reframe" }, f.reframe))),
       write ? this.addWhyForm(c) : null,
+      this.chainControls(c, write),
       pendingEdits.length ? h("p", { class: "pending-tag" }, "Saving…") : null);
+  }
+
+  /** Spotlight (facilitator) and delete (writers, two clicks: there is no undo). */
+  chainControls(c, write) {
+    const buttons = [];
+    const spot = this.ctx.spotlight ? this.ctx.spotlight.button("chain", c.id, c.problem) : null;
+    if (spot) buttons.push(spot);
+    if (write && this.ctx.store.can("delete_chain")) {
+      if (this.deleting === c.id) {
+        buttons.push(
+          h("button", { type: "button", class: "link-button danger-link", dataset: { key: `chain-${c.id}-delete-yes` },
+            onclick: () => { this.deleting = null; this.send({ type: "delete_chain", chain_id: c.id }); } }, "Yes, delete this chain"),
+          h("button", { type: "button", class: "link-button", dataset: { key: `chain-${c.id}-delete-no` },
+            onclick: () => { this.deleting = null; this.render(null); } }, "Keep it"));
+      } else {
+        buttons.push(h("button", { type: "button", class: "link-button danger-link", dataset: { key: `chain-${c.id}-delete` }, "aria-label": `Delete the chain: ${c.problem}`,
+          onclick: () => { this.deleting = c.id; this.render(null); this.focusKey(`chain-${c.id}-delete-yes`); } }, "Delete chain"));
+      }
+    }
+    return buttons.length ? h("div", { class: "chain-controls" }, buttons) : null;
   }
 
   step(c, s, i, write) {
@@ -221,6 +242,12 @@ export class WhysPanel {
           type: "button", class: "button small", dataset: { key: `${base}-unmark` },
           onclick: () => this.send({ type: "mark_root_cause", chain_id: c.id, step_id: null, cause: "" }),
         }, "Unmark"));
+      }
+      if (this.ctx.store.can("delete_why")) {
+        controls.push(h("button", {
+          type: "button", class: "link-button danger-link", dataset: { key: `${base}-delete` }, "aria-label": `Delete why ${i + 1}`,
+          onclick: () => this.send({ type: "delete_why", chain_id: c.id, step_id: s.id }),
+        }, "Delete"));
       }
     }
     return h("li", { class: ["why-step", isRoot && "is-root"], dataset: { id: s.id } },

@@ -53,7 +53,7 @@ export class WrapUpPanel {
       h("h2", { id: "wrapup-heading" }, "What we agreed"),
       this.agreed,
       h("h3", { id: "feedback-heading" }, "Feedback on this meeting"),
-      h("p", { class: "hint" }, "Anonymous. The facilitator sees only totals, and only once three people have answered."),
+      h("p", { class: "hint", id: "feedback-privacy" }, "Nobody, not even the facilitator, sees who answered what. Once three or more people have answered, the facilitator sees how many chose each score, the average, and each “do differently” answer word for word, in alphabetical order."),
       this.form, this.count, this.result);
   }
 

@@ -1,0 +1,89 @@
+// The meeting bar: where we are (stepper, phase title), what is asked of me now ("3 dots left"),
+// and who wants to speak ("2 hands raised"). It never scrolls away. The timer and the
+// facilitator's controls live in the bar too, but have their own modules (timer.js, console.js).
+
+import { fill, h } from "./dom.js";
+import { plural } from "./format.js";
+
+export class MeetingBar {
+  constructor({ store, stepper, step, title, dotsLeft, handsButton, handsDialog }) {
+    Object.assign(this, { store, stepper, step, title, dotsLeft, handsButton, handsDialog });
+    handsButton.addEventListener("click", () => {
+      if (!handsDialog.open) handsDialog.showModal();
+    });
+    handsDialog.querySelector("#hands-close").addEventListener("click", () => handsDialog.close());
+  }
+
+  render() {
+    const { board } = this.store;
+    if (!board) return;
+    this.renderStepper(board);
+    this.renderHeading(board);
+    this.renderDots();
+    this.renderHands(board);
+  }
+
+  renderStepper(board) {
+    const steps = board.agenda.map((phase, i) => {
+      const current = phase.id === board.current;
+      const state = current ? "current" : phase.visited ? "done" : "upcoming";
+      return h("li", {
+        class: ["step", `is-${state}`], "aria-current": current ? "step" : null,
+        title: `${phase.title}, ${phase.minutes} min`, dataset: { phase: phase.id },
+      },
+      h("span", { class: "step-num", "aria-hidden": "true" }, String(i + 1)),
+      h("span", { class: "step-title" }, phase.title),
+      current ? h("span", { class: "visually-hidden" }, " (now)") : null);
+    });
+    if (!board.current) {
+      steps.unshift(h("li", { class: "step is-current is-lobby", "aria-current": "step" },
+        h("span", { class: "step-num", "aria-hidden": "true" }, "·"), h("span", { class: "step-title" }, "Lobby")));
+    }
+    fill(this.stepper, steps);
+    const current = this.stepper.querySelector(".is-current");
+    if (current && typeof current.scrollIntoView === "function") {
+      // Keep the current step in view inside the stepper itself, never the page.
+      const s = this.stepper;
+      const left = current.offsetLeft - s.offsetLeft;
+      if (left < s.scrollLeft || left + current.offsetWidth > s.scrollLeft + s.clientWidth) {
+        s.scrollLeft = Math.max(0, left - 40);
+      }
+    }
+  }
+
+  renderHeading(board) {
+    const phase = this.store.currentPhase();
+    const closed = board.closed_at !== null && board.closed_at !== undefined;
+    if (closed) {
+      fill(this.step, "Meeting closed");
+      fill(this.title, "Closed");
+    } else if (!phase) {
+      fill(this.step, "Lobby");
+      fill(this.title, "Waiting to start");
+    } else {
+      fill(this.step, `Phase ${board.agenda.indexOf(phase) + 1} of ${board.agenda.length}`);
+      fill(this.title, phase.title);
+    }
+  }
+
+  /** "3 dots left" while a vote is open and I may vote (minus the dots I am sending). */
+  renderDots() {
+    const round = [...this.store.rounds.values()].find((r) => r.state === "open");
+    const canVote = Boolean(round && this.store.can("cast_vote"));
+    this.dotsLeft.hidden = !canVote;
+    if (!canVote) return;
+    const sending = this.store.pendingOps("cast_vote").filter((op) => op.round_id === round.id).length
+      - this.store.pendingOps("unvote").filter((op) => op.round_id === round.id).length;
+    const left = Math.max(0, round.remaining - sending);
+    fill(this.dotsLeft, `${plural(left, "dot", "dots")} left`);
+  }
+
+  renderHands(board) {
+    const n = board.hands.length;
+    const fac = this.store.isFacilitator();
+    // The facilitator always sees the count (it opens the queue); others once someone waits.
+    this.handsButton.hidden = !(n > 0 || (fac && board.closed_at === null));
+    this.handsButton.classList.toggle("is-zero", n === 0);
+    fill(this.handsButton, n === 0 ? "No hands raised" : `${plural(n, "hand", "hands")} raised`);
+  }
+}

@@ -1,0 +1,221 @@
+// The incident sheet (the summary phase) and the meeting record (the wrap-up): the header fields
+// of the write-up, edited in place by the facilitator and read by everyone.
+//
+// Each field commits on its own when it changes or loses focus, as one `edit_header` naming
+// just that field, so two quick edits never overwrite each other. Times are entered in local
+// time and stored in UTC. Redraws keep what is being typed (`redraw` keeps fields whose value
+// differs from the server's, and the focus). Who may edit comes from the board's `can` list.
+
+import { fill, h } from "./dom.js";
+import { SEVERITY_LABELS, dayLabel, localInputToIso, timeOfDay, toLocalInput } from "./format.js";
+import { inlineField, redraw } from "./whys.js";
+
+function localValue(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? "" : toLocalInput(d);
+}
+
+function when(iso) {
+  return iso ? `${dayLabel(iso)} ${timeOfDay(iso)}` : "";
+}
+
+function readItem(label, value) {
+  return [h("dt", {}, label), h("dd", { class: value ? null : "not-set" }, value || "Not set yet")];
+}
+
+/** A list of rows (impact table, sign-off) edited as a whole: each change sends every row. */
+class RowEditor {
+  constructor({ key, columns, rows, state, onCommit, addLabel, emptyRow }) {
+    Object.assign(this, { key, columns, rows, state, onCommit, addLabel, emptyRow });
+  }
+
+  build() {
+    const rows = this.rows.length ? this.rows : [];
+    const collect = (root) => [...root.querySelectorAll(".row-edit")].map((row) => {
+      const out = {};
+      for (const [name] of this.columns) out[name] = row.querySelector(`[data-col="${name}"]`).value.trim();
+      return out;
+    }).filter((r) => Object.values(r).some(Boolean));
+    const list = h("div", { class: "row-list" });
+    // Rows added but not yet saved survive redraws caused by other changes.
+    this.state.extra = this.state.extra || {};
+    const commit = () => {
+      if (this.state.rendering) return;
+      this.state.extra[this.key] = 0;
+      this.onCommit(collect(list));
+    };
+    const rowEl = (row, i) => h("div", { class: ["row-edit", this.columns.length > 2 && "signoff-edit"] },
+      this.columns.map(([name, label, type]) => {
+        const id = `${this.key}-${i}-${name}`;
+        const input = h("input", { id, type: type || "text", maxlength: name === "impact" ? 2000 : 200, autocomplete: "off",
+          dataset: { key: id, col: name }, placeholder: label, "aria-label": `${label}, row ${i + 1}` });
+        input.value = row[name] || "";
+        input.defaultValue = row[name] || "";
+        input.addEventListener("change", commit);
+        return input;
+      }),
+      h("button", { type: "button", class: "link-button danger-link", "aria-label": `Remove row ${i + 1}`, dataset: { key: `${this.key}-${i}-remove` },
+        onclick: (e) => { e.target.closest(".row-edit").remove(); commit(); } }, "Remove"));
+    rows.forEach((row, i) => list.append(rowEl(row, i)));
+    for (let n = 0; n < (this.state.extra[this.key] || 0); n += 1) list.append(rowEl(this.emptyRow, list.children.length));
+    const add = h("button", { type: "button", class: "button small", dataset: { key: `${this.key}-add` },
+      onclick: () => {
+        this.state.extra[this.key] = (this.state.extra[this.key] || 0) + 1;
+        const i = list.children.length;
+        const row = rowEl(this.emptyRow, i);
+        list.append(row);
+        row.querySelector("input").focus();
+      } }, this.addLabel);
+    return [list, h("p", {}, add)];
+  }
+}
+
+export class IncidentSheet {
+  constructor({ root, store, send }) {
+    Object.assign(this, { root, store, send });
+    this.state = { rendering: false };
+  }
+
+  editable() {
+    return this.store.can("edit_header");
+  }
+
+  edit(fields) {
+    this.send({ type: "edit_header", ...fields });
+  }
+
+  render() {
+    if (!this.store.board) return;
+    const write = this.editable();
+    redraw(this.root, () => [
+      h("div", { class: "region-head" },
+        h("h2", { id: "sheet-heading" }, "The incident"),
+        write ? h("span", { class: "saved-state" }, this.store.pendingOps("edit_header").length ? "Saving…" : "Changes save as you go") : null),
+      write ? this.form() : this.read(),
+    ], this.state);
+  }
+
+  field(label, id, control, wide = false) {
+    return h("div", { class: ["field", wide && "wide"] }, h("label", { for: id }, label), control);
+  }
+
+  text(name, id, value, attrs = {}) {
+    return inlineField(attrs.rows ? "textarea" : "input",
+      { id, type: attrs.rows ? null : "text", maxlength: attrs.maxlength || 200, autocomplete: "off", dataset: { key: id, nudge: attrs.nudge || null }, ...attrs },
+      value, this.state, (v) => this.edit({ [name]: v }));
+  }
+
+  time(name, id, iso) {
+    const input = h("input", { id, type: "datetime-local", step: 60, dataset: { key: id } });
+    input.value = localValue(iso);
+    input.defaultValue = input.value;
+    input.addEventListener("change", () => {
+      if (this.state.rendering) return;
+      this.edit({ [name]: input.value ? localInputToIso(input.value) : "" });
+    });
+    return input;
+  }
+
+  form() {
+    const { header } = this.store.board;
+    const sev = h("select", { id: "sheet-severity", dataset: { key: "sheet-severity" },
+      onchange: (e) => this.edit({ severity: e.target.value }) },
+    Object.entries(SEVERITY_LABELS).map(([value, label]) => h("option", { value, selected: value === header.severity }, label)));
+    const meaning = h("p", { class: "hint" }, this.store.board.severity_meaning || "");
+    const impact = header.impact || {};
+    const rows = new RowEditor({
+      key: "impact-row", state: this.state, rows: impact.rows || [], addLabel: "Add an impact row",
+      columns: [["dimension", "Dimension"], ["impact", "Impact"]], emptyRow: { dimension: "", impact: "" },
+      onCommit: (list) => this.edit({ impact_rows: list.map((r) => ({ dimension: r.dimension, impact: r.impact })) }),
+    });
+    return h("div", { class: "sheet-grid" },
+      this.field("Title", "sheet-title", this.text("title", "sheet-title", header.title, { required: true }), true),
+      h("div", { class: "field" }, h("label", { for: "sheet-severity" }, "Severity"), sev, meaning),
+      this.field("Started (your local time)", "sheet-started", this.time("started_at", "sheet-started", header.started_at)),
+      this.field("Detected", "sheet-detected", this.time("detected_at", "sheet-detected", header.detected_at)),
+      this.field("Resolved", "sheet-resolved", this.time("resolved_at", "sheet-resolved", header.resolved_at)),
+      this.field("Summary: what happened, how long, who was affected, the state now", "sheet-summary",
+        this.text("summary", "sheet-summary", header.summary, { rows: 4, maxlength: 4000, nudge: "text" }), true),
+      this.field("Users affected", "sheet-users", this.text("users_affected", "sheet-users", impact.users_affected || "")),
+      this.field("Duration", "sheet-duration", this.text("duration", "sheet-duration", impact.duration || "")),
+      this.field("Cost", "sheet-cost", this.text("cost", "sheet-cost", impact.cost || "")),
+      h("fieldset", { class: "field wide" }, h("legend", {}, "Impact, dimension by dimension"), rows.build()),
+      this.field("Impact notes", "sheet-impact-notes", this.text("impact_notes", "sheet-impact-notes", impact.notes || "", { rows: 2, maxlength: 4000 }), true),
+      this.field("What we want to learn", "sheet-question", this.text("learning_question", "sheet-question", header.learning_question, { rows: 2, maxlength: 4000 }), true));
+  }
+
+  read() {
+    const { header } = this.store.board;
+    const impact = header.impact || {};
+    const rows = impact.rows || [];
+    return h("div", { class: "sheet-read" },
+      h("dl", { class: "sheet-grid" },
+        h("div", { class: "wide" }, readItem("Title", header.title)),
+        h("div", {}, readItem("Severity", SEVERITY_LABELS[header.severity] || header.severity)),
+        h("div", {}, readItem("Started", when(header.started_at))),
+        h("div", {}, readItem("Detected", when(header.detected_at))),
+        h("div", {}, readItem("Resolved", when(header.resolved_at))),
+        h("div", { class: "wide" }, readItem("Summary", header.summary)),
+        h("div", {}, readItem("Users affected", impact.users_affected)),
+        h("div", {}, readItem("Duration", impact.duration)),
+        h("div", {}, readItem("Cost", impact.cost))),
+      rows.length ? h("table", { class: "impact-rows" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Dimension"), h("th", { scope: "col" }, "Impact"))),
+        h("tbody", {}, rows.map((r) => h("tr", {}, h("td", {}, r.dimension), h("td", {}, r.impact))))) : null,
+      impact.notes ? h("dl", {}, readItem("Impact notes", impact.notes)) : null);
+  }
+}
+
+/** The wrap-up's part of the write-up: communications, regulatory considerations, sign-off. */
+export class MeetingRecord {
+  constructor({ root, store, send }) {
+    Object.assign(this, { root, store, send });
+    this.state = { rendering: false };
+  }
+
+  render() {
+    if (!this.store.board) return;
+    const write = this.store.can("edit_header");
+    const { header } = this.store.board;
+    redraw(this.root, () => [
+      h("div", { class: "region-head" },
+        h("h2", { id: "record-heading" }, "For the write-up"),
+        write ? h("span", { class: "saved-state" }, this.store.pendingOps("edit_header").length ? "Saving…" : "Changes save as you go") : null),
+      write ? this.form(header) : this.read(header),
+    ], this.state);
+  }
+
+  form(header) {
+    const text = (name, id, value, placeholder) => inlineField("textarea",
+      { id, rows: 3, maxlength: 4000, dataset: { key: id }, placeholder }, value, this.state,
+      (v) => this.send({ type: "edit_header", [name]: v }));
+    const signoff = new RowEditor({
+      key: "signoff", state: this.state, rows: header.sign_off || [], addLabel: "Add a sign-off",
+      columns: [["role", "Role"], ["name", "Name"], ["date", "Date", "date"]], emptyRow: { role: "", name: "", date: "" },
+      onCommit: (list) => this.send({ type: "edit_header", sign_off: list.filter((r) => r.role && r.name) }),
+    });
+    return h("div", { class: "stack" },
+      h("div", { class: "field" }, h("label", { for: "record-communications" }, "Communications: who was told what, and when"),
+        text("communications", "record-communications", header.communications, "Status page updated at 10:05; support briefed at 10:20")),
+      h("div", { class: "field" }, h("label", { for: "record-regulatory" }, "Regulatory considerations"),
+        text("regulatory", "record-regulatory", header.regulatory, "N/A: no personal data involved and no customer-facing impact"),
+        h("p", { class: "hint" }, "“N/A” needs a reason: say why no obligation applies.")),
+      h("fieldset", { class: "field" }, h("legend", {}, "Sign-off"), signoff.build()));
+  }
+
+  read(header) {
+    const signoff = header.sign_off || [];
+    return h("dl", { class: "sheet-read" },
+      readItem("Communications", header.communications),
+      readItem("Regulatory considerations", header.regulatory),
+      h("dt", {}, "Sign-off"),
+      h("dd", { class: signoff.length ? null : "not-set" }, signoff.length
+        ? h("ul", {}, signoff.map((s) => h("li", {}, `${s.role}: ${s.name}${s.date ? `, ${s.date}` : ""}`)))
+        : "Not set yet"));
+  }
+}
+
+export function renderRoom(root, store) {
+  fill(root, store.board.header.learning_question || "Not set yet: the facilitator can add it in the incident sheet.");
+}
