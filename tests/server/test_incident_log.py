@@ -216,6 +216,16 @@ def test_a_board_without_an_incident_time_is_dated_by_its_creation(client: TestC
     assert e["date"] == dt.datetime.fromtimestamp(created / 1000, dt.UTC).date().isoformat()
 
 
+def test_a_board_without_an_incident_time_is_dated_by_its_earliest_timeline_entry(
+        client: TestClient) -> None:
+    b = new_board(client, "Dated by its timeline")
+    for at in ("2026-05-02T01:00Z", "2026-04-30T22:00Z"):
+        do(client, b["board_id"], b["participant_id"], o.AddTimelineEntry(at=at, text="seen"))
+    (e,) = api_log(client)
+    assert e["date"] == "2026-04-30"  # as the write-up dates it
+    assert client.get(f"/api/boards/{b['board_id']}/writeup").json()["date"] == "2026-04-30"
+
+
 # --- privacy ------------------------------------------------------------------------------------
 
 def _everything(client: TestClient) -> str:
