@@ -52,7 +52,8 @@ export class SpeakUp {
     const canHand = this.store.can("raise_hand");
     const canRefocus = this.store.can("refocus");
     this.root.hidden = !canHand && !canRefocus && board.hands.length === 0;
-    this.handButton.hidden = !canHand;
+    // The facilitator calls on people; a hand of their own would only queue behind them.
+    this.handButton.hidden = !canHand || this.store.isFacilitator();
     const pending = this.store.pendingOps("raise_hand");
     const up = pending.length ? pending[pending.length - 1].raised : this.raised();
     this.handButton.setAttribute("aria-pressed", String(up));

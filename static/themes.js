@@ -214,7 +214,6 @@ export class ThemesPanel {
     }
     return h("li", attrs,
       h("span", { class: "note-text" }, n.text),
-      h("span", { class: "note-meta" }, meta),
-      controls.length ? h("div", { class: "theme-controls" }, controls) : null);
+      h("div", { class: "theme-controls" }, meta, controls));
   }
 }
