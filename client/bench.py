@@ -4,6 +4,7 @@
     hindsight-client bench --json docs/bench-results.json  # 20x10, 50x20, 250x20
     hindsight-client bench --target http://host:8000 --shapes 20x10 --rates 200,400
                                                            # load only, against your server
+    hindsight-client bench --page --json page.json         # the board page in Chromium
 
 Theory of operation. For each shape (R boards x P people) the command starts two servers on
 core 0: `hindsight serve` (synchronous=FULL, one process) and the floor relay
@@ -292,9 +293,25 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="for --overload: the capacity measured before (ops/s)")
     p.add_argument("--startup", action="store_true", help="instead: time start-up with 1,000 "
                    "stored boards and loading a board of 10,000 ops (client/bench_startup.py)")
+    p.add_argument("--page", action="store_true", help="instead: the board page in Chromium: "
+                   "its JS and CSS bytes, navigation to a live board, and rendering one incoming "
+                   "change on a board of 200 items (client/bench_page.py)")
+    p.add_argument("--navigations", type=int, default=10,
+                   help="for --page: timed loads of the board, a fresh context each (default 10)")
+    p.add_argument("--items", type=int, default=200,
+                   help="for --page: items on the board the change lands on (default 200)")
+    p.add_argument("--changes", type=int, default=20,
+                   help="for --page: incoming changes timed (default 20)")
+    p.add_argument("--chromium", default="/usr/bin/chromium",
+                   help="for --page: the Chromium to drive (default %(default)s)")
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.page:
+        from .bench_page import main as page
+        results = page(navigations=args.navigations, items=args.items,
+                       n_changes=args.changes, chromium=args.chromium)
+        return _write(results, args.json_path)
     if args.startup:
         from .bench_startup import main as startup
         results = startup(core=None if args.no_pin else args.server_core)
