@@ -23,11 +23,13 @@ export class InlineEdits {
     return this.editing === key;
   }
 
-  start(key, value) {
+  /** selectAll: a placeholder name to be typed over (a theme made by a drop). */
+  start(key, value, { selectAll = false } = {}) {
     this.editing = key;
     this.draft = value;
     this.confirming = null;
     this.focusNext = true;
+    this.selectAll = selectAll;
     this.rerender();
   }
 
@@ -72,7 +74,9 @@ export class InlineEdits {
       setTimeout(() => {
         if (!field.isConnected) return;
         field.focus();
-        field.setSelectionRange(field.value.length, field.value.length);
+        if (this.selectAll) field.select();
+        else field.setSelectionRange(field.value.length, field.value.length);
+        this.selectAll = false;
       }, 0);
     } else {
       // A redraw while typing: keep the caret where it was.

@@ -13,7 +13,7 @@ const HALF = "minmax(0, 1fr)";
 
 /** Phase kind (or "lobby" / "closed") -> [[region id, width], ...] in reading order. */
 const LAYOUTS = {
-  lobby: [["lobby", HALF]],
+  lobby: [["lobby", MAIN], ["timeline", SIDE]],  // facts can be gathered before the start
   set_the_room: [["room", HALF]],
   summary: [["sheet", MAIN], ["timeline", SIDE]],
   timeline: [["timeline", MAIN], ["parking", "minmax(240px, 320px)"]],
@@ -28,7 +28,7 @@ const LAYOUTS = {
   closed: [["closed-banner", HALF], ["record", HALF], ["sheet", HALF], ["timeline", HALF], ["panel-whys", HALF], ["panel-actions", HALF]],
 };
 
-const STACKED = new Set(["lobby", "set_the_room", "closed"]);
+const STACKED = new Set(["set_the_room", "closed"]);
 
 export class Stage {
   constructor({ body, store, parking, parkingDialog, parkingBody }) {
@@ -69,8 +69,10 @@ export class Stage {
       if (region && this.hasContent(region)) shown.push([region, width]);
     }
     for (const region of this.regions) region.hidden = !shown.some(([r]) => r === region);
-    // Reading order follows the layout.
-    for (const [region] of shown) this.body.append(region);
+    // Reading order follows the layout. Moving a node blurs whatever has the focus inside it,
+    // so regions move only when the order is actually wrong.
+    const order = [...this.body.children].filter((el) => shown.some(([r]) => r === el));
+    if (order.some((el, i) => el !== shown[i][0])) for (const [region] of shown) this.body.append(region);
     if (parkingOpen && this.parking.parentElement !== this.parkingBody) this.parkingBody.append(this.parking);
     if (!parkingOpen && this.parking.parentElement !== this.body) this.body.append(this.parking);
     if (parkingOpen) this.parking.hidden = false;

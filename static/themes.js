@@ -45,7 +45,7 @@ export class ThemesPanel {
       const made = [...this.ctx.store.themes.values()].find((t) => t.name === this.renameNext);
       if (made) {
         this.renameNext = null;
-        this.edits.start(`theme:${made.id}`, made.name);
+        this.edits.start(`theme:${made.id}`, made.name, { selectAll: true });
       }
     }
   }
@@ -72,12 +72,40 @@ export class ThemesPanel {
     return h("section", { class: "card themes", "aria-labelledby": "themes-heading" },
       h("h2", { id: "themes-heading" }, "Themes ", h("span", { class: "count" }, String(themes.length))),
       write ? h("p", { class: "hint" }, "Drop a note on another note to start a theme, or on a theme to join it. By keyboard: a note's “Theme” menu moves it.") : null,
-      write ? this.createForm() : null,
+      write ? h("div", { class: "theme-forms" }, this.createForm(), this.store_can("add_sticky") ? this.noteForm() : null) : null,
       h("div", { class: "theme-groups" },
         themes.map((t) => this.group(t, byTheme.get(t.id), themes, write, moving)),
         pendingThemes.map((op) => h("section", { class: "theme-group is-pending" },
           h("h3", {}, op.name, " ", h("span", { class: "pending-tag" }, "sending…")))),
         this.group(null, ungrouped, themes, write, moving)));
+  }
+
+  store_can(type) {
+    return this.ctx.store.can(type);
+  }
+
+  /** A note thought of while grouping goes straight onto the board (ungrouped). */
+  noteForm() {
+    const phase = this.ctx.store.currentPhase();
+    const sections = phase ? phase.sections.filter((x) => x !== "parking_lot") : [];
+    const input = h("input", { id: "theme-note-text", type: "text", maxlength: 2000, autocomplete: "off", dataset: { key: "theme-note-text", nudge: "text" }, placeholder: "Another note" });
+    const select = sections.length > 1 ? h("select", { id: "theme-note-section", dataset: { key: "theme-note-section" } },
+      sections.map((x) => h("option", { value: x }, sectionLabel(x)))) : null;
+    return h("form", {
+      class: "inline-form theme-note-new",
+      onsubmit: (e) => {
+        e.preventDefault();
+        const text = input.value.trim();
+        if (!text || !sections.length) return input.focus();
+        input.value = "";
+        this.ctx.send({ type: "add_sticky", section: select ? select.value : sections[0], text });
+        const again = this.root.querySelector("#theme-note-text");
+        if (again) again.focus();
+      },
+    },
+    h("div", { class: "field grow" }, h("label", { for: "theme-note-text" }, "Add a note"), input),
+    select ? h("div", { class: "field" }, h("label", { for: "theme-note-section" }, "Section"), select) : null,
+    h("button", { type: "submit", class: "button" }, "Add note"));
   }
 
   createForm() {
@@ -116,7 +144,7 @@ export class ThemesPanel {
     } else {
       title = h("h3", { id: headingId, class: "theme-title" }, theme ? theme.name : "Not in a theme yet", " ", h("span", { class: "count" }, String(notes.length)));
     }
-    const controls = theme ? [
+    const controls = theme && !this.edits.isEditing(key) ? [
       write ? this.edits.controls(key, { what: "theme", value: theme.name, canEdit: this.ctx.store.can("rename_theme"),
         canDelete: this.ctx.store.can("delete_theme"), onDelete: () => this.ctx.send({ type: "delete_theme", theme_id: theme.id }),
         spotlight: this.ctx.spotlight ? this.ctx.spotlight.button("theme", theme.id, theme.name) : null })

@@ -142,9 +142,36 @@ def advance_to(page: Any, title: str) -> None:
     raise AssertionError(f"never reached the phase {title!r}")
 
 
-def add_note(page: Any, text: str, section: str | None = None) -> None:
-    """Write a note with the notes composer (choosing its section when the phase offers several)."""
+def note_field(page: Any, section: str | None = None) -> Any:
+    """The note composer a person would use: the pinned one (phones, and the contributing
+    factors phase, whose one input picks a category), else the input at the top of the
+    section's column (the first column when no section is named)."""
+    grouping = page.locator("#theme-note-text")
+    if grouping.is_visible():  # the themes board takes new notes too
+        if section is not None and page.locator("#theme-note-section").is_visible():
+            page.select_option("#theme-note-section", section)
+        return grouping
+    pinned = page.locator("#note-text")
+    if pinned.is_visible():
+        if section is not None and page.locator("#note-section-field").is_visible():
+            page.select_option("#note-section", section)
+        return pinned
     if section is not None:
-        page.select_option("#note-section", section)
-    page.fill("#note-text", text)
-    page.press("#note-text", "Enter")
+        return page.locator(f"#note-text-{section}")
+    return page.locator("textarea[data-section]").first
+
+
+def add_note(page: Any, text: str, section: str | None = None) -> None:
+    """Write a note with the composer the page offers for `section` (Enter adds it)."""
+    field = note_field(page, section)
+    field.fill(text)
+    field.press("Enter")
+
+
+def drag(source: Any, target: Any) -> None:
+    """Drag `source` onto `target` with the mouse. Both are brought into view first: the stage's
+    regions scroll on their own, and Playwright scrolling one of them in the middle of a drag
+    cancels the drag (a person scrolls first, then drags)."""
+    target.scroll_into_view_if_needed()
+    source.scroll_into_view_if_needed()
+    source.drag_to(target)

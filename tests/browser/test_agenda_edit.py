@@ -32,6 +32,10 @@ def test_facilitator_edits_the_agenda_and_hands_over(server: RealServer, people:
     par.goto(server.url + joined["board_url"])
     wait_live(fac)
     wait_live(par)
+    # The agenda, its editor and the hand-over live in the menu drawer.
+    for page in (fac, par):
+        page.click("#menu-open")
+        expect(page.locator("#menu")).to_be_visible()
     first = titles(fac).all_inner_texts()
     assert first[:3] == ["Set the room", "Incident summary", "Timeline"]
     expect(titles(par)).to_have_text(first)
@@ -126,6 +130,7 @@ def test_facilitator_edits_the_agenda_and_hands_over(server: RealServer, people:
     expect(par.locator(".person", has_text="Sam").locator(".tag-facilitator")).to_be_visible()
 
     # The new facilitator steers: their "Next" moves everyone.
+    par.click("#menu-close")
     par.click("#advance")
     for page in (fac, par):
         expect(page.locator("#phase-title")).not_to_have_text("Five whys", timeout=WAIT)

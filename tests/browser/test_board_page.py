@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import WAIT, add_entry, advance_to, api, expect, needs_chromium, wait_live
+from tests.browser.conftest import WAIT, add_entry, add_note, advance_to, api, expect, needs_chromium, wait_live
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
@@ -151,16 +151,15 @@ def test_no_seat_and_refusals(server: RealServer, people: Any) -> None:
     expect(ana.page.locator("#timer-state")).to_have_text("Paused", timeout=WAIT)
     fac.page.click("#extend-5")
     expect(ana.page.locator("#agenda-list [aria-current=step]")).to_contain_text("10 + 5 min", timeout=WAIT)
-    expect(fac.page.locator("#timer-toggle")).to_have_text("Resume timer")
+    expect(fac.page.locator("#timer-toggle")).to_have_text("Resume")
     fac.page.click("#timer-toggle")
     expect(ana.page.locator("#timer-state")).to_have_text("Running", timeout=WAIT)
 
     # Private writing: the author sees their note, everyone else only a count.
     expect(ana.page.locator("#private-notice")).to_contain_text("Only you can see", timeout=WAIT)
-    ana.page.fill("#note-text", "The on-call found the stale index within minutes")
-    ana.page.press("#note-text", "Enter")
+    add_note(ana.page, "The on-call found the stale index within minutes")
     expect(ana.page.locator(".note.is-hidden")).to_have_count(1, timeout=WAIT)
-    expect(fac.page.locator("#reveal")).to_have_text("Reveal writing (1)", timeout=WAIT)
+    expect(fac.page.locator("#reveal")).to_have_text("Reveal notes (1)", timeout=WAIT)
     expect(observer.page.locator("#private-notice")).to_contain_text("1 note written so far")
     expect(observer.page.locator("#private-notice")).not_to_contain_text("Only you")
     expect(observer.page.locator(".note")).to_have_count(0)

@@ -166,7 +166,7 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     add_note(ana, "Nobody was paged for failed payments", "went_badly")
     expect(kim.locator(".note.is-hidden")).to_have_count(1, timeout=WAIT)
     expect(ana.locator(".note.is-hidden")).to_have_count(1, timeout=WAIT)
-    expect(fac.locator("#reveal")).to_have_text("Reveal writing (2)", timeout=WAIT)
+    expect(fac.locator("#reveal")).to_have_text("Reveal notes (2)", timeout=WAIT)
     for page in (fac, sam):
         expect(page.locator("#private-notice")).to_contain_text("2 notes written so far", timeout=WAIT)
         expect(page.locator(".note", has_text="Rollback was quick")).to_have_count(0)
@@ -306,7 +306,7 @@ def test_private_writing_reaches_no_other_browser_before_reveal(server: RealServ
     add_note(kim, secret_b, "went_well")
     expect(sam.locator(".note.is-hidden", has_text=secret_a)).to_have_count(1, timeout=WAIT)
     expect(kim.locator(".note.is-hidden", has_text=secret_b)).to_have_count(1, timeout=WAIT)
-    expect(fac.locator("#reveal")).to_have_text("Reveal writing (2)", timeout=WAIT)
+    expect(fac.locator("#reveal")).to_have_text("Reveal notes (2)", timeout=WAIT)
     expect(sam.locator("#private-notice")).to_contain_text("2 notes written so far", timeout=WAIT)
     expect(kim.locator("#private-notice")).to_contain_text("2 notes written so far", timeout=WAIT)
 
@@ -529,8 +529,7 @@ def test_a_contributing_factor_is_filed_under_the_chosen_category(server: RealSe
     expect(fac.locator("#phase-title")).to_have_text("Contributing factors", timeout=WAIT)
     expect(fac.locator("#note-category-field")).to_be_visible(timeout=WAIT)
     fac.select_option("#note-category", "monitoring")
-    fac.fill("#note-text", "No alert on payment success rate")
-    fac.press("#note-text", "Enter")
+    add_note(fac, "No alert on payment success rate")
     view = fetch_view(server.url, made["board_id"], made["credential"])["view"]
     deadline = time.monotonic() + 10
     while not view["stickies"] and time.monotonic() < deadline:

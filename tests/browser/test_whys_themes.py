@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import WAIT, advance_to, api, expect, needs_chromium, wait_live
+from tests.browser.conftest import WAIT, add_note, advance_to, drag, api, expect, needs_chromium, wait_live
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
@@ -86,24 +86,23 @@ def test_five_whys_and_themes_live(server: RealServer, people: Any, tmp_path: Pa
     expect(par.locator(".whys")).to_have_count(0)
     expect(par.locator(".themes")).to_be_visible(timeout=WAIT)
     for text in ("Nobody saw the canary was skipped", "Rollback took 20 minutes"):
-        par.fill("#note-text", text)
-        par.press("#note-text", "Enter")
+        add_note(par, text)
     notes = par.locator(".theme-note[data-id]")
     expect(notes).to_have_count(2, timeout=WAIT)
     expect(fac.locator(".theme-ungrouped .theme-note")).to_have_count(2, timeout=WAIT)
 
-    first = notes.filter(has_text="Nobody saw the canary")
-    first.get_by_label("For a new theme").check()
-    expect(par.locator("#theme-create")).to_have_text("Create with 1 note")
+    # A named theme, then notes moved into it with their theme menu (the keyboard way).
     par.get_by_label("Name a new theme").fill("Deploy safety")
     par.locator("#theme-create").click()
     group_fac = fac.locator(".theme-group:not(.theme-ungrouped)")
     expect(group_fac).to_have_count(1, timeout=WAIT)
-    expect(group_fac.locator(".theme-name")).to_have_value("Deploy safety")
+    expect(group_fac.locator(".theme-title")).to_contain_text("Deploy safety")
+    first = par.locator(".theme-note[data-id]").filter(has_text="Nobody saw the canary")
+    first.get_by_label("Theme for: Nobody saw the canary was skipped").select_option(label="Deploy safety")
     expect(group_fac.locator(".theme-note .note-text")).to_have_text(["Nobody saw the canary was skipped"], timeout=WAIT)
 
     other = par.locator(".theme-note[data-id]").filter(has_text="Rollback took")
-    other.get_by_label("Theme", exact=True).select_option(label="Deploy safety")
+    other.get_by_label("Theme for: Rollback took 20 minutes").select_option(label="Deploy safety")
     expect(group_fac.locator(".theme-note .note-text")).to_have_text(
         ["Nobody saw the canary was skipped", "Rollback took 20 minutes"], timeout=WAIT)
     expect(fac.locator(".theme-ungrouped .theme-note")).to_have_count(0)
@@ -115,29 +114,29 @@ def test_five_whys_and_themes_live(server: RealServer, people: Any, tmp_path: Pa
     # Dragging a note onto another theme moves it too.
     fac.get_by_label("Name a new theme").fill("Recovery")
     fac.get_by_label("Name a new theme").press("Enter")
-    recovery = par.locator(".theme-group").filter(has=par.locator("input[value='Recovery']"))
+    recovery = par.locator(".theme-group").filter(has=par.locator(".theme-title", has_text="Recovery"))
     expect(recovery).to_have_count(1, timeout=WAIT)
-    target = fac.locator(".theme-group").filter(has=fac.locator("input[value='Recovery']"))
-    fac.locator(".theme-note", has_text="Rollback took").drag_to(target)
+    target = fac.locator(".theme-group").filter(has=fac.locator(".theme-title", has_text="Recovery"))
+    drag(fac.locator(".theme-note", has_text="Rollback took").locator(".note-text"), target)
     expect(recovery.locator(".theme-note .note-text")).to_have_text(["Rollback took 20 minutes"], timeout=WAIT)
     # Dropping one ungrouped note on another starts a theme with both, named to be renamed.
     fac.get_by_label("Name a new theme").fill("")
-    par.fill("#note-text", "Canary results are not shown in the deploy tool")
-    par.press("#note-text", "Enter")
-    par.fill("#note-text", "Deploy tool lets a push skip the canary")
-    par.press("#note-text", "Enter")
+    add_note(par, "Canary results are not shown in the deploy tool")
+    add_note(par, "Deploy tool lets a push skip the canary")
     loose = fac.locator(".theme-ungrouped .theme-note")
     expect(loose).to_have_count(2, timeout=WAIT)
-    loose.filter(has_text="lets a push skip").drag_to(loose.filter(has_text="not shown"))
-    started = par.locator(".theme-group").filter(has=par.locator("input[value='Theme 3']"))
+    drag(loose.filter(has_text="lets a push skip").locator(".note-text"), loose.filter(has_text="not shown").locator(".note-text"))
+    started = par.locator(".theme-group").filter(has=par.locator(".theme-title", has_text="Theme 3"))
     expect(started.locator(".theme-note .note-text")).to_have_text(
         ["Canary results are not shown in the deploy tool", "Deploy tool lets a push skip the canary"],
         timeout=WAIT)
-    expect(fac.locator(".theme-group input[value='Theme 3']")).to_be_focused(timeout=WAIT)
-    fac.keyboard.type("Canary visibility")
+    rename = fac.get_by_role("textbox", name="Rename theme Theme 3")
+    expect(rename).to_be_focused(timeout=WAIT)
+    expect(rename).to_have_value("Theme 3")
+    fac.keyboard.type("Canary visibility")  # the placeholder name is selected: typed over
     fac.keyboard.press("Enter")
-    expect(par.locator(".theme-group input[value='Canary visibility']")).to_have_count(1, timeout=WAIT)
-    expect(fac.locator(".theme-group input[value='Canary visibility']")).to_have_count(1, timeout=WAIT)
+    expect(par.locator(".theme-group .theme-title", has_text="Canary visibility")).to_have_count(1, timeout=WAIT)
+    expect(fac.locator(".theme-group .theme-title", has_text="Canary visibility")).to_have_count(1, timeout=WAIT)
     expect(fac.locator(".theme-note.is-pending")).to_have_count(0)
     fac.locator(".themes").screenshot(path=str(tmp_path / "themes.png"))
     par.locator(".themes").screenshot(path=str(tmp_path / "themes-participant.png"))
