@@ -123,7 +123,7 @@ export class Highlighter {
     for (const el of this.root.querySelectorAll("[data-author]")) {
       el.classList.toggle("is-highlighted", this.name !== null && el.dataset.author === this.name);
     }
-    for (const b of this.root.querySelectorAll("[data-highlight]")) {
+    for (const b of document.querySelectorAll("[data-highlight]")) {  // in the menu, outside the board
       b.setAttribute("aria-pressed", String(b.dataset.highlight === this.name));
     }
   }

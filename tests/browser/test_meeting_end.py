@@ -22,8 +22,12 @@ def chips(page: Any) -> Any:
 
 
 def save_tags(page: Any, text: str) -> None:
+    """Tags are set in the menu drawer: open it, save, close it."""
+    page.click("#menu-open")
     page.fill("#tags-input", text)
     page.click("#tags-save")
+    expect(page.locator("#tags-save")).to_have_text("Save tags", timeout=WAIT)
+    page.click("#menu-close")
 
 
 def test_tags_close_and_the_closed_board(server: RealServer, people: Any, tmp_path: Path) -> None:
@@ -36,12 +40,15 @@ def test_tags_close_and_the_closed_board(server: RealServer, people: Any, tmp_pa
     wait_live(fac)
     wait_live(par)
     writeup = f"/b/{made['board_id']}/writeup"
-    for page in (fac, par):  # the write-up is one click away for everyone, all meeting long
+    for page in (fac, par):  # the write-up is in everyone's menu, all meeting long
+        page.click("#menu-open")
+        expect(page.locator("#writeup-link")).to_be_visible()
         expect(page.locator("#writeup-link")).to_have_attribute("href", writeup)
-        expect(page.locator(".board-links a", has_text="Markdown")).to_have_attribute("href", writeup + ".md")
+        expect(page.locator(".drawer-links a", has_text="Markdown")).to_have_attribute("href", writeup + ".md")
+        page.click("#menu-close")
 
     # Tags: the facilitator's to set; the server's normalised list comes back as chips.
-    expect(fac.locator("#no-tags")).to_be_visible()
+    expect(fac.locator("#no-tags")).to_have_text("No tags yet.")
     save_tags(fac, "Payments, config, ")
     expect(chips(fac)).to_have_text(["payments", "config"], timeout=WAIT)
     expect(fac.locator("#tags-input")).to_have_value("payments, config")
@@ -75,7 +82,7 @@ def test_tags_close_and_the_closed_board(server: RealServer, people: Any, tmp_pa
         expect(banner).to_contain_text("Actions are followed up on the Actions page.")
         expect(banner.locator("a[href='/actions']").first).to_be_visible()
         expect(banner.get_by_role("link", name="Read the write-up")).to_have_attribute("href", writeup)
-        for composer in ("#timeline-form", "#note-form", "#park-form", "#phase-card", "#console"):
+        for composer in ("#timeline-form", "#note-form", "#park-form", "#console", "#sheet input", "#record textarea"):
             expect(page.locator(composer)).to_be_hidden()
         expect(page.locator("#timeline-list .tl", has_text="Gateway config push")).to_be_visible()
         expect(page.locator("#writeup-link")).to_have_class(re.compile(r"\bprimary\b"))

@@ -66,10 +66,12 @@ def test_the_facilitator_switches_blame_nudges_off_for_the_board(server: RealSer
     sam_person = people()
     frames = record_frames(sam_person)
     sam = open_board(sam_person, server, joined[0]["board_url"])
+    fac.click("#menu-open")  # the switches live in the menu's facilitation section
     fac.click("#nudge-settings summary")
     fac.uncheck("#nudge-settings input[value=blame]")
     expect(fac.locator("#nudge-settings input[value=blame]")).not_to_be_checked()
     expect(fac.locator("#nudge-settings input[value=vague_action]")).to_be_checked()
+    fac.click("#menu-close")
     sam.locator("#tl-text").press_sequentially("Human error: the operator forgot the drain step", delay=5)
     expect(sam.locator("#tl-text")).to_have_value("Human error: the operator forgot the drain step")
     # The answer arrives, and it is empty: nothing to show.

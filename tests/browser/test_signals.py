@@ -50,6 +50,8 @@ def test_hands_queue_in_order_and_the_facilitator_lowers_them(server: RealServer
             [("Sam (you)" if page is sam else "Sam"), ("Kim (you)" if page is kim else "Kim")], timeout=WAIT)
     expect(sam.locator("#hand-queue button")).to_have_count(0)  # only the facilitator lowers others
 
+    expect(fac.locator("#hands-open")).to_have_text("2 hands raised")  # in the bar; opens the queue
+    fac.click("#hands-open")
     fac.click("#hand-queue button[aria-label='Lower Sam hand']")
     for page in (fac, sam, kim):
         expect(page.locator("#hand-queue .hand-name")).to_have_count(1, timeout=WAIT)
@@ -131,7 +133,7 @@ def test_pasting_several_timed_lines_adds_them_all(server: RealServer, people: A
     sam.fill("#tl-at", "2026-08-14T09:00")
     sam.check("#timeline-form input[name=kind][value=signal]")
     lines = ("09:12 Indexer queue depth starts rising\n[09:20:30] Search results go stale\n"
-             "2026-08-14T10:05Z - Indexer restarted\nno time on this line\n")
+             "2026-08-14T10:05Z - Decision: Indexer restarted\nno time on this line\n")
     # A real paste event carrying the lines, as the browser fires it for Ctrl+V.
     sam.locator("#tl-text").evaluate("""(el, text) => {
         const data = new DataTransfer();
@@ -141,10 +143,15 @@ def test_pasting_several_timed_lines_adds_them_all(server: RealServer, people: A
     expect(fac.locator("#timeline-list .tl .tl-text")).to_have_text(
         ["Indexer queue depth starts rising", "Search results go stale", "Indexer restarted"], timeout=WAIT)
     expect(fac.locator("#timeline-list .tl time")).to_have_text(["09:12", "09:20", "10:05"])
-    expect(fac.locator("#timeline-list .tl.tl--signal")).to_have_count(3)
+    # The picked kind applies, unless a line names its own ("Decision:").
+    expect(fac.locator("#timeline-list .tl.tl--signal")).to_have_count(2)
+    expect(fac.locator("#timeline-list .tl.tl--decision .tl-text")).to_have_text(["Indexer restarted"])
     expect(sam.locator("#tl-text")).to_have_value("no time on this line")
-    expect(sam.locator("#timeline-paste-note")).to_have_text(
+    # What the paste did is said for a moment, then the message goes away by itself.
+    toast = sam.locator("#toast")
+    expect(toast).to_have_text(
         "Added 3 entries from the pasted lines. 1 without a time at the start was left in the box.")
+    expect(toast).to_be_hidden(timeout=WAIT)
 
 
 def test_on_a_named_board_choosing_a_person_highlights_what_they_wrote(server: RealServer, people: Any) -> None:
@@ -157,6 +164,7 @@ def test_on_a_named_board_choosing_a_person_highlights_what_they_wrote(server: R
     add_note(kim, "Runbook for reindexing is out of date")
     add_note(sam, "Staging never runs the nightly reindex")
     expect(fac.locator("#note-sections .note")).to_have_count(3, timeout=WAIT)
+    fac.click("#menu-open")  # the people list is in the menu
     fac.click("button[aria-label='Highlight what Sam wrote']")
     expect(fac.locator("button[aria-label='Highlight what Sam wrote']")).to_have_attribute("aria-pressed", "true")
     expect(fac.locator("#note-sections .note.is-highlighted")).to_have_count(2)
@@ -191,7 +199,7 @@ def test_composers_follow_what_the_server_would_accept_in_each_phase(server: Rea
     advance_to(fac, "Contributing factors")
     expect(sam.locator("#note-form")).to_be_visible(timeout=WAIT)
     expect(sam.locator("#timeline-form")).to_be_hidden()
-    expect(fac.locator("#timeline-form")).to_be_visible()  # the facilitator may add at any time
+    expect(obs.locator("#note-form")).to_be_hidden()
     expect(obs.locator("#timeline-form")).to_be_hidden()
     expect(obs.locator("#hand-toggle")).to_be_hidden()
     expect(obs.locator("#refocus")).to_be_visible()  # anyone may ask the room to refocus
@@ -210,7 +218,7 @@ def test_question_mark_shows_the_shortcuts_and_letters_do_not_fire_while_typing(
     expect(sam.locator("#tl-text")).to_be_focused()
     sam.keyboard.type("h is for hand")  # typing in a field: no shortcut fires
     expect(sam.locator("#tl-text")).to_have_value("h is for hand")
-    expect(fac.locator("#hand-empty")).to_be_visible()
+    expect(fac.locator("#hands-open")).to_have_text("No hands raised")
     expect(sam.locator("#hand-toggle")).to_have_attribute("aria-pressed", "false")
 
 
@@ -239,9 +247,12 @@ def test_on_a_phone_the_board_fits_the_screen_and_a_participant_writes_and_votes
         expect(fac.locator("#note-sections .note")).to_have_count(1, timeout=WAIT)
         advance_to(fac, "Themes and vote")
         fac.locator(".vote-panel button", has_text="Open the vote").click()
-        plus = sam.locator(".vote-panel button", has_text="+ dot")
+        # The dots go on the cards themselves; the bar counts what is left.
+        plus = sam.locator(".theme-note .vote-plus")
         expect(plus).to_have_count(1, timeout=WAIT)
+        expect(sam.locator("#dots-left")).to_have_text("5 dots left")
         plus.tap()
+        expect(sam.locator("#dots-left")).to_have_text("4 dots left", timeout=WAIT)
         expect(sam.locator(".vote-panel")).to_contain_text("4 of 5 dots left", timeout=WAIT)
         sam.locator("#refocus").tap()  # reachable below the board, not covered by anything
         expect(fac.locator("#refocus-banner")).to_be_visible(timeout=WAIT)
