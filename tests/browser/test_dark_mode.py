@@ -138,7 +138,7 @@ def meeting(server: RealServer, browser: Any) -> Iterator[dict[str, Any]]:
         add_note(page, "No alert on the payment success rate")
         advance_to(page, "What went well, what went badly")
         add_note(page, "Rollback took two minutes once decided", "went_well")
-        expect(page.locator("#note-sections .note:not(.is-pending)")).to_have_count(2, timeout=WAIT)
+        expect(page.locator("#note-sections .note:not(.is-pending)")).to_have_count(1, timeout=WAIT)
     finally:
         context.close()
     yield made
@@ -204,11 +204,11 @@ def test_pages_follow_the_colour_scheme_and_stay_readable(
         readable(page, "#severity", figures, "sev1 badge")
         readable(page, "#conn-text", figures, "connection state")
         readable(page, "#advance", figures, "console button")
+        readable(page, "#stepper .is-current .step-title", figures, "current step")
         readable(page, "#agenda-list .is-current .agenda-title", figures, "current agenda step")
         readable(page, "#agenda-list .is-current .agenda-num", figures, "current agenda number")
         readable(page, "#parking-list .note-text", figures, "parked note")
         readable(page, "#note-sections .section-went_well .note-text", figures, "went-well note")
-        readable(page, "#note-sections .section-contributing .note-text", figures, "contributing note")
         readable(page, "#note-sections .tag-private", figures, "'only you' tag")
         labels: dict[str, Paint] = {}
         rows: dict[str, Paint] = {}

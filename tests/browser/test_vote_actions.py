@@ -34,7 +34,7 @@ def test_vote_then_actions(server: RealServer, people: Any, tmp_path: Path) -> N
     add_note(fac, "The cache flush runbook was clear")
     add_note(fac, "Nobody watched the latency dashboard")
     for page in (fac, a, b):
-        expect(page.locator("#note-sections .note")).to_have_count(2, timeout=WAIT)
+        expect(page.locator(".theme-note[data-id]")).to_have_count(2, timeout=WAIT)
 
     # Only the facilitator opens a vote; the budget defaults to the board's and can change.
     vote_f, vote_a, vote_b = (p.locator(".vote-panel") for p in (fac, a, b))
@@ -43,13 +43,16 @@ def test_vote_then_actions(server: RealServer, people: Any, tmp_path: Path) -> N
     expect(vote_a).to_be_hidden()
     fac.fill("#vote-budget", "3")
     fac.click("#vote-open-button")
-    for vote in (vote_f, vote_a, vote_b):
+    for page, vote in ((fac, vote_f), (a, vote_a), (b, vote_b)):
         expect(vote.locator(".vote-left")).to_have_text("3 of 3 dots left", timeout=WAIT)
-        expect(vote.locator(".vote-item")).to_have_count(2)
+        expect(page.locator("#dots-left")).to_have_text("3 dots left")
+        # On the themes board the dots go on the cards themselves: no second list of notes.
+        expect(page.locator(".theme-note .dot-control")).to_have_count(2)
+        expect(vote.locator(".vote-item")).to_have_count(0)
     expect(vote_a.locator(".vote-controls")).to_be_hidden()
 
     # Sam spends two dots on the second note; the dots show as his own, filled.
-    second = vote_a.locator(".vote-item", has_text="latency dashboard")
+    second = a.locator(".theme-note", has_text="latency dashboard")
     second.locator(".vote-plus").click()
     expect(vote_a.locator(".vote-left")).to_have_text("2 of 3 dots left", timeout=WAIT)
     second.locator(".vote-plus").click()
@@ -62,7 +65,7 @@ def test_vote_then_actions(server: RealServer, people: Any, tmp_path: Path) -> N
     expect(vote_a.locator(".vote-left")).to_have_text("1 of 3 dots left", timeout=WAIT)
 
     # Kim spends one on the first. Nobody sees totals, only the aggregate.
-    vote_b.locator(".vote-item", has_text="runbook").locator(".vote-plus").click()
+    b.locator(".theme-note", has_text="runbook").locator(".vote-plus").click()
     for vote in (vote_f, vote_a, vote_b):
         expect(vote.locator(".vote-progress")).to_have_text("3 dots cast by 2 people", timeout=WAIT)
         expect(vote.locator(".vote-results")).to_have_count(0)
