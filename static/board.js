@@ -264,7 +264,8 @@ function start() {
       if (kinds.has("sticky") || kinds.has("pending")) notes.render(store.can("add_sticky"), store.can("park_question"));
     }
     if (kinds.has("sticky")) renderPhase();  // the parking lot's count in the bar
-    if (kinds.has("round")) facilitator.render(isFacilitator());
+    // The bar's "Open vote on …" follows what there is to vote on.
+    if (kinds.has("round") || kinds.has("theme") || kinds.has("action")) facilitator.render(isFacilitator());
     if (kinds.has("pending")) {
       facilitator.render(isFacilitator());
       tags.render(isFacilitator());

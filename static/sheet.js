@@ -42,8 +42,10 @@ class RowEditor {
     this.state.extra = this.state.extra || {};
     const commit = () => {
       if (this.state.rendering) return;
-      this.state.extra[this.key] = 0;
-      this.onCommit(collect(list));
+      const rows = collect(list);
+      const sent = this.onCommit(rows) || rows;
+      // Rows not sent yet (half filled in) stay on screen through the redraw that follows.
+      this.state.extra[this.key] = Math.max(0, list.children.length - sent.length);
     };
     const rowEl = (row, i) => h("div", { class: ["row-edit", this.columns.length > 2 && "signoff-edit"] },
       this.columns.map(([name, label, type]) => {
@@ -88,12 +90,20 @@ export class IncidentSheet {
   render() {
     if (!this.store.board) return;
     const write = this.editable();
-    redraw(this.root, () => [
-      h("div", { class: "region-head" },
-        h("h2", { id: "sheet-heading" }, "The incident"),
-        write ? h("span", { class: "saved-state" }, this.store.pendingOps("edit_header").length ? "Saving…" : "Changes save as you go") : null),
-      write ? this.form() : this.read(),
-    ], this.state);
+    const { header } = this.store.board;
+    // Rebuild only when what the sheet shows changed: a rebuild in the middle of someone's
+    // typing is safe (drafts and focus are kept) but needless.
+    const key = JSON.stringify([write, header, this.store.board.severity_meaning]);
+    if (key !== this.key) {
+      this.key = key;
+      redraw(this.root, () => [
+        h("div", { class: "region-head" },
+          h("h2", { id: "sheet-heading" }, "The incident"),
+          write ? h("span", { class: "saved-state" }) : null),
+        write ? this.form() : this.read(),
+      ], this.state);
+    }
+    savedState(this.root, this.store);
   }
 
   field(label, id, control, wide = false) {
@@ -127,7 +137,11 @@ export class IncidentSheet {
     const rows = new RowEditor({
       key: "impact-row", state: this.state, rows: impact.rows || [], addLabel: "Add an impact row",
       columns: [["dimension", "Dimension"], ["impact", "Impact"]], emptyRow: { dimension: "", impact: "" },
-      onCommit: (list) => this.edit({ impact_rows: list.map((r) => ({ dimension: r.dimension, impact: r.impact })) }),
+      onCommit: (list) => {
+        const rows = list.filter((r) => r.dimension).map((r) => ({ dimension: r.dimension, impact: r.impact }));
+        if (JSON.stringify(rows) !== JSON.stringify(impact.rows || [])) this.edit({ impact_rows: rows });
+        return rows;
+      },
     });
     return h("div", { class: "sheet-grid" },
       this.field("Title", "sheet-title", this.text("title", "sheet-title", header.title, { required: true }), true),
@@ -178,12 +192,17 @@ export class MeetingRecord {
     if (!this.store.board) return;
     const write = this.store.can("edit_header");
     const { header } = this.store.board;
-    redraw(this.root, () => [
-      h("div", { class: "region-head" },
-        h("h2", { id: "record-heading" }, "For the write-up"),
-        write ? h("span", { class: "saved-state" }, this.store.pendingOps("edit_header").length ? "Saving…" : "Changes save as you go") : null),
-      write ? this.form(header) : this.read(header),
-    ], this.state);
+    const key = JSON.stringify([write, header.communications, header.regulatory, header.sign_off]);
+    if (key !== this.key) {
+      this.key = key;
+      redraw(this.root, () => [
+        h("div", { class: "region-head" },
+          h("h2", { id: "record-heading" }, "For the write-up"),
+          write ? h("span", { class: "saved-state" }) : null),
+        write ? this.form(header) : this.read(header),
+      ], this.state);
+    }
+    savedState(this.root, this.store);
   }
 
   form(header) {
@@ -193,7 +212,12 @@ export class MeetingRecord {
     const signoff = new RowEditor({
       key: "signoff", state: this.state, rows: header.sign_off || [], addLabel: "Add a sign-off",
       columns: [["role", "Role"], ["name", "Name"], ["date", "Date", "date"]], emptyRow: { role: "", name: "", date: "" },
-      onCommit: (list) => this.send({ type: "edit_header", sign_off: list.filter((r) => r.role && r.name) }),
+      onCommit: (list) => {
+        const rows = list.filter((r) => r.role && r.name);
+        const now = (header.sign_off || []).map((r) => ({ role: r.role, name: r.name, date: r.date }));
+        if (JSON.stringify(rows) !== JSON.stringify(now)) this.send({ type: "edit_header", sign_off: rows });
+        return rows;
+      },
     });
     return h("div", { class: "stack" },
       h("div", { class: "field" }, h("label", { for: "record-communications" }, "Communications: who was told what, and when"),
@@ -214,6 +238,12 @@ export class MeetingRecord {
         ? h("ul", {}, signoff.map((s) => h("li", {}, `${s.role}: ${s.name}${s.date ? `, ${s.date}` : ""}`)))
         : "Not set yet"));
   }
+}
+
+/** "Saving…" while an edit of the header is in flight, else how saving works. */
+function savedState(root, store) {
+  const el = root.querySelector(".saved-state");
+  if (el) el.textContent = store.pendingOps("edit_header").length ? "Saving…" : "Changes save as you go";
 }
 
 export function renderRoom(root, store) {

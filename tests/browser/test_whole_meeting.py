@@ -21,7 +21,7 @@ from board_state.errors import Rejected
 from client.http import fetch_view
 from client.sdk import BoardClient
 from tests.browser.conftest import (
-    WAIT, add_entry, add_note, advance_to, api, expect, needs_chromium, open_board, wait_live,
+    WAIT, add_entry, add_note, advance_to, api, drag, expect, needs_chromium, open_board, wait_live,
 )
 from tests.browser.conftest import meeting as shared_meeting
 from tests.realserver import RealServer
@@ -70,6 +70,8 @@ def run_async(coro: Any) -> Any:
 
 
 def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_path: Path) -> None:
+    """Everything through the page, as people would do it: no op is sent by hand. It ends with
+    a write-up that flags nothing as missing and prints on one or two pages."""
     made, joined = meeting(server, ["Sam", "Kim", "Ana"])
     board = made["board_id"]
     everyone = [people("UTC"), people("Europe/Berlin"), people("America/New_York"), people("Asia/Tokyo")]
@@ -78,84 +80,124 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     pages = [fac, sam, kim, ana]
     participants = [sam, kim, ana]
     for name in ("Sam", "Kim", "Ana"):
-        expect(fac.locator("#people-list")).to_contain_text(name, timeout=WAIT)
+        expect(fac.locator("#lobby-people")).to_contain_text(name, timeout=WAIT)
     shots: list[Path] = []
 
     def shot(n: int, slug: str, page: Any = fac) -> None:
-        page.locator(".brand").scroll_into_view_if_needed()
         path = tmp_path / f"{n:02d}-{slug}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path))
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         shots.append(path)
 
-    # The agenda is the 90-minute template, the same for everyone.
+    # The lobby: the facilitator's invite links are whole, with Copy buttons; the agenda is the
+    # 90-minute template, the same for everyone.
+    expect(fac.locator("#lobby-join-link")).to_have_value(f"{server.url}/b/{board}/join")
+    expect(sam.locator("#lobby-join-link")).to_be_hidden()
     for page in pages:
         expect(page.locator("#agenda-list li.agenda-item:not(.is-lobby) .agenda-title")).to_have_text(AGENDA, timeout=WAIT)
-        expect(page.locator("#agenda-list .is-lobby")).to_contain_text("Waiting to start")
+        expect(page.locator("#stepper .is-lobby")).to_contain_text("Lobby")
         expect(page.locator("#ground-rules")).to_be_hidden()
+    shot(0, "lobby")
 
-    # 1. Set the room: the ground rules are on everyone's screen.
-    next_phase(fac, "Set the room", participants)
+    # 1. Set the room: the ground rules and the learning question, large, on everyone's screen.
+    fac.click("#lobby-start-button")
     for page in pages:
+        expect(page.locator("#phase-title")).to_have_text("Set the room", timeout=WAIT)
         rules = page.locator("#ground-rules")
         expect(rules).to_be_visible(timeout=WAIT)
         expect(rules.locator("li")).to_have_count(4)
         expect(rules).to_contain_text("We are here to change the system, not to judge people.")
     shot(1, "set-the-room")
 
-    # 2. Incident summary: the rules go; a question that needs judgement is parked for later.
+    # 2. Incident summary: the facilitator corrects the incident sheet in place; everyone reads
+    # it live. A question that needs judgement is parked for later, from the bar.
     next_phase(fac, "Incident summary", participants)
     for page in pages:
         expect(page.locator("#ground-rules")).to_be_hidden()
         expect(page.locator("#phase-prompt")).to_contain_text("Check the header")
+    fac.select_option("#sheet-severity", "sev1")
+    for field, value in (("#sheet-started", "2026-08-14T09:05"), ("#sheet-detected", "2026-08-14T09:31"),
+                         ("#sheet-resolved", "2026-08-14T10:12")):
+        fac.fill(field, value)
+    fac.fill("#sheet-summary", "Card payments in the EU failed for 41 minutes after a gateway config push "
+             "rotated the API key in production only. About 8% of checkouts failed; a rollback restored "
+             "service at 10:12 UTC. Root cause: config pushes skip the canary stage.")
+    fac.press("#sheet-summary", "Tab")
+    for field, value in (("#sheet-users", "About 12,400 shoppers"), ("#sheet-duration", "41 minutes"),
+                         ("#sheet-cost", "About 310,000 EUR in delayed orders")):
+        fac.fill(field, value)
+        fac.press(field, "Tab")
+    for n, (dimension, impact) in enumerate((("Failed checkouts", "3,150 over 41 minutes"),
+                                             ("Payments charged twice", "0"))):
+        fac.get_by_role("button", name="Add an impact row").click()
+        fac.get_by_label(f"Dimension, row {n + 1}").fill(dimension)
+        fac.get_by_label(f"Impact, row {n + 1}").fill(impact)
+        fac.get_by_label(f"Impact, row {n + 1}").press("Tab")
+    for page in participants:
+        sheet = page.locator("#sheet")
+        expect(sheet).to_contain_text("Sev-1", timeout=WAIT)
+        expect(sheet).to_contain_text("About 12,400 shoppers", timeout=WAIT)
+        expect(sheet).to_contain_text("rotated the API key", timeout=WAIT)
+        expect(sheet.locator(".impact-rows tbody tr")).to_have_count(2, timeout=WAIT)
+        expect(sheet.locator("input, textarea, select")).to_have_count(0)  # read, not edited
+    expect(kim.locator("#sheet")).to_contain_text("05:05", timeout=WAIT)  # started, in New York time
+    expect(fac.locator("#severity")).to_have_text("Sev-1")
+    sam.click("#park-open")
     sam.fill("#park-text", "Should gateway config pushes go through a canary?")
     sam.press("#park-text", "Enter")
+    expect(sam.locator("#parking-list .note", has_text="go through a canary")).to_have_count(1, timeout=WAIT)
+    sam.click("#parking-close")
     for page in pages:
-        expect(page.locator("#parking-list .note", has_text="go through a canary")).to_have_count(1, timeout=WAIT)
+        expect(page.locator("#park-open")).to_have_text("Parking lot (1)", timeout=WAIT)
     shot(2, "incident-summary")
 
-    # 3. Timeline: Kim (in New York) adds an entry; everyone sees it in their own local time.
+    # 3. Timeline: entries from three time zones; everyone sees them in their own local time.
     next_phase(fac, "Timeline", participants)
     add_entry(kim, "2026-08-14T05:12", "fact", "Gateway config push reaches production")
     add_entry(sam, "2026-08-14T11:20", "signal", "Error rate on /checkout creeps up to 4%")
+    add_entry(ana, "2026-08-14T18:31", "fact", "Support tickets about declined cards reach on-call")
+    add_entry(kim, "2026-08-14T05:48", "decision", "On-call rolls the gateway config back")
     times = {fac: "09:12", sam: "11:12", kim: "05:12", ana: "18:12"}  # UTC, Berlin, New York, Tokyo
     for page in pages:
         entry = page.locator("#timeline-list .tl", has_text="Gateway config push reaches production")
         expect(entry).to_have_count(1, timeout=WAIT)
         expect(entry.locator(".tl-time")).to_have_text(times[page])
-        expect(page.locator("#timeline-list .tl")).to_have_count(2, timeout=WAIT)
+        expect(page.locator("#timeline-list .tl")).to_have_count(4, timeout=WAIT)
+        expect(page.locator("#timeline-list .tl--decision")).to_have_count(1)
     shot(3, "timeline")
 
-    # 4. Five whys: Ana starts a chain and answers a why; everyone sees the chain.
+    # 4. Five whys: Ana asks why three times and marks the structural cause.
     next_phase(fac, "Five whys", participants)
     expect(ana.locator(".whys")).to_be_visible(timeout=WAIT)
-    ana.get_by_label("Problem (what was observed)").fill("Card payments failed for 40 minutes")
+    ana.get_by_label("Problem (what was observed)").fill("Card payments failed for 41 minutes")
     ana.get_by_role("button", name="Start a chain").click()
     expect(ana.locator(".chain[data-id]")).to_have_count(1, timeout=WAIT)
-    ana.get_by_label("Next: why?").fill("Why did the payments fail?")
-    ana.get_by_label("Because", exact=True).last.fill("The gateway rejected our API key")
-    ana.get_by_role("button", name="Add why").click()
+    for n, (why, because) in enumerate((
+            ("Why did the payments fail?", "The gateway rejected our API key"),
+            ("Why was the key rejected?", "The config push rotated the key in production only"),
+            ("Why did a production-only change go out?", "Config pushes skip the canary stage"))):
+        ana.get_by_label("Next: why?").fill(why)
+        ana.get_by_label("Because", exact=True).last.fill(because)
+        ana.get_by_role("button", name="Add why").click()
+        expect(ana.locator(".why-step[data-id]")).to_have_count(n + 1, timeout=WAIT)
+    ana.locator(".why-step[data-id]").last.get_by_role("button", name="Mark as structural cause").click()
+    ana.get_by_label("The structural cause, in one sentence").fill("Gateway config pushes bypass the canary stage")
+    ana.get_by_role("button", name="Save cause").click()
     for page in pages:
-        chain = page.locator(".chain").filter(has=page.locator("input[value='Card payments failed for 40 minutes']"))
-        expect(chain).to_have_count(1, timeout=WAIT)
-        step = page.locator(".why-step[data-id]")
-        expect(step).to_have_count(1, timeout=WAIT)
-        expect(step.locator("input")).to_have_value("Why did the payments fail?")
-        expect(step.locator("textarea")).to_have_value("The gateway rejected our API key")
+        expect(page.locator(".why-step[data-id]")).to_have_count(3, timeout=WAIT)
+        expect(page.locator(".root-cause")).to_contain_text("bypass the canary stage", timeout=WAIT)
     shot(4, "five-whys")
 
-    # 5. Contributing factors: a note in the one section this phase collects. The composer offers
-    # no category (the model has one, the browser composer does not ask for it).
+    # 5. Contributing factors, each with its category; the board groups them by category.
     next_phase(fac, "Contributing factors", participants)
     expect(sam.locator("#note-form")).to_be_visible(timeout=WAIT)
-    expect(sam.locator("#note-section-field")).to_be_hidden()  # one section: nothing to choose
-    category = sam.locator("#note-form select:not(#note-section)")
-    if category.count() > 0:
-        category.first.select_option(index=1)
+    sam.select_option("#note-category", "monitoring")
+    add_note(sam, "No alert on the payment success rate")
+    sam.select_option("#note-category", "change")
     add_note(sam, "The config push skipped the canary stage")
     for page in pages:
-        note = page.locator("#note-sections .section-contributing .note", has_text="skipped the canary stage")
-        expect(note).to_have_count(1, timeout=WAIT)
+        expect(page.locator("#note-sections [data-column=category-monitoring] .note")).to_have_count(1, timeout=WAIT)
+        expect(page.locator("#note-sections [data-column=category-change] .note")).to_have_count(1, timeout=WAIT)
     shot(5, "contributing-factors")
 
     # 6. Reflection, private: before the reveal the others see only how many notes exist.
@@ -164,11 +206,12 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
         expect(page.locator("#private-notice")).to_contain_text("Only you can see", timeout=WAIT)
     add_note(kim, "Rollback was quick once someone looked", "went_well")
     add_note(ana, "Nobody was paged for failed payments", "went_badly")
+    add_note(sam, "Support spotted the pattern before monitoring did", "went_badly")
     expect(kim.locator(".note.is-hidden")).to_have_count(1, timeout=WAIT)
     expect(ana.locator(".note.is-hidden")).to_have_count(1, timeout=WAIT)
-    expect(fac.locator("#reveal")).to_have_text("Reveal notes (2)", timeout=WAIT)
+    expect(fac.locator("#reveal")).to_have_text("Reveal notes (3)", timeout=WAIT)
     for page in (fac, sam):
-        expect(page.locator("#private-notice")).to_contain_text("2 notes written so far", timeout=WAIT)
+        expect(page.locator("#private-notice")).to_contain_text("3 notes written so far", timeout=WAIT)
         expect(page.locator(".note", has_text="Rollback was quick")).to_have_count(0)
         expect(page.locator(".note", has_text="Nobody was paged")).to_have_count(0)
         assert "Rollback was quick" not in page.content()
@@ -180,100 +223,143 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     for page in pages:
         expect(page.locator(".section-went_well .note", has_text="Rollback was quick")).to_have_count(1, timeout=WAIT)
         expect(page.locator(".section-went_badly .note", has_text="Nobody was paged")).to_have_count(1, timeout=WAIT)
-        expect(page.locator("#private-notice")).to_be_hidden()
+        expect(page.locator("#private-notice")).to_be_hidden()  # the notice goes with the privacy
     shot(7, "reflection-revealed", sam)
 
-    # 7. Themes and vote: Sam groups two notes into a theme, the facilitator runs a dot vote.
+    # 7. Themes and vote: Sam drops one note on another to start a theme and names it; the
+    # facilitator opens the vote from the bar, on the themes, and reveals it.
     next_phase(fac, "Themes and vote", participants)
     expect(sam.locator(".themes")).to_be_visible(timeout=WAIT)
-    expect(sam.locator(".theme-note[data-id]")).to_have_count(3, timeout=WAIT)
-    for text in ("skipped the canary", "Nobody was paged"):
-        sam.locator(".theme-note[data-id]").filter(has_text=text).get_by_label("For a new theme").check()
-    expect(sam.locator("#theme-create")).to_have_text("Create with 2 notes")
+    expect(sam.locator(".theme-note[data-id]")).to_have_count(5, timeout=WAIT)
+    loose = sam.locator(".theme-ungrouped .theme-note")
+    drag(loose.filter(has_text="Nobody was paged").locator(".note-text"),
+         loose.filter(has_text="No alert on the payment").locator(".note-text"))
+    rename = sam.get_by_role("textbox", name="Rename theme Theme 1")
+    expect(rename).to_be_focused(timeout=WAIT)
+    sam.keyboard.type("Detection relies on people")
+    sam.keyboard.press("Enter")
+    drag(sam.locator(".theme-ungrouped .theme-note", has_text="Support spotted").locator(".note-text"),
+         sam.locator(".theme-group", has=sam.locator(".theme-title", has_text="Detection relies")))
     sam.get_by_label("Name a new theme").fill("Deploy safety")
-    sam.locator("#theme-create").click()
+    sam.get_by_label("Name a new theme").press("Enter")
+    sam.locator(".theme-note", has_text="skipped the canary").get_by_label(
+        "Theme for: The config push skipped the canary stage").select_option(label="Deploy safety")
     for page in pages:
-        group = page.locator(".theme-group:not(.theme-ungrouped)")
-        expect(group).to_have_count(1, timeout=WAIT)
-        expect(group.locator(".theme-name")).to_have_value("Deploy safety", timeout=WAIT)
-        expect(group.locator(".theme-note .note-text")).to_have_count(2, timeout=WAIT)
-
-    vote_panels = [p.locator(".vote-panel") for p in pages]
-    fac.fill("#vote-budget", "3")
-    fac.click("#vote-open-button")
-    for vote in vote_panels:
-        expect(vote.locator(".vote-left")).to_have_text("3 of 3 dots left", timeout=WAIT)
-    items = [v.locator(".vote-item") for v in vote_panels]
-    n_items = items[0].count()
-    assert n_items >= 1
-    for page_items in items:
-        expect(page_items).to_have_count(n_items)
-    first = items[1].first  # Sam's first item
-    first_text = first.inner_text().splitlines()[0]
-    first.locator(".vote-plus").click()
-    expect(vote_panels[1].locator(".vote-left")).to_have_text("2 of 3 dots left", timeout=WAIT)
-    first.locator(".vote-plus").click()
-    expect(vote_panels[1].locator(".vote-left")).to_have_text("1 of 3 dots left", timeout=WAIT)
-    items[2].last.locator(".vote-plus").click()
-    expect(vote_panels[2].locator(".vote-left")).to_have_text("2 of 3 dots left", timeout=WAIT)
-    for vote in vote_panels:
-        expect(vote.locator(".vote-progress")).to_have_text("3 dots cast by 2 people", timeout=WAIT)
-        expect(vote.locator(".vote-total")).to_have_count(0)
+        detection = page.locator(".theme-group", has=page.locator(".theme-title", has_text="Detection relies on people"))
+        expect(detection.locator(".theme-note")).to_have_count(3, timeout=WAIT)
+        deploy = page.locator(".theme-group", has=page.locator(".theme-title", has_text="Deploy safety"))
+        expect(deploy.locator(".theme-note")).to_have_count(1, timeout=WAIT)
+    expect(fac.locator("#bar-open-vote")).to_have_text("Open vote on themes")
+    fac.click("#bar-open-vote")
+    for page in participants:
+        expect(page.locator("#dots-left")).to_have_text("5 dots left", timeout=WAIT)
+    for page, theme, dots in ((sam, "Detection relies", 3), (kim, "Detection relies", 2), (kim, "Deploy safety", 1),
+                              (ana, "Deploy safety", 2)):
+        plus = page.locator(".theme-group", has=page.locator(".theme-title", has_text=theme)).locator(".theme-head .vote-plus")
+        for _ in range(dots):
+            plus.click()
+    expect(sam.locator("#dots-left")).to_have_text("2 dots left", timeout=WAIT)
+    for page in pages:
+        expect(page.locator(".vote-progress")).to_have_text("8 dots cast by 3 people", timeout=WAIT)
+        expect(page.locator(".vote-total")).to_have_count(0)
     shot(8, "vote-open", sam)
-    fac.click(".vote-panel button:has-text('Reveal results')")
-    for vote in vote_panels:
-        results = vote.locator(".vote-result")
-        expect(results.first).to_be_visible(timeout=WAIT)
-        expect(results.first.locator(".vote-total")).to_contain_text("2 dots")
-    expect(vote_panels[1].locator(".vote-yours").first).to_contain_text("2 yours")
-    assert first_text  # the item Sam voted for had a label
+    fac.click("#bar-close-vote")
+    fac.click("#bar-reveal-vote")
+    for page in pages:
+        results = page.locator(".vote-result")
+        expect(results).to_have_count(2, timeout=WAIT)
+        expect(results.first).to_contain_text("Detection relies on people")
+        expect(results.first.locator(".vote-total")).to_contain_text("5 dots")
     shot(9, "themes-and-vote")
 
-    # 8. Actions: the facilitator proposes one owned by Kim; Kim confirms it; everyone sees it.
+    # 8. Actions: three proposals, ranked; the facilitator selects two; each owner confirms
+    # from their own browser.
     next_phase(fac, "Actions", participants)
     acts = [p.locator(".actions-panel") for p in pages]
     for a in acts:
         expect(a).to_be_visible(timeout=WAIT)
-    fac.fill("#action-text", "Route gateway config pushes through the canary stage")
-    fac.select_option("#action-owner", label="Kim")
-    fac.fill("#action-due", "2026-12-15")
-    fac.fill("#action-success", "A bad key fails in canary, not in production")
-    fac.press("#action-text", "Enter")
+    proposals = (
+        ("Route gateway config pushes through the canary stage", "Kim", "2026-09-01",
+         "A bad key fails in canary, not in production"),
+        ("Page on-call when the payment success rate drops below 97% for 5 minutes", "Ana", "2026-08-28",
+         "A replay of the incident pages within 5 minutes"),
+        ("Review the gateway vendor's change notices weekly", "Sam", "2026-09-15",
+         "Every notice in the quarter has a ticket"),
+    )
+    for text, owner, due, success in proposals:
+        fac.fill("#action-text", text)
+        fac.select_option("#action-owner", label=owner)
+        fac.fill("#action-due", due)
+        fac.fill("#action-success", success)
+        fac.press("#action-text", "Enter")
+        expect(acts[0].locator(".action-item", has_text=text[:30])).to_have_count(1, timeout=WAIT)
+    for text, *_ in proposals[:2]:
+        acts[0].locator(".action-item", has_text=text[:30]).locator(".action-select").click()
+        expect(acts[0].locator(".action-item.is-selected", has_text=text[:30])).to_have_count(1, timeout=WAIT)
+    expect(acts[1].locator(".action-item.is-proposal")).to_contain_text("not committed", timeout=WAIT)
+    for page, text in ((kim, proposals[0][0]), (ana, proposals[1][0])):
+        own = page.locator(".action-item", has_text=text[:30]).get_by_role("button", name="Yes, I own this")
+        expect(own).to_be_visible(timeout=WAIT)
+        own.click()
     mine = acts[0].locator(".action-item", has_text="through the canary stage")
-    expect(mine).to_have_count(1, timeout=WAIT)
-    expect(mine).to_contain_text("Owner: Kim")
-    mine.locator(".action-select").click()
-    expect(mine.locator(".action-confirm")).to_have_text("Waiting for Kim to confirm", timeout=WAIT)
-    expect(sam.locator(".actions-panel .action-own")).to_have_count(0)
-    own = acts[2].locator(".action-item", has_text="through the canary stage").get_by_role("button", name="Yes, I own this")
-    expect(own).to_be_visible(timeout=WAIT)
-    own.click()
     expect(mine.locator(".action-confirm")).to_have_text("Kim confirmed", timeout=WAIT)
     expect(acts[2].locator(".action-confirm").first).to_have_text("You confirmed you own this", timeout=WAIT)
-    for a in (acts[1], acts[3]):
-        expect(a.locator(".action-item", has_text="through the canary stage")).to_contain_text("Owner: Kim", timeout=WAIT)
     shot(10, "actions")
 
-    # 9. Wrap-up: the write-up comes forward, and the link works for a participant.
+    # 9. Wrap-up: the facilitator records communications, regulatory considerations and the
+    # sign-off; everyone answers the feedback; the write-up has every section.
     fac.click("#advance")
     for page in pages:
         expect(page.locator("#phase-title")).to_have_text("Wrap-up", timeout=WAIT)
         expect(page.locator("#writeup-link")).to_have_class(re.compile(r"\bprimary\b"), timeout=WAIT)
         expect(page.locator("#wrapup-hint")).to_be_visible()
+    fac.fill("#record-communications", "Status page updated at 09:40 UTC; support briefed at 09:45; "
+             "merchants emailed a summary on 15 August.")
+    fac.press("#record-communications", "Tab")
+    fac.fill("#record-regulatory", "PSD2 major incident report: not required, as availability stayed "
+             "above the reporting threshold; no personal data was exposed.")
+    fac.press("#record-regulatory", "Tab")
+    for n, (role, name, day) in enumerate((("Author", "Dana", "2026-08-19"), ("Reviewer (payments)", "Kim", "2026-08-20"))):
+        fac.get_by_role("button", name="Add a sign-off").click()
+        fac.get_by_label(f"Role, row {n + 1}").fill(role)
+        fac.get_by_label(f"Name, row {n + 1}").fill(name)
+        fac.get_by_label(f"Date, row {n + 1}").fill(day)
+        fac.get_by_label(f"Date, row {n + 1}").press("Tab")
+    for page in participants:
+        record = page.locator("#record")
+        expect(record).to_contain_text("Status page updated", timeout=WAIT)
+        expect(record).to_contain_text("PSD2 major incident report", timeout=WAIT)
+        expect(record).to_contain_text("Reviewer (payments): Kim, 2026-08-20", timeout=WAIT)
+    for page, score in ((sam, "4"), (kim, "5"), (ana, "3")):
+        page.locator(f".feedback-form input[name=safety][value='{score}']").check()
+        page.get_by_role("button", name="Send feedback").click()
+    expect(fac.locator(".feedback-count")).to_have_text("3 people have answered.", timeout=WAIT)
     shot(11, "wrap-up")
+
     writeup = f"/b/{board}/writeup"
     expect(ana.locator("#writeup-link")).to_have_attribute("href", writeup)
-    with ana.expect_navigation():
-        ana.click("#writeup-link")
-    assert ana.url.endswith(writeup)
+    ana.goto(server.url + writeup)
     expect(ana.locator("h1")).to_contain_text(TITLE)
     body = ana.locator("body")
     for text in ("Gateway config push reaches production", "Why did the payments fail?",
                  "The config push skipped the canary stage", "Nobody was paged for failed payments",
-                 "Route gateway config pushes through the canary stage"):
+                 "Route gateway config pushes through the canary stage", "About 12,400 shoppers",
+                 "Failed checkouts", "Status page updated", "PSD2 major incident report",
+                 "Detection relies on people", "Should gateway config pushes go through a canary?",
+                 "Review the gateway vendor's change notices weekly"):
         expect(body).to_contain_text(text)
+    expect(ana.locator(".flag")).to_have_count(0)  # no section "not recorded"
+    expect(ana.locator(".flag-inline")).to_have_count(0)
     shot(12, "writeup", ana)
+    pdf = ana.pdf(format="A4", print_background=True)
+    pdf_pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 <= pdf_pages <= 2, f"the write-up prints on {pdf_pages} pages"
 
+    # Closing, from the bar, after a second deliberate click.
+    fac.click("#close-meeting")
+    fac.click("#close-confirm-yes")
+    for page in (fac, sam, kim):
+        expect(page.locator("#closed-banner")).to_be_visible(timeout=WAIT)
     for page in pages:
         expect(page.locator(".rejection")).to_have_count(0)
     for person in everyone:
