@@ -23,6 +23,7 @@ from board_state.model import SEVERITY_MEANING
 from board_state.templates import GROUND_RULES, TEMPLATE_TITLES
 
 from .hub import Hub
+from .preload import module_graph
 from .room import Room
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ async def board_page(request: Request) -> Response:
     if room is None:
         return _error_page(request, 404, "There is no board at this address.")
     return _page(request, "board.html", board_id=room.board.id, title=room.board.header.title,
-                 ground_rules=GROUND_RULES)
+                 ground_rules=GROUND_RULES, preload=module_graph("board.js"))
 
 
 async def join_page(request: Request) -> Response:

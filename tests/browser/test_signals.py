@@ -260,3 +260,30 @@ def test_on_a_phone_the_board_fits_the_screen_and_a_participant_writes_and_votes
     finally:
         phone.close()
         desk.close()
+
+
+def test_the_facilitator_steers_from_the_keyboard(server: RealServer, people: Any) -> None:
+    made, joined = meeting(server, ["Sam"])
+    fac = open_board(people(), server, made["facilitator_url"])
+    sam = open_board(people(), server, joined[0]["board_url"])
+    fac.keyboard.press("?")
+    expect(fac.locator("#shortcuts")).to_contain_text("Facilitator: next phase")
+    expect(sam.locator("#shortcuts .fac-key")).to_have_count(10)  # in the page, but not shown to Sam
+    fac.keyboard.press("Escape")
+    fac.keyboard.press("Shift+N")  # the lobby's Next starts the meeting
+    expect(sam.locator("#phase-title")).to_have_text("Set the room", timeout=WAIT)
+    sam.keyboard.press("Shift+N")  # not Sam's to press: nothing moves
+    expect(fac.locator("#timer-state")).to_have_text("Running", timeout=WAIT)
+    fac.keyboard.press("Shift+P")
+    expect(sam.locator("#timer-state")).to_have_text("Paused", timeout=WAIT)
+    fac.keyboard.press("+")
+    expect(sam.locator("#agenda-list [aria-current=step]")).to_contain_text("5 + 1 min", timeout=WAIT)
+    fac.keyboard.press("Shift+B")  # already the first phase: Back is disabled, nothing happens
+    expect(fac.locator("#phase-title")).to_have_text("Set the room")
+    advance_to(fac, "What went well, what went badly")
+    add_note(sam, "Rollback was quick once someone looked", "went_well")
+    expect(fac.locator("#reveal")).to_have_text("Reveal notes (1)", timeout=WAIT)
+    fac.locator("#phase-title").click()  # the focus leaves any field
+    fac.keyboard.press("Shift+R")  # this phase's main action: reveal the notes
+    expect(fac.locator(".section-went_well .note", has_text="Rollback was quick")).to_have_count(1, timeout=WAIT)
+    expect(fac.locator("#reveal")).to_be_hidden()
