@@ -79,7 +79,7 @@ function start() {
   const facilitator = new FacilitatorConsole({ root: $("#console"), store, send, handOverSlot: $("#hand-over-slot") });
   const speakUp = new SpeakUp({
     root: $("#speak-up"), banner: $("#refocus-banner"), store, send,
-    serverNow: () => socket.serverNow(), announce: (text) => announce(live, text),
+    serverNow: () => socket.serverNow(), announce: (text) => announce(live, text), toast,
   });
   const bar = new MeetingBar({
     store, stepper: $("#stepper"), step: $("#phase-step"), title: $("#phase-title"), dotsLeft: $("#dots-left"),

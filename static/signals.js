@@ -16,19 +16,18 @@ const BANNER_MS = 60_000;  // as long as the server's cooldown: one request, one
 export class SpeakUp {
   /** root: the menu's "speak up" section; banner: the board-wide refocus banner. The hand and
    * refocus buttons sit in the meeting bar, the queue in its own dialog. */
-  constructor({ root, banner, store, send, serverNow, announce }) {
-    Object.assign(this, { root, banner, store, send, serverNow, announce });
+  constructor({ root, banner, store, send, serverNow, announce, toast }) {
+    Object.assign(this, { root, banner, store, send, serverNow, announce, toast });
     this.handButton = document.getElementById("hand-toggle");
     this.queue = document.getElementById("hand-queue");
     this.empty = document.getElementById("hand-empty");
     this.refocusButton = document.getElementById("refocus");
-    this.refocusNote = document.getElementById("refocus-note");
     this.dismissedAt = null;
     this.lastRefocus = undefined;
     this.handButton.addEventListener("click", () => this.toggleHand());
     this.refocusButton.addEventListener("click", () => {
       send({ type: "refocus" });
-      fill(this.refocusNote, "Sent. Nobody is told who asked.");
+      this.toast("Sent. Nobody is told who asked.");
     });
     banner.querySelector("#refocus-dismiss").addEventListener("click", () => {
       this.dismissedAt = this.store.board ? this.store.board.refocus_at : null;
