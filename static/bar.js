@@ -24,11 +24,14 @@ export class MeetingBar {
   }
 
   renderStepper(board) {
+    const at = board.agenda.findIndex((p) => p.id === board.current);
     const steps = board.agenda.map((phase, i) => {
       const current = phase.id === board.current;
       const state = current ? "current" : phase.visited ? "done" : "upcoming";
+      // The current and the next phase are named; the others by number (and tooltip) where
+      // the bar is narrow.
       return h("li", {
-        class: ["step", `is-${state}`], "aria-current": current ? "step" : null,
+        class: ["step", `is-${state}`, i === at + 1 && "is-next"], "aria-current": current ? "step" : null,
         title: `${phase.title}, ${phase.minutes} min`, dataset: { phase: phase.id },
       },
       h("span", { class: "step-num", "aria-hidden": "true" }, String(i + 1)),
@@ -82,8 +85,9 @@ export class MeetingBar {
     const n = board.hands.length;
     const fac = this.store.isFacilitator();
     // The facilitator always sees the count (it opens the queue); others once someone waits.
-    this.handsButton.hidden = !(n > 0 || (fac && board.closed_at === null));
+    this.handsButton.hidden = board.closed_at !== null || !(n > 0 || fac);
     this.handsButton.classList.toggle("is-zero", n === 0);
-    fill(this.handsButton, n === 0 ? "No hands raised" : `${plural(n, "hand", "hands")} raised`);
+    // "2 hands raised"; a phone shows "2 hands".
+    fill(this.handsButton, n === 0 ? "No hands" : plural(n, "hand", "hands"), h("span", { class: "long-label" }, " raised"));
   }
 }

@@ -366,6 +366,9 @@ function start() {
   $("#invite-open").addEventListener("click", () => openMenu("#invite"));
   menu.addEventListener("click", (e) => { if (e.target === menu) menu.close(); });  // the backdrop
   $("#park-open").addEventListener("click", () => stage.openParking());
+  // On a phone these two live in the menu (the bar keeps to the meeting's own controls).
+  $("#park-open-menu").addEventListener("click", () => { menu.close(); stage.openParking(); });
+  $("#refocus-menu").addEventListener("click", () => { menu.close(); $("#refocus").click(); });
   $("#parking-close").addEventListener("click", () => $("#parking-dialog").close());
   // "N min so far" in the agenda moves even when nothing else happens.
   setInterval(() => { if (store.board) renderAgenda($("#agenda-list"), store.board, socket.serverNow()); }, 30_000);

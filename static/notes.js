@@ -182,7 +182,7 @@ export class NotesPanel {
     if (n.hidden) tags.push(h("span", { class: "tag tag-private" }, "only you"));
     if (n.category && n.section !== "contributing") tags.push(h("span", { class: "tag" }, n.category));
     if (n.author) tags.push(h("span", { class: "note-author" }, n.author));
-    else if (n.mine) tags.push(h("span", { class: "note-author" }, "you"));
+    else if (n.mine && !n.hidden) tags.push(h("span", { class: "note-author" }, "you"));
     if (n.pending) tags.push(h("span", { class: "note-author" }, "sending…"));
     const store = this.store;
     const fac = store.isFacilitator();

@@ -31,7 +31,7 @@ function update(region) {
 }
 
 export function watchScrollRegions(root) {
-  const regions = () => [...root.querySelectorAll("[data-scroll], .panel-region, .note-column")];
+  const regions = () => [...root.querySelectorAll("[data-scroll], .panel-region, .note-sections, .sheet, .record")];
   let queued = false;
   const all = () => {
     if (queued) return;

@@ -132,7 +132,7 @@ export class IncidentSheet {
     const sev = h("select", { id: "sheet-severity", dataset: { key: "sheet-severity" },
       onchange: (e) => this.edit({ severity: e.target.value }) },
     Object.entries(SEVERITY_LABELS).map(([value, label]) => h("option", { value, selected: value === header.severity }, label)));
-    const meaning = h("p", { class: "hint" }, this.store.board.severity_meaning || "");
+    const meaning = h("p", { class: "hint wide sev-meaning" }, this.store.board.severity_meaning || "");
     const impact = header.impact || {};
     const rows = new RowEditor({
       key: "impact-row", state: this.state, rows: impact.rows || [], addLabel: "Add an impact row",
@@ -145,10 +145,11 @@ export class IncidentSheet {
     });
     return h("div", { class: "sheet-grid" },
       this.field("Title", "sheet-title", this.text("title", "sheet-title", header.title, { required: true }), true),
-      h("div", { class: "field" }, h("label", { for: "sheet-severity" }, "Severity"), sev, meaning),
+      h("div", { class: "field" }, h("label", { for: "sheet-severity" }, "Severity"), sev),
       this.field("Started (your local time)", "sheet-started", this.time("started_at", "sheet-started", header.started_at)),
       this.field("Detected", "sheet-detected", this.time("detected_at", "sheet-detected", header.detected_at)),
       this.field("Resolved", "sheet-resolved", this.time("resolved_at", "sheet-resolved", header.resolved_at)),
+      meaning,
       this.field("Summary: what happened, how long, who was affected, the state now", "sheet-summary",
         this.text("summary", "sheet-summary", header.summary, { rows: 4, maxlength: 4000, nudge: "text" }), true),
       this.field("Users affected", "sheet-users", this.text("users_affected", "sheet-users", impact.users_affected || "")),
@@ -247,5 +248,9 @@ function savedState(root, store) {
 }
 
 export function renderRoom(root, store) {
-  fill(root, store.board.header.learning_question || "Not set yet: the facilitator can add it in the incident sheet.");
+  const question = store.board.header.learning_question;
+  root.classList.toggle("is-unset", !question);
+  fill(root, question || (store.isFacilitator()
+    ? "Not set yet: add it in the incident sheet, in the next phase."
+    : "Not set yet."));
 }

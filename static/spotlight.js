@@ -58,6 +58,8 @@ export class Spotlight {
     this.banner.hidden = !active;
     if (!active) return;
     fill(this.text, this.describe(spot));
+    // The facilitator ends a spotlight (the bar's "End spotlight"); stepping out is for others.
+    this.banner.querySelector("#spotlight-leave").hidden = this.store.can("spotlight");
     const el = this.element(spot);
     if (el) el.classList.add("is-spotlit");
     if (this.shownAt !== spot.at && el) {

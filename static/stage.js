@@ -79,8 +79,11 @@ export class Stage {
     this.body.dataset.layout = STACKED.has(key) ? key : `${key}-${shown.length}`;
     this.body.style.gridTemplateColumns = STACKED.has(key) ? HALF : shown.map(([, w]) => w).join(" ");
     if (key !== this.key) {
+      const first = this.key === null;
       this.key = key;
       this.body.scrollTop = 0;
+      // Narrow screens scroll the page itself: a new phase starts at its top.
+      if (!first && window.matchMedia("(max-width: 1023.98px)").matches) window.scrollTo(0, 0);
     }
   }
 

@@ -72,7 +72,9 @@ export class ThemesPanel {
     return h("section", { class: "card themes", "aria-labelledby": "themes-heading" },
       h("h2", { id: "themes-heading" }, "Themes ", h("span", { class: "count" }, String(themes.length))),
       write ? h("p", { class: "hint" }, "Drop a note on another note to start a theme, or on a theme to join it. By keyboard: a note's “Theme” menu moves it.") : null,
-      write ? h("div", { class: "theme-forms" }, this.createForm(), this.store_can("add_sticky") ? this.noteForm() : null) : null,
+      // While a vote is open the board is for voting: grouping waits.
+      write && !this.openRound("themes") && !this.openRound("stickies")
+        ? h("div", { class: "theme-forms" }, this.createForm(), this.store_can("add_sticky") ? this.noteForm() : null) : null,
       h("div", { class: "theme-groups" },
         themes.map((t) => this.group(t, byTheme.get(t.id), themes, write, moving)),
         pendingThemes.map((op) => h("section", { class: "theme-group is-pending" },
@@ -151,7 +153,9 @@ export class ThemesPanel {
         : (this.ctx.spotlight ? this.ctx.spotlight.button("theme", theme.id, theme.name) : null),
       round ? dotControl(this.ctx, round, theme.id, theme.name) : null,
     ] : null;
-    const head = h("div", { class: "theme-head" }, title, controls);
+    const dots = theme ? this.revealedDots(theme.id) : null;
+    const head = h("div", { class: "theme-head" }, title,
+      dots !== null ? h("span", { class: "tag theme-dots" }, `${dots} ${dots === 1 ? "dot" : "dots"}`) : null, controls);
     const attrs = { class: ["theme-group", !theme && "theme-ungrouped"], "aria-labelledby": headingId, dataset: theme ? { themeId: id, spot: `theme:${id}` } : { themeId: id } };
     if (write) {
       attrs.ondragover = (e) => {
@@ -174,6 +178,13 @@ export class ThemesPanel {
       notes.length
         ? h("ul", { class: "theme-notes" }, notes.map((n) => this.note(n, themes, write, moving.has(n.id))))
         : h("p", { class: "empty" }, theme ? "No notes yet." : "Every note is in a theme."));
+  }
+
+  /** A theme's dots in the latest revealed vote on themes, or null when there is none. */
+  revealedDots(themeId) {
+    const rounds = [...this.ctx.store.rounds.values()].filter((r) => r.target === "themes" && r.state === "revealed" && r.totals);
+    const last = rounds[rounds.length - 1];
+    return last ? last.totals[themeId] || 0 : null;
   }
 
   /** The open vote round on `target`, if any: its dot controls go on the cards themselves. */

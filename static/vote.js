@@ -162,7 +162,10 @@ export class VotePanel {
     const closed = store.board.closed_at !== null;
     const fac = this.ctx.isFacilitator() && !closed;
     const round = this.round();
-    const visible = Boolean((round && round.state === "open") || (inVotePhase && (round || fac)));
+    // In the actions phase the panel is for a vote on the actions only; earlier rounds (on
+    // themes) were seen where they happened and are in the write-up.
+    const relevant = phase && phase.kind === "actions" ? Boolean(round && round.target === "actions") : true;
+    const visible = Boolean((round && round.state === "open") || (inVotePhase && relevant && (round || fac)));
     this.root.hidden = !visible;
     if (!visible) return;
 
@@ -181,27 +184,14 @@ export class VotePanel {
     this.controls.hidden = !fac;
     if (!fac) return;
     const open = round && round.state === "open";
-    this.openForm.hidden = Boolean(open);
+    // Between closing and revealing, the next step is the reveal (in the bar), not a new vote.
+    this.openForm.hidden = Boolean(open || (round && round.state === "closed"));
     if (!this.budgetDirty) this.budget.value = String(this.ctx.store.board.settings.dot_budget);
     if (!this.targetChosen) this.target.value = defaultTarget(this.ctx.store, this.ctx.store.currentPhase());
     const inFlight = new Set([...this.ctx.store.pending.values()].map((p) => p.op.type));
     this.openForm.querySelector("button").disabled = inFlight.has("open_vote");
-    keepFocus(this.roundControls, () => {
-      const buttons = [];
-      if (open) {
-        buttons.push(h("button", {
-          type: "button", class: "button", dataset: { focus: "close-vote" }, disabled: inFlight.has("close_vote"),
-          onclick: () => this.ctx.send({ type: "close_vote", round_id: round.id }),
-        }, "Close voting"));
-      }
-      if (round && round.state !== "revealed") {
-        buttons.push(h("button", {
-          type: "button", class: "button primary", dataset: { focus: "reveal-vote" }, disabled: inFlight.has("reveal_vote"),
-          onclick: () => this.ctx.send({ type: "reveal_vote", round_id: round.id }),
-        }, "Reveal results"));
-      }
-      fill(this.roundControls, buttons);
-    }, this.controlsMemo);
+    // Closing and revealing are the bar's (one place, one name: "Close vote", "Reveal vote").
+    fill(this.roundControls);
     this.roundControls.hidden = this.roundControls.childElementCount === 0;
   }
 

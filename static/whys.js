@@ -119,7 +119,6 @@ export class WhysPanel {
     const pending = store.pendingOps("add_chain");
     return h("section", { class: "card whys", "aria-labelledby": "whys-heading" },
       h("h2", { id: "whys-heading" }, "Five whys ", h("span", { class: "count" }, String(chains.length))),
-      write ? h("p", { class: "hint" }, "Start from what was observed and keep asking why until the answer is something engineering can change.") : null,
       chains.length || pending.length
         ? h("ol", { class: "chain-list" },
           chains.map((c) => this.chain(c, write)),
@@ -155,7 +154,7 @@ export class WhysPanel {
     const problem = write
       ? h("div", { class: "field chain-problem-field" },
         h("label", { for: problemId, class: "eyebrow" }, "Problem"),
-        inlineField("input", { id: problemId, type: "text", required: true, maxlength: 2000, autocomplete: "off", dataset: { key: problemId } },
+        inlineField("textarea", { id: problemId, rows: 2, required: true, maxlength: 2000, dataset: { key: problemId } },
           c.problem, this.state, (problem) => this.send({ type: "edit_chain", chain_id: c.id, problem })))
       : h("div", { class: "chain-problem-field" }, h("p", { class: "eyebrow" }, "Problem"), h("p", { class: "chain-problem" }, c.problem));
     const doneId = `chain-${c.id}-done`;

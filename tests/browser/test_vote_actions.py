@@ -75,7 +75,12 @@ def test_vote_then_actions(server: RealServer, people: Any, tmp_path: Path) -> N
     vote_f.scroll_into_view_if_needed()
     fac.screenshot(path=str(tmp_path / "vote-open.png"), full_page=True)
 
-    fac.click(".vote-panel button:has-text('Reveal results')")
+    # Closing and revealing are the bar's: one place, one name each.
+    expect(vote_f.locator("button", has_text="Reveal")).to_have_count(0)
+    fac.click("#bar-close-vote")
+    expect(vote_a.locator(".vote-progress")).to_contain_text("Voting is closed", timeout=WAIT)
+    expect(fac.locator("#vote-open-button")).to_be_hidden()  # next comes the reveal, not a new vote
+    fac.click("#bar-reveal-vote")
     for vote in (vote_f, vote_a, vote_b):
         results = vote.locator(".vote-result")
         expect(results).to_have_count(2, timeout=WAIT)

@@ -38,7 +38,7 @@ def test_five_whys_and_themes_live(server: RealServer, people: Any, tmp_path: Pa
     expect(par.locator(".whys")).to_be_visible(timeout=WAIT)
     par.get_by_label("Problem (what was observed)").fill("Checkout returned errors for 40 minutes")
     par.get_by_role("button", name="Start a chain").click()
-    chain_fac = fac.locator(".chain").filter(has=fac.locator("input[value='Checkout returned errors for 40 minutes']"))
+    chain_fac = fac.locator(".chain").filter(has=fac.locator(".chain-problem-field textarea", has_text="Checkout returned errors for 40 minutes"))
     expect(chain_fac).to_have_count(1, timeout=WAIT)
 
     chain_par = par.locator(".chain[data-id]")
