@@ -123,15 +123,21 @@ def no_sideways_scroll(page: Any, where: str) -> None:
     assert widths[0] <= widths[1], f"the page scrolls sideways ({where}): {widths}"
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_bar_keeps_phase_timer_and_next_in_view_in_every_phase(server: RealServer, people: Any, viewport: dict[str, int]) -> None:
-    made, joined = meeting(server, ["Ann"], "Card authorisations failing (EU)", template="blameless-90")
+def seeded_pair(server: RealServer, people: Any, viewport: dict[str, int], title: str) -> tuple[Any, Any]:
+    """A seeded board opened by its facilitator and one participant, both at `viewport`."""
+    made, joined = meeting(server, ["Ann"], title, template="blameless-90")
     seed(server, made["board_id"], made["credential"])
     fac_p, par_p = people(), people()
-    for p in (fac_p, par_p):
-        p.page.set_viewport_size(viewport)
-    fac = open_board(fac_p, server, made["facilitator_url"])
-    par = open_board(par_p, server, joined[0]["board_url"])
+    for person, url in ((fac_p, made["facilitator_url"]), (par_p, joined[0]["board_url"])):
+        person.page.set_viewport_size(viewport)
+        open_board(person, server, url)
+    return fac_p, par_p
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_bar_keeps_phase_timer_and_next_in_view_in_every_phase(server: RealServer, people: Any, viewport: dict[str, int]) -> None:
+    fac_p, par_p = seeded_pair(server, people, viewport, "Card authorisations failing (EU)")
+    fac, par = fac_p.page, par_p.page
     scrolled = 0
     for title in ["Waiting to start", *AGENDA]:
         if title != "Waiting to start":
@@ -153,13 +159,8 @@ def test_bar_keeps_phase_timer_and_next_in_view_in_every_phase(server: RealServe
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_open_vote_shows_dots_left_and_a_raised_hand_reaches_the_facilitator(server: RealServer, people: Any, viewport: dict[str, int]) -> None:
-    made, joined = meeting(server, ["Ann"], "Vote and hands in view", template="blameless-90")
-    seed(server, made["board_id"], made["credential"])
-    fac_p, par_p = people(), people()
-    for p in (fac_p, par_p):
-        p.page.set_viewport_size(viewport)
-    fac = open_board(fac_p, server, made["facilitator_url"])
-    par = open_board(par_p, server, joined[0]["board_url"])
+    fac_p, par_p = seeded_pair(server, people, viewport, "Vote and hands in view")
+    fac, par = fac_p.page, par_p.page
     for _ in AGENDA[:7]:
         fac.click("#advance")
         expect(fac.locator("#advance")).to_be_enabled(timeout=WAIT)
