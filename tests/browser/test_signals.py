@@ -267,6 +267,10 @@ def test_the_facilitator_steers_from_the_keyboard(server: RealServer, people: An
     made, joined = meeting(server, ["Sam"])
     fac = open_board(people(), server, made["facilitator_url"])
     sam = open_board(people(), server, joined[0]["board_url"])
+    fac.keyboard.press("m")
+    expect(fac.locator("#menu")).to_be_visible()
+    fac.keyboard.press("Escape")
+    expect(fac.locator("#menu")).to_be_hidden()
     fac.keyboard.press("?")
     expect(fac.locator("#shortcuts")).to_contain_text("Facilitator: next phase")
     expect(sam.locator("#shortcuts .fac-key")).to_have_count(10)  # in the page, but not shown to Sam

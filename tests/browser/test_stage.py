@@ -147,6 +147,8 @@ def test_bar_keeps_phase_timer_and_next_in_view_in_every_phase(server: RealServe
             wanted = ["#phase-title"] + (["[role=timer]"] if title != "Waiting to start" else [])
             if role == "facilitator":
                 wanted.append("#advance")
+            elif viewport is PHONE and title in ("Contributing factors", "What went well, what went badly"):
+                wanted.append("#note-text")  # the composer is pinned: no scrolling past the notes
             for bottom in (False, True):
                 where = f"{role}, {title}, {viewport['width']}px, scrolled to the {'bottom' if bottom else 'top'}"
                 scrolled += scroll_everything(page, bottom)

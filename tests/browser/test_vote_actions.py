@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import WAIT, add_note, advance_to, api, expect, needs_chromium, wait_live
+from tests.browser.conftest import WAIT, add_note, advance_to, api, expect, needs_chromium, open_board, wait_live
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
@@ -163,3 +163,27 @@ def test_vote_then_actions(server: RealServer, people: Any, tmp_path: Path) -> N
     assert facilitator.errors == []
     assert participant_a.errors == []
     assert participant_b.errors == []
+
+
+def test_revealed_results_show_ties_as_ties(server: RealServer, people: Any) -> None:
+    made = api(server, "/api/boards", {"title": "Ties", "facilitator_name": "Dana"})
+    sam, kim = (api(server, f"/api/boards/{made['board_id']}/join", {"name": n, "role": "participant"})
+                for n in ("Sam", "Kim"))
+    fac = open_board(people(), server, made["facilitator_url"])
+    a = open_board(people(), server, sam["board_url"])
+    b = open_board(people(), server, kim["board_url"])
+    advance_to(fac, "Themes and vote")
+    for text in ("The cache flush runbook was clear", "Nobody watched the latency dashboard", "Alerts were noisy"):
+        add_note(fac, text)
+    expect(a.locator(".theme-note[data-id]")).to_have_count(3, timeout=WAIT)
+    fac.click("#bar-open-vote")
+    a.locator(".theme-note", has_text="runbook").locator(".vote-plus").click()
+    b.locator(".theme-note", has_text="latency dashboard").locator(".vote-plus").click()
+    expect(fac.locator(".vote-progress")).to_have_text("2 dots cast by 2 people", timeout=WAIT)
+    fac.click("#bar-close-vote")
+    fac.click("#bar-reveal-vote")
+    results = a.locator(".vote-result")
+    expect(results).to_have_count(3, timeout=WAIT)
+    expect(results.locator(".vote-place")).to_have_text(["1= (tied)", "1= (tied)", "3"])
+    expect(a.locator(".vote-result.is-tie")).to_have_count(2)
+    expect(results.last).to_contain_text("Alerts were noisy")
