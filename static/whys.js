@@ -210,8 +210,11 @@ export class WhysPanel {
   step(c, s, i, write) {
     const isRoot = c.root_step_id === s.id;
     const base = `why-${s.id}`;
+    // Steps read as text; one step at a time opens for editing ("Edit"), so a chain of five
+    // whys fits on the screen.
+    const editing = write && this.editingStep === s.id;
     let body;
-    if (write) {
+    if (editing) {
       body = [
         h("div", { class: "field" },
           h("label", { for: `${base}-q` }, `Why? (${i + 1})`),
@@ -231,14 +234,30 @@ export class WhysPanel {
     const marking = this.marking && this.marking.chainId === c.id && this.marking.stepId === s.id;
     const controls = [];
     if (isRoot) controls.push(h("span", { class: "tag tag-root" }, "Structural cause"));
+    if (write) {
+      controls.push(h("button", {
+        type: "button", class: "link-button why-edit", dataset: { key: `${base}-edit` }, "aria-expanded": String(editing),
+        "aria-label": editing ? `Done editing why ${i + 1}` : `Edit why ${i + 1}`,
+        // Keep the focus in the field on press: a blur first would save and redraw, and the
+        // click would then land on a button that is no longer there.
+        onmousedown: (e) => e.preventDefault(),
+        onclick: () => {
+          const active = document.activeElement;
+          if (editing && active && this.root.contains(active)) active.blur();  // saves the field
+          this.editingStep = editing ? null : s.id;
+          this.render(null);
+          this.focusKey(editing ? `${base}-edit` : `${base}-q`);
+        },
+      }, editing ? "Done" : "Edit"));
+    }
     if (write && !marking) {
       controls.push(h("button", {
-        type: "button", class: "button small", dataset: { key: `${base}-mark` },
+        type: "button", class: "link-button", dataset: { key: `${base}-mark` },
         onclick: () => { this.marking = { chainId: c.id, stepId: s.id, focus: true }; this.render(null); },
       }, isRoot ? "Edit cause" : "Mark as structural cause"));
       if (isRoot) {
         controls.push(h("button", {
-          type: "button", class: "button small", dataset: { key: `${base}-unmark` },
+          type: "button", class: "link-button", dataset: { key: `${base}-unmark` },
           onclick: () => this.send({ type: "mark_root_cause", chain_id: c.id, step_id: null, cause: "" }),
         }, "Unmark"));
       }

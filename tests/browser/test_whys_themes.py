@@ -53,15 +53,19 @@ def test_five_whys_and_themes_live(server: RealServer, people: Any, tmp_path: Pa
     expect(par.get_by_label("Next: why?")).to_have_value("")
     expect(par.get_by_label("Next: why?")).to_be_focused()
 
-    # The facilitator sees both live, edits the second answer inline and marks it structural.
+    # The facilitator sees both live (as text), edits the second answer in place and marks it
+    # structural.
     steps = fac.locator(".why-step[data-id]")
     expect(steps).to_have_count(2, timeout=WAIT)
-    expect(steps.nth(0).locator("input")).to_have_value("Why did checkout fail?")
+    expect(steps.nth(0).locator(".why-q")).to_have_text("Why? Why did checkout fail?")
+    expect(steps.locator("input, textarea")).to_have_count(0)
     second = steps.nth(1)
+    second.get_by_role("button", name="Edit why 2").click()
+    expect(second.locator("input")).to_be_focused()
     second.locator("textarea").fill("A config push changed the API key without a canary")
-    second.locator("textarea").blur()
-    expect(par.locator(".why-step[data-id]").nth(1).locator("textarea")).to_have_value(
-        "A config push changed the API key without a canary", timeout=WAIT)
+    second.get_by_role("button", name="Done editing why 2").click()
+    expect(par.locator(".why-step[data-id]").nth(1).locator(".why-a")).to_have_text(
+        "Because A config push changed the API key without a canary", timeout=WAIT)
     second.get_by_role("button", name="Mark as structural cause").click()
     cause = fac.get_by_label("The structural cause, in one sentence")
     expect(cause).to_be_focused()
@@ -70,7 +74,7 @@ def test_five_whys_and_themes_live(server: RealServer, people: Any, tmp_path: Pa
     for page in (fac, par):
         root = page.locator(".why-step.is-root")
         expect(root).to_have_count(1, timeout=WAIT)
-        expect(root.locator("input")).to_have_value("Why did the gateway reject them?")
+        expect(root.locator(".why-q")).to_have_text("Why? Why did the gateway reject them?")
         expect(page.locator(".root-cause")).to_have_text("Structural cause: Config pushes skip the canary stage")
     par.locator(".whys").get_by_role("checkbox", name="Done").check()
     expect(fac.locator(".chain.is-done")).to_have_count(1, timeout=WAIT)
