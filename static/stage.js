@@ -69,6 +69,10 @@ export class Stage {
       if (region && this.hasContent(region)) shown.push([region, width]);
     }
     for (const region of this.regions) region.hidden = !shown.some(([r]) => r === region);
+    // Once a vote is revealed its results lead on a phone (stage.css), not trail the board.
+    const rounds = [...this.store.rounds.values()];
+    const latest = rounds[rounds.length - 1];
+    this.body.classList.toggle("vote-revealed", Boolean(latest && latest.state === "revealed"));
     // Reading order follows the layout. Moving a node blurs whatever has the focus inside it,
     // so regions move only when the order is actually wrong.
     const order = [...this.body.children].filter((el) => shown.some(([r]) => r === el));
