@@ -198,7 +198,9 @@ export class ThemesPanel {
     this.ctx.send({ type: "group", sticky_id: stickyId, theme_id: themeId });
   }
 
-  note(n, themes, write, pending) {
+  note(n, themes, writable, pending) {
+    // While a vote is open the cards carry dots; moving them between themes waits.
+    const write = writable && !this.openRound("themes") && !this.openRound("stickies");
     const meta = [h("span", { class: "tag" }, sectionLabel(n.section))];
     if (n.author) meta.push(h("span", { class: "note-author" }, n.author));
     if (pending) meta.push(h("span", { class: "pending-tag" }, "moving…"));
