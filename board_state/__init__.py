@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from .errors import Rejected
-from .model import SYSTEM, Board, decode_board, encode_board
+from .model import ANONYMOUS, SYSTEM, Board, decode_board, encode_board
 from .ops import Entry, Op, decode_entry, encode_entry
 from .projection import project, view_for, viewer_key
 from .reducer import Applied, apply
@@ -24,7 +24,7 @@ def replay(board_id: str, entries: list[Entry], board: Board | None = None) -> B
 
 
 __all__ = [
-    "SYSTEM", "Applied", "Board", "Entry", "Op", "Rejected", "apply", "decode_board",
+    "ANONYMOUS", "SYSTEM", "Applied", "Board", "Entry", "Op", "Rejected", "apply", "decode_board",
     "decode_entry", "encode_board", "encode_entry", "next_deadline", "on_deadline", "project",
     "replay", "view_for", "viewer_key",
 ]

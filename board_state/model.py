@@ -16,6 +16,9 @@ from typing import Literal
 import msgspec
 
 SYSTEM = "system"  # the actor of ops the server itself issues (board creation, joins, deadlines)
+# The actor a "refocus" is stored and replayed under: who asked is checked when it arrives and
+# then forgotten, so no log, snapshot or dedupe table can say who pressed it.
+ANONYMOUS = "anonymous"
 
 Severity = Literal["sev1", "sev2", "sev3", "sev4"]
 Role = Literal["facilitator", "participant", "observer"]

@@ -12,6 +12,8 @@ only your own sticky, you cannot spend more dots than the budget, ...).
 - Observers watch. The only op they may send is renaming themselves.
 - `system` ops are issued by the server (board creation, joins, timebox deadlines), never by a
   client: a client that sends one is refused like anyone else without the role.
+- `anonymous` is the actor a refocus is stored under once accepted (the server forgets the
+  sender), so replaying the log accepts it from `anonymous` and from nobody else.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import NamedTuple
 
 from . import ops as o
 from .errors import Rejected
-from .model import SYSTEM, Board
+from .model import ANONYMOUS, SYSTEM, Board
 
 LOBBY = "lobby"  # the phase kind name used before the first phase starts
 
@@ -28,6 +30,7 @@ FACILITATOR = frozenset({"facilitator"})
 WRITERS = frozenset({"facilitator", "participant"})
 EVERYONE = frozenset({"facilitator", "participant", "observer"})
 SERVER = frozenset({SYSTEM})
+EVERYONE_OR_FORGOTTEN = EVERYONE | {ANONYMOUS}
 
 
 class Rule(NamedTuple):
@@ -102,7 +105,7 @@ RULES: dict[type[o.Op], Rule] = {
     o.SetActionStatus: Rule(WRITERS),  # the owner or the facilitator, checked by the reducer
     o.RaiseHand: Rule(WRITERS),
     o.LowerHand: Rule(FACILITATOR),
-    o.Refocus: Rule(EVERYONE),      # anyone may call the room back to systems (source 003)
+    o.Refocus: Rule(EVERYONE_OR_FORGOTTEN),  # anyone may call the room back to systems (source 003)
     o.SendFeedback: Rule(WRITERS, FEEDBACK_PHASES),
     o.Spotlight: Rule(FACILITATOR),  # any phase; refused once closed, like all content
 }
@@ -140,8 +143,8 @@ _PHASE_WORDS = {
 
 
 def role_of(board: Board, actor: str) -> str | None:
-    if actor == SYSTEM:
-        return SYSTEM
+    if actor in (SYSTEM, ANONYMOUS):
+        return actor
     return board.role_of(actor)
 
 
@@ -181,7 +184,7 @@ def check(board: Board, op: o.Op, actor: str) -> None:
         raise Rejected("closed", "this meeting is closed: its content is final "
                        "(action statuses and tags can still change)")
     role = role_of(board, actor)
-    if role is None:
+    if role is None or (role == ANONYMOUS and role not in rule.who):
         raise Rejected("unauthorized", "you are not a participant of this board")
     name = _PHRASES.get(type(op), o.op_tag(op).replace("_", " "))
     if role not in rule.who:

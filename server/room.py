@@ -34,7 +34,7 @@ from typing import Any, Protocol
 
 import msgspec
 
-from board_state import SYSTEM, Board, Entry, Rejected, apply, decode_entry, encode_board
+from board_state import ANONYMOUS, SYSTEM, Board, Entry, Rejected, apply, decode_entry, encode_board
 from board_state import next_deadline, on_deadline, project, replay, view_for, viewer_key
 from board_state import decode_board, encode_entry
 from board_state import ops as o
@@ -314,6 +314,12 @@ class Room:
                 item.done.set_exception(e)
             return
         self.seq += 1
+        ack_cid = op.cid
+        if isinstance(op, o.Refocus):
+            # Checked as its sender, stored as nobody's: no log row, snapshot or dedupe table
+            # keeps who asked the room to refocus (a lost ack then cannot be matched to a
+            # resend; the one-minute cooldown refuses the repeat).
+            op, actor = msgspec.structs.replace(op, cid=""), ANONYMOUS
         if op.cid:
             self._cids.setdefault(actor, {})[op.cid] = self.seq
         r.entries.append(Entry(seq=self.seq, actor=actor, at=now, new_id=nid, op=op))
@@ -322,7 +328,7 @@ class Room:
             self._secrets[item.credential.participant_id] = item.credential.secret_hash
         self._recent.append((self.seq, now, applied.changes))
         if item.peer:
-            r.acks.append((item.peer, encode(Ack(cid=op.cid, seq=self.seq))))
+            r.acks.append((item.peer, encode(Ack(cid=ack_cid, seq=self.seq))))
         r.frames.extend(self._event_frames(self.seq, now, applied.changes))
         if item.done:
             r.done.append((item.done, self.seq))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from board_state import encode_board, project, view_for
+from board_state import ANONYMOUS, encode_board, project, view_for
 from board_state import ops as o
 from board_state.views import BoardMeta, FeedbackView
 
@@ -50,6 +50,15 @@ def test_refocus_is_open_to_everyone_once_a_minute_and_records_no_one() -> None:
     views = {v: project(changes, board, v) for v in (FAC, ALICE, BOB, OBS)}
     metas = [[m for m in vs if isinstance(m, BoardMeta)][0] for vs in views.values()]
     assert {(m.refocus_at, m.refocus_count) for m in metas} == {(T0 + MIN, 2)}
+
+
+def test_a_forgotten_sender_replays_a_refocus_and_nothing_else() -> None:
+    board, twin = make_board(), make_board()
+    do(board, o.Refocus(), BOB, now=T0)
+    do(twin, o.Refocus(), ANONYMOUS, now=T0)  # how the server stores and replays it
+    assert encode_board(board) == encode_board(twin)
+    for op in (o.RaiseHand(), o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="x"), o.AdvancePhase()):
+        rejected(twin, op, ANONYMOUS, "unauthorized")
 
 
 def test_feedback_belongs_to_the_wrap_up_and_a_second_answer_replaces_the_first() -> None:
