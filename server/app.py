@@ -8,13 +8,15 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .config import Settings
 from . import incident_log, transfer, writeup
-from .http import LazyTemplates, routes
+from .http import LazyTemplates, error, routes
 from .hub import Hub
 from .store import Store
 from .writeup_nudges import NudgeTallies
@@ -49,6 +51,13 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+async def _nested_too_deeply(request: Request, exc: Exception) -> Response:
+    """A JSON body nested thousands of levels deep fits well within the size limit and makes
+    the decoder recurse too far, in whichever handler reads it: answered like any bad body,
+    with the documented error shape (the websocket says the same, `bad_message`)."""
+    return error(422, "bad_message", "the body is nested too deeply")
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
 
@@ -74,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 WebSocketRoute("/ws", WebSocketEndpoint()),
                 Mount("/static", StaticFiles(directory=STATIC), name="static")],
         lifespan=lifespan,
+        exception_handlers={RecursionError: _nested_too_deeply},
     )
     app.state.settings = settings
     app.state.nudge_tallies = NudgeTallies()
