@@ -48,6 +48,17 @@ def _own(author: str, ctx: Ctx, what: str, *, facilitator_may: bool) -> None:
         raise Rejected("forbidden", f"only the author of a {what} may change it")
 
 
+def not_on_a_secret_ballot(board: Board, target: str, what: str) -> None:
+    """Refuse to delete a kind of item while a vote on that kind is open or closed but not
+    revealed: taking its dots away would change everyone's "N dots cast by M people" by exactly
+    its total, before the reveal. (Refused whether or not it has dots: a refusal only for items
+    with dots would say so.)"""
+    for r in board.rounds.values():
+        if r.target == target and r.state != "revealed":
+            raise Rejected("vote_pending", f"this {what} is on the ballot of a vote not revealed yet; "
+                           "delete it once the facilitator reveals the results")
+
+
 def refund_item(board: Board, item_id: str) -> list[Change]:
     """Take every dot off an item that is going away, and unlink it from actions."""
     changes = []
@@ -127,6 +138,8 @@ def _move_sticky(board: Board, op: o.MoveSticky, ctx: Ctx) -> list[Change]:
 def _delete_sticky(board: Board, op: o.DeleteSticky, ctx: Ctx) -> list[Change]:
     s = _visible_sticky(board, op.sticky_id, ctx.actor)
     _own(s.author, ctx, "sticky", facilitator_may=True)
+    if not s.hidden and s.section != "parking_lot":
+        not_on_a_secret_ballot(board, "stickies", "note")
     del board.stickies[s.id]
     if s.hidden:
         # Only the author ever knew this sticky; the others only see the count drop.
@@ -281,6 +294,7 @@ def _rename_theme(board: Board, op: o.RenameTheme, ctx: Ctx) -> list[Change]:
 
 def _delete_theme(board: Board, op: o.DeleteTheme, ctx: Ctx) -> list[Change]:
     t = _theme(board, op.theme_id)
+    not_on_a_secret_ballot(board, "themes", "theme")
     del board.themes[t.id]
     changes = [Change("theme", t.id)]
     for s in board.stickies.values():
@@ -353,6 +367,7 @@ def _edit_action(board: Board, op: o.EditAction, ctx: Ctx) -> list[Change]:
 
 def _delete_action(board: Board, op: o.DeleteAction, ctx: Ctx) -> list[Change]:
     a = _action(board, op.action_id)
+    not_on_a_secret_ballot(board, "actions", "action")
     del board.actions[a.id]
     board.action_order.remove(a.id)
     return [Change("action", a.id), Change("board", ""), *refund_item(board, a.id)]

@@ -19,6 +19,7 @@ CODES: dict[str, str] = {
     "limit": "a count or size limit of the board is reached",
     "budget_exceeded": "no dots left in this voting round",
     "vote_closed": "the voting round is not open",
+    "vote_pending": "the item is on the ballot of a vote whose results are not revealed yet",
     "closed": "the meeting is closed",
     "too_soon": "the same signal was sent moments ago; it is not repeated",
 }

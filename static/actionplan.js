@@ -177,7 +177,7 @@ export class ActionsPanel {
         onclick: () => this.ctx.send({ type: "select_action", action_id: a.id, selected: !a.selected }),
       }, a.selected ? "Selected" : "Select"));
     }
-    if (writable && this.ctx.store.can("delete_action")) {
+    if (writable && this.ctx.store.can("delete_action") && !this.ctx.store.ballotPending("actions")) {
       // No undo, so a second click: "Delete" -> "Yes, delete".
       const asking = this.deleting === a.id;
       controls.push(asking

@@ -191,7 +191,8 @@ export class NotesPanel {
     const controls = settled ? this.edits.controls(key, {
       what, value: n.text,
       canEdit: n.mine && store.can("edit_sticky"),
-      canDelete: (n.mine || fac) && store.can("delete_sticky"),
+      canDelete: (n.mine || fac) && store.can("delete_sticky")
+        && (n.hidden || n.section === "parking_lot" || !store.ballotPending("stickies")),
       onDelete: () => this.send({ type: "delete_sticky", sticky_id: n.id }),
       spotlight: !n.hidden && this.spotlight ? this.spotlight.button("sticky", n.id, n.text) : null,
     }) : null;

@@ -52,6 +52,12 @@ export class BoardStore extends EventTarget {
     return Boolean(this.board && Array.isArray(this.board.can) && this.board.can.includes(type));
   }
 
+  /** Whether a vote on `target` (stickies, themes, actions) is open or not yet revealed: its
+   * items cannot be deleted until the reveal (the server says `vote_pending`). */
+  ballotPending(target) {
+    return [...this.rounds.values()].some((r) => r.target === target && r.state !== "revealed");
+  }
+
   currentPhase() {
     if (!this.board || !this.board.current) return null;
     return this.board.agenda.find((p) => p.id === this.board.current) || null;

@@ -148,7 +148,7 @@ export class ThemesPanel {
     }
     const controls = theme && !this.edits.isEditing(key) ? [
       write ? this.edits.controls(key, { what: "theme", value: theme.name, canEdit: this.ctx.store.can("rename_theme"),
-        canDelete: this.ctx.store.can("delete_theme"), onDelete: () => this.ctx.send({ type: "delete_theme", theme_id: theme.id }),
+        canDelete: this.ctx.store.can("delete_theme") && !this.ctx.store.ballotPending("themes"), onDelete: () => this.ctx.send({ type: "delete_theme", theme_id: theme.id }),
         spotlight: this.ctx.spotlight ? this.ctx.spotlight.button("theme", theme.id, theme.name) : null })
         : (this.ctx.spotlight ? this.ctx.spotlight.button("theme", theme.id, theme.name) : null),
       round ? dotControl(this.ctx, round, theme.id, theme.name) : null,

@@ -164,13 +164,19 @@ def _a_dot_to_take_back(b: Board, actor: str) -> None:
     b.rounds["r-1"].votes[actor] = {"s-fac": 1}
 
 
+def _vote_revealed(b: Board, actor: str) -> None:
+    # A note on the ballot of a vote not revealed yet cannot be deleted (its dots would show in
+    # the progress figures); the role/phase gate is what this matrix is about.
+    b.rounds["r-1"].state = "revealed"
+
+
 def _timer_paused(b: Board, actor: str) -> None:
     if (phase := b.current_phase()) is not None:
         timebox.pause(phase, T0)
 
 
 PREPARE: dict[type[o.Op], Callable[[Board, str], None]] = {
-    o.OpenVote: _no_open_round, o.Unvote: _a_dot_to_take_back,
+    o.OpenVote: _no_open_round, o.Unvote: _a_dot_to_take_back, o.DeleteSticky: _vote_revealed,
     o.ResumeTimer: _timer_paused, o.StartTimer: _timer_paused,
 }
 

@@ -68,11 +68,29 @@ def test_stickies_do_not_go_to_the_parking_lot_directly(board: Board) -> None:
     rejected(board, o.MoveSticky(sticky_id="s1", section="parking_lot"), ALICE, "invalid")
 
 
-def test_deleting_a_voted_sticky_refunds_the_dots_and_unlinks_it(board: Board) -> None:
+def test_a_note_on_an_unrevealed_ballot_waits_for_the_reveal_to_be_deleted(board: Board) -> None:
+    """Deleting it earlier would lower everyone's "N dots cast" by exactly its dots."""
+    add_sticky(board, ALICE, "s1")
+    add_sticky(board, ALICE, "s2")
+    do(board, o.OpenVote(budget=2), FAC, new_id="r1")
+    do(board, o.CastVote(round_id="r1", item_id="s1"), BOB)
+    for actor in (ALICE, FAC):  # with dots or without, the answer is the same
+        for sticky in ("s1", "s2"):
+            assert "reveals" in rejected(board, o.DeleteSticky(sticky_id=sticky), actor, "vote_pending")
+    do(board, o.CloseVote(round_id="r1"), FAC)
+    rejected(board, o.DeleteSticky(sticky_id="s1"), ALICE, "vote_pending")
+    do(board, o.ParkQuestion(text="Should pushes wait for business hours?"), ALICE, new_id="q1")
+    do(board, o.DeleteSticky(sticky_id="q1"), ALICE)  # parked questions are never on a ballot
+    do(board, o.RevealVote(round_id="r1"), FAC)
+    do(board, o.DeleteSticky(sticky_id="s2"), ALICE)
+
+
+def test_deleting_a_voted_sticky_after_the_reveal_refunds_the_dots_and_unlinks_it(board: Board) -> None:
     add_sticky(board, ALICE, "s1")
     do(board, o.OpenVote(budget=2), FAC, new_id="r1")
     do(board, o.CastVote(round_id="r1", item_id="s1"), BOB)
     do(board, o.CastVote(round_id="r1", item_id="s1"), BOB)
+    do(board, o.RevealVote(round_id="r1"), FAC)
     go_to(board, "actions")
     do(board, o.AddAction(text="alert on queue depth", links=["s1"]), BOB, new_id="a1")
     go_to(board, "themes")
@@ -81,9 +99,6 @@ def test_deleting_a_voted_sticky_refunds_the_dots_and_unlinks_it(board: Board) -
     assert board.actions["a1"].links == []
     assert Change("round", "r1") in applied.changes
     assert Change("action", "a1") in applied.changes
-    add_sticky(board, ALICE, "s2")
-    do(board, o.CastVote(round_id="r1", item_id="s2"), BOB)
-    do(board, o.CastVote(round_id="r1", item_id="s2"), BOB)  # both dots are back
 
 
 def test_someone_elses_hidden_sticky_is_not_found_not_forbidden() -> None:
@@ -194,6 +209,8 @@ def test_themes_group_stickies_and_deleting_one_ungroups_and_refunds(board: Boar
     assert board.stickies["s1"].theme_id == board.stickies["s2"].theme_id == "t1"
     do(board, o.OpenVote(target="themes"), FAC, new_id="r1")
     do(board, o.CastVote(round_id="r1", item_id="t1"), ALICE)
+    rejected(board, o.DeleteTheme(theme_id="t1"), BOB, "vote_pending")
+    do(board, o.RevealVote(round_id="r1"), FAC)
     do(board, o.DeleteTheme(theme_id="t1"), BOB)
     assert board.stickies["s1"].theme_id is None and board.stickies["s2"].theme_id is None
     assert board.rounds["r1"].votes == {}
@@ -298,3 +315,13 @@ def test_imported_entries_with_the_same_time_keep_the_files_order() -> None:
     items = [o.TimelineItem(at="2026-08-14T09:12Z", text=f"line {i}") for i in range(12)]
     do(board, o.ImportTimeline(entries=items), ALICE, new_id="imp")
     assert [e.text for e in view_for(board, ALICE).timeline] == [f"line {i}" for i in range(12)]
+
+
+def test_an_action_on_an_unrevealed_ballot_waits_for_the_reveal_to_be_deleted(board: Board) -> None:
+    go_to(board, "actions")
+    do(board, o.AddAction(text="alert on queue depth"), BOB, new_id="a1")
+    do(board, o.OpenVote(target="actions"), FAC, new_id="r1")
+    rejected(board, o.DeleteAction(action_id="a1"), BOB, "vote_pending")
+    do(board, o.RevealVote(round_id="r1"), FAC)
+    do(board, o.DeleteAction(action_id="a1"), BOB)
+    assert "a1" not in board.actions

@@ -186,6 +186,9 @@ def test_a_vote_event_carries_no_voter(voted: Board) -> None:
 # --- removals ----------------------------------------------------------------------------------
 
 def test_a_public_removal_reaches_everyone(voted: Board) -> None:
+    for r in list(voted.rounds):
+        if voted.rounds[r].state != "revealed":
+            do(voted, o.RevealVote(round_id=r), FAC)
     applied = do(voted, o.DeleteSticky(sticky_id="s2"), FAC)
     for viewer in EVERYONE:
         views = project(applied.changes, voted, viewer)
