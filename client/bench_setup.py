@@ -37,8 +37,10 @@ def hindsight_plans(server: str, boards: int, people: int, threads: int = 16) ->
 
 
 async def prepare(server: str, plans: list[BoardPlan], concurrency: int = 20) -> None:
-    """As each board's facilitator: go to 'Themes and vote', add the notes to vote on, open a
-    round of 5 dots. Fills in each plan's round and vote items."""
+    """As each board's facilitator: go to 'Themes and vote', add the seed notes, one theme
+    each, and open a round of 5 dots on the themes. Fills in each plan's round and vote items.
+    (On the themes, not the notes: a note on the ballot of an unrevealed vote cannot be
+    deleted, and the load deletes notes.)"""
     gate = asyncio.Semaphore(concurrency)
 
     async def one(plan: BoardPlan) -> None:
@@ -46,10 +48,13 @@ async def prepare(server: str, plans: list[BoardPlan], concurrency: int = 20) ->
             themes = next(p.id for p in c.local.meta.agenda if p.kind == "themes")
             await c.submit(o.GoToPhase(phase_id=themes), timeout=30)
             for text in SEED_NOTES:
-                await c.submit(o.AddSticky(section="went_badly", text=text), timeout=30)
-            ack = await c.submit(o.OpenVote(target="stickies", budget=5), timeout=30)
+                ack = await c.submit(o.AddSticky(section="went_badly", text=text), timeout=30)
+            await c.wait_for_seq(ack.seq)
+            for note in c.local.stickies():
+                await c.submit(o.AddTheme(name=note.text[:200], sticky_ids=[note.id]), timeout=30)
+            ack = await c.submit(o.OpenVote(target="themes", budget=5), timeout=30)
             await c.wait_for_seq(ack.seq)  # the ack comes first; the views follow it
             plan.round_id = c.local.of("round")[0].id
-            plan.vote_items = [s.id for s in c.local.stickies()]
+            plan.vote_items = [t.id for t in c.local.of("theme")]
 
     await asyncio.gather(*(one(p) for p in plans))

@@ -25,6 +25,7 @@ log = logging.getLogger("hindsight.ws")
 
 CLOSE_SLOW = 4008
 BATCH_BYTES = 64 * 1024  # a batch stops growing here (a bigger frame goes alone)
+FLUSH_SECONDS = 2.0  # how long a connection that is ending may take to write what it has queued
 
 
 class TokenBucket:
@@ -203,11 +204,23 @@ class Connection:
             size += len(nxt)
         return first if len(parts) == 1 else encode_batch(parts)
 
-    async def finish(self) -> None:
-        """Flush what is queued (bounded by the queue) and stop the writer."""
-        if not self.closing:
+    async def finish(self, *, peer_gone: bool = False) -> None:
+        """Flush what is queued (bounded by the queue and by FLUSH_SECONDS) and stop the
+        writer. Once the peer has gone there is nothing to flush to: a write to a closed
+        connection may never complete, and waiting for it would hold the server's shutdown."""
+        if peer_gone:
+            self.closing = True
+            self._writer.cancel()
+            if self._stalled is not None:
+                self._stalled.cancel()
+        elif not self.closing:
             if len(self._frames) < self._limit:
                 self._put(None)
             else:
                 self._writer.cancel()
-        await asyncio.gather(self._writer, return_exceptions=True)
+        try:
+            await asyncio.wait_for(asyncio.gather(self._writer, return_exceptions=True), FLUSH_SECONDS)
+        except TimeoutError:
+            self._writer.cancel()
+            if self._stalled is not None:
+                self._stalled.cancel()

@@ -124,6 +124,7 @@ async def _session(ws: WebSocket, settings: Settings, hub: Hub, send: Send | Non
     conn.on_close = lambda: room.leave(conn)
     bucket = TokenBucket(settings.rate, settings.burst)
     next_message = ws.receive if receive is None else receive  # raw ASGI: see WebSocketEndpoint
+    peer_gone = False
     try:
         room.hello(conn, hello.last_seq, hello.epoch)
         while True:
@@ -150,11 +151,13 @@ async def _session(ws: WebSocket, settings: Settings, hub: Hub, send: Send | Non
                     conn.error(e)
             else:
                 room.submit(conn, message)
-    except (WebSocketDisconnect, RoomClosed):
+    except WebSocketDisconnect:
+        peer_gone = True
+    except RoomClosed:
         pass
     finally:
         room.leave(conn)
-        await conn.finish()
+        await conn.finish(peer_gone=peer_gone)
 
 
 def _answer(conn: Connection, frame: str | bytes, e: Rejected) -> None:
