@@ -33,7 +33,8 @@ from .spotlight import SPOTLIGHT_HANDLERS
 from .templates import TEMPLATES
 from .util import Change, lookup
 
-MAX_PARTICIPANTS = 500
+MAX_PARTICIPANTS = 500  # facilitator and participants
+MAX_OBSERVERS = 500
 MAX_PHASES = 30
 MAX_ROUNDS = 50
 
@@ -111,8 +112,13 @@ def _join(board: Board, op: o.Join, ctx: Ctx) -> list[Change]:
     if op.role == "facilitator":
         raise Rejected("invalid", "join as a participant or an observer; the facilitator "
                        "role is handed over on the board")
-    if len(board.participants) >= MAX_PARTICIPANTS:
-        raise Rejected("limit", f"this board already has {MAX_PARTICIPANTS} people")
+    # Observers have places of their own: a flood of read-only joins cannot lock out the
+    # people who write.
+    watching = op.role == "observer"
+    taken = sum((p.role == "observer") == watching for p in board.participants.values())
+    if taken >= (MAX_OBSERVERS if watching else MAX_PARTICIPANTS):
+        raise Rejected("limit", f"this board already has {taken} "
+                       f"{'observers' if watching else 'people writing'}")
     if ctx.new_id in board.participants:
         raise Rejected("invalid", "this participant id is taken")
     name = op.name.strip() or f"Guest {len(board.participants) + 1}"

@@ -31,6 +31,7 @@ BENCH_ENV = {
     # A per-address connection cap (another abuse guard) would refuse 5,000 sockets from one
     # load generator on 127.0.0.1; set it out of the way whatever its default.
     "HINDSIGHT_MAX_CONNECTIONS_PER_ADDRESS": "1000000",
+    "HINDSIGHT_JOIN_RATE": "0",  # the generator seats thousands of people from one address
 }
 
 

@@ -23,6 +23,8 @@ class Settings:
     burst: int = 60                 # ... and in a burst
     send_queue: int = 1024          # frames queued for a slow reader before it is disconnected
     max_connections_per_address: int = 200  # open websockets per client address; 0: no cap
+    join_rate: float = 1.0          # joins per second per client address, on average; 0: no limit
+    join_burst: int = 30            # ... and in a burst (a room of people joining at once)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -38,7 +40,8 @@ class Settings:
         if "HINDSIGHT_ALLOWED_ORIGINS" in os.environ:
             env["allowed_origins"] = _env_list("HINDSIGHT_ALLOWED_ORIGINS")
         for name, cast in (("hello_timeout", float), ("rate", float), ("burst", int),
-                           ("send_queue", int), ("max_connections_per_address", int)):
+                           ("send_queue", int), ("max_connections_per_address", int),
+                           ("join_rate", float), ("join_burst", int)):
             value = os.environ.get(f"HINDSIGHT_{name.upper()}")
             if value is not None:
                 env[name] = cast(value)

@@ -22,6 +22,7 @@ from board_state import ops as o
 from board_state.model import SEVERITY_MEANING
 from board_state.templates import GROUND_RULES, TEMPLATE_TITLES
 
+from .connection import TokenBucket
 from .hub import Hub
 from .preload import module_graph
 from .room import Room
@@ -104,10 +105,32 @@ async def _room(request: Request) -> Room | None:
     return await _hub(request).room(request.path_params["board_id"])
 
 
+TOO_MANY_JOINS = "too many joins from your address in a short time; try again in a minute"
+
+
+def join_allowed(request: Request) -> bool:
+    """A token bucket per client address across all boards (settings `join_rate`,
+    `join_burst`): a room of people joining at once fits the burst; a script filling a board's
+    seats does not."""
+    settings = request.app.state.settings
+    if settings.join_rate <= 0:
+        return True
+    buckets: dict[str, TokenBucket] | None = getattr(request.app.state, "join_buckets", None)
+    if buckets is None or len(buckets) > 10_000:  # forget old addresses now and then
+        buckets = request.app.state.join_buckets = {}
+    address = request.client.host if request.client else ""
+    bucket = buckets.get(address)
+    if bucket is None:
+        bucket = buckets[address] = TokenBucket(settings.join_rate, settings.join_burst)
+    return bucket.take()
+
+
 async def api_join(request: Request) -> Response:
     room = await _room(request)
     if room is None:
         return error(404, "not_found", "there is no board with that id")
+    if not join_allowed(request):
+        return error(429, "rate_limited", TOO_MANY_JOINS)
     try:
         join = await _body(request, o.Join)
         pid, cred = await room.join(join.name, join.role)
@@ -184,6 +207,8 @@ async def form_join(request: Request) -> Response:
     room = await _room(request)
     if room is None:
         return _error_page(request, 404, "There is no board at this address.")
+    if not join_allowed(request):
+        return _error_page(request, 429, TOO_MANY_JOINS[0].upper() + TOO_MANY_JOINS[1:] + ".")
     try:
         join = await _body(request, o.Join, form=True)
         _, cred = await room.join(join.name, join.role)

@@ -8,6 +8,7 @@ from board_state import SYSTEM, Board, encode_board, replay
 from board_state import ops as o
 from board_state.ops import Entry
 from board_state.projection import round_view
+from board_state.reducer import MAX_OBSERVERS, MAX_PARTICIPANTS
 
 from .helpers import (
     ALICE, BOB, FAC, OBS, T0, add_sticky, do, go_to, make_board, phase_of, rejected,
@@ -301,3 +302,16 @@ def test_replay_of_the_accepted_entries_is_byte_identical() -> None:
     log(o.AdvancePhase(), FAC, "n1", T0 + 3)
     log(o.ExtendTimer(minutes=2), FAC, "n2", T0 + 4)
     assert encode_board(replay("b-test", entries)) == encode_board(board)
+
+
+def test_observers_fill_their_own_places_and_a_participant_still_joins() -> None:
+    board = make_board()  # a facilitator, participants and one observer
+    watching = sum(p.role == "observer" for p in board.participants.values())
+    for i in range(MAX_OBSERVERS - watching):
+        do(board, o.Join(name=f"Watcher {i}", role="observer"), "system", new_id=f"w{i}")
+    assert "observers" in rejected(board, o.Join(name="One too many", role="observer"), "system", "limit",
+                                   new_id="w-extra")
+    do(board, o.Join(name="Late participant"), "system", new_id="late")
+    assert board.participants["late"].role == "participant"
+    writing = sum(p.role != "observer" for p in board.participants.values())
+    assert writing < MAX_PARTICIPANTS

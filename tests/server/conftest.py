@@ -35,7 +35,10 @@ _LOGS: WeakKeyDictionary[WebSocketTestSession, list[Frame]] = WeakKeyDictionary(
 # --- the app -----------------------------------------------------------------------------------
 
 def make_client(tmp_path: Path, **settings: Any) -> TestClient:
-    """A TestClient over a fresh app and database; use it as a context manager."""
+    """A TestClient over a fresh app and database; use it as a context manager. Tests seat
+    many people from the one test address, so the per-address join limit is off unless a test
+    sets it (tests/server/test_join_limits.py does)."""
+    settings = {"join_rate": 0.0, **settings}
     return TestClient(create_app(Settings(db=str(tmp_path / "t.db"), **settings)))
 
 
