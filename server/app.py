@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, WebSocketRoute
@@ -89,4 +90,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.nudge_tallies = NudgeTallies()
     app.state.templates = LazyTemplates(HERE / "templates")
     app.add_middleware(SecurityHeaders)
+    # Outermost: a request naming another host never reaches the app (HTTP 400; a websocket
+    # handshake is refused the same way).
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names(), www_redirect=False)
     return app

@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="SQLite durability: FULL (default) survives power loss")
     serve.add_argument("--allowed-origin", action="append", dest="allowed_origins",
                        help="extra browser origin allowed to open websockets (repeatable)")
+    serve.add_argument("--allowed-host", action="append", dest="allowed_hosts",
+                       help="host name the server answers to besides loopback and --host, "
+                            "e.g. its public name behind a reverse proxy (repeatable; * for any)")
     corpus = sub.add_parser("check-corpus", help="measure the wording nudges on a corpus",
                             description=(
         "Print one JSON line per check (blame, vague_action) with precision, recall and counts, "
@@ -112,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(
             host=args.host, port=args.port, db=args.db, synchronous=args.synchronous,
             allowed_origins=tuple(a.rstrip("/") for a in args.allowed_origins)
-            if args.allowed_origins else None)
+            if args.allowed_origins else None,
+            allowed_hosts=tuple(args.allowed_hosts) if args.allowed_hosts else None)
         print(f"Hindsight on http://{settings.host}:{settings.port}/  (database {settings.db})",
               flush=True)
         app = create_app(settings)

@@ -10,6 +10,10 @@ def _env_list(name: str) -> tuple[str, ...]:
     return tuple(x.strip().rstrip("/") for x in os.environ.get(name, "").split(",") if x.strip())
 
 
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
+ANY_ADDRESS = ("0.0.0.0", "::", "")
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -18,6 +22,9 @@ class Settings:
     synchronous: str = "FULL"
     # Browser origins allowed to open the websocket besides the server's own (same host:port).
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Host names the server answers to besides loopback and the address it listens on: the
+    # public name behind a reverse proxy. Anything else is refused (DNS rebinding). "*": any.
+    allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
     hello_timeout: float = 5.0      # seconds a new connection has to say hello
     rate: float = 30.0              # frames per second a connection may send, on average
     burst: int = 60                 # ... and in a burst
@@ -25,6 +32,15 @@ class Settings:
     max_connections_per_address: int = 200  # open websockets per client address; 0: no cap
     join_rate: float = 1.0          # joins per second per client address, on average; 0: no limit
     join_burst: int = 30            # ... and in a burst (a room of people joining at once)
+
+    def host_names(self) -> list[str]:
+        """What the `Host` header may name: loopback, the listening address (unless it is the
+        wildcard), and the configured names. A page on some other name that resolves here (DNS
+        rebinding) is refused before it reaches any handler."""
+        names = [*LOOPBACK_NAMES, *self.allowed_hosts]
+        if self.host not in ANY_ADDRESS:
+            names.append(self.host)
+        return list(dict.fromkeys(n.lower() for n in names))
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -39,6 +55,8 @@ class Settings:
             env["synchronous"] = os.environ["HINDSIGHT_SYNCHRONOUS"].upper()
         if "HINDSIGHT_ALLOWED_ORIGINS" in os.environ:
             env["allowed_origins"] = _env_list("HINDSIGHT_ALLOWED_ORIGINS")
+        if "HINDSIGHT_ALLOWED_HOSTS" in os.environ:
+            env["allowed_hosts"] = _env_list("HINDSIGHT_ALLOWED_HOSTS")
         for name, cast in (("hello_timeout", float), ("rate", float), ("burst", int),
                            ("send_queue", int), ("max_connections_per_address", int),
                            ("join_rate", float), ("join_burst", int)):

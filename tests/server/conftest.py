@@ -38,7 +38,7 @@ def make_client(tmp_path: Path, **settings: Any) -> TestClient:
     """A TestClient over a fresh app and database; use it as a context manager. Tests seat
     many people from the one test address, so the per-address join limit is off unless a test
     sets it (tests/server/test_join_limits.py does)."""
-    settings = {"join_rate": 0.0, **settings}
+    settings = {"join_rate": 0.0, "allowed_hosts": ("testserver",), **settings}
     return TestClient(create_app(Settings(db=str(tmp_path / "t.db"), **settings)))
 
 
