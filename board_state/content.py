@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from . import ops as o
+from .ballot import not_on_a_secret_ballot, refund_item
 from .errors import Rejected
 from .model import Action, Board, Chain, Sticky, Theme, TimelineEntry, WhyStep
 from .util import Change, lookup, normalise_date, normalise_time
@@ -46,37 +47,6 @@ def _visible_sticky(board: Board, sticky_id: str, actor: str) -> Sticky:
 def _own(author: str, ctx: Ctx, what: str, *, facilitator_may: bool) -> None:
     if author != ctx.actor and not (facilitator_may and ctx.role == "facilitator"):
         raise Rejected("forbidden", f"only the author of a {what} may change it")
-
-
-def not_on_a_secret_ballot(board: Board, target: str, what: str) -> None:
-    """Refuse to delete a kind of item while a vote on that kind is open or closed but not
-    revealed: taking its dots away would change everyone's "N dots cast by M people" by exactly
-    its total, before the reveal. (Refused whether or not it has dots: a refusal only for items
-    with dots would say so.)"""
-    for r in board.rounds.values():
-        if r.target == target and r.state != "revealed":
-            raise Rejected("vote_pending", f"this {what} is on the ballot of a vote not revealed yet; "
-                           "delete it once the facilitator reveals the results")
-
-
-def refund_item(board: Board, item_id: str) -> list[Change]:
-    """Take every dot off an item that is going away, and unlink it from actions."""
-    changes = []
-    for r in board.rounds.values():
-        touched = False
-        for voter in list(r.votes):
-            if item_id in r.votes[voter]:
-                del r.votes[voter][item_id]
-                touched = True
-                if not r.votes[voter]:
-                    del r.votes[voter]
-        if touched:
-            changes.append(Change("round", r.id))
-    for a in board.actions.values():
-        if item_id in a.links:
-            a.links.remove(item_id)
-            changes.append(Change("action", a.id))
-    return changes
 
 
 # --- stickies --------------------------------------------------------------------------------

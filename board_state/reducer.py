@@ -23,7 +23,8 @@ from typing import Any, NamedTuple
 
 from . import ops as o
 from . import spotlight, timebox
-from .content import CONTENT_HANDLERS, Ctx, refund_item
+from .ballot import refund_item
+from .content import CONTENT_HANDLERS, Ctx
 from .errors import Rejected
 from .header import HEADER_HANDLERS
 from .model import SYSTEM, Board, Participant, Phase, Round

@@ -4,6 +4,7 @@
 
 import { fill, h } from "./dom.js";
 import { plural } from "./format.js";
+import { dotsInFlight } from "./vote.js";
 
 export class MeetingBar {
   constructor({ store, stepper, step, title, dotsLeft, handsButton, handsDialog }) {
@@ -75,9 +76,7 @@ export class MeetingBar {
     const canVote = Boolean(round && this.store.can("cast_vote"));
     this.dotsLeft.hidden = !canVote;
     if (!canVote) return;
-    const sending = this.store.pendingOps("cast_vote").filter((op) => op.round_id === round.id).length
-      - this.store.pendingOps("unvote").filter((op) => op.round_id === round.id).length;
-    const left = Math.max(0, round.remaining - sending);
+    const left = Math.max(0, round.remaining - dotsInFlight(this.store, round));
     fill(this.dotsLeft, `${plural(left, "dot", "dots")} left`);
   }
 

@@ -150,10 +150,15 @@ function start() {
     }
     lastCurrent = store.board.current;
     renderEnd(phase, closed);
-    // What people can do from the bar, whatever the phase.
     $("#invite-open").hidden = !isFacilitator() || closed;
-    $("#park-open").hidden = stage.parkingOnStage() || (!store.can("park_question") && !store.stickies.size);
-    fill($("#park-open"), `Parking lot (${[...store.stickies.values()].filter((s) => s.section === "parking_lot").length})`);
+    renderParkButton();
+  }
+
+  /** The bar's way to the parking lot in the phases that do not show it, with its count. */
+  function renderParkButton() {
+    const parked = [...store.stickies.values()].filter((s) => s.section === "parking_lot").length;
+    $("#park-open").hidden = stage.parkingOnStage() || (!store.can("park_question") && parked === 0);
+    fill($("#park-open"), `Parking lot (${parked})`);
   }
 
   /** The end of the meeting: the write-up comes forward in wrap-up, the banner once closed. */
@@ -263,7 +268,7 @@ function start() {
       if (kinds.has("timeline") || kinds.has("pending")) lane.render(store.can("add_timeline_entry"));
       if (kinds.has("sticky") || kinds.has("pending")) notes.render(store.can("add_sticky"), store.can("park_question"));
     }
-    if (kinds.has("sticky")) renderPhase();  // the parking lot's count in the bar
+    if (kinds.has("sticky")) renderParkButton();
     // The bar's "Open vote on …" follows what there is to vote on.
     if (kinds.has("round") || kinds.has("theme") || kinds.has("action")) facilitator.render(isFacilitator());
     if (kinds.has("pending")) {

@@ -7,7 +7,7 @@
 // only while there is something private), which is presentation, not policy: the server still
 // checks every op.
 
-import { copyText, fill, h } from "./dom.js";
+import { copyLink, fill, h } from "./dom.js";
 import { privateLink } from "./credential.js";
 import { isRunning } from "./timer.js";
 
@@ -262,17 +262,11 @@ export class InvitePanel {
       "private-link": privateLink(boardId, credential),
     };
     for (const [id, value] of Object.entries(links)) root.querySelector(`#${id}`).value = value;
-    root.addEventListener("click", async (e) => {
+    root.addEventListener("click", (e) => {
       const button = e.target.closest("button[data-copy]");
       if (!button) return;
-      const input = root.querySelector(`#${button.dataset.copy}`);
-      const ok = await copyText(input.value, input);
       const what = button.dataset.copy === "private-link" ? "Your private link" : "The link";
-      status.textContent = ok ? `${what} is copied.` : "Copying is blocked here: the link is selected, copy it by hand.";
-      if (ok) {
-        button.textContent = "Copied";
-        setTimeout(() => { button.textContent = "Copy"; }, 2000);
-      }
+      copyLink(button, root.querySelector(`#${button.dataset.copy}`), status, what);
     });
     // Selecting a read-only link on focus makes keyboard copying one shortcut away.
     root.addEventListener("focusin", (e) => {

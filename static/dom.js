@@ -73,6 +73,17 @@ export async function copyText(text, fallbackInput) {
   return false;
 }
 
+/** Copy `input`'s link when `button` is pressed: the button says "Copied" for a moment and
+ * `status` says what happened (or how to copy by hand where the browser blocks it). */
+export async function copyLink(button, input, status, what) {
+  const ok = await copyText(input.value, input);
+  status.textContent = ok ? `${what} is copied.` : "Copying is blocked here: the link is selected, copy it by hand.";
+  if (ok) {
+    button.textContent = "Copied";
+    setTimeout(() => { button.textContent = "Copy"; }, 2000);
+  }
+}
+
 /** Random id from crypto.getRandomValues (randomUUID needs a secure context; this does not). */
 export function randomId(prefix = "") {
   const bytes = new Uint8Array(12);

@@ -17,6 +17,7 @@ export class InlineEdits {
     this.draft = "";
     this.confirming = null; // key of the item whose delete waits for "Yes"
     this.focusNext = false;
+    this.selectAll = false;
   }
 
   isEditing(key) {

@@ -2,7 +2,7 @@
 // with Copy buttons, then who has joined and "Start the meeting"; everyone else sees who is here
 // and that the meeting starts when the facilitator starts it.
 
-import { copyText, fill, h } from "./dom.js";
+import { copyLink, fill, h } from "./dom.js";
 
 export class Lobby {
   constructor({ root, store, send, boardId }) {
@@ -13,24 +13,18 @@ export class Lobby {
     this.count = root.querySelector("#lobby-count");
     this.start = root.querySelector("#lobby-start");
     const base = `${location.origin}/b/${encodeURIComponent(boardId)}/join`;
-    this.links = [
-      ["lobby-join-link", "Join link for participants", base],
-      ["lobby-observer-link", "Link for observers (read only)", `${base}?role=observer`],
+    const links = [
+      ["lobby-join-link", "Join link for participants", base, "The join link"],
+      ["lobby-observer-link", "Link for observers (read only)", `${base}?role=observer`, "The observer link"],
     ];
     this.status = h("p", { class: "hint", role: "status" });
     fill(this.invite,
       h("h3", {}, "Invite people"),
-      this.links.map(([id, label, url]) => {
+      links.map(([id, label, url, what]) => {
         const input = h("input", { id, type: "text", readonly: true, value: url });
         input.addEventListener("focus", () => input.select());
-        const button = h("button", { type: "button", class: "button small", onclick: async () => {
-          const ok = await copyText(url, input);
-          fill(this.status, ok ? `${label.split(" for ")[0]} copied.` : "Copying is blocked here: the link is selected, copy it by hand.");
-          if (ok) {
-            button.textContent = "Copied";
-            setTimeout(() => { button.textContent = "Copy"; }, 2000);
-          }
-        } }, "Copy");
+        const button = h("button", { type: "button", class: "button small",
+          onclick: () => copyLink(button, input, this.status, what) }, "Copy");
         return h("div", { class: "field" }, h("label", { for: id }, label), h("div", { class: "copy-row" }, input, button));
       }),
       this.status);

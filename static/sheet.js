@@ -73,14 +73,13 @@ class RowEditor {
   }
 }
 
-export class IncidentSheet {
+/** A region that shows part of the header: an editable form for whoever may send
+ * `edit_header` (the facilitator), a read-only view for everyone else. Subclasses name the
+ * heading and say which header fields they show (`shown`), and build `form` and `read`. */
+class HeaderRegion {
   constructor({ root, store, send }) {
     Object.assign(this, { root, store, send });
     this.state = { rendering: false };
-  }
-
-  editable() {
-    return this.store.can("edit_header");
   }
 
   edit(fields) {
@@ -89,21 +88,31 @@ export class IncidentSheet {
 
   render() {
     if (!this.store.board) return;
-    const write = this.editable();
+    const write = this.store.can("edit_header");
     const { header } = this.store.board;
-    // Rebuild only when what the sheet shows changed: a rebuild in the middle of someone's
+    // Rebuild only when what the region shows changed: a rebuild in the middle of someone's
     // typing is safe (drafts and focus are kept) but needless.
-    const key = JSON.stringify([write, header, this.store.board.severity_meaning]);
+    const key = JSON.stringify([write, this.shown(header)]);
     if (key !== this.key) {
       this.key = key;
       redraw(this.root, () => [
         h("div", { class: "region-head" },
-          h("h2", { id: "sheet-heading" }, "The incident"),
+          h("h2", { id: this.headingId }, this.heading),
           write ? h("span", { class: "saved-state" }) : null),
-        write ? this.form() : this.read(),
+        write ? this.form(header) : this.read(header),
       ], this.state);
     }
-    savedState(this.root, this.store);
+    const saving = this.root.querySelector(".saved-state");
+    if (saving) saving.textContent = this.store.pendingOps("edit_header").length ? "Saving…" : "Changes save as you go";
+  }
+}
+
+export class IncidentSheet extends HeaderRegion {
+  heading = "The incident";
+  headingId = "sheet-heading";
+
+  shown(header) {
+    return [header, this.store.board.severity_meaning];
   }
 
   field(label, id, control, wide = false) {
@@ -127,8 +136,7 @@ export class IncidentSheet {
     return input;
   }
 
-  form() {
-    const { header } = this.store.board;
+  form(header) {
     const sev = h("select", { id: "sheet-severity", dataset: { key: "sheet-severity" },
       onchange: (e) => this.edit({ severity: e.target.value }) },
     Object.entries(SEVERITY_LABELS).map(([value, label]) => h("option", { value, selected: value === header.severity }, label)));
@@ -160,8 +168,7 @@ export class IncidentSheet {
       this.field("What we want to learn", "sheet-question", this.text("learning_question", "sheet-question", header.learning_question, { rows: 2, maxlength: 4000 }), true));
   }
 
-  read() {
-    const { header } = this.store.board;
+  read(header) {
     const impact = header.impact || {};
     const rows = impact.rows || [];
     return h("div", { class: "sheet-read" },
@@ -183,40 +190,25 @@ export class IncidentSheet {
 }
 
 /** The wrap-up's part of the write-up: communications, regulatory considerations, sign-off. */
-export class MeetingRecord {
-  constructor({ root, store, send }) {
-    Object.assign(this, { root, store, send });
-    this.state = { rendering: false };
-  }
+export class MeetingRecord extends HeaderRegion {
+  heading = "For the write-up";
+  headingId = "record-heading";
 
-  render() {
-    if (!this.store.board) return;
-    const write = this.store.can("edit_header");
-    const { header } = this.store.board;
-    const key = JSON.stringify([write, header.communications, header.regulatory, header.sign_off]);
-    if (key !== this.key) {
-      this.key = key;
-      redraw(this.root, () => [
-        h("div", { class: "region-head" },
-          h("h2", { id: "record-heading" }, "For the write-up"),
-          write ? h("span", { class: "saved-state" }) : null),
-        write ? this.form(header) : this.read(header),
-      ], this.state);
-    }
-    savedState(this.root, this.store);
+  shown(header) {
+    return [header.communications, header.regulatory, header.sign_off];
   }
 
   form(header) {
     const text = (name, id, value, placeholder) => inlineField("textarea",
       { id, rows: 3, maxlength: 4000, dataset: { key: id }, placeholder }, value, this.state,
-      (v) => this.send({ type: "edit_header", [name]: v }));
+      (v) => this.edit({ [name]: v }));
     const signoff = new RowEditor({
       key: "signoff", state: this.state, rows: header.sign_off || [], addLabel: "Add a sign-off",
       columns: [["role", "Role"], ["name", "Name"], ["date", "Date", "date"]], emptyRow: { role: "", name: "", date: "" },
       onCommit: (list) => {
         const rows = list.filter((r) => r.role && r.name);
         const now = (header.sign_off || []).map((r) => ({ role: r.role, name: r.name, date: r.date }));
-        if (JSON.stringify(rows) !== JSON.stringify(now)) this.send({ type: "edit_header", sign_off: rows });
+        if (JSON.stringify(rows) !== JSON.stringify(now)) this.edit({ sign_off: rows });
         return rows;
       },
     });
@@ -239,12 +231,6 @@ export class MeetingRecord {
         ? h("ul", {}, signoff.map((s) => h("li", {}, `${s.role}: ${s.name}${s.date ? `, ${s.date}` : ""}`)))
         : "Not set yet"));
   }
-}
-
-/** "Saving…" while an edit of the header is in flight, else how saving works. */
-function savedState(root, store) {
-  const el = root.querySelector(".saved-state");
-  if (el) el.textContent = store.pendingOps("edit_header").length ? "Saving…" : "Changes save as you go";
 }
 
 export function renderRoom(root, store) {

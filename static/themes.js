@@ -18,7 +18,6 @@ export class ThemesPanel {
     this.root = root;
     this.ctx = ctx;
     this.state = { rendering: false };
-    this.selected = new Set();  // sticky ids for a new theme (kept for the create form's count)
     this.edits = new InlineEdits(() => this.render(null));
     root.hidden = true;
     root.className = "panel-slot themes-slot";
@@ -58,8 +57,6 @@ export class ThemesPanel {
     const { store } = this.ctx;
     const themes = [...store.themes.values()];
     const notes = this.notes();
-    const ids = new Set(notes.map((n) => n.id));
-    for (const id of this.selected) if (!ids.has(id)) this.selected.delete(id);
     // Where a note is headed while its move is in flight.
     const moving = new Map(store.pendingOps("group").map((op) => [op.sticky_id, op.theme_id]));
     const byTheme = new Map(themes.map((t) => [t.id, []]));
@@ -74,16 +71,12 @@ export class ThemesPanel {
       write ? h("p", { class: "hint" }, "Drop a note on another note to start a theme, or on a theme to join it. By keyboard: a note's “Theme” menu moves it.") : null,
       // While a vote is open the board is for voting: grouping waits.
       write && !this.openRound("themes") && !this.openRound("stickies")
-        ? h("div", { class: "theme-forms" }, this.createForm(), this.store_can("add_sticky") ? this.noteForm() : null) : null,
+        ? h("div", { class: "theme-forms" }, this.createForm(), this.ctx.store.can("add_sticky") ? this.noteForm() : null) : null,
       h("div", { class: "theme-groups" },
         themes.map((t) => this.group(t, byTheme.get(t.id), themes, write, moving)),
         pendingThemes.map((op) => h("section", { class: "theme-group is-pending" },
           h("h3", {}, op.name, " ", h("span", { class: "pending-tag" }, "sending…")))),
         this.group(null, ungrouped, themes, write, moving)));
-  }
-
-  store_can(type) {
-    return this.ctx.store.can(type);
   }
 
   /** A note thought of while grouping goes straight onto the board (ungrouped). */
@@ -112,26 +105,22 @@ export class ThemesPanel {
 
   createForm() {
     const input = h("input", { id: "theme-name-new", type: "text", required: true, maxlength: 200, autocomplete: "off", dataset: { key: "theme-new" }, placeholder: "Config changes skip review" });
-    const count = this.selected.size;
     return h("form", {
       class: "inline-form theme-new",
       onsubmit: (e) => {
         e.preventDefault();
         const name = input.value.trim();
         if (!name) return input.focus();
-        const stickyIds = [...this.selected];
         // Clear before sending: sending redraws the panel, which keeps unsaved typing.
         input.value = "";
-        this.selected.clear();
-        this.ctx.send({ type: "add_theme", name, sticky_ids: stickyIds });
+        this.ctx.send({ type: "add_theme", name });
         this.render(null);
         const fresh = this.root.querySelector("#theme-name-new");
         if (fresh) fresh.focus();
       },
     },
     h("div", { class: "field grow" }, h("label", { for: "theme-name-new" }, "Name a new theme"), input),
-    h("button", { type: "submit", class: "button", id: "theme-create", dataset: { key: "theme-create" } },
-      count ? `Create with ${count} ${count === 1 ? "note" : "notes"}` : "Create theme"));
+    h("button", { type: "submit", class: "button", id: "theme-create", dataset: { key: "theme-create" } }, "Create theme"));
   }
 
   group(theme, notes, themes, write, moving) {

@@ -57,7 +57,7 @@ export function focusMemo() {
 }
 
 /** Dots I am sending for a round, net (cast minus taken back), not yet settled. */
-function inFlight(store, round) {
+export function dotsInFlight(store, round) {
   return store.pendingOps("cast_vote").filter((op) => op.round_id === round.id).length
     - store.pendingOps("unvote").filter((op) => op.round_id === round.id).length;
 }
@@ -68,7 +68,7 @@ export function dotControl(ctx, round, itemId, label) {
   const { store } = ctx;
   const mine = round.mine[itemId] || 0;
   const canVote = ctx.canWrite() && store.can("cast_vote");
-  const left = round.remaining - inFlight(store, round);
+  const left = round.remaining - dotsInFlight(store, round);
   return h("span", { class: ["dot-control", mine > 0 && "has-dots"], dataset: { dotItem: itemId } },
     h("span", { class: "dots", "aria-hidden": "true" }, Array.from({ length: mine }, () => h("span", { class: "dot" }))),
     h("span", { class: "visually-hidden" }, mine ? `your ${plural(mine, "dot", "dots")}` : "no dots from you"),
@@ -100,7 +100,6 @@ export class VotePanel {
     this.ctx = ctx;
     this.budgetDirty = false;
     this.focusMemo = focusMemo();
-    this.controlsMemo = focusMemo();
     root.hidden = true;
     root.className = "card vote-panel";
     root.setAttribute("role", "region");
@@ -126,8 +125,8 @@ export class VotePanel {
       });
       this.budgetDirty = false;
     });
-    this.roundControls = h("div", { class: "vote-round-controls", role: "group", "aria-label": "Voting round" });
-    this.controls = h("div", { class: "vote-controls" }, this.openForm, this.roundControls);
+    // Closing and revealing are the bar's (one place, one name: "Close vote", "Reveal vote").
+    this.controls = h("div", { class: "vote-controls" }, this.openForm);
     this.status = h("div", { class: "vote-status", "aria-live": "polite" });
     this.body = h("div", { class: "vote-body" });
     root.append(
@@ -188,11 +187,7 @@ export class VotePanel {
     this.openForm.hidden = Boolean(open || (round && round.state === "closed"));
     if (!this.budgetDirty) this.budget.value = String(this.ctx.store.board.settings.dot_budget);
     if (!this.targetChosen) this.target.value = defaultTarget(this.ctx.store, this.ctx.store.currentPhase());
-    const inFlight = new Set([...this.ctx.store.pending.values()].map((p) => p.op.type));
-    this.openForm.querySelector("button").disabled = inFlight.has("open_vote");
-    // Closing and revealing are the bar's (one place, one name: "Close vote", "Reveal vote").
-    fill(this.roundControls);
-    this.roundControls.hidden = this.roundControls.childElementCount === 0;
+    this.openForm.querySelector("button").disabled = this.ctx.store.pendingOps("open_vote").length > 0;
   }
 
   /** Whether the round's items carry their dot controls on the stage already (themes and
@@ -206,7 +201,7 @@ export class VotePanel {
     const canVote = this.ctx.canWrite();
     const cards = this.onCards(round);
     fill(this.status,
-      canVote ? h("p", { class: "vote-left" }, h("strong", {}, dotsLeft({ ...round, remaining: round.remaining - inFlight(this.ctx.store, round) }))) : null,
+      canVote ? h("p", { class: "vote-left" }, h("strong", {}, dotsLeft({ ...round, remaining: round.remaining - dotsInFlight(this.ctx.store, round) }))) : null,
       h("p", { class: "vote-progress" }, progress(round)),
       h("p", { class: "hint" }, `Voting on ${TARGETS[round.target].toLowerCase()}. `,
         cards && canVote ? "Put your dots on the cards. " : "",
