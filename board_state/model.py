@@ -121,6 +121,7 @@ class Phase(msgspec.Struct, kw_only=True):
     entered_at: int | None = None
     spent_ms: int = 0
     visited: bool = False
+    sealed_private: int = 0  # private notes never revealed, dropped when the board was sealed
 
 
 class Participant(msgspec.Struct, kw_only=True):
@@ -179,6 +180,10 @@ class Round(msgspec.Struct, kw_only=True):
     state: RoundState = "open"
     opened_at: int = 0
     votes: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)  # voter -> item -> dots
+    # Once the board is sealed (seal.py) the votes above are gone; these keep what the round
+    # showed: dots per item and how many people voted.
+    sealed_totals: dict[str, int] | None = None
+    sealed_voters: int = 0
 
 
 class Action(msgspec.Struct, kw_only=True):
@@ -231,6 +236,9 @@ class Board(msgspec.Struct, kw_only=True):
     refocus_count: int = 0
     feedback: dict[str, Feedback] = msgspec.field(default_factory=dict)  # participant -> answer
     spotlight: SpotlightRef | None = None  # cleared by a phase change, closing, or the item going
+    # Kept by sealing (seal.py), whose board no longer has the op log they were counted from:
+    # nudges [raised, resolved] over the meeting, for the write-up's record of how it ran.
+    sealed_nudges: list[int] | None = None
 
     def phase(self, phase_id: str | None) -> Phase | None:
         for p in self.agenda:

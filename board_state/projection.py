@@ -54,7 +54,7 @@ def meta(board: Board, viewer: str) -> BoardMeta:
     agenda = [PhaseView(
         id=p.id, kind=p.kind, title=p.title, prompt=p.prompt, minutes=p.minutes,
         private=p.private, sections=list(p.sections), revealed=p.revealed,
-        private_count=hidden.get(p.id, 0), running_since=p.running_since,
+        private_count=hidden.get(p.id, 0) + p.sealed_private, running_since=p.running_since,
         elapsed_ms=p.elapsed_ms, extended_ms=p.extended_ms, extensions=p.extensions,
         expired=p.expired, deadline=timebox.deadline(p), spent_ms=p.spent_ms,
         entered_at=p.entered_at, visited=p.visited) for p in board.agenda]
@@ -129,17 +129,19 @@ def timeline_view(board: Board, e: TimelineEntry, viewer: str) -> TimelineView:
 def round_view(r: Round, viewer: str) -> RoundView:
     mine = dict(sorted(r.votes.get(viewer, {}).items()))
     # Projected once per viewer for every vote: count per item only once they are revealed.
-    totals: Counter[str] | None = None
-    if r.state == "revealed":
-        totals = Counter()
+    if r.sealed_totals is not None:  # a sealed board: the totals are all that is left
+        counted: Counter[str] = Counter(r.sealed_totals)
+        voters = r.sealed_voters
+    else:
+        counted = Counter()
         for dots in r.votes.values():
-            totals.update(dots)
+            counted.update(dots)
+        voters = len(r.votes)
     return RoundView(
         id=r.id, target=r.target, budget=r.budget, multi=r.multi, state=r.state, mine=mine,
         remaining=r.budget - sum(mine.values()),
-        dots_cast=sum(sum(dots.values()) for dots in r.votes.values()),
-        voters=len(r.votes),
-        totals=dict(sorted(totals.items())) if totals is not None else None)
+        dots_cast=sum(counted.values()), voters=voters,
+        totals=dict(sorted(counted.items())) if r.state == "revealed" else None)
 
 
 def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:

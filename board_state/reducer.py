@@ -155,6 +155,7 @@ def _close_meeting(board: Board, op: o.CloseMeeting, ctx: Ctx) -> list[Change]:
     if current is not None:
         timebox.leave(current, ctx.now)  # bank the last phase's time; its timer stops
     board.closed_at = ctx.now
+    board.hands.clear()  # nobody is waiting to speak in a meeting that is over
     return [BOARD]
 
 

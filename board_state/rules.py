@@ -58,7 +58,7 @@ RULES: dict[type[o.Op], Rule] = {
     o.EditHeader: Rule(FACILITATOR),
     o.EditSettings: Rule(FACILITATOR),
     o.SetTags: Rule(FACILITATOR),
-    o.CloseMeeting: Rule(FACILITATOR),
+    o.CloseMeeting: Rule(FACILITATOR | SERVER),  # the server closes boards left idle
     o.AddPhase: Rule(FACILITATOR),
     o.EditPhase: Rule(FACILITATOR),
     o.MovePhase: Rule(FACILITATOR),
@@ -188,7 +188,7 @@ def check(board: Board, op: o.Op, actor: str) -> None:
         raise Rejected("unauthorized", "you are not a participant of this board")
     name = _PHRASES.get(type(op), o.op_tag(op).replace("_", " "))
     if role not in rule.who:
-        if rule.who == FACILITATOR:
+        if rule.who - SERVER == FACILITATOR:
             raise Rejected("forbidden", f"only the facilitator may {name}")
         if rule.who == SERVER:
             raise Rejected("forbidden", f"'{o.op_tag(op)}' is issued by the server, not by clients")

@@ -18,6 +18,10 @@ The points (each named where it sits):
   reach the wire), the events not. An acked op whose event nobody saw must survive.
 * `during_snapshot` (store writer thread): a snapshot row is inserted in the open transaction,
   COMMIT has not run. The board must load from the previous snapshot and the log.
+* `during_seal` (store writer thread): a closed board's op rows and snapshots are deleted in the
+  open transaction, its sealed snapshot not yet written, COMMIT has not run. The board must
+  load exactly as before the close (not closed, not sealed, nothing lost), and the close was
+  never acknowledged.
 
 The name is read once, at import; an unknown name stops the server at start, so a typo cannot
 make a crash test pass without crashing.
@@ -31,7 +35,7 @@ import signal
 
 ENV = "HINDSIGHT_CRASH_AT"
 POINTS = frozenset({"after_insert_before_commit", "after_commit_before_ack",
-                    "after_ack_before_broadcast", "during_snapshot"})
+                    "after_ack_before_broadcast", "during_snapshot", "during_seal"})
 # How long an async point lets queued frames reach the sockets before dying: the writer tasks
 # only need a few turns of the event loop, this leaves room for a loaded machine.
 FLUSH_SECONDS = 1.0

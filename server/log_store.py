@@ -127,5 +127,7 @@ class LogReads:
             "SELECT b.id FROM boards b LEFT JOIN log l ON l.board_id = b.id "
             "WHERE l.board_id IS NULL "
             "OR l.seq < (SELECT COALESCE(MAX(seq), 0) FROM ops WHERE ops.board_id = b.id) "
+            # A sealed board's history is one snapshot: its seq is the board's seq.
+            "OR l.seq < (SELECT COALESCE(MAX(seq), 0) FROM snapshots s WHERE s.board_id = b.id) "
             "ORDER BY b.created_at, b.id")
         return [row[0] for row in rows]

@@ -37,13 +37,15 @@ import msgspec
 from board_state import ANONYMOUS, SYSTEM, Board, Entry, Rejected, apply, decode_entry, encode_board
 from board_state import next_deadline, on_deadline, project, replay, view_for, viewer_key
 from board_state import decode_board, encode_entry
+from board_state.nudges import NudgeTally
+from board_state.seal import seal, seals
 from board_state import ops as o
 from board_state.protocol import Ack, Event, Presence, Reject, Welcome, encode
 from board_state.util import Change
 
 from .crashpoints import crash_point_after_flush, selected
 from .ids import hash_secret, new_id, now_ms
-from .store import CredentialRow, LoadedBoard, OpRow, SnapshotRow, Store, WriteBatch
+from .store import CredentialRow, LoadedBoard, OpRow, SealRow, SnapshotRow, Store, WriteBatch
 
 log = logging.getLogger("hindsight.room")
 
@@ -97,6 +99,7 @@ class _Round:
     acks: list[tuple[Peer, bytes]] = field(default_factory=list)  # sent first, after commit
     frames: list[tuple[Peer, bytes]] = field(default_factory=list)  # sent after the acks
     done: list[tuple[asyncio.Future[int], int]] = field(default_factory=list)
+    seal: bool = False  # the meeting closed in this round: the board is sealed with it
 
 
 class RoomClosed(Exception):
@@ -265,12 +268,14 @@ class Room:
         for item in items:
             if isinstance(item, _Submit):
                 self._accept(item, r)
+        nudges = await asyncio.to_thread(self._tally_nudges, r.entries) if r.seal else None
         if r.entries:
             batch = WriteBatch(
                 ops=tuple(OpRow(board_id=self.board.id, seq=e.seq, actor=e.actor, cid=e.op.cid,
                                 body=encode_entry(e)) for e in r.entries),
                 credentials=tuple(r.credentials),
-                snapshots=self._maybe_snapshot())
+                snapshots=() if r.seal else self._maybe_snapshot(),
+                seals=self._seal(nudges, r.entries) if r.seal else ())
             await self.store.write(batch)
         sends = r.acks + r.frames  # the acks first
         if r.acks and selected("after_ack_before_broadcast"):  # testing only: crashpoints.py
@@ -285,6 +290,9 @@ class Room:
             per_peer.setdefault(peer, []).append(frame)
         for peer, frames in per_peer.items():
             peer.send_all(frames)
+        if r.seal:  # everyone's view becomes the sealed board's: no more `mine` on anything
+            for peer in list(self.peers):
+                peer.send(self._welcome_frame(peer.participant_id, snapshot=True))
         for fut, seq in r.done:
             if not fut.done():
                 fut.set_result(seq)
@@ -305,6 +313,7 @@ class Room:
                 r.acks.append((item.peer, encode(Ack(cid=op.cid, seq=first, duplicate=True))))
             return
         now, nid = self.clock(), item.new_id or new_id()
+        was_open = self.board.closed_at is None
         try:
             applied = apply(self.board, op, actor=actor, now=now, new_id=nid)
         except Rejected as e:
@@ -315,6 +324,8 @@ class Room:
             return
         self.seq += 1
         ack_cid = op.cid
+        if was_open and self.board.closed_at is not None and seals(self.board):
+            r.seal = True
         if isinstance(op, o.Refocus):
             # Checked as its sender, stored as nobody's: no log row, snapshot or dedupe table
             # keeps who asked the room to refocus (a lost ack then cannot be matched to a
@@ -360,21 +371,51 @@ class Room:
         return (SnapshotRow(board_id=self.board.id, seq=self.seq, state=encode_board(self.board),
                             cids=_CID_ENCODER.encode(self._cids)),)
 
+    def _tally_nudges(self, pending: list[Entry]) -> tuple[int, int]:
+        """(raised, resolved) nudges over the whole meeting: the committed log, then this
+        round's entries (a blocking read; run in a thread, once per board, at its close)."""
+        tally = NudgeTally(self.board.id)
+        for row in self.store.ops_since(self.board.id, 0):
+            tally.feed(decode_entry(row.body))
+        for entry in pending:
+            tally.feed(entry)
+        return tally.raised, tally.resolved
+
+    def _seal(self, nudges: tuple[int, int] | None, entries: list[Entry]) -> tuple[SealRow, ...]:
+        """Seal the board as this round leaves it (closing an anonymous meeting): the stored
+        history up to now is replaced by the sealed board in the round's own transaction, the
+        replay window and the dedupe table go (both say who sent what), and a new epoch makes
+        every client take a fresh snapshot instead of resuming.
+
+        The dedupe table keeps one row: the close itself. Only the facilitator may close, so it
+        says nothing new about anyone, and a facilitator whose ack was lost (a dropped
+        connection, a crash after the commit) resends it and is told it was applied, instead of
+        being refused because the meeting is closed."""
+        self.board = seal(self.board, nudges)
+        self._cids = {e.actor: {e.op.cid: e.seq} for e in entries
+                      if isinstance(e.op, o.CloseMeeting) and e.op.cid}
+        self._recent.clear()
+        self.epoch = new_id()
+        self._snapshot_seq = self.seq
+        return (SealRow(board_id=self.board.id, seq=self.seq, state=encode_board(self.board),
+                        cids=_CID_ENCODER.encode(self._cids)),)
+
+    def _welcome_frame(self, viewer: str, *, snapshot: bool) -> bytes:
+        role = self.board.role_of(viewer) or "observer"
+        return encode(Welcome(board_id=self.board.id, you=viewer, role=role, seq=self.seq,
+                              epoch=self.epoch, server_time=self.clock(),
+                              snapshot=view_for(self.board, viewer) if snapshot else None))
+
     def _welcome(self, h: _Hello) -> None:
         viewer = h.peer.participant_id
-        role = self.board.role_of(viewer) or "observer"
         oldest = self._recent[0][0] if self._recent else self.seq + 1
         resumable = h.epoch == self.epoch and h.last_seq > 0 and oldest - 1 <= h.last_seq <= self.seq
-        base = dict(board_id=self.board.id, you=viewer, role=role, seq=self.seq, epoch=self.epoch,
-                    server_time=self.clock())
+        h.peer.send(self._welcome_frame(viewer, snapshot=not resumable))
         if resumable:
-            h.peer.send(encode(Welcome(**base)))
             for seq, at, changes in self._recent:
                 if seq > h.last_seq:
                     h.peer.send(encode(Event(seq=seq, at=at,
                                              changes=project(changes, self.board, viewer))))
-        else:
-            h.peer.send(encode(Welcome(**base, snapshot=view_for(self.board, viewer))))
         self.peers.add(h.peer)
         self._send_presence()
 

@@ -147,6 +147,16 @@ class SnapshotRow:
 
 
 @dataclass(frozen=True, slots=True)
+class SealRow:
+    """Replace a board's stored history up to `seq` by one sealed snapshot (`state`): its op
+    rows and snapshots are deleted in the same transaction (see `board_state.seal`)."""
+    board_id: str
+    seq: int
+    state: bytes
+    cids: bytes = b"{}"  # the dedupe table kept: only the close itself (see Room._seal)
+
+
+@dataclass(frozen=True, slots=True)
 class LogRow:
     """One post-mortem in the incident log. `actions` is JSON the store does not look into;
     `body` is the text the full-text index gets (written, never read back)."""
@@ -173,6 +183,7 @@ class WriteBatch:
     ops: tuple[OpRow, ...] = ()
     snapshots: tuple[SnapshotRow, ...] = ()
     log_rows: tuple[LogRow, ...] = ()
+    seals: tuple[SealRow, ...] = ()  # applied last: after this batch's own ops and snapshots
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,12 @@ that owns its own connection, fed by a FIFO queue:
 * Isolation of failures: if a grouped transaction fails (say a duplicate ``(board_id, seq)``),
   it is rolled back and each job is retried in its own transaction, so only the bad batch fails
   (``StoreError``); jobs still commit in FIFO order.
+* Sealing (``WriteBatch.seals``): a board's op rows and snapshots up to a seq are deleted and
+  one sealed snapshot written, in the same transaction as the batch, so a crash leaves the
+  board either sealed or exactly as before. The writer runs with ``secure_delete`` (deleted
+  rows are overwritten with zeros, in their pages and in freed pages), and after a commit that
+  sealed it checkpoints the WAL with TRUNCATE, so no earlier frame holding those rows survives
+  in the WAL file either.
 * Reads use one connection per calling thread (WAL lets readers run beside the writer and see
   only committed data). They are blocking; async callers wrap them in ``asyncio.to_thread``.
 
@@ -32,6 +38,7 @@ projection; the store only upserts them with their full-text body and answers se
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import queue
 import sqlite3
@@ -43,12 +50,14 @@ from pathlib import Path
 from .crashpoints import crash_point
 from .log_store import LogReads, apply_log_row, fts_query
 from .schema import (
-    BoardRow, CredentialRow, LoadedBoard, LogRow, OpRow, SnapshotRow, WriteBatch, is_current,
-    migration_set,
+    BoardRow, CredentialRow, LoadedBoard, LogRow, OpRow, SealRow, SnapshotRow, WriteBatch,
+    is_current, migration_set,
 )
 
-__all__ = ["BoardRow", "CredentialRow", "LoadedBoard", "LogRow", "OpRow", "SnapshotRow", "Store",
-           "StoreError", "WriteBatch", "fts_query"]
+__all__ = ["BoardRow", "CredentialRow", "LoadedBoard", "LogRow", "OpRow", "SealRow",
+           "SnapshotRow", "Store", "StoreError", "WriteBatch", "fts_query"]
+
+log = logging.getLogger("hindsight.store")
 
 MAX_GROUP = 500
 SYNCHRONOUS_MODES = ("FULL", "NORMAL", "OFF")
@@ -94,7 +103,8 @@ def _check_batch(batch: WriteBatch) -> None:
     if any(not isinstance(op.body, bytes) for op in batch.ops) or any(
         not isinstance(s.state, bytes) or not isinstance(s.cids, (bytes, type(None)))
         for s in batch.snapshots
-    ):
+    ) or any(not isinstance(s.state, bytes) or not isinstance(s.cids, bytes)
+           for s in batch.seals):
         raise TypeError("op bodies and snapshot states must be bytes")
 
 
@@ -117,6 +127,11 @@ def _apply(conn: sqlite3.Connection, batch: WriteBatch) -> None:
             conn.execute(_SQL_PRUNE, (board_id, board_id))
     for row in batch.log_rows:
         apply_log_row(conn, row)
+    for seal in batch.seals:
+        conn.execute("DELETE FROM ops WHERE board_id = ? AND seq <= ?", (seal.board_id, seal.seq))
+        conn.execute("DELETE FROM snapshots WHERE board_id = ?", (seal.board_id,))
+        crash_point("during_seal")  # testing only: see crashpoints.py
+        conn.execute(_SQL_SNAPSHOT, (seal.board_id, seal.seq, seal.state, seal.cids))
 
 
 _Settlement = tuple["asyncio.Future[None]", "StoreError | None"]
@@ -152,6 +167,7 @@ class Store(LogReads):
         self.transactions = 0  # committed write transactions (group-commit figure)
         self.groups = 0  # groups taken off the queue
         self.synchronous_applied: int | None = None  # PRAGMA synchronous read back by the writer
+        self.wal_scrubs = 0  # WAL truncations after a seal
         self._queue: queue.SimpleQueue[_Job | list[_Job] | object] = queue.SimpleQueue()
         self._handover: dict[asyncio.AbstractEventLoop, list[_Job]] = {}  # see write()
         self._lock = threading.Lock()  # orders "is it open?" with queue puts and close()
@@ -188,6 +204,7 @@ class Store(LogReads):
             # Made here so open() reports errors; from now on only the writer thread uses it.
             writer = self._connect()
             writer.execute(f"PRAGMA synchronous = {self.synchronous}")  # per connection
+            writer.execute("PRAGMA secure_delete = ON")  # sealing must not leave rows behind
             self.synchronous_applied = writer.execute("PRAGMA synchronous").fetchone()[0]
             self._writer = threading.Thread(
                 target=self._run, args=(writer,), name="hindsight-store", daemon=True
@@ -274,6 +291,8 @@ class Store(LogReads):
                 group, stopping = self._collect(first)
                 self.groups += 1
                 self._commit_group(conn, group)
+                if any(job.batch.seals and job.error is None for job in group):
+                    self._scrub_wal(conn)
                 crash_point("after_commit_before_ack")  # testing only: see crashpoints.py
                 self._settle(group)
         finally:
@@ -329,6 +348,17 @@ class Store(LogReads):
             except Exception as exc:
                 job.error = StoreError(f"write failed: {exc}")
                 job.error.__cause__ = exc
+
+    def _scrub_wal(self, conn: sqlite3.Connection) -> None:
+        """Copy the WAL into the database and truncate it to zero bytes, so the frames that
+        held a sealed board's rows (written before secure_delete zeroed them) are gone. It
+        waits for readers (busy_timeout); if one still holds an old snapshot, the next seal or
+        `scrub()` finishes the job."""
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        self.wal_scrubs += 1
+        if busy:
+            log.warning("the WAL could not be truncated after a seal (a reader was busy); "
+                        "the next seal or checkpoint truncates it")
 
     def _settle(self, group: list[_Job]) -> None:
         # One call_soon_threadsafe per loop per group (not per job): fewer wake-ups, FIFO kept.
@@ -434,9 +464,10 @@ class Store(LogReads):
         return [row[0] for row in rows]
 
     def last_seq(self, board_id: str) -> int:
-        row = self._reader().execute(
-            "SELECT COALESCE(MAX(seq), 0) FROM ops WHERE board_id = ?", (board_id,)
-        ).fetchone()
+        row = self._reader().execute(  # a sealed board may have no ops left, only its snapshot
+            "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM ops WHERE board_id = ?), "
+            "(SELECT COALESCE(MAX(seq), 0) FROM snapshots WHERE board_id = ?))",
+            (board_id, board_id)).fetchone()
         return int(row[0])
 
     def integrity_check(self) -> str:

@@ -26,6 +26,9 @@ class NudgeTallies:
     async def of(self, room: Room) -> tuple[int, int]:
         """(raised, resolved) for the board, up to its latest committed op."""
         board_id = room.board.id
+        if room.board.sealed_nudges is not None:  # the log they came from was sealed away
+            raised, resolved = room.board.sealed_nudges
+            return raised, resolved
         lock = self._locks.setdefault(board_id, asyncio.Lock())
         async with lock:
             tally = self._tallies.pop(board_id, None) or NudgeTally(board_id)

@@ -236,6 +236,7 @@ export class BoardSocket extends EventTarget {
     this.saveOutbox();
     this.flush();
     this.ping();
+    clearInterval(this.timers.ping);  // a welcome can come again on one connection (a sealed board)
     this.timers.ping = setInterval(() => this.ping(), PING_EVERY_MS);
   }
 

@@ -42,7 +42,7 @@ def test_parse_reads_a_point_and_an_optional_count_and_refuses_unknown_names() -
     assert parse("after_commit_before_ack") == ("after_commit_before_ack", 1)
     assert parse(" during_snapshot:3 ") == ("during_snapshot", 3)
     assert POINTS == {"after_insert_before_commit", "after_commit_before_ack",
-                      "after_ack_before_broadcast", "during_snapshot"}
+                      "after_ack_before_broadcast", "during_snapshot", "during_seal"}
     for bad in ("after_comit_before_ack", "during_snapshot:0", "during_snapshot:x"):
         with pytest.raises(ValueError):
             parse(bad)
