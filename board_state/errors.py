@@ -22,6 +22,7 @@ CODES: dict[str, str] = {
     "vote_pending": "the item is on the ballot of a vote whose results are not revealed yet",
     "closed": "the meeting is closed",
     "too_soon": "the same signal was sent moments ago; it is not repeated",
+    "join_link": "the join link is missing, wrong or replaced by the facilitator",
 }
 
 

@@ -13,7 +13,7 @@ with defaults, so old clients keep working.
 
 from __future__ import annotations
 
-from typing import Annotated, Union
+from typing import Annotated, Literal, Union
 
 import msgspec
 from msgspec import Meta
@@ -51,9 +51,26 @@ class CreateBoard(Op, frozen=True, tag="create_board"):
 
 
 class Join(Op, frozen=True, tag="join"):
-    """Issued by the server on an HTTP join; `new_id` is the new participant's id."""
+    """Issued by the server on an HTTP join; `new_id` is the new participant's id. `token` is
+    the join link's token the person came with (boards from before join links have none)."""
     name: Name = ""
     role: Role = "participant"
+    token: Annotated[str, Meta(max_length=64)] = ""
+
+
+LinkRole = Literal["participant", "observer"]
+
+
+class RotateLink(Op, frozen=True, tag="rotate_link"):
+    """Replace a join link's token (`new_id` is the new one): the old link stops working at
+    once; people already seated keep their seats. The server issues it for a new board."""
+    role: LinkRole = "participant"
+
+
+class RemoveSeat(Op, frozen=True, tag="remove_seat"):
+    """The facilitator frees a seat nobody uses: the participant or observer is removed and
+    their credential stops working. What they wrote stays, without a way back to them."""
+    participant_id: Id
 
 
 class Rename(Op, frozen=True, tag="rename"):
@@ -411,7 +428,7 @@ AnyOp = Union[
     AddTheme, RenameTheme, DeleteTheme, Group,
     OpenVote, CloseVote, RevealVote, CastVote, Unvote,
     AddAction, EditAction, DeleteAction, RankAction, SelectAction, ConfirmOwner, SetActionStatus,
-    RaiseHand, LowerHand, Refocus, SendFeedback, Spotlight,
+    RaiseHand, LowerHand, Refocus, SendFeedback, Spotlight, RotateLink, RemoveSeat,
 ]
 
 OP_TYPES: tuple[type[Op], ...] = AnyOp.__args__  # type: ignore[attr-defined]

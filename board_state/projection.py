@@ -28,6 +28,7 @@ from collections import Counter
 from . import timebox
 from .guardrails import Finding, check_action, check_chain, check_load, check_writeup
 from .guardrails.board import board_names
+from .seal import is_sealed
 from .model import SEVERITY_MEANING, Action, Board, Chain, Round, Sticky, TimelineEntry
 from .rules import allowed
 from .util import Change
@@ -66,7 +67,9 @@ def meta(board: Board, viewer: str) -> BoardMeta:
         hands=list(board.hands), refocus_at=board.refocus_at,
         refocus_count=board.refocus_count, can=allowed(board, viewer),
         spotlight=None if (ref := board.spotlight) is None
-        else SpotlightView(kind=ref.kind, id=ref.id, at=ref.at))
+        else SpotlightView(kind=ref.kind, id=ref.id, at=ref.at),
+        links=dict(sorted(board.links.items())) if viewer == board.facilitator else None,
+        sealed=is_sealed(board))
 
 
 def feedback_view(board: Board, viewer: str) -> FeedbackView:

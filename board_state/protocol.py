@@ -119,9 +119,12 @@ class NudgeCounts(Message, frozen=True, tag="nudge_counts"):
 
 
 class Presence(Message, frozen=True, tag="presence"):
-    """Who is here now. Names only on named boards; otherwise a count."""
+    """Who is here now. Names only on named boards; otherwise a count. `seats_online` (the
+    facilitator's copy only) lists the participant ids connected now, so the facilitator can
+    tell the seats nobody uses from the ones in use before removing any."""
     online: int
     names: list[str] = []
+    seats_online: list[str] = []
 
 
 class Batch(Message, frozen=True, tag="batch"):

@@ -25,6 +25,7 @@ from . import ops as o
 from . import spotlight, timebox
 from .ballot import refund_item
 from .content import CONTENT_HANDLERS, Ctx
+from .door import DOOR_HANDLERS, MAX_OBSERVERS, MAX_PARTICIPANTS
 from .errors import Rejected
 from .header import HEADER_HANDLERS
 from .model import SYSTEM, Board, Participant, Phase, Round
@@ -34,8 +35,6 @@ from .spotlight import SPOTLIGHT_HANDLERS
 from .templates import TEMPLATES
 from .util import Change, lookup
 
-MAX_PARTICIPANTS = 500  # facilitator and participants
-MAX_OBSERVERS = 500
 MAX_PHASES = 30
 MAX_ROUNDS = 50
 
@@ -107,25 +106,6 @@ def _create_board(board: Board, op: o.CreateBoard, ctx: Ctx) -> list[Change]:
         id=ctx.new_id, name=name, role="facilitator", joined_at=ctx.now)
     board.facilitator = ctx.new_id
     return [BOARD, Change("participant", ctx.new_id)]
-
-
-def _join(board: Board, op: o.Join, ctx: Ctx) -> list[Change]:
-    if op.role == "facilitator":
-        raise Rejected("invalid", "join as a participant or an observer; the facilitator "
-                       "role is handed over on the board")
-    # Observers have places of their own: a flood of read-only joins cannot lock out the
-    # people who write.
-    watching = op.role == "observer"
-    taken = sum((p.role == "observer") == watching for p in board.participants.values())
-    if taken >= (MAX_OBSERVERS if watching else MAX_PARTICIPANTS):
-        raise Rejected("limit", f"this board already has {taken} "
-                       f"{'observers' if watching else 'people writing'}")
-    if ctx.new_id in board.participants:
-        raise Rejected("invalid", "this participant id is taken")
-    name = op.name.strip() or f"Guest {len(board.participants) + 1}"
-    board.participants[ctx.new_id] = Participant(
-        id=ctx.new_id, name=name, role=op.role, joined_at=ctx.now)
-    return [Change("participant", ctx.new_id)]
 
 
 def _rename(board: Board, op: o.Rename, ctx: Ctx) -> list[Change]:
@@ -403,7 +383,7 @@ def _unvote(board: Board, op: o.Unvote, ctx: Ctx) -> list[Change]:
 
 
 HANDLERS: dict[type[o.Op], Handler] = {
-    o.CreateBoard: _create_board, o.Join: _join, o.Rename: _rename, o.HandOver: _hand_over,
+    o.CreateBoard: _create_board, o.Rename: _rename, o.HandOver: _hand_over,
     o.EditSettings: _edit_settings,
     o.CloseMeeting: _close_meeting,
     o.AddPhase: _add_phase, o.EditPhase: _edit_phase, o.MovePhase: _move_phase,
@@ -414,7 +394,8 @@ HANDLERS: dict[type[o.Op], Handler] = {
     o.OpenVote: _open_vote, o.CloseVote: _close_vote, o.RevealVote: _reveal_vote,
     o.CastVote: _cast_vote, o.Unvote: _unvote,
     **HEADER_HANDLERS, **CONTENT_HANDLERS, **SIGNAL_HANDLERS, **SPOTLIGHT_HANDLERS,
+    **DOOR_HANDLERS,
 }
 
 assert set(HANDLERS) == set(o.OP_TYPES), set(o.OP_TYPES) ^ set(HANDLERS)
-__all__ = ["Applied", "apply", "refund_item"]
+__all__ = ["MAX_OBSERVERS", "MAX_PARTICIPANTS", "Applied", "apply", "refund_item"]

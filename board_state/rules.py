@@ -108,6 +108,8 @@ RULES: dict[type[o.Op], Rule] = {
     o.Refocus: Rule(EVERYONE_OR_FORGOTTEN),  # anyone may call the room back to systems (source 003)
     o.SendFeedback: Rule(WRITERS, FEEDBACK_PHASES),
     o.Spotlight: Rule(FACILITATOR),  # any phase; refused once closed, like all content
+    o.RotateLink: Rule(FACILITATOR | SERVER),  # the server makes a new board's links
+    o.RemoveSeat: Rule(FACILITATOR),
 }
 
 # How refusals name an op, where its wire name would read badly in a sentence.
@@ -129,7 +131,8 @@ _PHRASES: dict[type[o.Op], str] = {
     o.CloseMeeting: "close the meeting", o.CastVote: "vote", o.Unvote: "take back a vote",
     o.RaiseHand: "raise a hand", o.LowerHand: "lower someone's hand",
     o.Refocus: "ask the room to refocus", o.SendFeedback: "give meeting feedback",
-    o.Spotlight: "spotlight an item for everyone",
+    o.Spotlight: "spotlight an item for everyone", o.RotateLink: "replace a join link",
+    o.RemoveSeat: "remove a seat",
 }
 
 _PHASE_WORDS = {
@@ -150,7 +153,7 @@ def role_of(board: Board, actor: str) -> str | None:
 
 # What still changes after the meeting is closed: follow-up, not content.
 AFTER_CLOSE: frozenset[type[o.Op]] = frozenset({
-    o.SetActionStatus, o.SetTags, o.Join, o.Rename, o.TimeboxExpired,
+    o.SetActionStatus, o.SetTags, o.Join, o.Rename, o.TimeboxExpired, o.RotateLink, o.RemoveSeat,
 })
 
 

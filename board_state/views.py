@@ -67,6 +67,10 @@ class BoardMeta(View, frozen=True, tag="board"):
     refocus_count: int = 0
     can: list[str] = []              # op types this viewer may send now (role, phase, closing)
     spotlight: SpotlightView | None = None  # the item in focus for everyone; None: nothing
+    # The join links' tokens, role -> token: the facilitator's view only (None for everyone
+    # else). A link is `/b/{id}/join#t={token}` (`?role=observer` for the observer link).
+    links: dict[str, str] | None = None
+    sealed: bool = False             # closed and sealed: nobody's authorship is kept (seal.py)
 
 
 class ParticipantView(View, frozen=True, tag="participant"):

@@ -266,7 +266,8 @@ async def fill(server: str, items: int) -> tuple[dict[str, Any], BoardClient]:
 
 async def changes(browser: Any, server: str, board: dict[str, Any], facilitator: BoardClient,
                   n: int, items: int) -> list[dict[str, float]]:
-    guest = await asyncio.to_thread(join_board, server, board["board_id"], "Pat")
+    guest = await asyncio.to_thread(join_board, server, board["board_id"], "Pat",
+                                     token=board["join_token"])
     context, page, errors = await new_page(browser)
     out: list[dict[str, float]] = []
     try:

@@ -32,6 +32,7 @@ BENCH_ENV = {
     # load generator on 127.0.0.1; set it out of the way whatever its default.
     "HINDSIGHT_MAX_CONNECTIONS_PER_ADDRESS": "1000000",
     "HINDSIGHT_JOIN_RATE": "0",  # the generator seats thousands of people from one address
+    "HINDSIGHT_LINK_JOIN_RATE": "0",  # ... through one link per board
 }
 
 

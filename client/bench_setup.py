@@ -28,10 +28,11 @@ def hindsight_plans(server: str, boards: int, people: int, threads: int = 16) ->
     with ThreadPoolExecutor(threads) as pool:
         created = list(pool.map(lambda i: create_board(
             server, title=f"Bench board {i}", facilitator_name="Facilitator"), range(boards)))
-        seats = [(b["board_id"], j) for b in created for j in range(1, people)]
-        joined = list(pool.map(lambda s: join_board(server, s[0], f"Person {s[1]}"), seats))
+        seats = [(b["board_id"], b["join_token"], j) for b in created for j in range(1, people)]
+        joined = list(pool.map(lambda s: join_board(server, s[0], f"Person {s[2]}",
+                                                    token=s[1]), seats))
     plans = {b["board_id"]: BoardPlan(b["board_id"], [b["credential"]]) for b in created}
-    for (board_id, _), j in zip(seats, joined):
+    for (board_id, _, _), j in zip(seats, joined):
         plans[board_id].credentials.append(j["credential"])
     return list(plans.values())
 

@@ -1,7 +1,7 @@
 """`hindsight-client`: take part in a board from a terminal, or script one.
 
     hindsight-client create --title "DNS outage"            # prints the facilitator credential
-    hindsight-client join BOARD --name Ann                    # prints a participant credential
+    hindsight-client join 'URL#t=TOKEN' --name Ann            # prints a participant credential
     hindsight-client watch BOARD --credential CRED            # prints every change live
     hindsight-client add-sticky BOARD --credential CRED --section went_well "The kill switch worked"
     hindsight-client add-timeline BOARD --credential CRED --at 2026-08-14T09:12Z "Alert fired"
@@ -33,7 +33,7 @@ from board_state.errors import Rejected
 from board_state.protocol import Event, Presence
 
 from . import commands
-from .http import create_board, join_board
+from .http import create_board, join_board, parse_join_link
 from .importers import FORMATS
 from .sdk import BoardClient
 
@@ -114,9 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--name", default="Facilitator", help="your display name")
     c.add_argument("--named", action="store_true", help="show authors (default: anonymous)")
 
-    j = command("join", "join a board and print your participant credential",
-                "hindsight-client join BOARD --name Ann")
-    j.add_argument("board", help="the board's id")
+    j = command("join", "join a board with its join link and print your participant credential",
+                "hindsight-client join 'http://host/b/BOARD/join#t=TOKEN' --name Ann")
+    j.add_argument("link", help="the join link the facilitator shared (quote it: it has a #)")
     j.add_argument("--name", default="", help="display name (empty: an anonymous guest)")
     j.add_argument("--observer", action="store_true", help="join read-only")
 
@@ -220,8 +220,12 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(result, indent=2))
             return 0
         if args.command == "join":
-            result = join_board(args.server, args.board, args.name,
-                                "observer" if args.observer else "participant")
+            try:
+                board_id, role, token = parse_join_link(args.link)
+            except ValueError as e:
+                raise commands.LocalProblem(str(e)) from None
+            result = join_board(args.server, board_id, args.name,
+                                "observer" if args.observer else role, token)
             print(json.dumps(result, indent=2))
             return 0
         if args.command == "bench":

@@ -47,9 +47,24 @@ def create_board(server: str, **fields: Any) -> dict[str, Any]:
     return result
 
 
-def join_board(server: str, board_id: str, name: str = "", role: str = "participant") -> dict[str, Any]:
+def parse_join_link(link: str) -> tuple[str, str, str]:
+    """(board id, role, token) of a join link as the facilitator shares it, e.g.
+    `https://host/b/<id>/join?role=observer#t=<token>`."""
+    parts = urllib.parse.urlsplit(link)
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) < 3 or segments[-3] != "b" or segments[-1] != "join":
+        raise ValueError(f"not a join link: {link!r} (expected .../b/<board>/join#t=<token>)")
+    role = urllib.parse.parse_qs(parts.query).get("role", ["participant"])[0]
+    token = urllib.parse.parse_qs(parts.fragment).get("t", [""])[0]
+    return segments[-2], role, token
+
+
+def join_board(server: str, board_id: str, name: str = "", role: str = "participant",
+               token: str = "") -> dict[str, Any]:
+    """Take a seat with a join link's token (`join_token` / `observer_token` of a created
+    board, or the `#t=` part of the link)."""
     result: dict[str, Any] = call(server, "POST", f"/api/boards/{board_id}/join",
-                                  {"name": name, "role": role})
+                                  {"name": name, "role": role, "token": token})
     return result
 
 

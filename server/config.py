@@ -32,6 +32,9 @@ class Settings:
     max_connections_per_address: int = 200  # open websockets per client address; 0: no cap
     join_rate: float = 1.0          # joins per second per client address, on average; 0: no limit
     join_burst: int = 30            # ... and in a burst (a room of people joining at once)
+    link_join_rate: float = 2.0     # joins per second through one join link; 0: no limit
+    link_join_burst: int = 100      # ... and in a burst (a big meeting's first minute)
+    idle_close_days: float = 14.0   # an open board nobody touched this long is closed and sealed; 0: never
 
     def host_names(self) -> list[str]:
         """What the `Host` header may name: loopback, the listening address (unless it is the
@@ -59,7 +62,9 @@ class Settings:
             env["allowed_hosts"] = _env_list("HINDSIGHT_ALLOWED_HOSTS")
         for name, cast in (("hello_timeout", float), ("rate", float), ("burst", int),
                            ("send_queue", int), ("max_connections_per_address", int),
-                           ("join_rate", float), ("join_burst", int)):
+                           ("join_rate", float), ("join_burst", int),
+                           ("link_join_rate", float), ("link_join_burst", int),
+                           ("idle_close_days", float)):
             value = os.environ.get(f"HINDSIGHT_{name.upper()}")
             if value is not None:
                 env[name] = cast(value)

@@ -150,8 +150,16 @@ class Connection:
             if not wakeup.done():
                 wakeup.set_result(None)
 
-    def close(self, code: int, reason: str) -> None:
+    def close(self, code: int, reason: str, *, flush: bool = False) -> None:
+        """Close the websocket with `code`. With `flush`, what is already queued (an error
+        saying why, say) is written first, for at most FLUSH_SECONDS; otherwise it is dropped
+        (a slow reader's backlog must not hold anything up)."""
         if self.closing:
+            return
+        if flush:
+            self._put(None)  # the writer stops after what is queued
+            task = asyncio.get_running_loop().create_task(self._flush_then_close(code, reason))
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
             return
         self.closing = True
         self._writer.cancel()
@@ -161,6 +169,13 @@ class Connection:
             self.on_close()
         task = asyncio.get_running_loop().create_task(self._close(code, reason))
         task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+    async def _flush_then_close(self, code: int, reason: str) -> None:
+        try:
+            await asyncio.wait_for(asyncio.shield(self._writer), FLUSH_SECONDS)
+        except (TimeoutError, asyncio.CancelledError, Exception):
+            pass
+        self.close(code, reason)
 
     async def _close(self, code: int, reason: str) -> None:
         try:

@@ -85,10 +85,12 @@ async def _body(request: Request, type_: Any, *, form: bool = False) -> Any:
         raise Rejected("bad_message", str(e)) from None
 
 
-def _links(board_id: str, credential: str) -> dict[str, str]:
-    return {"facilitator_url": f"/b/{board_id}#k={credential}",
-            "join_url": f"/b/{board_id}/join",
-            "observer_url": f"/b/{board_id}/join?role=observer"}
+def join_links(board_id: str, links: dict[str, str]) -> dict[str, str]:
+    """The two join links (their tokens in the fragment, which browsers never send)."""
+    return {"join_url": f"/b/{board_id}/join#t={links.get('participant', '')}",
+            "observer_url": f"/b/{board_id}/join?role=observer#t={links.get('observer', '')}",
+            "join_token": links.get("participant", ""),
+            "observer_token": links.get("observer", "")}
 
 
 async def api_create(request: Request) -> Response:
@@ -97,8 +99,11 @@ async def api_create(request: Request) -> Response:
         board_id, pid, cred = await _hub(request).create_board(create)
     except Rejected as e:
         return error(422, e.code, e.message)
+    room = await _hub(request).room(board_id)
+    links = room.board.links if room is not None else {}
     return JSONResponse({"board_id": board_id, "participant_id": pid, "credential": cred,
-                         **_links(board_id, cred)}, status_code=201)
+                         "facilitator_url": f"/b/{board_id}#k={cred}",
+                         **join_links(board_id, links)}, status_code=201)
 
 
 async def _room(request: Request) -> Room | None:
@@ -106,6 +111,20 @@ async def _room(request: Request) -> Room | None:
 
 
 TOO_MANY_JOINS = "too many joins from your address in a short time; try again in a minute"
+TOO_MANY_ON_LINK = "too many people joined with this link in a short time; try again in a minute"
+
+
+def _take(request: Request, name: str, key: str, rate: float, burst: int) -> bool:
+    if rate <= 0:
+        return True
+    buckets: dict[str, TokenBucket] | None = getattr(request.app.state, name, None)
+    if buckets is None or len(buckets) > 10_000:  # forget old keys now and then
+        buckets = {}
+        setattr(request.app.state, name, buckets)
+    bucket = buckets.get(key)
+    if bucket is None:
+        bucket = buckets[key] = TokenBucket(rate, burst)
+    return bucket.take()
 
 
 def join_allowed(request: Request) -> bool:
@@ -113,16 +132,20 @@ def join_allowed(request: Request) -> bool:
     `join_burst`): a room of people joining at once fits the burst; a script filling a board's
     seats does not."""
     settings = request.app.state.settings
-    if settings.join_rate <= 0:
-        return True
-    buckets: dict[str, TokenBucket] | None = getattr(request.app.state, "join_buckets", None)
-    if buckets is None or len(buckets) > 10_000:  # forget old addresses now and then
-        buckets = request.app.state.join_buckets = {}
     address = request.client.host if request.client else ""
-    bucket = buckets.get(address)
-    if bucket is None:
-        bucket = buckets[address] = TokenBucket(settings.join_rate, settings.join_burst)
-    return bucket.take()
+    return _take(request, "join_buckets", address, settings.join_rate, settings.join_burst)
+
+
+def link_allowed(request: Request, board_id: str, role: str) -> bool:
+    """A token bucket per join link (settings `link_join_rate`, `link_join_burst`): a link
+    passed around, or seats filled from many addresses, cannot seat more than that."""
+    settings = request.app.state.settings
+    return _take(request, "link_buckets", f"{board_id}/{role}", settings.link_join_rate,
+                 settings.link_join_burst)
+
+
+def _join_status(e: Rejected) -> int:
+    return {"join_link": 403, "limit": 409}.get(e.code, 422)
 
 
 async def api_join(request: Request) -> Response:
@@ -133,9 +156,11 @@ async def api_join(request: Request) -> Response:
         return error(429, "rate_limited", TOO_MANY_JOINS)
     try:
         join = await _body(request, o.Join)
-        pid, cred = await room.join(join.name, join.role)
+        if not link_allowed(request, room.board.id, join.role):
+            return error(429, "rate_limited", TOO_MANY_ON_LINK)
+        pid, cred = await room.join(join.name, join.role, join.token)
     except Rejected as e:
-        return error(422, e.code, e.message)
+        return error(_join_status(e), e.code, e.message)
     return JSONResponse({"participant_id": pid, "credential": cred, "role": join.role,
                          "board_url": f"/b/{room.board.id}#k={cred}"}, status_code=201)
 
@@ -211,9 +236,11 @@ async def form_join(request: Request) -> Response:
         return _error_page(request, 429, TOO_MANY_JOINS[0].upper() + TOO_MANY_JOINS[1:] + ".")
     try:
         join = await _body(request, o.Join, form=True)
-        _, cred = await room.join(join.name, join.role)
+        if not link_allowed(request, room.board.id, join.role):
+            return _error_page(request, 429, TOO_MANY_ON_LINK[0].upper() + TOO_MANY_ON_LINK[1:] + ".")
+        _, cred = await room.join(join.name, join.role, join.token)
     except Rejected as e:
-        return _error_page(request, 422, e.message)
+        return _error_page(request, _join_status(e), e.message[0].upper() + e.message[1:] + ".")
     return RedirectResponse(f"/b/{room.board.id}#k={cred}", status_code=303)
 
 

@@ -28,7 +28,7 @@ from board_state.views import BoardView
 
 from .log_rows import build_row
 from .ids import hash_secret, new_id, now_ms
-from .room import Room, RoomClosed
+from .room import LINK_TOKEN_BYTES, Room, RoomClosed
 from .store import BoardRow, CredentialRow, LogRow, OpRow, Store, WriteBatch
 
 logger = logging.getLogger("hindsight.hub")
@@ -60,8 +60,11 @@ class Hub:
                     room = await Room.load(self.store, board_id)
                     if room is None:
                         return None
-                    self.rooms[board_id] = room
                     room.after_commit = self._on_commit
+                    if len(room.board.links) < 2:
+                        # Before anyone else gets the room: no join may come in first.
+                        await room.ensure_links()
+                    self.rooms[board_id] = room
                     self._schedule_log(board_id)  # rows may predate this version's format
                 return room
         finally:
@@ -70,21 +73,28 @@ class Hub:
                 del self._loading[board_id]
 
     async def create_board(self, create: o.CreateBoard) -> tuple[str, str, str]:
-        """Make a board; return (board id, facilitator participant id, facilitator credential).
+        """Make a board with its two join links; return (board id, facilitator participant id,
+        facilitator credential).
         Raises `Rejected` when the request breaks a rule (unknown template, ...)."""
-        board_id = new_id(15)  # 120 random bits: unguessable, since knowing it lets you join
+        board_id = new_id(15)  # 120 random bits; still, it is listed, and joins need a link
         pid, secret = new_id(), secrets.token_urlsafe(24)
         board, now = Board(id=board_id), now_ms()
-        apply(board, create, actor=SYSTEM, now=now, new_id=pid)
-        entry = Entry(seq=1, actor=SYSTEM, at=now, new_id=pid, op=create)
+        first: list[tuple[o.Op, str]] = [
+            (create, pid), *((o.RotateLink(role=role), new_id(LINK_TOKEN_BYTES))
+                             for role in ("participant", "observer"))]
+        entries = []
+        for seq, (op, nid) in enumerate(first, 1):
+            apply(board, op, actor=SYSTEM, now=now, new_id=nid)
+            entries.append(Entry(seq=seq, actor=SYSTEM, at=now, new_id=nid, op=op))
         meta = msgspec.json.encode({"title": create.title, "severity": create.severity}).decode()
         await self.store.write(WriteBatch(
             boards=(BoardRow(id=board_id, epoch=new_id(), created_at=now, meta=meta),),
             credentials=(CredentialRow(board_id=board_id, participant_id=pid,
                                        secret_hash=hash_secret(secret), role="facilitator"),),
-            ops=(OpRow(board_id=board_id, seq=1, actor=SYSTEM, cid="", body=encode_entry(entry)),),
+            ops=tuple(OpRow(board_id=board_id, seq=e.seq, actor=SYSTEM, cid="",
+                            body=encode_entry(e)) for e in entries),
             # In the same transaction: a board is in the log from the moment it exists.
-            log_rows=(build_row(1, view_for(board, ""), now),),
+            log_rows=(build_row(len(entries), view_for(board, ""), now),),
         ))
         return board_id, pid, f"{pid}.{secret}"
 

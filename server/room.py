@@ -40,7 +40,7 @@ from board_state import decode_board, encode_entry
 from board_state.nudges import NudgeTally
 from board_state.seal import seal, seals
 from board_state import ops as o
-from board_state.protocol import Ack, Event, Presence, Reject, Welcome, encode
+from board_state.protocol import Ack, Error, Event, Presence, Reject, Welcome, encode
 from board_state.util import Change
 
 from .crashpoints import crash_point_after_flush, selected
@@ -53,6 +53,8 @@ SNAPSHOT_EVERY = 500  # ops between snapshots: loading replays at most this many
 # Seqs of changes kept for resume; an older gap gets a snapshot. Kept well under half of a
 # connection's send queue, so a replay can never overflow it and get the client dropped.
 REPLAY_WINDOW = 400
+LINK_TOKEN_BYTES = 20  # a join link's token: 160 random bits, 32 characters
+REVOKED = "revoked"    # a removed seat's secret hash: no secret hashes to it
 
 
 CidTable = dict[str, dict[str, int]]  # actor -> client op id -> the seq it was applied at
@@ -66,7 +68,7 @@ class Peer(Protocol):
 
     def send(self, frame: bytes) -> None: ...
     def send_all(self, frames: list[bytes]) -> None: ...  # in order; as a batch if it can
-    def close(self, code: int, reason: str) -> None: ...
+    def close(self, code: int, reason: str, *, flush: bool = False) -> None: ...
 
 
 @dataclass
@@ -100,6 +102,7 @@ class _Round:
     frames: list[tuple[Peer, bytes]] = field(default_factory=list)  # sent after the acks
     done: list[tuple[asyncio.Future[int], int]] = field(default_factory=list)
     seal: bool = False  # the meeting closed in this round: the board is sealed with it
+    revoked: list[str] = field(default_factory=list)  # seats removed: told once it is durable
 
 
 class RoomClosed(Exception):
@@ -205,13 +208,24 @@ class Room:
         self._put(_Submit(op=op, actor=actor, done=done))
         return await done
 
-    async def join(self, name: str, role: str) -> tuple[str, str]:
-        """Add a participant; return (participant id, credential) once it is durable."""
+    async def join(self, name: str, role: str, token: str | None = None) -> tuple[str, str]:
+        """Add a participant; return (participant id, credential) once it is durable. `token`
+        is the join link's, as the person brought it (the core checks it); None seats someone
+        the server itself vouches for (an import re-seating a board's people)."""
+        if token is None:
+            token = self.board.links.get(role, "")
         pid, secret = new_id(), secrets.token_urlsafe(24)
         cred = CredentialRow(board_id=self.board.id, participant_id=pid,
                              secret_hash=hash_secret(secret), role=role)
-        await self._submit_system(o.Join(name=name, role=role), new_id=pid, credential=cred)
+        await self._submit_system(o.Join(name=name, role=role, token=token), new_id=pid,
+                                  credential=cred)
         return pid, f"{pid}.{secret}"
+
+    async def ensure_links(self) -> None:
+        """Give a board made before join links its two links (the lazy migration: door.py)."""
+        for role in ("participant", "observer"):
+            if role not in self.board.links:
+                await self._submit_system(o.RotateLink(role=role))
 
     async def _submit_system(self, op: o.Op, *, new_id: str = "",
                              credential: CredentialRow | None = None) -> int:
@@ -290,6 +304,8 @@ class Room:
             per_peer.setdefault(peer, []).append(frame)
         for peer, frames in per_peer.items():
             peer.send_all(frames)
+        if r.revoked:
+            self._disconnect_removed(r.revoked)
         if r.seal:  # everyone's view becomes the sealed board's: no more `mine` on anything
             for peer in list(self.peers):
                 peer.send(self._welcome_frame(peer.participant_id, snapshot=True))
@@ -312,7 +328,8 @@ class Room:
             if item.peer:
                 r.acks.append((item.peer, encode(Ack(cid=op.cid, seq=first, duplicate=True))))
             return
-        now, nid = self.clock(), item.new_id or new_id()
+        now = self.clock()
+        nid = item.new_id or new_id(LINK_TOKEN_BYTES if isinstance(op, o.RotateLink) else 10)
         was_open = self.board.closed_at is None
         try:
             applied = apply(self.board, op, actor=actor, now=now, new_id=nid)
@@ -337,12 +354,29 @@ class Room:
         if item.credential:
             r.credentials.append(item.credential)
             self._secrets[item.credential.participant_id] = item.credential.secret_hash
+        if isinstance(op, o.RemoveSeat):
+            self._secrets.pop(op.participant_id, None)  # from this round on, for new hellos
+            r.credentials.append(CredentialRow(board_id=self.board.id,
+                                               participant_id=op.participant_id,
+                                               secret_hash=REVOKED, role="removed"))
+            r.revoked.append(op.participant_id)
         self._recent.append((self.seq, now, applied.changes))
         if item.peer:
             r.acks.append((item.peer, encode(Ack(cid=ack_cid, seq=self.seq))))
         r.frames.extend(self._event_frames(self.seq, now, applied.changes))
         if item.done:
             r.done.append((item.done, self.seq))
+
+    def _disconnect_removed(self, pids: list[str]) -> None:
+        """A removed seat's holder is told and disconnected (4001: do not retry; a new hello
+        with that credential is refused, now and after a restart)."""
+        frame = encode(Error(code="unauthorized",
+                             message="the facilitator removed your seat on this board"))
+        for peer in [p for p in self.peers if p.participant_id in pids]:
+            self.peers.discard(peer)
+            peer.send(frame)
+            peer.close(4001, "seat removed", flush=True)
+        self._send_presence()
 
     def _event_frames(self, seq: int, at: int, changes: tuple[Change, ...]) -> list[tuple[Peer, bytes]]:
         # One projection and one encoding per distinct view: most members of a board see the
@@ -426,8 +460,15 @@ class Room:
             names = sorted(self.board.participants[i].name for i in online
                            if i in self.board.participants)
         frame = encode(Presence(online=len(online), names=names))
+        facilitator = self.board.facilitator
+        seats = b""
         for peer in list(self.peers):
-            peer.send(frame)
+            if peer.participant_id == facilitator:
+                seats = seats or encode(Presence(online=len(online), names=names,
+                                                 seats_online=sorted(online)))
+                peer.send(seats)
+            else:
+                peer.send(frame)
 
     def _fail(self, items: list[Any]) -> None:
         self.closed = True

@@ -31,7 +31,7 @@ from starlette.routing import BaseRoute, Route
 from board_state import Rejected
 from board_state import ops as o
 
-from .http import _hub, _links, _room, error
+from .http import _hub, _room, error, join_links
 
 MAX_DOCUMENT = 32 << 20  # bytes: the largest board the core allows, with room to spare
 
@@ -107,7 +107,8 @@ async def import_board(request: Request) -> Response:
     people = [{k: v for k, v in p.items() if k != "old_id"} for p in rebuild.people]
     return JSONResponse({
         "board_id": board_id, "participant_id": fac_pid, "credential": credential,
-        **_links(board_id, credential),
+        "facilitator_url": f"/b/{board_id}#k={credential}",
+        **join_links(board_id, room.board.links),
         "owners": [{k: p[k] for k in ("name", "participant_id", "credential")}
                    for p in rebuild.people if p["old_id"] in owners],
         "participants": people,

@@ -27,7 +27,8 @@ def test_create_join_add_and_watch_from_two_terminals(server: RealServer) -> Non
     made = cli_json(server, "create", "--title", "CLI drill", "--name", "Fay")
     board, fac = made["board_id"], made["credential"]
     assert made["facilitator_url"].endswith(f"#k={fac}")
-    ann = cli_json(server, "join", board, "--name", "Ann")["credential"]
+    assert made["join_url"].startswith(f"/b/{board}/join#t=")
+    ann = cli_json(server, "join", server.url + made["join_url"], "--name", "Ann")["credential"]
 
     watcher = subprocess.Popen(
         [sys.executable, "-m", "client.cli", "--server", server.url, "watch", board],
@@ -51,7 +52,9 @@ def test_create_join_add_and_watch_from_two_terminals(server: RealServer) -> Non
 
 def test_refusals_print_the_reason_and_exit_nonzero(server: RealServer) -> None:
     made = cli_json(server, "create", "--title", "Refusals")
-    ann = cli_json(server, "join", made["board_id"])["credential"]
+    r = cli(server, "join", made["board_id"])  # a board id is not a join link
+    assert r.returncode == 2 and "not a join link" in r.stderr and "Traceback" not in r.stderr
+    ann = cli_json(server, "join", made["join_url"])["credential"]
     r = cli(server, "send", made["board_id"], "--credential", ann, '{"type": "advance_phase"}')
     assert r.returncode == 2 and "only the facilitator" in r.stderr
     r = cli(server, "add-timeline", made["board_id"], "--credential", ann, "--at", "09:12", "x")

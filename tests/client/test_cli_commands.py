@@ -38,8 +38,9 @@ def ok(server: RealServer, *args: str, **kw: Any) -> str:
 def board(server: RealServer) -> dict[str, str]:
     made = json.loads(ok(server, "create", "--title", "CLI commands", "--severity", "sev1",
                          "--name", "Fay"))
-    ann = json.loads(ok(server, "join", made["board_id"], "--name", "Ann"))
-    return {"id": made["board_id"], "fac": made["credential"], "ann": ann["credential"]}
+    ann = json.loads(ok(server, "join", made["join_url"], "--name", "Ann"))
+    return {"id": made["board_id"], "fac": made["credential"], "ann": ann["credential"],
+            "observer_url": made["observer_url"]}
 
 
 def timeline(server: RealServer, board: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -124,7 +125,7 @@ def test_import_timeline_from_stdin_dry_run_and_refusals(
     r = cli(server, "import-timeline", board["id"], str(tmp_path / "notes.xlsx"),
             "--credential", board["ann"])
     assert r.returncode == 2 and "pass --format csv, chat or log" in r.stderr
-    observer = json.loads(ok(server, "join", board["id"], "--observer"))["credential"]
+    observer = json.loads(ok(server, "join", board["observer_url"], "--observer"))["credential"]
     path = tmp_path / "one.csv"
     path.write_text("2026-08-14T11:00Z,Checked\n")
     r = cli(server, "import-timeline", board["id"], str(path), "--credential", observer)

@@ -27,8 +27,8 @@ def _cids(db: Path, board_id: str) -> list[str]:
 
 def _shared(canonical: dict[str, Any]) -> dict[str, Any]:
     """What every viewer of this board sees alike: without `mine` and `me` markers, the ops
-    each may send (`can`) and their own feedback."""
-    personal = ("mine", "me", "can", "my_safety", "my_change")
+    each may send (`can`), their own feedback and the facilitator's join links."""
+    personal = ("mine", "me", "can", "my_safety", "my_change", "links")
     return {key: {k: v for k, v in view.items() if k not in personal}
             for key, view in canonical.items()}
 
@@ -45,7 +45,7 @@ def test_the_sdk_survives_a_server_restart_with_its_outbox(tmp_path: Path) -> No
 async def _scenario(server: RealServer) -> None:
     made = create_board(server.url, title="Restart drill", facilitator_name="Fay")
     board = made["board_id"]
-    ann_cred = join_board(server.url, board, "Ann")["credential"]
+    ann_cred = join_board(server.url, board, "Ann", token=made["join_token"])["credential"]
     welcomes: list[Welcome] = []
     fac = BoardClient(server.url, board, made["credential"])
     ann = BoardClient(server.url, board, ann_cred,

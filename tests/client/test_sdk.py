@@ -17,7 +17,7 @@ from tests.realserver import RealServer
 
 def _board(server: RealServer) -> tuple[str, str, str]:
     made = create_board(server.url, title="SDK", facilitator_name="Fay")
-    ann = join_board(server.url, made["board_id"], "Ann")
+    ann = join_board(server.url, made["board_id"], "Ann", token=made["join_token"])
     return made["board_id"], made["credential"], ann["credential"]
 
 

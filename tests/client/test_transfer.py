@@ -43,9 +43,10 @@ async def _rich_board(server: RealServer, anonymity: str = "anonymous") -> tuple
     made = create_board(server.url, title="Checkout outage", severity="sev1",
                         facilitator_name="Fay", anonymity=anonymity)
     board, fac_cred = made["board_id"], made["credential"]
-    ann_cred = join_board(server.url, board, "Ann")["credential"]
-    bob = join_board(server.url, board, "Bob")
-    join_board(server.url, board, "Obi", "observer")
+    token = made["join_token"]
+    ann_cred = join_board(server.url, board, "Ann", token=token)["credential"]
+    bob = join_board(server.url, board, "Bob", token=token)
+    join_board(server.url, board, "Obi", "observer", token=made["observer_token"])
     async with BoardClient(server.url, board, fac_cred) as fay, \
             BoardClient(server.url, board, ann_cred) as ann, \
             BoardClient(server.url, board, bob["credential"]) as bobc:
@@ -231,7 +232,7 @@ def test_a_named_board_keeps_its_authors(server: RealServer) -> None:
 
 def test_only_the_facilitator_may_export(server: RealServer) -> None:
     made = create_board(server.url, title="Mine")
-    ann = join_board(server.url, made["board_id"], "Ann")["credential"]
+    ann = join_board(server.url, made["board_id"], "Ann", token=made["join_token"])["credential"]
     with pytest.raises(Rejected) as e:
         export_board(server.url, made["board_id"], ann)
     assert (e.value.code, e.value.message) == (

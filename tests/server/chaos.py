@@ -444,10 +444,12 @@ class Setup:
 
 async def set_up(server: RealServer, cfg: ChaosConfig, rng: random.Random) -> Setup:
     board_ids, clients = [], []
+    tokens: dict[str, str] = {}  # board id -> its participant join link's token
     for b in range(cfg.boards):
         made = await asyncio.to_thread(create_board, server.url, title=f"Chaos {b}",
                                        facilitator_name="Fay")
         board_id = made["board_id"]
+        tokens[board_id] = made["join_token"]
         async with BoardClient(server.url, board_id, made["credential"]) as fac:
             # Into the first phase where participants write stickies; no timers, so the
             # server issues no ops of its own while the faults run.
@@ -457,7 +459,8 @@ async def set_up(server: RealServer, cfg: ChaosConfig, rng: random.Random) -> Se
         board_ids.append(board_id)
     for i in range(cfg.clients):
         board_id = board_ids[i % cfg.boards]
-        joined = await asyncio.to_thread(join_board, server.url, board_id, f"C{i}")
+        joined = await asyncio.to_thread(join_board, server.url, board_id, f"C{i}",
+                                         token=tokens[board_id])
         clients.append(ChaosClient(f"c{i}", server.url, board_id, joined["credential"],
                                    random.Random(rng.getrandbits(64)), cfg))
     return Setup(board_ids, clients)

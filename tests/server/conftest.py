@@ -38,7 +38,8 @@ def make_client(tmp_path: Path, **settings: Any) -> TestClient:
     """A TestClient over a fresh app and database; use it as a context manager. Tests seat
     many people from the one test address, so the per-address join limit is off unless a test
     sets it (tests/server/test_join_limits.py does)."""
-    settings = {"join_rate": 0.0, "allowed_hosts": ("testserver",), **settings}
+    settings = {"join_rate": 0.0, "link_join_rate": 0.0, "allowed_hosts": ("testserver",),
+                **settings}
     return TestClient(create_app(Settings(db=str(tmp_path / "t.db"), **settings)))
 
 
@@ -67,12 +68,21 @@ def create_board(client: TestClient, **body: Any) -> dict[str, Any]:
     r = client.post("/api/boards", json=body)
     assert r.status_code == 201, r.text
     created: dict[str, Any] = r.json()
+    _TOKENS[created["board_id"]] = (created["join_token"], created["observer_token"])
     return created
 
 
-def join(client: TestClient, board_id: str, name: str, role: str = "participant") -> dict[str, Any]:
-    """POST /api/boards/{id}/join; the body has participant_id, credential and role."""
-    r = client.post(f"/api/boards/{board_id}/join", json={"name": name, "role": role})
+_TOKENS: dict[str, tuple[str, str]] = {}  # board id -> its join links' tokens, from create_board
+
+
+def join(client: TestClient, board_id: str, name: str, role: str = "participant",
+         token: str | None = None) -> dict[str, Any]:
+    """POST /api/boards/{id}/join with the board's join link token (from `create_board`, unless
+    given); the body has participant_id, credential and role."""
+    if token is None:
+        token = _TOKENS.get(board_id, ("", ""))[role == "observer"]
+    r = client.post(f"/api/boards/{board_id}/join",
+                    json={"name": name, "role": role, "token": token})
     assert r.status_code == 201, r.text
     joined: dict[str, Any] = r.json()
     return joined

@@ -278,8 +278,8 @@ def test_a_client_that_never_reads_is_dropped_with_4008_and_others_acks_are_not_
         server: RealServer) -> None:
     made = http_create_board(server.url, title="Never reads")
     board = made["board_id"]
-    probe_cred = join_board(server.url, board, "Probe")["credential"]
-    silent_cred = join_board(server.url, board, "Silent")["credential"]
+    probe_cred = join_board(server.url, board, "Probe", token=made["join_token"])["credential"]
+    silent_cred = join_board(server.url, board, "Silent", token=made["join_token"])["credential"]
     n = 150
     windows: list[str] = []
 

@@ -34,13 +34,15 @@ def test_create_board_answers_201_with_the_credential_and_the_links(client: Test
     assert len(bid) >= 16 and cred.startswith(b["participant_id"] + ".")
     assert len(secret_of(cred)) >= 32
     assert b["facilitator_url"] == f"/b/{bid}#k={cred}"
-    assert b["join_url"] == f"/b/{bid}/join"
-    assert b["observer_url"] == f"/b/{bid}/join?role=observer"
+    # Join links carry their own tokens (in the fragment), not the board id alone.
+    assert b["join_url"] == f"/b/{bid}/join#t={b['join_token']}"
+    assert b["observer_url"] == f"/b/{bid}/join?role=observer#t={b['observer_token']}"
+    assert len(b["join_token"]) >= 32 and b["join_token"] != b["observer_token"]
     for link in ("join_url", "observer_url"):
         assert secret_of(cred) not in b[link]
 
     body = board_view(client, bid, cred)
-    assert body["you"] == b["participant_id"] and body["seq"] == 1
+    assert body["you"] == b["participant_id"] and body["seq"] == 3  # made, and its two links
     meta = body["view"]["board"]
     assert meta["header"]["title"] == "DNS outage" and meta["header"]["severity"] == "sev1"
     assert meta["template"] == "incident-60" and meta["facilitator"] == b["participant_id"]
@@ -84,14 +86,15 @@ def test_create_board_with_malformed_json_is_422(client: TestClient) -> None:
 
 def test_join_returns_a_participant_credential_that_opens_the_board(client: TestClient) -> None:
     b = create_board(client)
-    r = client.post(f"/api/boards/{b['board_id']}/join", json={"name": "Ann"})
+    r = client.post(f"/api/boards/{b['board_id']}/join",
+                    json={"name": "Ann", "token": b["join_token"]})
     assert r.status_code == 201
     ann = r.json()
     assert ann["role"] == "participant"
     assert ann["credential"].startswith(ann["participant_id"] + ".")
     assert ann["board_url"] == f"/b/{b['board_id']}#k={ann['credential']}"
     body = board_view(client, b["board_id"], ann["credential"])
-    assert body["you"] == ann["participant_id"] and body["seq"] == 2
+    assert body["you"] == ann["participant_id"] and body["seq"] == 4  # after two join links
     me = next(p for p in body["view"]["participants"] if p["me"])
     assert me == {"type": "participant", "id": ann["participant_id"], "name": "Ann",
                   "role": "participant", "me": True}
@@ -107,7 +110,8 @@ def test_join_as_an_observer_gives_the_observer_role(client: TestClient) -> None
 
 def test_join_without_a_name_gets_a_guest_name(client: TestClient) -> None:
     b = create_board(client)
-    guest = client.post(f"/api/boards/{b['board_id']}/join", json={}).json()
+    guest = client.post(f"/api/boards/{b['board_id']}/join",
+                        json={"token": b["join_token"]}).json()
     view = board_view(client, b["board_id"], guest["credential"])["view"]
     assert next(p for p in view["participants"] if p["me"])["name"] == "Guest 2"
 
@@ -118,9 +122,9 @@ def test_join_without_a_name_gets_a_guest_name(client: TestClient) -> None:
 def test_join_with_a_bad_role_or_name_is_422(client: TestClient, body: dict[str, Any],
                                              code: str) -> None:
     b = create_board(client)
-    r = client.post(f"/api/boards/{b['board_id']}/join", json=body)
+    r = client.post(f"/api/boards/{b['board_id']}/join", json={**body, "token": b["join_token"]})
     assert r.status_code == 422 and r.json()["error"]["code"] == code
-    assert board_view(client, b["board_id"], b["credential"])["seq"] == 1
+    assert board_view(client, b["board_id"], b["credential"])["seq"] == 3
 
 
 def test_joining_an_unknown_board_is_404(client: TestClient) -> None:
@@ -175,8 +179,8 @@ def test_the_landing_form_with_a_bad_field_renders_a_422_page(client: TestClient
 def test_the_join_form_redirects_303_with_the_credential_only_in_the_fragment(
         client: TestClient) -> None:
     b = create_board(client)
-    r = client.post(f"/b/{b['board_id']}/join", data={"name": "Olive", "role": "observer"},
-                    follow_redirects=False)
+    r = client.post(f"/b/{b['board_id']}/join", follow_redirects=False,
+                    data={"name": "Olive", "role": "observer", "token": b["observer_token"]})
     assert r.status_code == 303
     location = urlsplit(r.headers["location"])
     assert location.path == f"/b/{b['board_id']}" and location.query == ""

@@ -76,7 +76,7 @@ def test_sigkill_loses_no_acknowledged_op_and_clients_converge(tmp_path: Path) -
 async def _scenario(server: RealServer) -> None:
     made = create_board(server.url, title="Kill -9 drill", facilitator_name="Fay")
     board_id, fac_cred = made["board_id"], made["credential"]
-    creds = [join_board(server.url, board_id, f"P{i}")["credential"] for i in range(PARTICIPANTS)]
+    creds = [join_board(server.url, board_id, f"P{i}", token=made["join_token"])["credential"] for i in range(PARTICIPANTS)]
     rng = random.Random(7)
 
     fac = BoardClient(server.url, board_id, fac_cred)

@@ -32,7 +32,7 @@ class Peer:
         for frame in frames:
             self.send(frame)
 
-    def close(self, code: int, reason: str) -> None:
+    def close(self, code: int, reason: str, *, flush: bool = False) -> None:
         self.closed = (code, reason)
 
 
@@ -60,10 +60,11 @@ def test_a_reloaded_board_uses_its_snapshot_and_equals_the_live_one(tmp_path: Pa
         store, hub, room, fac = await _setup(tmp_path)
         peer = Peer(fac)
         room.hello(peer, 0, "")
+        start = room.seq  # the board's creation and its two join links
         for i in range(room_mod.SNAPSHOT_EVERY + 120):
             room.submit(peer, o.AddTimelineEntry(cid=f"c{i}", at="2026-08-14T09:00Z", text=f"e{i}"))
-        await _until(lambda: room.seq >= room_mod.SNAPSHOT_EVERY + 121)
-        await _until(lambda: sum(1 for f in peer.frames if isinstance(f, Event)) >= room.seq - 1)
+        await _until(lambda: room.seq >= room_mod.SNAPSHOT_EVERY + 120 + start)
+        await _until(lambda: sum(1 for f in peer.frames if isinstance(f, Event)) >= room.seq - start)
         loaded = store.load(room.board.id)
         assert loaded is not None and loaded.snapshot is not None
         assert loaded.snapshot.seq >= room_mod.SNAPSHOT_EVERY

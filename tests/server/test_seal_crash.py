@@ -45,7 +45,8 @@ async def _meeting(server: RealServer, voters: int = 3) -> tuple[str, BoardClien
     await fac.start()
     for _ in range(5):
         await fac.submit(o.AdvancePhase())
-    people = [BoardClient(server.url, board_id, join_board(server.url, board_id, f"P{i}")["credential"])
+    people = [BoardClient(server.url, board_id, join_board(server.url, board_id, f"P{i}",
+                                                                token=made["join_token"])["credential"])
               for i in range(voters)]
     notes = []
     for i, p in enumerate(people):

@@ -33,7 +33,7 @@ from board_state import decode_board, decode_entry
 from .conftest import create_board, hello, join, make_client, recv_skipping, send
 
 NAMES = ("Alice Quill", "Bob Marrow")
-RANDOM_ID = re.compile(r"^[a-z2-7]{16}$|^[a-z2-7]{24}$")
+RANDOM_ID = re.compile(r"^[a-z2-7]{16}$|^[a-z2-7]{24}$|^[a-z2-7]{32}$")  # ids, boards, links
 HEX_HASH = re.compile(r"^[0-9a-f]{64}$")
 
 

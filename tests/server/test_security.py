@@ -243,7 +243,7 @@ def test_a_first_frame_that_is_not_a_valid_hello_closes_with_4002(
         ws.send_text(first)
         assert close_code(ws) == 4002
         assert [f["type"] for f in frames_of(ws)] == ["error"]
-    assert board_view(client, b["board_id"], b["credential"])["seq"] == 1
+    assert board_view(client, b["board_id"], b["credential"])["seq"] == 3  # as it was made
 
 
 def test_a_second_hello_on_a_connection_is_an_error_and_changes_nothing(
@@ -257,7 +257,7 @@ def test_a_second_hello_on_a_connection_is_an_error_and_changes_nothing(
         ack, event = op(f, entry("still-here"))  # still on the first board, as the same person
         assert ack["seq"] == welcome["seq"] + 1
     assert board_view(client, b["board_id"], b["credential"])["seq"] == ack["seq"]
-    assert board_view(client, other["board_id"], other["credential"])["seq"] == 1
+    assert board_view(client, other["board_id"], other["credential"])["seq"] == 3
 
 
 # --- rate limit ------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def test_rate_limiting_rejects_the_excess_and_the_connection_stays_open(tmp_path
             time.sleep(0.6)  # a token comes back every 0.5 s
             send(f, entry("later"))
             ack = recv_skipping(f, lambda x: x["type"] in ("ack", "reject"))
-            assert ack["type"] == "ack" and ack["cid"] == "later" and ack["seq"] == 1 + 3 + 1
+            assert ack["type"] == "ack" and ack["cid"] == "later" and ack["seq"] == 3 + 3 + 1
         view = board_view(client, b["board_id"], b["credential"])["view"]
         assert sorted(e["text"] for e in view["timeline"]) == [
             "alert fired", "entry 0", "entry 1", "entry 2"]
@@ -307,7 +307,7 @@ def test_credentials_appear_in_no_view_frame_or_header_beyond_create_and_join(
         client: TestClient) -> None:
     r = client.post("/api/boards", json={"title": "Outage"})
     b = r.json()
-    ann = join(client, b["board_id"], "Ann")
+    ann = join(client, b["board_id"], "Ann", token=b["join_token"])
     secrets = [secret_of(b["credential"]), secret_of(ann["credential"])]
     assert all(s not in str(r.headers) for s in secrets)
 
@@ -320,7 +320,7 @@ def test_credentials_appear_in_no_view_frame_or_header_beyond_create_and_join(
         hello(a, b["board_id"], ann["credential"])
         op(a, entry("a1"))
         recv_until(f, is_type("event"))
-        join(client, b["board_id"], "Bob")
+        join(client, b["board_id"], "Bob", token=b["join_token"])
         for ws in (f, a):
             recv_until(ws, is_type("event"))
             seen.append(json.dumps(frames_of(ws)))

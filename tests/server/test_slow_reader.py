@@ -70,7 +70,7 @@ def test_a_reader_that_stops_reading_is_dropped_and_the_writer_is_not_slowed(tmp
     server.start()
     try:
         made = create_board(server.url, title="Slow reader")
-        slow_cred = join_board(server.url, made["board_id"], "Slow")["credential"]
+        slow_cred = join_board(server.url, made["board_id"], "Slow", token=made["join_token"])["credential"]
         sock = _raw_websocket(server.port)
         _send_text(sock, json.dumps({"type": "hello", "board": made["board_id"],
                                      "credential": slow_cred}))

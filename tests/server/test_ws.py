@@ -33,12 +33,12 @@ def test_everyone_sees_each_change_live_with_one_seq_and_mine_only_for_the_autho
         assert [w["role"] for w in welcomes] == ["facilitator", "participant", "participant"]
         assert [w["you"] for w in welcomes] == [b["participant_id"], ann["participant_id"],
                                                 bob["participant_id"]]
-        assert {w["seq"] for w in welcomes} == {3}  # create_board and two joins
+        assert {w["seq"] for w in welcomes} == {5}  # create_board, two join links, two joins
 
         for n, (author, text) in enumerate([(a, "alert fired"), (bb, "pager acked"),
                                             (f, "rollback started")]):
             ack, own = op(author, entry(f"c{n}", text))
-            assert ack == {"type": "ack", "cid": f"c{n}", "seq": 4 + n, "duplicate": False}
+            assert ack == {"type": "ack", "cid": f"c{n}", "seq": 6 + n, "duplicate": False}
             (mine,) = changes(own, "timeline")
             assert mine["text"] == text and mine["mine"] is True and mine["at"] == AT
             for other in {f, a, bb} - {author}:
@@ -49,7 +49,7 @@ def test_everyone_sees_each_change_live_with_one_seq_and_mine_only_for_the_autho
 
         for credential in (b["credential"], ann["credential"], bob["credential"]):
             body = board_view(client, b["board_id"], credential)
-            assert body["seq"] == 6
+            assert body["seq"] == 8
             assert sorted(e["text"] for e in body["view"]["timeline"]) == [
                 "alert fired", "pager acked", "rollback started"]
 
@@ -122,7 +122,7 @@ def test_reconnect_with_last_seq_and_epoch_gets_no_snapshot_and_exactly_the_miss
             assert [changes(e, "timeline")[0]["text"] for e in replay] == ["missed 0", "missed 1"]
             assert all(changes(e, "timeline")[0]["mine"] is False for e in replay)
             # ... and then nothing but the presence that counts Ann in again.
-            assert recv(a) == {"type": "presence", "online": 2, "names": []}
+            assert recv(a) == {"type": "presence", "online": 2, "names": [], "seats_online": []}
 
 
 def test_hello_with_a_wrong_epoch_or_without_last_seq_or_from_the_future_gets_a_snapshot(
@@ -277,33 +277,44 @@ def test_presence_counts_people_not_connections_and_names_no_one_on_an_anonymous
         client: TestClient) -> None:
     b = create_board(client)
     ann = join(client, b["board_id"], "Ann")
+    fay, ann_id = b["participant_id"], ann["participant_id"]
+
+    def seen(online: int, seats: list[str]) -> dict[str, object]:
+        return {"type": "presence", "online": online, "names": [], "seats_online": seats}
+
     with client.websocket_connect("/ws") as f:
         hello(f, b["board_id"], b["credential"])
-        assert recv(f) == {"type": "presence", "online": 1, "names": []}
+        assert recv(f) == seen(1, [fay])  # only the facilitator's copy lists the seats in use
         with client.websocket_connect("/ws") as a1:
             hello(a1, b["board_id"], ann["credential"])
-            assert recv(a1) == {"type": "presence", "online": 2, "names": []}
-            assert recv(f) == {"type": "presence", "online": 2, "names": []}
+            assert recv(a1) == seen(2, [])
+            assert recv(f) == seen(2, sorted([fay, ann_id]))
             with client.websocket_connect("/ws") as a2:  # Ann's second tab
                 hello(a2, b["board_id"], ann["credential"])
-                for ws in (a2, a1, f):
-                    assert recv(ws) == {"type": "presence", "online": 2, "names": []}
-            for ws in (a1, f):  # the second tab closed: Ann is still here
-                assert recv(ws) == {"type": "presence", "online": 2, "names": []}
-        assert recv(f) == {"type": "presence", "online": 1, "names": []}
+                for ws in (a2, a1):
+                    assert recv(ws) == seen(2, [])
+                assert recv(f) == seen(2, sorted([fay, ann_id]))
+            assert recv(a1) == seen(2, [])  # the second tab closed: Ann is still here
+            assert recv(f) == seen(2, sorted([fay, ann_id]))
+        assert recv(f) == seen(1, [fay])
 
 
 def test_presence_names_people_on_a_named_board(client: TestClient) -> None:
     b = create_board(client, anonymity="named", facilitator_name="Fay")
     ann = join(client, b["board_id"], "Ann")
+    fay = b["participant_id"]
     with client.websocket_connect("/ws") as f:
         hello(f, b["board_id"], b["credential"])
-        assert recv(f) == {"type": "presence", "online": 1, "names": ["Fay"]}
+        assert recv(f) == {"type": "presence", "online": 1, "names": ["Fay"],
+                           "seats_online": [fay]}
         with client.websocket_connect("/ws") as a:
             hello(a, b["board_id"], ann["credential"])
-            for ws in (a, f):
-                assert recv(ws) == {"type": "presence", "online": 2, "names": ["Ann", "Fay"]}
-        assert recv(f) == {"type": "presence", "online": 1, "names": ["Fay"]}
+            assert recv(a) == {"type": "presence", "online": 2, "names": ["Ann", "Fay"],
+                               "seats_online": []}
+            assert recv(f) == {"type": "presence", "online": 2, "names": ["Ann", "Fay"],
+                               "seats_online": sorted([fay, ann["participant_id"]])}
+        assert recv(f) == {"type": "presence", "online": 1, "names": ["Fay"],
+                           "seats_online": [fay]}
 
 
 def test_a_new_boards_facilitator_drives_phases_and_the_timer_and_everyone_gets_the_meta(
@@ -318,8 +329,12 @@ def test_a_new_boards_facilitator_drives_phases_and_the_timer_and_everyone_gets_
         def drive(frame: dict[str, Any]) -> dict[str, Any]:
             ack, own = op(f, frame)
             theirs = recv_until(a, is_type("event", seq=ack["seq"]))
-            # Everyone gets the same meta, except the list of ops each may send.
-            assert {**meta_of(theirs), "can": None} == {**meta_of(own), "can": None}
+            # Everyone gets the same meta, except the list of ops each may send and the
+            # facilitator's join links.
+            assert {**meta_of(theirs), "can": None, "links": None} == {
+                **meta_of(own), "can": None, "links": None}
+            assert meta_of(theirs)["links"] is None and set(meta_of(own)["links"]) == {
+                "participant", "observer"}
             assert "advance_phase" in meta_of(own)["can"]
             assert "advance_phase" not in meta_of(theirs)["can"]
             return meta_of(own)
@@ -355,7 +370,7 @@ def test_a_new_boards_facilitator_drives_phases_and_the_timer_and_everyone_gets_
         assert meta["agenda"][0]["extended_ms"] == 300_000  # returning keeps its timebox
 
     seen_by_ann = board_view(client, b["board_id"], ann["credential"])["view"]["board"]
-    assert {**seen_by_ann, "can": None} == {**meta, "can": None}
+    assert {**seen_by_ann, "can": None, "links": None} == {**meta, "can": None, "links": None}
 
 
 def test_events_survive_a_restart_of_the_app(tmp_path: Path) -> None:
