@@ -1,4 +1,10 @@
-// The join page: warn before this browser trades an existing seat for a new one.
+// The join page: take the join link's token from the fragment, and warn before this browser
+// trades an existing seat for a new one.
+//
+// The token travels in the fragment (`#t=...`), which browsers never send to a server, so it
+// stays out of access logs and Referer headers; the form posts it in its body. A link without
+// one (made before join links, or cut short) cannot join: the page says to ask the
+// facilitator for the current link instead of offering a form that would be refused.
 //
 // The credential a join returns replaces the one stored for the board, so a facilitator who
 // opens their own invite link in the same browser and joins would stop being the facilitator
@@ -9,4 +15,12 @@ import { hasCredential } from "./credential.js";
 const boardId = document.body.dataset.boardId;
 if (boardId && hasCredential(boardId)) {
   document.getElementById("already-here").hidden = false;
+}
+
+const token = new URLSearchParams(location.hash.slice(1)).get("t") || "";
+if (token) {
+  document.getElementById("join-token").value = token;
+} else {
+  document.getElementById("no-link").hidden = false;
+  document.getElementById("join-form").hidden = true;
 }
