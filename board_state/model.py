@@ -239,6 +239,7 @@ class Board(msgspec.Struct, kw_only=True):
     # Kept by sealing (seal.py), whose board no longer has the op log they were counted from:
     # nudges [raised, resolved] over the meeting, for the write-up's record of how it ran.
     sealed_nudges: list[int] | None = None
+    sealed: bool = False  # closed and sealed: no ballot, feedback owner (or, anonymous, author)
     # Join links: role ("participant", "observer") -> the token the link carries. Empty on
     # boards made before join links, until the server gives them some (door.py).
     links: dict[str, str] = msgspec.field(default_factory=dict)

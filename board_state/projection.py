@@ -28,7 +28,6 @@ from collections import Counter
 from . import timebox
 from .guardrails import Finding, check_action, check_chain, check_load, check_writeup
 from .guardrails.board import board_names
-from .seal import is_sealed
 from .model import SEVERITY_MEANING, Action, Board, Chain, Round, Sticky, TimelineEntry
 from .rules import allowed
 from .util import Change
@@ -69,7 +68,7 @@ def meta(board: Board, viewer: str) -> BoardMeta:
         spotlight=None if (ref := board.spotlight) is None
         else SpotlightView(kind=ref.kind, id=ref.id, at=ref.at),
         links=dict(sorted(board.links.items())) if viewer == board.facilitator else None,
-        sealed=is_sealed(board))
+        sealed=board.sealed)
 
 
 def feedback_view(board: Board, viewer: str) -> FeedbackView:

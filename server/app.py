@@ -67,7 +67,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         store = Store(settings.db, synchronous=settings.synchronous)
         await asyncio.to_thread(store.open)
         app.state.store = store
-        app.state.hub = Hub(store)
+        app.state.hub = Hub(store, idle_close_days=settings.idle_close_days)
+        sweep = asyncio.get_running_loop().create_task(app.state.hub.sweep_idle())
         app.state.ready = True
         # Off the start-up path, but before the first page is asked for (usually).
         warm = asyncio.get_running_loop().run_in_executor(None, app.state.templates.get)
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await warm
             app.state.ready = False
+            sweep.cancel()
+            await asyncio.gather(sweep, return_exceptions=True)
             await app.state.hub.close()
             await asyncio.to_thread(store.close)
 

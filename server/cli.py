@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allowed-host", action="append", dest="allowed_hosts",
                        help="host name the server answers to besides loopback and --host, "
                             "e.g. its public name behind a reverse proxy (repeatable; * for any)")
+    serve.add_argument("--idle-close-days", type=float, dest="idle_close_days",
+                       help="close and seal open boards nobody changed for this many days "
+                            "(default 14; 0: never)")
     corpus = sub.add_parser("check-corpus", help="measure the wording nudges on a corpus",
                             description=(
         "Print one JSON line per check (blame, vague_action) with precision, recall and counts, "
@@ -116,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             host=args.host, port=args.port, db=args.db, synchronous=args.synchronous,
             allowed_origins=tuple(a.rstrip("/") for a in args.allowed_origins)
             if args.allowed_origins else None,
-            allowed_hosts=tuple(args.allowed_hosts) if args.allowed_hosts else None)
+            allowed_hosts=tuple(args.allowed_hosts) if args.allowed_hosts else None,
+            idle_close_days=args.idle_close_days)
         print(f"Hindsight on http://{settings.host}:{settings.port}/  (database {settings.db})",
               flush=True)
         app = create_app(settings)

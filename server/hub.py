@@ -21,7 +21,7 @@ from typing import Any
 
 import msgspec
 
-from board_state import SYSTEM, Board, Entry, apply, decode_board, decode_entry, encode_entry
+from board_state import SYSTEM, Board, Entry, Rejected, apply, decode_board, decode_entry, encode_entry
 from board_state import ops as o
 from board_state import replay, view_for
 from board_state.views import BoardView
@@ -35,8 +35,10 @@ logger = logging.getLogger("hindsight.hub")
 
 
 class Hub:
-    def __init__(self, store: Store, *, log_delay: float = 1.0) -> None:
+    def __init__(self, store: Store, *, log_delay: float = 1.0,
+                 idle_close_days: float = 0.0) -> None:
         self.store = store
+        self.idle_close_ms = int(idle_close_days * 86_400_000)  # 0: boards never close by idling
         self.rooms: dict[str, Room] = {}
         self._loading: dict[str, list[Any]] = {}  # board id -> [lock, users]
         self.log_delay = log_delay  # seconds of quiet on a board before its log row is rebuilt
@@ -61,9 +63,11 @@ class Hub:
                     if room is None:
                         return None
                     room.after_commit = self._on_commit
+                    # Lazy migrations, before anyone else gets the room (no join may come
+                    # in before the links; nobody may read a closed board unsealed).
                     if len(room.board.links) < 2:
-                        # Before anyone else gets the room: no join may come in first.
                         await room.ensure_links()
+                    await room.seal_closed()
                     self.rooms[board_id] = room
                     self._schedule_log(board_id)  # rows may predate this version's format
                 return room
@@ -97,6 +101,43 @@ class Hub:
             log_rows=(build_row(len(entries), view_for(board, ""), now),),
         ))
         return board_id, pid, f"{pid}.{secret}"
+
+    # --- boards left open ------------------------------------------------------------------
+
+    async def close_idle(self, now: int | None = None) -> list[str]:
+        """Close (and so seal) every open board whose last change is older than the idle
+        period; return their ids. A meeting nobody touched for that long is over, and an open
+        board is one whose history still says who wrote what."""
+        if self.idle_close_ms <= 0:
+            return []
+        now = now_ms() if now is None else now
+        await self.sync_log()  # the log's open/closed status is what we go by
+        closed = []
+        for board_id, created_at, body in await asyncio.to_thread(self.store.open_boards_last_op):
+            last = decode_entry(body).at if body is not None else created_at
+            if now - last < self.idle_close_ms:
+                continue
+            room = await self.room(board_id)
+            if room is None or room.board.closed_at is not None:
+                continue
+            try:
+                await room.submit_as(SYSTEM, o.CloseMeeting())
+            except (Rejected, RoomClosed):
+                continue  # closed meanwhile, or the room shut: the next sweep sees it
+            logger.info("board %s: closed and sealed after %.1f idle days", board_id,
+                        (now - last) / 86_400_000)
+            closed.append(board_id)
+        return closed
+
+    async def sweep_idle(self) -> None:
+        """Run `close_idle` now and then, for as long as the server runs."""
+        every = max(1.0, min(self.idle_close_ms / 4000, 3600.0))
+        while True:
+            try:
+                await self.close_idle()
+            except Exception:
+                logger.exception("the idle sweep failed; it runs again in %.0f s", every)
+            await asyncio.sleep(every)
 
     # --- the incident log ------------------------------------------------------------------
 

@@ -120,6 +120,14 @@ class LogReads:
             "SELECT DISTINCT value FROM log, json_each(log.tags) ORDER BY value")
         return [row[0] for row in rows]
 
+    def open_boards_last_op(self) -> list[tuple[str, int, bytes | None]]:
+        """(board id, created_at, its latest op's encoded entry or None) of every board the
+        incident log has as open: what the idle sweep looks at."""
+        rows = self._reader().execute(
+            "SELECT l.board_id, l.created_at, (SELECT body FROM ops o WHERE o.board_id = l.board_id "
+            "ORDER BY o.seq DESC LIMIT 1) FROM log l WHERE l.status = 'open' ORDER BY l.board_id")
+        return [(row[0], int(row[1]), row[2]) for row in rows]
+
     def stale_log_boards(self) -> list[str]:
         """Boards whose log row is missing or older than their last op: created before the log
         existed, or changed just before a crash ate the debounced refresh."""

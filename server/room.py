@@ -38,7 +38,7 @@ from board_state import ANONYMOUS, SYSTEM, Board, Entry, Rejected, apply, decode
 from board_state import next_deadline, on_deadline, project, replay, view_for, viewer_key
 from board_state import decode_board, encode_entry
 from board_state.nudges import NudgeTally
-from board_state.seal import seal, seals
+from board_state.seal import seal
 from board_state import ops as o
 from board_state.protocol import Ack, Error, Event, Presence, Reject, Welcome, encode
 from board_state.util import Change
@@ -341,7 +341,7 @@ class Room:
             return
         self.seq += 1
         ack_cid = op.cid
-        if was_open and self.board.closed_at is not None and seals(self.board):
+        if was_open and self.board.closed_at is not None:
             r.seal = True
         if isinstance(op, o.Refocus):
             # Checked as its sender, stored as nobody's: no log row, snapshot or dedupe table
@@ -404,6 +404,18 @@ class Room:
         self._snapshot_seq = self.seq
         return (SnapshotRow(board_id=self.board.id, seq=self.seq, state=encode_board(self.board),
                             cids=_CID_ENCODER.encode(self._cids)),)
+
+    async def seal_closed(self) -> None:
+        """Seal a board that was closed before closing sealed (a lazy migration, run by the
+        hub when it loads the board, before anyone else gets the room)."""
+        if self.board.closed_at is None or self.board.sealed:
+            return
+        nudges = await asyncio.to_thread(self._tally_nudges, [])
+        try:
+            await self.store.write(WriteBatch(seals=self._seal(nudges, [])))
+        except Exception:
+            self.closed = True  # the board in memory is ahead of the disk: reload next time
+            raise
 
     def _tally_nudges(self, pending: list[Entry]) -> tuple[int, int]:
         """(raised, resolved) nudges over the whole meeting: the committed log, then this

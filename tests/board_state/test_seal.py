@@ -45,10 +45,13 @@ def test_sealed_boards_of_swapped_meetings_are_byte_identical(swapped: Cast) -> 
 def test_sealing_changes_nothing_an_outsider_or_the_facilitator_sees_but_mine() -> None:
     board = closed_meeting(AS_WRITTEN)
     sealed = seal(board)
-    assert view_for(sealed, "") == view_for(board, "")
+    outsider = [msgspec.to_builtins(view_for(b, "")) for b in (board, sealed)]
+    assert [v["board"].pop("sealed") for v in outsider] == [False, True]
+    assert outsider[0] == outsider[1]
     fac_before = msgspec.to_builtins(view_for(board, FAC))
     fac_after = msgspec.to_builtins(view_for(sealed, FAC))
     for view in (fac_before, fac_after):
+        view["board"]["sealed"] = None
         for s in view["stickies"] + view["timeline"]:
             s["mine"] = False
         view["feedback"]["mine"] = False
@@ -90,8 +93,18 @@ def test_unrevealed_private_writing_is_dropped_but_counted() -> None:
         assert board.phase("p6").revealed  # type: ignore[union-attr]
 
 
-def test_a_named_board_keeps_its_authors_and_sealing_twice_changes_nothing() -> None:
-    named = closed_meeting(AS_WRITTEN, "named")
-    assert encode_board(seal(named)) == encode_board(named)
-    sealed = seal(closed_meeting(AS_WRITTEN))
-    assert encode_board(seal(sealed)) == encode_board(sealed)
+def test_a_named_board_keeps_its_authors_but_not_its_ballots_or_feedback_owners() -> None:
+    named = seal(closed_meeting(AS_WRITTEN, "named"))
+    assert named.sealed and {s.author for s in named.stickies.values()} >= {ALICE, BOB}
+    assert all(r.votes == {} and r.sealed_totals for r in named.rounds.values())
+    assert not {ALICE, BOB, CAROL} & set(named.feedback)
+    # Votes were anonymous there too: swapping the voters leaves the sealed board unchanged.
+    assert encode_board(named) == encode_board(seal(closed_meeting(VOTERS_SWAPPED, "named")))
+    # ... while swapping authors shows, as it did to everyone during the meeting.
+    assert encode_board(named) != encode_board(seal(closed_meeting(AUTHORS_SWAPPED, "named")))
+
+
+def test_sealing_twice_changes_nothing() -> None:
+    for anonymity in ("anonymous", "named"):
+        sealed = seal(closed_meeting(AS_WRITTEN, anonymity))
+        assert encode_board(seal(sealed)) == encode_board(sealed)

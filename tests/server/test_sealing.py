@@ -264,3 +264,37 @@ def test_the_sealed_board_still_shows_everything_an_outsider_saw(
     factors = next(p for p in board.agenda if p.kind == "contributing_factors")
     assert factors.sealed_private == 2  # the two never revealed are counted, not kept
     assert board.sealed_nudges is not None
+
+
+def test_a_board_closed_before_sealing_existed_is_sealed_when_first_loaded(tmp_path: Path) -> None:
+    """A database from before: a closed board whose log still says who wrote the timeline
+    entry. The first time a server of this version loads it, it is sealed like any other."""
+    from board_state import SYSTEM, Board, Entry, apply, encode_entry
+    from board_state import ops as o
+    from server.store import BoardRow, OpRow, Store, WriteBatch
+
+    board_id, fac, ann, now = "closedbeforeseal00000000", "fac0000000000000", "ann0000000000000", 1_790_000_000_000
+    entries = [Entry(seq=1, actor=SYSTEM, at=now, new_id=fac, op=o.CreateBoard(title="Old")),
+               Entry(seq=2, actor=SYSTEM, at=now + 1, new_id=ann, op=o.Join(name="Ann Old")),
+               Entry(seq=3, actor=ann, at=now + 2, new_id="e000000000000001",
+                     op=o.AddTimelineEntry(at="2026-08-14T09:00Z", text="Ann's own entry")),
+               Entry(seq=4, actor=fac, at=now + 3, new_id="n000000000000001", op=o.CloseMeeting())]
+    board = Board(id=board_id)
+    for e in entries:
+        apply(board, e.op, actor=e.actor, now=e.at, new_id=e.new_id)
+    store = Store(tmp_path / "t.db")
+    store.open()
+    store.write_sync(WriteBatch(
+        boards=(BoardRow(id=board_id, epoch="e0", created_at=now, meta="{}"),),
+        ops=tuple(OpRow(board_id, e.seq, e.actor, "", encode_entry(e)) for e in entries)))
+    store.close()
+    assert _raw(tmp_path / "t.db").count(ann.encode()) > 2  # control: the log names Ann's op
+    with make_client(tmp_path) as client:
+        r = client.get(f"/api/boards/{board_id}/writeup")  # any first use loads it
+        assert r.status_code == 200 and "Ann's own entry" in r.text
+    with sqlite3.connect(tmp_path / "t.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM ops WHERE board_id = ?", (board_id,)).fetchone() == (0,)
+        (state,) = conn.execute("SELECT state FROM snapshots WHERE board_id = ?", (board_id,)).fetchone()
+    sealed = decode_board(state)
+    assert sealed.sealed and {e.author for e in sealed.timeline.values()} == {"anonymous"}
+    assert b"Ann's own entry" in _raw(tmp_path / "t.db")  # the content itself is kept
