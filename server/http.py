@@ -216,7 +216,8 @@ async def board_page(request: Request) -> Response:
     if room is None:
         return _error_page(request, 404, "There is no board at this address.")
     return _page(request, "board.html", board_id=room.board.id, title=room.board.header.title,
-                 ground_rules=GROUND_RULES, preload=module_graph("board.js"))
+                 ground_rules=GROUND_RULES, preload=module_graph("board.js"),
+                 anonymity=room.board.settings.anonymity)
 
 
 async def join_page(request: Request) -> Response:
@@ -225,7 +226,7 @@ async def join_page(request: Request) -> Response:
         return _error_page(request, 404, "There is no board at this address.")
     role = "observer" if request.query_params.get("role") == "observer" else "participant"
     return _page(request, "join.html", board_id=room.board.id, title=room.board.header.title,
-                 role=role)
+                 role=role, anonymity=room.board.settings.anonymity)
 
 
 async def form_join(request: Request) -> Response:

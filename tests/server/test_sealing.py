@@ -298,3 +298,19 @@ def test_a_board_closed_before_sealing_existed_is_sealed_when_first_loaded(tmp_p
     sealed = decode_board(state)
     assert sealed.sealed and {e.author for e in sealed.timeline.values()} == {"anonymous"}
     assert b"Ann's own entry" in _raw(tmp_path / "t.db")  # the content itself is kept
+
+
+def test_the_pages_say_what_a_named_and_an_anonymous_board_keep(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        named = create_board(client, anonymity="named")
+        anonymous = create_board(client)
+        join_named = client.get(f"/b/{named['board_id']}/join").text
+        assert "This board is\n        named:" in join_named and "keeps\n        those names" in join_named
+        join_anon = client.get(f"/b/{anonymous['board_id']}/join").text
+        assert "the server forgets who wrote and voted what" in join_anon
+        assert "This board is named: it keeps who wrote each note" in " ".join(
+            client.get(f"/b/{named['board_id']}").text.split())
+        assert "Sealed: the server no longer knows who wrote, voted for or answered" in " ".join(
+            client.get(f"/b/{anonymous['board_id']}").text.split())
+        landing = " ".join(client.get("/").text.split())
+        assert "the board keeps those names after the meeting" in landing
