@@ -25,6 +25,7 @@ import { Nudges, attachNudgeSettings } from "./nudges.js";
 import { MeetingBar } from "./bar.js";
 import { Stage } from "./stage.js";
 import { Lobby } from "./lobby.js";
+import { SeatsPanel } from "./door.js";
 import { IncidentSheet, MeetingRecord, renderRoom } from "./sheet.js";
 import { Spotlight } from "./spotlight.js";
 import { watchScrollRegions } from "./scrollhint.js";
@@ -100,7 +101,8 @@ function start() {
   };
   const tags = new TagsEditor({ root: $("#tags"), store, send });
   attachAgendaEditor($("#agenda-list"), { store, send });  // the facilitator's agenda controls
-  const invite = new InvitePanel({ root: $("#invite"), boardId, credential, status: $("#copy-status") });
+  const invite = new InvitePanel({ root: $("#invite"), store, send, boardId, credential, status: $("#copy-status") });
+  const seats = new SeatsPanel({ root: $("#seats"), store, send });
   // Declared below; the panels call them only when they render, after start() has run.
   const panels = new PhasePanels({
     store, send, spotlight, isFacilitator: () => isFacilitator(), canWrite: () => canWrite(),
@@ -216,6 +218,7 @@ function start() {
     speakUp.render();
     tags.render(isFacilitator());
     invite.render(isFacilitator());
+    seats.render();
     renderDrawer();
     lobby.render();
     sheet.render();
@@ -253,7 +256,6 @@ function start() {
       tags.render(isFacilitator());
       speakUp.render();
       renderDrawer();
-      lobby.render();
       sheet.render();
       record.render();
       renderComposers();  // a new phase or closing the meeting changes what we may add
@@ -262,7 +264,12 @@ function start() {
     if (kinds.has("presence")) {
       people();
       renderPresence();
+    }
+    // The door (join links, seats) follows the links, who is connected and our own ops.
+    if (["board", "presence", "pending", "rejections"].some((k) => kinds.has(k))) {
       lobby.render();
+      invite.render(isFacilitator());
+      seats.render();
     }
     if (!kinds.has("board")) {
       if (kinds.has("timeline") || kinds.has("pending")) lane.render(store.can("add_timeline_entry"));
@@ -361,7 +368,7 @@ function start() {
       const el = menu.querySelector(section);
       if (el) {
         el.scrollIntoView({ block: "start" });
-        const first = el.querySelector("input, button, select");
+        const first = el.querySelector("input, textarea, button, select");
         if (first) first.focus();
       }
     }

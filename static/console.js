@@ -1,5 +1,5 @@
 // The facilitator's console (agenda, timer, reveal, handing over, closing the meeting), the tags
-// editor and the invite panel.
+// editor and the invite panel (its join links are door.js's).
 //
 // Buttons send intents; the board moves when the server says it moved. While a navigation or
 // timer op is in flight its buttons are disabled, because a double click on "Next" must not
@@ -9,6 +9,7 @@
 
 import { copyLink, fill, h } from "./dom.js";
 import { privateLink } from "./credential.js";
+import { JoinLinks } from "./door.js";
 import { isRunning } from "./timer.js";
 
 const NAV_OPS = new Set(["advance_phase", "go_back", "go_to_phase"]);
@@ -251,30 +252,27 @@ export class TagsEditor {
   }
 }
 
+/** The menu's invite section: the two join links (door.js keeps them current and replaces
+ * them) and the facilitator's own private link for another device. */
 export class InvitePanel {
-  constructor({ root, boardId, credential, status }) {
+  constructor({ root, store, send, boardId, credential, status }) {
     this.root = root;
-    const origin = location.origin;
-    const base = `${origin}/b/${encodeURIComponent(boardId)}/join`;
-    const links = {
-      "join-link": base,
-      "observer-link": `${base}?role=observer`,
-      "private-link": privateLink(boardId, credential),
-    };
-    for (const [id, value] of Object.entries(links)) root.querySelector(`#${id}`).value = value;
+    this.links = new JoinLinks({ root: root.querySelector("#invite-links"), store, send, boardId, status });
+    root.querySelector("#private-link").value = privateLink(boardId, credential);
     root.addEventListener("click", (e) => {
       const button = e.target.closest("button[data-copy]");
       if (!button) return;
-      const what = button.dataset.copy === "private-link" ? "Your private link" : "The link";
-      copyLink(button, root.querySelector(`#${button.dataset.copy}`), status, what);
+      copyLink(button, root.querySelector(`#${button.dataset.copy}`), status, "Your private link");
     });
     // Selecting a read-only link on focus makes keyboard copying one shortcut away.
     root.addEventListener("focusin", (e) => {
-      if (e.target instanceof HTMLInputElement && e.target.readOnly) e.target.select();
+      const field = e.target;
+      if ((field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement) && field.readOnly) field.select();
     });
   }
 
   render(isFacilitator) {
     this.root.hidden = !isFacilitator;
+    if (isFacilitator) this.links.render();
   }
 }

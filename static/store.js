@@ -29,7 +29,8 @@ export class BoardStore extends EventTarget {
     this.role = null;
     this.pending = new Map();   // cid -> {op, ackedAt: seq|null}
     this.rejections = [];       // [{cid, code, message, op}], newest last
-    this.presence = { online: 0, names: [] };
+    // seats_online: the participant ids connected now, in the facilitator's copy only.
+    this.presence = { online: 0, names: [], seats_online: [] };
   }
 
   /** What `hello` needs to resume from here. */
@@ -119,7 +120,7 @@ export class BoardStore extends EventTarget {
   }
 
   setPresence(msg) {
-    this.presence = { online: msg.online, names: msg.names || [] };
+    this.presence = { online: msg.online, names: msg.names || [], seats_online: msg.seats_online || [] };
     this.changed(new Set(["presence"]), [], false);
   }
 

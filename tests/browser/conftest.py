@@ -94,12 +94,22 @@ def people(browser: Any) -> Iterator[Any]:
         person.close()
 
 
+_JOIN_TOKENS: dict[str, str] = {}  # board id -> its participant join link's token
+
+
 def api(server: RealServer, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """POST JSON. A join (`/api/boards/{id}/join`) without a `token` gets the board's participant
+    link token (which seats observers too), remembered from the board's creation here."""
+    parts = path.strip("/").split("/")
+    if parts[:2] == ["api", "boards"] and parts[3:] == ["join"] and "token" not in body:
+        body = {**body, "token": _JOIN_TOKENS.get(parts[2], "")}
     req = urllib.request.Request(server.url + path, data=json.dumps(body).encode(),
                                  headers={"content-type": "application/json"})
     with urllib.request.urlopen(req, timeout=5) as r:
         result: dict[str, Any] = json.load(r)
-        return result
+    if path == "/api/boards":
+        _JOIN_TOKENS[result["board_id"]] = result["join_token"]
+    return result
 
 
 def wait_live(page: Any) -> None:
