@@ -241,7 +241,12 @@ async def form_join(request: Request) -> Response:
             return _error_page(request, 429, TOO_MANY_ON_LINK[0].upper() + TOO_MANY_ON_LINK[1:] + ".")
         _, cred = await room.join(join.name, join.role, join.token)
     except Rejected as e:
-        return _error_page(request, _join_status(e), e.message[0].upper() + e.message[1:] + ".")
+        message = e.message[0].upper() + e.message[1:] + "."
+        if e.code == "join_link":  # the join page again, ready for the current link
+            return _page(request, "join.html", 403, board_id=room.board.id,
+                         title=room.board.header.title, role=join.role,
+                         anonymity=room.board.settings.anonymity, refused=message)
+        return _error_page(request, _join_status(e), message)
     return RedirectResponse(f"/b/{room.board.id}#k={cred}", status_code=303)
 
 

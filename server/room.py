@@ -30,20 +30,20 @@ import secrets
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import msgspec
 
 from board_state import ANONYMOUS, SYSTEM, Board, Entry, Rejected, apply, decode_entry, encode_board
-from board_state import next_deadline, on_deadline, project, replay, view_for, viewer_key
+from board_state import next_deadline, on_deadline, project, replay, view_for
 from board_state import decode_board, encode_entry
-from board_state.nudges import NudgeTally
 from board_state.seal import seal
 from board_state import ops as o
-from board_state.protocol import Ack, Error, Event, Presence, Reject, Welcome, encode
+from board_state.protocol import Ack, Error, Event, Reject, encode
 from board_state.util import Change
 
 from .crashpoints import crash_point_after_flush, selected
+from .room_frames import Peer, event_frames, presence_frames, tally_nudges, welcome_frame
 from .ids import hash_secret, new_id, now_ms
 from .store import CredentialRow, LoadedBoard, OpRow, SealRow, SnapshotRow, Store, WriteBatch
 
@@ -60,15 +60,6 @@ REVOKED = "revoked"    # a removed seat's secret hash: no secret hashes to it
 CidTable = dict[str, dict[str, int]]  # actor -> client op id -> the seq it was applied at
 _CID_ENCODER = msgspec.json.Encoder()
 _decode_cids = msgspec.json.Decoder(CidTable).decode
-
-
-class Peer(Protocol):
-    """What a room needs of a connection: a non-blocking send and a way to close it."""
-    participant_id: str
-
-    def send(self, frame: bytes) -> None: ...
-    def send_all(self, frames: list[bytes]) -> None: ...  # in order; as a batch if it can
-    def close(self, code: int, reason: str, *, flush: bool = False) -> None: ...
 
 
 @dataclass
@@ -103,6 +94,7 @@ class _Round:
     done: list[tuple[asyncio.Future[int], int]] = field(default_factory=list)
     seal: bool = False  # the meeting closed in this round: the board is sealed with it
     revoked: list[str] = field(default_factory=list)  # seats removed: told once it is durable
+    handed_over: bool = False  # the facilitator changed: presence is addressed anew
 
 
 class RoomClosed(Exception):
@@ -282,7 +274,7 @@ class Room:
         for item in items:
             if isinstance(item, _Submit):
                 self._accept(item, r)
-        nudges = await asyncio.to_thread(self._tally_nudges, r.entries) if r.seal else None
+        nudges = await asyncio.to_thread(tally_nudges, self.store, self.board.id, r.entries) if r.seal else None
         if r.entries:
             batch = WriteBatch(
                 ops=tuple(OpRow(board_id=self.board.id, seq=e.seq, actor=e.actor, cid=e.op.cid,
@@ -305,7 +297,9 @@ class Room:
         for peer, frames in per_peer.items():
             peer.send_all(frames)
         if r.revoked:
-            self._disconnect_removed(r.revoked)
+            self._disconnect_removed(r.revoked)  # presence goes out with it
+        elif r.handed_over:
+            self._send_presence()  # the new facilitator's copy lists the seats in use
         if r.seal:  # everyone's view becomes the sealed board's: no more `mine` on anything
             for peer in list(self.peers):
                 peer.send(self._welcome_frame(peer.participant_id, snapshot=True))
@@ -354,6 +348,8 @@ class Room:
         if item.credential:
             r.credentials.append(item.credential)
             self._secrets[item.credential.participant_id] = item.credential.secret_hash
+        if isinstance(op, o.HandOver):
+            r.handed_over = True
         if isinstance(op, o.RemoveSeat):
             self._secrets.pop(op.participant_id, None)  # from this round on, for new hellos
             r.credentials.append(CredentialRow(board_id=self.board.id,
@@ -363,7 +359,7 @@ class Room:
         self._recent.append((self.seq, now, applied.changes))
         if item.peer:
             r.acks.append((item.peer, encode(Ack(cid=ack_cid, seq=self.seq))))
-        r.frames.extend(self._event_frames(self.seq, now, applied.changes))
+        r.frames.extend(event_frames(self.peers, self.board, self.seq, now, applied.changes))
         if item.done:
             r.done.append((item.done, self.seq))
 
@@ -378,25 +374,6 @@ class Room:
             peer.close(4001, "seat removed", flush=True)
         self._send_presence()
 
-    def _event_frames(self, seq: int, at: int, changes: tuple[Change, ...]) -> list[tuple[Peer, bytes]]:
-        # One projection and one encoding per distinct view: most members of a board see the
-        # same event (all but a note's author, say), and the key says exactly who differs.
-        by_viewer: dict[str, bytes] = {}
-        by_key: dict[tuple[object, ...], bytes] = {}
-        frames = []
-        for peer in self.peers:
-            viewer = peer.participant_id
-            frame = by_viewer.get(viewer)
-            if frame is None:
-                key = viewer_key(changes, self.board, viewer)
-                frame = by_key.get(key)
-                if frame is None:
-                    frame = by_key[key] = encode(Event(
-                        seq=seq, at=at, changes=project(changes, self.board, viewer)))
-                by_viewer[viewer] = frame
-            frames.append((peer, frame))
-        return frames
-
     def _maybe_snapshot(self) -> tuple[SnapshotRow, ...]:
         # Called after every accepted op of the round is applied: the board is exactly at seq.
         if self.seq - self._snapshot_seq < SNAPSHOT_EVERY:
@@ -410,25 +387,15 @@ class Room:
         hub when it loads the board, before anyone else gets the room)."""
         if self.board.closed_at is None or self.board.sealed:
             return
-        nudges = await asyncio.to_thread(self._tally_nudges, [])
+        nudges = await asyncio.to_thread(tally_nudges, self.store, self.board.id, [])
         try:
             await self.store.write(WriteBatch(seals=self._seal(nudges, [])))
         except Exception:
             self.closed = True  # the board in memory is ahead of the disk: reload next time
             raise
 
-    def _tally_nudges(self, pending: list[Entry]) -> tuple[int, int]:
-        """(raised, resolved) nudges over the whole meeting: the committed log, then this
-        round's entries (a blocking read; run in a thread, once per board, at its close)."""
-        tally = NudgeTally(self.board.id)
-        for row in self.store.ops_since(self.board.id, 0):
-            tally.feed(decode_entry(row.body))
-        for entry in pending:
-            tally.feed(entry)
-        return tally.raised, tally.resolved
-
     def _seal(self, nudges: tuple[int, int] | None, entries: list[Entry]) -> tuple[SealRow, ...]:
-        """Seal the board as this round leaves it (closing an anonymous meeting): the stored
+        """Seal the board as this round leaves it (the meeting was closed): the stored
         history up to now is replaced by the sealed board in the round's own transaction, the
         replay window and the dedupe table go (both say who sent what), and a new epoch makes
         every client take a fresh snapshot instead of resuming.
@@ -447,10 +414,8 @@ class Room:
                         cids=_CID_ENCODER.encode(self._cids)),)
 
     def _welcome_frame(self, viewer: str, *, snapshot: bool) -> bytes:
-        role = self.board.role_of(viewer) or "observer"
-        return encode(Welcome(board_id=self.board.id, you=viewer, role=role, seq=self.seq,
-                              epoch=self.epoch, server_time=self.clock(),
-                              snapshot=view_for(self.board, viewer) if snapshot else None))
+        return welcome_frame(self.board, viewer, seq=self.seq, epoch=self.epoch,
+                             now=self.clock(), snapshot=snapshot)
 
     def _welcome(self, h: _Hello) -> None:
         viewer = h.peer.participant_id
@@ -466,21 +431,8 @@ class Room:
         self._send_presence()
 
     def _send_presence(self) -> None:
-        online = {p.participant_id for p in self.peers}
-        names: list[str] = []
-        if self.board.settings.anonymity == "named":
-            names = sorted(self.board.participants[i].name for i in online
-                           if i in self.board.participants)
-        frame = encode(Presence(online=len(online), names=names))
-        facilitator = self.board.facilitator
-        seats = b""
-        for peer in list(self.peers):
-            if peer.participant_id == facilitator:
-                seats = seats or encode(Presence(online=len(online), names=names,
-                                                 seats_online=sorted(online)))
-                peer.send(seats)
-            else:
-                peer.send(frame)
+        for peer, frame in presence_frames(list(self.peers), self.board):
+            peer.send(frame)
 
     def _fail(self, items: list[Any]) -> None:
         self.closed = True

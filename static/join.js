@@ -17,10 +17,16 @@ if (boardId && hasCredential(boardId)) {
   document.getElementById("already-here").hidden = false;
 }
 
-const token = new URLSearchParams(location.hash.slice(1)).get("t") || "";
-if (token) {
+// Opening another link to this same page (the current one, pasted after a refusal) changes only
+// the fragment, so the browser does not load the page again: take the new token here.
+function takeToken() {
+  const token = new URLSearchParams(location.hash.slice(1)).get("t") || "";
   document.getElementById("join-token").value = token;
-} else {
-  document.getElementById("no-link").hidden = false;
-  document.getElementById("join-form").hidden = true;
+  document.getElementById("no-link").hidden = Boolean(token);
+  document.getElementById("join-form").hidden = !token;
+  const refused = document.getElementById("refused");
+  if (refused && token && token !== takeToken.first) refused.hidden = true;
 }
+takeToken.first = new URLSearchParams(location.hash.slice(1)).get("t") || "";
+takeToken();
+window.addEventListener("hashchange", takeToken);

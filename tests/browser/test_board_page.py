@@ -51,8 +51,9 @@ def test_facilitator_and_participant_build_the_timeline_live(server: RealServer,
     expect(fac.locator("#console")).to_be_visible()
     expect(fac.locator("#invite")).to_contain_text("Keep your facilitator link to yourself")
     join_link = fac.input_value("#join-link")
-    assert join_link == f"{server.url}/b/{board_id}/join"
-    assert fac.input_value("#observer-link") == join_link + "?role=observer"
+    assert re.fullmatch(rf"{re.escape(server.url)}/b/{board_id}/join#t=[\w-]{{20,}}", join_link)
+    assert re.fullmatch(rf"{re.escape(server.url)}/b/{board_id}/join\?role=observer#t=[\w-]{{20,}}",
+                        fac.input_value("#observer-link"))
 
     # A participant joins through the join link, in their own browser.
     par = participant.page
@@ -110,11 +111,12 @@ def test_no_seat_and_refusals(server: RealServer, people: Any) -> None:
     made = api(server, "/api/boards", {"title": "Search index went stale", "template": "reflection-4"})
     board = f"/b/{made['board_id']}"
 
-    # Without a credential the board page offers the join link instead.
+    # Without a credential the board page says to ask for the join link (the id opens nothing).
     stranger = people()
     stranger.page.goto(server.url + board)
     expect(stranger.page.locator("#no-seat")).to_be_visible()
-    expect(stranger.page.locator(f"#no-seat a[href='{board}/join']")).to_be_visible()
+    expect(stranger.page.locator("#no-seat")).to_contain_text("ask the facilitator")
+    expect(stranger.page.locator("#no-seat a")).to_have_count(0)
 
     # An observer sees the board but no forms; a refused op shows the server's reason.
     watched = api(server, f"/api/boards/{made['board_id']}/join", {"name": "", "role": "observer"})

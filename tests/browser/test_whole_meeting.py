@@ -91,7 +91,8 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
 
     # The lobby: the facilitator's invite links are whole, with Copy buttons; the agenda is the
     # 90-minute template, the same for everyone.
-    expect(fac.locator("#lobby-join-link")).to_have_value(f"{server.url}/b/{board}/join")
+    expect(fac.locator("#lobby-join-link")).to_have_value(
+        f"{server.url}/b/{board}/join#t={made['join_token']}")
     expect(sam.locator("#lobby-join-link")).to_be_hidden()
     for page in pages:
         expect(page.locator("#agenda-list li.agenda-item:not(.is-lobby) .agenda-title")).to_have_text(AGENDA, timeout=WAIT)

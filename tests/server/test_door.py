@@ -183,3 +183,28 @@ def test_removing_the_facilitator_or_an_action_owner_is_refused(client: TestClie
                                     "participant_id": target}))
             refused = recv_until(f, is_type("reject", cid=f"r-{target}"))
             assert refused["code"] == "invalid" and why in refused["message"]
+
+
+def test_after_a_hand_over_the_new_facilitator_is_told_which_seats_are_in_use(
+        client: TestClient) -> None:
+    made = create_board(client)
+    bid = made["board_id"]
+    ann = join(client, bid, "Ann")
+    with client.websocket_connect("/ws") as f, client.websocket_connect("/ws") as a:
+        hello(f, bid, made["credential"])
+        hello(a, bid, ann["credential"])
+        assert recv_skipping(a, lambda x: x["type"] == "presence")["seats_online"] == []
+        op(f, {"type": "hand_over", "cid": "h1", "participant_id": ann["participant_id"]})
+        presence = recv_skipping(a, lambda x: x["type"] == "presence")
+        assert presence["seats_online"] == sorted([made["participant_id"], ann["participant_id"]])
+        assert recv_skipping(f, lambda x: x["type"] == "presence")["seats_online"] == []
+
+
+def test_a_refused_join_form_answers_with_the_join_page_ready_for_the_current_link(
+        client: TestClient) -> None:
+    made = create_board(client)
+    page = client.post(f"/b/{made['board_id']}/join", data={"name": "Sam", "token": "old"},
+                       follow_redirects=False)
+    assert page.status_code == 403
+    assert 'id="refused"' in page.text and "ask the facilitator" in page.text
+    assert 'id="join-form"' in page.text  # join.js shows it once the current link is opened
