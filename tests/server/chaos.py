@@ -68,6 +68,7 @@ from board_state.views import BoardView
 from client.http import create_board, fetch_view, join_board
 from client.sdk import BoardClient, LocalBoard, canonical_view
 from tests.realserver import RealServer
+from tests.server.chaos_seal import seal_under_kills
 
 CRASH_ENV = "HINDSIGHT_CRASH_AT"
 SEED_ENV = "HINDSIGHT_CHAOS_SEED"
@@ -338,6 +339,7 @@ class Figures:
     restarts: list[float] = field(default_factory=list)  # seconds from kill to ready again
     elapsed: float = 0.0
     checked: dict[str, int] = field(default_factory=dict)
+    sealed: dict[str, int] = field(default_factory=dict)  # the seal phase's counts (chaos_seal.py)
 
 
 def snapshot_seqs(db: Path) -> list[int]:
@@ -440,16 +442,19 @@ async def wait_until(condition: Callable[[], bool], timeout: float,
 class Setup:
     board_ids: list[str]
     clients: list[ChaosClient]
+    facilitators: dict[str, str] = field(default_factory=dict)  # board id -> credential
 
 
 async def set_up(server: RealServer, cfg: ChaosConfig, rng: random.Random) -> Setup:
     board_ids, clients = [], []
     tokens: dict[str, str] = {}  # board id -> its participant join link's token
+    facilitators: dict[str, str] = {}
     for b in range(cfg.boards):
         made = await asyncio.to_thread(create_board, server.url, title=f"Chaos {b}",
                                        facilitator_name="Fay")
         board_id = made["board_id"]
         tokens[board_id] = made["join_token"]
+        facilitators[board_id] = made["credential"]
         async with BoardClient(server.url, board_id, made["credential"]) as fac:
             # Into the first phase where participants write stickies; no timers, so the
             # server issues no ops of its own while the faults run.
@@ -463,7 +468,7 @@ async def set_up(server: RealServer, cfg: ChaosConfig, rng: random.Random) -> Se
                                          token=tokens[board_id])
         clients.append(ChaosClient(f"c{i}", server.url, board_id, joined["credential"],
                                    random.Random(rng.getrandbits(64)), cfg))
-    return Setup(board_ids, clients)
+    return Setup(board_ids, clients, facilitators)
 
 
 def _current_kind(fac: BoardClient) -> str:
@@ -473,10 +478,11 @@ def _current_kind(fac: BoardClient) -> str:
 
 
 async def run(cfg: ChaosConfig, workdir: Path, *, crash_point: str = "",
-              until_seq: int = 0) -> tuple[Figures, Setup]:
+              until_seq: int = 0, seal: bool = False) -> tuple[Figures, Setup]:
     """Run the workload under faults, settle, verify; return the figures (AssertionError on a
     broken promise). `crash_point` (with an optional ':N') replaces the random kills by one
-    crash there; `until_seq` keeps the workload going at least until the log is that long."""
+    crash there; `until_seq` keeps the workload going at least until the log is that long;
+    `seal` then closes every board under more kills and checks the seals (chaos_seal.py)."""
     started = time.monotonic()
     rng = random.Random(cfg.seed)
     figures = Figures(seed=cfg.seed, crash_point=crash_point.partition(":")[0])
@@ -510,12 +516,22 @@ async def run(cfg: ChaosConfig, workdir: Path, *, crash_point: str = "",
                              cfg.settle_timeout, lambda: f"the log to reach {until_seq}")
         await settle(server, setup, cfg)
         await compare_with_server(server, setup)
+        if seal:  # the log is checked first: sealing replaces it
+            figures.checked = verify(server.db, setup)
+            violations = sum(len(c.violations) for c in setup.clients)
+            figures.sealed = await seal_under_kills(
+                server, setup.board_ids, setup.facilitators, setup.clients,
+                random.Random(rng.getrandbits(64)), cfg.settle_timeout)
+            await compare_with_server(server, setup)
+            assert sum(len(c.violations) for c in setup.clients) == violations, [
+                v for c in setup.clients for v in c.violations]
     finally:
         for c in setup.clients if setup else []:
             await c.close()
         await asyncio.to_thread(server.stop)
     figures.integrity.append(integrity_check(server.db))
-    figures.checked = verify(server.db, setup)
+    if not seal:
+        figures.checked = verify(server.db, setup)
     assert not figures.told_beyond_disk, figures.told_beyond_disk
     assert all(result == "ok" for result in figures.integrity), figures.integrity
     figures.elapsed = time.monotonic() - started
@@ -705,7 +721,8 @@ def summary(figures: Figures, setup: Setup, cfg: ChaosConfig) -> str:
         f"  integrity_check: {sum(r == 'ok' for r in figures.integrity)} of "
         f"{len(figures.integrity)} ok (after each restart and at the end)",
         "  checked: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in checked.items()),
-    ])
+    ] + (["  sealing: " + ", ".join(f"{v} {k.replace('_', ' ')}"
+                                    for k, v in figures.sealed.items())] if figures.sealed else []))
 
 
 # --- the long run -----------------------------------------------------------------------------
@@ -731,7 +748,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"chaos: seed {seed}, {cfg.kills} kills, {cfg.clients} clients", flush=True)
     workdir = args.dir or Path(tempfile.mkdtemp(prefix="hindsight-chaos-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    figures, setup = asyncio.run(run(cfg, workdir))
+    figures, setup = asyncio.run(run(cfg, workdir, seal=True))
     print(summary(figures, setup, cfg))
     print(f"  database and server log in {workdir}")
     return 0

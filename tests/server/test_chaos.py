@@ -23,15 +23,19 @@ def test_random_sigkills_lose_no_acked_op_double_none_and_leave_every_client_on_
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Twenty kill cycles under twenty clients: every acked op is in the log once at its seq,
     seqs have no gaps, indeterminate ops appear at most once, every frame a client saw is the
-    log's, every board equals the replayed log, and integrity_check is ok after each restart."""
+    log's, every board equals the replayed log, and integrity_check is ok after each restart.
+    Then each board is closed under three more kills: each is sealed whole or not at all after
+    every kill, and finally sealed with the log's content and no authorship, on every client."""
     seed = seed_from_env(random.randrange(1 << 31))
     cfg = ChaosConfig(kills=20, clients=20, boards=2, seed=seed)
     with capsys.disabled():  # the figures belong in CI's log, passing or not
         print(f"\nchaos seed {seed}", flush=True)
-    figures, setup = asyncio.run(run(cfg, tmp_path))
+    figures, setup = asyncio.run(run(cfg, tmp_path, seal=True))
     with capsys.disabled():
         print(summary(figures, setup, cfg))
     assert figures.kills == 20
+    # Then every board was closed under three more kills, and each is sealed whole.
+    assert figures.sealed["boards_sealed"] == 2 and figures.sealed["kills_around_seal"] == 3
     acked = sum(r.status == "acked" for c in setup.clients for r in c.history.values())
     in_doubt = sum(r.in_doubt for c in setup.clients for r in c.history.values())
     # The faults must have bitten: ops were in doubt at drops, and the checker saw real traffic.
