@@ -18,7 +18,9 @@ import pytest
 
 from server.crashpoints import POINTS, parse
 from tests.realserver import RealServer
+from board_state import ops as o
 from tests.server.chaos import CRASH_ENV, ChaosConfig, Figures, OpRecord, Setup, run, summary
+from tests.server.test_seal_crash import assert_sealed, stored_rows, voted_meeting
 
 # Few clients on one board, none forgetting an op in doubt and no extra connection cuts: every
 # op unanswered at the crash is resent, so its fate after the restart tells where it was.
@@ -90,3 +92,39 @@ def test_crash_during_a_snapshot_loads_from_the_previous_snapshot_and_the_log(
     crashed_with = figures.crashes[0]["snapshot_seqs"]
     assert len(crashed_with) == 1, crashed_with  # the first snapshot only
     assert figures.checked["snapshot_rows"] >= 2  # and every row equals the replayed log
+
+
+def test_a_crash_during_the_seal_leaves_the_board_unsealed_and_the_close_is_resent(
+        tmp_path: Path) -> None:
+    """The close's transaction dies with the old rows deleted and the sealed state not yet
+    written: the restarted server has the board exactly as before (open, every op there), and
+    the facilitator's client, which never got its ack, resends the close, which seals it."""
+    db = tmp_path / "seal.db"
+    crashing = RealServer(db, env={CRASH_ENV: "during_seal"})
+    crashing.start()
+
+    async def scenario() -> None:
+        board_id, fac, people, dots = await voted_meeting(crashing)
+        before, _ = stored_rows(db, board_id)
+        close = asyncio.create_task(fac.submit(o.CloseMeeting()))
+        await asyncio.to_thread(crashing.proc.wait, 10)  # type: ignore[union-attr]
+        assert "crash point during_seal reached" in crashing.log.read_text()
+        after, snaps = stored_rows(db, board_id)
+        assert after == before and snaps == [], "the half-done seal left a trace"
+        assert not close.done(), "the close was acknowledged although it never committed"
+        restarted = RealServer(db, port=crashing.port)
+        restarted.start()
+        try:
+            await asyncio.wait_for(close, 20)  # the outbox resent it to the new process
+            assert_sealed(db, board_id, dots)
+            for c in [fac, *people]:
+                await c.wait_for_seq(fac.seq, timeout=20)
+                assert c.epoch == fac.epoch and not any(s.mine for s in c.local.of("sticky"))
+                await c.close()
+        finally:
+            restarted.stop()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        crashing.stop()
