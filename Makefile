@@ -2,15 +2,33 @@
 # Everything else here is what those two need on a fresh Debian machine with Python 3.11.
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
-UV := python3 -m uv
+TOOLS := .tools
+UV := $(TOOLS)/uv/bin/uv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test install uv browser-deps typecheck bench
+.PHONY: serve test install install-dev uv browser-deps typecheck bench
 
-uv:
-	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
+# uv lives in a virtual environment of its own, made with the standard library's venv: that
+# works where `pip install` outside a venv is refused (Debian's PEP 668 marker, or
+# PIP_REQUIRE_VIRTUALENV) and where python3 has no pip at all (a venv brings its own). Only a
+# Python without the venv module (Debian without python3-venv) needs a package first.
+$(UV):
+	@rm -rf $(TOOLS)/uv
+	@python3 -m venv $(TOOLS)/uv 2>/dev/null || { \
+	  echo "python3 cannot make a virtual environment: installing python3-venv" >&2; \
+	  rm -rf $(TOOLS)/uv; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends python3-venv >/dev/null && \
+	  python3 -m venv $(TOOLS)/uv; }
+	@$(TOOLS)/uv/bin/python -m pip install --quiet --disable-pip-version-check uv
 
-install: uv
+uv: $(UV)
+
+# Serving needs the runtime dependencies only; the test tools come with `make test`.
+install: $(UV)
+	@$(UV) sync --locked --no-dev --inexact --quiet
+
+install-dev: $(UV)
 	@$(UV) sync --locked --quiet
 
 serve: install
@@ -21,8 +39,11 @@ browser-deps:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null; }
 
-typecheck: install
+typecheck: install-dev
 	$(UV) run --locked --no-sync mypy
 
-test: install browser-deps typecheck
+test: install-dev browser-deps typecheck
 	$(UV) run --locked --no-sync pytest $(ARGS)
+
+bench: install-dev
+	$(UV) run --locked --no-sync hindsight-client bench $(ARGS)

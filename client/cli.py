@@ -28,14 +28,14 @@ from typing import Any
 
 import msgspec
 
-from board_state import ops as o
-from board_state.errors import Rejected
-from board_state.protocol import Event, Presence
+from hindsight.board_state import ops as o
+from hindsight.board_state.errors import Rejected
+from hindsight.board_state.protocol import Event, Presence
 
-from . import commands
-from .http import create_board, join_board, parse_join_link
-from .importers import FORMATS
-from .sdk import BoardClient
+from hindsight.client import commands
+from hindsight.client.http import create_board, join_board, parse_join_link
+from hindsight.client.importers import FORMATS
+from hindsight.client.sdk import BoardClient
 
 SERVER_HELP = "the server's base URL (default %(default)s, or HINDSIGHT_SERVER)"
 SECTIONS = ["went_well", "went_badly", "lessons", "future", "ongoing", "contributing"]
@@ -199,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "hindsight-client bench --quick --json results.json"
                     "\n  hindsight-client bench --target http://127.0.0.1:8000 --shapes 20x10 "
                     "--rates 100,200")
-    from .bench import add_arguments as add_bench_arguments
+    from hindsight.client.bench.main import add_arguments as add_bench_arguments
     add_bench_arguments(bench)
     return p
 
@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(result, indent=2))
             return 0
         if args.command == "bench":
-            from .bench import main as bench_main
+            from hindsight.client.bench.main import main as bench_main
             return bench_main(args)
         if args.command in RUNNERS:
             return RUNNERS[args.command](args)

@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .http import export_board, import_board, incident_log, writeup
-from .importers import EXTENSIONS, FORMATS, ImportProblem, parse_tz
-from .sdk import BoardClient
+from hindsight.client.http import export_board, import_board, incident_log, writeup
+from hindsight.client.importers import EXTENSIONS, FORMATS, ImportProblem, parse_tz
+from hindsight.client.sdk import BoardClient
 
 
 def _fail(message: str) -> int:

@@ -9,7 +9,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from board_state.errors import Rejected
+from hindsight.board_state.errors import Rejected
 
 
 def fetch(server: str, method: str, path: str, body: bytes | None = None,

@@ -36,7 +36,7 @@ from datetime import date as Date
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
-from board_state.ops import TimelineItem
+from hindsight.board_state.ops import TimelineItem
 
 MAX_ENTRIES = 500   # one ImportTimeline op (the server's limit)
 MAX_TEXT = 2000     # one entry's text (the server's limit)

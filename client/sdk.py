@@ -28,12 +28,12 @@ import msgspec
 import websockets
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
-from board_state.errors import Rejected
-from board_state.ops import ImportTimeline, Op, TimelineItem
-from board_state.protocol import (
+from hindsight.board_state.errors import Rejected
+from hindsight.board_state.ops import ImportTimeline, Op, TimelineItem
+from hindsight.board_state.protocol import (
     Ack, Batch, Error, Event, Hello, Ping, Pong, Presence, Reject, Welcome, decode_server, encode,
 )
-from board_state.views import BoardView, Removed
+from hindsight.board_state.views import BoardView, Removed
 
 log = logging.getLogger("hindsight.client")
 

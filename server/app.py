@@ -15,13 +15,13 @@ from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .config import Settings
-from . import incident_log, transfer, writeup
-from .http import LazyTemplates, error, routes
-from .hub import Hub
-from .store import Store
-from .writeup_nudges import NudgeTallies
-from .ws import WebSocketEndpoint
+from hindsight.server.config import Settings
+from hindsight.server.outputs import incident_log, transfer, writeup
+from hindsight.server.web.http import LazyTemplates, error, routes
+from hindsight.server.meeting.hub import Hub
+from hindsight.server.storage.store import Store
+from hindsight.server.outputs.writeup_nudges import NudgeTallies
+from hindsight.server.meeting.ws import WebSocketEndpoint
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE.parent / "static"
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.nudge_tallies = NudgeTallies()
-    app.state.templates = LazyTemplates(HERE / "templates")
+    app.state.templates = LazyTemplates(HERE / "web" / "templates")
     app.add_middleware(SecurityHeaders)
     # Outermost: a request naming another host never reaches the app (HTTP 400; a websocket
     # handshake is refused the same way).

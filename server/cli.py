@@ -15,7 +15,7 @@ import gc
 import sys
 from pathlib import Path
 
-from .config import Settings
+from hindsight.server.config import Settings
 
 
 # The server settings `hindsight serve` runs with; the benchmark's floor relay (server/floor.py)
@@ -87,7 +87,7 @@ def check_corpus(path: str | None) -> int:
     """Scores on stdout, one JSON object a line, nothing else; problems go to stderr."""
     import json
 
-    from board_state.guardrails.corpus import evaluate
+    from hindsight.board_state.guardrails.corpus import evaluate
 
     source = Path(path) if path else DEFAULT_CORPUS
     try:
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
         logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
 
-        from .app import create_app
+        from hindsight.server.app import create_app
 
         settings = Settings.from_env(
             host=args.host, port=args.port, db=args.db, synchronous=args.synchronous,

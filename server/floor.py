@@ -1,9 +1,9 @@
 """The benchmark's floor: a websocket relay that does nothing but fan each message out.
 
-    python -m server.floor --port 8801
+    python -m hindsight.server.floor --port 8801
 
 It is what any real-time board must pay at least: a Starlette websocket endpoint behind uvicorn
-with the settings `hindsight serve` uses (`server.cli.UVICORN_OPTIONS`), where every text frame a
+with the settings `hindsight serve` uses (`hindsight.server.cli.UVICORN_OPTIONS`), where every text frame a
 member sends is sent, unread, to every member of the same board (the sender included, which
 is its acknowledgement). No validation, no sequencing, no storage, no projection: Hindsight's
 cost on top of this floor is the ratio the benchmark reports (`hindsight-client bench`).
@@ -66,9 +66,9 @@ def create_floor_app() -> Starlette:
 def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
-    from .cli import UVICORN_OPTIONS, tune_gc
+    from hindsight.server.cli import UVICORN_OPTIONS, tune_gc
 
-    parser = argparse.ArgumentParser(prog="python -m server.floor", description=(
+    parser = argparse.ArgumentParser(prog="python -m hindsight.server.floor", description=(
         "The benchmark's floor: a websocket relay with Hindsight's server settings."))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8801)

@@ -30,7 +30,7 @@ class RealServer:
     def start(self, timeout: float = 15.0) -> None:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port),
+                [sys.executable, "-m", "hindsight.server.cli", "serve", "--port", str(self.port),
                  "--db", str(self.db)],
                 stdout=log, stderr=subprocess.STDOUT, env=self.env)
         deadline = time.monotonic() + timeout

@@ -23,8 +23,9 @@ def _imports(path: Path) -> list[str]:
 
 
 def _imports_of(source: str, package: list[str]) -> list[str]:
-    """Absolute names of the modules `source` imports; relative imports are resolved against
-    its package, so `from ..client import x` inside `server/` reads as `client`."""
+    """Absolute names of the modules `source` imports, without the `hindsight.` namespace every
+    project import goes through; relative imports are resolved against its package, so
+    `from ..client import x` inside `server/` reads as `client`."""
     tree = ast.parse(source)
     found: list[str] = []
     for node in ast.walk(tree):
@@ -37,7 +38,31 @@ def _imports_of(source: str, package: list[str]) -> list[str]:
                 found.append(".".join(parts))
             else:  # `from .. import x` at the top: x is a top-level module
                 found += [a.name for a in node.names]
+    return [name.removeprefix("hindsight.") if name.startswith("hindsight.") else
+            ("" if name == "hindsight" else name) for name in found]
+
+
+def _raw_imports(path: Path) -> list[str]:
+    """The absolute module names `path` imports, as written (relative imports left out)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.append(node.module)
     return found
+
+
+PROJECT = ("board_state", "server", "client")
+# server's parts, and which others each may import: storage knows nothing of the meeting or
+# the web; the meeting nothing of pages and outputs; outputs are pages too, so they may use the
+# web's helpers. The app, CLI, settings and the benchmark's floor sit above them all.
+SERVER_PARTS: dict[str, set[str]] = {
+    "storage": set(),
+    "meeting": {"storage"},
+    "web": {"meeting", "storage"},
+    "outputs": {"web", "meeting", "storage"},
+}
 
 
 def test_the_core_imports_only_the_standard_library_without_io_and_msgspec() -> None:
@@ -67,6 +92,35 @@ def test_server_and_client_meet_only_in_the_core() -> None:
         assert bad == [], f"{package} imports {other}"
 
 
+def test_every_project_import_goes_through_the_hindsight_namespace() -> None:
+    """Installed, the packages live under `hindsight/`; a bare `import server` would import
+    whatever else is so named (or, in a checkout, a second copy of ours)."""
+    files = [f for d in (*PROJECT, "tests") for f in sorted((ROOT / d).rglob("*.py"))]
+    bad = [(str(f.relative_to(ROOT)), m) for f in files for m in _raw_imports(f)
+           if m.split(".")[0] in PROJECT]
+    assert bad == []
+
+
+def test_the_servers_parts_import_only_the_parts_below_them() -> None:
+    bad = []
+    for part, may in SERVER_PARTS.items():
+        for f in sorted((ROOT / "server" / part).rglob("*.py")):
+            for m in _imports(f):
+                names = m.split(".")
+                if names[0] == "server" and len(names) > 1 and names[1] != part and (
+                        names[1] not in may | {"config"}):  # settings are a leaf
+                    bad.append((f"{part}/{f.name}", m))
+    assert bad == []
+
+
+def test_the_sdk_and_cli_do_not_depend_on_the_benchmark() -> None:
+    """client.bench builds on the SDK, not the other way round; only the CLI's `bench` command
+    reaches into it (lazily)."""
+    bad = [(f.name, m) for f in sorted((ROOT / "client").glob("*.py")) if f.name != "cli.py"
+           for m in _imports(f) if m.startswith("client.bench")]
+    assert bad == []
+
+
 def test_the_browser_client_never_builds_html_from_strings() -> None:
     pattern = re.compile(r"\.innerHTML\s*\+?=|\.outerHTML\s*=|insertAdjacentHTML|document\.write")
     bad = [f"{f.name}:{i}" for f in sorted((ROOT / "static").rglob("*.js"))
@@ -76,13 +130,14 @@ def test_the_browser_client_never_builds_html_from_strings() -> None:
 
 def test_the_checks_see_the_files_they_check() -> None:
     """Guard against a vacuous pass: each layer has modules to read."""
-    for folder, suffix in (("board_state", "py"), ("server", "py"), ("client", "py"), ("static", "js")):
+    for folder, suffix in (("board_state", "py"), ("server", "py"), ("client", "py"), ("static", "js"),
+                           *((f"server/{part}", "py") for part in SERVER_PARTS)):
         assert len(list((ROOT / folder).rglob(f"*.{suffix}"))) >= 3
 
 
 def test_relative_imports_are_resolved_before_the_rules_apply() -> None:
     """`from ..client import x` in server/ must count as importing `client`."""
     source = ("from ..client import sdk\nfrom .. import client\nfrom .store import Store\n"
-              "from . import room\nimport msgspec.json\n")
+              "from . import room\nimport msgspec.json\nfrom hindsight.server.web import http\n")
     assert _imports_of(source, ["server"]) == ["client", "client", "server.store", "server",
-                                               "msgspec.json"]
+                                               "msgspec.json", "server.web"]

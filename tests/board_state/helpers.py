@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from board_state import SYSTEM, Applied, Board, Rejected, apply, encode_board
-from board_state import ops as o
-from board_state.model import Phase
+from hindsight.board_state import SYSTEM, Applied, Board, Rejected, apply, encode_board
+from hindsight.board_state import ops as o
+from hindsight.board_state.model import Phase
 
 T0 = 1_786_000_000_000  # an arbitrary server time, in ms
 MIN = 60_000

@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 import pytest
 
-from board_state import SYSTEM, Board, apply, project, view_for
-from board_state import ops as o
-from board_state.protocol import Event, encode
+from hindsight.board_state import SYSTEM, Board, apply, project, view_for
+from hindsight.board_state import ops as o
+from hindsight.board_state.protocol import Event, encode
 
 from .helpers import ALICE, BOB, CAROL, FAC, MIN, OBS, T0
 

@@ -28,11 +28,11 @@ import msgspec
 import msgspec.inspect as mi
 import pytest
 
-from board_state import SYSTEM, Board, Rejected, apply, decode_board, encode_board
-from board_state import ops as o
-from board_state import timebox
-from board_state.model import PhaseKind, Role
-from board_state.rules import AFTER_CLOSE, LOBBY, RULES
+from hindsight.board_state import SYSTEM, Board, Rejected, apply, decode_board, encode_board
+from hindsight.board_state import ops as o
+from hindsight.board_state import timebox
+from hindsight.board_state.model import PhaseKind, Role
+from hindsight.board_state.rules import AFTER_CLOSE, LOBBY, RULES
 
 from .helpers import ALICE, BOB, FAC, OBS, T0
 

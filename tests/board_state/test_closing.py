@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from board_state import ops as o
+from hindsight.board_state import ops as o
 
 from .helpers import ALICE, BOB, FAC, do, go_to, make_board, rejected
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from board_state import Board
-from board_state import ops as o
-from board_state.util import Change
+from hindsight.board_state import Board
+from hindsight.board_state import ops as o
+from hindsight.board_state.util import Change
 
 from .helpers import ALICE, BOB, FAC, OBS, add_sticky, do, go_to, make_board, rejected
 
@@ -308,7 +308,7 @@ def test_a_timeline_import_adds_every_entry_or_none() -> None:
 
 
 def test_imported_entries_with_the_same_time_keep_the_files_order() -> None:
-    from board_state import view_for
+    from hindsight.board_state import view_for
 
     from .helpers import ALICE, do, make_board
     board = make_board()

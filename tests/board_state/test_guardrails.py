@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from board_state import SYSTEM, Entry
-from board_state import ops as o
-from board_state.guardrails import (
+from hindsight.board_state import SYSTEM, Entry
+from hindsight.board_state import ops as o
+from hindsight.board_state.guardrails import (
     CHECKS, Finding, board_findings, check_action, check_action_text, check_chain, check_load,
     check_text, check_writeup, nudge_history,
 )
-from board_state.model import Action, Board, Chain, Participant, Sticky, TimelineEntry, WhyStep
+from hindsight.board_state.model import Action, Board, Chain, Participant, Sticky, TimelineEntry, WhyStep
 
 T0 = 1_786_000_000_000  # 2026-08-06T...Z
 DAY = 86_400_000

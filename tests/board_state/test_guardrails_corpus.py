@@ -26,7 +26,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from board_state.guardrails.corpus import evaluate, parse, results, score
+from hindsight.board_state.guardrails.corpus import evaluate, parse, results, score
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests/board_state/guardrails_corpus.jsonl"

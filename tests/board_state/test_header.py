@@ -5,10 +5,10 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from board_state import Board, Rejected, decode_board, encode_board, view_for
-from board_state import ops as o
-from board_state.model import ImpactRow
-from board_state.protocol import decode_client
+from hindsight.board_state import Board, Rejected, decode_board, encode_board, view_for
+from hindsight.board_state import ops as o
+from hindsight.board_state.model import ImpactRow
+from hindsight.board_state.protocol import decode_client
 
 from .helpers import ALICE, FAC, do, make_board, rejected
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from board_state import Rejected, project, view_for
-from board_state import ops as o
-from board_state.util import Change
-from board_state.views import ActionView, GuidanceView
-from board_state.nudges import NudgeTally, advise, counts_for, nudge_counts
+from hindsight.board_state import Rejected, project, view_for
+from hindsight.board_state import ops as o
+from hindsight.board_state.util import Change
+from hindsight.board_state.views import ActionView, GuidanceView
+from hindsight.board_state.nudges import NudgeTally, advise, counts_for, nudge_counts
 
 from .helpers import ALICE, BOB, FAC, T0, do, go_to, make_board, phase_of
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from board_state import Board, project, view_for
-from board_state import ops as o
-from board_state.protocol import encode
-from board_state.views import BoardMeta, BoardView, PhaseView, Removed, RoundView, StickyView
+from hindsight.board_state import Board, project, view_for
+from hindsight.board_state import ops as o
+from hindsight.board_state.protocol import encode
+from hindsight.board_state.views import BoardMeta, BoardView, PhaseView, Removed, RoundView, StickyView
 
 from .helpers import (
     ALICE, BOB, FAC, OBS, add_sticky, do, go_to, make_board, phase_of,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from board_state import Entry, Rejected, decode_entry, encode_entry
-from board_state import ops as o
-from board_state.protocol import (
+from hindsight.board_state import Entry, Rejected, decode_entry, encode_entry
+from hindsight.board_state import ops as o
+from hindsight.board_state.protocol import (
     MAX_FRAME, Ack, Hello, Ping, decode_client, decode_server, encode, salvage_cid,
 )
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from board_state import SYSTEM, Board, encode_board, replay
-from board_state import ops as o
-from board_state.ops import Entry
-from board_state.projection import round_view
-from board_state.reducer import MAX_OBSERVERS, MAX_PARTICIPANTS
+from hindsight.board_state import SYSTEM, Board, encode_board, replay
+from hindsight.board_state import ops as o
+from hindsight.board_state.ops import Entry
+from hindsight.board_state.projection import round_view
+from hindsight.board_state.reducer import MAX_OBSERVERS, MAX_PARTICIPANTS
 
 from .helpers import (
     ALICE, BOB, FAC, OBS, T0, add_sticky, do, go_to, make_board, phase_of, rejected,

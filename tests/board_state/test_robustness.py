@@ -14,9 +14,9 @@ import msgspec.inspect as mi
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from board_state import Board, Rejected, apply, decode_board, encode_board, project
-from board_state import ops as o
-from board_state.protocol import decode_client, encode
+from hindsight.board_state import Board, Rejected, apply, decode_board, encode_board, project
+from hindsight.board_state import ops as o
+from hindsight.board_state.protocol import decode_client, encode
 
 from .helpers import ALICE, BOB, FAC, OBS, T0, add_sticky, do, go_to, make_board
 

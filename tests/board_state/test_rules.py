@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from board_state import SYSTEM, Board
-from board_state import ops as o
-from board_state.rules import RULES
+from hindsight.board_state import SYSTEM, Board
+from hindsight.board_state import ops as o
+from hindsight.board_state.rules import RULES
 
 from .helpers import ALICE, BOB, FAC, OBS, T0, add_sticky, do, go_to, make_board, rejected
 

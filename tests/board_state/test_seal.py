@@ -11,9 +11,9 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from board_state import Board, apply, encode_board, view_for
-from board_state import ops as o
-from board_state.seal import seal
+from hindsight.board_state import Board, apply, encode_board, view_for
+from hindsight.board_state import ops as o
+from hindsight.board_state.seal import seal
 
 from .helpers import ALICE, BOB, CAROL, FAC, MIN, T0
 from .test_anonymity_differential import AS_WRITTEN, AUTHORS_SWAPPED, VOTERS_SWAPPED, Cast, script

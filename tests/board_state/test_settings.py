@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from board_state import ops as o
-from board_state import project
-from board_state.util import Change
-from board_state.views import TimelineView
+from hindsight.board_state import ops as o
+from hindsight.board_state import project
+from hindsight.board_state.util import Change
+from hindsight.board_state.views import TimelineView
 
 from .helpers import ALICE, BOB, FAC, do, make_board, rejected
 

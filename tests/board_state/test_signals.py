@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from board_state import ANONYMOUS, encode_board, project, view_for
-from board_state import ops as o
-from board_state.views import BoardMeta, FeedbackView
+from hindsight.board_state import ANONYMOUS, encode_board, project, view_for
+from hindsight.board_state import ops as o
+from hindsight.board_state.views import BoardMeta, FeedbackView
 
 from .helpers import ALICE, BOB, CAROL, FAC, MIN, OBS, T0, do, go_to, make_board, rejected
 

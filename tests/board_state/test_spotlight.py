@@ -5,10 +5,10 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from board_state import Board, Rejected, project, view_for, viewer_key
-from board_state import ops as o
-from board_state.protocol import decode_client
-from board_state.views import BoardMeta, SpotlightView
+from hindsight.board_state import Board, Rejected, project, view_for, viewer_key
+from hindsight.board_state import ops as o
+from hindsight.board_state.protocol import decode_client
+from hindsight.board_state.views import BoardMeta, SpotlightView
 
 from .helpers import ALICE, BOB, FAC, OBS, T0, add_sticky, do, go_to, make_board, rejected
 

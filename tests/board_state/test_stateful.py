@@ -27,15 +27,15 @@ from hypothesis.stateful import (
     RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test,
 )
 
-from board_state import (
+from hindsight.board_state import (
     SYSTEM, Board, Entry, Rejected, apply, decode_board, decode_entry, encode_board,
     encode_entry, next_deadline, on_deadline, project, replay, view_for, viewer_key,
 )
-from board_state import ops as o
-from board_state.protocol import Event, encode
-from board_state.spotlight import visible_to_all
-from board_state.templates import TEMPLATES
-from board_state.views import BoardView, RoundView, StickyView, TimelineView
+from hindsight.board_state import ops as o
+from hindsight.board_state.protocol import Event, encode
+from hindsight.board_state.spotlight import visible_to_all
+from hindsight.board_state.templates import TEMPLATES
+from hindsight.board_state.views import BoardView, RoundView, StickyView, TimelineView
 
 from .helpers import ALICE, BOB, CAROL, FAC, MIN, OBS, T0
 

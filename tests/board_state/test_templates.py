@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from board_state.templates import TEMPLATE_TITLES, TEMPLATES
+from hindsight.board_state.templates import TEMPLATE_TITLES, TEMPLATES
 
 from .helpers import make_board
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from board_state import SYSTEM, Board, next_deadline, on_deadline
-from board_state import ops as o
-from board_state.model import Phase
-from board_state.timebox import elapsed_ms, planned_ms, remaining_ms, spent_ms
+from hindsight.board_state import SYSTEM, Board, next_deadline, on_deadline
+from hindsight.board_state import ops as o
+from hindsight.board_state.model import Phase
+from hindsight.board_state.timebox import elapsed_ms, planned_ms, remaining_ms, spent_ms
 
 from .helpers import FAC, MIN, T0, do, make_board, rejected
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from board_state import ops as o
-from client.sdk import BoardClient
+from hindsight.board_state import ops as o
+from hindsight.client.sdk import BoardClient
 from tests.realserver import RealServer
 
 from .conftest import VIEWPORT, WAIT, expect, meeting, needs_chromium

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from board_state import ops as o
-from board_state.errors import Rejected
-from client.sdk import BoardClient
+from hindsight.board_state import ops as o
+from hindsight.board_state.errors import Rejected
+from hindsight.client.sdk import BoardClient
 from tests.browser.conftest import WAIT, expect, meeting, needs_chromium, open_board
 from tests.browser.test_whole_meeting import run_async
 from tests.realserver import RealServer

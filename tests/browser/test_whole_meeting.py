@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from board_state import ops as o
-from board_state.errors import Rejected
-from client.http import fetch_view
-from client.sdk import BoardClient
+from hindsight.board_state import ops as o
+from hindsight.board_state.errors import Rejected
+from hindsight.client.http import fetch_view
+from hindsight.client.sdk import BoardClient
 from tests.browser.conftest import (
     WAIT, add_entry, add_note, advance_to, api, drag, expect, needs_chromium, open_board, wait_live,
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from client.cli import main
+from hindsight.client.cli import main
 
 
 def test_a_tiny_bench_answers_every_op_and_counts_every_fan_out(tmp_path: Path) -> None:

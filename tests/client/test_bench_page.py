@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from client.cli import main
+from hindsight.client.cli import main
 
 pytest.importorskip("playwright.async_api")
 pytestmark = pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"),

@@ -12,7 +12,7 @@ from tests.realserver import RealServer
 
 
 def cli(server: RealServer, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "client.cli", "--server", server.url, *args],
+    return subprocess.run([sys.executable, "-m", "hindsight.client.cli", "--server", server.url, *args],
                           capture_output=True, text=True, timeout=30, **kw)  # type: ignore[call-overload]
 
 
@@ -31,7 +31,7 @@ def test_create_join_add_and_watch_from_two_terminals(server: RealServer) -> Non
     ann = cli_json(server, "join", server.url + made["join_url"], "--name", "Ann")["credential"]
 
     watcher = subprocess.Popen(
-        [sys.executable, "-m", "client.cli", "--server", server.url, "watch", board],
+        [sys.executable, "-m", "hindsight.client.cli", "--server", server.url, "watch", board],
         stdout=subprocess.PIPE, text=True, env={**os.environ, "HINDSIGHT_CREDENTIAL": fac})
     try:
         assert watcher.stdout is not None
@@ -63,6 +63,6 @@ def test_refusals_print_the_reason_and_exit_nonzero(server: RealServer) -> None:
 
 def test_every_command_has_help() -> None:
     for cmd in ("create", "join", "watch", "add-sticky", "add-timeline", "send"):
-        r = subprocess.run([sys.executable, "-m", "client.cli", cmd, "--help"],
+        r = subprocess.run([sys.executable, "-m", "hindsight.client.cli", cmd, "--help"],
                            capture_output=True, text=True, timeout=30)
         assert r.returncode == 0 and "usage:" in r.stdout

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from client.cli import build_parser
-from client.http import fetch_view
-from server import incident_log, writeup
+from hindsight.client.cli import build_parser
+from hindsight.client.http import fetch_view
+from hindsight.server.outputs import incident_log, writeup
 from tests.realserver import RealServer
 
 COMMANDS = ("create", "join", "watch", "add-sticky", "add-timeline", "import-timeline", "export",
@@ -23,7 +23,7 @@ COMMANDS = ("create", "join", "watch", "add-sticky", "add-timeline", "import-tim
 
 def cli(server: RealServer, *args: str, stdin: str | None = None,
         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "client.cli", "--server", server.url, *args],
+    return subprocess.run([sys.executable, "-m", "hindsight.client.cli", "--server", server.url, *args],
                           capture_output=True, text=True, timeout=60, input=stdin,
                           env={**os.environ, **(env or {})})
 
@@ -174,7 +174,7 @@ def test_log_lists_the_incident_log(server: RealServer, board: dict[str, str]) -
 
 def test_watch_prints_changes_live(server: RealServer, board: dict[str, str]) -> None:
     watcher = subprocess.Popen(
-        [sys.executable, "-m", "client.cli", "--server", server.url, "watch", board["id"]],
+        [sys.executable, "-m", "hindsight.client.cli", "--server", server.url, "watch", board["id"]],
         stdout=subprocess.PIPE, text=True, env={**os.environ, "HINDSIGHT_CREDENTIAL": board["fac"]})
     try:
         assert watcher.stdout is not None
@@ -228,7 +228,7 @@ def test_export_board_and_import_board(server: RealServer, board: dict[str, str]
 
 
 def test_an_unreachable_server_exits_1(tmp_path: Path) -> None:
-    r = subprocess.run([sys.executable, "-m", "client.cli", "--server", "http://127.0.0.1:9",
+    r = subprocess.run([sys.executable, "-m", "hindsight.client.cli", "--server", "http://127.0.0.1:9",
                         "export-board", "b", "--credential", "x"],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 1 and r.stderr.startswith("cannot reach http://127.0.0.1:9")

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from board_state.ops import TimelineItem
-from client.importers import (
+from hindsight.board_state.ops import TimelineItem
+from hindsight.client.importers import (
     ImportProblem, parse_chat_json, parse_csv, parse_log_lines, parse_tz,
 )
 

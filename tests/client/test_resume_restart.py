@@ -11,11 +11,11 @@ from typing import Any
 
 import msgspec
 
-from board_state import ops as o
-from board_state.protocol import Welcome
-from board_state.views import BoardView
-from client.http import create_board, fetch_view, join_board
-from client.sdk import BoardClient, canonical_view
+from hindsight.board_state import ops as o
+from hindsight.board_state.protocol import Welcome
+from hindsight.board_state.views import BoardView
+from hindsight.client.http import create_board, fetch_view, join_board
+from hindsight.client.sdk import BoardClient, canonical_view
 from tests.realserver import RealServer
 
 

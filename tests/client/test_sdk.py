@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from board_state import ops as o
-from board_state.errors import Rejected
-from board_state.protocol import Welcome
-from client.http import create_board, join_board
-from client.sdk import BoardClient
+from hindsight.board_state import ops as o
+from hindsight.board_state.errors import Rejected
+from hindsight.board_state.protocol import Welcome
+from hindsight.client.http import create_board, join_board
+from hindsight.client.sdk import BoardClient
 from tests.realserver import RealServer
 
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from board_state import ops as o
-from board_state.errors import Rejected
-from client.http import call, create_board, export_board, fetch, fetch_view, import_board, join_board
-from client.sdk import BoardClient
+from hindsight.board_state import ops as o
+from hindsight.board_state.errors import Rejected
+from hindsight.client.http import call, create_board, export_board, fetch, fetch_view, import_board, join_board
+from hindsight.client.sdk import BoardClient
 from tests.realserver import RealServer
 
 

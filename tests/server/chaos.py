@@ -59,14 +59,14 @@ import msgspec
 import websockets
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
-from board_state import Board, apply, decode_entry, encode_board, project, view_for
-from board_state import ops as o
-from board_state.protocol import (
+from hindsight.board_state import Board, apply, decode_entry, encode_board, project, view_for
+from hindsight.board_state import ops as o
+from hindsight.board_state.protocol import (
     Ack, Error, Event, Hello, Reject, Welcome, decode_server, encode,
 )
-from board_state.views import BoardView
-from client.http import create_board, fetch_view, join_board
-from client.sdk import BoardClient, LocalBoard, canonical_view
+from hindsight.board_state.views import BoardView
+from hindsight.client.http import create_board, fetch_view, join_board
+from hindsight.client.sdk import BoardClient, LocalBoard, canonical_view
 from tests.realserver import RealServer
 from tests.server.chaos_seal import seal_under_kills
 

@@ -18,9 +18,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from board_state import Board, decode_board, decode_entry, replay
-from board_state import ops as o
-from client.sdk import BoardClient
+from hindsight.board_state import Board, decode_board, decode_entry, replay
+from hindsight.board_state import ops as o
+from hindsight.client.sdk import BoardClient
 from tests.realserver import RealServer
 
 SEAL_KILLS = 3

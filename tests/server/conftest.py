@@ -22,10 +22,10 @@ import anyio
 import pytest
 from starlette.testclient import TestClient, WebSocketTestSession
 
-from server.app import create_app
-from server.config import Settings
+from hindsight.server.app import create_app
+from hindsight.server.config import Settings
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "server" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "server" / "web" / "templates"
 READ_TIMEOUT = 5.0  # seconds; a frame that is expected arrives in milliseconds
 
 Frame = dict[str, Any]

@@ -24,10 +24,10 @@ import pytest
 import websockets
 from starlette.testclient import TestClient
 
-from board_state.protocol import decode_server
-from client.http import create_board as http_create_board
-from client.http import join_board
-from server.config import Settings
+from hindsight.board_state.protocol import decode_server
+from hindsight.client.http import create_board as http_create_board
+from hindsight.client.http import join_board
+from hindsight.server.config import Settings
 from tests.realserver import RealServer
 
 from .conftest import (

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from board_state import Rejected
-from board_state import ops as o
-from server.log_rows import completion, is_overdue
+from hindsight.board_state import Rejected
+from hindsight.board_state import ops as o
+from hindsight.server.storage.log_rows import completion, is_overdue
 
 from .conftest import join, make_client
 from .test_incident_log import api_log, do, new_board, room_of

@@ -37,8 +37,8 @@ from typing import Any, NamedTuple
 import pytest
 from starlette.testclient import TestClient, WebSocketTestSession
 
-import server.hub
-import server.room
+from hindsight.server.meeting import hub as hub_module
+from hindsight.server.meeting import room as room_module
 
 from .conftest import create_board, join, make_client, recv
 
@@ -370,14 +370,14 @@ def streams(frames: list[Frame]) -> tuple[list[Any], list[Any]]:
 
 @pytest.fixture
 def play(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setattr(server.room, "REPLAY_WINDOW", REPLAY_WINDOW)
-    monkeypatch.setattr(server.room, "SNAPSHOT_EVERY", SNAPSHOT_EVERY)
+    monkeypatch.setattr(room_module, "REPLAY_WINDOW", REPLAY_WINDOW)
+    monkeypatch.setattr(room_module, "SNAPSHOT_EVERY", SNAPSHOT_EVERY)
     runs = itertools.count()
 
     def run(steps: list[Step], cast: Cast, anonymity: str = "anonymous") -> dict[str, list[Frame]]:
         ids = _seeded_ids(1234)  # the same ids in every run
-        monkeypatch.setattr(server.room, "new_id", ids)
-        monkeypatch.setattr(server.hub, "new_id", ids)
+        monkeypatch.setattr(room_module, "new_id", ids)
+        monkeypatch.setattr(hub_module, "new_id", ids)
         with make_client(tmp_path / f"run{next(runs)}", synchronous="OFF") as client:
             r = Run(client, cast, anonymity)
             r.play(steps, ExitStack)

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "server.cli", "check-corpus", *args],
+    return subprocess.run([sys.executable, "-m", "hindsight.server.cli", "check-corpus", *args],
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 

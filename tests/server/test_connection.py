@@ -12,7 +12,7 @@ import asyncio
 import json
 from typing import Any
 
-from server.connection import CLOSE_SLOW, Connection
+from hindsight.server.meeting.connection import CLOSE_SLOW, Connection
 
 
 class Transport:

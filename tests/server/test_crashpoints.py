@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from server.crashpoints import POINTS, parse
+from hindsight.server.storage.crashpoints import POINTS, parse
 from tests.realserver import RealServer
-from board_state import ops as o
+from hindsight.board_state import ops as o
 from tests.server.chaos import CRASH_ENV, ChaosConfig, Figures, OpRecord, Setup, run, summary
 from tests.server.test_seal_crash import assert_sealed, stored_rows, voted_meeting
 

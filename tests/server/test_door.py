@@ -9,10 +9,10 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from board_state import SYSTEM, Board, Entry, apply, encode_board, encode_entry
-from board_state import ops as o
-from server.ids import hash_secret
-from server.store import BoardRow, CredentialRow, OpRow, Store, WriteBatch
+from hindsight.board_state import SYSTEM, Board, Entry, apply, encode_board, encode_entry
+from hindsight.board_state import ops as o
+from hindsight.server.meeting.ids import hash_secret
+from hindsight.server.storage.store import BoardRow, CredentialRow, OpRow, Store, WriteBatch
 
 from .conftest import (
     board_view, close_code, create_board, frames_of, hello, is_type, join, make_client, op,

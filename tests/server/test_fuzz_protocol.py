@@ -40,11 +40,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient, WebSocketTestSession
 
-from board_state import decode_board, SYSTEM, Board, Entry, decode_entry, encode_board, replay
-from board_state import ops as o
-from board_state.errors import CODES
-from board_state.protocol import MAX_FRAME, ClientMessage, Hello, decode_server
-from board_state.rules import RULES
+from hindsight.board_state import decode_board, SYSTEM, Board, Entry, decode_entry, encode_board, replay
+from hindsight.board_state import ops as o
+from hindsight.board_state.errors import CODES
+from hindsight.board_state.protocol import MAX_FRAME, ClientMessage, Hello, decode_server
+from hindsight.board_state.rules import RULES
 
 from .conftest import create_board, join, make_client, recv_message
 

@@ -277,7 +277,7 @@ def test_the_api_reads_json_even_when_sent_as_a_form(client: TestClient) -> None
 
 @needs_page["board.html"]
 def test_the_board_page_carries_the_ground_rules_for_set_the_room(client: TestClient) -> None:
-    from board_state.templates import GROUND_RULES
+    from hindsight.board_state.templates import GROUND_RULES
 
     made = create_board(client)
     page = client.get(f"/b/{made['board_id']}").text

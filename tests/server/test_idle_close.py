@@ -7,12 +7,12 @@ import sqlite3
 import time
 from pathlib import Path
 
-from board_state import decode_board
-from board_state import ops as o
-from server.config import Settings
-from server.hub import Hub
-from server.ids import now_ms
-from server.store import Store
+from hindsight.board_state import decode_board
+from hindsight.board_state import ops as o
+from hindsight.server.config import Settings
+from hindsight.server.meeting.hub import Hub
+from hindsight.server.meeting.ids import now_ms
+from hindsight.server.storage.store import Store
 
 from .conftest import board_view, create_board, join, make_client
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server import ids
+from hindsight.server.meeting import ids
 
 
 def test_ids_are_safe_to_paste_into_a_shell_and_a_url() -> None:

@@ -21,12 +21,12 @@ import pytest
 from sqlite_utils import Database
 from starlette.testclient import TestClient
 
-from board_state import Rejected
-from board_state import ops as o
-from server.hub import Hub
-from server.room import Room
-from server.schema import migrations
-from server.store import Store, WriteBatch, fts_query
+from hindsight.board_state import Rejected
+from hindsight.board_state import ops as o
+from hindsight.server.meeting.hub import Hub
+from hindsight.server.meeting.room import Room
+from hindsight.server.storage.schema import migrations
+from hindsight.server.storage.store import Store, WriteBatch, fts_query
 
 from .conftest import create_board, join, make_client
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import msgspec
 
-from board_state import decode_entry
-from board_state import ops as o
-from board_state.errors import Rejected
-from board_state.views import BoardView
-from client.http import create_board, fetch_view, join_board
-from client.sdk import BoardClient, canonical_view
+from hindsight.board_state import decode_entry
+from hindsight.board_state import ops as o
+from hindsight.board_state.errors import Rejected
+from hindsight.board_state.views import BoardView
+from hindsight.client.http import create_board, fetch_view, join_board
+from hindsight.client.sdk import BoardClient, canonical_view
 from tests.realserver import RealServer
 
 PARTICIPANTS = 4

@@ -7,7 +7,7 @@ import re
 
 from starlette.testclient import TestClient
 
-from server.preload import STATIC, module_graph
+from hindsight.server.web.preload import STATIC, module_graph
 from tests.server.conftest import create_board
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from board_state import ANONYMOUS
+from hindsight.board_state import ANONYMOUS
 from tests.server.conftest import board_view, create_board, hello, join, make_client, op
 
 DB = "t.db"

@@ -6,15 +6,15 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-from board_state import encode_board
-from board_state import ops as o
-from board_state.protocol import Ack, Event, decode_server
-from board_state.views import BoardMeta
-from server import room as room_mod
-from server.hub import Hub
-from server.ids import now_ms
-from server.room import Room
-from server.store import Store
+from hindsight.board_state import encode_board
+from hindsight.board_state import ops as o
+from hindsight.board_state.protocol import Ack, Event, decode_server
+from hindsight.board_state.views import BoardMeta
+from hindsight.server.meeting import room as room_mod
+from hindsight.server.meeting.hub import Hub
+from hindsight.server.meeting.ids import now_ms
+from hindsight.server.meeting.room import Room
+from hindsight.server.storage.store import Store
 
 
 class Peer:

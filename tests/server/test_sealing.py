@@ -28,7 +28,7 @@ import msgspec
 import pytest
 from starlette.testclient import WebSocketTestSession
 
-from board_state import decode_board, decode_entry
+from hindsight.board_state import decode_board, decode_entry
 
 from .conftest import create_board, hello, join, make_client, recv_skipping, send
 
@@ -269,9 +269,9 @@ def test_the_sealed_board_still_shows_everything_an_outsider_saw(
 def test_a_board_closed_before_sealing_existed_is_sealed_when_first_loaded(tmp_path: Path) -> None:
     """A database from before: a closed board whose log still says who wrote the timeline
     entry. The first time a server of this version loads it, it is sealed like any other."""
-    from board_state import SYSTEM, Board, Entry, apply, encode_entry
-    from board_state import ops as o
-    from server.store import BoardRow, OpRow, Store, WriteBatch
+    from hindsight.board_state import SYSTEM, Board, Entry, apply, encode_entry
+    from hindsight.board_state import ops as o
+    from hindsight.server.storage.store import BoardRow, OpRow, Store, WriteBatch
 
     board_id, fac, ann, now = "closedbeforeseal00000000", "fac0000000000000", "ann0000000000000", 1_790_000_000_000
     entries = [Entry(seq=1, actor=SYSTEM, at=now, new_id=fac, op=o.CreateBoard(title="Old")),

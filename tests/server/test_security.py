@@ -18,7 +18,7 @@ import pytest
 from starlette.testclient import TestClient, WebSocketDenialResponse
 from starlette.websockets import WebSocketDisconnect
 
-from board_state.protocol import MAX_FRAME
+from hindsight.board_state.protocol import MAX_FRAME
 
 from .conftest import (
     TEMPLATES, board_view, close_code, create_board, entry, frames_of, hello, is_type, join,

@@ -10,9 +10,9 @@ import socket
 import struct
 from pathlib import Path
 
-from board_state import ops as o
-from client.http import create_board, join_board
-from client.sdk import BoardClient
+from hindsight.board_state import ops as o
+from hindsight.client.http import create_board, join_board
+from hindsight.client.sdk import BoardClient
 from tests.realserver import RealServer
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.store import (
+from hindsight.server.storage.store import (
     BoardRow,
     CredentialRow,
     LoadedBoard,

@@ -20,10 +20,10 @@ import pytest
 from starlette.templating import Jinja2Templates
 from starlette.testclient import TestClient
 
-from board_state import ops as o
-from server.hub import Hub
-from server.store import Store
-from server.writeup import (
+from hindsight.board_state import ops as o
+from hindsight.server.meeting.hub import Hub
+from hindsight.server.storage.store import Store
+from hindsight.server.outputs.writeup import (
     EMPTY, TEMPLATES, Writeup, md, render_html, render_markdown, writeup_context,
 )
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from board_state import ops as o
-from server.hub import Hub
-from server.room import Room
-from server.writeup_model import Writeup
+from hindsight.board_state import ops as o
+from hindsight.server.meeting.hub import Hub
+from hindsight.server.meeting.room import Room
+from hindsight.server.outputs.writeup_model import Writeup
 
 from .test_writeup import anonymous  # noqa: F401  (the worked example, rendered once)
 from .test_writeup import (

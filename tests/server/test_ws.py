@@ -14,7 +14,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from board_state.protocol import Batch, decode_server
+from hindsight.board_state.protocol import Batch, decode_server
 
 from .conftest import (
     AT, board_view, changes, create_board, entry, frames_of, hello, is_type, join, make_client,

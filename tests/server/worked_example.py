@@ -20,12 +20,12 @@ from typing import Any
 
 from starlette.templating import Jinja2Templates
 
-from board_state import ops as o
-from board_state.views import BoardView
-from server.hub import Hub
-from server.store import Store
-from server.writeup import TEMPLATES, render_html, render_markdown, writeup_context
-from server.writeup_nudges import NudgeTallies
+from hindsight.board_state import ops as o
+from hindsight.board_state.views import BoardView
+from hindsight.server.meeting.hub import Hub
+from hindsight.server.storage.store import Store
+from hindsight.server.outputs.writeup import TEMPLATES, render_html, render_markdown, writeup_context
+from hindsight.server.outputs.writeup_nudges import NudgeTallies
 
 MINUTE = 60_000
 # The meeting starts on 2026-08-19 at 09:00 UTC, five days after the incident.

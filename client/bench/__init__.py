@@ -1,0 +1,2 @@
+"""The benchmark: load generators, the servers it measures, and its report
+(`hindsight-client bench`, docs/performance.md)."""

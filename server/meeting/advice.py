@@ -1,0 +1,30 @@
+"""Guardrail hints over the websocket: answers to `check` and `count_nudges`.
+
+Neither is an op: nothing is stored or broadcast, and the answer goes to the asking connection
+alone. What to say, and to whom, is the core's decision (`board_state.nudges`); this module only
+reads the room's board and the server's date (a due date's distance is measured from today).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from hindsight.board_state.nudges import advise, counts_for
+from hindsight.board_state.protocol import Advice, Check, NudgeCounts, encode
+
+from hindsight.server.meeting.room import Peer, Room
+
+
+def today() -> str:
+    return datetime.now(timezone.utc).date().isoformat()
+
+
+def answer_check(room: Room, conn: Peer, check: Check) -> None:
+    findings = advise(room.board, check.kind, check.text)
+    conn.send(encode(Advice(cid=check.cid, findings=findings)))
+
+
+def answer_count(room: Room, conn: Peer) -> None:
+    """Raises `Rejected` (forbidden) for anyone but the facilitator."""
+    counts = counts_for(room.board, conn.participant_id, today=today())
+    conn.send(encode(NudgeCounts(by_phase=counts, total=sum(counts.values()))))

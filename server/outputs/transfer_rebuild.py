@@ -1,0 +1,317 @@
+"""Rebuilding a board from an export document with ordinary ops (see transfer.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, Protocol
+
+
+from hindsight.board_state import SYSTEM, Board, Rejected, apply
+from hindsight.board_state import ops as o
+
+from hindsight.server.meeting.room import Room
+
+TIMELINE_CHUNK = 500  # entries per ImportTimeline op (the op's own limit)
+from hindsight.server.outputs.transfer_doc import (
+    Invalid, _Board, _Entry, _Sticky,
+)
+
+# --- import: where the ops go ----------------------------------------------------------------
+
+Labelled = list[tuple[str, o.Op]]  # ops in order, each with what it rebuilds (for errors)
+
+
+class _Target(Protocol):
+    """A board being rebuilt: the real room, or a rehearsal in memory."""
+
+    @property
+    def board(self) -> Board: ...
+    async def submit(self, actor: str, ops: Labelled) -> None: ...
+    async def join(self, people: list[tuple[str, str]]) -> list[tuple[str, str]]: ...
+
+
+class _Rehearsal:
+    """The core alone, on an empty board: proves every op passes before anything is stored."""
+
+    def __init__(self, create: o.CreateBoard) -> None:
+        self.board = Board(id="rehearsal")
+        self._n = 0
+        apply(self.board, create, actor=SYSTEM, now=0, new_id=self._id())
+
+    def _id(self) -> str:
+        self._n += 1
+        return f"r{self._n}"
+
+    async def submit(self, actor: str, ops: Labelled) -> None:
+        for label, op in ops:
+            try:
+                apply(self.board, op, actor=actor, now=0, new_id=self._id())
+            except Rejected as e:
+                raise Rejected(e.code, f"{label}: {e.message}") from None
+
+    async def join(self, people: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        made = []
+        for name, role in people:
+            pid = self._id()
+            apply(self.board, o.Join(name=name, role=role), actor=SYSTEM, now=0,  # type: ignore[arg-type]
+                  new_id=pid)
+            made.append((pid, ""))
+        return made
+
+
+class _Live:
+    """The new board's room. Ops of one batch are put in its inbox together, in order, so the
+    room applies them in that order and commits them as one transaction (a large board would
+    otherwise cost one disk sync per op)."""
+
+    def __init__(self, room: Room) -> None:
+        self.room = room
+
+    @property
+    def board(self) -> Board:
+        return self.room.board
+
+    async def submit(self, actor: str, ops: Labelled) -> None:
+        # Tasks start in creation order, and each puts its op in the inbox before it awaits.
+        results = await asyncio.gather(*(self.room.submit_as(actor, op) for _, op in ops),
+                                       return_exceptions=True)
+        for (label, _), result in zip(ops, results):
+            if isinstance(result, Rejected):
+                raise Rejected(result.code, f"{label}: {result.message}")
+            if isinstance(result, BaseException):
+                raise result
+
+    async def join(self, people: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return list(await asyncio.gather(*(self.room.join(n, r) for n, r in people)))
+
+
+# --- import: the rebuild ---------------------------------------------------------------------
+
+class _Rebuild:
+    """Replays a document into a target as its facilitator, mapping old ids to new ones."""
+
+    def __init__(self, target: _Target, doc: _Board) -> None:
+        self.t, self.doc = target, doc
+        self.fac = target.board.facilitator
+        self.ids: dict[str, str] = {}         # old sticky/theme/chain/step id -> new
+        self.pids: dict[str, str] = {}        # old participant id -> new
+        self.people: list[dict[str, str]] = []  # re-created participants, with credentials
+        self.by_name: dict[str, str] = {}      # display name -> new participant id (authors)
+
+    async def op(self, label: str, op: o.Op, actor: str | None = None) -> None:
+        await self.t.submit(actor or self.fac, [(label, op)])
+
+    async def new(self, ops: Labelled, items: Callable[[Board], dict[str, Any]],
+                  actor: str | None = None) -> list[str]:
+        """Send ops that each create one thing; return the new things' ids, in op order (a
+        dict keeps insertion order, and the room applies a batch in order)."""
+        before = set(items(self.t.board))
+        await self.t.submit(actor or self.fac, ops)
+        made = [k for k in items(self.t.board) if k not in before]
+        if len(made) != len(ops):  # nobody else knows this board's id yet
+            raise RuntimeError(f"expected {len(ops)} new items, found {len(made)}")
+        return made
+
+    def ref(self, where: str, old: str, what: str, ids: dict[str, str] | None = None) -> str:
+        new = (self.ids if ids is None else ids).get(old)
+        if new is None:
+            raise Invalid(f"{where}: {what} '{old}' is not in the export")
+        return new
+
+    async def run(self) -> None:
+        m = self.doc.board
+        h = m.header
+        await self.t.submit(self.fac, [
+            ("settings", o.EditSettings(dot_budget=m.settings.dot_budget,
+                                        nudges=m.settings.nudges)),
+            ("header", o.EditHeader(
+                title=h.title, severity=h.severity, started_at=h.started_at,
+                detected_at=h.detected_at, resolved_at=h.resolved_at,
+                users_affected=h.impact.users_affected, duration=h.impact.duration,
+                cost=h.impact.cost, impact_notes=h.impact.notes, impact_rows=h.impact.rows,
+                learning_question=h.learning_question, summary=h.summary,
+                communications=h.communications, regulatory=h.regulatory, sign_off=h.sign_off)),
+            *([("tags", o.SetTags(tags=h.tags))] if h.tags else [])])
+        await self.agenda()
+        await self.participants()
+        await self.writing()
+        await self.chains()
+        await self.themes()
+        await self.actions()
+        if m.closed_at is not None:
+            await self.op("closing", o.CloseMeeting())  # last: it makes the content final
+
+    async def agenda(self) -> None:
+        """Keep the template's phases that match the export in order, edit them to match,
+        remove the rest and add what is missing where it belongs. Sections cannot be edited,
+        so a phase matches only with the same kind and sections."""
+        agenda = self.doc.board.agenda
+        if agenda is None:
+            return
+        current = list(self.t.board.agenda)
+        matched: dict[int, str] = {}  # export index -> phase id
+        k = 0
+        for i, want in enumerate(agenda):
+            for j in range(k, len(current)):
+                if current[j].kind == want.kind and current[j].sections == want.sections:
+                    matched[i], k = current[j].id, j + 1
+                    break
+        await self.t.submit(self.fac, [(f"agenda: removing '{p.title}'", o.RemovePhase(phase_id=p.id))
+                                       for p in current if p.id not in matched.values()])
+        for i, want in enumerate(agenda):
+            where = f"agenda phase {i + 1}"
+            if i in matched:
+                have = self.t.board.phase(matched[i])
+                assert have is not None
+                changed = {f: getattr(want, f) for f in ("title", "prompt", "minutes", "private")
+                           if getattr(have, f) != getattr(want, f)}
+                if changed:
+                    await self.op(where, o.EditPhase(phase_id=have.id, **changed))
+                phase_id = have.id
+            else:
+                await self.op(where, o.AddPhase(
+                    kind=want.kind, title=want.title, prompt=want.prompt, minutes=want.minutes,
+                    private=want.private, sections=want.sections, index=i))
+                phase_id = self.t.board.agenda[i].id
+            if want.private and want.revealed:
+                await self.op(where, o.Reveal(phase_id=phase_id))
+
+    async def participants(self) -> None:
+        """Everyone who attended comes back under their name, with a fresh credential (old
+        ones never leave their server). The facilitator is the importing person."""
+        others = [p for p in self.doc.participants if p.id != self.doc.board.facilitator]
+        roles = ["observer" if p.role == "observer" else "participant" for p in others]
+        try:
+            made = await self.t.join([(p.name, role) for p, role in zip(others, roles)])
+        except Rejected as e:
+            raise Rejected(e.code, f"participants: {e.message}") from None
+        for p in self.doc.participants:
+            if p.id == self.doc.board.facilitator:
+                self.pids[p.id] = self.fac
+                self.by_name.setdefault(p.name, self.fac)
+        for p, role, (pid, cred) in zip(others, roles, made):
+            self.pids[p.id] = pid
+            if role == "participant":
+                self.by_name.setdefault(p.name, pid)
+            self.people.append({"name": p.name, "participant_id": pid, "credential": cred,
+                                "role": role, "old_id": p.id})
+
+    def _writer(self, author: str | None) -> str:
+        """Who writes an item: its author on a named board (where names are shown), else the
+        facilitator (on an anonymous board nobody sees authors, so none is invented)."""
+        if self.doc.board.settings.anonymity != "named" or not author:
+            return self.fac
+        return self.by_name.get(author, self.fac)
+
+    async def writing(self) -> None:
+        """Timeline and stickies, author by author. The facilitator may write anything in
+        any phase; a participant may not write stickies in the lobby, so each author is
+        handed the facilitator role for their own writing and hands it back."""
+        groups: dict[str, tuple[list[_Entry], list[tuple[int, _Sticky]]]] = {self.fac: ([], [])}
+        for e in self.doc.timeline:
+            groups.setdefault(self._writer(e.author), ([], []))[0].append(e)
+        for n, s in enumerate(self.doc.stickies, 1):
+            groups.setdefault(self._writer(s.author), ([], []))[1].append((n, s))
+        for writer, (entries, stickies) in groups.items():
+            if writer != self.fac:
+                await self.op("handing the pen to an author", o.HandOver(participant_id=writer))
+            await self.t.submit(writer, [("timeline", o.ImportTimeline(entries=[
+                o.TimelineItem(at=e.at, text=e.text, kind=e.kind)
+                for e in entries[start:start + TIMELINE_CHUNK]]))
+                for start in range(0, len(entries), TIMELINE_CHUNK)])
+            ops: Labelled = [(f"sticky {n}", o.ParkQuestion(text=s.text)
+                              if s.section == "parking_lot" else
+                              o.AddSticky(section=s.section, text=s.text, category=s.category))
+                             for n, s in stickies]
+            made = await self.new(ops, lambda b: b.stickies, writer)
+            self.ids.update(zip((s.id for _, s in stickies), made))
+            if writer != self.fac:
+                await self.op("handing the pen back", o.HandOver(participant_id=self.fac), writer)
+
+    async def chains(self) -> None:
+        chains = self.doc.chains
+        made = await self.new([(f"five-whys chain {n}", o.AddChain(problem=c.problem))
+                               for n, c in enumerate(chains, 1)], lambda b: b.chains)
+        self.ids.update(zip((c.id for c in chains), made))
+        # Steps level by level (every chain's first why, then every second...): each batch
+        # adds at most one step per chain, so each chain's steps keep their order.
+        for level in range(max((len(c.steps) for c in chains), default=0)):
+            here = [(n, c, chain_id) for n, (c, chain_id) in enumerate(zip(chains, made), 1)
+                    if level < len(c.steps)]
+            before = {cid: {st.id for st in self.t.board.chains[cid].steps} for _, _, cid in here}
+            await self.t.submit(self.fac, [(f"five-whys chain {n}", o.AddWhy(
+                chain_id=cid, why=c.steps[level].why, answer=c.steps[level].answer))
+                for n, c, cid in here])
+            for _, c, cid in here:
+                [step] = [st.id for st in self.t.board.chains[cid].steps if st.id not in before[cid]]
+                self.ids[c.steps[level].id] = step
+        ops: Labelled = []
+        for n, (c, chain_id) in enumerate(zip(chains, made), 1):
+            where = f"five-whys chain {n}"
+            if c.root_step_id is not None or c.root_cause:
+                root = self.ref(where, c.root_step_id, "step") if c.root_step_id else None
+                ops.append((where, o.MarkRootCause(chain_id=chain_id, step_id=root,
+                                                   cause=c.root_cause)))
+            if c.done:
+                ops.append((where, o.EditChain(chain_id=chain_id, done=True)))
+        await self.t.submit(self.fac, ops)
+
+    async def themes(self) -> None:
+        known = {t.id for t in self.doc.themes}
+        for n, s in enumerate(self.doc.stickies, 1):
+            if s.theme_id is not None and s.theme_id not in known:
+                raise Invalid(f"sticky {n}: theme '{s.theme_id}' is not in the export")
+        made = await self.new([(f"theme {n}", o.AddTheme(name=t.name, sticky_ids=[
+            self.ids[s.id] for s in self.doc.stickies if s.theme_id == t.id]))
+            for n, t in enumerate(self.doc.themes, 1)], lambda b: b.themes)
+        self.ids.update(zip((t.id for t in self.doc.themes), made))
+
+    async def actions(self) -> None:
+        """In the exported rank order: adding appends to the ranking, so order is restored."""
+        rank = {a: i for i, a in enumerate(self.doc.board.action_order)}
+        ordered = sorted(enumerate(self.doc.actions, 1),
+                         key=lambda na: (rank.get(na[1].id, len(rank)), na[0]))
+        owners = [self.ref(f"action {n}", a.owner_id, "owner", self.pids) if a.owner_id else None
+                  for n, a in ordered]
+        made = await self.new([(f"action {n}", o.AddAction(
+            text=a.text, owner_id=owner, due=a.due, success=a.success, kind=a.kind,
+            links=[self.ref(f"action {n}", link, "linked item") for link in a.links]))
+            for (n, a), owner in zip(ordered, owners)], lambda b: b.actions)
+        follow_up: Labelled = []
+        confirms: dict[str, Labelled] = {}
+        for (n, a), owner, action_id in zip(ordered, owners, made):
+            if a.selected:
+                follow_up.append((f"action {n}", o.SelectAction(action_id=action_id)))
+            if a.status != "open":
+                follow_up.append((f"action {n}", o.SetActionStatus(action_id=action_id,
+                                                                  status=a.status)))
+            if a.confirmed and owner:  # the owner's own yes, restored as they gave it
+                confirms.setdefault(owner, []).append(
+                    (f"action {n}", o.ConfirmOwner(action_id=action_id)))
+        await self.t.submit(self.fac, follow_up)
+        await asyncio.gather(*(self.t.submit(owner, ops) for owner, ops in confirms.items()))
+
+
+def _notes(doc: _Board) -> list[str]:
+    notes = []
+    if doc.rounds:
+        notes.append(f"{len(doc.rounds)} voting round(s) were not recreated: votes are never "
+                     "exported by person; revealed totals stay in the export file")
+    unrevealed = sum(p.private_count for p in doc.board.agenda or [])
+    if unrevealed:
+        notes.append(f"{unrevealed} private note(s) never revealed were not exported: only "
+                     "their authors ever saw them")
+    if doc.board.current is not None:
+        notes.append("the meeting starts in the lobby: the current phase and the timers' "
+                     "history were not carried over")
+    if doc.board.settings.anonymity == "named":
+        notes.append("notes and timeline entries keep their authors' names")
+    else:
+        notes.append("the board is anonymous: notes and timeline entries were added by the "
+                     "new facilitator, and nobody is shown as their author")
+    notes.append("every participant was re-created with a new credential; old links do not "
+                 "open the new board")
+    if doc.board.closed_at is not None:
+        notes.append("the meeting was closed, so the new board is closed too")
+    return notes

@@ -1,0 +1,141 @@
+"""The incident log's SQL: writing a derived log row with its FTS5 row, and searching them.
+
+Split from store.py so the store's core (the op log, group commit, snapshots) stays readable.
+Writes run on the store's single writer thread (`apply_log_row` is called inside its
+transaction); reads use the store's per-thread reader connections (`LogReads` is mixed into
+`Store`). See schema.m002_incident_log for the tables.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from hindsight.server.storage.schema import LogRow
+
+_LOG_COLUMNS = ("board_id, seq, date, created_at, title, severity, status, learning_question, "
+                "root_cause, tags, categories, actions, updated_at")
+_SQL_LOG = (
+    f"INSERT INTO log ({_LOG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    # An upsert, not INSERT OR REPLACE: the row keeps its rowid, which its FTS row shares.
+    "ON CONFLICT (board_id) DO UPDATE SET seq = excluded.seq, date = excluded.date, "
+    "created_at = excluded.created_at, title = excluded.title, severity = excluded.severity, "
+    "status = excluded.status, learning_question = excluded.learning_question, "
+    "root_cause = excluded.root_cause, tags = excluded.tags, categories = excluded.categories, "
+    "actions = excluded.actions, updated_at = excluded.updated_at"
+)
+
+
+def apply_log_row(conn: sqlite3.Connection, row: LogRow) -> None:
+    # Refreshes of one board may finish out of order (a debounced one and a backfill): the
+    # row built from the later seq wins. Safe as check-then-write: only this thread writes.
+    current = conn.execute("SELECT seq FROM log WHERE board_id = ?", (row.board_id,)).fetchone()
+    if current is not None and current[0] > row.seq:
+        return
+    conn.execute(_SQL_LOG, (
+        row.board_id, row.seq, row.date, row.created_at, row.title, row.severity, row.status,
+        row.learning_question, row.root_cause, json.dumps(list(row.tags)),
+        json.dumps(list(row.categories)), row.actions, row.updated_at))
+    (rowid,) = conn.execute("SELECT rowid FROM log WHERE board_id = ?", (row.board_id,)).fetchone()
+    conn.execute("DELETE FROM log_fts WHERE rowid = ?", (rowid,))
+    conn.execute("INSERT INTO log_fts (rowid, board_id, body) VALUES (?, ?, ?)",
+                 (rowid, row.board_id, row.body))
+
+
+def fts_query(text: str) -> str:
+    """A MATCH expression for what someone typed: every word must occur (implicit AND).
+
+    Each word is quoted as an FTS5 string, so quotes, brackets, AND/OR/NOT/NEAR and column
+    filters in user input are plain text, never syntax; a trailing '*' keeps its meaning as a
+    prefix search. Words without a letter or digit are dropped: the tokenizer would make them
+    empty phrases, which match nothing and would empty the whole result. Empty when there are
+    no words.
+    """
+    terms = []
+    for word in text.split():
+        if not any(ch.isalnum() for ch in word):
+            continue
+        prefix = word.endswith("*") and len(word.rstrip("*")) > 0
+        word = word.rstrip("*") if prefix else word
+        terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms)
+
+
+def _log_row(values: tuple[Any, ...]) -> LogRow:
+    # Columns in _LOG_COLUMNS order; tags and categories are stored as JSON arrays.
+    (board_id, seq, date, created_at, title, severity, status, learning_question, root_cause,
+     tags, categories, actions, updated_at) = values
+    return LogRow(board_id, seq, date, created_at, title, severity, status, learning_question,
+                  root_cause, tuple(json.loads(tags)), tuple(json.loads(categories)), actions,
+                  updated_at)
+
+
+class LogReads:
+    """Incident-log queries, mixed into `Store` (which provides `_reader()`)."""
+
+    def _reader(self) -> sqlite3.Connection:
+        raise NotImplementedError
+
+    def log_rows(self) -> list[LogRow]:
+        """Every post-mortem in the log, newest incident first."""
+        return self.search_log()
+
+    def search_log(self, q: str = "", *, severity: str = "", tag: str = "", category: str = "",
+                   date_from: str = "", date_to: str = "") -> list[LogRow]:
+        """Log rows matching every filter given (an empty filter is no filter), newest first.
+
+        `q` is full-text over titles, timelines, causes and actions; words are ANDed and never
+        parsed as FTS syntax. Dates are YYYY-MM-DD and inclusive.
+        """
+        where: list[str] = []
+        args: list[object] = []
+        match = fts_query(q)
+        if match:
+            where.append("rowid IN (SELECT rowid FROM log_fts WHERE log_fts MATCH ?)")
+            args.append(match)
+        if severity:
+            where.append("severity = ?")
+            args.append(severity)
+        if tag:
+            where.append("EXISTS (SELECT 1 FROM json_each(log.tags) WHERE value = ?)")
+            args.append(tag.strip().lower())  # tags are stored lowercased by the core
+        if category:
+            where.append("EXISTS (SELECT 1 FROM json_each(log.categories) WHERE value = ?)")
+            args.append(category)
+        if date_from:
+            where.append("date >= ?")
+            args.append(date_from)
+        if date_to:
+            where.append("date <= ?")
+            args.append(date_to)
+        sql = (f"SELECT {_LOG_COLUMNS} FROM log"
+               + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY date DESC, created_at DESC, board_id")
+        return [_log_row(r) for r in self._reader().execute(sql, args)]
+
+    def log_tags(self) -> list[str]:
+        """Every tag in use in the log, sorted (the search form offers them)."""
+        rows = self._reader().execute(
+            "SELECT DISTINCT value FROM log, json_each(log.tags) ORDER BY value")
+        return [row[0] for row in rows]
+
+    def open_boards_last_op(self) -> list[tuple[str, int, bytes | None]]:
+        """(board id, created_at, its latest op's encoded entry or None) of every board the
+        incident log has as open: what the idle sweep looks at."""
+        rows = self._reader().execute(
+            "SELECT l.board_id, l.created_at, (SELECT body FROM ops o WHERE o.board_id = l.board_id "
+            "ORDER BY o.seq DESC LIMIT 1) FROM log l WHERE l.status = 'open' ORDER BY l.board_id")
+        return [(row[0], int(row[1]), row[2]) for row in rows]
+
+    def stale_log_boards(self) -> list[str]:
+        """Boards whose log row is missing or older than their last op: created before the log
+        existed, or changed just before a crash ate the debounced refresh."""
+        rows = self._reader().execute(
+            "SELECT b.id FROM boards b LEFT JOIN log l ON l.board_id = b.id "
+            "WHERE l.board_id IS NULL "
+            "OR l.seq < (SELECT COALESCE(MAX(seq), 0) FROM ops WHERE ops.board_id = b.id) "
+            # A sealed board's history is one snapshot: its seq is the board's seq.
+            "OR l.seq < (SELECT COALESCE(MAX(seq), 0) FROM snapshots s WHERE s.board_id = b.id) "
+            "ORDER BY b.created_at, b.id")
+        return [row[0] for row in rows]

@@ -1,0 +1,264 @@
+"""HTTP: the JSON API, the HTML pages and health checks.
+
+Secrets never travel in a URL path or query string (which land in logs and Referer headers):
+the API returns them in the body, and pages redirect to `/b/{id}#k=<credential>`, whose fragment
+the browser keeps to itself.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from hindsight.board_state import Rejected
+from hindsight.board_state import ops as o
+from hindsight.board_state.model import SEVERITY_MEANING
+from hindsight.board_state.templates import GROUND_RULES, TEMPLATE_TITLES
+
+from hindsight.server.meeting.connection import TokenBucket
+from hindsight.server.meeting.hub import Hub
+from hindsight.server.web.preload import module_graph
+from hindsight.server.meeting.room import Room
+
+if TYPE_CHECKING:
+    import jinja2
+    from starlette.templating import Jinja2Templates
+
+
+class LazyTemplates:
+    """The app's Jinja2 templates, made on first use. Importing Jinja2 (with Starlette's
+    templating) was about a sixth of the server's start-up, and the start-up is what keeps
+    every board waiting after a restart; the app warms this from a thread once it is ready."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._templates: Jinja2Templates | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Jinja2Templates:
+        if self._templates is None:
+            with self._lock:
+                if self._templates is None:
+                    from starlette.templating import Jinja2Templates
+
+                    self._templates = Jinja2Templates(directory=self.directory)
+        return self._templates
+
+    @property
+    def env(self) -> jinja2.Environment:
+        return self.get().env
+
+
+def _hub(request: Request) -> Hub:
+    hub: Hub = request.app.state.hub
+    return hub
+
+
+def _templates(request: Request) -> Jinja2Templates:
+    t: LazyTemplates = request.app.state.templates
+    return t.get()
+
+
+def error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+async def _body(request: Request, type_: Any, *, form: bool = False) -> Any:
+    """A JSON body (or, for the HTML forms, a form body) decoded into an op struct; Rejected
+    names the bad field. The API takes JSON whatever the content type says, so a JSON body
+    sent as curl's default form type is not silently ignored."""
+    raw = await request.body()
+    try:
+        if form and request.headers.get("content-type", "").startswith(
+                "application/x-www-form-urlencoded"):
+            fields = dict(parse_qsl(raw.decode(), keep_blank_values=True))
+            return msgspec.convert(fields, type_, strict=False)
+        return msgspec.json.decode(raw or b"{}", type=type_)
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as e:
+        raise Rejected("bad_message", str(e)) from None
+
+
+def join_links(board_id: str, links: dict[str, str]) -> dict[str, str]:
+    """The two join links (their tokens in the fragment, which browsers never send)."""
+    return {"join_url": f"/b/{board_id}/join#t={links.get('participant', '')}",
+            "observer_url": f"/b/{board_id}/join?role=observer#t={links.get('observer', '')}",
+            "join_token": links.get("participant", ""),
+            "observer_token": links.get("observer", "")}
+
+
+async def api_create(request: Request) -> Response:
+    try:
+        create = await _body(request, o.CreateBoard)
+        board_id, pid, cred = await _hub(request).create_board(create)
+    except Rejected as e:
+        return error(422, e.code, e.message)
+    room = await _hub(request).room(board_id)
+    links = room.board.links if room is not None else {}
+    return JSONResponse({"board_id": board_id, "participant_id": pid, "credential": cred,
+                         "facilitator_url": f"/b/{board_id}#k={cred}",
+                         **join_links(board_id, links)}, status_code=201)
+
+
+async def _room(request: Request) -> Room | None:
+    return await _hub(request).room(request.path_params["board_id"])
+
+
+TOO_MANY_JOINS = "too many joins from your address in a short time; try again in a minute"
+TOO_MANY_ON_LINK = "too many people joined with this link in a short time; try again in a minute"
+
+
+def _take(request: Request, name: str, key: str, rate: float, burst: int) -> bool:
+    if rate <= 0:
+        return True
+    buckets: dict[str, TokenBucket] | None = getattr(request.app.state, name, None)
+    if buckets is None or len(buckets) > 10_000:  # forget old keys now and then
+        buckets = {}
+        setattr(request.app.state, name, buckets)
+    bucket = buckets.get(key)
+    if bucket is None:
+        bucket = buckets[key] = TokenBucket(rate, burst)
+    return bucket.take()
+
+
+def join_allowed(request: Request) -> bool:
+    """A token bucket per client address across all boards (settings `join_rate`,
+    `join_burst`): a room of people joining at once fits the burst; a script filling a board's
+    seats does not."""
+    settings = request.app.state.settings
+    address = request.client.host if request.client else ""
+    return _take(request, "join_buckets", address, settings.join_rate, settings.join_burst)
+
+
+def link_allowed(request: Request, board_id: str, role: str) -> bool:
+    """A token bucket per join link (settings `link_join_rate`, `link_join_burst`): a link
+    passed around, or seats filled from many addresses, cannot seat more than that."""
+    settings = request.app.state.settings
+    return _take(request, "link_buckets", f"{board_id}/{role}", settings.link_join_rate,
+                 settings.link_join_burst)
+
+
+def _join_status(e: Rejected) -> int:
+    return {"join_link": 403, "limit": 409}.get(e.code, 422)
+
+
+async def api_join(request: Request) -> Response:
+    room = await _room(request)
+    if room is None:
+        return error(404, "not_found", "there is no board with that id")
+    if not join_allowed(request):
+        return error(429, "rate_limited", TOO_MANY_JOINS)
+    try:
+        join = await _body(request, o.Join)
+        if not link_allowed(request, room.board.id, join.role):
+            return error(429, "rate_limited", TOO_MANY_ON_LINK)
+        pid, cred = await room.join(join.name, join.role, join.token)
+    except Rejected as e:
+        return error(_join_status(e), e.code, e.message)
+    return JSONResponse({"participant_id": pid, "credential": cred, "role": join.role,
+                         "board_url": f"/b/{room.board.id}#k={cred}"}, status_code=201)
+
+
+async def api_board(request: Request) -> Response:
+    """The board as the credential's holder sees it (`Authorization: Bearer <credential>`)."""
+    room = await _room(request)
+    scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+    pid = room.authenticate(credential.strip()) if room and scheme.lower() == "bearer" else None
+    if room is None or pid is None:
+        return error(401, "unauthorized", "no board with that id opens with this credential")
+    seq, view = await room.read(pid)
+    body = msgspec.json.encode({"seq": seq, "epoch": room.epoch, "you": pid, "view": view})
+    return Response(body, media_type="application/json")
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"ok": True})
+
+
+async def readyz(request: Request) -> Response:
+    ready = getattr(request.app.state, "ready", False)
+    return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
+
+
+# --- pages -------------------------------------------------------------------------------
+
+def _page(request: Request, name: str, status: int = 200, /, **context: Any) -> Response:
+    return _templates(request).TemplateResponse(request, name, context, status_code=status)
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    return _page(request, "error.html", status, status=status, message=message)
+
+
+async def landing(request: Request) -> Response:
+    severities = [(k, f"Sev-{k[-1]}", v) for k, v in SEVERITY_MEANING.items()]
+    return _page(request, "landing.html", templates=list(TEMPLATE_TITLES.items()),
+                 severities=severities)
+
+
+async def form_create(request: Request) -> Response:
+    try:
+        create = await _body(request, o.CreateBoard, form=True)
+        board_id, _, cred = await _hub(request).create_board(create)
+    except Rejected as e:
+        return _error_page(request, 422, e.message)
+    return RedirectResponse(f"/b/{board_id}#k={cred}", status_code=303)
+
+
+async def board_page(request: Request) -> Response:
+    room = await _room(request)
+    if room is None:
+        return _error_page(request, 404, "There is no board at this address.")
+    return _page(request, "board.html", board_id=room.board.id, title=room.board.header.title,
+                 ground_rules=GROUND_RULES, preload=module_graph("board.js"),
+                 anonymity=room.board.settings.anonymity)
+
+
+async def join_page(request: Request) -> Response:
+    room = await _room(request)
+    if room is None:
+        return _error_page(request, 404, "There is no board at this address.")
+    role = "observer" if request.query_params.get("role") == "observer" else "participant"
+    return _page(request, "join.html", board_id=room.board.id, title=room.board.header.title,
+                 role=role, anonymity=room.board.settings.anonymity)
+
+
+async def form_join(request: Request) -> Response:
+    room = await _room(request)
+    if room is None:
+        return _error_page(request, 404, "There is no board at this address.")
+    if not join_allowed(request):
+        return _error_page(request, 429, TOO_MANY_JOINS[0].upper() + TOO_MANY_JOINS[1:] + ".")
+    try:
+        join = await _body(request, o.Join, form=True)
+        if not link_allowed(request, room.board.id, join.role):
+            return _error_page(request, 429, TOO_MANY_ON_LINK[0].upper() + TOO_MANY_ON_LINK[1:] + ".")
+        _, cred = await room.join(join.name, join.role, join.token)
+    except Rejected as e:
+        message = e.message[0].upper() + e.message[1:] + "."
+        if e.code == "join_link":  # the join page again, ready for the current link
+            return _page(request, "join.html", 403, board_id=room.board.id,
+                         title=room.board.header.title, role=join.role,
+                         anonymity=room.board.settings.anonymity, refused=message)
+        return _error_page(request, _join_status(e), message)
+    return RedirectResponse(f"/b/{room.board.id}#k={cred}", status_code=303)
+
+
+routes = [
+    Route("/", landing),
+    Route("/boards", form_create, methods=["POST"]),
+    Route("/b/{board_id}", board_page),
+    Route("/b/{board_id}/join", join_page),
+    Route("/b/{board_id}/join", form_join, methods=["POST"]),
+    Route("/api/boards", api_create, methods=["POST"]),
+    Route("/api/boards/{board_id}", api_board),
+    Route("/api/boards/{board_id}/join", api_join, methods=["POST"]),
+    Route("/healthz", healthz),
+    Route("/readyz", readyz),
+]
