@@ -10,6 +10,8 @@ HINDSIGHT_SYNCHRONOUS, HINDSIGHT_ALLOWED_ORIGINS), which overrides the defaults
 
 from __future__ import annotations
 
+from typing import Any
+
 import argparse
 import gc
 import sys
@@ -20,7 +22,7 @@ from hindsight.server.config import Settings
 
 # The server settings `hindsight serve` runs with; the benchmark's floor relay (server/floor.py)
 # uses the same ones, so the two differ only in what the application does.
-UVICORN_OPTIONS: dict[str, object] = dict(
+UVICORN_OPTIONS: dict[str, Any] = dict(
     # websockets' sans-I/O implementation (uvicorn's default), named so an installed wsproto
     # or a future default cannot change it behind our back.
     ws="websockets-sansio",

@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"floor relay on ws://{args.host}:{args.port}/ws", flush=True)
     app = create_floor_app()
     tune_gc()  # the same process settings as `hindsight serve`
-    uvicorn.run(app, host=args.host, port=args.port, **options,  # type: ignore[arg-type]
+    uvicorn.run(app, host=args.host, port=args.port, **options,
                 log_level="info", access_log=True)
     return 0
 

@@ -34,11 +34,12 @@ from typing import Any
 import msgspec
 
 from hindsight.board_state import ops as o
+from hindsight.board_state.model import Section
 from hindsight.board_state.protocol import encode
 
 from hindsight.client.bench.wire import WireClient, connect
 
-SECTIONS = ("went_well", "went_badly", "contributing")
+SECTIONS: tuple[Section, ...] = ("went_well", "went_badly", "contributing")
 WORDS = ("deploy", "alert", "runbook", "pager", "rollback", "config", "cache", "dns", "queue",
          "latency", "dashboard", "handover", "retry", "timeout", "canary", "quota", "backup")
 STICKY_CAP = 6  # a person deletes their oldest note beyond this, so a long run keeps a board

@@ -227,7 +227,7 @@ class Runner:
         hs, fl = by[("hindsight", r)], by[("floor", r)]
         if not fl.get("server_cpu_us_per_op"):
             return None
-        return round(hs["server_cpu_us_per_op"] / fl["server_cpu_us_per_op"], 2)
+        return round(float(hs["server_cpu_us_per_op"]) / float(fl["server_cpu_us_per_op"]), 2)
 
     def _progress(self, boards: int, people: int, r: dict[str, Any]) -> None:
         print(f"  {boards}x{people} {r['server']:9} {r['offered']:7.0f}/s  "

@@ -44,7 +44,7 @@ def run_generator(main: Coroutine[Any, Any, T]) -> T:
     must out-run the servers on one core, and its own loop is not what is measured), else
     asyncio's."""
     try:
-        import uvloop
+        import uvloop  # type: ignore[import-not-found]  # optional: only if installed
     except ImportError:
         return asyncio.run(main)
     return uvloop.run(main)  # type: ignore[no-any-return]

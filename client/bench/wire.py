@@ -19,6 +19,7 @@ import socket
 import struct
 import time
 from collections.abc import Callable
+from typing import cast
 
 from websockets.speedups import apply_mask  # C helper shipped with `websockets`
 
@@ -66,7 +67,7 @@ class WireClient(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]  # uvloop's is not a subclass
-        transport.write(
+        cast(asyncio.WriteTransport, transport).write(
             b"GET " + self.path.encode() + b" HTTP/1.1\r\n"
             b"Host: " + f"{self.host}:{self.port}".encode() + b"\r\n"
             b"Upgrade: websocket\r\nConnection: Upgrade\r\n"

@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 from hindsight.board_state.nudges import advise, counts_for
 from hindsight.board_state.protocol import Advice, Check, NudgeCounts, encode
 
-from hindsight.server.meeting.room import Peer, Room
+from hindsight.server.meeting.frames import Peer
+from hindsight.server.meeting.room import Room
 
 
 def today() -> str:

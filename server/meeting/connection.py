@@ -13,7 +13,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine, Generator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from starlette.types import Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -45,7 +45,9 @@ class TokenBucket:
 
 def _raw_sender(send: Send) -> Callable[[str], Coroutine[Any, Any, None]]:
     def send_text(text: str) -> Coroutine[Any, Any, None]:
-        return send({"type": "websocket.send", "text": text})
+        # uvicorn's `send` is a coroutine function; its coroutine is driven by hand (no wrapper
+        # coroutine in between, which would cost a frame per message).
+        return cast(Coroutine[Any, Any, None], send({"type": "websocket.send", "text": text}))
     return send_text
 
 
@@ -118,8 +120,9 @@ class Connection:
         self._frames.extend(frames)
         while (self._frames and self._frames[0] is not None and self._stalled is None
                and not self.closing):
-            frame = self._frames.popleft()
-            if not self._write_now(self._join(frame) if self.batch else frame):
+            first = self._frames.popleft()
+            assert first is not None  # the loop's condition checked it
+            if not self._write_now(self._join(first) if self.batch else first):
                 return  # held up (the writer finishes it, then the rest) or the peer is gone
 
     def _write_now(self, frame: bytes) -> bool:
@@ -215,7 +218,8 @@ class Connection:
             nxt = frames[0]
             if nxt is None or size + len(nxt) > BATCH_BYTES:
                 break
-            parts.append(frames.popleft())
+            parts.append(nxt)
+            frames.popleft()
             size += len(nxt)
         return first if len(parts) == 1 else encode_batch(parts)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -89,7 +89,8 @@ class Hub:
         entries = []
         for seq, (op, nid) in enumerate(first, 1):
             apply(board, op, actor=SYSTEM, now=now, new_id=nid)
-            entries.append(Entry(seq=seq, actor=SYSTEM, at=now, new_id=nid, op=op))
+            entries.append(Entry(seq=seq, actor=SYSTEM, at=now, new_id=nid,
+                                 op=cast(o.AnyOp, op)))  # see Room._accept
         meta = msgspec.json.encode({"title": create.title, "severity": create.severity}).decode()
         await self.store.write(WriteBatch(
             boards=(BoardRow(id=board_id, epoch=new_id(), created_at=now, meta=meta),),

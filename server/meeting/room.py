@@ -30,7 +30,7 @@ import secrets
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -39,6 +39,7 @@ from hindsight.board_state import next_deadline, on_deadline, project, replay, v
 from hindsight.board_state import decode_board, encode_entry
 from hindsight.board_state.seal import seal
 from hindsight.board_state import ops as o
+from hindsight.board_state.model import Role
 from hindsight.board_state.protocol import Ack, Error, Event, Reject, encode
 from hindsight.board_state.util import Change
 
@@ -200,7 +201,7 @@ class Room:
         self._put(_Submit(op=op, actor=actor, done=done))
         return await done
 
-    async def join(self, name: str, role: str, token: str | None = None) -> tuple[str, str]:
+    async def join(self, name: str, role: Role, token: str | None = None) -> tuple[str, str]:
         """Add a participant; return (participant id, credential) once it is durable. `token`
         is the join link's, as the person brought it (the core checks it); None seats someone
         the server itself vouches for (an import re-seating a board's people)."""
@@ -344,7 +345,10 @@ class Room:
             op, actor = msgspec.structs.replace(op, cid=""), ANONYMOUS
         if op.cid:
             self._cids.setdefault(actor, {})[op.cid] = self.seq
-        r.entries.append(Entry(seq=self.seq, actor=actor, at=now, new_id=nid, op=op))
+        # Every Op subclass is a member of AnyOp (ops.py builds OP_TYPES from it; the reducer
+        # asserts a handler for each), so the log's union type holds.
+        r.entries.append(Entry(seq=self.seq, actor=actor, at=now, new_id=nid,
+                               op=cast(o.AnyOp, op)))
         if item.credential:
             r.credentials.append(item.credential)
             self._secrets[item.credential.participant_id] = item.credential.secret_hash

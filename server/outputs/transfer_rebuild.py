@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from hindsight.board_state import SYSTEM, Board, Rejected, apply
 from hindsight.board_state import ops as o
+from hindsight.board_state.model import Role
 
 from hindsight.server.meeting.room import Room
 
@@ -28,7 +29,7 @@ class _Target(Protocol):
     @property
     def board(self) -> Board: ...
     async def submit(self, actor: str, ops: Labelled) -> None: ...
-    async def join(self, people: list[tuple[str, str]]) -> list[tuple[str, str]]: ...
+    async def join(self, people: list[tuple[str, Role]]) -> list[tuple[str, str]]: ...
 
 
 class _Rehearsal:
@@ -50,12 +51,11 @@ class _Rehearsal:
             except Rejected as e:
                 raise Rejected(e.code, f"{label}: {e.message}") from None
 
-    async def join(self, people: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    async def join(self, people: list[tuple[str, Role]]) -> list[tuple[str, str]]:
         made = []
         for name, role in people:
             pid = self._id()
-            apply(self.board, o.Join(name=name, role=role), actor=SYSTEM, now=0,  # type: ignore[arg-type]
-                  new_id=pid)
+            apply(self.board, o.Join(name=name, role=role), actor=SYSTEM, now=0, new_id=pid)
             made.append((pid, ""))
         return made
 
@@ -82,7 +82,7 @@ class _Live:
             if isinstance(result, BaseException):
                 raise result
 
-    async def join(self, people: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    async def join(self, people: list[tuple[str, Role]]) -> list[tuple[str, str]]:
         return list(await asyncio.gather(*(self.room.join(n, r) for n, r in people)))
 
 
@@ -181,7 +181,7 @@ class _Rebuild:
         """Everyone who attended comes back under their name, with a fresh credential (old
         ones never leave their server). The facilitator is the importing person."""
         others = [p for p in self.doc.participants if p.id != self.doc.board.facilitator]
-        roles = ["observer" if p.role == "observer" else "participant" for p in others]
+        roles: list[Role] = ["observer" if p.role == "observer" else "participant" for p in others]
         try:
             made = await self.t.join([(p.name, role) for p, role in zip(others, roles)])
         except Rejected as e:
