@@ -6,7 +6,7 @@ TOOLS := .tools
 UV := $(TOOLS)/uv/bin/uv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test install install-dev uv browser-deps typecheck bench
+.PHONY: serve test install install-dev uv browser-deps typecheck lint bench
 
 # uv lives in a virtual environment of its own, made with the standard library's venv: that
 # works where `pip install` outside a venv is refused (Debian's PEP 668 marker, or
@@ -41,6 +41,11 @@ browser-deps:
 
 typecheck: install-dev
 	$(UV) run --locked --no-sync mypy
+
+# ruff (lint and format check) and mypy strict over board_state, server and client.
+lint: typecheck
+	$(UV) run --locked --no-sync ruff check .
+	$(UV) run --locked --no-sync ruff format --check .
 
 test: install-dev browser-deps typecheck
 	$(UV) run --locked --no-sync pytest $(ARGS)

@@ -24,7 +24,22 @@ def replay(board_id: str, entries: list[Entry], board: Board | None = None) -> B
 
 
 __all__ = [
-    "ANONYMOUS", "SYSTEM", "Applied", "Board", "Entry", "Op", "Rejected", "apply", "decode_board",
-    "decode_entry", "encode_board", "encode_entry", "next_deadline", "on_deadline", "project",
-    "replay", "view_for", "viewer_key",
+    "ANONYMOUS",
+    "SYSTEM",
+    "Applied",
+    "Board",
+    "Entry",
+    "Op",
+    "Rejected",
+    "apply",
+    "decode_board",
+    "decode_entry",
+    "encode_board",
+    "encode_entry",
+    "next_deadline",
+    "on_deadline",
+    "project",
+    "replay",
+    "view_for",
+    "viewer_key",
 ]

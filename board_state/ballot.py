@@ -16,8 +16,11 @@ def not_on_a_secret_ballot(board: Board, target: str, what: str) -> None:
     with dots would say so.)"""
     for r in board.rounds.values():
         if r.target == target and r.state != "revealed":
-            raise Rejected("vote_pending", f"this {what} is on the ballot of a vote not revealed yet; "
-                           "delete it once the facilitator reveals the results")
+            raise Rejected(
+                "vote_pending",
+                f"this {what} is on the ballot of a vote not revealed yet; "
+                "delete it once the facilitator reveals the results",
+            )
 
 
 def refund_item(board: Board, item_id: str) -> list[Change]:

@@ -51,13 +51,16 @@ def _own(author: str, ctx: Ctx, what: str, *, facilitator_may: bool) -> None:
 
 # --- stickies --------------------------------------------------------------------------------
 
+
 def _check_section(board: Board, section: str, ctx: Ctx) -> None:
     if section == "parking_lot":
         raise Rejected("invalid", "questions for the parking lot go through 'park_question'")
     phase = board.current_phase()
     if ctx.role != "facilitator" and phase and phase.sections and section not in phase.sections:
-        raise Rejected("wrong_phase", f"'{phase.title}' collects "
-                       + ", ".join(s.replace("_", " ") for s in phase.sections))
+        raise Rejected(
+            "wrong_phase",
+            f"'{phase.title}' collects " + ", ".join(s.replace("_", " ") for s in phase.sections),
+        )
 
 
 def _add_sticky(board: Board, op: o.AddSticky, ctx: Ctx) -> list[Change]:
@@ -68,10 +71,15 @@ def _add_sticky(board: Board, op: o.AddSticky, ctx: Ctx) -> list[Change]:
     phase = board.current_phase()
     hidden = phase is not None and phase.private and not phase.revealed
     board.stickies[ctx.new_id] = Sticky(
-        id=ctx.new_id, section=op.section, text=op.text, author=ctx.actor,
-        phase_id=phase.id if phase else "", created_at=ctx.now,
+        id=ctx.new_id,
+        section=op.section,
+        text=op.text,
+        author=ctx.actor,
+        phase_id=phase.id if phase else "",
+        created_at=ctx.now,
         category=op.category or ("other" if op.section == "contributing" else None),
-        hidden=hidden)
+        hidden=hidden,
+    )
     changes = [Change("sticky", ctx.new_id, ctx.actor if hidden else None)]
     return changes + [Change("board", "")] if hidden else changes
 
@@ -79,8 +87,13 @@ def _add_sticky(board: Board, op: o.AddSticky, ctx: Ctx) -> list[Change]:
 def _park_question(board: Board, op: o.ParkQuestion, ctx: Ctx) -> list[Change]:
     _limit(len(board.stickies), MAX_STICKIES, "stickies")
     board.stickies[ctx.new_id] = Sticky(
-        id=ctx.new_id, section="parking_lot", text=op.text, author=ctx.actor,
-        phase_id=board.current or "", created_at=ctx.now)
+        id=ctx.new_id,
+        section="parking_lot",
+        text=op.text,
+        author=ctx.actor,
+        phase_id=board.current or "",
+        created_at=ctx.now,
+    )
     return [Change("sticky", ctx.new_id)]
 
 
@@ -119,6 +132,7 @@ def _delete_sticky(board: Board, op: o.DeleteSticky, ctx: Ctx) -> list[Change]:
 
 # --- the timeline ----------------------------------------------------------------------------
 
+
 def _timeline_entry(board: Board, entry_id: str) -> TimelineEntry:
     return lookup(board.timeline, entry_id, "timeline entry")
 
@@ -127,14 +141,18 @@ def _add_timeline_entry(board: Board, op: o.AddTimelineEntry, ctx: Ctx) -> list[
     _limit(len(board.timeline), MAX_TIMELINE, "timeline entries")
     at = normalise_time(op.at)
     board.timeline[ctx.new_id] = TimelineEntry(
-        id=ctx.new_id, at=at, text=op.text, kind=op.kind, author=ctx.actor, created_at=ctx.now)
+        id=ctx.new_id, at=at, text=op.text, kind=op.kind, author=ctx.actor, created_at=ctx.now
+    )
     return [Change("timeline", ctx.new_id)]
 
 
 def _import_timeline(board: Board, op: o.ImportTimeline, ctx: Ctx) -> list[Change]:
     if len(board.timeline) + len(op.entries) > MAX_TIMELINE:
-        raise Rejected("limit", f"a board holds at most {MAX_TIMELINE} timeline entries; "
-                       f"{len(board.timeline)} are there and {len(op.entries)} would be added")
+        raise Rejected(
+            "limit",
+            f"a board holds at most {MAX_TIMELINE} timeline entries; "
+            f"{len(board.timeline)} are there and {len(op.entries)} would be added",
+        )
     times = []
     for n, item in enumerate(op.entries, 1):
         try:
@@ -147,8 +165,8 @@ def _import_timeline(board: Board, op: o.ImportTimeline, ctx: Ctx) -> list[Chang
         # with the same time (ids break ties, and "-10" would sort before "-2").
         entry_id = f"{ctx.new_id}-{n:03d}"
         board.timeline[entry_id] = TimelineEntry(
-            id=entry_id, at=at, text=item.text, kind=item.kind, author=ctx.actor,
-            created_at=ctx.now)
+            id=entry_id, at=at, text=item.text, kind=item.kind, author=ctx.actor, created_at=ctx.now
+        )
         changes.append(Change("timeline", entry_id))
     return changes
 
@@ -171,6 +189,7 @@ def _delete_timeline_entry(board: Board, op: o.DeleteTimelineEntry, ctx: Ctx) ->
 
 
 # --- five whys -------------------------------------------------------------------------------
+
 
 def _chain(board: Board, chain_id: str) -> Chain:
     return lookup(board.chains, chain_id, "five-whys chain")
@@ -238,6 +257,7 @@ def _mark_root_cause(board: Board, op: o.MarkRootCause, ctx: Ctx) -> list[Change
 
 # --- themes ----------------------------------------------------------------------------------
 
+
 def _theme(board: Board, theme_id: str) -> Theme:
     return lookup(board.themes, theme_id, "theme")
 
@@ -250,8 +270,10 @@ def _add_theme(board: Board, op: o.AddTheme, ctx: Ctx) -> list[Change]:
     board.themes[ctx.new_id] = Theme(id=ctx.new_id, name=op.name.strip())
     for s in stickies:
         s.theme_id = ctx.new_id
-    return [Change("theme", ctx.new_id), *(Change("sticky", s.id, s.author if s.hidden else None)
-                                           for s in stickies)]
+    return [
+        Change("theme", ctx.new_id),
+        *(Change("sticky", s.id, s.author if s.hidden else None) for s in stickies),
+    ]
 
 
 def _rename_theme(board: Board, op: o.RenameTheme, ctx: Ctx) -> list[Change]:
@@ -284,6 +306,7 @@ def _group(board: Board, op: o.Group, ctx: Ctx) -> list[Change]:
 
 # --- actions ---------------------------------------------------------------------------------
 
+
 def _action(board: Board, action_id: str) -> Action:
     return lookup(board.actions, action_id, "action")
 
@@ -298,10 +321,11 @@ def _check_owner(board: Board, owner_id: str | None) -> None:
 def _check_links(board: Board, links: list[str], actor: str) -> None:
     for link in links:
         s = board.stickies.get(link)
-        known = (link in board.themes or link in board.chains
-                 or (s is not None and not s.hidden))
+        known = link in board.themes or link in board.chains or (s is not None and not s.hidden)
         if not known:
-            raise Rejected("not_found", f"an action can link themes, stickies or chains; '{link}' is none")
+            raise Rejected(
+                "not_found", f"an action can link themes, stickies or chains; '{link}' is none"
+            )
 
 
 def _add_action(board: Board, op: o.AddAction, ctx: Ctx) -> list[Change]:
@@ -310,8 +334,15 @@ def _add_action(board: Board, op: o.AddAction, ctx: Ctx) -> list[Change]:
     _check_links(board, op.links, ctx.actor)
     due = normalise_date(op.due, "due date")
     board.actions[ctx.new_id] = Action(
-        id=ctx.new_id, text=op.text, owner_id=op.owner_id or None, due=due, success=op.success,
-        kind=op.kind, links=list(dict.fromkeys(op.links)), created_at=ctx.now)
+        id=ctx.new_id,
+        text=op.text,
+        owner_id=op.owner_id or None,
+        due=due,
+        success=op.success,
+        kind=op.kind,
+        links=list(dict.fromkeys(op.links)),
+        created_at=ctx.now,
+    )
     board.action_order.append(ctx.new_id)
     return [Change("action", ctx.new_id), Change("board", "")]
 
@@ -369,23 +400,39 @@ def _confirm_owner(board: Board, op: o.ConfirmOwner, ctx: Ctx) -> list[Change]:
 def _set_action_status(board: Board, op: o.SetActionStatus, ctx: Ctx) -> list[Change]:
     a = _action(board, op.action_id)
     if a.owner_id != ctx.actor and ctx.role != "facilitator":
-        raise Rejected("forbidden", "only the action's owner or the facilitator can change its status")
+        raise Rejected(
+            "forbidden", "only the action's owner or the facilitator can change its status"
+        )
     a.status = op.status
     return [Change("action", a.id)]
 
 
 CONTENT_HANDLERS: dict[type[o.Op], Callable[[Board, Any, Ctx], list[Change]]] = {
-    o.AddSticky: _add_sticky, o.ParkQuestion: _park_question, o.EditSticky: _edit_sticky,
-    o.MoveSticky: _move_sticky, o.DeleteSticky: _delete_sticky,
-    o.AddTimelineEntry: _add_timeline_entry, o.ImportTimeline: _import_timeline,
+    o.AddSticky: _add_sticky,
+    o.ParkQuestion: _park_question,
+    o.EditSticky: _edit_sticky,
+    o.MoveSticky: _move_sticky,
+    o.DeleteSticky: _delete_sticky,
+    o.AddTimelineEntry: _add_timeline_entry,
+    o.ImportTimeline: _import_timeline,
     o.EditTimelineEntry: _edit_timeline_entry,
     o.DeleteTimelineEntry: _delete_timeline_entry,
-    o.AddChain: _add_chain, o.EditChain: _edit_chain, o.DeleteChain: _delete_chain,
-    o.AddWhy: _add_why, o.EditWhy: _edit_why, o.DeleteWhy: _delete_why,
+    o.AddChain: _add_chain,
+    o.EditChain: _edit_chain,
+    o.DeleteChain: _delete_chain,
+    o.AddWhy: _add_why,
+    o.EditWhy: _edit_why,
+    o.DeleteWhy: _delete_why,
     o.MarkRootCause: _mark_root_cause,
-    o.AddTheme: _add_theme, o.RenameTheme: _rename_theme, o.DeleteTheme: _delete_theme,
+    o.AddTheme: _add_theme,
+    o.RenameTheme: _rename_theme,
+    o.DeleteTheme: _delete_theme,
     o.Group: _group,
-    o.AddAction: _add_action, o.EditAction: _edit_action, o.DeleteAction: _delete_action,
-    o.RankAction: _rank_action, o.SelectAction: _select_action, o.ConfirmOwner: _confirm_owner,
+    o.AddAction: _add_action,
+    o.EditAction: _edit_action,
+    o.DeleteAction: _delete_action,
+    o.RankAction: _rank_action,
+    o.SelectAction: _select_action,
+    o.ConfirmOwner: _confirm_owner,
     o.SetActionStatus: _set_action_status,
 }

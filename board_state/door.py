@@ -34,35 +34,45 @@ from .util import Change
 MAX_PARTICIPANTS = 500  # facilitator and participants
 MAX_OBSERVERS = 500
 BOARD = Change("board", "")
-STALE_LINK = ("this join link is out of date or incomplete; ask the facilitator for the "
-              "board's current join link")
+STALE_LINK = (
+    "this join link is out of date or incomplete; ask the facilitator for the "
+    "board's current join link"
+)
 
 
 def _check_token(board: Board, op: o.Join) -> None:
     if not board.links:  # a board from before join links, replaying its old joins
         return
     given = op.token.encode()
-    ok = [hmac.compare_digest(given, board.links.get(role, "").encode())
-          for role in ("participant", "observer")]
+    ok = [
+        hmac.compare_digest(given, board.links.get(role, "").encode())
+        for role in ("participant", "observer")
+    ]
     if not (ok[0] or (op.role == "observer" and ok[1])):
         raise Rejected("join_link", STALE_LINK)
 
 
 def _join(board: Board, op: o.Join, ctx: Ctx) -> list[Change]:
     if op.role == "facilitator":
-        raise Rejected("invalid", "join as a participant or an observer; the facilitator "
-                       "role is handed over on the board")
+        raise Rejected(
+            "invalid",
+            "join as a participant or an observer; the facilitator "
+            "role is handed over on the board",
+        )
     _check_token(board, op)
     watching = op.role == "observer"
     taken = sum((p.role == "observer") == watching for p in board.participants.values())
     if taken >= (MAX_OBSERVERS if watching else MAX_PARTICIPANTS):
-        raise Rejected("limit", f"this board already has {taken} "
-                       f"{'observers' if watching else 'people writing'}")
+        raise Rejected(
+            "limit",
+            f"this board already has {taken} {'observers' if watching else 'people writing'}",
+        )
     if ctx.new_id in board.participants:
         raise Rejected("invalid", "this participant id is taken")
     name = op.name.strip() or f"Guest {len(board.participants) + 1}"
     board.participants[ctx.new_id] = Participant(
-        id=ctx.new_id, name=name, role=op.role, joined_at=ctx.now)
+        id=ctx.new_id, name=name, role=op.role, joined_at=ctx.now
+    )
     return [Change("participant", ctx.new_id)]
 
 
@@ -76,8 +86,9 @@ def _remove_seat(board: Board, op: o.RemoveSeat, ctx: Ctx) -> list[Change]:
     if p is None:
         raise Rejected("not_found", "there is no such seat on this board")
     if p.id == board.facilitator:
-        raise Rejected("invalid", "the facilitator's seat cannot be removed; hand the role "
-                       "over first")
+        raise Rejected(
+            "invalid", "the facilitator's seat cannot be removed; hand the role over first"
+        )
     if any(a.owner_id == p.id for a in board.actions.values()):
         raise Rejected("invalid", f"{p.name} owns an action: give it another owner first")
     del board.participants[p.id]
@@ -87,5 +98,7 @@ def _remove_seat(board: Board, op: o.RemoveSeat, ctx: Ctx) -> list[Change]:
 
 
 DOOR_HANDLERS: dict[type[o.Op], Callable[[Board, Any, Ctx], list[Change]]] = {
-    o.Join: _join, o.RotateLink: _rotate_link, o.RemoveSeat: _remove_seat,
+    o.Join: _join,
+    o.RotateLink: _rotate_link,
+    o.RemoveSeat: _remove_seat,
 }

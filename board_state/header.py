@@ -25,8 +25,14 @@ def _edit_header(board: Board, op: o.EditHeader, ctx: Ctx) -> list[Change]:
     if op.sign_off is not None:
         dates = [normalise_date(e.date, "sign-off date") for e in op.sign_off]
     rows = _impact_rows(op.impact_rows) if op.impact_rows is not None else None
-    for field in ("title", "severity", "learning_question", "summary", "communications",
-                  "regulatory"):
+    for field in (
+        "title",
+        "severity",
+        "learning_question",
+        "summary",
+        "communications",
+        "regulatory",
+    ):
         value = getattr(op, field)
         if value is not None:
             setattr(h, field, value)
@@ -35,8 +41,12 @@ def _edit_header(board: Board, op: o.EditHeader, ctx: Ctx) -> list[Change]:
             setattr(h, field, normal.get(field, ""))
     if op.sign_off is not None:
         h.sign_off = [SignOff(role=e.role, name=e.name, date=d) for e, d in zip(op.sign_off, dates)]
-    for field, target in (("users_affected", "users_affected"), ("duration", "duration"),
-                          ("cost", "cost"), ("impact_notes", "notes")):
+    for field, target in (
+        ("users_affected", "users_affected"),
+        ("duration", "duration"),
+        ("cost", "cost"),
+        ("impact_notes", "notes"),
+    ):
         value = getattr(op, field)
         if value is not None:
             setattr(h.impact, target, value)
@@ -52,8 +62,11 @@ def _impact_rows(given: list[o.ImpactRowInput]) -> list[ImpactRow]:
         dimension, impact = r.dimension.strip(), r.impact.strip()
         if dimension or impact:
             if not dimension:
-                raise Rejected("invalid", f"impact row {n} needs a dimension "
-                               "(what was affected, e.g. 'Wrong matches generated')")
+                raise Rejected(
+                    "invalid",
+                    f"impact row {n} needs a dimension "
+                    "(what was affected, e.g. 'Wrong matches generated')",
+                )
             rows.append(ImpactRow(dimension=dimension, impact=impact))
     return rows
 
@@ -64,5 +77,6 @@ def _set_tags(board: Board, op: o.SetTags, ctx: Ctx) -> list[Change]:
 
 
 HEADER_HANDLERS: dict[type[o.Op], Callable[[Board, Any, Ctx], list[Change]]] = {
-    o.EditHeader: _edit_header, o.SetTags: _set_tags,
+    o.EditHeader: _edit_header,
+    o.SetTags: _set_tags,
 }

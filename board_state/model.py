@@ -24,14 +24,36 @@ Severity = Literal["sev1", "sev2", "sev3", "sev4"]
 Role = Literal["facilitator", "participant", "observer"]
 Anonymity = Literal["anonymous", "named"]
 PhaseKind = Literal[
-    "set_the_room", "summary", "timeline", "five_whys", "contributing_factors",
-    "reflection", "discussion", "themes", "vote", "actions", "wrap_up",
+    "set_the_room",
+    "summary",
+    "timeline",
+    "five_whys",
+    "contributing_factors",
+    "reflection",
+    "discussion",
+    "themes",
+    "vote",
+    "actions",
+    "wrap_up",
 ]
 Section = Literal[
-    "went_well", "went_badly", "lessons", "future", "ongoing", "contributing", "parking_lot",
+    "went_well",
+    "went_badly",
+    "lessons",
+    "future",
+    "ongoing",
+    "contributing",
+    "parking_lot",
 ]
 Category = Literal[
-    "monitoring", "testing", "process", "knowledge", "tooling", "change", "communication", "other",
+    "monitoring",
+    "testing",
+    "process",
+    "knowledge",
+    "tooling",
+    "change",
+    "communication",
+    "other",
 ]
 TimelineKind = Literal["fact", "signal", "decision"]
 ActionKind = Literal["immediate", "short_term", "long_term"]
@@ -44,20 +66,27 @@ SpotlightKind = Literal["sticky", "timeline", "chain", "theme", "action"]
 # Meanings carried over from the severity scale of the post-mortem template (source 004).
 SEVERITY_MEANING: dict[str, str] = {
     "sev1": "Customers, data, money or regulators affected, or a system acted outside its scope. "
-            "Post-mortem required within 5 business days.",
+    "Post-mortem required within 5 business days.",
     "sev2": "Sustained degradation or outage, wide disruption for users, or a near miss on Sev-1. "
-            "Post-mortem required within 10 business days.",
+    "Post-mortem required within 10 business days.",
     "sev3": "Short outage or a one-off quirk fixed before users noticed. Post-mortem optional; "
-            "record it in the log.",
+    "record it in the log.",
     "sev4": "Cosmetic. No post-mortem; track it as an ordinary issue.",
 }
 
-ALL_NUDGES: tuple[Nudge, ...] = ("blame", "vague_action", "action_load", "five_whys", "completeness")
+ALL_NUDGES: tuple[Nudge, ...] = (
+    "blame",
+    "vague_action",
+    "action_load",
+    "five_whys",
+    "completeness",
+)
 
 
 class ImpactRow(msgspec.Struct, kw_only=True):
     """One line of the post-mortem template's impact table, e.g.
     dimension "Wrong matches generated", impact "47 over ~3 hours"."""
+
     dimension: str
     impact: str
 
@@ -79,14 +108,14 @@ class SignOff(msgspec.Struct, kw_only=True):
 class Header(msgspec.Struct, kw_only=True):
     title: str = ""
     severity: Severity = "sev2"
-    started_at: str = ""    # ISO 8601 UTC, "" when unknown
+    started_at: str = ""  # ISO 8601 UTC, "" when unknown
     detected_at: str = ""
     resolved_at: str = ""
     impact: Impact = msgspec.field(default_factory=Impact)
     learning_question: str = ""
     summary: str = ""
     communications: str = ""  # who was told what, when
-    regulatory: str = ""      # obligations considered; "N/A" needs a reason
+    regulatory: str = ""  # obligations considered; "N/A" needs a reason
     sign_off: list[SignOff] = msgspec.field(default_factory=list)
     tags: list[str] = msgspec.field(default_factory=list)
 
@@ -140,12 +169,12 @@ class Sticky(msgspec.Struct, kw_only=True):
     created_at: int
     category: Category | None = None
     theme_id: str | None = None
-    hidden: bool = False   # private writing not yet revealed: its author alone may see it
+    hidden: bool = False  # private writing not yet revealed: its author alone may see it
 
 
 class TimelineEntry(msgspec.Struct, kw_only=True):
     id: str
-    at: str                # normalised ISO 8601 UTC, e.g. 2026-08-14T09:12:00Z
+    at: str  # normalised ISO 8601 UTC, e.g. 2026-08-14T09:12:00Z
     text: str
     kind: TimelineKind
     author: str
@@ -163,7 +192,7 @@ class Chain(msgspec.Struct, kw_only=True):
     problem: str
     steps: list[WhyStep] = msgspec.field(default_factory=list)
     root_step_id: str | None = None
-    root_cause: str = ""   # the structural cause, in one sentence
+    root_cause: str = ""  # the structural cause, in one sentence
     done: bool = False
 
 
@@ -190,8 +219,8 @@ class Action(msgspec.Struct, kw_only=True):
     id: str
     text: str
     owner_id: str | None = None
-    due: str = ""            # YYYY-MM-DD, "" when not set
-    success: str = ""        # the measurable success criterion
+    due: str = ""  # YYYY-MM-DD, "" when not set
+    success: str = ""  # the measurable success criterion
     kind: ActionKind = "short_term"
     links: list[str] = msgspec.field(default_factory=list)  # theme, sticky or chain ids
     selected: bool = False
@@ -201,12 +230,13 @@ class Action(msgspec.Struct, kw_only=True):
 
 
 class Feedback(msgspec.Struct, kw_only=True):
-    safety: int            # 1 (not at all safe to speak up) .. 5 (completely safe)
-    change: str = ""       # one thing to do differently next time
+    safety: int  # 1 (not at all safe to speak up) .. 5 (completely safe)
+    change: str = ""  # one thing to do differently next time
 
 
 class SpotlightRef(msgspec.Struct, kw_only=True):
     """The one item the facilitator put in focus for everyone, and when (server ms)."""
+
     kind: SpotlightKind
     id: str
     at: int
@@ -219,8 +249,8 @@ class Board(msgspec.Struct, kw_only=True):
     header: Header = msgspec.field(default_factory=Header)
     settings: Settings = msgspec.field(default_factory=Settings)
     agenda: list[Phase] = msgspec.field(default_factory=list)
-    current: str | None = None   # id of the current phase; None before the meeting starts
-    next_phase: int = 1          # phase ids are a counter: their order leaks nothing
+    current: str | None = None  # id of the current phase; None before the meeting starts
+    next_phase: int = 1  # phase ids are a counter: their order leaks nothing
     facilitator: str = ""
     participants: dict[str, Participant] = msgspec.field(default_factory=dict)
     stickies: dict[str, Sticky] = msgspec.field(default_factory=dict)

@@ -22,7 +22,13 @@ from typing import Literal
 from . import ops as o
 from .errors import Rejected
 from .guardrails import (
-    Finding, board_findings, check_action, check_action_text, check_chain, check_load, check_text,
+    Finding,
+    board_findings,
+    check_action,
+    check_action_text,
+    check_chain,
+    check_load,
+    check_text,
 )
 from .guardrails.board import board_names
 from .model import ALL_NUDGES, Board
@@ -32,8 +38,13 @@ AdviceKind = Literal["text", "action"]
 
 # Which phase kind a finding belongs to when its item does not say (timeline entries, chains,
 # actions, the header). Stickies carry the phase they were written in.
-_HOME = {"timeline": "timeline", "chain": "five_whys", "action": "actions",
-         "header": "summary", "writeup": "wrap_up"}
+_HOME = {
+    "timeline": "timeline",
+    "chain": "five_whys",
+    "action": "actions",
+    "header": "summary",
+    "writeup": "wrap_up",
+}
 
 
 def turned_off(board: Board) -> list[str]:
@@ -66,7 +77,9 @@ def _home_of(board: Board, target: str) -> str | None:
         return None if sticky.hidden else sticky.phase_id
     if target in board.timeline:
         return _phase_for(board, _HOME["timeline"])
-    if target in board.chains or any(s.id == target for c in board.chains.values() for s in c.steps):
+    if target in board.chains or any(
+        s.id == target for c in board.chains.values() for s in c.steps
+    ):
         return _phase_for(board, _HOME["chain"])
     if target in board.actions or target == "actions":
         return _phase_for(board, _HOME["action"])
@@ -128,8 +141,9 @@ class NudgeTally:
         self.resolved = 0
 
     def feed(self, entry: o.Entry) -> None:
-        changes = apply(self.board, entry.op, actor=entry.actor, now=entry.at,
-                        new_id=entry.new_id).changes
+        changes = apply(
+            self.board, entry.op, actor=entry.actor, now=entry.at, new_id=entry.new_id
+        ).changes
         self.seq = entry.seq
         b = self.board
         if isinstance(entry.op, _RECHECK_ALL):

@@ -19,8 +19,18 @@ import msgspec
 from msgspec import Meta
 
 from .model import (
-    ActionKind, ActionStatus, Anonymity, Category, Nudge, PhaseKind, Role, Section, Severity,
-    SpotlightKind, TimelineKind, VoteTarget,
+    ActionKind,
+    ActionStatus,
+    Anonymity,
+    Category,
+    Nudge,
+    PhaseKind,
+    Role,
+    Section,
+    Severity,
+    SpotlightKind,
+    TimelineKind,
+    VoteTarget,
 )
 
 Id = Annotated[str, Meta(min_length=1, max_length=64)]
@@ -40,8 +50,10 @@ class Op(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
 
 # --- the meeting itself --------------------------------------------------------------------
 
+
 class CreateBoard(Op, frozen=True, tag="create_board"):
     """Issued by the server when a board is made; `new_id` is the facilitator's participant id."""
+
     template: Annotated[str, Meta(max_length=40)] = "blameless-90"
     title: Title = ""
     severity: Severity = "sev2"
@@ -53,6 +65,7 @@ class CreateBoard(Op, frozen=True, tag="create_board"):
 class Join(Op, frozen=True, tag="join"):
     """Issued by the server on an HTTP join; `new_id` is the new participant's id. `token` is
     the join link's token the person came with (boards from before join links have none)."""
+
     name: Name = ""
     role: Role = "participant"
     token: Annotated[str, Meta(max_length=64)] = ""
@@ -64,12 +77,14 @@ LinkRole = Literal["participant", "observer"]
 class RotateLink(Op, frozen=True, tag="rotate_link"):
     """Replace a join link's token (`new_id` is the new one): the old link stops working at
     once; people already seated keep their seats. The server issues it for a new board."""
+
     role: LinkRole = "participant"
 
 
 class RemoveSeat(Op, frozen=True, tag="remove_seat"):
     """The facilitator frees a seat nobody uses: the participant or observer is removed and
     their credential stops working. What they wrote stays, without a way back to them."""
+
     participant_id: Id
 
 
@@ -89,11 +104,14 @@ class SignOffEntry(msgspec.Struct, frozen=True, kw_only=True):
 
 class SetTags(Op, frozen=True, tag="set_tags"):
     """Tags for the incident log (lowercased, deduplicated); editable after the meeting closes."""
+
     tags: Annotated[list[Annotated[str, Meta(min_length=1, max_length=40)]], Meta(max_length=20)]
 
 
 class ImpactRowInput(msgspec.Struct, frozen=True, kw_only=True):
-    """One row of the impact table (Dimension | Impact); stripped, and dropped when both are empty."""
+    """One row of the impact table (Dimension | Impact); stripped, and dropped when both are
+    empty."""
+
     dimension: Title = ""
     impact: Annotated[str, Meta(max_length=2000)] = ""
 
@@ -129,6 +147,7 @@ class EditSettings(Op, frozen=True, tag="edit_settings"):
 
 # --- the agenda and its timers ---------------------------------------------------------------
 
+
 class AddPhase(Op, frozen=True, tag="add_phase"):
     kind: PhaseKind
     title: Title
@@ -158,6 +177,7 @@ class RemovePhase(Op, frozen=True, tag="remove_phase"):
 
 class AdvancePhase(Op, frozen=True, tag="advance_phase"):
     """Enter the next phase (from the lobby: the first). Its timer starts unless told not to."""
+
     start_timer: bool = True
 
 
@@ -188,15 +208,18 @@ class ExtendTimer(Op, frozen=True, tag="extend_timer"):
 
 class TimeboxExpired(Op, frozen=True, tag="timebox_expired"):
     """Issued by the server when a running timebox reaches its deadline."""
+
     phase_id: Id
 
 
 class Reveal(Op, frozen=True, tag="reveal"):
     """Make a private phase's writing visible to everyone."""
+
     phase_id: Id
 
 
 # --- stickies, timeline, parking lot ----------------------------------------------------------
+
 
 class AddSticky(Op, frozen=True, tag="add_sticky"):
     section: Section
@@ -221,6 +244,7 @@ class DeleteSticky(Op, frozen=True, tag="delete_sticky"):
 
 class ParkQuestion(Op, frozen=True, tag="park_question"):
     """An interpretation question for later: goes to the parking lot in any phase."""
+
     text: Text
 
 
@@ -238,6 +262,7 @@ class TimelineItem(msgspec.Struct, frozen=True, kw_only=True):
 
 class ImportTimeline(Op, frozen=True, tag="import_timeline"):
     """Many timeline entries at once, all or nothing (a CSV, a chat export, a log)."""
+
     entries: Annotated[list[TimelineItem], Meta(min_length=1, max_length=500)]
 
 
@@ -253,6 +278,7 @@ class DeleteTimelineEntry(Op, frozen=True, tag="delete_timeline_entry"):
 
 
 # --- five whys -------------------------------------------------------------------------------
+
 
 class AddChain(Op, frozen=True, tag="add_chain"):
     problem: Text
@@ -288,12 +314,14 @@ class DeleteWhy(Op, frozen=True, tag="delete_why"):
 
 class MarkRootCause(Op, frozen=True, tag="mark_root_cause"):
     """Mark the step whose answer is structural (None unmarks) and state the cause."""
+
     chain_id: Id
     step_id: Id | None = None
     cause: LongText = ""
 
 
 # --- themes ----------------------------------------------------------------------------------
+
 
 class AddTheme(Op, frozen=True, tag="add_theme"):
     name: Title
@@ -311,16 +339,18 @@ class DeleteTheme(Op, frozen=True, tag="delete_theme"):
 
 class Group(Op, frozen=True, tag="group"):
     """Put a sticky into a theme, or take it out (theme_id null)."""
+
     sticky_id: Id
     theme_id: Id | None = None
 
 
 # --- voting ----------------------------------------------------------------------------------
 
+
 class OpenVote(Op, frozen=True, tag="open_vote"):
     target: VoteTarget = "stickies"
     budget: Budget | None = None  # None: the board's default dot budget
-    multi: bool = True            # may several dots go to one item
+    multi: bool = True  # may several dots go to one item
 
 
 class CloseVote(Op, frozen=True, tag="close_vote"):
@@ -342,6 +372,7 @@ class Unvote(Op, frozen=True, tag="unvote"):
 
 
 # --- actions ---------------------------------------------------------------------------------
+
 
 class AddAction(Op, frozen=True, tag="add_action"):
     text: Text
@@ -368,6 +399,7 @@ class DeleteAction(Op, frozen=True, tag="delete_action"):
 
 class RankAction(Op, frozen=True, tag="rank_action"):
     """Force-rank: move the action to `index` (0 is the most important)."""
+
     action_id: Id
     index: Annotated[int, Meta(ge=0)]
 
@@ -379,6 +411,7 @@ class SelectAction(Op, frozen=True, tag="select_action"):
 
 class ConfirmOwner(Op, frozen=True, tag="confirm_owner"):
     """The owner's own "yes, I own this" (or taking it back)."""
+
     action_id: Id
     confirmed: bool = True
 
@@ -390,13 +423,16 @@ class SetActionStatus(Op, frozen=True, tag="set_action_status"):
 
 # --- signals: hands, refocus and wrap-up feedback ------------------------------------------------
 
+
 class RaiseHand(Op, frozen=True, tag="raise_hand"):
     """Join the queue to speak (`raised=False` leaves it). The queue is in raising order."""
+
     raised: bool = True
 
 
 class LowerHand(Op, frozen=True, tag="lower_hand"):
     """The facilitator takes someone's hand down (they were heard, or it was raised by mistake)."""
+
     participant_id: Id
 
 
@@ -407,6 +443,7 @@ class Refocus(Op, frozen=True, tag="refocus"):
 class SendFeedback(Op, frozen=True, tag="send_feedback"):
     """Wrap-up feedback: how safe it felt to speak up (1-5) and one thing to do differently.
     Sending again replaces your earlier answer. The facilitator sees only the aggregate."""
+
     safety: Annotated[int, Meta(ge=1, le=5)]
     change: Annotated[str, Meta(max_length=500)] = ""
 
@@ -414,21 +451,72 @@ class SendFeedback(Op, frozen=True, tag="send_feedback"):
 class Spotlight(Op, frozen=True, tag="spotlight"):
     """Put one item in focus for everyone (the facilitator's). A null `kind` or `item_id`
     clears the spotlight; it also clears itself when the phase changes or the item goes."""
+
     kind: SpotlightKind | None = None
     item_id: Id | None = None
 
 
 AnyOp = Union[
-    CreateBoard, Join, Rename, HandOver, EditHeader, EditSettings, SetTags, CloseMeeting,
-    AddPhase, EditPhase, MovePhase, RemovePhase, AdvancePhase, GoBack, GoToPhase,
-    StartTimer, PauseTimer, ResumeTimer, ExtendTimer, TimeboxExpired, Reveal,
-    AddSticky, EditSticky, MoveSticky, DeleteSticky, ParkQuestion,
-    AddTimelineEntry, ImportTimeline, EditTimelineEntry, DeleteTimelineEntry,
-    AddChain, EditChain, DeleteChain, AddWhy, EditWhy, DeleteWhy, MarkRootCause,
-    AddTheme, RenameTheme, DeleteTheme, Group,
-    OpenVote, CloseVote, RevealVote, CastVote, Unvote,
-    AddAction, EditAction, DeleteAction, RankAction, SelectAction, ConfirmOwner, SetActionStatus,
-    RaiseHand, LowerHand, Refocus, SendFeedback, Spotlight, RotateLink, RemoveSeat,
+    CreateBoard,
+    Join,
+    Rename,
+    HandOver,
+    EditHeader,
+    EditSettings,
+    SetTags,
+    CloseMeeting,
+    AddPhase,
+    EditPhase,
+    MovePhase,
+    RemovePhase,
+    AdvancePhase,
+    GoBack,
+    GoToPhase,
+    StartTimer,
+    PauseTimer,
+    ResumeTimer,
+    ExtendTimer,
+    TimeboxExpired,
+    Reveal,
+    AddSticky,
+    EditSticky,
+    MoveSticky,
+    DeleteSticky,
+    ParkQuestion,
+    AddTimelineEntry,
+    ImportTimeline,
+    EditTimelineEntry,
+    DeleteTimelineEntry,
+    AddChain,
+    EditChain,
+    DeleteChain,
+    AddWhy,
+    EditWhy,
+    DeleteWhy,
+    MarkRootCause,
+    AddTheme,
+    RenameTheme,
+    DeleteTheme,
+    Group,
+    OpenVote,
+    CloseVote,
+    RevealVote,
+    CastVote,
+    Unvote,
+    AddAction,
+    EditAction,
+    DeleteAction,
+    RankAction,
+    SelectAction,
+    ConfirmOwner,
+    SetActionStatus,
+    RaiseHand,
+    LowerHand,
+    Refocus,
+    SendFeedback,
+    Spotlight,
+    RotateLink,
+    RemoveSeat,
 ]
 
 OP_TYPES: tuple[type[Op], ...] = AnyOp.__args__  # type: ignore[attr-defined]
@@ -441,10 +529,11 @@ def op_tag(op: Op) -> str:
 
 class Entry(msgspec.Struct, frozen=True, kw_only=True):
     """One accepted op as the log keeps it: everything `apply` needs to do it again."""
+
     seq: int
     actor: str
-    at: int        # the server's clock when it was accepted, in ms
-    new_id: str    # the random id the server drew for whatever the op creates
+    at: int  # the server's clock when it was accepted, in ms
+    new_id: str  # the random id the server drew for whatever the op creates
     op: AnyOp
 
 

@@ -32,10 +32,21 @@ from .model import SEVERITY_MEANING, Action, Board, Chain, Round, Sticky, Timeli
 from .rules import allowed
 from .util import Change
 from .views import (
-    ActionView, AnyView, BoardMeta, BoardView, ChainView, FeedbackView, GuidanceView,
+    ActionView,
+    AnyView,
+    BoardMeta,
+    BoardView,
+    ChainView,
+    FeedbackView,
+    GuidanceView,
     ParticipantView,
-    PhaseView, Removed,
-    RoundView, SpotlightView, StickyView, ThemeView, TimelineView,
+    PhaseView,
+    Removed,
+    RoundView,
+    SpotlightView,
+    StickyView,
+    ThemeView,
+    TimelineView,
 )
 
 
@@ -51,24 +62,51 @@ FEEDBACK_MIN = 3  # fewer answers than this would let the facilitator tell whose
 
 def meta(board: Board, viewer: str) -> BoardMeta:
     hidden = Counter(s.phase_id for s in board.stickies.values() if s.hidden)
-    agenda = [PhaseView(
-        id=p.id, kind=p.kind, title=p.title, prompt=p.prompt, minutes=p.minutes,
-        private=p.private, sections=list(p.sections), revealed=p.revealed,
-        private_count=hidden.get(p.id, 0) + p.sealed_private, running_since=p.running_since,
-        elapsed_ms=p.elapsed_ms, extended_ms=p.extended_ms, extensions=p.extensions,
-        expired=p.expired, deadline=timebox.deadline(p), spent_ms=p.spent_ms,
-        entered_at=p.entered_at, visited=p.visited) for p in board.agenda]
+    agenda = [
+        PhaseView(
+            id=p.id,
+            kind=p.kind,
+            title=p.title,
+            prompt=p.prompt,
+            minutes=p.minutes,
+            private=p.private,
+            sections=list(p.sections),
+            revealed=p.revealed,
+            private_count=hidden.get(p.id, 0) + p.sealed_private,
+            running_since=p.running_since,
+            elapsed_ms=p.elapsed_ms,
+            extended_ms=p.extended_ms,
+            extensions=p.extensions,
+            expired=p.expired,
+            deadline=timebox.deadline(p),
+            spent_ms=p.spent_ms,
+            entered_at=p.entered_at,
+            visited=p.visited,
+        )
+        for p in board.agenda
+    ]
     return BoardMeta(
-        id=board.id, template=board.template, created_at=board.created_at, header=board.header,
-        severity_meaning=SEVERITY_MEANING[board.header.severity], settings=board.settings,
-        agenda=agenda, current=board.current, facilitator=board.facilitator,
-        action_order=list(board.action_order), closed_at=board.closed_at,
-        hands=list(board.hands), refocus_at=board.refocus_at,
-        refocus_count=board.refocus_count, can=allowed(board, viewer),
-        spotlight=None if (ref := board.spotlight) is None
+        id=board.id,
+        template=board.template,
+        created_at=board.created_at,
+        header=board.header,
+        severity_meaning=SEVERITY_MEANING[board.header.severity],
+        settings=board.settings,
+        agenda=agenda,
+        current=board.current,
+        facilitator=board.facilitator,
+        action_order=list(board.action_order),
+        closed_at=board.closed_at,
+        hands=list(board.hands),
+        refocus_at=board.refocus_at,
+        refocus_count=board.refocus_count,
+        can=allowed(board, viewer),
+        spotlight=None
+        if (ref := board.spotlight) is None
         else SpotlightView(kind=ref.kind, id=ref.id, at=ref.at),
         links=dict(sorted(board.links.items())) if viewer == board.facilitator else None,
-        sealed=board.sealed)
+        sealed=board.sealed,
+    )
 
 
 def feedback_view(board: Board, viewer: str) -> FeedbackView:
@@ -77,12 +115,17 @@ def feedback_view(board: Board, viewer: str) -> FeedbackView:
     aggregate = board.facilitator == viewer and len(answers) >= FEEDBACK_MIN
     counts = [sum(1 for a in answers if a.safety == n) for n in range(1, 6)]
     return FeedbackView(
-        id="", responses=len(answers), mine=own is not None,
-        my_safety=own.safety if own else None, my_change=own.change if own else "",
+        id="",
+        responses=len(answers),
+        mine=own is not None,
+        my_safety=own.safety if own else None,
+        my_change=own.change if own else "",
         safety_counts=counts if aggregate else None,
         safety_average=round(sum(a.safety for a in answers) / len(answers), 1)
-        if aggregate else None,
-        changes=sorted(a.change for a in answers if a.change) if aggregate else None)
+        if aggregate
+        else None,
+        changes=sorted(a.change for a in answers if a.change) if aggregate else None,
+    )
 
 
 def _structural(board: Board, found: list[Finding], kind: str) -> list[Finding]:
@@ -94,38 +137,67 @@ def _structural(board: Board, found: list[Finding], kind: str) -> list[Finding]:
 
 
 def chain_view(board: Board, c: Chain) -> ChainView:
-    return ChainView(id=c.id, problem=c.problem, steps=list(c.steps), root_step_id=c.root_step_id,
-                     root_cause=c.root_cause, done=c.done,
-                     nudges=_structural(board, check_chain(c, names=board_names(board)),
-                                        "five_whys"))
+    return ChainView(
+        id=c.id,
+        problem=c.problem,
+        steps=list(c.steps),
+        root_step_id=c.root_step_id,
+        root_cause=c.root_cause,
+        done=c.done,
+        nudges=_structural(board, check_chain(c, names=board_names(board)), "five_whys"),
+    )
 
 
 def action_view(board: Board, a: Action) -> ActionView:
     # Due dates are judged from the day the action was written: projection has no clock.
     found = check_action(a)  # its wording, and the owner, due date and success criterion
-    return ActionView(id=a.id, text=a.text, owner_id=a.owner_id, due=a.due, success=a.success,
-                      kind=a.kind, links=list(a.links), selected=a.selected,
-                      confirmed=a.confirmed, status=a.status,
-                      nudges=_structural(board, found, "vague_action"))
+    return ActionView(
+        id=a.id,
+        text=a.text,
+        owner_id=a.owner_id,
+        due=a.due,
+        success=a.success,
+        kind=a.kind,
+        links=list(a.links),
+        selected=a.selected,
+        confirmed=a.confirmed,
+        status=a.status,
+        nudges=_structural(board, found, "vague_action"),
+    )
 
 
 def guidance_view(board: Board) -> GuidanceView:
     gaps = check_writeup(board) if "completeness" in board.settings.nudges else []
-    return GuidanceView(id="", action_load=_structural(board, check_load(board), "action_load"),
-                        writeup=gaps)
+    return GuidanceView(
+        id="", action_load=_structural(board, check_load(board), "action_load"), writeup=gaps
+    )
 
 
 def sticky_view(board: Board, s: Sticky, viewer: str) -> StickyView | None:
     if s.hidden and s.author != viewer:
         return None
-    return StickyView(id=s.id, section=s.section, text=s.text, phase_id=s.phase_id,
-                      category=s.category, theme_id=s.theme_id, hidden=s.hidden,
-                      mine=s.author == viewer, author=_author(board, s.author))
+    return StickyView(
+        id=s.id,
+        section=s.section,
+        text=s.text,
+        phase_id=s.phase_id,
+        category=s.category,
+        theme_id=s.theme_id,
+        hidden=s.hidden,
+        mine=s.author == viewer,
+        author=_author(board, s.author),
+    )
 
 
 def timeline_view(board: Board, e: TimelineEntry, viewer: str) -> TimelineView:
-    return TimelineView(id=e.id, at=e.at, text=e.text, kind=e.kind, mine=e.author == viewer,
-                        author=_author(board, e.author))
+    return TimelineView(
+        id=e.id,
+        at=e.at,
+        text=e.text,
+        kind=e.kind,
+        mine=e.author == viewer,
+        author=_author(board, e.author),
+    )
 
 
 def round_view(r: Round, viewer: str) -> RoundView:
@@ -140,10 +212,17 @@ def round_view(r: Round, viewer: str) -> RoundView:
             counted.update(dots)
         voters = len(r.votes)
     return RoundView(
-        id=r.id, target=r.target, budget=r.budget, multi=r.multi, state=r.state, mine=mine,
+        id=r.id,
+        target=r.target,
+        budget=r.budget,
+        multi=r.multi,
+        state=r.state,
+        mine=mine,
         remaining=r.budget - sum(mine.values()),
-        dots_cast=sum(counted.values()), voters=voters,
-        totals=dict(sorted(counted.items())) if r.state == "revealed" else None)
+        dots_cast=sum(counted.values()),
+        voters=voters,
+        totals=dict(sorted(counted.items())) if r.state == "revealed" else None,
+    )
 
 
 def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:
@@ -156,7 +235,11 @@ def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:
         return guidance_view(board)
     if kind == "participant":
         p = board.participants.get(id)
-        return None if p is None else ParticipantView(id=p.id, name=p.name, role=p.role, me=p.id == viewer)
+        return (
+            None
+            if p is None
+            else ParticipantView(id=p.id, name=p.name, role=p.role, me=p.id == viewer)
+        )
     if kind == "sticky":
         s = board.stickies.get(id)
         return None if s is None else sticky_view(board, s, viewer)
@@ -178,13 +261,19 @@ def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:
     raise ValueError(f"unknown entity kind {kind!r}")
 
 
-_PRESENT = {"board": "agenda", "participant": "participants", "sticky": "stickies",
-            "timeline": "timeline", "chain": "chains", "theme": "themes", "round": "rounds",
-            "action": "actions"}
+_PRESENT = {
+    "board": "agenda",
+    "participant": "participants",
+    "sticky": "stickies",
+    "timeline": "timeline",
+    "chain": "chains",
+    "theme": "themes",
+    "round": "rounds",
+    "action": "actions",
+}
 
 
-def project(changes: tuple[Change, ...] | list[Change], board: Board,
-            viewer: str) -> list[AnyView]:
+def project(changes: tuple[Change, ...] | list[Change], board: Board, viewer: str) -> list[AnyView]:
     """What `viewer` learns from these changes, as views to upsert and removals."""
     out: list[AnyView] = []
     seen: set[tuple[str, str]] = set()
@@ -205,8 +294,9 @@ def project(changes: tuple[Change, ...] | list[Change], board: Board,
     return out
 
 
-def viewer_key(changes: tuple[Change, ...] | list[Change], board: Board,
-               viewer: str) -> tuple[object, ...]:
+def viewer_key(
+    changes: tuple[Change, ...] | list[Change], board: Board, viewer: str
+) -> tuple[object, ...]:
     """What `project(changes, board, viewer)` depends on about `viewer`: equal keys, equal
     projections. A voter's key holds their id (their own dots are theirs alone)."""
     key: list[object] = []
@@ -234,21 +324,31 @@ def viewer_key(changes: tuple[Change, ...] | list[Change], board: Board,
 
 def view_for(board: Board, viewer: str) -> BoardView:
     """The whole board as `viewer` may see it."""
-    stickies = [v for s in sorted(board.stickies.values(), key=lambda s: s.id)
-                if (v := sticky_view(board, s, viewer)) is not None]
+    stickies = [
+        v
+        for s in sorted(board.stickies.values(), key=lambda s: s.id)
+        if (v := sticky_view(board, s, viewer)) is not None
+    ]
     timeline = sorted(board.timeline.values(), key=lambda e: (e.at, e.id))
     return BoardView(
         board=meta(board, viewer),
-        participants=[ParticipantView(id=p.id, name=p.name, role=p.role, me=p.id == viewer)
-                      for p in sorted(board.participants.values(), key=lambda p: p.id)],
+        participants=[
+            ParticipantView(id=p.id, name=p.name, role=p.role, me=p.id == viewer)
+            for p in sorted(board.participants.values(), key=lambda p: p.id)
+        ],
         stickies=stickies,
         timeline=[timeline_view(board, e, viewer) for e in timeline],
         chains=[chain_view(board, c) for c in sorted(board.chains.values(), key=lambda c: c.id)],
-        themes=[ThemeView(id=t.id, name=t.name)
-                for t in sorted(board.themes.values(), key=lambda t: t.id)],
+        themes=[
+            ThemeView(id=t.id, name=t.name)
+            for t in sorted(board.themes.values(), key=lambda t: t.id)
+        ],
         rounds=[round_view(r, viewer) for r in sorted(board.rounds.values(), key=lambda r: r.id)],
-        actions=[av for a in sorted(board.actions.values(), key=lambda a: a.id)
-                 if isinstance(av := _one(board, "action", a.id, viewer), ActionView)],
+        actions=[
+            av
+            for a in sorted(board.actions.values(), key=lambda a: a.id)
+            if isinstance(av := _one(board, "action", a.id, viewer), ActionView)
+        ],
         feedback=feedback_view(board, viewer),
         guidance=guidance_view(board),
     )

@@ -32,6 +32,7 @@ class Message(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
 
 # --- client to server ------------------------------------------------------------------------
 
+
 class Hello(Message, frozen=True, tag="hello"):
     board: Annotated[str, Meta(min_length=1, max_length=64)]
     credential: Annotated[str, Meta(min_length=1, max_length=200)]
@@ -48,6 +49,7 @@ class Ping(Message, frozen=True, tag="ping"):
 class Check(Message, frozen=True, tag="check"):
     """Ask for guardrail hints on words you are typing (not an op: nothing is stored, and the
     answer goes to this connection alone). `kind="action"` adds the checks for action wording."""
+
     text: Annotated[str, Meta(max_length=4000)]
     cid: Annotated[str, Meta(max_length=64)] = ""
     kind: Literal["text", "action"] = "text"
@@ -59,10 +61,12 @@ class CountNudges(Message, frozen=True, tag="count_nudges"):
 
 # --- server to client ------------------------------------------------------------------------
 
+
 class Welcome(Message, frozen=True, tag="welcome"):
     """Reply to `hello`. `seq` is the board's latest seq. With `snapshot`, replace your board:
     you are now at `seq`. Without one, the events after your `last_seq` up to `seq` follow
     at once; keep your own seq until they arrive."""
+
     board_id: str
     you: str
     role: str
@@ -75,6 +79,7 @@ class Welcome(Message, frozen=True, tag="welcome"):
 
 class Event(Message, frozen=True, tag="event"):
     """The board changed at `seq`: upsert each view by (type, id); drop each `removed`."""
+
     seq: int
     at: int
     changes: list[AnyView]
@@ -82,6 +87,7 @@ class Event(Message, frozen=True, tag="event"):
 
 class Ack(Message, frozen=True, tag="ack"):
     """Your op `cid` is durable at `seq` (its event carries the same seq)."""
+
     cid: str
     seq: int
     duplicate: bool = False  # you had sent this cid before; this is the original seq
@@ -89,6 +95,7 @@ class Ack(Message, frozen=True, tag="ack"):
 
 class Reject(Message, frozen=True, tag="reject"):
     """Your op `cid` was refused; nothing changed."""
+
     cid: str
     code: str
     message: str
@@ -97,6 +104,7 @@ class Reject(Message, frozen=True, tag="reject"):
 class Error(Message, frozen=True, tag="error"):
     """A frame-level problem (bad frame, too large, rate limit). The connection stays open
     unless it is followed by a close."""
+
     code: str
     message: str
 
@@ -108,12 +116,14 @@ class Pong(Message, frozen=True, tag="pong"):
 
 class Advice(Message, frozen=True, tag="advice"):
     """The answer to `check`: hints for the words sent with `cid` (empty: nothing to say)."""
+
     cid: str
     findings: list[Finding]
 
 
 class NudgeCounts(Message, frozen=True, tag="nudge_counts"):
     """The answer to `count_nudges`: open nudges per phase id ("" for none of them)."""
+
     by_phase: dict[str, int]
     total: int
 
@@ -122,6 +132,7 @@ class Presence(Message, frozen=True, tag="presence"):
     """Who is here now. Names only on named boards; otherwise a count. `seats_online` (the
     facilitator's copy only) lists the participant ids connected now, so the facilitator can
     tell the seats nobody uses from the ones in use before removing any."""
+
     online: int
     names: list[str] = []
     seats_online: list[str] = []
@@ -133,13 +144,14 @@ class Batch(Message, frozen=True, tag="batch"):
     Sent only to a client whose hello said `batch: true`. The server never waits to fill one:
     when it writes to a connection it joins whatever is already queued for it (under load, an
     ack with the events of the same round), which saves a frame, a write and a wake-up each."""
-    messages: list[Union[Welcome, Event, Ack, Reject, Error, Pong, Presence, Advice,
-                         NudgeCounts]]
+
+    messages: list[Welcome | Event | Ack | Reject | Error | Pong | Presence | Advice | NudgeCounts]
 
 
 ClientMessage = Union[(Hello, Ping, Check, CountNudges) + OP_TYPES]  # type: ignore[valid-type]
-ServerMessage = Union[Welcome, Event, Ack, Reject, Error, Pong, Presence, Advice, NudgeCounts,
-                      Batch]
+ServerMessage = Union[
+    Welcome, Event, Ack, Reject, Error, Pong, Presence, Advice, NudgeCounts, Batch
+]
 
 
 class _CidOnly(msgspec.Struct):
@@ -183,8 +195,9 @@ def decode_client(frame: bytes | str) -> Hello | Ping | Check | CountNudges | Op
         raise Rejected("bad_message", "the frame is nested too deeply") from None
 
 
-ServerFrame = (Welcome | Event | Ack | Reject | Error | Pong | Presence | Advice | NudgeCounts
-               | Batch)
+ServerFrame = (
+    Welcome | Event | Ack | Reject | Error | Pong | Presence | Advice | NudgeCounts | Batch
+)
 
 
 def decode_server(frame: bytes | str) -> ServerFrame:

@@ -83,13 +83,16 @@ def _phase(board: Board, phase_id: str) -> Phase:
 
 # --- the meeting ---------------------------------------------------------------------------
 
+
 def _create_board(board: Board, op: o.CreateBoard, ctx: Ctx) -> list[Change]:
     if board.agenda or board.participants:
         raise Rejected("invalid", "this board was already created")
     template = TEMPLATES.get(op.template)
     if template is None:
-        raise Rejected("invalid", f"unknown template '{op.template}'; choose one of "
-                       + ", ".join(sorted(TEMPLATES)))
+        raise Rejected(
+            "invalid",
+            f"unknown template '{op.template}'; choose one of " + ", ".join(sorted(TEMPLATES)),
+        )
     board.created_at = ctx.now
     board.template = op.template
     board.header.title = op.title
@@ -97,13 +100,22 @@ def _create_board(board: Board, op: o.CreateBoard, ctx: Ctx) -> list[Change]:
     board.header.learning_question = op.learning_question
     board.settings.anonymity = op.anonymity
     for t in template:
-        board.agenda.append(Phase(
-            id=f"p{board.next_phase}", kind=t.kind, title=t.title, prompt=t.prompt,
-            minutes=t.minutes, private=t.private, sections=list(t.sections)))
+        board.agenda.append(
+            Phase(
+                id=f"p{board.next_phase}",
+                kind=t.kind,
+                title=t.title,
+                prompt=t.prompt,
+                minutes=t.minutes,
+                private=t.private,
+                sections=list(t.sections),
+            )
+        )
         board.next_phase += 1
     name = op.facilitator_name.strip() or "Facilitator"
     board.participants[ctx.new_id] = Participant(
-        id=ctx.new_id, name=name, role="facilitator", joined_at=ctx.now)
+        id=ctx.new_id, name=name, role="facilitator", joined_at=ctx.now
+    )
     board.facilitator = ctx.new_id
     return [BOARD, Change("participant", ctx.new_id)]
 
@@ -121,13 +133,21 @@ def _hand_over(board: Board, op: o.HandOver, ctx: Ctx) -> list[Change]:
     if target is None:
         raise Rejected("not_found", "there is no such participant on this board")
     if target.role != "participant":
-        raise Rejected("invalid", f"{target.name} is {'already the facilitator' if target.role == 'facilitator' else 'an observer'}")
+        raise Rejected(
+            "invalid",
+            f"{target.name} is "
+            + ("already the facilitator" if target.role == "facilitator" else "an observer"),
+        )
     board.participants[ctx.actor].role = "participant"
     target.role = "facilitator"
     board.facilitator = target.id
     # The feedback aggregate is the facilitator's to see: it moves with the role.
-    return [BOARD, Change("participant", ctx.actor), Change("participant", target.id),
-            Change("feedback", "")]
+    return [
+        BOARD,
+        Change("participant", ctx.actor),
+        Change("participant", target.id),
+        Change("feedback", ""),
+    ]
 
 
 def _close_meeting(board: Board, op: o.CloseMeeting, ctx: Ctx) -> list[Change]:
@@ -145,8 +165,10 @@ def _edit_settings(board: Board, op: o.EditSettings, ctx: Ctx) -> list[Change]:
         if board.stickies or board.timeline:
             # Either way would break a promise: names already shown cannot be un-shown, and
             # people who wrote anonymously must not be named afterwards.
-            raise Rejected("invalid", "anonymity is chosen before anyone writes; "
-                           "this board already has writing")
+            raise Rejected(
+                "invalid",
+                "anonymity is chosen before anyone writes; this board already has writing",
+            )
         s.anonymity = op.anonymity
     if op.dot_budget is not None:
         s.dot_budget = op.dot_budget
@@ -159,12 +181,15 @@ def _authored_by(board: Board, actor: str) -> list[Change]:
     """On named boards, items show their author's name: a rename must refresh them."""
     if board.settings.anonymity != "named":
         return []
-    return ([Change("sticky", s.id, s.author if s.hidden else None)
-             for s in board.stickies.values() if s.author == actor]
-            + [Change("timeline", e.id) for e in board.timeline.values() if e.author == actor])
+    return [
+        Change("sticky", s.id, s.author if s.hidden else None)
+        for s in board.stickies.values()
+        if s.author == actor
+    ] + [Change("timeline", e.id) for e in board.timeline.values() if e.author == actor]
 
 
 # --- the agenda ------------------------------------------------------------------------------
+
 
 def _add_phase(board: Board, op: o.AddPhase, ctx: Ctx) -> list[Change]:
     if len(board.agenda) >= MAX_PHASES:
@@ -173,17 +198,29 @@ def _add_phase(board: Board, op: o.AddPhase, ctx: Ctx) -> list[Change]:
     if not 0 <= index <= len(board.agenda):
         raise Rejected("invalid", f"index {index} is outside the agenda (0..{len(board.agenda)})")
     sections = list(op.sections) or list(DEFAULT_SECTIONS.get(op.kind, []))
-    board.agenda.insert(index, Phase(
-        id=f"p{board.next_phase}", kind=op.kind, title=op.title, prompt=op.prompt,
-        minutes=op.minutes, private=op.private, sections=sections))
+    board.agenda.insert(
+        index,
+        Phase(
+            id=f"p{board.next_phase}",
+            kind=op.kind,
+            title=op.title,
+            prompt=op.prompt,
+            minutes=op.minutes,
+            private=op.private,
+            sections=sections,
+        ),
+    )
     board.next_phase += 1
     return [BOARD]
 
 
 def _edit_phase(board: Board, op: o.EditPhase, ctx: Ctx) -> list[Change]:
     phase = _phase(board, op.phase_id)
-    if op.private is False and phase.private and any(
-            s.phase_id == phase.id and s.hidden for s in board.stickies.values()):
+    if (
+        op.private is False
+        and phase.private
+        and any(s.phase_id == phase.id and s.hidden for s in board.stickies.values())
+    ):
         raise Rejected("invalid", "this phase holds private writing; reveal it first")
     if op.private and not phase.private:
         # A fresh promise of privacy: what is written from now on waits for a new reveal.
@@ -201,7 +238,9 @@ def _edit_phase(board: Board, op: o.EditPhase, ctx: Ctx) -> list[Change]:
 def _move_phase(board: Board, op: o.MovePhase, ctx: Ctx) -> list[Change]:
     phase = _phase(board, op.phase_id)
     if op.index >= len(board.agenda):
-        raise Rejected("invalid", f"index {op.index} is outside the agenda (0..{len(board.agenda) - 1})")
+        raise Rejected(
+            "invalid", f"index {op.index} is outside the agenda (0..{len(board.agenda) - 1})"
+        )
     board.agenda.remove(phase)
     board.agenda.insert(op.index, phase)
     return [BOARD]
@@ -310,6 +349,7 @@ def _reveal(board: Board, op: o.Reveal, ctx: Ctx) -> list[Change]:
 
 # --- voting ----------------------------------------------------------------------------------
 
+
 def _round(board: Board, round_id: str) -> Round:
     return lookup(board.rounds, round_id, "voting round")
 
@@ -320,8 +360,9 @@ def _open_vote(board: Board, op: o.OpenVote, ctx: Ctx) -> list[Change]:
     if len(board.rounds) >= MAX_ROUNDS:
         raise Rejected("limit", f"a board has at most {MAX_ROUNDS} voting rounds")
     budget = op.budget if op.budget is not None else board.settings.dot_budget
-    board.rounds[ctx.new_id] = Round(id=ctx.new_id, target=op.target, budget=budget,
-                                     multi=op.multi, opened_at=ctx.now)
+    board.rounds[ctx.new_id] = Round(
+        id=ctx.new_id, target=op.target, budget=budget, multi=op.multi, opened_at=ctx.now
+    )
     return [Change("round", ctx.new_id)]
 
 
@@ -383,17 +424,33 @@ def _unvote(board: Board, op: o.Unvote, ctx: Ctx) -> list[Change]:
 
 
 HANDLERS: dict[type[o.Op], Handler] = {
-    o.CreateBoard: _create_board, o.Rename: _rename, o.HandOver: _hand_over,
+    o.CreateBoard: _create_board,
+    o.Rename: _rename,
+    o.HandOver: _hand_over,
     o.EditSettings: _edit_settings,
     o.CloseMeeting: _close_meeting,
-    o.AddPhase: _add_phase, o.EditPhase: _edit_phase, o.MovePhase: _move_phase,
-    o.RemovePhase: _remove_phase, o.AdvancePhase: _advance, o.GoBack: _go_back,
-    o.GoToPhase: _go_to, o.StartTimer: _start_timer, o.PauseTimer: _pause_timer,
-    o.ResumeTimer: _resume_timer, o.ExtendTimer: _extend_timer,
-    o.TimeboxExpired: _timebox_expired, o.Reveal: _reveal,
-    o.OpenVote: _open_vote, o.CloseVote: _close_vote, o.RevealVote: _reveal_vote,
-    o.CastVote: _cast_vote, o.Unvote: _unvote,
-    **HEADER_HANDLERS, **CONTENT_HANDLERS, **SIGNAL_HANDLERS, **SPOTLIGHT_HANDLERS,
+    o.AddPhase: _add_phase,
+    o.EditPhase: _edit_phase,
+    o.MovePhase: _move_phase,
+    o.RemovePhase: _remove_phase,
+    o.AdvancePhase: _advance,
+    o.GoBack: _go_back,
+    o.GoToPhase: _go_to,
+    o.StartTimer: _start_timer,
+    o.PauseTimer: _pause_timer,
+    o.ResumeTimer: _resume_timer,
+    o.ExtendTimer: _extend_timer,
+    o.TimeboxExpired: _timebox_expired,
+    o.Reveal: _reveal,
+    o.OpenVote: _open_vote,
+    o.CloseVote: _close_vote,
+    o.RevealVote: _reveal_vote,
+    o.CastVote: _cast_vote,
+    o.Unvote: _unvote,
+    **HEADER_HANDLERS,
+    **CONTENT_HANDLERS,
+    **SIGNAL_HANDLERS,
+    **SPOTLIGHT_HANDLERS,
     **DOOR_HANDLERS,
 }
 

@@ -94,7 +94,7 @@ RULES: dict[type[o.Op], Rule] = {
     o.OpenVote: Rule(FACILITATOR),
     o.CloseVote: Rule(FACILITATOR),
     o.RevealVote: Rule(FACILITATOR),
-    o.CastVote: Rule(WRITERS),     # gated by the round being open, not by the phase
+    o.CastVote: Rule(WRITERS),  # gated by the round being open, not by the phase
     o.Unvote: Rule(WRITERS),
     o.AddAction: Rule(WRITERS, ACTION_PHASES),
     o.EditAction: Rule(WRITERS, ACTION_PHASES),
@@ -114,24 +114,48 @@ RULES: dict[type[o.Op], Rule] = {
 
 # How refusals name an op, where its wire name would read badly in a sentence.
 _PHRASES: dict[type[o.Op], str] = {
-    o.AddSticky: "add notes", o.MoveSticky: "move notes", o.AddTimelineEntry: "add timeline entries",
+    o.AddSticky: "add notes",
+    o.MoveSticky: "move notes",
+    o.AddTimelineEntry: "add timeline entries",
     o.ImportTimeline: "import timeline entries",
-    o.EditTimelineEntry: "edit timeline entries", o.DeleteTimelineEntry: "delete timeline entries",
-    o.AddChain: "start a five-whys chain", o.EditChain: "edit five-whys chains",
-    o.DeleteChain: "delete five-whys chains", o.AddWhy: "add a why", o.EditWhy: "edit a why",
-    o.DeleteWhy: "delete a why", o.MarkRootCause: "mark the root cause",
-    o.AddTheme: "create themes", o.RenameTheme: "rename themes", o.DeleteTheme: "delete themes",
-    o.Group: "group notes", o.AddAction: "add actions", o.EditAction: "edit actions",
-    o.DeleteAction: "delete actions", o.RankAction: "rank actions", o.SelectAction: "select actions",
-    o.AdvancePhase: "move to the next phase", o.GoBack: "go back a phase",
-    o.GoToPhase: "jump to a phase", o.OpenVote: "open a vote", o.CloseVote: "close a vote",
-    o.RevealVote: "reveal votes", o.Reveal: "reveal private writing",
-    o.HandOver: "hand over the facilitator role", o.EditHeader: "edit the incident header",
-    o.EditSettings: "change the board settings", o.SetTags: "set tags",
-    o.CloseMeeting: "close the meeting", o.CastVote: "vote", o.Unvote: "take back a vote",
-    o.RaiseHand: "raise a hand", o.LowerHand: "lower someone's hand",
-    o.Refocus: "ask the room to refocus", o.SendFeedback: "give meeting feedback",
-    o.Spotlight: "spotlight an item for everyone", o.RotateLink: "replace a join link",
+    o.EditTimelineEntry: "edit timeline entries",
+    o.DeleteTimelineEntry: "delete timeline entries",
+    o.AddChain: "start a five-whys chain",
+    o.EditChain: "edit five-whys chains",
+    o.DeleteChain: "delete five-whys chains",
+    o.AddWhy: "add a why",
+    o.EditWhy: "edit a why",
+    o.DeleteWhy: "delete a why",
+    o.MarkRootCause: "mark the root cause",
+    o.AddTheme: "create themes",
+    o.RenameTheme: "rename themes",
+    o.DeleteTheme: "delete themes",
+    o.Group: "group notes",
+    o.AddAction: "add actions",
+    o.EditAction: "edit actions",
+    o.DeleteAction: "delete actions",
+    o.RankAction: "rank actions",
+    o.SelectAction: "select actions",
+    o.AdvancePhase: "move to the next phase",
+    o.GoBack: "go back a phase",
+    o.GoToPhase: "jump to a phase",
+    o.OpenVote: "open a vote",
+    o.CloseVote: "close a vote",
+    o.RevealVote: "reveal votes",
+    o.Reveal: "reveal private writing",
+    o.HandOver: "hand over the facilitator role",
+    o.EditHeader: "edit the incident header",
+    o.EditSettings: "change the board settings",
+    o.SetTags: "set tags",
+    o.CloseMeeting: "close the meeting",
+    o.CastVote: "vote",
+    o.Unvote: "take back a vote",
+    o.RaiseHand: "raise a hand",
+    o.LowerHand: "lower someone's hand",
+    o.Refocus: "ask the room to refocus",
+    o.SendFeedback: "give meeting feedback",
+    o.Spotlight: "spotlight an item for everyone",
+    o.RotateLink: "replace a join link",
     o.RemoveSeat: "remove a seat",
 }
 
@@ -152,9 +176,17 @@ def role_of(board: Board, actor: str) -> str | None:
 
 
 # What still changes after the meeting is closed: follow-up, not content.
-AFTER_CLOSE: frozenset[type[o.Op]] = frozenset({
-    o.SetActionStatus, o.SetTags, o.Join, o.Rename, o.TimeboxExpired, o.RotateLink, o.RemoveSeat,
-})
+AFTER_CLOSE: frozenset[type[o.Op]] = frozenset(
+    {
+        o.SetActionStatus,
+        o.SetTags,
+        o.Join,
+        o.Rename,
+        o.TimeboxExpired,
+        o.RotateLink,
+        o.RemoveSeat,
+    }
+)
 
 
 def allowed(board: Board, actor: str) -> list[str]:
@@ -184,8 +216,11 @@ def check(board: Board, op: o.Op, actor: str) -> None:
     """Raise `Rejected` unless the table allows `actor` to send `op` now."""
     rule = RULES[type(op)]
     if board.closed_at is not None and type(op) not in AFTER_CLOSE:
-        raise Rejected("closed", "this meeting is closed: its content is final "
-                       "(action statuses and tags can still change)")
+        raise Rejected(
+            "closed",
+            "this meeting is closed: its content is final "
+            "(action statuses and tags can still change)",
+        )
     role = role_of(board, actor)
     if role is None or (role == ANONYMOUS and role not in rule.who):
         raise Rejected("unauthorized", "you are not a participant of this board")

@@ -49,8 +49,11 @@ def _sealed_round(r: Round) -> Round:
     for dots in r.votes.values():
         totals.update(dots)
     return msgspec.structs.replace(
-        r, votes={}, sealed_totals=dict(sorted((k, v) for k, v in totals.items() if v)),
-        sealed_voters=len(r.votes))
+        r,
+        votes={},
+        sealed_totals=dict(sorted((k, v) for k, v in totals.items() if v)),
+        sealed_voters=len(r.votes),
+    )
 
 
 def seal(board: Board, nudges: tuple[int, int] | None = None) -> Board:
@@ -71,8 +74,9 @@ def seal(board: Board, nudges: tuple[int, int] | None = None) -> Board:
     sealed.stickies = {k: s for k, s in sealed.stickies.items() if not s.hidden}
     sealed.rounds = {rid: _sealed_round(r) for rid, r in sealed.rounds.items()}
     answers = sorted(sealed.feedback.values(), key=lambda f: (f.safety, f.change))
-    sealed.feedback = {f"answer-{n}": Feedback(safety=f.safety, change=f.change)
-                       for n, f in enumerate(answers, 1)}
+    sealed.feedback = {
+        f"answer-{n}": Feedback(safety=f.safety, change=f.change) for n, f in enumerate(answers, 1)
+    }
     sealed.hands = []
     if sealed.settings.anonymity == "anonymous":
         stickies = list(sealed.stickies.values())

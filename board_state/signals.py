@@ -48,8 +48,10 @@ def _lower_hand(board: Board, op: o.LowerHand, ctx: Ctx) -> list[Change]:
 
 def _refocus(board: Board, op: o.Refocus, ctx: Ctx) -> list[Change]:
     if board.refocus_at is not None and ctx.now - board.refocus_at < REFOCUS_COOLDOWN_MS:
-        raise Rejected("too_soon", "the room was asked to refocus less than a minute ago; "
-                       "the banner is already showing")
+        raise Rejected(
+            "too_soon",
+            "the room was asked to refocus less than a minute ago; the banner is already showing",
+        )
     board.refocus_at = ctx.now
     board.refocus_count += 1
     return [BOARD]
@@ -61,6 +63,8 @@ def _send_feedback(board: Board, op: o.SendFeedback, ctx: Ctx) -> list[Change]:
 
 
 SIGNAL_HANDLERS: dict[type[o.Op], Callable[[Board, Any, Ctx], list[Change]]] = {
-    o.RaiseHand: _raise_hand, o.LowerHand: _lower_hand, o.Refocus: _refocus,
+    o.RaiseHand: _raise_hand,
+    o.LowerHand: _lower_hand,
+    o.Refocus: _refocus,
     o.SendFeedback: _send_feedback,
 }

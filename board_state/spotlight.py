@@ -23,8 +23,13 @@ from .util import Change
 
 BOARD = Change("board", "")
 
-_WHAT = {"sticky": "sticky", "timeline": "timeline entry", "chain": "five-whys chain",
-         "theme": "theme", "action": "action"}
+_WHAT = {
+    "sticky": "sticky",
+    "timeline": "timeline entry",
+    "chain": "five-whys chain",
+    "theme": "theme",
+    "action": "action",
+}
 
 
 def visible_to_all(board: Board, kind: str, item_id: str) -> bool:
@@ -32,8 +37,12 @@ def visible_to_all(board: Board, kind: str, item_id: str) -> bool:
     if kind == "sticky":
         s = board.stickies.get(item_id)
         return s is not None and not s.hidden
-    items: dict[str, dict[str, Any]] = {"timeline": board.timeline, "chain": board.chains,
-                                        "theme": board.themes, "action": board.actions}
+    items: dict[str, dict[str, Any]] = {
+        "timeline": board.timeline,
+        "chain": board.chains,
+        "theme": board.themes,
+        "action": board.actions,
+    }
     return item_id in items[kind]
 
 
@@ -57,8 +66,12 @@ def settle(board: Board, op: o.Op, current_before: str | None) -> list[Change]:
     if ref is None:
         return []
     moved = isinstance(op, o.MoveSticky) and ref.kind == "sticky" and op.sticky_id == ref.id
-    if (board.current != current_before or board.closed_at is not None or moved
-            or not visible_to_all(board, ref.kind, ref.id)):
+    if (
+        board.current != current_before
+        or board.closed_at is not None
+        or moved
+        or not visible_to_all(board, ref.kind, ref.id)
+    ):
         board.spotlight = None
         return [BOARD]
     return []

@@ -32,72 +32,158 @@ GROUND_RULES: tuple[str, ...] = (
 )
 
 BLAMELESS_90: tuple[PhaseTemplate, ...] = (
-    PhaseTemplate("set_the_room", "Set the room", 5,
-                  "Read the ground rules together and agree to them. Name the three outcomes."),
-    PhaseTemplate("summary", "Incident summary", 5,
-                  "Check the header: severity, impact, when it started, was detected and was "
-                  "resolved. Correct what is wrong; no debate yet."),
-    PhaseTemplate("timeline", "Timeline", 18,
-                  "Walk through events in order. Record facts (what happened) and signals (what "
-                  "we could have seen) with their times. Park interpretation questions."),
-    PhaseTemplate("five_whys", "Five whys", 20,
-                  "Start from the observable failure and keep asking why until the answer is "
-                  "something engineering can change, not a reminder to be careful."),
-    PhaseTemplate("contributing_factors", "Contributing factors", 10,
-                  "What made this worse, slower to detect or harder to fix? Missing alerts, stale "
-                  "runbooks, reasonable assumptions the system did not correct.",
-                  sections=("contributing",)),
-    PhaseTemplate("reflection", "What went well, what went badly", 7,
-                  "Write on your own first: only you see your notes until the facilitator "
-                  "reveals them.", private=True, sections=("went_well", "went_badly")),
-    PhaseTemplate("themes", "Themes and vote", 7,
-                  "Group related notes into themes, then spend your dots on what matters most.",
-                  sections=("went_well", "went_badly", "contributing")),
-    PhaseTemplate("actions", "Actions", 15,
-                  "Propose fixes, force-rank them by impact and pick two or three. Each gets one "
-                  "owner, a due date and a way to tell it worked; owners confirm out loud."),
-    PhaseTemplate("wrap_up", "Wrap-up", 3,
-                  "Read the agreed actions aloud; each owner confirms theirs."),
+    PhaseTemplate(
+        "set_the_room",
+        "Set the room",
+        5,
+        "Read the ground rules together and agree to them. Name the three outcomes.",
+    ),
+    PhaseTemplate(
+        "summary",
+        "Incident summary",
+        5,
+        "Check the header: severity, impact, when it started, was detected and was "
+        "resolved. Correct what is wrong; no debate yet.",
+    ),
+    PhaseTemplate(
+        "timeline",
+        "Timeline",
+        18,
+        "Walk through events in order. Record facts (what happened) and signals (what "
+        "we could have seen) with their times. Park interpretation questions.",
+    ),
+    PhaseTemplate(
+        "five_whys",
+        "Five whys",
+        20,
+        "Start from the observable failure and keep asking why until the answer is "
+        "something engineering can change, not a reminder to be careful.",
+    ),
+    PhaseTemplate(
+        "contributing_factors",
+        "Contributing factors",
+        10,
+        "What made this worse, slower to detect or harder to fix? Missing alerts, stale "
+        "runbooks, reasonable assumptions the system did not correct.",
+        sections=("contributing",),
+    ),
+    PhaseTemplate(
+        "reflection",
+        "What went well, what went badly",
+        7,
+        "Write on your own first: only you see your notes until the facilitator reveals them.",
+        private=True,
+        sections=("went_well", "went_badly"),
+    ),
+    PhaseTemplate(
+        "themes",
+        "Themes and vote",
+        7,
+        "Group related notes into themes, then spend your dots on what matters most.",
+        sections=("went_well", "went_badly", "contributing"),
+    ),
+    PhaseTemplate(
+        "actions",
+        "Actions",
+        15,
+        "Propose fixes, force-rank them by impact and pick two or three. Each gets one "
+        "owner, a due date and a way to tell it worked; owners confirm out loud.",
+    ),
+    PhaseTemplate(
+        "wrap_up", "Wrap-up", 3, "Read the agreed actions aloud; each owner confirms theirs."
+    ),
 )
 
 INCIDENT_60: tuple[PhaseTemplate, ...] = (
-    PhaseTemplate("set_the_room", "Ground rules", 5,
-                  "We are here to improve systems. Mistakes and near misses said out loud are "
-                  "valued, not punished."),
-    PhaseTemplate("summary", "Incident summary", 5,
-                  "Severity, duration, users affected, cost and current status, as facts."),
-    PhaseTemplate("timeline", "Timeline reconstruction", 15,
-                  "From the first anomaly through detection, response, escalation, mitigation "
-                  "and resolution. Events and decisions, not judgements."),
-    PhaseTemplate("five_whys", "Root cause analysis", 15,
-                  "Five whys from the trigger; file contributing factors by category: monitoring, "
-                  "testing, process, knowledge, tooling.", sections=("contributing",)),
-    PhaseTemplate("reflection", "What went well, what could improve", 10,
-                  "What limited the impact? What would have made detection, response or "
-                  "communication faster?", sections=("went_well", "went_badly")),
-    PhaseTemplate("actions", "Action items", 10,
-                  "Specific and measurable, each with an owner and a deadline: immediate (this "
-                  "week), short-term (this quarter) or long-term (next quarter)."),
+    PhaseTemplate(
+        "set_the_room",
+        "Ground rules",
+        5,
+        "We are here to improve systems. Mistakes and near misses said out loud are "
+        "valued, not punished.",
+    ),
+    PhaseTemplate(
+        "summary",
+        "Incident summary",
+        5,
+        "Severity, duration, users affected, cost and current status, as facts.",
+    ),
+    PhaseTemplate(
+        "timeline",
+        "Timeline reconstruction",
+        15,
+        "From the first anomaly through detection, response, escalation, mitigation "
+        "and resolution. Events and decisions, not judgements.",
+    ),
+    PhaseTemplate(
+        "five_whys",
+        "Root cause analysis",
+        15,
+        "Five whys from the trigger; file contributing factors by category: monitoring, "
+        "testing, process, knowledge, tooling.",
+        sections=("contributing",),
+    ),
+    PhaseTemplate(
+        "reflection",
+        "What went well, what could improve",
+        10,
+        "What limited the impact? What would have made detection, response or "
+        "communication faster?",
+        sections=("went_well", "went_badly"),
+    ),
+    PhaseTemplate(
+        "actions",
+        "Action items",
+        10,
+        "Specific and measurable, each with an owner and a deadline: immediate (this "
+        "week), short-term (this quarter) or long-term (next quarter).",
+    ),
 )
 
 REFLECTION_4: tuple[PhaseTemplate, ...] = (
-    PhaseTemplate("set_the_room", "Set the tone", 5,
-                  "Everyone did the best they could with what they knew then. We look at the "
-                  "system, not at people."),
-    PhaseTemplate("summary", "Review the facts", 10,
-                  "Walk through what happened and its impact until everyone shares the picture."),
-    PhaseTemplate("reflection", "Individual reflection", 10,
-                  "On your own: what went well, lessons learned, ideas for the future, and what "
-                  "is still a problem.", private=True,
-                  sections=("went_well", "lessons", "future", "ongoing")),
-    PhaseTemplate("discussion", "Group discussion", 20,
-                  "Go through each column; authors may explain, everyone may ask.",
-                  sections=("went_well", "lessons", "future", "ongoing")),
-    PhaseTemplate("themes", "Themes", 8, "Group similar notes and name each group.",
-                  sections=("went_well", "lessons", "future", "ongoing")),
+    PhaseTemplate(
+        "set_the_room",
+        "Set the tone",
+        5,
+        "Everyone did the best they could with what they knew then. We look at the "
+        "system, not at people.",
+    ),
+    PhaseTemplate(
+        "summary",
+        "Review the facts",
+        10,
+        "Walk through what happened and its impact until everyone shares the picture.",
+    ),
+    PhaseTemplate(
+        "reflection",
+        "Individual reflection",
+        10,
+        "On your own: what went well, lessons learned, ideas for the future, and what "
+        "is still a problem.",
+        private=True,
+        sections=("went_well", "lessons", "future", "ongoing"),
+    ),
+    PhaseTemplate(
+        "discussion",
+        "Group discussion",
+        20,
+        "Go through each column; authors may explain, everyone may ask.",
+        sections=("went_well", "lessons", "future", "ongoing"),
+    ),
+    PhaseTemplate(
+        "themes",
+        "Themes",
+        8,
+        "Group similar notes and name each group.",
+        sections=("went_well", "lessons", "future", "ongoing"),
+    ),
     PhaseTemplate("vote", "Prioritise", 5, "Spend your dots on what matters most."),
-    PhaseTemplate("actions", "Action planning", 12,
-                  "Turn the top themes into actions with one owner and a deadline each."),
+    PhaseTemplate(
+        "actions",
+        "Action planning",
+        12,
+        "Turn the top themes into actions with one owner and a deadline each.",
+    ),
     PhaseTemplate("wrap_up", "Wrap-up", 5, "Sum up the takeaways and the next steps."),
 )
 

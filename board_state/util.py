@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import NamedTuple, TypeVar
 
 from .errors import Rejected
@@ -12,7 +12,7 @@ from .errors import Rejected
 class Change(NamedTuple):
     """An entity an op touched. `audience` limits who may learn of a removal (private writing)."""
 
-    kind: str   # board, participant, sticky, timeline, chain, theme, round, action
+    kind: str  # board, participant, sticky, timeline, chain, theme, round, action
     id: str
     audience: str | None = None
 
@@ -39,12 +39,14 @@ def normalise_time(text: str, what: str = "time") -> str:
     try:
         parsed = datetime.fromisoformat(raw.replace("z", "Z").replace("Z", "+00:00"))
     except ValueError:
-        raise Rejected("invalid", f"{what} '{raw}' is not a date and time; "
-                       "use ISO 8601 such as 2026-08-14T09:12:00Z") from None
+        raise Rejected(
+            "invalid",
+            f"{what} '{raw}' is not a date and time; use ISO 8601 such as 2026-08-14T09:12:00Z",
+        ) from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     try:
-        utc = parsed.astimezone(timezone.utc)
+        utc = parsed.astimezone(UTC)
     except OverflowError:  # e.g. 9999-12-31T23:59-05:00 lands in year 10000
         raise Rejected("invalid", f"{what} '{raw}' is out of range") from None
     # isoformat, not strftime("%Y"): the latter drops leading zeros of years before 1000.

@@ -12,8 +12,19 @@ import msgspec
 
 from .guardrails import Finding
 from .model import (
-    ActionKind, ActionStatus, Category, Header, PhaseKind, Role, RoundState, Section, Settings,
-    SpotlightKind, TimelineKind, VoteTarget, WhyStep,
+    ActionKind,
+    ActionStatus,
+    Category,
+    Header,
+    PhaseKind,
+    Role,
+    RoundState,
+    Section,
+    Settings,
+    SpotlightKind,
+    TimelineKind,
+    VoteTarget,
+    WhyStep,
 )
 
 
@@ -30,14 +41,14 @@ class PhaseView(msgspec.Struct, frozen=True, kw_only=True):
     private: bool
     sections: list[Section]
     revealed: bool
-    private_count: int        # hidden notes written in this phase, by everyone: "14 written"
+    private_count: int  # hidden notes written in this phase, by everyone: "14 written"
     running_since: int | None
     elapsed_ms: int
     extended_ms: int
     extensions: int
     expired: bool
-    deadline: int | None      # server time (ms) the running timebox ends; None when paused
-    spent_ms: int             # actual wall time as the current phase, banked when it was left
+    deadline: int | None  # server time (ms) the running timebox ends; None when paused
+    spent_ms: int  # actual wall time as the current phase, banked when it was left
     entered_at: int | None
     visited: bool
 
@@ -45,6 +56,7 @@ class PhaseView(msgspec.Struct, frozen=True, kw_only=True):
 class SpotlightView(msgspec.Struct, frozen=True, kw_only=True):
     """The item in focus for everyone: its kind and id, and when it was put there (server ms).
     The same for every viewer; it names no person."""
+
     kind: SpotlightKind
     id: str
     at: int
@@ -62,15 +74,15 @@ class BoardMeta(View, frozen=True, tag="board"):
     facilitator: str
     action_order: list[str]
     closed_at: int | None = None
-    hands: list[str] = []            # participant ids waiting to speak, in raising order
-    refocus_at: int | None = None    # server time someone last asked to refocus; never who
+    hands: list[str] = []  # participant ids waiting to speak, in raising order
+    refocus_at: int | None = None  # server time someone last asked to refocus; never who
     refocus_count: int = 0
-    can: list[str] = []              # op types this viewer may send now (role, phase, closing)
+    can: list[str] = []  # op types this viewer may send now (role, phase, closing)
     spotlight: SpotlightView | None = None  # the item in focus for everyone; None: nothing
     # The join links' tokens, role -> token: the facilitator's view only (None for everyone
     # else). A link is `/b/{id}/join#t={token}` (`?role=observer` for the observer link).
     links: dict[str, str] | None = None
-    sealed: bool = False             # closed and sealed: nobody's authorship is kept (seal.py)
+    sealed: bool = False  # closed and sealed: nobody's authorship is kept (seal.py)
 
 
 class ParticipantView(View, frozen=True, tag="participant"):
@@ -87,7 +99,7 @@ class StickyView(View, frozen=True, tag="sticky"):
     phase_id: str
     category: Category | None
     theme_id: str | None
-    hidden: bool              # true only on your own not-yet-revealed private writing
+    hidden: bool  # true only on your own not-yet-revealed private writing
     mine: bool
     author: str | None = None  # named boards only
 
@@ -122,9 +134,9 @@ class RoundView(View, frozen=True, tag="round"):
     budget: int
     multi: bool
     state: RoundState
-    mine: dict[str, int]      # your own dots per item
-    remaining: int            # your dots left
-    dots_cast: int            # everyone's dots together: progress without identities
+    mine: dict[str, int]  # your own dots per item
+    remaining: int  # your dots left
+    dots_cast: int  # everyone's dots together: progress without identities
     voters: int
     totals: dict[str, int] | None  # per item, only once the facilitator reveals
 
@@ -146,20 +158,22 @@ class ActionView(View, frozen=True, tag="action"):
 class FeedbackView(View, frozen=True, tag="feedback"):
     """Wrap-up feedback. Everyone sees how many answered and their own answer; the facilitator
     also sees the aggregate, once at least `FEEDBACK_MIN` people answered. Never who said what."""
+
     id: str
     responses: int
     mine: bool
     my_safety: int | None = None
     my_change: str = ""
-    safety_counts: list[int] | None = None   # how many answered 1, 2, 3, 4, 5
+    safety_counts: list[int] | None = None  # how many answered 1, 2, 3, 4, 5
     safety_average: float | None = None
-    changes: list[str] | None = None         # sorted, so their order says nothing
+    changes: list[str] | None = None  # sorted, so their order says nothing
 
 
 class GuidanceView(View, frozen=True, tag="guidance"):
     """Board-wide nudges everyone may see (one per board, `id` is ""): too many actions, and
     what the write-up still lacks (kind `writeup`: communications, regulatory reasons, an
     action confirmed by its owner)."""
+
     id: str
     action_load: list[Finding]
     writeup: list[Finding] = []
@@ -170,12 +184,24 @@ class Removed(View, frozen=True, tag="removed"):
     id: str
 
 
-AnyView = (BoardMeta | ParticipantView | StickyView | TimelineView | ChainView | ThemeView
-           | RoundView | ActionView | FeedbackView | GuidanceView | Removed)
+AnyView = (
+    BoardMeta
+    | ParticipantView
+    | StickyView
+    | TimelineView
+    | ChainView
+    | ThemeView
+    | RoundView
+    | ActionView
+    | FeedbackView
+    | GuidanceView
+    | Removed
+)
 
 
 class BoardView(msgspec.Struct, frozen=True, kw_only=True):
     """A whole board as one viewer may see it: the snapshot sent on join and on resume gaps."""
+
     board: BoardMeta
     participants: list[ParticipantView]
     stickies: list[StickyView]

@@ -31,7 +31,6 @@ import msgspec
 from hindsight.board_state import ops as o
 from hindsight.board_state.errors import Rejected
 from hindsight.board_state.protocol import Event, Presence
-
 from hindsight.client import commands
 from hindsight.client.http import create_board, join_board, parse_join_link
 from hindsight.client.importers import FORMATS
@@ -39,8 +38,16 @@ from hindsight.client.sdk import BoardClient
 
 SERVER_HELP = "the server's base URL (default %(default)s, or HINDSIGHT_SERVER)"
 SECTIONS = ["went_well", "went_badly", "lessons", "future", "ongoing", "contributing"]
-CATEGORIES = ["monitoring", "testing", "process", "knowledge", "tooling", "change",
-              "communication", "other"]
+CATEGORIES = [
+    "monitoring",
+    "testing",
+    "process",
+    "knowledge",
+    "tooling",
+    "change",
+    "communication",
+    "other",
+]
 
 
 def _describe(message: Any) -> str | None:
@@ -53,7 +60,9 @@ def _describe(message: Any) -> str | None:
             parts.append(f"{kind} {text}" if kind != "board" else "board updated")
         return f"#{message.seq}: " + "; ".join(parts)
     if isinstance(message, Presence):
-        return f"{message.online} online" + (f": {', '.join(message.names)}" if message.names else "")
+        return f"{message.online} online" + (
+            f": {', '.join(message.names)}" if message.names else ""
+        )
     return None
 
 
@@ -64,8 +73,9 @@ async def _with_client(args: argparse.Namespace, op: o.Op | None) -> int:
         if (line := _describe(message)) is not None:
             print(line, flush=True)
 
-    async with BoardClient(args.server, args.board, args.credential,
-                           on_frame=printer if watch else None) as c:
+    async with BoardClient(
+        args.server, args.board, args.credential, on_frame=printer if watch else None
+    ) as c:
         if watch:
             print(f"watching board {args.board} as {c.role}; Ctrl-C to stop", flush=True)
             await asyncio.Event().wait()
@@ -81,22 +91,36 @@ class _Help(argparse.RawDescriptionHelpFormatter):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="hindsight-client", formatter_class=_Help, description=(
-        "Take part in a Hindsight post-mortem board from the terminal."),
-        epilog="Run 'hindsight-client COMMAND --help' for a command's options and examples.")
-    p.add_argument("--server", default=os.environ.get("HINDSIGHT_SERVER", "http://127.0.0.1:8000"),
-                   help=SERVER_HELP)
+    p = argparse.ArgumentParser(
+        prog="hindsight-client",
+        formatter_class=_Help,
+        description=("Take part in a Hindsight post-mortem board from the terminal."),
+        epilog="Run 'hindsight-client COMMAND --help' for a command's options and examples.",
+    )
+    p.add_argument(
+        "--server",
+        default=os.environ.get("HINDSIGHT_SERVER", "http://127.0.0.1:8000"),
+        help=SERVER_HELP,
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help: str, example: str) -> argparse.ArgumentParser:
         label = "examples" if example.count("hindsight-client") > 1 else "example"
-        return sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".",
-                              epilog=f"{label}:\n  {example}", formatter_class=_Help)
+        return sub.add_parser(
+            name,
+            help=help,
+            description=help[0].upper() + help[1:] + ".",
+            epilog=f"{label}:\n  {example}",
+            formatter_class=_Help,
+        )
 
     def credential(s: argparse.ArgumentParser, required: bool = True, what: str = "your") -> None:
-        s.add_argument("--credential", default=os.environ.get("HINDSIGHT_CREDENTIAL"),
-                       required=required and "HINDSIGHT_CREDENTIAL" not in os.environ,
-                       help=f"{what} credential (or HINDSIGHT_CREDENTIAL)")
+        s.add_argument(
+            "--credential",
+            default=os.environ.get("HINDSIGHT_CREDENTIAL"),
+            required=required and "HINDSIGHT_CREDENTIAL" not in os.environ,
+            help=f"{what} credential (or HINDSIGHT_CREDENTIAL)",
+        )
 
     def board_cmd(name: str, help: str, example: str) -> argparse.ArgumentParser:
         s = command(name, help, example)
@@ -104,68 +128,103 @@ def build_parser() -> argparse.ArgumentParser:
         credential(s)
         return s
 
-    c = command("create", "create a board and print its facilitator credential",
-                'hindsight-client create --title "DNS outage" --severity sev1 --name Fay')
+    c = command(
+        "create",
+        "create a board and print its facilitator credential",
+        'hindsight-client create --title "DNS outage" --severity sev1 --name Fay',
+    )
     c.add_argument("--title", default="", help="incident title")
     c.add_argument("--severity", default="sev2", choices=["sev1", "sev2", "sev3", "sev4"])
-    c.add_argument("--template", default="blameless-90",
-                   help="blameless-90 (default), incident-60 or reflection-4")
+    c.add_argument(
+        "--template",
+        default="blameless-90",
+        help="blameless-90 (default), incident-60 or reflection-4",
+    )
     c.add_argument("--question", default="", help="the meeting's one learning question")
     c.add_argument("--name", default="Facilitator", help="your display name")
     c.add_argument("--named", action="store_true", help="show authors (default: anonymous)")
 
-    j = command("join", "join a board with its join link and print your participant credential",
-                "hindsight-client join 'http://host/b/BOARD/join#t=TOKEN' --name Ann")
+    j = command(
+        "join",
+        "join a board with its join link and print your participant credential",
+        "hindsight-client join 'http://host/b/BOARD/join#t=TOKEN' --name Ann",
+    )
     j.add_argument("link", help="the join link the facilitator shared (quote it: it has a #)")
     j.add_argument("--name", default="", help="display name (empty: an anonymous guest)")
     j.add_argument("--observer", action="store_true", help="join read-only")
 
-    board_cmd("watch", "print the board's changes live",
-              "HINDSIGHT_CREDENTIAL=CRED hindsight-client watch BOARD")
-    s = board_cmd("add-sticky", "add a sticky note",
-                  'hindsight-client add-sticky BOARD --section went_well "The kill switch worked"')
+    board_cmd(
+        "watch",
+        "print the board's changes live",
+        "HINDSIGHT_CREDENTIAL=CRED hindsight-client watch BOARD",
+    )
+    s = board_cmd(
+        "add-sticky",
+        "add a sticky note",
+        'hindsight-client add-sticky BOARD --section went_well "The kill switch worked"',
+    )
     s.add_argument("--section", required=True, choices=SECTIONS)
     s.add_argument("--category", choices=CATEGORIES, help="for contributing factors")
     s.add_argument("text")
-    t = board_cmd("add-timeline", "add a timeline entry",
-                  'hindsight-client add-timeline BOARD --at 2026-08-14T09:12Z --kind signal '
-                  '"Error rate climbs"')
-    t.add_argument("--at", required=True, help="ISO 8601 date and time, UTC unless an offset is given")
+    t = board_cmd(
+        "add-timeline",
+        "add a timeline entry",
+        "hindsight-client add-timeline BOARD --at 2026-08-14T09:12Z --kind signal "
+        '"Error rate climbs"',
+    )
+    t.add_argument(
+        "--at", required=True, help="ISO 8601 date and time, UTC unless an offset is given"
+    )
     t.add_argument("--kind", default="fact", choices=["fact", "signal", "decision"])
     t.add_argument("text")
 
-    i = board_cmd("import-timeline", "import timeline entries from a CSV file, a chat export "
-                  "or a log, all or nothing",
-                  "hindsight-client import-timeline BOARD incident.log --date 2026-08-14 --tz +02:00"
-                  "\n  hindsight-client import-timeline BOARD channel.json --keep-authors"
-                  "\n  hindsight-client import-timeline BOARD events.csv --dry-run"
-                  "\n\nformats:\n"
-                  "  csv   rows of time,text[,kind]; a header row is optional; kind is fact\n"
-                  "        (default), signal or decision\n"
-                  "  chat  a channel export in JSON (Slack, Discord, Telegram, or a list of\n"
-                  "        {timestamp, user, text}); system messages are skipped\n"
-                  "  log   lines starting with 2026-08-14T09:12:00Z, 2026-08-14 09:12 or 09:12;\n"
-                  "        an indented line continues the entry above it\n"
-                  "Every bad line is reported with its number, and then nothing is sent.")
+    i = board_cmd(
+        "import-timeline",
+        "import timeline entries from a CSV file, a chat export or a log, all or nothing",
+        "hindsight-client import-timeline BOARD incident.log --date 2026-08-14 --tz +02:00"
+        "\n  hindsight-client import-timeline BOARD channel.json --keep-authors"
+        "\n  hindsight-client import-timeline BOARD events.csv --dry-run"
+        "\n\nformats:\n"
+        "  csv   rows of time,text[,kind]; a header row is optional; kind is fact\n"
+        "        (default), signal or decision\n"
+        "  chat  a channel export in JSON (Slack, Discord, Telegram, or a list of\n"
+        "        {timestamp, user, text}); system messages are skipped\n"
+        "  log   lines starting with 2026-08-14T09:12:00Z, 2026-08-14 09:12 or 09:12;\n"
+        "        an indented line continues the entry above it\n"
+        "Every bad line is reported with its number, and then nothing is sent.",
+    )
     i.add_argument("file", help="the file to import ('-' reads standard input; needs --format)")
-    i.add_argument("--format", choices=sorted(FORMATS),
-                   help="csv, chat or log (default: from the extension: .csv, .json, .log/.txt)")
+    i.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        help="csv, chat or log (default: from the extension: .csv, .json, .log/.txt)",
+    )
     i.add_argument("--date", help="the day of bare HH:MM times, YYYY-MM-DD")
-    i.add_argument("--tz", help="the offset of times written without one, e.g. +02:00 "
-                   "(default UTC)")
-    i.add_argument("--keep-authors", action="store_true",
-                   help="chat exports: keep each message's author ('Ann: text')")
+    i.add_argument(
+        "--tz", help="the offset of times written without one, e.g. +02:00 (default UTC)"
+    )
+    i.add_argument(
+        "--keep-authors",
+        action="store_true",
+        help="chat exports: keep each message's author ('Ann: text')",
+    )
     i.add_argument("--dry-run", action="store_true", help="read and check the file; send nothing")
 
-    e = command("export", "print or save the meeting's write-up (Markdown, HTML or JSON)",
-                "hindsight-client export BOARD --format md -o postmortem.md")
+    e = command(
+        "export",
+        "print or save the meeting's write-up (Markdown, HTML or JSON)",
+        "hindsight-client export BOARD --format md -o postmortem.md",
+    )
     e.add_argument("board", help="the board's id")
     e.add_argument("--format", required=True, choices=["md", "html", "json"])
     e.add_argument("-o", "--output", help="write to this file (default: standard output)")
     credential(e, required=False)
 
-    lg = command("log", "list past post-mortems from the incident log",
-                 'hindsight-client log --q "dns" --severity sev1 --from 2026-01-01 --csv')
+    lg = command(
+        "log",
+        "list past post-mortems from the incident log",
+        'hindsight-client log --q "dns" --severity sev1 --from 2026-01-01 --csv',
+    )
     lg.add_argument("--q", help="full-text search (titles, timelines, causes, actions)")
     lg.add_argument("--severity", choices=["sev1", "sev2", "sev3", "sev4"])
     lg.add_argument("--tag", help="only post-mortems with this tag")
@@ -176,47 +235,71 @@ def build_parser() -> argparse.ArgumentParser:
     form.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     form.add_argument("--json", action="store_true", help="print the server's JSON")
 
-    x = board_cmd("export-board", "save a whole board as JSON (a backup, or to move it to "
-                  "another server); facilitator only",
-                  "hindsight-client export-board BOARD --credential FAC -o board.json")
+    x = board_cmd(
+        "export-board",
+        "save a whole board as JSON (a backup, or to move it to another server); facilitator only",
+        "hindsight-client export-board BOARD --credential FAC -o board.json",
+    )
     x.add_argument("-o", "--output", help="write to this file (default: standard output)")
 
-    m = command("import-board", "make a fresh board from an export-board file; prints its "
-                "facilitator link and new credentials for the action owners",
-                "hindsight-client import-board board.json --name Fay   "
-                "# with --server (or HINDSIGHT_SERVER) naming the new server")
+    m = command(
+        "import-board",
+        "make a fresh board from an export-board file; prints its "
+        "facilitator link and new credentials for the action owners",
+        "hindsight-client import-board board.json --name Fay   "
+        "# with --server (or HINDSIGHT_SERVER) naming the new server",
+    )
     m.add_argument("file", help="the exported JSON ('-' reads standard input)")
-    m.add_argument("--name", help="your display name as the new board's facilitator "
-                   "(default: the exported facilitator's)")
+    m.add_argument(
+        "--name",
+        help="your display name as the new board's facilitator "
+        "(default: the exported facilitator's)",
+    )
     m.add_argument("--json", action="store_true", help="print the server's JSON answer")
 
-    g = board_cmd("send", "send any op as JSON (see docs/protocol.md)",
-                  "hindsight-client send BOARD '{\"type\": \"advance_phase\"}'")
+    g = board_cmd(
+        "send",
+        "send any op as JSON (see docs/protocol.md)",
+        'hindsight-client send BOARD \'{"type": "advance_phase"}\'',
+    )
     g.add_argument("op", help='e.g. \'{"type": "advance_phase"}\'')
 
-    bench = command("bench", "measure Hindsight against a bare relay (the floor), or load "
-                    "your own server; see docs/performance.md",
-                    "hindsight-client bench --quick --json results.json"
-                    "\n  hindsight-client bench --target http://127.0.0.1:8000 --shapes 20x10 "
-                    "--rates 100,200")
+    bench = command(
+        "bench",
+        "measure Hindsight against a bare relay (the floor), or load "
+        "your own server; see docs/performance.md",
+        "hindsight-client bench --quick --json results.json"
+        "\n  hindsight-client bench --target http://127.0.0.1:8000 --shapes 20x10 "
+        "--rates 100,200",
+    )
     from hindsight.client.bench.main import add_arguments as add_bench_arguments
+
     add_bench_arguments(bench)
     return p
 
 
-RUNNERS = {"import-timeline": commands.import_timeline, "export": commands.export_writeup,
-           "log": commands.log, "export-board": commands.export_whole_board,
-           "import-board": commands.import_whole_board}
+RUNNERS = {
+    "import-timeline": commands.import_timeline,
+    "export": commands.export_writeup,
+    "log": commands.log,
+    "export-board": commands.export_whole_board,
+    "import-board": commands.import_whole_board,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "create":
-            result = create_board(args.server, title=args.title, severity=args.severity,
-                                  template=args.template, learning_question=args.question,
-                                  facilitator_name=args.name,
-                                  anonymity="named" if args.named else "anonymous")
+            result = create_board(
+                args.server,
+                title=args.title,
+                severity=args.severity,
+                template=args.template,
+                learning_question=args.question,
+                facilitator_name=args.name,
+                anonymity="named" if args.named else "anonymous",
+            )
             print(json.dumps(result, indent=2))
             return 0
         if args.command == "join":
@@ -224,12 +307,14 @@ def main(argv: list[str] | None = None) -> int:
                 board_id, role, token = parse_join_link(args.link)
             except ValueError as e:
                 raise commands.LocalProblem(str(e)) from None
-            result = join_board(args.server, board_id, args.name,
-                                "observer" if args.observer else role, token)
+            result = join_board(
+                args.server, board_id, args.name, "observer" if args.observer else role, token
+            )
             print(json.dumps(result, indent=2))
             return 0
         if args.command == "bench":
             from hindsight.client.bench.main import main as bench_main
+
             return bench_main(args)
         if args.command in RUNNERS:
             return RUNNERS[args.command](args)

@@ -46,11 +46,13 @@ def _write(data: bytes, output: str | None) -> None:
 
 # --- import-timeline -----------------------------------------------------------------------
 
+
 def import_timeline(args: argparse.Namespace) -> int:
     fmt = args.format or EXTENSIONS.get(Path(args.file).suffix.lower())
     if fmt is None:
-        return _fail(f"cannot tell the format of {args.file} from its name; "
-                     "pass --format csv, chat or log")
+        return _fail(
+            f"cannot tell the format of {args.file} from its name; pass --format csv, chat or log"
+        )
     options: dict[str, Any] = {}
     try:
         if args.date:
@@ -71,8 +73,10 @@ def import_timeline(args: argparse.Namespace) -> int:
         items = FORMATS[fmt](text, **options)
     except ImportProblem as e:
         count = len(e.problems)
-        print(f"{args.file}: {count} problem{'s' if count != 1 else ''}; nothing was imported",
-              file=sys.stderr)
+        print(
+            f"{args.file}: {count} problem{'s' if count != 1 else ''}; nothing was imported",
+            file=sys.stderr,
+        )
         for problem in e.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
@@ -88,18 +92,23 @@ def import_timeline(args: argparse.Namespace) -> int:
         return ack.seq
 
     seq = asyncio.run(send())
-    print(f"imported {len(items)} timeline entries from {args.file} into board {args.board} "
-          f"(seq {seq})")
+    print(
+        f"imported {len(items)} timeline entries from {args.file} into board {args.board} "
+        f"(seq {seq})"
+    )
     return 0
 
 
 # --- write-ups and the incident log ----------------------------------------------------------
 
+
 def export_writeup(args: argparse.Namespace) -> int:
     _write(writeup(args.server, args.board, args.format, args.credential), args.output)
     if args.output and args.output != "-":
-        print(f"wrote the {args.format} write-up of board {args.board} to {args.output}",
-              file=sys.stderr)
+        print(
+            f"wrote the {args.format} write-up of board {args.board} to {args.output}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -120,10 +129,18 @@ def log_table(data: dict[str, Any]) -> str:
     if not rows:
         return "no post-mortems match"
     head = ("date", "sev", "status", "title", "tags", "actions", "board")
-    lines = [head] + [(
-        str(r.get("date", "")), str(r.get("severity", "")), str(r.get("status", "")),
-        str(r.get("title") or "(untitled)")[:48], ",".join(r.get("tags") or []),
-        _actions_cell(r.get("completion") or {}), str(r.get("board_id", ""))) for r in rows]
+    lines = [head] + [
+        (
+            str(r.get("date", "")),
+            str(r.get("severity", "")),
+            str(r.get("status", "")),
+            str(r.get("title") or "(untitled)")[:48],
+            ",".join(r.get("tags") or []),
+            _actions_cell(r.get("completion") or {}),
+            str(r.get("board_id", "")),
+        )
+        for r in rows
+    ]
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     out = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines]
     out.insert(1, "  ".join("-" * w for w in widths))
@@ -131,8 +148,10 @@ def log_table(data: dict[str, Any]) -> str:
     summary = f"{len(rows)} post-mortem{'s' if len(rows) != 1 else ''}"
     if c.get("total"):
         percent = "" if c.get("percent") is None else f" ({c['percent']}%)"
-        summary += (f"; actions: {c.get('done', 0)} of {c.get('counted', 0)} done{percent}, "
-                    f"{c.get('overdue', 0)} overdue")
+        summary += (
+            f"; actions: {c.get('done', 0)} of {c.get('counted', 0)} done{percent}, "
+            f"{c.get('overdue', 0)} overdue"
+        )
     return "\n".join(out + ["", summary])
 
 
@@ -148,14 +167,18 @@ def log(args: argparse.Namespace) -> int:
 
 # --- moving whole boards ---------------------------------------------------------------------
 
+
 def export_whole_board(args: argparse.Namespace) -> int:
     data = export_board(args.server, args.board, args.credential)
     _write(data, args.output)
     if args.output and args.output != "-":
         board = json.loads(data)["board"]
-        print(f"exported board {args.board} ({len(board['stickies'])} notes, "
-              f"{len(board['timeline'])} timeline entries, {len(board['actions'])} actions) "
-              f"to {args.output}", file=sys.stderr)
+        print(
+            f"exported board {args.board} ({len(board['stickies'])} notes, "
+            f"{len(board['timeline'])} timeline entries, {len(board['actions'])} actions) "
+            f"to {args.output}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -178,8 +201,10 @@ def import_whole_board(args: argparse.Namespace) -> int:
     if made.get("owners"):
         print("action owners, with their new credentials (hand each one theirs):")
         for p in made["owners"]:
-            print(f"  {p['name']}: {p['credential']}  ({base}/b/{made['board_id']}#k={p['credential']})")
+            print(
+                f"  {p['name']}: {p['credential']}  "
+                f"({base}/b/{made['board_id']}#k={p['credential']})"
+            )
     for note in made.get("notes", []):
         print(f"note: {note}")
     return 0
-

@@ -12,9 +12,15 @@ from typing import Any
 from hindsight.board_state.errors import Rejected
 
 
-def fetch(server: str, method: str, path: str, body: bytes | None = None,
-          credential: str | None = None, timeout: float = 10.0,
-          query: dict[str, str] | None = None) -> bytes:
+def fetch(
+    server: str,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    credential: str | None = None,
+    timeout: float = 10.0,
+    query: dict[str, str] | None = None,
+) -> bytes:
     """The raw response body; `Rejected` with the server's code and message on an error."""
     url = server.rstrip("/") + path
     if query:
@@ -35,9 +41,15 @@ def fetch(server: str, method: str, path: str, body: bytes | None = None,
         raise Rejected(err["code"], err["message"]) from None
 
 
-def call(server: str, method: str, path: str, body: dict[str, Any] | None = None,
-         credential: str | None = None, timeout: float = 10.0,
-         query: dict[str, str] | None = None) -> Any:
+def call(
+    server: str,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+    credential: str | None = None,
+    timeout: float = 10.0,
+    query: dict[str, str] | None = None,
+) -> Any:
     data = json.dumps(body).encode() if body is not None else None
     return json.loads(fetch(server, method, path, data, credential, timeout, query))
 
@@ -59,12 +71,14 @@ def parse_join_link(link: str) -> tuple[str, str, str]:
     return segments[-2], role, token
 
 
-def join_board(server: str, board_id: str, name: str = "", role: str = "participant",
-               token: str = "") -> dict[str, Any]:
+def join_board(
+    server: str, board_id: str, name: str = "", role: str = "participant", token: str = ""
+) -> dict[str, Any]:
     """Take a seat with a join link's token (`join_token` / `observer_token` of a created
     board, or the `#t=` part of the link)."""
-    result: dict[str, Any] = call(server, "POST", f"/api/boards/{board_id}/join",
-                                  {"name": name, "role": role, "token": token})
+    result: dict[str, Any] = call(
+        server, "POST", f"/api/boards/{board_id}/join", {"name": name, "role": role, "token": token}
+    )
     return result
 
 
@@ -73,8 +87,11 @@ def fetch_view(server: str, board_id: str, credential: str) -> dict[str, Any]:
     return result
 
 
-WRITEUP_PATHS = {"html": "/b/{}/writeup", "md": "/b/{}/writeup.md",
-                 "json": "/api/boards/{}/writeup"}
+WRITEUP_PATHS = {
+    "html": "/b/{}/writeup",
+    "md": "/b/{}/writeup.md",
+    "json": "/api/boards/{}/writeup",
+}
 
 
 STYLESHEET_LINK = b'<link rel="stylesheet" href="/static/writeup.css">'
@@ -84,8 +101,12 @@ def writeup(server: str, board_id: str, fmt: str, credential: str | None = None)
     """The meeting's write-up as HTML, Markdown or JSON, as the server renders it. The HTML gets
     its stylesheet inlined, so the saved file prints the same when opened away from the server
     (a file on disk is not under the site's Content-Security-Policy)."""
-    body = fetch(server, "GET", WRITEUP_PATHS[fmt].format(urllib.parse.quote(board_id)),
-                 credential=credential)
+    body = fetch(
+        server,
+        "GET",
+        WRITEUP_PATHS[fmt].format(urllib.parse.quote(board_id)),
+        credential=credential,
+    )
     if fmt == "html" and STYLESHEET_LINK in body:
         css = fetch(server, "GET", "/static/writeup.css")
         body = body.replace(STYLESHEET_LINK, b"<style>\n" + css + b"\n</style>", 1)
@@ -94,17 +115,28 @@ def writeup(server: str, board_id: str, fmt: str, credential: str | None = None)
 
 def incident_log(server: str, filters: dict[str, str], *, csv: bool = False) -> bytes:
     """The incident log (JSON, or CSV), filtered by q, severity, tag, category, from, to."""
-    return fetch(server, "GET", "/api/log.csv" if csv else "/api/log",
-                 query={k: v for k, v in filters.items() if v})
+    return fetch(
+        server,
+        "GET",
+        "/api/log.csv" if csv else "/api/log",
+        query={k: v for k, v in filters.items() if v},
+    )
 
 
 def export_board(server: str, board_id: str, credential: str) -> bytes:
     """The whole board as a `hindsight-board` document (facilitator only)."""
-    return fetch(server, "GET", f"/api/boards/{urllib.parse.quote(board_id)}/export",
-                 credential=credential, timeout=60)
+    return fetch(
+        server,
+        "GET",
+        f"/api/boards/{urllib.parse.quote(board_id)}/export",
+        credential=credential,
+        timeout=60,
+    )
 
 
-def import_board(server: str, document: bytes, facilitator_name: str | None = None) -> dict[str, Any]:
+def import_board(
+    server: str, document: bytes, facilitator_name: str | None = None
+) -> dict[str, Any]:
     """A fresh board rebuilt from an export; returns its facilitator credential, the new
     credentials of re-created participants and notes on what could not be carried over."""
     if facilitator_name:
@@ -112,6 +144,7 @@ def import_board(server: str, document: bytes, facilitator_name: str | None = No
         doc["facilitator_name"] = facilitator_name
         document = json.dumps(doc).encode()
     # A large board is rebuilt op by op, each durable before the next: allow it time.
-    result: dict[str, Any] = json.loads(fetch(server, "POST", "/api/boards/import", document,
-                                              timeout=300))
+    result: dict[str, Any] = json.loads(
+        fetch(server, "POST", "/api/boards/import", document, timeout=300)
+    )
     return result

@@ -32,14 +32,14 @@ import csv
 import io
 import json
 import re
+from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from datetime import date as Date
-from datetime import datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 from hindsight.board_state.ops import TimelineItem
 
-MAX_ENTRIES = 500   # one ImportTimeline op (the server's limit)
-MAX_TEXT = 2000     # one entry's text (the server's limit)
+MAX_ENTRIES = 500  # one ImportTimeline op (the server's limit)
+MAX_TEXT = 2000  # one entry's text (the server's limit)
 KINDS = ("fact", "signal", "decision")
 
 
@@ -60,7 +60,7 @@ def parse_tz(text: str) -> tzinfo:
     """`Z`, `UTC`, `+02:00`, `-0500` or `+2` -> a fixed-offset zone; ValueError otherwise."""
     raw = text.strip()
     if raw.upper() in ("Z", "UTC"):
-        return timezone.utc
+        return UTC
     m = re.fullmatch(r"([+-])(\d{1,2})(?::?(\d{2}))?", raw)
     if not m or int(m.group(2)) > 23 or int(m.group(3) or 0) > 59:
         raise ValueError(f"time zone '{raw}' is not an offset such as +02:00, -0500 or Z")
@@ -69,7 +69,7 @@ def parse_tz(text: str) -> tzinfo:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 class _Clock:
@@ -90,8 +90,10 @@ class _Clock:
         try:
             moment = datetime.fromisoformat(raw.replace("z", "Z"))
         except ValueError:
-            raise ValueError(f"'{raw}' is not a time; use ISO 8601 such as 2026-08-14T09:12:00Z, "
-                             "or HH:MM with --date") from None
+            raise ValueError(
+                f"'{raw}' is not a time; use ISO 8601 such as 2026-08-14T09:12:00Z, "
+                "or HH:MM with --date"
+            ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=self.tz)
         try:
@@ -114,7 +116,7 @@ class _Clock:
 
     def epoch(self, seconds: float) -> str:
         try:
-            return _utc(datetime.fromtimestamp(seconds, timezone.utc))
+            return _utc(datetime.fromtimestamp(seconds, UTC))
         except (OverflowError, OSError, ValueError):
             raise ValueError(f"'{seconds}' is out of range as Unix seconds") from None
 
@@ -131,8 +133,9 @@ def _finish(items: list[TimelineItem], problems: list[str]) -> list[TimelineItem
     if not problems and not items:
         problems.append("no timeline entries found")
     if len(items) > MAX_ENTRIES:
-        problems.append(f"{len(items)} entries; one import takes at most {MAX_ENTRIES}, "
-                        "so split the file")
+        problems.append(
+            f"{len(items)} entries; one import takes at most {MAX_ENTRIES}, so split the file"
+        )
     if problems:
         raise ImportProblem(problems)
     return items
@@ -147,7 +150,7 @@ def _lines_of(text: str) -> str:
 _HEADER_TIME = ("time", "at", "timestamp", "when")
 
 
-def parse_csv(text: str, *, date: Date | None = None, tz: tzinfo = timezone.utc) -> list[TimelineItem]:
+def parse_csv(text: str, *, date: Date | None = None, tz: tzinfo = UTC) -> list[TimelineItem]:
     """Rows of `time,text[,kind]`; see the module's docstring."""
     clock = _Clock(date, tz)
     items: list[TimelineItem] = []
@@ -165,8 +168,9 @@ def parse_csv(text: str, *, date: Date | None = None, tz: tzinfo = timezone.utc)
                 continue
             first = False
             if len(cells) not in (2, 3):
-                problems.append(f"line {line}: expected 2 or 3 columns (time, text, kind); "
-                                f"found {len(cells)}")
+                problems.append(
+                    f"line {line}: expected 2 or 3 columns (time, text, kind); found {len(cells)}"
+                )
                 continue
             why = []
             try:
@@ -208,8 +212,9 @@ def _flatten(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        return "".join(_flatten(part.get("text", "") if isinstance(part, dict) else part)
-                       for part in value)
+        return "".join(
+            _flatten(part.get("text", "") if isinstance(part, dict) else part) for part in value
+        )
     raise ValueError(f"the text is a {type(value).__name__}, not a string")
 
 
@@ -246,13 +251,16 @@ def _message_time(clock: _Clock, message: dict[str, Any]) -> str:
     raise ValueError("no time (" + ", ".join(_TIME_FIELDS) + ")")
 
 
-def parse_chat_json(text: str, *, keep_authors: bool = False, date: Date | None = None,
-                    tz: tzinfo = timezone.utc) -> list[TimelineItem]:
+def parse_chat_json(
+    text: str, *, keep_authors: bool = False, date: Date | None = None, tz: tzinfo = UTC
+) -> list[TimelineItem]:
     """A channel export; see the module's docstring."""
     try:
         data = json.loads(_lines_of(text))
     except json.JSONDecodeError as e:
-        raise ImportProblem([f"line {e.lineno}: not valid JSON ({e.msg}, column {e.colno})"]) from None
+        raise ImportProblem(
+            [f"line {e.lineno}: not valid JSON ({e.msg}, column {e.colno})"]
+        ) from None
     messages = data.get("messages") if isinstance(data, dict) else data
     if not isinstance(messages, list):
         raise ImportProblem(['expected a list of messages, or an object with a "messages" list'])
@@ -298,11 +306,11 @@ def parse_chat_json(text: str, *, keep_authors: bool = False, date: Date | None 
 _STAMP = re.compile(
     r"^\[?(?P<stamp>\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
     r"(?:Z|z|[+-]\d{2}:?\d{2})?|\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\]?"
-    r"(?:\s*[-:|\u2013\u2014])?\s+(?P<text>\S.*)$")
+    r"(?:\s*[-:|\u2013\u2014])?\s+(?P<text>\S.*)$"
+)
 
 
-def parse_log_lines(text: str, *, date: Date | None = None,
-                    tz: tzinfo = timezone.utc) -> list[TimelineItem]:
+def parse_log_lines(text: str, *, date: Date | None = None, tz: tzinfo = UTC) -> list[TimelineItem]:
     """Lines that start with a time; see the module's docstring."""
     clock = _Clock(date, tz)
     entries: list[tuple[int, str, str]] = []  # (line, time, text): texts grow by continuations
@@ -319,8 +327,13 @@ def parse_log_lines(text: str, *, date: Date | None = None,
             continue
         m = _STAMP.match(line.rstrip())
         if not m:
-            problems.append((n, "does not start with a time such as 2026-08-14T09:12:00Z, "
-                                "2026-08-14 09:12 or 09:12"))
+            problems.append(
+                (
+                    n,
+                    "does not start with a time such as 2026-08-14T09:12:00Z, "
+                    "2026-08-14 09:12 or 09:12",
+                )
+            )
             continue
         try:
             entries.append((n, clock.read(m.group("stamp").replace(",", ".")), m.group("text")))

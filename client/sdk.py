@@ -16,11 +16,10 @@ the server's frames: what you see is what the server has committed.
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 import logging
 import random
 import secrets
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Any
 
@@ -31,7 +30,18 @@ from websockets.exceptions import ConnectionClosed, WebSocketException
 from hindsight.board_state.errors import Rejected
 from hindsight.board_state.ops import ImportTimeline, Op, TimelineItem
 from hindsight.board_state.protocol import (
-    Ack, Batch, Error, Event, Hello, Ping, Pong, Presence, Reject, Welcome, decode_server, encode,
+    Ack,
+    Batch,
+    Error,
+    Event,
+    Hello,
+    Ping,
+    Pong,
+    Presence,
+    Reject,
+    Welcome,
+    decode_server,
+    encode,
 )
 from hindsight.board_state.views import BoardView, Removed
 
@@ -49,8 +59,15 @@ class LocalBoard:
     def reset(self, snapshot: BoardView) -> None:
         self.items.clear()
         self.upsert(snapshot.board)
-        for group in (snapshot.participants, snapshot.stickies, snapshot.timeline,
-                      snapshot.chains, snapshot.themes, snapshot.rounds, snapshot.actions):
+        for group in (
+            snapshot.participants,
+            snapshot.stickies,
+            snapshot.timeline,
+            snapshot.chains,
+            snapshot.themes,
+            snapshot.rounds,
+            snapshot.actions,
+        ):
             for view in group:
                 self.upsert(view)
         for single in (snapshot.feedback, snapshot.guidance):
@@ -90,10 +107,18 @@ def canonical_view(view: BoardView) -> dict[str, Any]:
 
 
 class BoardClient:
-    def __init__(self, server: str, board_id: str, credential: str, *,
-                 on_frame: Callable[[Any], None] | None = None,
-                 ping_interval: float = 15.0) -> None:
-        self.url = server.rstrip("/").replace("http://", "ws://").replace("https://", "wss://") + "/ws"
+    def __init__(
+        self,
+        server: str,
+        board_id: str,
+        credential: str,
+        *,
+        on_frame: Callable[[Any], None] | None = None,
+        ping_interval: float = 15.0,
+    ) -> None:
+        self.url = (
+            server.rstrip("/").replace("http://", "ws://").replace("https://", "wss://") + "/ws"
+        )
         self.board_id = board_id
         self.credential = credential
         self.on_frame = on_frame
@@ -113,7 +138,7 @@ class BoardClient:
         self._seq_waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.fatal: str | None = None
         self.reconnects = 0
-        self.welcomes = 0   # how many times the server welcomed us (first connect included)
+        self.welcomes = 0  # how many times the server welcomed us (first connect included)
         # (welcomes so far, base delay) of the latest reconnect waits, for tests and debugging
         self.backoffs: deque[tuple[int, float]] = deque(maxlen=50)
 
@@ -157,8 +182,9 @@ class BoardClient:
             await self._send(encode(op))
         return await asyncio.wait_for(fut, timeout)
 
-    async def import_timeline(self, items: list[TimelineItem], *,
-                              timeout: float | None = None) -> Ack:
+    async def import_timeline(
+        self, items: list[TimelineItem], *, timeout: float | None = None
+    ) -> Ack:
         """Add many timeline entries as one op: all of them, or (refused) none. The server
         names a bad entry as "entry N" (counting from 1); at most 500 go in one op."""
         return await self.submit(ImportTimeline(entries=list(items)), timeout=timeout)
@@ -183,8 +209,9 @@ class BoardClient:
         while not self._closed:
             welcomes = self.welcomes
             try:
-                async with websockets.connect(self.url, max_size=4 << 20, compression=None,
-                                              open_timeout=5) as ws:
+                async with websockets.connect(
+                    self.url, max_size=4 << 20, compression=None, open_timeout=5
+                ) as ws:
                     self._ws = ws
                     await self._session(ws)
             except ConnectionClosed as e:
@@ -193,7 +220,7 @@ class BoardClient:
                     self.fatal = e.rcvd.reason if e.rcvd else "refused"
                     self._fail_all(Rejected("unauthorized", self.fatal or "refused"))
                     return
-            except (OSError, WebSocketException, TimeoutError, asyncio.TimeoutError, EOFError):
+            except (OSError, WebSocketException, TimeoutError, EOFError):
                 # Any failure to connect or stay connected (refused, reset, a server killed in
                 # the middle of the handshake, ...) means: try again, with backoff.
                 pass
@@ -210,8 +237,17 @@ class BoardClient:
             delay = min(delay * 2, 2.0)
 
     async def _session(self, ws: Any) -> None:
-        await ws.send(encode(Hello(board=self.board_id, credential=self.credential,
-                                   last_seq=self.seq, epoch=self.epoch, batch=True)).decode())
+        await ws.send(
+            encode(
+                Hello(
+                    board=self.board_id,
+                    credential=self.credential,
+                    last_seq=self.seq,
+                    epoch=self.epoch,
+                    batch=True,
+                )
+            ).decode()
+        )
         pinger = asyncio.get_running_loop().create_task(self._ping(ws))
         try:
             async for frame in ws:

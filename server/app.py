@@ -16,20 +16,22 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hindsight.server.config import Settings
-from hindsight.server.outputs import incident_log, transfer, writeup
-from hindsight.server.web.http import LazyTemplates, error, routes
 from hindsight.server.meeting.hub import Hub
-from hindsight.server.storage.store import Store
-from hindsight.server.outputs.writeup_nudges import NudgeTallies
 from hindsight.server.meeting.ws import WebSocketEndpoint
+from hindsight.server.outputs import incident_log, transfer, writeup
+from hindsight.server.outputs.writeup_nudges import NudgeTallies
+from hindsight.server.storage.store import Store
+from hindsight.server.web.http import LazyTemplates, error, routes
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE.parent / "static"
 
 SECURITY_HEADERS = [
-    (b"content-security-policy",
-     b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-     b"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        b"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
@@ -83,9 +85,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await asyncio.to_thread(store.close)
 
     app = Starlette(
-        routes=[*routes, *writeup.routes, *incident_log.routes, *transfer.routes,
-                WebSocketRoute("/ws", WebSocketEndpoint()),
-                Mount("/static", StaticFiles(directory=STATIC), name="static")],
+        routes=[
+            *routes,
+            *writeup.routes,
+            *incident_log.routes,
+            *transfer.routes,
+            WebSocketRoute("/ws", WebSocketEndpoint()),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
         lifespan=lifespan,
         exception_handlers={RecursionError: _nested_too_deeply},
     )
@@ -95,5 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.add_middleware(SecurityHeaders)
     # Outermost: a request naming another host never reaches the app (HTTP 400; a websocket
     # handshake is refused the same way).
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names(), www_redirect=False)
+    app.add_middleware(
+        TrustedHostMiddleware, allowed_hosts=settings.host_names(), www_redirect=False
+    )
     return app

@@ -10,15 +10,13 @@ HINDSIGHT_SYNCHRONOUS, HINDSIGHT_ALLOWED_ORIGINS), which overrides the defaults
 
 from __future__ import annotations
 
-from typing import Any
-
 import argparse
 import gc
 import sys
 from pathlib import Path
+from typing import Any
 
 from hindsight.server.config import Settings
-
 
 # The server settings `hindsight serve` runs with; the benchmark's floor relay (server/floor.py)
 # uses the same ones, so the two differ only in what the application does.
@@ -28,13 +26,15 @@ UVICORN_OPTIONS: dict[str, Any] = dict(
     ws="websockets-sansio",
     # Compression roughly doubles CPU per message and memory per connection for small JSON
     # frames (docs/performance.md); frames above 1 MiB close the connection (ours stop at 64 KiB).
-    ws_per_message_deflate=False, ws_max_size=1 << 20,
+    ws_per_message_deflate=False,
+    ws_max_size=1 << 20,
     # A websocket ping every 10 s, and a connection that has not answered one within 10 s is
     # closed (1011; uvicorn's defaults are 20 and 20). That is how a reader that stopped reading
     # is dropped: what it does not read piles up in the kernel's send buffer (up to 4 MiB)
     # long before our own queue for it fills. Presence also notices a closed laptop sooner.
     # The client resumes from its last seq on reconnect (docs/performance.md, Overload).
-    ws_ping_interval=10.0, ws_ping_timeout=10.0,
+    ws_ping_interval=10.0,
+    ws_ping_timeout=10.0,
 )
 
 # Collect the youngest generation every 10,000 net new objects instead of 700 (see tune_gc).
@@ -54,30 +54,56 @@ def tune_gc() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hindsight", description=(
-        "Hindsight: a real-time board for blameless incident post-mortems."))
+    parser = argparse.ArgumentParser(
+        prog="hindsight",
+        description=("Hindsight: a real-time board for blameless incident post-mortems."),
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the web server", description=(
-        "Serve the board. Settings also come from HINDSIGHT_* environment variables."))
+    serve = sub.add_parser(
+        "serve",
+        help="run the web server",
+        description=("Serve the board. Settings also come from HINDSIGHT_* environment variables."),
+    )
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
     serve.add_argument("--db", help="SQLite file (default ./data/hindsight.db)")
-    serve.add_argument("--synchronous", choices=["FULL", "NORMAL", "OFF"], type=str.upper,
-                       help="SQLite durability: FULL (default) survives power loss")
-    serve.add_argument("--allowed-origin", action="append", dest="allowed_origins",
-                       help="extra browser origin allowed to open websockets (repeatable)")
-    serve.add_argument("--allowed-host", action="append", dest="allowed_hosts",
-                       help="host name the server answers to besides loopback and --host, "
-                            "e.g. its public name behind a reverse proxy (repeatable; * for any)")
-    serve.add_argument("--idle-close-days", type=float, dest="idle_close_days",
-                       help="close and seal open boards nobody changed for this many days "
-                            "(default 14; 0: never)")
-    corpus = sub.add_parser("check-corpus", help="measure the wording nudges on a corpus",
-                            description=(
-        "Print one JSON line per check (blame, vague_action) with precision, recall and counts, "
-        "measured on a labelled JSON-lines corpus: {\"check\", \"text\", \"flag\"} a line."))
-    corpus.add_argument("path", nargs="?", default=None,
-                        help=f"corpus file (default {DEFAULT_CORPUS})")
+    serve.add_argument(
+        "--synchronous",
+        choices=["FULL", "NORMAL", "OFF"],
+        type=str.upper,
+        help="SQLite durability: FULL (default) survives power loss",
+    )
+    serve.add_argument(
+        "--allowed-origin",
+        action="append",
+        dest="allowed_origins",
+        help="extra browser origin allowed to open websockets (repeatable)",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        dest="allowed_hosts",
+        help="host name the server answers to besides loopback and --host, "
+        "e.g. its public name behind a reverse proxy (repeatable; * for any)",
+    )
+    serve.add_argument(
+        "--idle-close-days",
+        type=float,
+        dest="idle_close_days",
+        help="close and seal open boards nobody changed for this many days (default 14; 0: never)",
+    )
+    corpus = sub.add_parser(
+        "check-corpus",
+        help="measure the wording nudges on a corpus",
+        description=(
+            "Print one JSON line per check (blame, vague_action) with precision, recall and "
+            "counts, "
+            'measured on a labelled JSON-lines corpus: {"check", "text", "flag"} a line.'
+        ),
+    )
+    corpus.add_argument(
+        "path", nargs="?", default=None, help=f"corpus file (default {DEFAULT_CORPUS})"
+    )
     return parser
 
 
@@ -99,8 +125,20 @@ def check_corpus(path: str | None) -> int:
         print(f"hindsight check-corpus: {source}: {err}", file=sys.stderr)
         return 2
     for s in scores:
-        print(json.dumps({"check": s.check, "precision": s.precision, "recall": s.recall,
-                          "n": s.n, "tp": s.tp, "fp": s.fp, "fn": s.fn, "tn": s.tn}))
+        print(
+            json.dumps(
+                {
+                    "check": s.check,
+                    "precision": s.precision,
+                    "recall": s.recall,
+                    "n": s.n,
+                    "tp": s.tp,
+                    "fp": s.fp,
+                    "fn": s.fn,
+                    "tn": s.tn,
+                }
+            )
+        )
     return 0
 
 
@@ -118,17 +156,30 @@ def main(argv: list[str] | None = None) -> int:
         from hindsight.server.app import create_app
 
         settings = Settings.from_env(
-            host=args.host, port=args.port, db=args.db, synchronous=args.synchronous,
+            host=args.host,
+            port=args.port,
+            db=args.db,
+            synchronous=args.synchronous,
             allowed_origins=tuple(a.rstrip("/") for a in args.allowed_origins)
-            if args.allowed_origins else None,
+            if args.allowed_origins
+            else None,
             allowed_hosts=tuple(args.allowed_hosts) if args.allowed_hosts else None,
-            idle_close_days=args.idle_close_days)
-        print(f"Hindsight on http://{settings.host}:{settings.port}/  (database {settings.db})",
-              flush=True)
+            idle_close_days=args.idle_close_days,
+        )
+        print(
+            f"Hindsight on http://{settings.host}:{settings.port}/  (database {settings.db})",
+            flush=True,
+        )
         app = create_app(settings)
         tune_gc()
-        uvicorn.run(app, host=settings.host, port=settings.port,
-                    **UVICORN_OPTIONS, log_level="info", access_log=True)
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            **UVICORN_OPTIONS,
+            log_level="info",
+            access_log=True,
+        )
     return 0
 
 

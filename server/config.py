@@ -25,16 +25,18 @@ class Settings:
     # Host names the server answers to besides loopback and the address it listens on: the
     # public name behind a reverse proxy. Anything else is refused (DNS rebinding). "*": any.
     allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
-    hello_timeout: float = 5.0      # seconds a new connection has to say hello
-    rate: float = 30.0              # frames per second a connection may send, on average
-    burst: int = 60                 # ... and in a burst
-    send_queue: int = 1024          # frames queued for a slow reader before it is disconnected
+    hello_timeout: float = 5.0  # seconds a new connection has to say hello
+    rate: float = 30.0  # frames per second a connection may send, on average
+    burst: int = 60  # ... and in a burst
+    send_queue: int = 1024  # frames queued for a slow reader before it is disconnected
     max_connections_per_address: int = 200  # open websockets per client address; 0: no cap
-    join_rate: float = 1.0          # joins per second per client address, on average; 0: no limit
-    join_burst: int = 30            # ... and in a burst (a room of people joining at once)
-    link_join_rate: float = 2.0     # joins per second through one join link; 0: no limit
-    link_join_burst: int = 100      # ... and in a burst (a big meeting's first minute)
-    idle_close_days: float = 14.0   # an open board nobody touched this long is closed and sealed; 0: never
+    join_rate: float = 1.0  # joins per second per client address, on average; 0: no limit
+    join_burst: int = 30  # ... and in a burst (a room of people joining at once)
+    link_join_rate: float = 2.0  # joins per second through one join link; 0: no limit
+    link_join_burst: int = 100  # ... and in a burst (a big meeting's first minute)
+    idle_close_days: float = (
+        14.0  # an open board nobody touched this long is closed and sealed; 0: never
+    )
 
     def host_names(self) -> list[str]:
         """What the `Host` header may name: loopback, the listening address (unless it is the
@@ -60,11 +62,18 @@ class Settings:
             env["allowed_origins"] = _env_list("HINDSIGHT_ALLOWED_ORIGINS")
         if "HINDSIGHT_ALLOWED_HOSTS" in os.environ:
             env["allowed_hosts"] = _env_list("HINDSIGHT_ALLOWED_HOSTS")
-        for name, cast in (("hello_timeout", float), ("rate", float), ("burst", int),
-                           ("send_queue", int), ("max_connections_per_address", int),
-                           ("join_rate", float), ("join_burst", int),
-                           ("link_join_rate", float), ("link_join_burst", int),
-                           ("idle_close_days", float)):
+        for name, cast in (
+            ("hello_timeout", float),
+            ("rate", float),
+            ("burst", int),
+            ("send_queue", int),
+            ("max_connections_per_address", int),
+            ("join_rate", float),
+            ("join_burst", int),
+            ("link_join_rate", float),
+            ("link_join_burst", int),
+            ("idle_close_days", float),
+        ):
             value = os.environ.get(f"HINDSIGHT_{name.upper()}")
             if value is not None:
                 env[name] = cast(value)

@@ -3,10 +3,11 @@
     python -m hindsight.server.floor --port 8801
 
 It is what any real-time board must pay at least: a Starlette websocket endpoint behind uvicorn
-with the settings `hindsight serve` uses (`hindsight.server.cli.UVICORN_OPTIONS`), where every text frame a
-member sends is sent, unread, to every member of the same board (the sender included, which
-is its acknowledgement). No validation, no sequencing, no storage, no projection: Hindsight's
-cost on top of this floor is the ratio the benchmark reports (`hindsight-client bench`).
+with the settings `hindsight serve` uses (`hindsight.server.cli.UVICORN_OPTIONS`), where
+every text frame a member sends is sent, unread, to every member of the same board (the
+sender included, which is its acknowledgement). No validation, no sequencing, no storage, no
+projection: Hindsight's cost on top of this floor is the ratio the benchmark reports
+(`hindsight-client bench`).
 
 Its only protocol: the first frame is `{"type": "hello", "board": "<any id>"}`, answered with
 `{"type": "welcome"}`; every later frame is relayed as it came.
@@ -19,9 +20,9 @@ import json
 import sys
 
 from starlette.applications import Starlette
-from starlette.routing import Route, WebSocketRoute
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 WELCOME = '{"type":"welcome"}'
@@ -68,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from hindsight.server.cli import UVICORN_OPTIONS, tune_gc
 
-    parser = argparse.ArgumentParser(prog="python -m hindsight.server.floor", description=(
-        "The benchmark's floor: a websocket relay with Hindsight's server settings."))
+    parser = argparse.ArgumentParser(
+        prog="python -m hindsight.server.floor",
+        description=("The benchmark's floor: a websocket relay with Hindsight's server settings."),
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8801)
     # Departures from the shipped settings, only for measuring what they cost
@@ -85,8 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"floor relay on ws://{args.host}:{args.port}/ws", flush=True)
     app = create_floor_app()
     tune_gc()  # the same process settings as `hindsight serve`
-    uvicorn.run(app, host=args.host, port=args.port, **options,
-                log_level="info", access_log=True)
+    uvicorn.run(app, host=args.host, port=args.port, **options, log_level="info", access_log=True)
     return 0
 
 

@@ -19,7 +19,9 @@ def free_port() -> int:
 
 
 class RealServer:
-    def __init__(self, db: Path, port: int | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, db: Path, port: int | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.db = db
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -30,14 +32,26 @@ class RealServer:
     def start(self, timeout: float = 15.0) -> None:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "hindsight.server.cli", "serve", "--port", str(self.port),
-                 "--db", str(self.db)],
-                stdout=log, stderr=subprocess.STDOUT, env=self.env)
+                [
+                    sys.executable,
+                    "-m",
+                    "hindsight.server.cli",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--db",
+                    str(self.db),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self.env,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}: "
-                                   + self.log.read_text()[-2000:])
+                raise RuntimeError(
+                    f"server exited with {self.proc.returncode}: " + self.log.read_text()[-2000:]
+                )
             try:
                 with urllib.request.urlopen(self.url + "/readyz", timeout=0.5) as r:
                     if r.status == 200:

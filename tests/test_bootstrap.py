@@ -19,25 +19,45 @@ ROOT = Path(__file__).resolve().parents[1]
 # The Python outside any venv (the tests themselves run in the project's), first on PATH, as
 # on a machine where nothing is installed yet.
 BASE_PYTHON = Path(getattr(sys, "_base_executable", sys.executable))
-PATH = os.pathsep.join([str(BASE_PYTHON.parent), *(
-    p for p in os.environ.get("PATH", "").split(os.pathsep) if sys.prefix not in p)])
-REFUSING = {**os.environ, "PATH": PATH, "PIP_REQUIRE_VIRTUALENV": "1",
-            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+PATH = os.pathsep.join(
+    [
+        str(BASE_PYTHON.parent),
+        *(p for p in os.environ.get("PATH", "").split(os.pathsep) if sys.prefix not in p),
+    ]
+)
+REFUSING = {
+    **os.environ,
+    "PATH": PATH,
+    "PIP_REQUIRE_VIRTUALENV": "1",
+    "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+}
 REFUSING.pop("VIRTUAL_ENV", None)
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_installs_uv_where_pip_refuses_to_install_outside_a_venv(tmp_path: Path) -> None:
-    old_way = subprocess.run([str(BASE_PYTHON), "-m", "pip", "install", "--dry-run", "uv"],
-                             env=REFUSING, capture_output=True, text=True, timeout=120)
+    old_way = subprocess.run(
+        [str(BASE_PYTHON), "-m", "pip", "install", "--dry-run", "uv"],
+        env=REFUSING,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert old_way.returncode != 0, "control: pip should refuse outside a venv here"
 
     tools = tmp_path / "tools"
-    made = subprocess.run(["make", "-s", "uv", f"TOOLS={tools}"], cwd=ROOT, env=REFUSING,
-                          capture_output=True, text=True, timeout=600)
+    made = subprocess.run(
+        ["make", "-s", "uv", f"TOOLS={tools}"],
+        cwd=ROOT,
+        env=REFUSING,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert made.returncode == 0, made.stderr
-    version = subprocess.run([str(tools / "uv" / "bin" / "uv"), "--version"],
-                             capture_output=True, text=True, timeout=60)
+    version = subprocess.run(
+        [str(tools / "uv" / "bin" / "uv"), "--version"], capture_output=True, text=True, timeout=60
+    )
     assert version.returncode == 0 and version.stdout.startswith("uv ")
 
 

@@ -8,11 +8,36 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-IO_MODULES = {"asyncio", "sqlite3", "socket", "time", "random", "uuid", "logging", "threading",
-              "os", "subprocess", "secrets", "io", "pathlib", "shutil", "tempfile",
-              # also network, processes, signals and dynamic imports (which would dodge this test)
-              "urllib", "http", "ssl", "select", "selectors", "socketserver", "multiprocessing",
-              "concurrent", "signal", "mmap", "glob", "importlib"}
+IO_MODULES = {
+    "asyncio",
+    "sqlite3",
+    "socket",
+    "time",
+    "random",
+    "uuid",
+    "logging",
+    "threading",
+    "os",
+    "subprocess",
+    "secrets",
+    "io",
+    "pathlib",
+    "shutil",
+    "tempfile",
+    # also network, processes, signals and dynamic imports (which would dodge this test)
+    "urllib",
+    "http",
+    "ssl",
+    "select",
+    "selectors",
+    "socketserver",
+    "multiprocessing",
+    "concurrent",
+    "signal",
+    "mmap",
+    "glob",
+    "importlib",
+}
 # Calls that do I/O or read the clock, whatever module they come from.
 IO_CALLS = {"open", "print", "input", "breakpoint", "__import__", "eval", "exec"}
 CLOCK_METHODS = {"now", "utcnow", "today", "time_ns", "monotonic", "perf_counter"}
@@ -32,14 +57,18 @@ def _imports_of(source: str, package: list[str]) -> list[str]:
         if isinstance(node, ast.Import):
             found += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):
-            base = package[:len(package) - node.level + 1] if node.level else []
+            base = package[: len(package) - node.level + 1] if node.level else []
             parts = base + ([node.module] if node.module else [])
             if parts:
                 found.append(".".join(parts))
             else:  # `from .. import x` at the top: x is a top-level module
                 found += [a.name for a in node.names]
-    return [name.removeprefix("hindsight.") if name.startswith("hindsight.") else
-            ("" if name == "hindsight" else name) for name in found]
+    return [
+        name.removeprefix("hindsight.")
+        if name.startswith("hindsight.")
+        else ("" if name == "hindsight" else name)
+        for name in found
+    ]
 
 
 def _raw_imports(path: Path) -> list[str]:
@@ -67,8 +96,12 @@ SERVER_PARTS: dict[str, set[str]] = {
 
 def test_the_core_imports_only_the_standard_library_without_io_and_msgspec() -> None:
     allowed = (set(sys.stdlib_module_names) - IO_MODULES) | {"msgspec", "board_state", "__future__"}
-    bad = [(f.name, m) for f in sorted((ROOT / "board_state").rglob("*.py"))
-           for m in _imports(f) if m.split(".")[0] not in allowed]
+    bad = [
+        (f.name, m)
+        for f in sorted((ROOT / "board_state").rglob("*.py"))
+        for m in _imports(f)
+        if m.split(".")[0] not in allowed
+    ]
     assert bad == []
 
 
@@ -87,8 +120,12 @@ def test_the_core_neither_does_io_nor_reads_the_clock_through_calls() -> None:
 
 def test_server_and_client_meet_only_in_the_core() -> None:
     for package, other in (("server", "client"), ("client", "server")):
-        bad = [(f.name, m) for f in sorted((ROOT / package).rglob("*.py"))
-               for m in _imports(f) if m.split(".")[0] == other]
+        bad = [
+            (f.name, m)
+            for f in sorted((ROOT / package).rglob("*.py"))
+            for m in _imports(f)
+            if m.split(".")[0] == other
+        ]
         assert bad == [], f"{package} imports {other}"
 
 
@@ -96,8 +133,12 @@ def test_every_project_import_goes_through_the_hindsight_namespace() -> None:
     """Installed, the packages live under `hindsight/`; a bare `import server` would import
     whatever else is so named (or, in a checkout, a second copy of ours)."""
     files = [f for d in (*PROJECT, "tests") for f in sorted((ROOT / d).rglob("*.py"))]
-    bad = [(str(f.relative_to(ROOT)), m) for f in files for m in _raw_imports(f)
-           if m.split(".")[0] in PROJECT]
+    bad = [
+        (str(f.relative_to(ROOT)), m)
+        for f in files
+        for m in _raw_imports(f)
+        if m.split(".")[0] in PROJECT
+    ]
     assert bad == []
 
 
@@ -107,8 +148,12 @@ def test_the_servers_parts_import_only_the_parts_below_them() -> None:
         for f in sorted((ROOT / "server" / part).rglob("*.py")):
             for m in _imports(f):
                 names = m.split(".")
-                if names[0] == "server" and len(names) > 1 and names[1] != part and (
-                        names[1] not in may | {"config"}):  # settings are a leaf
+                if (
+                    names[0] == "server"
+                    and len(names) > 1
+                    and names[1] != part
+                    and (names[1] not in may | {"config"})
+                ):  # settings are a leaf
                     bad.append((f"{part}/{f.name}", m))
     assert bad == []
 
@@ -116,28 +161,50 @@ def test_the_servers_parts_import_only_the_parts_below_them() -> None:
 def test_the_sdk_and_cli_do_not_depend_on_the_benchmark() -> None:
     """client.bench builds on the SDK, not the other way round; only the CLI's `bench` command
     reaches into it (lazily)."""
-    bad = [(f.name, m) for f in sorted((ROOT / "client").glob("*.py")) if f.name != "cli.py"
-           for m in _imports(f) if m.startswith("client.bench")]
+    bad = [
+        (f.name, m)
+        for f in sorted((ROOT / "client").glob("*.py"))
+        if f.name != "cli.py"
+        for m in _imports(f)
+        if m.startswith("client.bench")
+    ]
     assert bad == []
 
 
 def test_the_browser_client_never_builds_html_from_strings() -> None:
     pattern = re.compile(r"\.innerHTML\s*\+?=|\.outerHTML\s*=|insertAdjacentHTML|document\.write")
-    bad = [f"{f.name}:{i}" for f in sorted((ROOT / "static").rglob("*.js"))
-           for i, line in enumerate(f.read_text().splitlines(), 1) if pattern.search(line)]
+    bad = [
+        f"{f.name}:{i}"
+        for f in sorted((ROOT / "static").rglob("*.js"))
+        for i, line in enumerate(f.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert bad == []
 
 
 def test_the_checks_see_the_files_they_check() -> None:
     """Guard against a vacuous pass: each layer has modules to read."""
-    for folder, suffix in (("board_state", "py"), ("server", "py"), ("client", "py"), ("static", "js"),
-                           *((f"server/{part}", "py") for part in SERVER_PARTS)):
+    for folder, suffix in (
+        ("board_state", "py"),
+        ("server", "py"),
+        ("client", "py"),
+        ("static", "js"),
+        *((f"server/{part}", "py") for part in SERVER_PARTS),
+    ):
         assert len(list((ROOT / folder).rglob(f"*.{suffix}"))) >= 3
 
 
 def test_relative_imports_are_resolved_before_the_rules_apply() -> None:
     """`from ..client import x` in server/ must count as importing `client`."""
-    source = ("from ..client import sdk\nfrom .. import client\nfrom .store import Store\n"
-              "from . import room\nimport msgspec.json\nfrom hindsight.server.web import http\n")
-    assert _imports_of(source, ["server"]) == ["client", "client", "server.store", "server",
-                                               "msgspec.json", "server.web"]
+    source = (
+        "from ..client import sdk\nfrom .. import client\nfrom .store import Store\n"
+        "from . import room\nimport msgspec.json\nfrom hindsight.server.web import http\n"
+    )
+    assert _imports_of(source, ["server"]) == [
+        "client",
+        "client",
+        "server.store",
+        "server",
+        "msgspec.json",
+        "server.web",
+    ]

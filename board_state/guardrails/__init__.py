@@ -32,12 +32,26 @@ from __future__ import annotations
 from .actions import check_action, check_action_text, check_load
 from .blame import check_text
 from .board import (
-    CheckHistory, NudgeHistory, board_findings, check_chain, check_writeup, nudge_history,
+    CheckHistory,
+    NudgeHistory,
+    board_findings,
+    check_chain,
+    check_writeup,
+    nudge_history,
 )
 from .findings import CHECKS, Finding
 
 __all__ = [
-    "CHECKS", "CheckHistory", "Finding", "NudgeHistory", "board_findings", "check_action",
-    "check_action_text", "check_chain", "check_load", "check_text", "check_writeup",
+    "CHECKS",
+    "CheckHistory",
+    "Finding",
+    "NudgeHistory",
+    "board_findings",
+    "check_action",
+    "check_action_text",
+    "check_chain",
+    "check_load",
+    "check_text",
+    "check_writeup",
     "nudge_history",
 ]

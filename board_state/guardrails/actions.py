@@ -25,104 +25,532 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from ..model import Action, Board
 from .blame import check_text
 from .findings import (
-    ACTION_LOAD, DUE_LATE, DUE_PAST, DUE_SOON, MEMO, NO_DUE, NO_OWNER, NO_SUCCESS,
-    TOO_MANY_OPEN, TOO_MANY_SELECTED, VAGUE_ACTION, VAGUE_VERB, Finding, finding,
+    ACTION_LOAD,
+    DUE_LATE,
+    DUE_PAST,
+    DUE_SOON,
+    MEMO,
+    NO_DUE,
+    NO_OWNER,
+    NO_SUCCESS,
+    TOO_MANY_OPEN,
+    TOO_MANY_SELECTED,
+    VAGUE_ACTION,
+    VAGUE_VERB,
+    Finding,
+    finding,
 )
 from .text import Token, has_number, tokenize
 
-VAGUE_VERBS: frozenset[str] = frozenset("""
-improve investigate review consider ensure explore evaluate assess revisit discuss monitor
-enhance optimize optimise strengthen tighten harden streamline address research analyze
-analyse understand clarify rethink reconsider align examine study reassess re-evaluate
-reevaluate re-assess communicate coordinate socialize socialise prioritize prioritise
-re-examine re-review reinforce emphasize emphasise encourage promote boost better
-""".split())
+VAGUE_VERBS: frozenset[str] = frozenset(
+    [
+        "improve",
+        "investigate",
+        "review",
+        "consider",
+        "ensure",
+        "explore",
+        "evaluate",
+        "assess",
+        "revisit",
+        "discuss",
+        "monitor",
+        "enhance",
+        "optimize",
+        "optimise",
+        "strengthen",
+        "tighten",
+        "harden",
+        "streamline",
+        "address",
+        "research",
+        "analyze",
+        "analyse",
+        "understand",
+        "clarify",
+        "rethink",
+        "reconsider",
+        "align",
+        "examine",
+        "study",
+        "reassess",
+        "re-evaluate",
+        "reevaluate",
+        "re-assess",
+        "communicate",
+        "coordinate",
+        "socialize",
+        "socialise",
+        "prioritize",
+        "prioritise",
+        "re-examine",
+        "re-review",
+        "reinforce",
+        "emphasize",
+        "emphasise",
+        "encourage",
+        "promote",
+        "boost",
+        "better",
+    ]
+)
 VAGUE_PHRASES: tuple[tuple[str, ...], ...] = (
-    ("look", "into"), ("look", "at"), ("follow", "up"), ("keep", "an", "eye", "on"),
-    ("think", "about"), ("work", "on"), ("make", "sure"), ("try", "to"), ("figure", "out"),
-    ("dig", "into"), ("check", "in"), ("sync", "with"), ("sync", "up"), ("talk", "to"),
-    ("circle", "back"), ("find", "out"), ("find", "a", "way"), ("come", "up", "with"),
-    ("get", "better"), ("do", "better"), ("be", "more"), ("put", "more"), ("spend", "more"),
-    ("keep", "track"), ("stay", "on", "top"), ("be", "proactive"), ("be", "aware"),
-    ("keep", "monitoring"), ("keep", "watching"), ("keep", "checking"), ("continue", "to"),
-    ("continue", "monitoring"), ("continue", "watching"),
+    ("look", "into"),
+    ("look", "at"),
+    ("follow", "up"),
+    ("keep", "an", "eye", "on"),
+    ("think", "about"),
+    ("work", "on"),
+    ("make", "sure"),
+    ("try", "to"),
+    ("figure", "out"),
+    ("dig", "into"),
+    ("check", "in"),
+    ("sync", "with"),
+    ("sync", "up"),
+    ("talk", "to"),
+    ("circle", "back"),
+    ("find", "out"),
+    ("find", "a", "way"),
+    ("come", "up", "with"),
+    ("get", "better"),
+    ("do", "better"),
+    ("be", "more"),
+    ("put", "more"),
+    ("spend", "more"),
+    ("keep", "track"),
+    ("stay", "on", "top"),
+    ("be", "proactive"),
+    ("be", "aware"),
+    ("keep", "monitoring"),
+    ("keep", "watching"),
+    ("keep", "checking"),
+    ("continue", "to"),
+    ("continue", "monitoring"),
+    ("continue", "watching"),
 )
 # "Perform a review of ...", "Do an investigation": a vague noun behind an empty verb.
-EMPTY_LEADS = frozenset({"perform", "conduct", "do", "carry", "undertake", "complete", "start",
-                         "begin", "kick", "initiate", "organise", "organize"})
-INQUIRY_NOUNS = frozenset({"review", "analysis", "investigation", "assessment", "evaluation",
-                           "deep-dive", "dive", "retrospective", "study", "survey",
-                           "exploration"}) | frozenset({"improvement", "improvements"})
+EMPTY_LEADS = frozenset(
+    {
+        "perform",
+        "conduct",
+        "do",
+        "carry",
+        "undertake",
+        "complete",
+        "start",
+        "begin",
+        "kick",
+        "initiate",
+        "organise",
+        "organize",
+    }
+)
+INQUIRY_NOUNS = frozenset(
+    {
+        "review",
+        "analysis",
+        "investigation",
+        "assessment",
+        "evaluation",
+        "deep-dive",
+        "dive",
+        "retrospective",
+        "study",
+        "survey",
+        "exploration",
+    }
+) | frozenset({"improvement", "improvements"})
 # "Work with the vendor to improve reliability": the real verb comes after "to".
 WITH_LEADS = frozenset({"work", "partner", "collaborate", "engage", "coordinate", "liaise"})
 # Inquiries whose numbers describe the incident, not a target ("why the deploy took 40
 # minutes").
-INQUIRY_LEADS = frozenset({"investigate", "understand", "analyse", "analyze", "research",
-                           "examine", "study", "explore", "look", "figure", "dig", "find"})
-HEDGES: tuple[tuple[str, ...], ...] = (("better",), ("properly",), ("more", "closely"),
-                                       ("adequately",), ("appropriately",))
+INQUIRY_LEADS = frozenset(
+    {
+        "investigate",
+        "understand",
+        "analyse",
+        "analyze",
+        "research",
+        "examine",
+        "study",
+        "explore",
+        "look",
+        "figure",
+        "dig",
+        "find",
+    }
+)
+HEDGES: tuple[tuple[str, ...], ...] = (
+    ("better",),
+    ("properly",),
+    ("more", "closely"),
+    ("adequately",),
+    ("appropriately",),
+)
 # Nouns and adjectives of a wish: "Better alerting", "More tests", "Alerting improvements".
-WISH_LEADS = frozenset({"better", "more", "improved", "improve", "enhanced", "increased",
-                        "additional", "further", "proper", "adequate", "sufficient", "stronger",
-                        "greater", "less", "fewer", "clearer", "faster", "tighter"})
-WISH_NOUNS = frozenset({"improvement", "improvements", "enhancement", "enhancements",
-                        "awareness", "hardening", "cleanup", "clean-up", "investigation",
-                        "follow-up", "followup", "optimization", "optimisation", "discussion"})
+WISH_LEADS = frozenset(
+    {
+        "better",
+        "more",
+        "improved",
+        "improve",
+        "enhanced",
+        "increased",
+        "additional",
+        "further",
+        "proper",
+        "adequate",
+        "sufficient",
+        "stronger",
+        "greater",
+        "less",
+        "fewer",
+        "clearer",
+        "faster",
+        "tighter",
+    }
+)
+WISH_NOUNS = frozenset(
+    {
+        "improvement",
+        "improvements",
+        "enhancement",
+        "enhancements",
+        "awareness",
+        "hardening",
+        "cleanup",
+        "clean-up",
+        "investigation",
+        "follow-up",
+        "followup",
+        "optimization",
+        "optimisation",
+        "discussion",
+    }
+)
 MEMO_PHRASES: tuple[tuple[str, ...], ...] = (
-    ("be", "more", "careful"), ("be", "careful"), ("be", "extra", "careful"),
-    ("be", "more", "vigilant"), ("be", "vigilant"), ("stay", "vigilant"), ("stay", "alert"),
-    ("take", "more", "care"), ("take", "extra", "care"), ("take", "care"),
-    ("pay", "more", "attention"), ("pay", "attention"), ("pay", "closer", "attention"),
-    ("raise", "awareness"), ("increase", "awareness"), ("build", "awareness"),
-    ("remember", "to"), ("don't", "forget"), ("do", "not", "forget"), ("think", "twice"),
-    ("be", "more", "mindful"), ("be", "mindful"), ("be", "more", "thorough"),
-    ("be", "thorough"), ("be", "more", "diligent"), ("be", "diligent"),
-    ("send", "a", "reminder"), ("send", "reminders"), ("send", "an", "email"),
-    ("send", "a", "memo"), ("send", "a", "note"), ("send", "out", "a"),
-    ("email", "the", "team"), ("email", "everyone"), ("tell", "everyone"),
-    ("tell", "the", "team"), ("tell", "engineers"), ("tell", "people"), ("tell", "staff"),
-    ("announce", "in"), ("post", "a", "reminder"), ("share", "a", "reminder"),
-    ("make", "everyone", "aware"), ("make", "people", "aware"), ("make", "the", "team", "aware"),
-    ("everyone", "should"), ("everybody", "should"), ("people", "should"),
-    ("engineers", "should"), ("staff", "should"), ("operators", "should"),
-    ("everyone", "must"), ("engineers", "must"), ("all", "engineers", "must"),
-    ("be", "reminded"), ("re-read", "the"), ("reread", "the"), ("read", "the", "runbook"),
-    ("double-check", "before"), ("double", "check", "before"), ("try", "harder"),
-    ("work", "harder"), ("more", "carefully"),
+    ("be", "more", "careful"),
+    ("be", "careful"),
+    ("be", "extra", "careful"),
+    ("be", "more", "vigilant"),
+    ("be", "vigilant"),
+    ("stay", "vigilant"),
+    ("stay", "alert"),
+    ("take", "more", "care"),
+    ("take", "extra", "care"),
+    ("take", "care"),
+    ("pay", "more", "attention"),
+    ("pay", "attention"),
+    ("pay", "closer", "attention"),
+    ("raise", "awareness"),
+    ("increase", "awareness"),
+    ("build", "awareness"),
+    ("remember", "to"),
+    ("don't", "forget"),
+    ("do", "not", "forget"),
+    ("think", "twice"),
+    ("be", "more", "mindful"),
+    ("be", "mindful"),
+    ("be", "more", "thorough"),
+    ("be", "thorough"),
+    ("be", "more", "diligent"),
+    ("be", "diligent"),
+    ("send", "a", "reminder"),
+    ("send", "reminders"),
+    ("send", "an", "email"),
+    ("send", "a", "memo"),
+    ("send", "a", "note"),
+    ("send", "out", "a"),
+    ("email", "the", "team"),
+    ("email", "everyone"),
+    ("tell", "everyone"),
+    ("tell", "the", "team"),
+    ("tell", "engineers"),
+    ("tell", "people"),
+    ("tell", "staff"),
+    ("announce", "in"),
+    ("post", "a", "reminder"),
+    ("share", "a", "reminder"),
+    ("make", "everyone", "aware"),
+    ("make", "people", "aware"),
+    ("make", "the", "team", "aware"),
+    ("everyone", "should"),
+    ("everybody", "should"),
+    ("people", "should"),
+    ("engineers", "should"),
+    ("staff", "should"),
+    ("operators", "should"),
+    ("everyone", "must"),
+    ("engineers", "must"),
+    ("all", "engineers", "must"),
+    ("be", "reminded"),
+    ("re-read", "the"),
+    ("reread", "the"),
+    ("read", "the", "runbook"),
+    ("double-check", "before"),
+    ("double", "check", "before"),
+    ("try", "harder"),
+    ("work", "harder"),
+    ("more", "carefully"),
 )
 # Memo verbs that count only as the leading verb ("Remind on-call to ..."; an automated
 # reminder is engineering work).
-MEMO_LEADS = frozenset({"remind", "retrain", "re-train", "re-educate", "reeducate", "educate",
-                        "warn", "always", "never", "don't", "avoid", "double-check",
-                        "doublecheck", "caution", "instruct", "announce", "inform",
-                        "reiterate", "stress", "communicate", "tell", "email"})
+MEMO_LEADS = frozenset(
+    {
+        "remind",
+        "retrain",
+        "re-train",
+        "re-educate",
+        "reeducate",
+        "educate",
+        "warn",
+        "always",
+        "never",
+        "don't",
+        "avoid",
+        "double-check",
+        "doublecheck",
+        "caution",
+        "instruct",
+        "announce",
+        "inform",
+        "reiterate",
+        "stress",
+        "communicate",
+        "tell",
+        "email",
+    }
+)
 MEMO_LEAD_PAIRS = (("do", "not"), ("double", "check"), ("be", "sure"), ("make", "everyone"))
-MODALS = frozenset({"to", "will", "should", "must", "shall", "can", "could", "need", "needs",
-                    "going", "let's", "please", "would", "might"})
-LEAD_WORDS = frozenset({"we", "i", "you", "they", "team", "let", "us", "action", "todo", "ai",
-                        "follow-up", "followup", "next", "step", "then", "also", "and",
-                        "owner", "item", "ask", "asking", "have", "get", "is", "are", "be"})
+MODALS = frozenset(
+    {
+        "to",
+        "will",
+        "should",
+        "must",
+        "shall",
+        "can",
+        "could",
+        "need",
+        "needs",
+        "going",
+        "let's",
+        "please",
+        "would",
+        "might",
+    }
+)
+LEAD_WORDS = frozenset(
+    {
+        "we",
+        "i",
+        "you",
+        "they",
+        "team",
+        "let",
+        "us",
+        "action",
+        "todo",
+        "ai",
+        "follow-up",
+        "followup",
+        "next",
+        "step",
+        "then",
+        "also",
+        "and",
+        "owner",
+        "item",
+        "ask",
+        "asking",
+        "have",
+        "get",
+        "is",
+        "are",
+        "be",
+    }
+)
 # Verbs that begin a concrete action; a lead-in never contains one ("Add logging to X").
-CONCRETE_VERBS = frozenset("""
-add alert create write automate replace remove set configure enable disable migrate rotate
-block require page run schedule build implement deploy limit cap rate-limit split move upgrade
-pin document update fix introduce make change switch adopt roll backfill delete drop rename
-raise lower reduce increase extend shorten expire renew publish ship merge gate route retire
-decommission patch encrypt redact validate verify test load-test benchmark restore rehearse
-drill practice exercise tag label lock restrict grant revoke provision alarm track log emit
-expose instrument record capture store cache shard partition replicate fail retry throttle
-queue buffer batch compress index vacuum warm pre-warm prewarm stage canary stop start check
-audit measure wire hook connect link generate template standardize standardise codify enforce
-reject refuse deny allow allowlist denylist ban default convert separate isolate sandbox
-version clone mirror backup snapshot assign staff pair hold put give turn cut bump bound
-reserve size resize scale autoscale alarm notify route escalate label mark pause resume
-dedupe deduplicate tune increase decrease extract wrap fence throttle publish attach move
-""".split())
+CONCRETE_VERBS = frozenset(
+    [
+        "add",
+        "alert",
+        "create",
+        "write",
+        "automate",
+        "replace",
+        "remove",
+        "set",
+        "configure",
+        "enable",
+        "disable",
+        "migrate",
+        "rotate",
+        "block",
+        "require",
+        "page",
+        "run",
+        "schedule",
+        "build",
+        "implement",
+        "deploy",
+        "limit",
+        "cap",
+        "rate-limit",
+        "split",
+        "move",
+        "upgrade",
+        "pin",
+        "document",
+        "update",
+        "fix",
+        "introduce",
+        "make",
+        "change",
+        "switch",
+        "adopt",
+        "roll",
+        "backfill",
+        "delete",
+        "drop",
+        "rename",
+        "raise",
+        "lower",
+        "reduce",
+        "increase",
+        "extend",
+        "shorten",
+        "expire",
+        "renew",
+        "publish",
+        "ship",
+        "merge",
+        "gate",
+        "route",
+        "retire",
+        "decommission",
+        "patch",
+        "encrypt",
+        "redact",
+        "validate",
+        "verify",
+        "test",
+        "load-test",
+        "benchmark",
+        "restore",
+        "rehearse",
+        "drill",
+        "practice",
+        "exercise",
+        "tag",
+        "label",
+        "lock",
+        "restrict",
+        "grant",
+        "revoke",
+        "provision",
+        "alarm",
+        "track",
+        "log",
+        "emit",
+        "expose",
+        "instrument",
+        "record",
+        "capture",
+        "store",
+        "cache",
+        "shard",
+        "partition",
+        "replicate",
+        "fail",
+        "retry",
+        "throttle",
+        "queue",
+        "buffer",
+        "batch",
+        "compress",
+        "index",
+        "vacuum",
+        "warm",
+        "pre-warm",
+        "prewarm",
+        "stage",
+        "canary",
+        "stop",
+        "start",
+        "check",
+        "audit",
+        "measure",
+        "wire",
+        "hook",
+        "connect",
+        "link",
+        "generate",
+        "template",
+        "standardize",
+        "standardise",
+        "codify",
+        "enforce",
+        "reject",
+        "refuse",
+        "deny",
+        "allow",
+        "allowlist",
+        "denylist",
+        "ban",
+        "default",
+        "convert",
+        "separate",
+        "isolate",
+        "sandbox",
+        "version",
+        "clone",
+        "mirror",
+        "backup",
+        "snapshot",
+        "assign",
+        "staff",
+        "pair",
+        "hold",
+        "put",
+        "give",
+        "turn",
+        "cut",
+        "bump",
+        "bound",
+        "reserve",
+        "size",
+        "resize",
+        "scale",
+        "autoscale",
+        "alarm",
+        "notify",
+        "route",
+        "escalate",
+        "label",
+        "mark",
+        "pause",
+        "resume",
+        "dedupe",
+        "deduplicate",
+        "tune",
+        "increase",
+        "decrease",
+        "extract",
+        "wrap",
+        "fence",
+        "throttle",
+        "publish",
+        "attach",
+        "move",
+    ]
+)
 MEASURE = re.compile(
     r"(\b(?:under|below|above|over|within|less than|fewer than|more than|at least|at most|"
     r"to|from|by|below|exceeds?|after)\s*~?[$€£]?\d)"
@@ -130,22 +558,54 @@ MEASURE = re.compile(
     r"weeks?|x|k|m|gb|mb|tb|rps|qps|req/s|/s|messages|requests|errors|percent)\b)"
     r"|\bp9\d\b|\bp50\b|\bzero\b|\bevery (?:merge|deploy|release|build|commit|change|night|day|"
     r"week|hour)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 # Words that begin an action themselves, so they are never part of a lead-in.
-_VERBISH = CONCRETE_VERBS | VAGUE_VERBS | MEMO_LEADS | frozenset(
-    p[0] for p in VAGUE_PHRASES + MEMO_PHRASES + MEMO_LEAD_PAIRS)
+_VERBISH = (
+    CONCRETE_VERBS
+    | VAGUE_VERBS
+    | MEMO_LEADS
+    | frozenset(p[0] for p in VAGUE_PHRASES + MEMO_PHRASES + MEMO_LEAD_PAIRS)
+)
 # "Fix monitoring gaps": a concrete verb whose object is only a vague plural.
-VAGUE_OBJECT_LEADS = frozenset({"fix", "resolve", "solve", "tackle", "handle", "sort", "close",
-                                "reduce", "remove", "cut", "eliminate"})
-VAGUE_OBJECTS = frozenset({"gaps", "issues", "problems", "things", "stuff", "weaknesses",
-                           "shortcomings", "inefficiencies", "noise", "toil", "risks", "debt"})
+VAGUE_OBJECT_LEADS = frozenset(
+    {
+        "fix",
+        "resolve",
+        "solve",
+        "tackle",
+        "handle",
+        "sort",
+        "close",
+        "reduce",
+        "remove",
+        "cut",
+        "eliminate",
+    }
+)
+VAGUE_OBJECTS = frozenset(
+    {
+        "gaps",
+        "issues",
+        "problems",
+        "things",
+        "stuff",
+        "weaknesses",
+        "shortcomings",
+        "inefficiencies",
+        "noise",
+        "toil",
+        "risks",
+        "debt",
+    }
+)
 _HTTP_CODES = re.compile(r"^[1-5]\d\d\s*(?:s|errors?|responses?)?$", re.IGNORECASE)
 
 
 def _at(low: list[str], i: int, phrase: tuple[str, ...]) -> bool:
-    return low[i:i + len(phrase)] == list(phrase)
+    return low[i : i + len(phrase)] == list(phrase)
 
 
 def _lead_index(toks: list[Token], low: list[str]) -> int:
@@ -167,8 +627,11 @@ def _lead_index(toks: list[Token], low: list[str]) -> int:
         if toks[k].is_punct and low[k] == ":":
             i = k + 1
             break
-    while i < n and low[i] in LEAD_WORDS - {"be"} and not (i + 1 < n and low[i + 1] in
-                                                           CONCRETE_VERBS and low[i] == "get"):
+    while (
+        i < n
+        and low[i] in LEAD_WORDS - {"be"}
+        and not (i + 1 < n and low[i + 1] in CONCRETE_VERBS and low[i] == "get")
+    ):
         i += 1
     while i < n and (low[i] in MODALS or low[i] == "to"):
         i += 1
@@ -184,10 +647,25 @@ def measurable(text: str) -> bool:
 def _means(low: list[str], start: int) -> bool:
     """A concrete means after the lead: "... by adding a canary stage"."""
     for k in range(start, len(low) - 1):
-        if low[k] in {"by", "via", "through"} and low[k + 1].endswith("ing") and \
-                low[k + 1][:-3] not in VAGUE_VERBS and low[k + 1] not in {
-                    "investigating", "reviewing", "looking", "considering", "ensuring",
-                    "exploring", "monitoring", "improving", "being", "making", "trying"}:
+        if (
+            low[k] in {"by", "via", "through"}
+            and low[k + 1].endswith("ing")
+            and low[k + 1][:-3] not in VAGUE_VERBS
+            and low[k + 1]
+            not in {
+                "investigating",
+                "reviewing",
+                "looking",
+                "considering",
+                "ensuring",
+                "exploring",
+                "monitoring",
+                "improving",
+                "being",
+                "making",
+                "trying",
+            }
+        ):
             return True
     return False
 
@@ -202,45 +680,63 @@ def check_action_text(text: str) -> list[Finding]:
     lead = _lead_index(toks, low)
     out: list[Finding] = []
     # Memo-style: anywhere for the explicit phrases, at the lead for the memo verbs.
-    for p in MEMO_PHRASES:          # in order of preference: the most telling words first
+    for p in MEMO_PHRASES:  # in order of preference: the most telling words first
         for i in range(n):
             if _at(low, i, p):
-                memo = text[toks[i].start:toks[i + len(p) - 1].end]
+                memo = text[toks[i].start : toks[i + len(p) - 1].end]
                 return [finding(VAGUE_ACTION, MEMO, (memo,))]
     if lead < n:
         for p in MEMO_LEAD_PAIRS:
             if _at(low, lead, p):
-                return [finding(VAGUE_ACTION, MEMO, (text[toks[lead].start:toks[lead + 1].end],))]
-        if low[lead] in MEMO_LEADS and not (low[lead] in {"tell", "email", "inform", "warn",
-                                                          "communicate", "announce"}
-                                            and measurable(text)):
+                return [finding(VAGUE_ACTION, MEMO, (text[toks[lead].start : toks[lead + 1].end],))]
+        if low[lead] in MEMO_LEADS and not (
+            low[lead] in {"tell", "email", "inform", "warn", "communicate", "announce"}
+            and measurable(text)
+        ):
             # "Warn" and "inform" are also what an alert does: only a person-directed warning is
             # a memo ("Warn engineers ..."), an automated one is not ("Warn in the deploy tool").
             if low[lead] not in {"warn", "inform", "notify"} or any(
-                    w in {"engineers", "everyone", "people", "staff", "team", "operators",
-                          "devs", "developers", "on-call", "oncall", "nurses", "drivers"}
-                    for w in low[lead + 1:lead + 4]):
+                w
+                in {
+                    "engineers",
+                    "everyone",
+                    "people",
+                    "staff",
+                    "team",
+                    "operators",
+                    "devs",
+                    "developers",
+                    "on-call",
+                    "oncall",
+                    "nurses",
+                    "drivers",
+                }
+                for w in low[lead + 1 : lead + 4]
+            ):
                 return [finding(VAGUE_ACTION, MEMO, (toks[lead].text,))]
     if lead >= n:
         return out
     if low[lead] in WITH_LEADS and lead + 1 < n and low[lead + 1] == "with":
         to = next((k for k in range(lead + 2, n) if low[k] == "to"), -1)
         if to < 0 or to + 1 >= n:
-            return [finding(VAGUE_ACTION, VAGUE_VERB, (text[toks[lead].start:toks[lead + 1].end],))]
+            return [
+                finding(VAGUE_ACTION, VAGUE_VERB, (text[toks[lead].start : toks[lead + 1].end],))
+            ]
         lead = to + 1
     forgiven = measurable(text) or _means(low, lead + 1)
-    if low[lead] in INQUIRY_LEADS and any(w in {"why", "how", "what", "whether", "where"}
-                                          for w in low[lead + 1:lead + 4]):
+    if low[lead] in INQUIRY_LEADS and any(
+        w in {"why", "how", "what", "whether", "where"} for w in low[lead + 1 : lead + 4]
+    ):
         forgiven = _means(low, lead + 1)
     words: str | None = None
     if low[lead] in EMPTY_LEADS:
         for k in range(lead + 1, min(n, lead + 4)):
             if low[k] in INQUIRY_NOUNS:
-                words = text[toks[lead].start:toks[k].end]
+                words = text[toks[lead].start : toks[k].end]
                 break
     for p in VAGUE_PHRASES:
         if _at(low, lead, p):
-            words = text[toks[lead].start:toks[lead + len(p) - 1].end]
+            words = text[toks[lead].start : toks[lead + len(p) - 1].end]
             break
     if words is None and low[lead] in VAGUE_VERBS:
         words = toks[lead].text
@@ -256,16 +752,16 @@ def check_action_text(text: str) -> list[Finding]:
         for k in range(lead, n):
             for h in HEDGES:
                 if _at(low, k, h) and not (k + 1 < n and low[k + 1] in {"than"}):
-                    words = text[toks[k].start:toks[k + len(h) - 1].end]
+                    words = text[toks[k].start : toks[k + len(h) - 1].end]
                     break
             if words is not None:
                 break
     if words is None and low[lead] in VAGUE_OBJECT_LEADS and not has_number(text):
         for k in range(lead + 1, min(n, lead + 5)):
-            if low[k] in VAGUE_OBJECTS and (k + 1 == n or low[k + 1] in {"in", "on", "of",
-                                                                         "across", "around",
-                                                                         "with", "and"}):
-                words = text[toks[lead].start:toks[k].end]
+            if low[k] in VAGUE_OBJECTS and (
+                k + 1 == n or low[k + 1] in {"in", "on", "of", "across", "around", "with", "and"}
+            ):
+                words = text[toks[lead].start : toks[k].end]
                 break
     if words is not None and not forgiven:
         out.append(finding(VAGUE_ACTION, VAGUE_VERB, (words,)))
@@ -273,7 +769,7 @@ def check_action_text(text: str) -> list[Finding]:
 
 
 def _day(ms: int) -> date:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).date()
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).date()
 
 
 def _parse_day(s: str) -> date | None:
@@ -283,16 +779,19 @@ def _parse_day(s: str) -> date | None:
         return None
 
 
-def check_action(action: Action, *, today: str | None = None,
-                 names: Iterable[str] = ()) -> list[Finding]:
+def check_action(
+    action: Action, *, today: str | None = None, names: Iterable[str] = ()
+) -> list[Finding]:
     """Everything about one action: blameful or vague wording, a missing owner, due date or
     success criterion, and a short-term due date outside 7..21 days of `today` (ISO date) or,
     without `today`, of the day the action was written."""
     tid = action.id
-    out = [Finding(f.check, f.words, f.message, f.reframe, tid)
-           for f in check_text(action.text, names=names) + check_action_text(action.text)]
+    out = [
+        Finding(f.check, f.words, f.message, f.reframe, tid)
+        for f in check_text(action.text, names=names) + check_action_text(action.text)
+    ]
     if action.status in {"done", "dropped"}:
-        return out   # a closed action's fields no longer matter; its wording still does
+        return out  # a closed action's fields no longer matter; its wording still does
     if not action.owner_id:
         out.append(finding(VAGUE_ACTION, NO_OWNER, target=tid))
     if not action.due.strip():
@@ -300,8 +799,7 @@ def check_action(action: Action, *, today: str | None = None,
     if not action.success.strip():
         out.append(finding(VAGUE_ACTION, NO_SUCCESS, target=tid))
     due = _parse_day(action.due) if action.due else None
-    start = _parse_day(today) if today else (_day(action.created_at) if action.created_at
-                                             else None)
+    start = _parse_day(today) if today else (_day(action.created_at) if action.created_at else None)
     if action.kind == "short_term" and due is not None and start is not None:
         days = (due - start).days
         if days < 0:
@@ -319,8 +817,9 @@ OPEN = frozenset({"open", "in_progress"})
 def check_load(board: Board) -> list[Finding]:
     """Too many actions: more than three selected, or more than seven open. While some actions
     are selected, only those count as open: the rest are ideas that were not picked."""
-    actions = [board.actions[a] for a in board.action_order if a in board.actions] or \
-        list(board.actions.values())
+    actions = [board.actions[a] for a in board.action_order if a in board.actions] or list(
+        board.actions.values()
+    )
     selected = [a for a in actions if a.selected and a.status != "dropped"]
     out: list[Finding] = []
     if len(selected) > 3:

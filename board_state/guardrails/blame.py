@@ -25,13 +25,32 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from .failures import (
-    CHARACTER_WORDS, ERROR_WORDS, FUTURE_MODALS, HUMAN_ERROR_HEADS, HUMAN_ERROR_TOKENS,
-    IGNORE_WORDS, LAZY_TECH, MEMORY_WORDS, OBVIOUS_NEG, WOULD_HAVE_SEEN, rule_failures,
+    CHARACTER_WORDS,
+    ERROR_WORDS,
+    FUTURE_MODALS,
+    HUMAN_ERROR_HEADS,
+    HUMAN_ERROR_TOKENS,
+    IGNORE_WORDS,
+    LAZY_TECH,
+    MEMORY_WORDS,
+    OBVIOUS_NEG,
+    WOULD_HAVE_SEEN,
+    rule_failures,
 )
 from .findings import BLAME, BLAME_VOICE, Finding, finding
 from .grammar import (
-    FIRST_PERSON, NONE, PERSON, PROPER, Ctx, first_subject, is_person, is_person_phrase,
-    name_tokens, negated_before, person_in_phrase, subject_of,
+    FIRST_PERSON,
+    NONE,
+    PERSON,
+    PROPER,
+    Ctx,
+    first_subject,
+    is_person,
+    is_person_phrase,
+    name_tokens,
+    negated_before,
+    person_in_phrase,
+    subject_of,
 )
 from .lexicon import CLAUSE_WORDS, DETERMINERS, INCIDENT_NOUNS, PERSON_WORDS
 from .text import SENTENCE_END, clause_start, tokenize
@@ -39,6 +58,7 @@ from .text import SENTENCE_END, clause_start, tokenize
 __all__ = ["check_text", "is_person_phrase", "name_tokens"]
 
 # --- the rules --------------------------------------------------------------------------------
+
 
 def _rule_phrases(c: Ctx) -> None:
     """Phrases that carry blame whoever they are about."""
@@ -48,8 +68,7 @@ def _rule_phrases(c: Ctx) -> None:
         if w in HUMAN_ERROR_HEADS and nxt in ERROR_WORDS and not c.toks[i].possessive:
             if not negated_before(c, i):
                 c.hit("human_error", i, i + 1)
-        elif w in HUMAN_ERROR_TOKENS or (w == "fat" and nxt in {"finger", "fingered",
-                                                                 "fingering"}):
+        elif w in HUMAN_ERROR_TOKENS or (w == "fat" and nxt in {"finger", "fingered", "fingering"}):
             c.hit("human_error", i, i + 1 if w == "fat" else i)
         elif w in {"rookie", "stupid", "silly", "dumb"} and nxt in ERROR_WORDS:
             c.hit("character", i, i + 1)
@@ -61,37 +80,64 @@ def _rule_phrases(c: Ctx) -> None:
             c.hit("character", i, i)
         elif w == "if" and nxt == "only":
             c.hit("counterfactual", i, i + 1)
-        elif w in {"just", "only", "simply"} and nxt in {"had", "needed"} and \
-                i + 2 < n and c.low[i + 2] == "to":
+        elif (
+            w in {"just", "only", "simply"}
+            and nxt in {"had", "needed"}
+            and i + 2 < n
+            and c.low[i + 2] == "to"
+        ):
             c.hit("hindsight", i, i + 2)
-        elif w == "all" and i + 3 < n and c.low[i + 1] in PERSON_WORDS and \
-                c.low[i + 2] in {"had", "needed"} and c.low[i + 3] == "to":
+        elif (
+            w == "all"
+            and i + 3 < n
+            and c.low[i + 1] in PERSON_WORDS
+            and c.low[i + 2] in {"had", "needed"}
+            and c.low[i + 3] == "to"
+        ):
             c.hit("hindsight", i, i + 3)
         elif w in {"obviously", "obvious"}:
-            before = c.low[max(0, i - 3):i]
+            before = c.low[max(0, i - 3) : i]
             # Negated ("not obvious") it describes a hidden signal; after a future or
             # conditional modal ("it would obviously help") it is not about the past.
             # "obvious once we saw the graph" says when it became clear, not who should have
             # seen it.
-            if not any(b in OBVIOUS_NEG or b.endswith("n't") or b in FUTURE_MODALS
-                       for b in (before if w == "obvious" else before[-2:])) and \
-                    not (w == "obvious" and nxt in {"once", "after", "when", "from"}):
+            if not any(
+                b in OBVIOUS_NEG or b.endswith("n't") or b in FUTURE_MODALS
+                for b in (before if w == "obvious" else before[-2:])
+            ) and not (w == "obvious" and nxt in {"once", "after", "when", "from"}):
                 c.hit("hindsight", i, i)
         elif w == "simply":
             prev = c.low[i - 1] if i > 0 else ""
-            if prev in {"should", "could", "would", "have", "should've", "could've",
-                        "would've", "just"} or nxt in MEMORY_WORDS | IGNORE_WORDS | {
-                            "didn't", "failed", "missed", "forgot", "never", "did"}:
+            if prev in {
+                "should",
+                "could",
+                "would",
+                "have",
+                "should've",
+                "could've",
+                "would've",
+                "just",
+            } or nxt in MEMORY_WORDS | IGNORE_WORDS | {
+                "didn't",
+                "failed",
+                "missed",
+                "forgot",
+                "never",
+                "did",
+            }:
                 c.hit("hindsight", i, i)
         elif (w == "half" and c.at(i, ("half", "a", "brain")) >= 0) or (
-                w == "any" and nxt in {"idiot", "fool"}):
+            w == "any" and nxt in {"idiot", "fool"}
+        ):
             c.hit("character", i, i + 2 if w == "half" else i + 1)
         elif w in {"would", "would've"} and c.any_at(i, WOULD_HAVE_SEEN) >= 0:
             # "anyone would have seen it": a counterfactual about people
             k = c.any_at(i, WOULD_HAVE_SEEN)
             start = clause_start(c.toks, i, CLAUSE_WORDS)
-            if any(c.low[h] in {"anyone", "anybody", "everyone", "everybody", "any"}
-                   for h in range(start, i)):
+            if any(
+                c.low[h] in {"anyone", "anybody", "everyone", "everybody", "any"}
+                for h in range(start, i)
+            ):
                 c.hit("counterfactual", i, k)
         elif w in {"asleep"} and nxt == "at":
             c.hit("character", i, min(i + 3, n - 1))
@@ -108,11 +154,19 @@ def _rule_counterfactual_if(c: Ctx) -> None:
             k += 1
         # allow a role phrase: "if the on-call engineer had"
         h = k
-        while h + 1 < n and h < k + 2 and c.low[h + 1] not in {"had", "hadn't"} and \
-                c.low[h + 1].isalpha():
+        while (
+            h + 1 < n
+            and h < k + 2
+            and c.low[h + 1] not in {"had", "hadn't"}
+            and c.low[h + 1].isalpha()
+        ):
             h += 1
-        if h + 1 < n and c.low[h + 1] in {"had", "hadn't"} and is_person(c, h) and \
-                c.low[h] not in FIRST_PERSON:
+        if (
+            h + 1 < n
+            and c.low[h + 1] in {"had", "hadn't"}
+            and is_person(c, h)
+            and c.low[h] not in FIRST_PERSON
+        ):
             after = c.low[h + 2] if h + 2 < n else ""
             if after not in {"been", "known", "had", "access", "a", "an", "the", "no"}:
                 c.hit("counterfactual", i, h + 1)
@@ -121,32 +175,53 @@ def _rule_counterfactual_if(c: Ctx) -> None:
 def _rule_as_cause(c: Ctx) -> None:
     """A person named as the cause: 'caused by the intern', 'root cause: Dana'."""
     n = len(c.low)
-    lead = (("caused", "by"), ("because", "of"), ("due", "to"), ("thanks", "to"),
-            ("blamed", "on"), ("blame", "on"), ("fault", "of"), ("triggered", "by"),
-            ("root", "cause", "was"), ("root", "cause", "is"), ("root", "cause", ":"),
-            ("root", "cause", "-"), ("the", "cause", "was"), ("cause", ":"),
-            ("blame", "lies", "with"), ("blame", "lay", "with"), ("blame", "falls", "on"),
-            ("blame", "is", "on"), ("fault", "lies", "with"), ("fault", "lay", "with"))
+    lead = (
+        ("caused", "by"),
+        ("because", "of"),
+        ("due", "to"),
+        ("thanks", "to"),
+        ("blamed", "on"),
+        ("blame", "on"),
+        ("fault", "of"),
+        ("triggered", "by"),
+        ("root", "cause", "was"),
+        ("root", "cause", "is"),
+        ("root", "cause", ":"),
+        ("root", "cause", "-"),
+        ("the", "cause", "was"),
+        ("cause", ":"),
+        ("blame", "lies", "with"),
+        ("blame", "lay", "with"),
+        ("blame", "falls", "on"),
+        ("blame", "is", "on"),
+        ("fault", "lies", "with"),
+        ("fault", "lay", "with"),
+    )
     for i in range(n):
         k = c.any_at(i, lead)
-        if k < 0 and c.any_at(i, (("was", "made", "by"), ("were", "made", "by"))) >= 0 and \
-                set(c.low[clause_start(c.toks, i, CLAUSE_WORDS):i]) & (ERROR_WORDS | {"typo"}):
-            k = i + 2   # "the mistake was made by the new hire"
+        if (
+            k < 0
+            and c.any_at(i, (("was", "made", "by"), ("were", "made", "by"))) >= 0
+            and set(c.low[clause_start(c.toks, i, CLAUSE_WORDS) : i]) & (ERROR_WORDS | {"typo"})
+        ):
+            k = i + 2  # "the mistake was made by the new hire"
         if k < 0:
             continue
         s = k + 1
         while s < n and c.low[s] in DETERMINERS:
             s += 1
         if s < n and person_in_phrase(c, s):
-            reason = "fault" if c.low[i].startswith("blame") or c.low[i] == "fault" \
-                else "person_cause"
+            reason = (
+                "fault" if c.low[i].startswith("blame") or c.low[i] == "fault" else "person_cause"
+            )
             c.hit(reason, i, k)
 
 
 def _nobody(c: Ctx, k: int) -> bool:
     """Is token k "nobody" or "no one": "nobody's fault" clears people of blame."""
     return c.low[k] in {"nobody", "noone", "none"} or (
-        c.low[k] == "one" and k > 0 and c.low[k - 1] == "no")
+        c.low[k] == "one" and k > 0 and c.low[k - 1] == "no"
+    )
 
 
 def _rule_blame_fault(c: Ctx) -> None:
@@ -155,11 +230,11 @@ def _rule_blame_fault(c: Ctx) -> None:
         if w in {"blame", "blamed", "blames", "blaming"}:
             if negated_before(c, i, 4) or (i > 0 and c.low[i - 1] in {"no", "the"}):
                 continue
-            prev2 = c.low[max(0, i - 3):i]
+            prev2 = c.low[max(0, i - 3) : i]
             s = i + 1
             while s < n and c.low[s] in DETERMINERS:
                 s += 1
-            if w != "blame" or c.low[i - 1:i] != ["to"]:
+            if w != "blame" or c.low[i - 1 : i] != ["to"]:
                 if s < n and person_in_phrase(c, s):
                     c.hit("fault", i, i)
                     continue
@@ -168,36 +243,67 @@ def _rule_blame_fault(c: Ctx) -> None:
                 if "who" in prev2 or "who's" in prev2 or "whom" in prev2:
                     c.hit("fault", i - 1, i)
                     continue
-                kind, _ = subject_of(c, i - 2 if i >= 2 and c.low[i - 2] in {
-                    "is", "was", "are", "were", "be"} else i - 1)
+                kind, _ = subject_of(
+                    c,
+                    i - 2
+                    if i >= 2 and c.low[i - 2] in {"is", "was", "are", "were", "be"}
+                    else i - 1,
+                )
                 if kind in {PERSON, PROPER}:
                     c.hit("fault", i - 1, i)
-        elif w in ERROR_WORDS | {"typo", "screw-up", "screwup", "oversight", "fault", "faults"} \
-                and i > 0 and (c.low[i - 1] in {"my", "his", "her", "whose", "someone's",
-                                                "somebody's"} or (c.toks[i - 1].possessive and is_person(
-                                                    c, i - 1, possessive_ok=True))) \
-                and not negated_before(c, i - 1, 2) and not _nobody(c, i - 1):
-            c.hit("fault", i - 1, i)   # "Ahmed's mistake", "his typo", "my fault"
+        elif (
+            w in ERROR_WORDS | {"typo", "screw-up", "screwup", "oversight", "fault", "faults"}
+            and i > 0
+            and (
+                c.low[i - 1] in {"my", "his", "her", "whose", "someone's", "somebody's"}
+                or (c.toks[i - 1].possessive and is_person(c, i - 1, possessive_ok=True))
+            )
+            and not negated_before(c, i - 1, 2)
+            and not _nobody(c, i - 1)
+        ):
+            c.hit("fault", i - 1, i)  # "Ahmed's mistake", "his typo", "my fault"
         elif w == "fault" or w == "faults":
             prev = c.low[i - 1] if i > 0 else ""
             prev_tok = c.toks[i - 1] if i > 0 else None
             if prev == "at":
                 if not negated_before(c, i - 1, 3):
-                    kind, _ = subject_of(c, i - 2 if i >= 2 and c.low[i - 2] in {
-                        "is", "was", "are", "were", "be", "been"} else i - 1)
-                    if kind in {PERSON, PROPER, NONE} or "who" in c.low[max(0, i - 4):i]:
+                    kind, _ = subject_of(
+                        c,
+                        i - 2
+                        if i >= 2 and c.low[i - 2] in {"is", "was", "are", "were", "be", "been"}
+                        else i - 1,
+                    )
+                    if kind in {PERSON, PROPER, NONE} or "who" in c.low[max(0, i - 4) : i]:
                         c.hit("fault", i - 1, i)
-            elif prev in {"my", "your", "his", "her", "their", "our", "whose", "someone's",
-                          "somebody's"}:
+            elif prev in {
+                "my",
+                "your",
+                "his",
+                "her",
+                "their",
+                "our",
+                "whose",
+                "someone's",
+                "somebody's",
+            }:
                 c.hit("fault", i - 1, i)
-            elif prev_tok is not None and prev_tok.possessive and \
-                    is_person(c, i - 1, possessive_ok=True) and not _nobody(c, i - 1):
-                if c.low[i - 2:i - 1] not in (["no"], ["not"]) and \
-                        not negated_before(c, i - 1, 2):
+            elif (
+                prev_tok is not None
+                and prev_tok.possessive
+                and is_person(c, i - 1, possessive_ok=True)
+                and not _nobody(c, i - 1)
+            ):
+                if c.low[i - 2 : i - 1] not in (["no"], ["not"]) and not negated_before(
+                    c, i - 1, 2
+                ):
                     c.hit("fault", i - 1, i)
-            elif i + 2 < n and c.low[i + 1] in {"lies", "lay", "lay's", "is", "was"} and \
-                    c.low[i + 2] in {"with", "on"} and i + 3 < n and person_in_phrase(
-                        c, i + 3 + (c.low[i + 3] in DETERMINERS)):
+            elif (
+                i + 2 < n
+                and c.low[i + 1] in {"lies", "lay", "lay's", "is", "was"}
+                and c.low[i + 2] in {"with", "on"}
+                and i + 3 < n
+                and person_in_phrase(c, i + 3 + (c.low[i + 3] in DETERMINERS))
+            ):
                 c.hit("fault", i, i + 2)
 
 
@@ -214,30 +320,47 @@ def _rule_on_person(c: Ctx) -> None:
     """'The outage is on Daniel', 'that's on me': the incident put on a person."""
     n = len(c.low)
     for i in range(1, n - 1):
-        if c.low[i] != "on" or c.low[i - 1] not in {"is", "was", "that's", "it's", "that",
-                                                    "this", "it", "'s"}:
+        if c.low[i] != "on" or c.low[i - 1] not in {
+            "is",
+            "was",
+            "that's",
+            "it's",
+            "that",
+            "this",
+            "it",
+            "'s",
+        }:
             continue
         k = i + 1
         while k + 1 < n and c.low[k] in DETERMINERS:
             k += 1
-        for h in range(k, min(n - 1, k + 2)):   # "on the platform team"
+        for h in range(k, min(n - 1, k + 2)):  # "on the platform team"
             if not c.low[h + 1].isalpha() or c.low[h + 1] in CLAUSE_WORDS | {"for"}:
                 break
             k = h + 1
         nxt = c.low[k + 1] if k + 1 < n else "."
-        if c.toks[k].possessive or not (nxt in SENTENCE_END or nxt in {",", "and", "for",
-                                                                      "because", "-", "—"}):
+        if c.toks[k].possessive or not (
+            nxt in SENTENCE_END or nxt in {",", "and", "for", "because", "-", "—"}
+        ):
             continue
         if c.low[k] in {"me", "us", "him", "her", "them", "you"} or is_person(c, k):
             start = clause_start(c.toks, i, CLAUSE_WORDS)
-            subj = c.low[start:i - 1]
-            if c.low[i - 1] in {"that's", "it's"} or set(subj) & (INCIDENT_NOUNS | {
-                    "this", "that", "it", "one"}):
+            subj = c.low[start : i - 1]
+            if c.low[i - 1] in {"that's", "it's"} or set(subj) & (
+                INCIDENT_NOUNS | {"this", "that", "it", "one"}
+            ):
                 c.hit("fault", i - 1, k)
 
 
-_RULES = (_rule_wrong, _rule_on_person, _rule_phrases, rule_failures, _rule_counterfactual_if, _rule_as_cause,
-          _rule_blame_fault)
+_RULES = (
+    _rule_wrong,
+    _rule_on_person,
+    _rule_phrases,
+    rule_failures,
+    _rule_counterfactual_if,
+    _rule_as_cause,
+    _rule_blame_fault,
+)
 
 
 @lru_cache(maxsize=8192)
@@ -250,7 +373,7 @@ def _check(text: str, plain: frozenset[str], ambiguous: frozenset[str]) -> tuple
     for reason, spans in c.hits.items():
         if not spans:
             continue
-        words = tuple(dict.fromkeys(text[toks[a].start:toks[b].end] for a, b in sorted(spans)))
+        words = tuple(dict.fromkeys(text[toks[a].start : toks[b].end] for a, b in sorted(spans)))
         out.append(finding(BLAME, BLAME_VOICE[reason], words))
     return tuple(out)
 
@@ -260,4 +383,3 @@ def check_text(text: str, *, names: Iterable[str] = ()) -> list[Finding]:
     `names` are display names of the people on the board; they count as personal names."""
     plain, ambiguous = name_tokens(names)
     return list(_check(text, plain, ambiguous))
-

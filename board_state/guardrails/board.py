@@ -15,13 +15,28 @@ from ..reducer import apply
 from .actions import check_action, check_load
 from .blame import check_text, is_person_phrase
 from .findings import (
-    ALIASES, BLAME, CHECKS, ENDS_AT_PERSON, FIVE_WHYS, NO_ACTIONS, NO_COMMUNICATIONS,
-    NO_CONFIRMED, REGULATORY_BARE, REGULATORY_MISSING, SHORT_CHAIN, WRITEUP, Finding, finding,
+    ALIASES,
+    BLAME,
+    CHECKS,
+    ENDS_AT_PERSON,
+    FIVE_WHYS,
+    NO_ACTIONS,
+    NO_COMMUNICATIONS,
+    NO_CONFIRMED,
+    REGULATORY_BARE,
+    REGULATORY_MISSING,
+    SHORT_CHAIN,
+    WRITEUP,
+    Finding,
+    finding,
 )
 
 MIN_WHYS = 5
-_BARE_NA = re.compile(r"^\s*(?:n\s*/\s*a|na|none|nil|not applicable|no|nothing|-+|—|tbd|n\.a\.)"
-                      r"\s*[.!]?\s*$", re.IGNORECASE)
+_BARE_NA = re.compile(
+    r"^\s*(?:n\s*/\s*a|na|none|nil|not applicable|no|nothing|-+|—|tbd|n\.a\.)"
+    r"\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _retarget(findings: Iterable[Finding], target: str) -> list[Finding]:
@@ -35,14 +50,16 @@ def check_chain(chain: Chain, *, names: Iterable[str] = ()) -> list[Finding]:
     names = tuple(names)
     out = _retarget(check_text(chain.problem, names=names), chain.id)
     for step in chain.steps:
-        out += _retarget(check_text(step.why, names=names) + check_text(step.answer, names=names),
-                         step.id)
+        out += _retarget(
+            check_text(step.why, names=names) + check_text(step.answer, names=names), step.id
+        )
     if chain.root_cause:
         out += _retarget(check_text(chain.root_cause, names=names), chain.id)
     if chain.done and len(chain.steps) < MIN_WHYS:
         n = len(chain.steps)
-        out.append(finding(FIVE_WHYS, SHORT_CHAIN, target=chain.id, n=n,
-                           whys="why" if n == 1 else "whys"))
+        out.append(
+            finding(FIVE_WHYS, SHORT_CHAIN, target=chain.id, n=n, whys="why" if n == 1 else "whys")
+        )
     # Where the chain ends now: the marked root step, or the last answer given, or the stated
     # root cause. It is checked while the meeting goes on too: that is when asking on helps.
     ends: list[str] = []
@@ -73,8 +90,7 @@ def check_writeup(board: Board) -> list[Finding]:
     if not h.regulatory.strip():
         out.append(finding(WRITEUP, REGULATORY_MISSING, target="header.regulatory"))
     elif _BARE_NA.match(h.regulatory):
-        out.append(finding(WRITEUP, REGULATORY_BARE, (h.regulatory.strip(),),
-                           "header.regulatory"))
+        out.append(finding(WRITEUP, REGULATORY_BARE, (h.regulatory.strip(),), "header.regulatory"))
     if not h.communications.strip():
         out.append(finding(WRITEUP, NO_COMMUNICATIONS, target="header.communications"))
     live = [a for a in board.actions.values() if a.status != "dropped"]
@@ -93,8 +109,9 @@ def board_names(board: Board) -> tuple[str, ...]:
     return tuple(p.name for p in board.participants.values())
 
 
-def board_findings(board: Board, *, today: str | None = None,
-                   off: Iterable[str] = ()) -> list[Finding]:
+def board_findings(
+    board: Board, *, today: str | None = None, off: Iterable[str] = ()
+) -> list[Finding]:
     """Every finding on a board, each with `target` set to the item's id (or "actions",
     "header.<field>" for board-wide ones), skipping the check kinds in `off`.
 
@@ -133,8 +150,14 @@ class NudgeHistory(msgspec.Struct, frozen=True):
 
 
 def _exists(board: Board, target: str) -> bool:
-    if target in board.stickies or target in board.timeline or target in board.chains or \
-            target in board.actions or target == "actions" or target.startswith("header."):
+    if (
+        target in board.stickies
+        or target in board.timeline
+        or target in board.chains
+        or target in board.actions
+        or target == "actions"
+        or target.startswith("header.")
+    ):
         return True
     return any(s.id == target for c in board.chains.values() for s in c.steps)
 
@@ -154,8 +177,7 @@ def nudge_history(entries: Iterable[Entry], *, board_id: str = "") -> NudgeHisto
     for e in entries:
         apply(board, e.op, actor=e.actor, now=e.at, new_id=e.new_id)
         enabled = _off(board.settings.nudges)
-        now = {(f.target, f.check) for f in board_findings(board)
-               if f.check in enabled}
+        now = {(f.target, f.check) for f in board_findings(board) if f.check in enabled}
         for _, check in now - present:
             raised[check] += 1
         for target, check in present - now:
@@ -163,5 +185,7 @@ def nudge_history(entries: Iterable[Entry], *, board_id: str = "") -> NudgeHisto
                 resolved[check] += 1
         present = now
     return NudgeHistory(
-        raised=sum(raised.values()), resolved=sum(resolved.values()),
-        by_check={c: CheckHistory(raised[c], resolved[c]) for c in CHECKS})
+        raised=sum(raised.values()),
+        resolved=sum(resolved.values()),
+        by_check={c: CheckHistory(raised[c], resolved[c]) for c in CHECKS},
+    )

@@ -27,7 +27,7 @@ class Example(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
 
 class Result(msgspec.Struct, frozen=True):
     example: Example
-    flagged: bool   # what the check said
+    flagged: bool  # what the check said
 
     @property
     def correct(self) -> bool:
@@ -90,9 +90,18 @@ def score(results_: Iterable[Result]) -> list[Score]:
         fp = sum(r.flagged and not r.example.flag for r in mine)
         fn = sum(not r.flagged and r.example.flag for r in mine)
         tn = len(mine) - tp - fp - fn
-        out.append(Score(check=check, precision=round(tp / (tp + fp), 4) if tp + fp else 1.0,
-                         recall=round(tp / (tp + fn), 4) if tp + fn else 1.0,
-                         n=len(mine), tp=tp, fp=fp, fn=fn, tn=tn))
+        out.append(
+            Score(
+                check=check,
+                precision=round(tp / (tp + fp), 4) if tp + fp else 1.0,
+                recall=round(tp / (tp + fn), 4) if tp + fn else 1.0,
+                n=len(mine),
+                tp=tp,
+                fp=fp,
+                fn=fn,
+                tn=tn,
+            )
+        )
     return out
 
 

@@ -12,18 +12,37 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .grammar import (
-    FIRST_PERSON, NONE, PERSON, PROPER, Ctx, first_subject, person_in_phrase, possessive_person,
+    FIRST_PERSON,
+    NONE,
+    PERSON,
+    PROPER,
+    Ctx,
+    first_subject,
+    person_in_phrase,
+    possessive_person,
     subject_of,
 )
 from .lexicon import (
-    CLAUSE_WORDS, DETERMINERS, HUMAN_VERBS, INCIDENT_NOUNS, NOT_FAILURE_VERBS, PREPOSITIONS,
+    CLAUSE_WORDS,
+    DETERMINERS,
+    HUMAN_VERBS,
+    INCIDENT_NOUNS,
+    NOT_FAILURE_VERBS,
+    PREPOSITIONS,
     SKIP_LEFT,
 )
 from .text import clause_start
 
 _IRREGULAR_PAST = {
-    "see": "saw", "read": "read", "catch": "caught", "think": "thought", "tell": "told",
-    "pay": "paid", "spot": "spotted", "understand": "understood", "hear": "heard",
+    "see": "saw",
+    "read": "read",
+    "catch": "caught",
+    "think": "thought",
+    "tell": "told",
+    "pay": "paid",
+    "spot": "spotted",
+    "understand": "understood",
+    "hear": "heard",
 }
 
 
@@ -36,85 +55,291 @@ def _past(verb: str) -> str:
 HUMAN_PAST = frozenset(_past(v) for v in HUMAN_VERBS)
 # Verbs only people do, in the past tense, and the phrases that go with them.
 MEMORY_WORDS = frozenset({"forgot", "forgotten"})
-IGNORE_WORDS = frozenset({"ignored", "overlooked", "neglected", "disregarded", "dismissed",
-                          "ignoring", "overlooking", "neglecting", "disregarding"})
+IGNORE_WORDS = frozenset(
+    {
+        "ignored",
+        "overlooked",
+        "neglected",
+        "disregarded",
+        "dismissed",
+        "ignoring",
+        "overlooking",
+        "neglecting",
+        "disregarding",
+    }
+)
 CAUSE_VERBS = frozenset({"caused", "broke", "triggered"})
-CAUSE_PHRASES = (("took", "down"), ("brought", "down"), ("took", "out"), ("knocked", "over"),
-                 ("blew", "up"), ("took", "prod", "down"), ("broke", "prod"))
-SLIP_PHRASES = (("dropped", "the", "ball"), ("messed", "up"), ("screwed", "up"), ("goofed",),
-                ("blundered",), ("botched",), ("fell", "asleep"), ("zoned", "out"),
-                ("wasn't", "paying", "attention"), ("weren't", "paying", "attention"),
-                ("not", "paying", "attention"), ("was", "distracted"), ("were", "distracted"),
-                ("didn't", "bother"), ("did", "not", "bother"))
-ACCIDENT_WORDS = frozenset({"accidentally", "mistakenly", "inadvertently", "wrongly",
-                            "erroneously", "unintentionally"})
-CHARACTER_WORDS = frozenset({
-    "careless", "carelessness", "carelessly", "negligent", "negligence", "negligently",
-    "incompetent", "incompetence", "reckless", "recklessly", "sloppy", "sloppiness",
-    "irresponsible", "irresponsibly", "lazy", "laziness", "stupid", "idiot", "idiotic",
-    "clueless", "sloppily",
-})
+CAUSE_PHRASES = (
+    ("took", "down"),
+    ("brought", "down"),
+    ("took", "out"),
+    ("knocked", "over"),
+    ("blew", "up"),
+    ("took", "prod", "down"),
+    ("broke", "prod"),
+)
+SLIP_PHRASES = (
+    ("dropped", "the", "ball"),
+    ("messed", "up"),
+    ("screwed", "up"),
+    ("goofed",),
+    ("blundered",),
+    ("botched",),
+    ("fell", "asleep"),
+    ("zoned", "out"),
+    ("wasn't", "paying", "attention"),
+    ("weren't", "paying", "attention"),
+    ("not", "paying", "attention"),
+    ("was", "distracted"),
+    ("were", "distracted"),
+    ("didn't", "bother"),
+    ("did", "not", "bother"),
+)
+ACCIDENT_WORDS = frozenset(
+    {"accidentally", "mistakenly", "inadvertently", "wrongly", "erroneously", "unintentionally"}
+)
+CHARACTER_WORDS = frozenset(
+    {
+        "careless",
+        "carelessness",
+        "carelessly",
+        "negligent",
+        "negligence",
+        "negligently",
+        "incompetent",
+        "incompetence",
+        "reckless",
+        "recklessly",
+        "sloppy",
+        "sloppiness",
+        "irresponsible",
+        "irresponsibly",
+        "lazy",
+        "laziness",
+        "stupid",
+        "idiot",
+        "idiotic",
+        "clueless",
+        "sloppily",
+    }
+)
 # "lazy" is also software: lazy loading, lazy evaluation.
-LAZY_TECH = frozenset({"loading", "load", "loaded", "evaluation", "initialization",
-                       "initialisation", "init", "instantiation", "import", "imports", "fetch",
-                       "iterator", "sequence", "deletion", "expiry", "expiration", "eval"})
-HUMAN_ERROR_HEADS = frozenset({"human", "operator", "user", "engineer", "pilot", "developer",
-                               "admin", "people", "personnel", "staff", "manual"})
+LAZY_TECH = frozenset(
+    {
+        "loading",
+        "load",
+        "loaded",
+        "evaluation",
+        "initialization",
+        "initialisation",
+        "init",
+        "instantiation",
+        "import",
+        "imports",
+        "fetch",
+        "iterator",
+        "sequence",
+        "deletion",
+        "expiry",
+        "expiration",
+        "eval",
+    }
+)
+HUMAN_ERROR_HEADS = frozenset(
+    {
+        "human",
+        "operator",
+        "user",
+        "engineer",
+        "pilot",
+        "developer",
+        "admin",
+        "people",
+        "personnel",
+        "staff",
+        "manual",
+    }
+)
 ERROR_WORDS = frozenset({"error", "errors", "mistake", "mistakes", "slip", "slips", "blunder"})
-HUMAN_ERROR_TOKENS = frozenset({"pebkac", "pebcak", "id10t", "fat-fingered", "fat-finger",
-                                "fat-fingering"})
-MISSED_OK_OBJECTS = frozenset({"sla", "slas", "slo", "slos", "target", "targets", "deadline",
-                               "deadlines", "window", "budget", "cutoff", "cut-off", "quota",
-                               "heartbeat", "heartbeats", "health", "beat", "beats", "batch",
-                               "cycle", "tick", "ticks", "run", "runs", "cron", "schedule",
-                               "slot", "connection", "packets", "packet"})
-SHOULD_HAVE = (("should", "have"), ("should've",), ("shouldn't", "have"),
-               ("should", "not", "have"), ("ought", "to", "have"), ("oughta", "have"),
-               ("should", "really", "have"), ("should", "just", "have"),
-               ("should", "simply", "have"), ("should", "obviously", "have"))
-COULD_HAVE = (("could", "have"), ("could've",), ("could", "easily", "have"),
-              ("could", "just", "have"), ("could", "simply", "have"))
-DID_NOT = (("didn't",), ("did", "not"), ("never",), ("failed", "to"), ("neglected", "to"),
-           ("forgot", "to"), ("fails", "to"), ("failing", "to"), ("doesn't",),
-           ("does", "not"), ("hadn't",), ("had", "not"), ("wasn't", "able", "to"),
-           ("couldn't", "be", "bothered", "to"))
-NOT_WATCHING = tuple((be, v) for be in ("wasn't", "weren't") for v in (
-    "watching", "looking", "checking", "monitoring", "listening", "reading", "concentrating",
-    "focused", "focusing")) + tuple(("was", "not", v) for v in ("watching", "looking",
-                                                              "checking", "monitoring"))
-MIS_VERBS = frozenset({"misconfigured", "mistyped", "misread", "misjudged", "misunderstood",
-                       "misinterpreted", "mislabeled", "mislabelled", "misclicked",
-                       "mis-typed", "misconfigured", "misentered", "misplaced"})
-MIS_IMPLIED = frozenset({"misread", "misjudged", "misunderstood", "misinterpreted",
-                         "misclicked"})
+HUMAN_ERROR_TOKENS = frozenset(
+    {"pebkac", "pebcak", "id10t", "fat-fingered", "fat-finger", "fat-fingering"}
+)
+MISSED_OK_OBJECTS = frozenset(
+    {
+        "sla",
+        "slas",
+        "slo",
+        "slos",
+        "target",
+        "targets",
+        "deadline",
+        "deadlines",
+        "window",
+        "budget",
+        "cutoff",
+        "cut-off",
+        "quota",
+        "heartbeat",
+        "heartbeats",
+        "health",
+        "beat",
+        "beats",
+        "batch",
+        "cycle",
+        "tick",
+        "ticks",
+        "run",
+        "runs",
+        "cron",
+        "schedule",
+        "slot",
+        "connection",
+        "packets",
+        "packet",
+    }
+)
+SHOULD_HAVE = (
+    ("should", "have"),
+    ("should've",),
+    ("shouldn't", "have"),
+    ("should", "not", "have"),
+    ("ought", "to", "have"),
+    ("oughta", "have"),
+    ("should", "really", "have"),
+    ("should", "just", "have"),
+    ("should", "simply", "have"),
+    ("should", "obviously", "have"),
+)
+COULD_HAVE = (
+    ("could", "have"),
+    ("could've",),
+    ("could", "easily", "have"),
+    ("could", "just", "have"),
+    ("could", "simply", "have"),
+)
+DID_NOT = (
+    ("didn't",),
+    ("did", "not"),
+    ("never",),
+    ("failed", "to"),
+    ("neglected", "to"),
+    ("forgot", "to"),
+    ("fails", "to"),
+    ("failing", "to"),
+    ("doesn't",),
+    ("does", "not"),
+    ("hadn't",),
+    ("had", "not"),
+    ("wasn't", "able", "to"),
+    ("couldn't", "be", "bothered", "to"),
+)
+NOT_WATCHING = tuple(
+    (be, v)
+    for be in ("wasn't", "weren't")
+    for v in (
+        "watching",
+        "looking",
+        "checking",
+        "monitoring",
+        "listening",
+        "reading",
+        "concentrating",
+        "focused",
+        "focusing",
+    )
+) + tuple(("was", "not", v) for v in ("watching", "looking", "checking", "monitoring"))
+MIS_VERBS = frozenset(
+    {
+        "misconfigured",
+        "mistyped",
+        "misread",
+        "misjudged",
+        "misunderstood",
+        "misinterpreted",
+        "mislabeled",
+        "mislabelled",
+        "misclicked",
+        "mis-typed",
+        "misentered",
+        "misplaced",
+    }
+)
+MIS_IMPLIED = frozenset({"misread", "misjudged", "misunderstood", "misinterpreted", "misclicked"})
 # Stems of "-ing" forms of diligence verbs: "without checking", "instead of following".
 # Only diligence: "instead of waiting" describes a choice, "without checking" a lapse.
-HUMAN_VERBS_ING = frozenset({"check", "test", "verify", "follow", "read", "review", "look",
-                             "ask", "confirm", "double-check", "notic", "escalat", "tell",
-                             "inform", "us", "consult", "warn", "validat", "monitor"})
-HUMAN_PRESENT = frozenset(v + ("es" if v.endswith(("s", "sh", "ch")) else "s")
-                          for v in HUMAN_VERBS)
-WOULD_HAVE_SEEN = tuple(p + (v,) for p in (("would", "have"), ("would've",))
-                        for v in ("seen", "noticed", "caught", "known", "spotted", "realised",
-                                  "realized", "checked"))
+HUMAN_VERBS_ING = frozenset(
+    {
+        "check",
+        "test",
+        "verify",
+        "follow",
+        "read",
+        "review",
+        "look",
+        "ask",
+        "confirm",
+        "double-check",
+        "notic",
+        "escalat",
+        "tell",
+        "inform",
+        "us",
+        "consult",
+        "warn",
+        "validat",
+        "monitor",
+    }
+)
+HUMAN_PRESENT = frozenset(v + ("es" if v.endswith(("s", "sh", "ch")) else "s") for v in HUMAN_VERBS)
+WOULD_HAVE_SEEN = tuple(
+    p + (v,)
+    for p in (("would", "have"), ("would've",))
+    for v in ("seen", "noticed", "caught", "known", "spotted", "realised", "realized", "checked")
+)
 FUTURE_MODALS = frozenset({"would", "will", "could", "can", "might", "may", "'d", "'ll"})
-OBVIOUS_NEG = frozenset({"not", "no", "non", "nothing", "less", "hardly", "never", "far",
-                         "wasn't", "isn't", "weren't", "aren't", "none"})
+OBVIOUS_NEG = frozenset(
+    {
+        "not",
+        "no",
+        "non",
+        "nothing",
+        "less",
+        "hardly",
+        "never",
+        "far",
+        "wasn't",
+        "isn't",
+        "weren't",
+        "aren't",
+        "none",
+    }
+)
 
 
 # How a matched failure word is judged (see `_rule_failures`).
-HIT, SKIP = "hit", "skip"            # the matcher already decided
-IMPLIED = "implied"                  # only people do this: flag unless the subject is a system
-PERSON_ONLY = "person_only"          # systems do this too: flag only with a person as subject
+HIT, SKIP = "hit", "skip"  # the matcher already decided
+IMPLIED = "implied"  # only people do this: flag unless the subject is a system
+PERSON_ONLY = "person_only"  # systems do this too: flag only with a person as subject
 PASSIVE = frozenset({"was", "were", "been", "being", "got"})
-NEVER_OK_PAST = frozenset({"received", "needed", "wanted", "expected", "happened", "existed",
-                           "intended", "seemed", "appeared"})
+NEVER_OK_PAST = frozenset(
+    {
+        "received",
+        "needed",
+        "wanted",
+        "expected",
+        "happened",
+        "existed",
+        "intended",
+        "seemed",
+        "appeared",
+    }
+)
 
 
 class _Match(NamedTuple):
-    end: int       # the last token of the words found
-    reason: str    # a key of BLAME_VOICE
-    judge: str     # HIT, SKIP, IMPLIED or PERSON_ONLY
+    end: int  # the last token of the words found
+    reason: str  # a key of BLAME_VOICE
+    judge: str  # HIT, SKIP, IMPLIED or PERSON_ONLY
 
 
 def _prev(c: Ctx, i: int) -> str:
@@ -129,7 +354,7 @@ def _m_memory(c: Ctx, i: int) -> _Match | None:
     w = c.low[i]
     if w in MEMORY_WORDS:
         if w == "forgotten" and _prev(c, i) in PASSIVE:
-            return _Match(i, "memory", HIT)             # "the step was forgotten": by someone
+            return _Match(i, "memory", HIT)  # "the step was forgotten": by someone
         return _Match(i + (_next(c, i) == "to"), "memory", IMPLIED)
     if w in {"forget", "forgets", "forgetting"}:
         return _Match(i, "memory", PERSON_ONLY)
@@ -141,7 +366,7 @@ def _m_ignore(c: Ctx, i: int) -> _Match | None:
         return None
     prev = _prev(c, i)
     if prev in {"is", "are", "be", "gets", "get"}:
-        return _Match(i, "person_failure", SKIP)        # "unknown fields are ignored"
+        return _Match(i, "person_failure", SKIP)  # "unknown fields are ignored"
     if prev in PASSIVE | {"completely", "simply"}:
         by_system = _next(c, i) == "by" and not person_in_phrase(c, i + 2)
         return _Match(i, "person_failure", SKIP if by_system else HIT)
@@ -156,7 +381,7 @@ def _m_accident(c: Ctx, i: int) -> _Match | None:
         return _Match(i + 1, "person_failure", HIT if kind in {PERSON, PROPER, NONE} else SKIP)
     if w in ACCIDENT_WORDS:
         if _prev(c, i) in PASSIVE - {"being"}:
-            return _Match(i, "person_failure", HIT)     # "was accidentally deleted"
+            return _Match(i, "person_failure", HIT)  # "was accidentally deleted"
         return _Match(i, "person_failure", IMPLIED)
     return None
 
@@ -170,15 +395,21 @@ def _m_did_not(c: Ctx, i: int) -> _Match | None:
     if c.low[i] == "never":
         if verb in HUMAN_PAST or verb in HUMAN_PRESENT:
             return _Match(k + 1, "person_failure", IMPLIED)
-        if (verb.endswith("ed") or verb in {"saw", "caught", "read", "told", "thought",
-                                            "paid"}) and \
-                verb not in NOT_FAILURE_VERBS and verb not in NEVER_OK_PAST:
+        if (
+            (verb.endswith("ed") or verb in {"saw", "caught", "read", "told", "thought", "paid"})
+            and verb not in NOT_FAILURE_VERBS
+            and verb not in NEVER_OK_PAST
+        ):
             return _Match(k + 1, "person_failure", PERSON_ONLY)
         return None
     if verb in HUMAN_VERBS:
         return _Match(k + 1, "person_failure", IMPLIED)
-    if verb.isalpha() and verb not in NOT_FAILURE_VERBS and verb not in SKIP_LEFT and \
-            verb not in {"to", "a", "the", "be"}:
+    if (
+        verb.isalpha()
+        and verb not in NOT_FAILURE_VERBS
+        and verb not in SKIP_LEFT
+        and verb not in {"to", "a", "the", "be"}
+    ):
         return _Match(k + 1, "person_failure", PERSON_ONLY)
     return None
 
@@ -200,15 +431,19 @@ def _m_could_have(c: Ctx, i: int) -> _Match | None:
     kind, pos = subject_of(c, i)
     # "We could have caught this with a canary" is a lesson; "Maria could have prevented
     # this" is a verdict.
-    hit = kind == PERSON and pos >= 0 and c.low[pos] not in FIRST_PERSON and \
-        _next(c, k) not in {"been", "caused", "happened"}
+    hit = (
+        kind == PERSON
+        and pos >= 0
+        and c.low[pos] not in FIRST_PERSON
+        and _next(c, k) not in {"been", "caused", "happened"}
+    )
     return _Match(k, "counterfactual", HIT if hit else SKIP)
 
 
 def _m_slips(c: Ctx, i: int) -> _Match | None:
     k = c.any_at(i, SLIP_PHRASES)
     if k >= 0:
-        return _Match(k, "person_failure", HIT)         # only people drop the ball
+        return _Match(k, "person_failure", HIT)  # only people drop the ball
     k = c.any_at(i, NOT_WATCHING)
     if k >= 0:
         return _Match(k, "person_failure", IMPLIED)
@@ -224,8 +459,7 @@ def _m_without(c: Ctx, i: int) -> _Match | None:
     if w not in {"without", "instead"} or i + 1 >= len(c.low):
         return None
     k = i + 1 + (w == "instead" and c.low[i + 1] == "of")
-    if k >= len(c.low) or not c.low[k].endswith("ing") or \
-            c.low[k][:-3] not in HUMAN_VERBS_ING:
+    if k >= len(c.low) or not c.low[k].endswith("ing") or c.low[k][:-3] not in HUMAN_VERBS_ING:
         return None
     start = clause_start(c.toks, i, CLAUSE_WORDS - {"and"})
     return _Match(k, "person_failure", HIT if first_subject(c, start, i) == PERSON else SKIP)
@@ -237,12 +471,21 @@ def _m_missed(c: Ctx, i: int) -> _Match | None:
         return None
     n = len(c.low)
     obj = i + 1
-    while obj < n and c.low[obj] in DETERMINERS | {"first", "second", "initial", "early", "two",
-                                                   "three"}:
+    while obj < n and c.low[obj] in DETERMINERS | {
+        "first",
+        "second",
+        "initial",
+        "early",
+        "two",
+        "three",
+    }:
         obj += 1
     head = obj
-    while head + 1 < n and c.low[head + 1].isalpha() and \
-            c.low[head + 1] not in CLAUSE_WORDS | PREPOSITIONS | SKIP_LEFT:
+    while (
+        head + 1 < n
+        and c.low[head + 1].isalpha()
+        and c.low[head + 1] not in CLAUSE_WORDS | PREPOSITIONS | SKIP_LEFT
+    ):
         head += 1
     if obj >= n or {c.low[obj], c.low[min(head, n - 1)]} & MISSED_OK_OBJECTS:
         return None
@@ -256,16 +499,19 @@ def _m_cause(c: Ctx, i: int) -> _Match | None:
         return None
     end = max(i, k)
     if _prev(c, i) in PASSIVE | {"is", "are"}:
-        return _Match(end, "person_cause", SKIP)        # passive: "caused by" is its own rule
+        return _Match(end, "person_cause", SKIP)  # passive: "caused by" is its own rule
     kind, _ = subject_of(c, i)
     hit = kind == PERSON or possessive_person(c, i)
     return _Match(end, "person_cause", HIT if hit else SKIP)
 
 
 def _m_mistake_made(c: Ctx, i: int) -> _Match | None:
-    if c.low[i] in {"made", "makes", "make"} and i + 2 < len(c.low) and \
-            c.low[i + 1] in {"a", "an", "the", "this", "that", "another"} and \
-            c.low[i + 2] in ERROR_WORDS | {"typo", "blunder"}:
+    if (
+        c.low[i] in {"made", "makes", "make"}
+        and i + 2 < len(c.low)
+        and c.low[i + 1] in {"a", "an", "the", "this", "that", "another"}
+        and c.low[i + 2] in ERROR_WORDS | {"typo", "blunder"}
+    ):
         return _Match(i + 2, "person_failure", IMPLIED)
     return None
 
@@ -273,17 +519,20 @@ def _m_mistake_made(c: Ctx, i: int) -> _Match | None:
 def _m_late(c: Ctx, i: int) -> _Match | None:
     """'noticed late', 'was too slow to page', 'nobody noticed', 'responsible for the outage'."""
     w, nxt = c.low[i], _next(c, i)
-    if w in {"noticed", "reacted", "responded", "escalated", "acted", "paged"} and \
-            (nxt in {"late", "slowly"} or c.at(i + 1, ("too", "late")) >= 0):
+    if w in {"noticed", "reacted", "responded", "escalated", "acted", "paged"} and (
+        nxt in {"late", "slowly"} or c.at(i + 1, ("too", "late")) >= 0
+    ):
         return _Match(i + 1 + (nxt == "too"), "person_failure", PERSON_ONLY)
-    if w in {"slow", "late"} and nxt == "to" and i + 2 < len(c.low) and \
-            c.low[i + 2] in HUMAN_VERBS:
+    if w in {"slow", "late"} and nxt == "to" and i + 2 < len(c.low) and c.low[i + 2] in HUMAN_VERBS:
         return _Match(i + 2, "person_failure", IMPLIED)  # "slow to notice"
-    if w in HUMAN_PAST and (_prev(c, i) in {"nobody", "noone"} or
-                            c.low[max(0, i - 2):i] == ["no", "one"]):
+    if w in HUMAN_PAST and (
+        _prev(c, i) in {"nobody", "noone"} or c.low[max(0, i - 2) : i] == ["no", "one"]
+    ):
         return _Match(i, "person_failure", PERSON_ONLY)  # "nobody noticed"
-    if w in {"was", "were"} and c.any_at(i + 1, (("slow", "to"), ("too", "slow"),
-                                                 ("late", "to"))) >= 0:
+    if (
+        w in {"was", "were"}
+        and c.any_at(i + 1, (("slow", "to"), ("too", "slow"), ("late", "to"))) >= 0
+    ):
         return _Match(i + 2, "person_failure", PERSON_ONLY)
     if w in {"was", "were", "is", "are"} and c.at(i + 1, ("responsible", "for")) > 0:
         k = i + 3
@@ -294,8 +543,20 @@ def _m_late(c: Ctx, i: int) -> _Match | None:
     return None
 
 
-_MATCHERS = (_m_memory, _m_ignore, _m_accident, _m_did_not, _m_should_have, _m_could_have,
-             _m_slips, _m_without, _m_missed, _m_cause, _m_mistake_made, _m_late)
+_MATCHERS = (
+    _m_memory,
+    _m_ignore,
+    _m_accident,
+    _m_did_not,
+    _m_should_have,
+    _m_could_have,
+    _m_slips,
+    _m_without,
+    _m_missed,
+    _m_cause,
+    _m_mistake_made,
+    _m_late,
+)
 
 
 def rule_failures(c: Ctx) -> None:
@@ -310,8 +571,10 @@ def rule_failures(c: Ctx) -> None:
         if m.judge == HIT:
             c.hit(m.reason, i, m.end)
         elif m.judge in {IMPLIED, PERSON_ONLY} and not (
-                m.end + 2 < len(c.low) and c.low[m.end + 1] == "by"
-                and not person_in_phrase(c, m.end + 2)):
+            m.end + 2 < len(c.low)
+            and c.low[m.end + 1] == "by"
+            and not person_in_phrase(c, m.end + 2)
+        ):
             # "never acknowledged by the phone app": a system was the agent
             kind, _ = subject_of(c, i)
             if kind == PERSON or (m.judge == IMPLIED and kind in {NONE, PROPER}):

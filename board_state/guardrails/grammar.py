@@ -21,8 +21,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .lexicon import (
-    AMBIGUOUS_NAMES, CLAUSE_WORDS, DETERMINERS, FIRST_NAMES, PERSON_WORDS, PREPOSITIONS,
-    SKIP_LEFT, SYSTEM_PROPER,
+    AMBIGUOUS_NAMES,
+    CLAUSE_WORDS,
+    DETERMINERS,
+    FIRST_NAMES,
+    PERSON_WORDS,
+    PREPOSITIONS,
+    SKIP_LEFT,
+    SYSTEM_PROPER,
 )
 from .text import SENTENCE_END, Token, clause_start, tokenize
 
@@ -36,11 +42,12 @@ FIRST_PERSON = frozenset({"we", "i", "you"})
 @dataclass
 class Ctx:
     """One text being checked: its tokens, the board's names, and the spans found so far."""
+
     text: str
     toks: list[Token]
     low: list[str]
-    names: frozenset[str]          # participants' name tokens, lower case, not ordinary words
-    ambiguous: frozenset[str]      # participants' name tokens that are also ordinary words
+    names: frozenset[str]  # participants' name tokens, lower case, not ordinary words
+    ambiguous: frozenset[str]  # participants' name tokens that are also ordinary words
     hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     def hit(self, reason: str, i: int, j: int) -> None:
@@ -67,6 +74,7 @@ class Ctx:
 
 # --- names and people -----------------------------------------------------------------------
 
+
 def name_tokens(names: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
     """Split display names into (plain, ambiguous) lower-case name tokens."""
     return _name_tokens(tuple(names))
@@ -78,7 +86,11 @@ def _name_tokens(names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]
     ambiguous: set[str] = set()
     for name in names:
         for t in tokenize(name):
-            if len(t.low) < 2 or t.is_punct or not t.low.replace("-", "").replace("'", "").isalpha():
+            if (
+                len(t.low) < 2
+                or t.is_punct
+                or not t.low.replace("-", "").replace("'", "").isalpha()
+            ):
                 continue
             if t.low in DETERMINERS or t.low in PREPOSITIONS or t.low in CLAUSE_WORDS:
                 continue
@@ -89,13 +101,63 @@ def _name_tokens(names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]
     return frozenset(plain), frozenset(ambiguous)
 
 
-_NAME_BLOCKERS = DETERMINERS | PREPOSITIONS | frozenset({
-    "since", "until", "by", "last", "next", "early", "mid", "late", "end", "during", "through",
-    "per", "to", "into", "via", "monthly", "quarterly"})
-_MODAL_FOLLOWERS = frozenset({
-    "have", "be", "not", "never", "also", "we", "you", "they", "i", "he", "she", "it", "the",
-    "this", "that", "there", "a", "an", "our", "your", "their", "need", "still", "only",
-    "cause", "happen", "fail", "affect"})
+_NAME_BLOCKERS = (
+    DETERMINERS
+    | PREPOSITIONS
+    | frozenset(
+        {
+            "since",
+            "until",
+            "by",
+            "last",
+            "next",
+            "early",
+            "mid",
+            "late",
+            "end",
+            "during",
+            "through",
+            "per",
+            "to",
+            "into",
+            "via",
+            "monthly",
+            "quarterly",
+        }
+    )
+)
+_MODAL_FOLLOWERS = frozenset(
+    {
+        "have",
+        "be",
+        "not",
+        "never",
+        "also",
+        "we",
+        "you",
+        "they",
+        "i",
+        "he",
+        "she",
+        "it",
+        "the",
+        "this",
+        "that",
+        "there",
+        "a",
+        "an",
+        "our",
+        "your",
+        "their",
+        "need",
+        "still",
+        "only",
+        "cause",
+        "happen",
+        "fail",
+        "affect",
+    }
+)
 
 
 def is_name(c: Ctx, k: int) -> bool:
@@ -109,10 +171,11 @@ def is_name(c: Ctx, k: int) -> bool:
         if prev in _NAME_BLOCKERS or prev.isdigit():
             return False
         if nxt[:1].isdigit():
-            return False                       # May 3, June 2026
-        if low in {"will", "may"} and (nxt in _MODAL_FOLLOWERS or t.sentence_start and
-                                       c.text.rstrip().endswith("?")):
-            return False                       # the modal verb
+            return False  # May 3, June 2026
+        if low in {"will", "may"} and (
+            nxt in _MODAL_FOLLOWERS or t.sentence_start and c.text.rstrip().endswith("?")
+        ):
+            return False  # the modal verb
         return True
     if low in c.names:
         return True
@@ -125,7 +188,7 @@ def is_person(c: Ctx, k: int, *, possessive_ok: bool = False) -> bool:
     t = c.toks[k]
     low = t.low
     if t.text in {"US", "UK", "EU", "IT"}:
-        return t.text == "IT"                  # the IT department; the others are places
+        return t.text == "IT"  # the IT department; the others are places
     if low == "one" and k > 0 and c.low[k - 1] in {"no", "every", "any", "some"}:
         return True
     if low in PERSON_WORDS and (possessive_ok or not t.possessive):
@@ -134,9 +197,31 @@ def is_person(c: Ctx, k: int, *, possessive_ok: bool = False) -> bool:
 
 
 def _is_ly_adverb(low: str) -> bool:
-    return low.endswith("ly") and len(low) > 4 and low not in {
-        "family", "supply", "assembly", "reply", "anomaly", "rally", "ally", "daily", "weekly",
-        "monthly", "italy", "poly", "apply", "multiply", "jelly", "belly", "early", "only"}
+    return (
+        low.endswith("ly")
+        and len(low) > 4
+        and low
+        not in {
+            "family",
+            "supply",
+            "assembly",
+            "reply",
+            "anomaly",
+            "rally",
+            "ally",
+            "daily",
+            "weekly",
+            "monthly",
+            "italy",
+            "poly",
+            "apply",
+            "multiply",
+            "jelly",
+            "belly",
+            "early",
+            "only",
+        }
+    )
 
 
 def classify(c: Ctx, j: int) -> str:
@@ -148,9 +233,15 @@ def classify(c: Ctx, j: int) -> str:
     low = t.low
     # A capitalised unknown word in mid-sentence may be a name we do not know, unless it looks
     # like a plural ("Payments", "Backups"): names ending in s are on the list.
-    if (t.capitalised and not t.text.isupper() and not t.sentence_start and low.isalpha()
-            and low not in SYSTEM_PROPER and low not in PERSON_WORDS
-            and not (low.endswith("s") and not low.endswith("ss"))):
+    if (
+        t.capitalised
+        and not t.text.isupper()
+        and not t.sentence_start
+        and low.isalpha()
+        and low not in SYSTEM_PROPER
+        and low not in PERSON_WORDS
+        and not (low.endswith("s") and not low.endswith("ss"))
+    ):
         return PROPER
     return SYSTEM
 
@@ -161,8 +252,12 @@ def first_subject(c: Ctx, start: int, end: int) -> str:
     k = start
     if k < end and c.low[k] in PREPOSITIONS | {"during", "around", "after", "before", "by"}:
         k += 1
-        while k < end and (c.low[k] in DETERMINERS or c.low[k][:1].isdigit()
-                           or not is_person(c, k) and k < start + 3):
+        while k < end and (
+            c.low[k] in DETERMINERS
+            or c.low[k][:1].isdigit()
+            or not is_person(c, k)
+            and k < start + 3
+        ):
             k += 1
     while k < end and (c.low[k] in DETERMINERS or c.low[k] in SKIP_LEFT):
         k += 1
@@ -183,8 +278,9 @@ def subject_of(c: Ctx, i: int) -> tuple[str, int]:
     """Who or what is the subject of the verb at token i, and where it was found."""
     start = clause_start(c.toks, i, CLAUSE_WORDS)
     j = i - 1
-    while j >= start and (c.low[j] in SKIP_LEFT or _is_ly_adverb(c.low[j])
-                          or c.low[j] in {"n't", "then"}):
+    while j >= start and (
+        c.low[j] in SKIP_LEFT or _is_ly_adverb(c.low[j]) or c.low[j] in {"n't", "then"}
+    ):
         j -= 1
     if j < start:
         # A clause joined by "and"/"but"/"or" shares its subject with the one before.
@@ -202,9 +298,19 @@ def subject_of(c: Ctx, i: int) -> tuple[str, int]:
             break
         k = j - 1
         steps = 0
-        while k >= start and steps < 3 and (c.low[k] in DETERMINERS or c.toks[k].possessive
-                                            or (c.low[k].isalpha() and c.toks[k].low not in
-                                                PREPOSITIONS and c.low[k] not in SKIP_LEFT)):
+        while (
+            k >= start
+            and steps < 3
+            and (
+                c.low[k] in DETERMINERS
+                or c.toks[k].possessive
+                or (
+                    c.low[k].isalpha()
+                    and c.toks[k].low not in PREPOSITIONS
+                    and c.low[k] not in SKIP_LEFT
+                )
+            )
+        ):
             k -= 1
             steps += 1
         if k > start and c.low[k] in PREPOSITIONS:
@@ -250,9 +356,17 @@ def person_in_phrase(c: Ctx, i: int, width: int = 4) -> bool:
             return False
         if is_person(c, k) and c.low[k] not in FIRST_PERSON | {"us"}:
             nxt = c.low[k + 1] if k + 1 < len(c.low) else "."
-            if (t.possessive or nxt in SENTENCE_END or nxt in {",", "who", "that", "and", "or"}
-                    or nxt in PREPOSITIONS or nxt in CLAUSE_WORDS or nxt in SKIP_LEFT
-                    or nxt.endswith("ing") or nxt.endswith("ed") or is_name(c, k)):
+            if (
+                t.possessive
+                or nxt in SENTENCE_END
+                or nxt in {",", "who", "that", "and", "or"}
+                or nxt in PREPOSITIONS
+                or nxt in CLAUSE_WORDS
+                or nxt in SKIP_LEFT
+                or nxt.endswith("ing")
+                or nxt.endswith("ed")
+                or is_name(c, k)
+            ):
                 return True
         if c.low[k] in {"his", "her"}:
             return True
@@ -260,8 +374,9 @@ def person_in_phrase(c: Ctx, i: int, width: int = 4) -> bool:
     return False
 
 
-_PHRASE_LEAD = DETERMINERS | frozenset({"because", "of", "due", "to", "it", "was", "is", "the",
-                                        "simply", "just", "basically", "that"})
+_PHRASE_LEAD = DETERMINERS | frozenset(
+    {"because", "of", "due", "to", "it", "was", "is", "the", "simply", "just", "basically", "that"}
+)
 
 
 def is_person_phrase(text: str, *, names: Iterable[str] = ()) -> str:

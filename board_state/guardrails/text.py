@@ -18,12 +18,12 @@ _TOKEN = re.compile(
     r"|[.,;:!?()\[\]\"“”—–]|\n|(?<=\s)-(?=\s)"
 )
 SENTENCE_END = frozenset(".!?;:\n")
-CLAUSE_END = SENTENCE_END | frozenset(",()[]\"“”—–-")
+CLAUSE_END = SENTENCE_END | frozenset(',()[]"“”—–-')
 
 
 class Token(NamedTuple):
-    text: str    # as written
-    low: str     # lower case, curly apostrophe made straight, possessive 's removed
+    text: str  # as written
+    low: str  # lower case, curly apostrophe made straight, possessive 's removed
     start: int
     end: int
     possessive: bool
@@ -44,23 +44,37 @@ def tokenize(text: str) -> list[Token]:
     for m in _TOKEN.finditer(text):
         raw = m.group(0)
         low = raw.lower().replace("’", "'")
-        possessive = low.endswith("'s") and len(low) > 2 and low not in {"it's", "that's",
-                                                                         "what's", "there's",
-                                                                         "who's", "here's",
-                                                                         "let's", "he's",
-                                                                         "she's"}
+        possessive = (
+            low.endswith("'s")
+            and len(low) > 2
+            and low
+            not in {
+                "it's",
+                "that's",
+                "what's",
+                "there's",
+                "who's",
+                "here's",
+                "let's",
+                "he's",
+                "she's",
+            }
+        )
         if possessive:
             low = low[:-2]
         out.append(Token(raw, low, m.start(), m.end(), possessive, new_sentence))
         # After a quote, a bracket or a dash a capital letter may start a fragment.
-        new_sentence = low in SENTENCE_END or (new_sentence and low in CLAUSE_END) or \
-            low in {'"', "“", "(", "[", "—", "–", "-"}
+        new_sentence = (
+            low in SENTENCE_END
+            or (new_sentence and low in CLAUSE_END)
+            or low in {'"', "“", "(", "[", "—", "–", "-"}
+        )
     return out
 
 
 def words_of(text: str, tokens: list[Token], i: int, j: int) -> str:
     """The exact text from token i to token j inclusive."""
-    return text[tokens[i].start:tokens[j].end]
+    return text[tokens[i].start : tokens[j].end]
 
 
 def clause_start(tokens: list[Token], i: int, joiners: frozenset[str]) -> int:
@@ -79,7 +93,8 @@ def _idiom(tokens: list[Token], k: int) -> bool:
     prev = tokens[k - 1].low if k > 0 else ""
     nxt = tokens[k + 1].low if k + 1 < len(tokens) else ""
     return (tokens[k].low == "once" and prev == "at") or (
-        tokens[k].low == "as" and (prev in {"such", "well", "same", "so"} or nxt == "well"))
+        tokens[k].low == "as" and (prev in {"such", "well", "same", "so"} or nxt == "well")
+    )
 
 
 def sentence_bounds(tokens: list[Token], i: int) -> tuple[int, int]:

@@ -36,19 +36,36 @@ import msgspec
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import Section
 from hindsight.board_state.protocol import encode
-
 from hindsight.client.bench.wire import WireClient, connect
 
 SECTIONS: tuple[Section, ...] = ("went_well", "went_badly", "contributing")
-WORDS = ("deploy", "alert", "runbook", "pager", "rollback", "config", "cache", "dns", "queue",
-         "latency", "dashboard", "handover", "retry", "timeout", "canary", "quota", "backup")
+WORDS = (
+    "deploy",
+    "alert",
+    "runbook",
+    "pager",
+    "rollback",
+    "config",
+    "cache",
+    "dns",
+    "queue",
+    "latency",
+    "dashboard",
+    "handover",
+    "retry",
+    "timeout",
+    "canary",
+    "quota",
+    "backup",
+)
 STICKY_CAP = 6  # a person deletes their oldest note beyond this, so a long run keeps a board
-                # at a realistic size instead of hitting the 2,000-note limit
+# at a realistic size instead of hitting the 2,000-note limit
 FACILITATOR_SHARE = 0.04  # of all ops: timer ops (pause, resume, extend) by a facilitator
 
 
 class Frame(msgspec.Struct):
     """Just the fields the generator looks at; everything else in a frame is skipped unread."""
+
     type: str
     seq: int = 0
     cid: str = ""
@@ -81,6 +98,7 @@ OWN_EVENT = msgspec.json.Decoder(OwnEvent)
 class BoardPlan:
     """One board as the generator needs it: for Hindsight its id, every seat's credential
     (the facilitator's first), the open round and the notes to vote on."""
+
     board_id: str
     credentials: list[str] = field(default_factory=list)
     round_id: str = ""
@@ -102,7 +120,7 @@ class StepStats:
     acked: int = 0
     duplicates: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
-    frames: int = 0   # messages delivered (a batch frame counts each message it holds)
+    frames: int = 0  # messages delivered (a batch frame counts each message it holds)
     batches: int = 0  # batch frames among them
     ack_lat: list[float] = field(default_factory=list)
     fan_lat: list[float] = field(default_factory=list)
@@ -118,10 +136,10 @@ class Seat:
         self.ready = False  # welcomed; ops go straight out
         self.seq, self.epoch = 0, ""
         self.outbox: dict[str, tuple[bytes, OpRec]] = {}
-        self.own: dict[int, str] = {}   # seq of my acked op -> its kind (to learn note ids)
+        self.own: dict[int, str] = {}  # seq of my acked op -> its kind (to learn note ids)
         self.stickies: deque[str] = deque()
         self.dots: dict[str, int] = {}
-        self.timer_running = True       # go_to_phase started it
+        self.timer_running = True  # go_to_phase started it
         self.rcvbuf: int | None = None  # a small receive buffer: a slow reader (overload)
         self.cid_n = 0
         self.closed = 0  # connections of this seat the server closed (or lost)
@@ -132,16 +150,27 @@ class BoardLoad:
     def __init__(self, load: Load, plan: BoardPlan) -> None:
         self.load, self.plan = load, plan
         n = max(1, len(plan.credentials))
-        self.seats = [Seat(self, i, plan.credentials[i] if plan.credentials else "")
-                      for i in range(n if plan.credentials else load.people)]
+        self.seats = [
+            Seat(self, i, plan.credentials[i] if plan.credentials else "")
+            for i in range(n if plan.credentials else load.people)
+        ]
         self.by_seq: dict[int, OpRec] = {}
         self.by_cid: dict[str, OpRec] = {}  # floor: the relayed frame names its cid
         self.pending: dict[int, list[float]] = {}
 
 
 class Load:
-    def __init__(self, mode: str, host: str, port: int, plans: list[BoardPlan],
-                 people: int, *, seed: int = 1, batch: bool = True) -> None:
+    def __init__(
+        self,
+        mode: str,
+        host: str,
+        port: int,
+        plans: list[BoardPlan],
+        people: int,
+        *,
+        seed: int = 1,
+        batch: bool = True,
+    ) -> None:
         assert mode in ("hindsight", "floor")
         self.mode, self.host, self.port, self.people = mode, host, port, people
         # Read `batch` frames, as the browser and the SDK do (`--no-batch`: one message a frame).
@@ -153,7 +182,7 @@ class Load:
         self.facilitators = [s for s in self.seats if s.facilitator]
         self.stats = StepStats()
         self.closing = False
-        self.closes: dict[int, int] = {}   # close code -> count (4008: dropped as too slow)
+        self.closes: dict[int, int] = {}  # close code -> count (4008: dropped as too slow)
         self.resumed = 0
         # Every acked op as (seat, op frame, seq), when asked: the overload check resends them.
         self.acked_log: list[tuple[Seat, bytes, int]] = []
@@ -175,14 +204,20 @@ class Load:
         await asyncio.gather(*(one(s) for s in self.seats))
 
     async def _connect(self, seat: Seat) -> None:
-        client = await connect(self.host, self.port, self._on_message, self._on_closed,
-                               rcvbuf=seat.rcvbuf)
+        client = await connect(
+            self.host, self.port, self._on_message, self._on_closed, rcvbuf=seat.rcvbuf
+        )
         client.seat = seat
         seat.client = client
         if self.mode == "hindsight":
-            hello = {"type": "hello", "board": seat.board.plan.board_id,
-                     "credential": seat.credential, "last_seq": seat.seq, "epoch": seat.epoch,
-                     "batch": self.batch}
+            hello = {
+                "type": "hello",
+                "board": seat.board.plan.board_id,
+                "credential": seat.credential,
+                "last_seq": seat.seq,
+                "epoch": seat.epoch,
+                "batch": self.batch,
+            }
         else:
             hello = {"type": "hello", "board": seat.board.plan.board_id}
         client.send_text(msgspec.json.encode(hello))
@@ -206,7 +241,7 @@ class Load:
             try:
                 await self._connect(seat)
                 return
-            except (OSError, ConnectionError, asyncio.TimeoutError):
+            except (TimeoutError, OSError, ConnectionError):
                 delay = min(delay * 2, 2.0)
 
     async def close(self) -> None:
@@ -374,8 +409,9 @@ class Load:
             return self.rng.choice(self.facilitators)
         return self.rng.choice(self.participants)
 
-    async def run(self, rate: float, warmup: float, duration: float, drain: float,
-                  step: int) -> StepStats:
+    async def run(
+        self, rate: float, warmup: float, duration: float, drain: float, step: int
+    ) -> StepStats:
         """Offer `rate` ops/s for warmup + duration seconds; record what was intended inside
         the measured window; then wait up to `drain` s for its acks and fan-out."""
         loop_start = time.perf_counter()
@@ -398,14 +434,16 @@ class Load:
             await asyncio.sleep(0.001)
         give_up = time.perf_counter() + drain
         while time.perf_counter() < give_up and (
-                stats.acked + sum(stats.rejected.values()) < stats.sent
-                or len(stats.fan_lat) < stats.fan_expected):
+            stats.acked + sum(stats.rejected.values()) < stats.sent
+            or len(stats.fan_lat) < stats.fan_expected
+        ):
             await asyncio.sleep(0.02)
         return stats
 
 
 def summarize(stats: StepStats, rate: float, duration: float) -> dict[str, Any]:
     from hindsight.client.bench.stats import percentiles
+
     unacked = stats.sent - stats.acked - sum(stats.rejected.values())
     return {
         "offered": rate,

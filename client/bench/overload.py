@@ -53,7 +53,9 @@ async def _stall(load: Load, seats: list[Seat], after: float, stalled: float) ->
         client.resume_reading()
 
 
-async def _verify(load: Load, acked: list[tuple[Seat, bytes, int]], chunk: int = 400) -> dict[str, int]:
+async def _verify(
+    load: Load, acked: list[tuple[Seat, bytes, int]], chunk: int = 400
+) -> dict[str, int]:
     """Resend acked ops by the same seats (of `load`, same boards and indexes)."""
     seats = {(s.board.plan.board_id, s.index): s for s in load.seats}
     expect: dict[tuple[str, int, str], int] = {}
@@ -63,14 +65,18 @@ async def _verify(load: Load, acked: list[tuple[Seat, bytes, int]], chunk: int =
         want = expect.pop((seat.board.plan.board_id, seat.index, cid), None)
         if want is None:
             return
-        key = "same_seq_duplicate" if duplicate and seq == want else (
-            "applied_again" if not duplicate else "other")
+        key = (
+            "same_seq_duplicate"
+            if duplicate and seq == want
+            else ("applied_again" if not duplicate else "other")
+        )
         result[key] += 1
 
     load.on_ack = on_ack
-    from hindsight.client.bench.load import OpRec, FRAME
+    from hindsight.client.bench.load import FRAME, OpRec
+
     for i in range(0, len(acked), chunk):
-        for old_seat, frame, seq in acked[i:i + chunk]:
+        for old_seat, frame, seq in acked[i : i + chunk]:
             seat = seats[(old_seat.board.plan.board_id, old_seat.index)]
             cid = FRAME.decode(frame).cid
             expect[(seat.board.plan.board_id, seat.index, cid)] = seq
@@ -85,15 +91,15 @@ async def _verify(load: Load, acked: list[tuple[Seat, bytes, int]], chunk: int =
     return result
 
 
-async def run(boards: int, people: int, rate: float, seconds: float, verify: int,
-              core: int | None, slow: int) -> dict[str, Any]:
+async def run(
+    boards: int, people: int, rate: float, seconds: float, verify: int, core: int | None, slow: int
+) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="hindsight-overload-"))
     db = workdir / "overload.db"
     server = LocalServer("hindsight", workdir, core=core, db=db)
     server.start()
     pin(None if core is None else core + 1)
-    out: dict[str, Any] = {"boards": boards, "people": people, "offered": rate,
-                           "seconds": seconds}
+    out: dict[str, Any] = {"boards": boards, "people": people, "offered": rate, "seconds": seconds}
     try:
         plans = await asyncio.to_thread(hindsight_plans, server.url, boards, people)
         await prepare(server.url, plans)
@@ -111,11 +117,13 @@ async def run(boards: int, people: int, rate: float, seconds: float, verify: int
         assert base is not None
         rss: list[int] = []
         sampler = asyncio.get_running_loop().create_task(
-            _sample_rss(server, time.perf_counter() + seconds + 10, rss))
+            _sample_rss(server, time.perf_counter() + seconds + 10, rss)
+        )
         staller = asyncio.get_running_loop().create_task(
             # 22.5 s of a 30 s run: longer than the keepalive's worst case (a ping at most 10 s
             # after the stall begins, unanswered for 10 s), with time left to resume.
-            _stall(load, slow_seats, 1.0, seconds * 0.75))
+            _stall(load, slow_seats, 1.0, seconds * 0.75)
+        )
         stats = await load.run(rate, 0.0, seconds, 10.0, step=1)
         await staller
         sampler.cancel()
@@ -129,7 +137,9 @@ async def run(boards: int, people: int, rate: float, seconds: float, verify: int
         # is often the end of the connection without a close frame: 1006).
         out["dropped_slow"] = sum(1 for s in slow_seats if s.closed)
         out["dropped_other"] = sum(1 for s in load.seats if s.closed and s not in slow_seats)
-        out["server_logged_slow_drops"] = server.log.read_text().count("disconnecting a slow reader")
+        out["server_logged_slow_drops"] = server.log.read_text().count(
+            "disconnecting a slow reader"
+        )
         out["resumed"] = load.resumed
         out["slow_seats_reading_again"] = sum(1 for s in slow_seats if s.ready)
         acked = load.acked_log
@@ -148,17 +158,28 @@ async def run(boards: int, people: int, rate: float, seconds: float, verify: int
     return out
 
 
-def main(boards: int, people: int, capacity: float, seconds: float = 30.0,
-         verify: int = 20_000, core: int | None = 0, slow: int = 5) -> dict[str, Any]:
+def main(
+    boards: int,
+    people: int,
+    capacity: float,
+    seconds: float = 30.0,
+    verify: int = 20_000,
+    core: int | None = 0,
+    slow: int = 5,
+) -> dict[str, Any]:
     result = run_generator(run(boards, people, 2 * capacity, seconds, verify, core, slow))
     a = result["after_kill9"]
-    print(f"{boards}x{people} at {2 * capacity:.0f} ops/s (2 x {capacity:.0f}) for {seconds:.0f} s: "
-          f"acked {result['run']['acked']} of {result['run']['sent']}, "
-          f"RSS {result['rss_baseline_mb']} -> max {result['rss_max_mb']} MB "
-          f"({result['rss_max_over_baseline']}x), slow readers dropped {result['dropped_slow']} "
-          f"of {slow} (closes by code {result['closes']}; others dropped "
-          f"{result['dropped_other']}), resumed {result['resumed']}")
-    print(f"after kill -9 and restart: {a['checked']} acked ops resent, "
-          f"{a['same_seq_duplicate']} answered duplicate at their original seq, "
-          f"{a['applied_again']} applied again, {a['other']} other, {a['unanswered']} unanswered")
+    print(
+        f"{boards}x{people} at {2 * capacity:.0f} ops/s (2 x {capacity:.0f}) for {seconds:.0f} s: "
+        f"acked {result['run']['acked']} of {result['run']['sent']}, "
+        f"RSS {result['rss_baseline_mb']} -> max {result['rss_max_mb']} MB "
+        f"({result['rss_max_over_baseline']}x), slow readers dropped {result['dropped_slow']} "
+        f"of {slow} (closes by code {result['closes']}; others dropped "
+        f"{result['dropped_other']}), resumed {result['resumed']}"
+    )
+    print(
+        f"after kill -9 and restart: {a['checked']} acked ops resent, "
+        f"{a['same_seq_duplicate']} answered duplicate at their original seq, "
+        f"{a['applied_again']} applied again, {a['other']} other, {a['unanswered']} unanswered"
+    )
     return result

@@ -54,15 +54,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from hindsight.board_state import ops as o
-
 from hindsight.client.bench.main import cpu_pressure
 from hindsight.client.bench.servers import LocalServer
 from hindsight.client.http import create_board, join_board
 from hindsight.client.sdk import BoardClient
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 VIEWPORT = {"width": 1280, "height": 800}
 GOALS = {"gzip_kb": 100.0, "live_ms": 300.0, "change_ms": 16.0}
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -121,16 +126,21 @@ PROBE = r"""
 })();
 """
 
-READ = "() => { const b = window.__hsBench; return b ? Object.fromEntries(" \
-       "Object.entries(b).filter(([, v]) => typeof v !== 'function')) : null; }"
+READ = (
+    "() => { const b = window.__hsBench; return b ? Object.fromEntries("
+    "Object.entries(b).filter(([, v]) => typeof v !== 'function')) : null; }"
+)
 
 
 def static_graph(entry: str = "board.js") -> set[str]:
     """The modules static/board.js imports, transitively (static imports and re-exports)."""
     found: set[str] = set()
     todo = [entry]
-    pattern = re.compile(r"""(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*["'](\.[^"']+)["']"""
-                         r"""|(?:^|[;\s])import\s*["'](\.[^"']+)["']""", re.M)
+    pattern = re.compile(
+        r"""(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*["'](\.[^"']+)["']"""
+        r"""|(?:^|[;\s])import\s*["'](\.[^"']+)["']""",
+        re.M,
+    )
     while todo:
         name = todo.pop()
         if name in found or not (STATIC / name).is_file():
@@ -145,9 +155,13 @@ def static_graph(entry: str = "board.js") -> set[str]:
 def summary(values: list[float]) -> dict[str, Any]:
     ordered = sorted(values)
     p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]  # nearest rank
-    return {"n": len(values), "median": round(statistics.median(values), 1),
-            "p95": round(p95, 1), "max": round(max(values), 1),
-            "all": [round(v, 1) for v in values]}
+    return {
+        "n": len(values),
+        "median": round(statistics.median(values), 1),
+        "p95": round(p95, 1),
+        "max": round(max(values), 1),
+        "all": [round(v, 1) for v in values],
+    }
 
 
 async def read_probe(page: Any, key: str, timeout: float = WAIT_S) -> dict[str, Any]:
@@ -187,8 +201,12 @@ async def page_bytes(browser: Any, url: str) -> dict[str, Any]:
             if kind not in ("script", "stylesheet", "document") or not r.ok:
                 continue
             body = await r.body()
-            row = {"path": urlsplit(r.url).path, "type": kind, "bytes": len(body),
-                   "gzip_bytes": len(gzip.compress(body, 6, mtime=0))}
+            row = {
+                "path": urlsplit(r.url).path,
+                "type": kind,
+                "bytes": len(body),
+                "gzip_bytes": len(gzip.compress(body, 6, mtime=0)),
+            }
             if kind == "document":
                 document = row
             else:
@@ -222,35 +240,51 @@ async def navigation(browser: Any, url: str) -> dict[str, float]:
             " const r = performance.getEntriesByType('resource')"
             ".filter((e) => /[.](js|css)$/.test(new URL(e.name).pathname));"
             " return {response: n ? n.responseEnd : 0, dcl: n ? n.domContentLoadedEventEnd : 0,"
-            " fetched: Math.max(0, ...r.map((e) => e.responseEnd))}; }")
+            " fetched: Math.max(0, ...r.map((e) => e.responseEnd))}; }"
+        )
     finally:
         await context.close()
     if errors:
         raise RuntimeError(f"the page reported errors: {errors}")
-    return {"live_ms": state["live"], "painted_ms": state["painted"],
-            "html_ms": nav.get("response") or 0.0, "js_css_fetched_ms": nav.get("fetched") or 0.0,
-            "dom_content_loaded_ms": nav.get("dcl") or 0.0,
-            "ws_open_ms": state["wsOpen"] or 0.0, "first_frame_ms": state["firstFrame"] or 0.0}
+    return {
+        "live_ms": state["live"],
+        "painted_ms": state["painted"],
+        "html_ms": nav.get("response") or 0.0,
+        "js_css_fetched_ms": nav.get("fetched") or 0.0,
+        "dom_content_loaded_ms": nav.get("dcl") or 0.0,
+        "ws_open_ms": state["wsOpen"] or 0.0,
+        "first_frame_ms": state["firstFrame"] or 0.0,
+    }
 
 
 async def fill(server: str, items: int) -> tuple[dict[str, Any], BoardClient]:
     """A board of `items` items (3/4 timeline entries, 1/4 notes) in its Timeline phase; returns
     the board and the facilitator's connected SDK client."""
-    board = await asyncio.to_thread(create_board, server, title="Checkout latency, 40 minutes",
-                                    facilitator_name="Dana")
+    board = await asyncio.to_thread(
+        create_board, server, title="Checkout latency, 40 minutes", facilitator_name="Dana"
+    )
     c = BoardClient(server, board["board_id"], board["credential"])
     await c.start()
     entries = items - items // 4
     batch: list[o.Op] = [
-        o.AddTimelineEntry(at=f"2026-08-14T{8 + i // 60 % 12:02d}:{i % 60:02d}:00Z",
-                           text=f"Entry {i}: p99 latency on checkout at {200 + i} ms",
-                           kind=("fact", "signal", "decision")[i % 3])
-        for i in range(entries)]
-    batch += [o.AddSticky(section=("went_well", "went_badly", "contributing")[i % 3],
-                          text=f"Note {i}: the runbook step for the cache flush was out of date")
-              for i in range(items - entries)]
+        o.AddTimelineEntry(
+            at=f"2026-08-14T{8 + i // 60 % 12:02d}:{i % 60:02d}:00Z",
+            text=f"Entry {i}: p99 latency on checkout at {200 + i} ms",
+            kind=("fact", "signal", "decision")[i % 3],
+        )
+        for i in range(entries)
+    ]
+    batch += [
+        o.AddSticky(
+            section=("went_well", "went_badly", "contributing")[i % 3],
+            text=f"Note {i}: the runbook step for the cache flush was out of date",
+        )
+        for i in range(items - entries)
+    ]
     for start in range(0, len(batch), 100):
-        acks = await asyncio.gather(*(c.submit(op, timeout=60) for op in batch[start:start + 100]))
+        acks = await asyncio.gather(
+            *(c.submit(op, timeout=60) for op in batch[start : start + 100])
+        )
         await c.wait_for_seq(max(a.seq for a in acks), timeout=60)
     for _ in range(len(c.local.meta.agenda) + 1):
         meta = c.local.meta
@@ -264,10 +298,12 @@ async def fill(server: str, items: int) -> tuple[dict[str, Any], BoardClient]:
     return board, c
 
 
-async def changes(browser: Any, server: str, board: dict[str, Any], facilitator: BoardClient,
-                  n: int, items: int) -> list[dict[str, float]]:
-    guest = await asyncio.to_thread(join_board, server, board["board_id"], "Pat",
-                                     token=board["join_token"])
+async def changes(
+    browser: Any, server: str, board: dict[str, Any], facilitator: BoardClient, n: int, items: int
+) -> list[dict[str, float]]:
+    guest = await asyncio.to_thread(
+        join_board, server, board["board_id"], "Pat", token=board["join_token"]
+    )
     context, page, errors = await new_page(browser)
     out: list[dict[str, float]] = []
     try:
@@ -280,12 +316,21 @@ async def changes(browser: Any, server: str, board: dict[str, Any], facilitator:
         for i in range(n):
             marker = f"Bench change {i} {time.monotonic_ns() % 10**9}"
             await page.evaluate("m => window.__hsBench.expect(m)", marker)
-            await facilitator.submit(o.AddTimelineEntry(
-                at=f"2026-08-14T{8 + i % 12:02d}:{(7 * i + 30) % 60:02d}:30Z",
-                text=f"{marker}: rolled back the cache config", kind="decision"), timeout=30)
+            await facilitator.submit(
+                o.AddTimelineEntry(
+                    at=f"2026-08-14T{8 + i % 12:02d}:{(7 * i + 30) % 60:02d}:30Z",
+                    text=f"{marker}: rolled back the cache config",
+                    kind="decision",
+                ),
+                timeout=30,
+            )
             state = await read_probe(page, "changePainted")
-            out.append({"dom_ms": state["dom"] - state["arrived"],
-                        "painted_ms": state["changePainted"] - state["arrived"]})
+            out.append(
+                {
+                    "dom_ms": state["dom"] - state["arrived"],
+                    "painted_ms": state["changePainted"] - state["arrived"],
+                }
+            )
             await asyncio.sleep(0.1)
     finally:
         await context.close()
@@ -298,8 +343,9 @@ async def run(navigations: int, items: int, n_changes: int, chromium: str) -> di
     try:
         from playwright.async_api import async_playwright
     except ImportError:
-        raise SystemExit("--page needs Playwright (a dev dependency: `uv sync` installs it)") \
-            from None
+        raise SystemExit(
+            "--page needs Playwright (a dev dependency: `uv sync` installs it)"
+        ) from None
 
     pressure = cpu_pressure()
     workdir = Path(tempfile.mkdtemp(prefix="hindsight-page-"))
@@ -309,16 +355,18 @@ async def run(navigations: int, items: int, n_changes: int, chromium: str) -> di
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=chromium, args=ARGS)
             try:
-                made = await asyncio.to_thread(create_board, server.url,
-                                               title="DNS resolution failing in eu-west",
-                                               facilitator_name="Dana")
+                made = await asyncio.to_thread(
+                    create_board,
+                    server.url,
+                    title="DNS resolution failing in eu-west",
+                    facilitator_name="Dana",
+                )
                 url = server.url + made["facilitator_url"]
                 sizes = await page_bytes(browser, url)  # also the untimed warm-up load
                 loads = [await navigation(browser, url) for _ in range(navigations)]
                 board, facilitator = await fill(server.url, items)
                 try:
-                    timed = await changes(browser, server.url, board, facilitator, n_changes,
-                                          items)
+                    timed = await changes(browser, server.url, board, facilitator, n_changes, items)
                 finally:
                     await facilitator.close()
             finally:
@@ -326,18 +374,35 @@ async def run(navigations: int, items: int, n_changes: int, chromium: str) -> di
     finally:
         server.stop()
     return {
-        "goals": {"gzip_kb": GOALS["gzip_kb"], "live_ms": GOALS["live_ms"],
-                  "change_ms": GOALS["change_ms"]},
+        "goals": {
+            "gzip_kb": GOALS["gzip_kb"],
+            "live_ms": GOALS["live_ms"],
+            "change_ms": GOALS["change_ms"],
+        },
         "bytes": sizes,
         "navigation": {
             "n": navigations,
-            **{key: summary([load[key] for load in loads]) for key in
-               ("live_ms", "painted_ms", "html_ms", "js_css_fetched_ms", "dom_content_loaded_ms",
-                "ws_open_ms", "first_frame_ms")}},
-        "change": {"items": items, "timeline_entries": items - items // 4,
-                   "notes": items // 4, "n": n_changes,
-                   "dom_ms": summary([c["dom_ms"] for c in timed]),
-                   "painted_ms": summary([c["painted_ms"] for c in timed])},
+            **{
+                key: summary([load[key] for load in loads])
+                for key in (
+                    "live_ms",
+                    "painted_ms",
+                    "html_ms",
+                    "js_css_fetched_ms",
+                    "dom_content_loaded_ms",
+                    "ws_open_ms",
+                    "first_frame_ms",
+                )
+            },
+        },
+        "change": {
+            "items": items,
+            "timeline_entries": items - items // 4,
+            "notes": items // 4,
+            "n": n_changes,
+            "dom_ms": summary([c["dom_ms"] for c in timed]),
+            "painted_ms": summary([c["painted_ms"] for c in timed]),
+        },
         # Linux PSI, % of the last 10 s in which some task waited for a CPU, before and after.
         "machine_cpu_pressure": [pressure, cpu_pressure()],
     }
@@ -353,47 +418,65 @@ def _verdict(value: float, goal: float) -> str:
 
 def print_report(r: dict[str, Any]) -> None:
     b, g = r["bytes"], r["goals"]
-    print(f"board page: {b['scripts']} scripts and {b['stylesheets']} stylesheets fetched "
-          "(raw as served; gzip level 6)")
+    print(
+        f"board page: {b['scripts']} scripts and {b['stylesheets']} stylesheets fetched "
+        "(raw as served; gzip level 6)"
+    )
     for f in b["files"]:
         print(f"  {f['path']:34} {f['type']:10} {_kb(f['bytes']):>9} {_kb(f['gzip_bytes']):>9}")
     total_gz = b["total_gzip_bytes"]
-    print(f"  {'total JS + CSS':34} {'':10} {_kb(b['total_bytes']):>9} {_kb(total_gz):>9}   "
-          f"goal < {g['gzip_kb']:.0f} KB gzip: {_verdict(total_gz / 1024, g['gzip_kb'])}")
+    print(
+        f"  {'total JS + CSS':34} {'':10} {_kb(b['total_bytes']):>9} {_kb(total_gz):>9}   "
+        f"goal < {g['gzip_kb']:.0f} KB gzip: {_verdict(total_gz / 1024, g['gzip_kb'])}"
+    )
     if b["document"]:
         d = b["document"]
-        print(f"  (the HTML page itself, not counted: {_kb(d['bytes'])}, {_kb(d['gzip_bytes'])} "
-              "gzip)")
+        print(
+            f"  (the HTML page itself, not counted: {_kb(d['bytes'])}, {_kb(d['gzip_bytes'])} gzip)"
+        )
     if b["in_graph_not_fetched"] or b["fetched_not_in_graph"]:
-        print(f"  static import graph of board.js: {b['static_graph_modules']} modules; "
-              f"not fetched: {b['in_graph_not_fetched']}; fetched, not in it: "
-              f"{b['fetched_not_in_graph']}")
+        print(
+            f"  static import graph of board.js: {b['static_graph_modules']} modules; "
+            f"not fetched: {b['in_graph_not_fetched']}; fetched, not in it: "
+            f"{b['fetched_not_in_graph']}"
+        )
     n = r["navigation"]
     live, painted = n["live_ms"], n["painted_ms"]
-    print(f"navigation to a live board ({n['n']} loads, fresh context each): "
-          f"median {live['median']} ms, max {live['max']} ms; painted: median "
-          f"{painted['median']} ms, max {painted['max']} ms   goal < {g['live_ms']:.0f} ms: "
-          f"{_verdict(live['median'], g['live_ms'])}")
-    print(f"  medians: HTML received {n['html_ms']['median']} ms, last JS/CSS received "
-          f"{n['js_css_fetched_ms']['median']} ms, DOMContentLoaded "
-          f"{n['dom_content_loaded_ms']['median']} ms, websocket open {n['ws_open_ms']['median']}"
-          f" ms, first frame {n['first_frame_ms']['median']} ms")
+    print(
+        f"navigation to a live board ({n['n']} loads, fresh context each): "
+        f"median {live['median']} ms, max {live['max']} ms; painted: median "
+        f"{painted['median']} ms, max {painted['max']} ms   goal < {g['live_ms']:.0f} ms: "
+        f"{_verdict(live['median'], g['live_ms'])}"
+    )
+    print(
+        f"  medians: HTML received {n['html_ms']['median']} ms, last JS/CSS received "
+        f"{n['js_css_fetched_ms']['median']} ms, DOMContentLoaded "
+        f"{n['dom_content_loaded_ms']['median']} ms, websocket open {n['ws_open_ms']['median']}"
+        f" ms, first frame {n['first_frame_ms']['median']} ms"
+    )
     c = r["change"]
     dom, cp = c["dom_ms"], c["painted_ms"]
-    print(f"one incoming change on a board of {c['items']} items ({c['timeline_entries']} "
-          f"timeline entries, {c['notes']} notes), {c['n']} changes:")
-    print(f"  frame -> in the DOM: median {dom['median']} ms, p95 {dom['p95']} ms, "
-          f"max {dom['max']} ms   goal < {g['change_ms']:.0f} ms: "
-          f"{_verdict(dom['p95'], g['change_ms'])} (p95)")
-    print(f"  frame -> painted:    median {cp['median']} ms, p95 {cp['p95']} ms, max {cp['max']} "
-          "ms (includes waiting for the next frame)")
+    print(
+        f"one incoming change on a board of {c['items']} items ({c['timeline_entries']} "
+        f"timeline entries, {c['notes']} notes), {c['n']} changes:"
+    )
+    print(
+        f"  frame -> in the DOM: median {dom['median']} ms, p95 {dom['p95']} ms, "
+        f"max {dom['max']} ms   goal < {g['change_ms']:.0f} ms: "
+        f"{_verdict(dom['p95'], g['change_ms'])} (p95)"
+    )
+    print(
+        f"  frame -> painted:    median {cp['median']} ms, p95 {cp['p95']} ms, max {cp['max']} "
+        "ms (includes waiting for the next frame)"
+    )
     before, after = r["machine_cpu_pressure"]
     if before is not None and after is not None:
         print(f"machine CPU pressure (some, avg10) before / after: {before}% / {after}%")
 
 
-def main(navigations: int = 10, items: int = 200, n_changes: int = 20,
-         chromium: str = CHROMIUM) -> dict[str, Any]:
+def main(
+    navigations: int = 10, items: int = 200, n_changes: int = 20, chromium: str = CHROMIUM
+) -> dict[str, Any]:
     result = asyncio.run(run(navigations, items, n_changes, chromium))
     print_report(result)
     return result

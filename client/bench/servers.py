@@ -2,7 +2,8 @@
 pinned to one core, started on free ports and stopped afterwards.
 
 The client package never imports the server (the layering rule); it starts it the way an
-operator would, as a command (`python -m hindsight.server.cli serve`, `python -m hindsight.server.floor`).
+operator would, as a command (`python -m hindsight.server.cli serve`,
+`python -m hindsight.server.floor`).
 """
 
 from __future__ import annotations
@@ -63,9 +64,16 @@ def pin(core: int | None) -> None:
 
 
 class LocalServer:
-    def __init__(self, kind: str, workdir: Path, *, core: int | None = 0,
-                 env: dict[str, str] | None = None, db: Path | None = None,
-                 extra_args: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        workdir: Path,
+        *,
+        core: int | None = 0,
+        env: dict[str, str] | None = None,
+        db: Path | None = None,
+        extra_args: list[str] | None = None,
+    ) -> None:
         assert kind in ("hindsight", "floor")
         self.kind, self.core = kind, core
         self.port = free_port()
@@ -83,24 +91,45 @@ class LocalServer:
     @property
     def command(self) -> list[str]:
         if self.kind == "floor":
-            return [sys.executable, "-m", "hindsight.server.floor", "--port", str(self.port),
-                    *self.extra_args]
-        return [sys.executable, "-m", "hindsight.server.cli", "serve", "--port", str(self.port),
-                "--db", str(self.db), *self.extra_args]
+            return [
+                sys.executable,
+                "-m",
+                "hindsight.server.floor",
+                "--port",
+                str(self.port),
+                *self.extra_args,
+            ]
+        return [
+            sys.executable,
+            "-m",
+            "hindsight.server.cli",
+            "serve",
+            "--port",
+            str(self.port),
+            "--db",
+            str(self.db),
+            *self.extra_args,
+        ]
 
     def start(self, timeout: float = 30.0) -> None:
         core = self.core
         t0 = time.perf_counter()
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                self.command, stdout=log, stderr=subprocess.STDOUT, env=self.env,
+                self.command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self.env,
                 cwd=Path(__file__).resolve().parents[2],
-                preexec_fn=(lambda: pin(core)) if core is not None else None)
+                preexec_fn=(lambda: pin(core)) if core is not None else None,
+            )
         deadline = t0 + timeout
         while time.perf_counter() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.kind} exited with {self.proc.returncode}: "
-                                   + self.log.read_text()[-2000:])
+                raise RuntimeError(
+                    f"{self.kind} exited with {self.proc.returncode}: "
+                    + self.log.read_text()[-2000:]
+                )
             try:
                 with urllib.request.urlopen(self.url + "/readyz", timeout=0.5) as r:
                     if r.status == 200:

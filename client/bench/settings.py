@@ -28,12 +28,15 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from hindsight.client.bench.servers import LocalServer, pin, run_generator
 
-TEXT = ('{"type":"add_sticky","cid":"%d","section":"went_well",'
-        '"text":"rollback took four minutes because the runbook pointed at the old dashboard"}')
+TEXT = (
+    '{"type":"add_sticky","cid":"%d","section":"went_well",'
+    '"text":"rollback took four minutes because the runbook pointed at the old dashboard"}'
+)
 
 
-async def measure(server: LocalServer, connections: int, per_board: int, rate: float,
-                  seconds: float) -> dict[str, Any]:
+async def measure(
+    server: LocalServer, connections: int, per_board: int, rate: float, seconds: float
+) -> dict[str, Any]:
     received = 0
 
     async def reader(ws: ClientConnection) -> None:
@@ -71,8 +74,9 @@ async def measure(server: LocalServer, connections: int, per_board: int, rate: f
         "deflate_negotiated": deflate,
         "kb_per_connection": round((connected.rss - before.rss) / connections / 1024, 1),
         "messages_delivered": received,
-        "server_cpu_us_per_message": round((end_cpu.cpu_s - start_cpu.cpu_s) / max(1, received)
-                                           * 1e6, 2),
+        "server_cpu_us_per_message": round(
+            (end_cpu.cpu_s - start_cpu.cpu_s) / max(1, received) * 1e6, 2
+        ),
     }
 
 

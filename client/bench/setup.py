@@ -8,14 +8,17 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 from hindsight.board_state import ops as o
-
 from hindsight.client.bench.load import BoardPlan
 from hindsight.client.http import create_board, join_board
 from hindsight.client.sdk import BoardClient
 
-SEED_NOTES = ("Rollback took four minutes", "The alert fired before customers noticed",
-              "Runbook pointed at the old dashboard", "Nobody owned the config change",
-              "Canary skipped the region that failed")
+SEED_NOTES = (
+    "Rollback took four minutes",
+    "The alert fired before customers noticed",
+    "Runbook pointed at the old dashboard",
+    "Nobody owned the config change",
+    "Canary skipped the region that failed",
+)
 
 
 def floor_plans(boards: int) -> list[BoardPlan]:
@@ -26,11 +29,18 @@ def hindsight_plans(server: str, boards: int, people: int, threads: int = 16) ->
     """Create `boards` boards of `people` seats each (a facilitator and people - 1
     participants) and return their credentials, facilitator first; blocking."""
     with ThreadPoolExecutor(threads) as pool:
-        created = list(pool.map(lambda i: create_board(
-            server, title=f"Bench board {i}", facilitator_name="Facilitator"), range(boards)))
+        created = list(
+            pool.map(
+                lambda i: create_board(
+                    server, title=f"Bench board {i}", facilitator_name="Facilitator"
+                ),
+                range(boards),
+            )
+        )
         seats = [(b["board_id"], b["join_token"], j) for b in created for j in range(1, people)]
-        joined = list(pool.map(lambda s: join_board(server, s[0], f"Person {s[2]}",
-                                                    token=s[1]), seats))
+        joined = list(
+            pool.map(lambda s: join_board(server, s[0], f"Person {s[2]}", token=s[1]), seats)
+        )
     plans = {b["board_id"]: BoardPlan(b["board_id"], [b["credential"]]) for b in created}
     for (board_id, _, _), j in zip(seats, joined):
         plans[board_id].credentials.append(j["credential"])

@@ -27,7 +27,6 @@ from typing import Any
 import msgspec
 
 from hindsight.board_state import ops as o
-
 from hindsight.client.bench.servers import LocalServer, pin, run_generator
 from hindsight.client.bench.wire import WireClient, connect
 from hindsight.client.http import create_board
@@ -53,16 +52,23 @@ async def fill_board(server: str, n_ops: int) -> tuple[str, str]:
                 if not stickies or (k < 2 and len(stickies) < 1500):
                     batch.append(o.AddSticky(section="went_badly", text=f"note {done + i}"))
                 elif k < 8:
-                    batch.append(o.EditSticky(sticky_id=stickies[(done + i) % len(stickies)],
-                                              text=f"edited {done + i}"))
+                    batch.append(
+                        o.EditSticky(
+                            sticky_id=stickies[(done + i) % len(stickies)],
+                            text=f"edited {done + i}",
+                        )
+                    )
                 else:
-                    batch.append(o.CastVote(round_id=round_id,
-                                            item_id=stickies[(done + i) % len(stickies)])
-                                 if k == 8 else o.Unvote(round_id=round_id,
-                                                         item_id=stickies[(done + i - 1)
-                                                                          % len(stickies)]))
-            acks = await asyncio.gather(*(c.submit(op, timeout=120) for op in batch),
-                                        return_exceptions=True)
+                    batch.append(
+                        o.CastVote(round_id=round_id, item_id=stickies[(done + i) % len(stickies)])
+                        if k == 8
+                        else o.Unvote(
+                            round_id=round_id, item_id=stickies[(done + i - 1) % len(stickies)]
+                        )
+                    )
+            acks = await asyncio.gather(
+                *(c.submit(op, timeout=120) for op in batch), return_exceptions=True
+            )
             done += chunk
             last = max((a.seq for a in acks if not isinstance(a, BaseException)), default=0)
             await c.wait_for_seq(last, timeout=60)
@@ -78,8 +84,9 @@ async def hello_to_welcome(port: int, board_id: str, credential: str) -> float:
 
     client = await connect("127.0.0.1", port, on_message, lambda c, code: None)
     t0 = time.perf_counter()
-    client.send_text(msgspec.json.encode({"type": "hello", "board": board_id,
-                                          "credential": credential}))
+    client.send_text(
+        msgspec.json.encode({"type": "hello", "board": board_id, "credential": credential})
+    )
     arrived = await asyncio.wait_for(welcomed, 30)
     client.close()
     return arrived - t0
@@ -94,8 +101,11 @@ async def run(boards: int, n_ops: int, restarts: int, core: int | None) -> dict[
     try:
         t0 = time.perf_counter()
         with ThreadPoolExecutor(16) as pool:
-            stored = list(pool.map(lambda i: create_board(server.url, title=f"Stored board {i}"),
-                                   range(boards)))
+            stored = list(
+                pool.map(
+                    lambda i: create_board(server.url, title=f"Stored board {i}"), range(boards)
+                )
+            )
         made_boards = time.perf_counter() - t0
         t0 = time.perf_counter()
         board_id, credential = await fill_board(server.url, n_ops)
@@ -130,23 +140,32 @@ async def run(boards: int, n_ops: int, restarts: int, core: int | None) -> dict[
             server.stop()
     loads = [c - w for c, w in zip(cold, warm)]
     return {
-        "stored_boards": boards + 1, "big_board_ops": n_ops,
+        "stored_boards": boards + 1,
+        "big_board_ops": n_ops,
         "setup_s": {"boards": round(made_boards, 1), "big_board": round(made_ops, 1)},
-        "start_to_ready_s": {"median": round(statistics.median(starts), 3),
-                             "max": round(max(starts), 3), "all": [round(s, 3) for s in starts]},
+        "start_to_ready_s": {
+            "median": round(statistics.median(starts), 3),
+            "max": round(max(starts), 3),
+            "all": [round(s, 3) for s in starts],
+        },
         "floor_start_to_ready_s": {"median": round(statistics.median(floor_starts), 3)},
-        "big_board_load_ms": {"median": round(statistics.median(loads) * 1000, 1),
-                              "max": round(max(loads) * 1000, 1)},
+        "big_board_load_ms": {
+            "median": round(statistics.median(loads) * 1000, 1),
+            "max": round(max(loads) * 1000, 1),
+        },
         "first_hello_to_welcome_ms": [round(c * 1000, 1) for c in cold],
         "warm_hello_to_welcome_ms": [round(w * 1000, 1) for w in warm],
     }
 
 
-def main(boards: int = 1000, n_ops: int = 10_000, restarts: int = 5,
-         core: int | None = 0) -> dict[str, Any]:
+def main(
+    boards: int = 1000, n_ops: int = 10_000, restarts: int = 5, core: int | None = 0
+) -> dict[str, Any]:
     result = run_generator(run(boards, n_ops, restarts, core))
     s, b = result["start_to_ready_s"], result["big_board_load_ms"]
-    print(f"start to ready with {result['stored_boards']} stored boards: median {s['median']} s, "
-          f"max {s['max']} s (floor relay: {result['floor_start_to_ready_s']['median']} s)")
+    print(
+        f"start to ready with {result['stored_boards']} stored boards: median {s['median']} s, "
+        f"max {s['max']} s (floor relay: {result['floor_start_to_ready_s']['median']} s)"
+    )
     print(f"loading a board of {n_ops} ops: median {b['median']} ms, max {b['max']} ms")
     return result

@@ -19,14 +19,19 @@ def percentiles(samples: list[float]) -> dict[str, float | None]:
     def rank(q: float) -> float:
         return round(ordered[min(n - 1, max(0, int(q * n + 0.999999) - 1))] * 1000, 3)
 
-    return {"p50": rank(0.50), "p95": rank(0.95), "p99": rank(0.99),
-            "max": round(ordered[-1] * 1000, 3), "n": n}
+    return {
+        "p50": rank(0.50),
+        "p95": rank(0.95),
+        "p99": rank(0.99),
+        "max": round(ordered[-1] * 1000, 3),
+        "n": n,
+    }
 
 
 @dataclass(frozen=True)
 class ProcSample:
-    cpu_s: float   # user + system CPU seconds, all threads
-    rss: int       # resident set size, bytes
+    cpu_s: float  # user + system CPU seconds, all threads
+    rss: int  # resident set size, bytes
 
 
 def sample_process(pid: int) -> ProcSample | None:
@@ -39,7 +44,7 @@ def sample_process(pid: int) -> ProcSample | None:
     except OSError:
         return None
     # The command name (field 2) may hold spaces: split after its closing parenthesis.
-    fields = stat[stat.rindex(b")") + 2:].split()
+    fields = stat[stat.rindex(b")") + 2 :].split()
     utime, stime = int(fields[11]), int(fields[12])
     return ProcSample(cpu_s=(utime + stime) / CLOCK_TICKS, rss=int(statm.split()[1]) * PAGE)
 

@@ -50,8 +50,9 @@ class WireClient(asyncio.Protocol):
     message; `on_closed(client, code)` once, when the connection ends for any reason
     (1006 when it just dropped)."""
 
-    def __init__(self, host: str, port: int, path: str, on_message: OnMessage,
-                 on_closed: OnClosed) -> None:
+    def __init__(
+        self, host: str, port: int, path: str, on_message: OnMessage, on_closed: OnClosed
+    ) -> None:
         self.host, self.port, self.path = host, port, path
         self.on_message, self.on_closed = on_message, on_closed
         self.transport: asyncio.Transport | None = None
@@ -71,7 +72,8 @@ class WireClient(asyncio.Protocol):
             b"GET " + self.path.encode() + b" HTTP/1.1\r\n"
             b"Host: " + f"{self.host}:{self.port}".encode() + b"\r\n"
             b"Upgrade: websocket\r\nConnection: Upgrade\r\n"
-            b"Sec-WebSocket-Key: " + self._key + b"\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            b"Sec-WebSocket-Key: " + self._key + b"\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
 
     def data_received(self, data: bytes) -> None:
         now = time.perf_counter()
@@ -82,7 +84,7 @@ class WireClient(asyncio.Protocol):
             if end < 0:
                 return
             head = bytes(buf[:end]).decode("latin-1")
-            del buf[:end + 4]
+            del buf[: end + 4]
             if not self._handshake_ok(head):
                 self.open.set_exception(ConnectionError(head.split("\r\n", 1)[0]))
                 self._abort()
@@ -106,7 +108,7 @@ class WireClient(asyncio.Protocol):
             start = pos + hdr
             if size - start < n:
                 break
-            payload = bytes(buf[start:start + n])
+            payload = bytes(buf[start : start + n])
             pos = start + n
             self._frame(b0 & 0x80, b0 & 0x0F, payload, now)
             if self._done:
@@ -122,7 +124,7 @@ class WireClient(asyncio.Protocol):
     # --- frames -----------------------------------------------------------------------------
 
     def _frame(self, fin: int, opcode: int, payload: bytes, now: float) -> None:
-        if opcode == OP_TEXT or opcode == OP_BINARY or opcode == OP_CONT:
+        if opcode in (OP_TEXT, OP_BINARY, OP_CONT):
             if not fin:
                 self._fragments.append(payload)
                 return
@@ -142,8 +144,11 @@ class WireClient(asyncio.Protocol):
         if not lines[0].startswith("HTTP/1.1 101"):
             return False
         accept = base64.b64encode(hashlib.sha1(self._key + GUID).digest()).decode()
-        return any(line.lower().startswith("sec-websocket-accept:")
-                   and line.split(":", 1)[1].strip() == accept for line in lines[1:])
+        return any(
+            line.lower().startswith("sec-websocket-accept:")
+            and line.split(":", 1)[1].strip() == accept
+            for line in lines[1:]
+        )
 
     # --- the public surface ------------------------------------------------------------------
 
@@ -187,9 +192,15 @@ class WireClient(asyncio.Protocol):
             self.on_closed(self, self._close_code)
 
 
-async def connect(host: str, port: int, on_message: OnMessage, on_closed: OnClosed,
-                  path: str = "/ws", timeout: float = 10.0,
-                  rcvbuf: int | None = None) -> WireClient:
+async def connect(
+    host: str,
+    port: int,
+    on_message: OnMessage,
+    on_closed: OnClosed,
+    path: str = "/ws",
+    timeout: float = 10.0,
+    rcvbuf: int | None = None,
+) -> WireClient:
     """Open a connection; `rcvbuf` fixes a small kernel receive buffer before connecting (a
     reader on a slow link: what it does not read stays queued on the server's side)."""
     loop = asyncio.get_running_loop()

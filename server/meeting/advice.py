@@ -7,17 +7,16 @@ reads the room's board and the server's date (a due date's distance is measured 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hindsight.board_state.nudges import advise, counts_for
 from hindsight.board_state.protocol import Advice, Check, NudgeCounts, encode
-
 from hindsight.server.meeting.frames import Peer
 from hindsight.server.meeting.room import Room
 
 
 def today() -> str:
-    return datetime.now(timezone.utc).date().isoformat()
+    return datetime.now(UTC).date().isoformat()
 
 
 def answer_check(room: Room, conn: Peer, check: Check) -> None:

@@ -48,6 +48,7 @@ def _raw_sender(send: Send) -> Callable[[str], Coroutine[Any, Any, None]]:
         # uvicorn's `send` is a coroutine function; its coroutine is driven by hand (no wrapper
         # coroutine in between, which would cost a frame per message).
         return cast(Coroutine[Any, Any, None], send({"type": "websocket.send", "text": text}))
+
     return send_text
 
 
@@ -81,8 +82,14 @@ async def _finish(coro: Coroutine[Any, Any, None], blocked_on: Any) -> None:
 
 
 class Connection:
-    def __init__(self, ws: WebSocket, participant_id: str, queue_size: int,
-                 batch: bool = False, send: Send | None = None) -> None:
+    def __init__(
+        self,
+        ws: WebSocket,
+        participant_id: str,
+        queue_size: int,
+        batch: bool = False,
+        send: Send | None = None,
+    ) -> None:
         self.ws = ws
         # Frames go through the raw ASGI send when we have it (see ws.WebSocketEndpoint).
         self._send_text = self.ws.send_text if send is None else _raw_sender(send)
@@ -118,8 +125,12 @@ class Connection:
             return
         # Idle: write now, on the caller's turn, what the writer task would otherwise write.
         self._frames.extend(frames)
-        while (self._frames and self._frames[0] is not None and self._stalled is None
-               and not self.closing):
+        while (
+            self._frames
+            and self._frames[0] is not None
+            and self._stalled is None
+            and not self.closing
+        ):
             first = self._frames.popleft()
             assert first is not None  # the loop's condition checked it
             if not self._write_now(self._join(first) if self.batch else first):
@@ -238,7 +249,9 @@ class Connection:
             else:
                 self._writer.cancel()
         try:
-            await asyncio.wait_for(asyncio.gather(self._writer, return_exceptions=True), FLUSH_SECONDS)
+            await asyncio.wait_for(
+                asyncio.gather(self._writer, return_exceptions=True), FLUSH_SECONDS
+            )
         except TimeoutError:
             self._writer.cancel()
             if self._stalled is not None:

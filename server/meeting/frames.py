@@ -15,12 +15,12 @@ from hindsight.board_state import Board, Entry, decode_entry, project, view_for,
 from hindsight.board_state.nudges import NudgeTally
 from hindsight.board_state.protocol import Event, Presence, Welcome, encode
 from hindsight.board_state.util import Change
-
 from hindsight.server.storage.store import Store
 
 
 class Peer(Protocol):
     """What a room needs of a connection: a non-blocking send and a way to close it."""
+
     participant_id: str
 
     def send(self, frame: bytes) -> None: ...
@@ -28,8 +28,9 @@ class Peer(Protocol):
     def close(self, code: int, reason: str, *, flush: bool = False) -> None: ...
 
 
-def event_frames(peers: set[Peer], board: Board, seq: int, at: int,
-                 changes: tuple[Change, ...]) -> list[tuple[Peer, bytes]]:
+def event_frames(
+    peers: set[Peer], board: Board, seq: int, at: int, changes: tuple[Change, ...]
+) -> list[tuple[Peer, bytes]]:
     by_viewer: dict[str, bytes] = {}
     by_key: dict[tuple[object, ...], bytes] = {}
     frames = []
@@ -40,19 +41,29 @@ def event_frames(peers: set[Peer], board: Board, seq: int, at: int,
             key = viewer_key(changes, board, viewer)
             frame = by_key.get(key)
             if frame is None:
-                frame = by_key[key] = encode(Event(
-                    seq=seq, at=at, changes=project(changes, board, viewer)))
+                frame = by_key[key] = encode(
+                    Event(seq=seq, at=at, changes=project(changes, board, viewer))
+                )
             by_viewer[viewer] = frame
         frames.append((peer, frame))
     return frames
 
 
-def welcome_frame(board: Board, viewer: str, *, seq: int, epoch: str, now: int,
-                  snapshot: bool) -> bytes:
+def welcome_frame(
+    board: Board, viewer: str, *, seq: int, epoch: str, now: int, snapshot: bool
+) -> bytes:
     role = board.role_of(viewer) or "observer"
-    return encode(Welcome(board_id=board.id, you=viewer, role=role, seq=seq, epoch=epoch,
-                          server_time=now,
-                          snapshot=view_for(board, viewer) if snapshot else None))
+    return encode(
+        Welcome(
+            board_id=board.id,
+            you=viewer,
+            role=role,
+            seq=seq,
+            epoch=epoch,
+            server_time=now,
+            snapshot=view_for(board, viewer) if snapshot else None,
+        )
+    )
 
 
 def presence_frames(peers: list[Peer], board: Board) -> list[tuple[Peer, bytes]]:
@@ -62,8 +73,7 @@ def presence_frames(peers: list[Peer], board: Board) -> list[tuple[Peer, bytes]]
         names = sorted(board.participants[i].name for i in online if i in board.participants)
     frame = encode(Presence(online=len(online), names=names))
     seats = encode(Presence(online=len(online), names=names, seats_online=sorted(online)))
-    return [(peer, seats if peer.participant_id == board.facilitator else frame)
-            for peer in peers]
+    return [(peer, seats if peer.participant_id == board.facilitator else frame) for peer in peers]
 
 
 def tally_nudges(store: Store, board_id: str, pending: list[Entry]) -> tuple[int, int]:

@@ -21,22 +21,32 @@ from typing import Any, cast
 
 import msgspec
 
-from hindsight.board_state import SYSTEM, Board, Entry, Rejected, apply, decode_board, decode_entry, encode_entry
+from hindsight.board_state import (
+    SYSTEM,
+    Board,
+    Entry,
+    Rejected,
+    apply,
+    decode_board,
+    decode_entry,
+    encode_entry,
+    replay,
+    view_for,
+)
 from hindsight.board_state import ops as o
-from hindsight.board_state import replay, view_for
 from hindsight.board_state.views import BoardView
-
-from hindsight.server.storage.log_rows import build_row
 from hindsight.server.meeting.ids import hash_secret, new_id, now_ms
 from hindsight.server.meeting.room import LINK_TOKEN_BYTES, Room, RoomClosed
+from hindsight.server.storage.log_rows import build_row
 from hindsight.server.storage.store import BoardRow, CredentialRow, LogRow, OpRow, Store, WriteBatch
 
 logger = logging.getLogger("hindsight.hub")
 
 
 class Hub:
-    def __init__(self, store: Store, *, log_delay: float = 1.0,
-                 idle_close_days: float = 0.0) -> None:
+    def __init__(
+        self, store: Store, *, log_delay: float = 1.0, idle_close_days: float = 0.0
+    ) -> None:
         self.store = store
         self.idle_close_ms = int(idle_close_days * 86_400_000)  # 0: boards never close by idling
         self.rooms: dict[str, Room] = {}
@@ -84,23 +94,38 @@ class Hub:
         pid, secret = new_id(), secrets.token_urlsafe(24)
         board, now = Board(id=board_id), now_ms()
         first: list[tuple[o.Op, str]] = [
-            (create, pid), *((o.RotateLink(role=role), new_id(LINK_TOKEN_BYTES))
-                             for role in ("participant", "observer"))]
+            (create, pid),
+            *(
+                (o.RotateLink(role=role), new_id(LINK_TOKEN_BYTES))
+                for role in ("participant", "observer")
+            ),
+        ]
         entries = []
         for seq, (op, nid) in enumerate(first, 1):
             apply(board, op, actor=SYSTEM, now=now, new_id=nid)
-            entries.append(Entry(seq=seq, actor=SYSTEM, at=now, new_id=nid,
-                                 op=cast(o.AnyOp, op)))  # see Room._accept
+            entries.append(
+                Entry(seq=seq, actor=SYSTEM, at=now, new_id=nid, op=cast(o.AnyOp, op))
+            )  # see Room._accept
         meta = msgspec.json.encode({"title": create.title, "severity": create.severity}).decode()
-        await self.store.write(WriteBatch(
-            boards=(BoardRow(id=board_id, epoch=new_id(), created_at=now, meta=meta),),
-            credentials=(CredentialRow(board_id=board_id, participant_id=pid,
-                                       secret_hash=hash_secret(secret), role="facilitator"),),
-            ops=tuple(OpRow(board_id=board_id, seq=e.seq, actor=SYSTEM, cid="",
-                            body=encode_entry(e)) for e in entries),
-            # In the same transaction: a board is in the log from the moment it exists.
-            log_rows=(build_row(len(entries), view_for(board, ""), now),),
-        ))
+        await self.store.write(
+            WriteBatch(
+                boards=(BoardRow(id=board_id, epoch=new_id(), created_at=now, meta=meta),),
+                credentials=(
+                    CredentialRow(
+                        board_id=board_id,
+                        participant_id=pid,
+                        secret_hash=hash_secret(secret),
+                        role="facilitator",
+                    ),
+                ),
+                ops=tuple(
+                    OpRow(board_id=board_id, seq=e.seq, actor=SYSTEM, cid="", body=encode_entry(e))
+                    for e in entries
+                ),
+                # In the same transaction: a board is in the log from the moment it exists.
+                log_rows=(build_row(len(entries), view_for(board, ""), now),),
+            )
+        )
         return board_id, pid, f"{pid}.{secret}"
 
     # --- boards left open ------------------------------------------------------------------
@@ -125,8 +150,11 @@ class Hub:
                 await room.submit_as(SYSTEM, o.CloseMeeting())
             except (Rejected, RoomClosed):
                 continue  # closed meanwhile, or the room shut: the next sweep sees it
-            logger.info("board %s: closed and sealed after %.1f idle days", board_id,
-                        (now - last) / 86_400_000)
+            logger.info(
+                "board %s: closed and sealed after %.1f idle days",
+                board_id,
+                (now - last) / 86_400_000,
+            )
             closed.append(board_id)
         return closed
 
@@ -171,7 +199,9 @@ class Hub:
             return None
         board = decode_board(loaded.snapshot.state) if loaded.snapshot else Board(id=board_id)
         replay(board_id, [decode_entry(r.body) for r in loaded.tail], board)
-        seq = loaded.tail[-1].seq if loaded.tail else (loaded.snapshot.seq if loaded.snapshot else 0)
+        seq = (
+            loaded.tail[-1].seq if loaded.tail else (loaded.snapshot.seq if loaded.snapshot else 0)
+        )
         return seq, view_for(board, "")
 
     def _on_commit(self, room: Room) -> None:
@@ -186,8 +216,7 @@ class Hub:
         loop = asyncio.get_running_loop()
         self._log_due[board_id] = loop.time() + self.log_delay
         if board_id not in self._log_timers:
-            self._log_timers[board_id] = loop.call_later(self.log_delay, self._log_timer,
-                                                         board_id)
+            self._log_timers[board_id] = loop.call_later(self.log_delay, self._log_timer, board_id)
 
     def _log_timer(self, board_id: str) -> None:
         loop = asyncio.get_running_loop()

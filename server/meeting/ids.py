@@ -26,7 +26,7 @@ def _random_bytes(n: int) -> bytes:
     with _pool_lock:
         if _pool_at + n > len(_pool):
             _pool, _pool_at = os.urandom(_POOL_SIZE), 0
-        chunk = _pool[_pool_at:_pool_at + n]
+        chunk = _pool[_pool_at : _pool_at + n]
         _pool_at += n
         return chunk
 

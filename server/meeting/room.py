@@ -34,19 +34,46 @@ from typing import Any, cast
 
 import msgspec
 
-from hindsight.board_state import ANONYMOUS, SYSTEM, Board, Entry, Rejected, apply, decode_entry, encode_board
-from hindsight.board_state import next_deadline, on_deadline, project, replay, view_for
-from hindsight.board_state import decode_board, encode_entry
-from hindsight.board_state.seal import seal
+from hindsight.board_state import (
+    ANONYMOUS,
+    SYSTEM,
+    Board,
+    Entry,
+    Rejected,
+    apply,
+    decode_board,
+    decode_entry,
+    encode_board,
+    encode_entry,
+    next_deadline,
+    on_deadline,
+    project,
+    replay,
+    view_for,
+)
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import Role
 from hindsight.board_state.protocol import Ack, Error, Event, Reject, encode
+from hindsight.board_state.seal import seal
 from hindsight.board_state.util import Change
-
-from hindsight.server.storage.crashpoints import crash_point_after_flush, selected
-from hindsight.server.meeting.frames import Peer, event_frames, presence_frames, tally_nudges, welcome_frame
+from hindsight.server.meeting.frames import (
+    Peer,
+    event_frames,
+    presence_frames,
+    tally_nudges,
+    welcome_frame,
+)
 from hindsight.server.meeting.ids import hash_secret, new_id, now_ms
-from hindsight.server.storage.store import CredentialRow, LoadedBoard, OpRow, SealRow, SnapshotRow, Store, WriteBatch
+from hindsight.server.storage.crashpoints import crash_point_after_flush, selected
+from hindsight.server.storage.store import (
+    CredentialRow,
+    LoadedBoard,
+    OpRow,
+    SealRow,
+    SnapshotRow,
+    Store,
+    WriteBatch,
+)
 
 log = logging.getLogger("hindsight.room")
 
@@ -55,7 +82,7 @@ SNAPSHOT_EVERY = 500  # ops between snapshots: loading replays at most this many
 # connection's send queue, so a replay can never overflow it and get the client dropped.
 REPLAY_WINDOW = 400
 LINK_TOKEN_BYTES = 20  # a join link's token: 160 random bits, 32 characters
-REVOKED = "revoked"    # a removed seat's secret hash: no secret hashes to it
+REVOKED = "revoked"  # a removed seat's secret hash: no secret hashes to it
 
 
 CidTable = dict[str, dict[str, int]]  # actor -> client op id -> the seq it was applied at
@@ -103,9 +130,17 @@ class RoomClosed(Exception):
 
 
 class Room:
-    def __init__(self, store: Store, board: Board, seq: int, epoch: str,
-                 secrets_by_id: dict[str, str], cids: CidTable,
-                 snapshot_seq: int, clock: Callable[[], int] = now_ms) -> None:
+    def __init__(
+        self,
+        store: Store,
+        board: Board,
+        seq: int,
+        epoch: str,
+        secrets_by_id: dict[str, str],
+        cids: CidTable,
+        snapshot_seq: int,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
         self.store = store
         self.board = board
         self.seq = seq
@@ -113,8 +148,8 @@ class Room:
         self.clock = clock
         self.peers: set[Peer] = set()
         self.closed = False
-        self._secrets = secrets_by_id           # participant id -> sha256 of their secret
-        self._cids = cids                       # actor -> cid -> seq, committed or in flight
+        self._secrets = secrets_by_id  # participant id -> sha256 of their secret
+        self._cids = cids  # actor -> cid -> seq, committed or in flight
         self._snapshot_seq = snapshot_seq
         self._recent: deque[tuple[int, int, tuple[Change, ...]]] = deque(maxlen=REPLAY_WINDOW)
         # A list and a wake-up future, not an asyncio.Queue: every op passes through here, and
@@ -135,12 +170,19 @@ class Room:
     async def load(cls, store: Store, board_id: str) -> Room | None:
         def read() -> tuple[LoadedBoard | None, list[CredentialRow], CidTable]:
             loaded = store.load(board_id)
-            old_snapshot = loaded is not None and loaded.snapshot is not None and (
-                loaded.snapshot.cids is None)
+            old_snapshot = (
+                loaded is not None
+                and loaded.snapshot is not None
+                and (loaded.snapshot.cids is None)
+            )
             # The dedupe table comes with the snapshot (and the tail); only a snapshot written
             # before it was kept there needs the op log's cids, a row per op.
-            return loaded, store.credentials(board_id), (
-                store.cid_seqs(board_id) if old_snapshot else {})
+            return (
+                loaded,
+                store.credentials(board_id),
+                (store.cid_seqs(board_id) if old_snapshot else {}),
+            )
+
         loaded, creds, cids = await asyncio.to_thread(read)
         if loaded is None:
             return None
@@ -151,8 +193,12 @@ class Room:
             try:
                 cids = _decode_cids(snapshot.cids)
             except msgspec.DecodeError:  # not ours to read: the op log has the same facts
-                log.warning("board %s: unreadable dedupe table in snapshot %d; rebuilding it "
-                            "from the op log", board_id, snapshot.seq)
+                log.warning(
+                    "board %s: unreadable dedupe table in snapshot %d; rebuilding it "
+                    "from the op log",
+                    board_id,
+                    snapshot.seq,
+                )
                 cids = await asyncio.to_thread(store.cid_seqs, board_id)
         for row in loaded.tail:
             if row.cid:
@@ -160,9 +206,15 @@ class Room:
         seq = loaded.tail[-1].seq if loaded.tail else (snapshot.seq if snapshot else 0)
         # A new epoch per load: after a restart (or a restored backup, where seqs may be reused
         # for different ops) no client may resume from events it kept; it gets a snapshot.
-        return cls(store, board, seq, new_id(),
-                   {c.participant_id: c.secret_hash for c in creds}, cids,
-                   snapshot.seq if snapshot else 0)
+        return cls(
+            store,
+            board,
+            seq,
+            new_id(),
+            {c.participant_id: c.secret_hash for c in creds},
+            cids,
+            snapshot.seq if snapshot else 0,
+        )
 
     # --- the public surface --------------------------------------------------------------------
 
@@ -208,10 +260,12 @@ class Room:
         if token is None:
             token = self.board.links.get(role, "")
         pid, secret = new_id(), secrets.token_urlsafe(24)
-        cred = CredentialRow(board_id=self.board.id, participant_id=pid,
-                             secret_hash=hash_secret(secret), role=role)
-        await self._submit_system(o.Join(name=name, role=role, token=token), new_id=pid,
-                                  credential=cred)
+        cred = CredentialRow(
+            board_id=self.board.id, participant_id=pid, secret_hash=hash_secret(secret), role=role
+        )
+        await self._submit_system(
+            o.Join(name=name, role=role, token=token), new_id=pid, credential=cred
+        )
         return pid, f"{pid}.{secret}"
 
     async def ensure_links(self) -> None:
@@ -220,8 +274,9 @@ class Room:
             if role not in self.board.links:
                 await self._submit_system(o.RotateLink(role=role))
 
-    async def _submit_system(self, op: o.Op, *, new_id: str = "",
-                             credential: CredentialRow | None = None) -> int:
+    async def _submit_system(
+        self, op: o.Op, *, new_id: str = "", credential: CredentialRow | None = None
+    ) -> int:
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._put(_Submit(op=op, actor=SYSTEM, done=done, new_id=new_id, credential=credential))
         return await done
@@ -275,14 +330,27 @@ class Room:
         for item in items:
             if isinstance(item, _Submit):
                 self._accept(item, r)
-        nudges = await asyncio.to_thread(tally_nudges, self.store, self.board.id, r.entries) if r.seal else None
+        nudges = (
+            await asyncio.to_thread(tally_nudges, self.store, self.board.id, r.entries)
+            if r.seal
+            else None
+        )
         if r.entries:
             batch = WriteBatch(
-                ops=tuple(OpRow(board_id=self.board.id, seq=e.seq, actor=e.actor, cid=e.op.cid,
-                                body=encode_entry(e)) for e in r.entries),
+                ops=tuple(
+                    OpRow(
+                        board_id=self.board.id,
+                        seq=e.seq,
+                        actor=e.actor,
+                        cid=e.op.cid,
+                        body=encode_entry(e),
+                    )
+                    for e in r.entries
+                ),
                 credentials=tuple(r.credentials),
                 snapshots=() if r.seal else self._maybe_snapshot(),
-                seals=self._seal(nudges, r.entries) if r.seal else ())
+                seals=self._seal(nudges, r.entries) if r.seal else (),
+            )
             await self.store.write(batch)
         sends = r.acks + r.frames  # the acks first
         if r.acks and selected("after_ack_before_broadcast"):  # testing only: crashpoints.py
@@ -347,8 +415,7 @@ class Room:
             self._cids.setdefault(actor, {})[op.cid] = self.seq
         # Every Op subclass is a member of AnyOp (ops.py builds OP_TYPES from it; the reducer
         # asserts a handler for each), so the log's union type holds.
-        r.entries.append(Entry(seq=self.seq, actor=actor, at=now, new_id=nid,
-                               op=cast(o.AnyOp, op)))
+        r.entries.append(Entry(seq=self.seq, actor=actor, at=now, new_id=nid, op=cast(o.AnyOp, op)))
         if item.credential:
             r.credentials.append(item.credential)
             self._secrets[item.credential.participant_id] = item.credential.secret_hash
@@ -356,9 +423,14 @@ class Room:
             r.handed_over = True
         if isinstance(op, o.RemoveSeat):
             self._secrets.pop(op.participant_id, None)  # from this round on, for new hellos
-            r.credentials.append(CredentialRow(board_id=self.board.id,
-                                               participant_id=op.participant_id,
-                                               secret_hash=REVOKED, role="removed"))
+            r.credentials.append(
+                CredentialRow(
+                    board_id=self.board.id,
+                    participant_id=op.participant_id,
+                    secret_hash=REVOKED,
+                    role="removed",
+                )
+            )
             r.revoked.append(op.participant_id)
         self._recent.append((self.seq, now, applied.changes))
         if item.peer:
@@ -370,8 +442,9 @@ class Room:
     def _disconnect_removed(self, pids: list[str]) -> None:
         """A removed seat's holder is told and disconnected (4001: do not retry; a new hello
         with that credential is refused, now and after a restart)."""
-        frame = encode(Error(code="unauthorized",
-                             message="the facilitator removed your seat on this board"))
+        frame = encode(
+            Error(code="unauthorized", message="the facilitator removed your seat on this board")
+        )
         for peer in [p for p in self.peers if p.participant_id in pids]:
             self.peers.discard(peer)
             peer.send(frame)
@@ -383,8 +456,14 @@ class Room:
         if self.seq - self._snapshot_seq < SNAPSHOT_EVERY:
             return ()
         self._snapshot_seq = self.seq
-        return (SnapshotRow(board_id=self.board.id, seq=self.seq, state=encode_board(self.board),
-                            cids=_CID_ENCODER.encode(self._cids)),)
+        return (
+            SnapshotRow(
+                board_id=self.board.id,
+                seq=self.seq,
+                state=encode_board(self.board),
+                cids=_CID_ENCODER.encode(self._cids),
+            ),
+        )
 
     async def seal_closed(self) -> None:
         """Seal a board that was closed before closing sealed (a lazy migration, run by the
@@ -409,28 +488,41 @@ class Room:
         connection, a crash after the commit) resends it and is told it was applied, instead of
         being refused because the meeting is closed."""
         self.board = seal(self.board, nudges)
-        self._cids = {e.actor: {e.op.cid: e.seq} for e in entries
-                      if isinstance(e.op, o.CloseMeeting) and e.op.cid}
+        self._cids = {
+            e.actor: {e.op.cid: e.seq}
+            for e in entries
+            if isinstance(e.op, o.CloseMeeting) and e.op.cid
+        }
         self._recent.clear()
         self.epoch = new_id()
         self._snapshot_seq = self.seq
-        return (SealRow(board_id=self.board.id, seq=self.seq, state=encode_board(self.board),
-                        cids=_CID_ENCODER.encode(self._cids)),)
+        return (
+            SealRow(
+                board_id=self.board.id,
+                seq=self.seq,
+                state=encode_board(self.board),
+                cids=_CID_ENCODER.encode(self._cids),
+            ),
+        )
 
     def _welcome_frame(self, viewer: str, *, snapshot: bool) -> bytes:
-        return welcome_frame(self.board, viewer, seq=self.seq, epoch=self.epoch,
-                             now=self.clock(), snapshot=snapshot)
+        return welcome_frame(
+            self.board, viewer, seq=self.seq, epoch=self.epoch, now=self.clock(), snapshot=snapshot
+        )
 
     def _welcome(self, h: _Hello) -> None:
         viewer = h.peer.participant_id
         oldest = self._recent[0][0] if self._recent else self.seq + 1
-        resumable = h.epoch == self.epoch and h.last_seq > 0 and oldest - 1 <= h.last_seq <= self.seq
+        resumable = (
+            h.epoch == self.epoch and h.last_seq > 0 and oldest - 1 <= h.last_seq <= self.seq
+        )
         h.peer.send(self._welcome_frame(viewer, snapshot=not resumable))
         if resumable:
             for seq, at, changes in self._recent:
                 if seq > h.last_seq:
-                    h.peer.send(encode(Event(seq=seq, at=at,
-                                             changes=project(changes, self.board, viewer))))
+                    h.peer.send(
+                        encode(Event(seq=seq, at=at, changes=project(changes, self.board, viewer)))
+                    )
         self.peers.add(h.peer)
         self._send_presence()
 

@@ -18,11 +18,19 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from hindsight.board_state.errors import Rejected
 from hindsight.board_state.protocol import (
-    Check, CountNudges, Error, Hello, Ping, Pong, Reject, decode_client, encode, salvage_cid,
+    Check,
+    CountNudges,
+    Error,
+    Hello,
+    Ping,
+    Pong,
+    Reject,
+    decode_client,
+    encode,
+    salvage_cid,
 )
-
-from hindsight.server.meeting.advice import answer_check, answer_count
 from hindsight.server.config import Settings
+from hindsight.server.meeting.advice import answer_check, answer_count
 from hindsight.server.meeting.connection import Connection, TokenBucket
 from hindsight.server.meeting.hub import Hub
 from hindsight.server.meeting.ids import now_ms
@@ -67,8 +75,9 @@ class WebSocketEndpoint:
         await websocket_endpoint(WebSocket(scope, receive, send), send, receive)
 
 
-async def websocket_endpoint(ws: WebSocket, send: Send | None = None,
-                             receive: Receive | None = None) -> None:
+async def websocket_endpoint(
+    ws: WebSocket, send: Send | None = None, receive: Receive | None = None
+) -> None:
     settings: Settings = ws.app.state.settings
     hub: Hub = ws.app.state.hub
     if not origin_allowed(ws, settings):
@@ -80,8 +89,12 @@ async def websocket_endpoint(ws: WebSocket, send: Send | None = None,
     cap = settings.max_connections_per_address
     if cap and counts[address] >= cap:
         await ws.accept()
-        return await _refuse(ws, "limit", f"too many connections from your address "
-                             f"(at most {cap}); close some and retry", CLOSE_TOO_MANY)
+        return await _refuse(
+            ws,
+            "limit",
+            f"too many connections from your address (at most {cap}); close some and retry",
+            CLOSE_TOO_MANY,
+        )
     counts[address] += 1
     try:
         await _session(ws, settings, hub, send, receive)
@@ -99,16 +112,18 @@ def _connections(ws: WebSocket) -> Counter[str]:
     return counts
 
 
-async def _session(ws: WebSocket, settings: Settings, hub: Hub, send: Send | None,
-                   receive: Receive | None) -> None:
+async def _session(
+    ws: WebSocket, settings: Settings, hub: Hub, send: Send | None, receive: Receive | None
+) -> None:
     """One counted connection: accept, hello, then frames until it ends."""
     await ws.accept()
     try:
         first = await asyncio.wait_for(_receive(ws.receive), settings.hello_timeout)
         hello = decode_client(first)
     except TimeoutError:
-        return await _refuse(ws, "bad_message", f"send hello within {settings.hello_timeout:g} s",
-                             CLOSE_NO_HELLO)
+        return await _refuse(
+            ws, "bad_message", f"send hello within {settings.hello_timeout:g} s", CLOSE_NO_HELLO
+        )
     except Rejected as e:
         return await _refuse(ws, e.code, e.message, CLOSE_NO_HELLO)
     except WebSocketDisconnect:
@@ -118,8 +133,12 @@ async def _session(ws: WebSocket, settings: Settings, hub: Hub, send: Send | Non
     room = await hub.room(hello.board)
     pid = room.authenticate(hello.credential) if room else None
     if room is None or pid is None:
-        return await _refuse(ws, "unauthorized", "no board with that id opens with this credential",
-                             CLOSE_UNAUTHORIZED)
+        return await _refuse(
+            ws,
+            "unauthorized",
+            "no board with that id opens with this credential",
+            CLOSE_UNAUTHORIZED,
+        )
     conn = Connection(ws, pid, settings.send_queue, batch=hello.batch, send=send)
     conn.on_close = lambda: room.leave(conn)
     bucket = TokenBucket(settings.rate, settings.burst)
@@ -130,8 +149,13 @@ async def _session(ws: WebSocket, settings: Settings, hub: Hub, send: Send | Non
         while True:
             frame = await _receive(next_message)
             if not bucket.take():
-                _answer(conn, frame, Rejected("rate_limited", "slow down: too many frames; "
-                                              "retry this op in a moment"))
+                _answer(
+                    conn,
+                    frame,
+                    Rejected(
+                        "rate_limited", "slow down: too many frames; retry this op in a moment"
+                    ),
+                )
                 continue
             try:
                 message = decode_client(frame)

@@ -22,12 +22,18 @@ from starlette.routing import Route
 from hindsight.board_state import Rejected, apply, decode_board, encode_board
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import ActionStatus, Board
-
-from hindsight.server.web.http import _page, error
 from hindsight.server.meeting.hub import Hub
-from hindsight.server.storage.log_rows import MAX_OPEN, WARN_BELOW, actions_of, completion, is_overdue, today_utc
 from hindsight.server.meeting.room import Room, RoomClosed
+from hindsight.server.storage.log_rows import (
+    MAX_OPEN,
+    WARN_BELOW,
+    actions_of,
+    completion,
+    is_overdue,
+    today_utc,
+)
 from hindsight.server.storage.schema import LogRow
+from hindsight.server.web.http import _page, error
 
 logger = logging.getLogger("hindsight.follow_up")
 
@@ -82,14 +88,26 @@ async def submit(request: Request, room: Room, pid: str, op: o.Op) -> int | Resp
 
 # --- what the page and the API show -----------------------------------------------------------
 
+
 def _item(row: LogRow, action: dict[str, Any], today: str) -> dict[str, Any]:
     overdue = is_overdue(action, today)
-    state = "overdue" if overdue else ("open" if action["status"] in ("open", "in_progress")
-                                        else action["status"])
+    state = (
+        "overdue"
+        if overdue
+        else ("open" if action["status"] in ("open", "in_progress") else action["status"])
+    )
     late = (date.fromisoformat(today) - date.fromisoformat(action["due"])).days if overdue else 0
-    return {**action, "board_id": row.board_id, "board_title": row.title,
-            "board_status": row.status, "severity": row.severity, "board_date": row.date,
-            "overdue": overdue, "days_late": late, "state": state}
+    return {
+        **action,
+        "board_id": row.board_id,
+        "board_title": row.title,
+        "board_status": row.status,
+        "severity": row.severity,
+        "board_date": row.date,
+        "overdue": overdue,
+        "days_late": late,
+        "state": state,
+    }
 
 
 def follow_up(rows: list[LogRow], today: str) -> dict[str, Any]:
@@ -104,15 +122,19 @@ def follow_up(rows: list[LogRow], today: str) -> dict[str, Any]:
     groups["overdue"].sort(key=lambda i: (i["due"], i["board_title"]))
     groups["open"].sort(key=lambda i: (i["due"] == "", i["due"], i["board_title"]))
     per_board = [(row, completion(actions, today)) for row, actions in by_row if actions]
-    return {"today": today, "groups": groups,
-            "overall": completion([a for _, actions in by_row for a in actions], today),
-            "per_board": per_board}
+    return {
+        "today": today,
+        "groups": groups,
+        "overall": completion([a for _, actions in by_row for a in actions], today),
+        "per_board": per_board,
+    }
 
 
 async def actions_page(request: Request) -> Response:
     data = follow_up(await log_rows(request), today_utc())
-    return _page(request, "actions.html", **data, warn_below=int(WARN_BELOW * 100),
-                 max_open=MAX_OPEN)
+    return _page(
+        request, "actions.html", **data, warn_below=int(WARN_BELOW * 100), max_open=MAX_OPEN
+    )
 
 
 async def api_actions(request: Request) -> Response:
@@ -120,8 +142,15 @@ async def api_actions(request: Request) -> Response:
     body = {
         "today": data["today"],
         "completion": data["overall"].as_json(),
-        "post_mortems": [{"board_id": row.board_id, "title": row.title, "status": row.status,
-                          "completion": c.as_json()} for row, c in data["per_board"]],
+        "post_mortems": [
+            {
+                "board_id": row.board_id,
+                "title": row.title,
+                "status": row.status,
+                "completion": c.as_json(),
+            }
+            for row, c in data["per_board"]
+        ],
         "actions": [i for group in data["groups"].values() for i in group],
     }
     return JSONResponse(body)
@@ -142,12 +171,14 @@ async def api_set_status(request: Request) -> Response:
     except (msgspec.DecodeError, msgspec.ValidationError) as e:
         return error(422, "bad_message", str(e))
     action_id = request.path_params["action_id"]
-    seq = await submit(request, room, pid, o.SetActionStatus(action_id=action_id,
-                                                             status=body.status))
+    seq = await submit(
+        request, room, pid, o.SetActionStatus(action_id=action_id, status=body.status)
+    )
     if isinstance(seq, Response):
         return seq
-    return JSONResponse({"seq": seq, "board_id": room.board.id, "action_id": action_id,
-                         "status": body.status})
+    return JSONResponse(
+        {"seq": seq, "board_id": room.board.id, "action_id": action_id, "status": body.status}
+    )
 
 
 def may_set_status(board: Board, pid: str, now: int) -> list[str]:
@@ -176,9 +207,15 @@ async def api_viewer(request: Request) -> Response:
     room, pid = got
     _, view = await room.read(pid)
     me = next((p for p in view.participants if p.id == pid), None)
-    return JSONResponse({"board_id": room.board.id, "participant_id": pid,
-                         "name": me.name if me else "", "role": me.role if me else None,
-                         "may_set_status": may_set_status(room.board, pid, room.clock())})
+    return JSONResponse(
+        {
+            "board_id": room.board.id,
+            "participant_id": pid,
+            "name": me.name if me else "",
+            "role": me.role if me else None,
+            "may_set_status": may_set_status(room.board, pid, room.clock()),
+        }
+    )
 
 
 routes = [

@@ -1,4 +1,5 @@
-"""The incident log and action follow-up: every post-mortem, searchable, and its actions after the meeting.
+"""The incident log and action follow-up: every post-mortem, searchable, and its actions
+after the meeting.
 
 Pages and API over the `log` table (one row per board, built by the hub from the board's public
 view, see `log_rows.py`): `GET /log` (a GET form, works without scripts), `GET /api/log` (JSON)
@@ -25,12 +26,17 @@ from starlette.routing import BaseRoute, Route
 
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import Category, Severity
-
 from hindsight.server.outputs import follow_up
 from hindsight.server.outputs.follow_up import authenticated, log_rows, submit
-from hindsight.server.web.http import _page, error
-from hindsight.server.storage.log_rows import WARN_BELOW, actions_of, completion, is_overdue, today_utc
+from hindsight.server.storage.log_rows import (
+    WARN_BELOW,
+    actions_of,
+    completion,
+    is_overdue,
+    today_utc,
+)
 from hindsight.server.storage.schema import LogRow
+from hindsight.server.web.http import _page, error
 
 SEVERITIES: tuple[str, ...] = get_args(Severity)
 CATEGORIES: tuple[str, ...] = get_args(Category)
@@ -53,11 +59,18 @@ class Filters:
     @classmethod
     def parse(cls, params: QueryParams) -> Filters:
         """The filters of a query string; BadFilter names the first one that makes no sense."""
+
         def get(name: str) -> str:
             return params.get(name, "").strip()
 
-        f = cls(q=get("q"), severity=get("severity"), tag=get("tag").lower(),
-                category=get("category"), date_from=get("from"), date_to=get("to"))
+        f = cls(
+            q=get("q"),
+            severity=get("severity"),
+            tag=get("tag").lower(),
+            category=get("category"),
+            date_from=get("from"),
+            date_to=get("to"),
+        )
         if len(f.q) > MAX_QUERY:
             raise BadFilter(f"the search text is longer than {MAX_QUERY} characters")
         if f.severity and f.severity not in SEVERITIES:
@@ -90,18 +103,33 @@ def entry(row: LogRow, today: str) -> dict[str, Any]:
     """A log row as the API and the page show it."""
     actions = [{**a, "overdue": is_overdue(a, today)} for a in actions_of(row)]
     return {
-        "board_id": row.board_id, "url": f"/b/{row.board_id}", "date": row.date,
-        "title": row.title, "severity": row.severity, "status": row.status,
-        "learning_question": row.learning_question, "root_cause": row.root_cause,
-        "tags": list(row.tags), "categories": list(row.categories), "actions": actions,
-        "completion": completion(actions, today).as_json(), "updated_at": row.updated_at,
+        "board_id": row.board_id,
+        "url": f"/b/{row.board_id}",
+        "date": row.date,
+        "title": row.title,
+        "severity": row.severity,
+        "status": row.status,
+        "learning_question": row.learning_question,
+        "root_cause": row.root_cause,
+        "tags": list(row.tags),
+        "categories": list(row.categories),
+        "actions": actions,
+        "completion": completion(actions, today).as_json(),
+        "updated_at": row.updated_at,
     }
 
 
 async def _search(request: Request) -> tuple[Filters, list[LogRow]]:
     f = Filters.parse(request.query_params)
-    return f, await log_rows(request, q=f.q, severity=f.severity, tag=f.tag,
-                             category=f.category, date_from=f.date_from, date_to=f.date_to)
+    return f, await log_rows(
+        request,
+        q=f.q,
+        severity=f.severity,
+        tag=f.tag,
+        category=f.category,
+        date_from=f.date_from,
+        date_to=f.date_to,
+    )
 
 
 async def log_page(request: Request) -> Response:
@@ -114,9 +142,20 @@ async def log_page(request: Request) -> Response:
     entries = [entry(r, today) for r in rows]
     overall = completion([a for e in entries for a in e["actions"]], today)
     all_tags = await asyncio.to_thread(follow_up.hub_of(request).store.log_tags)
-    return _page(request, "log.html", status, entries=entries, filters=f, problem=problem,
-                 overall=overall, severities=SEVERITIES, categories=CATEGORIES,
-                 all_tags=all_tags, csv_query=f.query(), warn_below=int(WARN_BELOW * 100))
+    return _page(
+        request,
+        "log.html",
+        status,
+        entries=entries,
+        filters=f,
+        problem=problem,
+        overall=overall,
+        severities=SEVERITIES,
+        categories=CATEGORIES,
+        all_tags=all_tags,
+        csv_query=f.query(),
+        warn_below=int(WARN_BELOW * 100),
+    )
 
 
 async def api_log(request: Request) -> Response:
@@ -127,13 +166,24 @@ async def api_log(request: Request) -> Response:
         return error(422, "invalid", str(e))
     entries = [entry(r, today) for r in rows]
     overall = completion([a for e in entries for a in e["actions"]], today)
-    return JSONResponse({"today": today, "completion": overall.as_json(),
-                         "post_mortems": entries})
+    return JSONResponse({"today": today, "completion": overall.as_json(), "post_mortems": entries})
 
 
-CSV_COLUMNS = ("date", "title", "severity", "status", "learning_question", "root_cause", "tags",
-               "categories", "actions", "actions_done", "actions_overdue", "completion_percent",
-               "board_url")
+CSV_COLUMNS = (
+    "date",
+    "title",
+    "severity",
+    "status",
+    "learning_question",
+    "root_cause",
+    "tags",
+    "categories",
+    "actions",
+    "actions_done",
+    "actions_overdue",
+    "completion_percent",
+    "board_url",
+)
 
 
 def _cell(value: object) -> str:
@@ -156,13 +206,31 @@ async def api_log_csv(request: Request) -> Response:
     for row in rows:
         it = entry(row, today)
         c = it["completion"]
-        writer.writerow([_cell(v) for v in (
-            it["date"], it["title"], it["severity"], it["status"], it["learning_question"],
-            it["root_cause"], "; ".join(it["tags"]), "; ".join(it["categories"]),
-            c["total"], c["done"], c["overdue"], "" if c["percent"] is None else c["percent"],
-            base + it["url"])])
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": 'attachment; filename="incident-log.csv"'})
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    it["date"],
+                    it["title"],
+                    it["severity"],
+                    it["status"],
+                    it["learning_question"],
+                    it["root_cause"],
+                    "; ".join(it["tags"]),
+                    "; ".join(it["categories"]),
+                    c["total"],
+                    c["done"],
+                    c["overdue"],
+                    "" if c["percent"] is None else c["percent"],
+                    base + it["url"],
+                )
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="incident-log.csv"'},
+    )
 
 
 async def api_set_tags(request: Request) -> Response:
@@ -179,8 +247,9 @@ async def api_set_tags(request: Request) -> Response:
     if isinstance(seq, Response):
         return seq
     _, view = await room.read(pid)
-    return JSONResponse({"seq": seq, "board_id": room.board.id,
-                         "tags": list(view.board.header.tags)})
+    return JSONResponse(
+        {"seq": seq, "board_id": room.board.id, "tags": list(view.board.header.tags)}
+    )
 
 
 routes: list[BaseRoute] = [

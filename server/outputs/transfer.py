@@ -21,7 +21,7 @@ cannot recreate (voting rounds, timer history, creation times) is listed in `not
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import msgspec
 from starlette.requests import Request
@@ -30,15 +30,14 @@ from starlette.routing import BaseRoute, Route
 
 from hindsight.board_state import Rejected
 from hindsight.board_state import ops as o
-
+from hindsight.server.outputs.transfer_doc import FORMAT, VERSION, Invalid, decode
+from hindsight.server.outputs.transfer_rebuild import _Live, _notes, _Rebuild, _Rehearsal
 from hindsight.server.web.http import _hub, _room, error, join_links
 
 MAX_DOCUMENT = 32 << 20  # bytes: the largest board the core allows, with room to spare
 
-from hindsight.server.outputs.transfer_doc import FORMAT, VERSION, Invalid, decode
-from hindsight.server.outputs.transfer_rebuild import _Live, _Rebuild, _Rehearsal, _notes
-
 # --- export ----------------------------------------------------------------------------------
+
 
 def _bearer(request: Request) -> str:
     scheme, _, credential = request.headers.get("authorization", "").partition(" ")
@@ -54,12 +53,24 @@ async def export_board(request: Request) -> Response:
         return error(403, "forbidden", "only the facilitator may export the whole board")
     # The outsider's view: what anyone may be shown, and nothing tied to the exporting person.
     seq, view = await room.read("")
-    exported_at = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
-    body = msgspec.json.encode({"format": FORMAT, "version": VERSION, "exported_at": exported_at,
-                                "seq": seq, "board": view})
-    return Response(body, media_type="application/json", headers={
-        "cache-control": "no-store",
-        "content-disposition": f'attachment; filename="hindsight-{room.board.id}.json"'})
+    exported_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    body = msgspec.json.encode(
+        {
+            "format": FORMAT,
+            "version": VERSION,
+            "exported_at": exported_at,
+            "seq": seq,
+            "board": view,
+        }
+    )
+    return Response(
+        body,
+        media_type="application/json",
+        headers={
+            "cache-control": "no-store",
+            "content-disposition": f'attachment; filename="hindsight-{room.board.id}.json"',
+        },
+    )
 
 
 async def _read_capped(request: Request) -> bytes | None:
@@ -82,11 +93,17 @@ async def import_board(request: Request) -> Response:
         return error(422, "bad_message", str(e))
     fac_name = doc.facilitator_name or next(
         (p.name for p in doc.board.participants if p.id == doc.board.board.facilitator),
-        "Facilitator")
+        "Facilitator",
+    )
     m = doc.board.board
-    create = o.CreateBoard(template=m.template, title=m.header.title, severity=m.header.severity,
-                           learning_question=m.header.learning_question,
-                           facilitator_name=fac_name, anonymity=m.settings.anonymity)
+    create = o.CreateBoard(
+        template=m.template,
+        title=m.header.title,
+        severity=m.header.severity,
+        learning_question=m.header.learning_question,
+        facilitator_name=fac_name,
+        anonymity=m.settings.anonymity,
+    )
     try:
         await _Rebuild(_Rehearsal(create), doc.board).run()
     except Rejected as e:
@@ -101,19 +118,28 @@ async def import_board(request: Request) -> Response:
     try:
         await rebuild.run()  # the rehearsal passed: the same ops on the same rules pass again
     except Rejected as e:  # only if someone raced us on the new board: say where it stopped
-        return error(500, "incomplete", f"board {board_id} was created but its import stopped "
-                     f"at {e.message}")
+        return error(
+            500, "incomplete", f"board {board_id} was created but its import stopped at {e.message}"
+        )
     owners = {a.owner_id for a in doc.board.actions if a.owner_id}
     people = [{k: v for k, v in p.items() if k != "old_id"} for p in rebuild.people]
-    return JSONResponse({
-        "board_id": board_id, "participant_id": fac_pid, "credential": credential,
-        "facilitator_url": f"/b/{board_id}#k={credential}",
-        **join_links(board_id, room.board.links),
-        "owners": [{k: p[k] for k in ("name", "participant_id", "credential")}
-                   for p in rebuild.people if p["old_id"] in owners],
-        "participants": people,
-        "notes": _notes(doc.board),
-    }, status_code=201)
+    return JSONResponse(
+        {
+            "board_id": board_id,
+            "participant_id": fac_pid,
+            "credential": credential,
+            "facilitator_url": f"/b/{board_id}#k={credential}",
+            **join_links(board_id, room.board.links),
+            "owners": [
+                {k: p[k] for k in ("name", "participant_id", "credential")}
+                for p in rebuild.people
+                if p["old_id"] in owners
+            ],
+            "participants": people,
+            "notes": _notes(doc.board),
+        },
+        status_code=201,
+    )
 
 
 routes: list[BaseRoute] = [

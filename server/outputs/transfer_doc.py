@@ -9,8 +9,17 @@ from msgspec import Meta
 
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import (
-    ALL_NUDGES, ActionKind, ActionStatus, Anonymity, Category, Nudge, PhaseKind, Role, Section,
-    Severity, TimelineKind,
+    ALL_NUDGES,
+    ActionKind,
+    ActionStatus,
+    Anonymity,
+    Category,
+    Nudge,
+    PhaseKind,
+    Role,
+    Section,
+    Severity,
+    TimelineKind,
 )
 
 FORMAT, VERSION = "hindsight-board", 1
@@ -53,14 +62,17 @@ class _Header(msgspec.Struct, kw_only=True):
     communications: o.LongText = ""
     regulatory: o.LongText = ""
     sign_off: Annotated[list[o.SignOffEntry], Meta(max_length=20)] = []
-    tags: Annotated[list[Annotated[str, Meta(min_length=1, max_length=40)]], Meta(max_length=20)] = []
+    tags: Annotated[
+        list[Annotated[str, Meta(min_length=1, max_length=40)]], Meta(max_length=20)
+    ] = []
 
 
 class _Settings(msgspec.Struct, kw_only=True):
     anonymity: Anonymity = "anonymous"
     dot_budget: o.Budget = 5
     nudges: Annotated[list[Nudge], Meta(max_length=10)] = msgspec.field(
-        default_factory=lambda: list(ALL_NUDGES))
+        default_factory=lambda: list(ALL_NUDGES)
+    )
 
 
 class _Meta(msgspec.Struct, kw_only=True):
@@ -165,8 +177,10 @@ def decode(raw: bytes) -> Document:
     if envelope.format != FORMAT:
         raise Invalid(f"not a board export: `format` is {envelope.format!r}, expected {FORMAT!r}")
     if envelope.version != VERSION:
-        raise Invalid(f"this is version {envelope.version} of the board format; "
-                      f"this server reads version {VERSION}")
+        raise Invalid(
+            f"this is version {envelope.version} of the board format; "
+            f"this server reads version {VERSION}"
+        )
     try:
         return msgspec.json.decode(raw, type=Document)
     except (msgspec.DecodeError, msgspec.ValidationError) as e:

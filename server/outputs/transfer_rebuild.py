@@ -6,17 +6,18 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, Protocol
 
-
 from hindsight.board_state import SYSTEM, Board, Rejected, apply
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import Role
-
 from hindsight.server.meeting.room import Room
+from hindsight.server.outputs.transfer_doc import (
+    Invalid,
+    _Board,
+    _Entry,
+    _Sticky,
+)
 
 TIMELINE_CHUNK = 500  # entries per ImportTimeline op (the op's own limit)
-from hindsight.server.outputs.transfer_doc import (
-    Invalid, _Board, _Entry, _Sticky,
-)
 
 # --- import: where the ops go ----------------------------------------------------------------
 
@@ -74,8 +75,9 @@ class _Live:
 
     async def submit(self, actor: str, ops: Labelled) -> None:
         # Tasks start in creation order, and each puts its op in the inbox before it awaits.
-        results = await asyncio.gather(*(self.room.submit_as(actor, op) for _, op in ops),
-                                       return_exceptions=True)
+        results = await asyncio.gather(
+            *(self.room.submit_as(actor, op) for _, op in ops), return_exceptions=True
+        )
         for (label, _), result in zip(ops, results):
             if isinstance(result, Rejected):
                 raise Rejected(result.code, f"{label}: {result.message}")
@@ -88,22 +90,24 @@ class _Live:
 
 # --- import: the rebuild ---------------------------------------------------------------------
 
+
 class _Rebuild:
     """Replays a document into a target as its facilitator, mapping old ids to new ones."""
 
     def __init__(self, target: _Target, doc: _Board) -> None:
         self.t, self.doc = target, doc
         self.fac = target.board.facilitator
-        self.ids: dict[str, str] = {}         # old sticky/theme/chain/step id -> new
-        self.pids: dict[str, str] = {}        # old participant id -> new
+        self.ids: dict[str, str] = {}  # old sticky/theme/chain/step id -> new
+        self.pids: dict[str, str] = {}  # old participant id -> new
         self.people: list[dict[str, str]] = []  # re-created participants, with credentials
-        self.by_name: dict[str, str] = {}      # display name -> new participant id (authors)
+        self.by_name: dict[str, str] = {}  # display name -> new participant id (authors)
 
     async def op(self, label: str, op: o.Op, actor: str | None = None) -> None:
         await self.t.submit(actor or self.fac, [(label, op)])
 
-    async def new(self, ops: Labelled, items: Callable[[Board], dict[str, Any]],
-                  actor: str | None = None) -> list[str]:
+    async def new(
+        self, ops: Labelled, items: Callable[[Board], dict[str, Any]], actor: str | None = None
+    ) -> list[str]:
         """Send ops that each create one thing; return the new things' ids, in op order (a
         dict keeps insertion order, and the room applies a batch in order)."""
         before = set(items(self.t.board))
@@ -122,17 +126,36 @@ class _Rebuild:
     async def run(self) -> None:
         m = self.doc.board
         h = m.header
-        await self.t.submit(self.fac, [
-            ("settings", o.EditSettings(dot_budget=m.settings.dot_budget,
-                                        nudges=m.settings.nudges)),
-            ("header", o.EditHeader(
-                title=h.title, severity=h.severity, started_at=h.started_at,
-                detected_at=h.detected_at, resolved_at=h.resolved_at,
-                users_affected=h.impact.users_affected, duration=h.impact.duration,
-                cost=h.impact.cost, impact_notes=h.impact.notes, impact_rows=h.impact.rows,
-                learning_question=h.learning_question, summary=h.summary,
-                communications=h.communications, regulatory=h.regulatory, sign_off=h.sign_off)),
-            *([("tags", o.SetTags(tags=h.tags))] if h.tags else [])])
+        await self.t.submit(
+            self.fac,
+            [
+                (
+                    "settings",
+                    o.EditSettings(dot_budget=m.settings.dot_budget, nudges=m.settings.nudges),
+                ),
+                (
+                    "header",
+                    o.EditHeader(
+                        title=h.title,
+                        severity=h.severity,
+                        started_at=h.started_at,
+                        detected_at=h.detected_at,
+                        resolved_at=h.resolved_at,
+                        users_affected=h.impact.users_affected,
+                        duration=h.impact.duration,
+                        cost=h.impact.cost,
+                        impact_notes=h.impact.notes,
+                        impact_rows=h.impact.rows,
+                        learning_question=h.learning_question,
+                        summary=h.summary,
+                        communications=h.communications,
+                        regulatory=h.regulatory,
+                        sign_off=h.sign_off,
+                    ),
+                ),
+                *([("tags", o.SetTags(tags=h.tags))] if h.tags else []),
+            ],
+        )
         await self.agenda()
         await self.participants()
         await self.writing()
@@ -157,22 +180,40 @@ class _Rebuild:
                 if current[j].kind == want.kind and current[j].sections == want.sections:
                     matched[i], k = current[j].id, j + 1
                     break
-        await self.t.submit(self.fac, [(f"agenda: removing '{p.title}'", o.RemovePhase(phase_id=p.id))
-                                       for p in current if p.id not in matched.values()])
+        await self.t.submit(
+            self.fac,
+            [
+                (f"agenda: removing '{p.title}'", o.RemovePhase(phase_id=p.id))
+                for p in current
+                if p.id not in matched.values()
+            ],
+        )
         for i, want in enumerate(agenda):
             where = f"agenda phase {i + 1}"
             if i in matched:
                 have = self.t.board.phase(matched[i])
                 assert have is not None
-                changed = {f: getattr(want, f) for f in ("title", "prompt", "minutes", "private")
-                           if getattr(have, f) != getattr(want, f)}
+                changed = {
+                    f: getattr(want, f)
+                    for f in ("title", "prompt", "minutes", "private")
+                    if getattr(have, f) != getattr(want, f)
+                }
                 if changed:
                     await self.op(where, o.EditPhase(phase_id=have.id, **changed))
                 phase_id = have.id
             else:
-                await self.op(where, o.AddPhase(
-                    kind=want.kind, title=want.title, prompt=want.prompt, minutes=want.minutes,
-                    private=want.private, sections=want.sections, index=i))
+                await self.op(
+                    where,
+                    o.AddPhase(
+                        kind=want.kind,
+                        title=want.title,
+                        prompt=want.prompt,
+                        minutes=want.minutes,
+                        private=want.private,
+                        sections=want.sections,
+                        index=i,
+                    ),
+                )
                 phase_id = self.t.board.agenda[i].id
             if want.private and want.revealed:
                 await self.op(where, o.Reveal(phase_id=phase_id))
@@ -194,8 +235,15 @@ class _Rebuild:
             self.pids[p.id] = pid
             if role == "participant":
                 self.by_name.setdefault(p.name, pid)
-            self.people.append({"name": p.name, "participant_id": pid, "credential": cred,
-                                "role": role, "old_id": p.id})
+            self.people.append(
+                {
+                    "name": p.name,
+                    "participant_id": pid,
+                    "credential": cred,
+                    "role": role,
+                    "old_id": p.id,
+                }
+            )
 
     def _writer(self, author: str | None) -> str:
         """Who writes an item: its author on a named board (where names are shown), else the
@@ -216,14 +264,30 @@ class _Rebuild:
         for writer, (entries, stickies) in groups.items():
             if writer != self.fac:
                 await self.op("handing the pen to an author", o.HandOver(participant_id=writer))
-            await self.t.submit(writer, [("timeline", o.ImportTimeline(entries=[
-                o.TimelineItem(at=e.at, text=e.text, kind=e.kind)
-                for e in entries[start:start + TIMELINE_CHUNK]]))
-                for start in range(0, len(entries), TIMELINE_CHUNK)])
-            ops: Labelled = [(f"sticky {n}", o.ParkQuestion(text=s.text)
-                              if s.section == "parking_lot" else
-                              o.AddSticky(section=s.section, text=s.text, category=s.category))
-                             for n, s in stickies]
+            await self.t.submit(
+                writer,
+                [
+                    (
+                        "timeline",
+                        o.ImportTimeline(
+                            entries=[
+                                o.TimelineItem(at=e.at, text=e.text, kind=e.kind)
+                                for e in entries[start : start + TIMELINE_CHUNK]
+                            ]
+                        ),
+                    )
+                    for start in range(0, len(entries), TIMELINE_CHUNK)
+                ],
+            )
+            ops: Labelled = [
+                (
+                    f"sticky {n}",
+                    o.ParkQuestion(text=s.text)
+                    if s.section == "parking_lot"
+                    else o.AddSticky(section=s.section, text=s.text, category=s.category),
+                )
+                for n, s in stickies
+            ]
             made = await self.new(ops, lambda b: b.stickies, writer)
             self.ids.update(zip((s.id for _, s in stickies), made))
             if writer != self.fac:
@@ -231,28 +295,48 @@ class _Rebuild:
 
     async def chains(self) -> None:
         chains = self.doc.chains
-        made = await self.new([(f"five-whys chain {n}", o.AddChain(problem=c.problem))
-                               for n, c in enumerate(chains, 1)], lambda b: b.chains)
+        made = await self.new(
+            [
+                (f"five-whys chain {n}", o.AddChain(problem=c.problem))
+                for n, c in enumerate(chains, 1)
+            ],
+            lambda b: b.chains,
+        )
         self.ids.update(zip((c.id for c in chains), made))
         # Steps level by level (every chain's first why, then every second...): each batch
         # adds at most one step per chain, so each chain's steps keep their order.
         for level in range(max((len(c.steps) for c in chains), default=0)):
-            here = [(n, c, chain_id) for n, (c, chain_id) in enumerate(zip(chains, made), 1)
-                    if level < len(c.steps)]
+            here = [
+                (n, c, chain_id)
+                for n, (c, chain_id) in enumerate(zip(chains, made), 1)
+                if level < len(c.steps)
+            ]
             before = {cid: {st.id for st in self.t.board.chains[cid].steps} for _, _, cid in here}
-            await self.t.submit(self.fac, [(f"five-whys chain {n}", o.AddWhy(
-                chain_id=cid, why=c.steps[level].why, answer=c.steps[level].answer))
-                for n, c, cid in here])
+            await self.t.submit(
+                self.fac,
+                [
+                    (
+                        f"five-whys chain {n}",
+                        o.AddWhy(
+                            chain_id=cid, why=c.steps[level].why, answer=c.steps[level].answer
+                        ),
+                    )
+                    for n, c, cid in here
+                ],
+            )
             for _, c, cid in here:
-                [step] = [st.id for st in self.t.board.chains[cid].steps if st.id not in before[cid]]
+                [step] = [
+                    st.id for st in self.t.board.chains[cid].steps if st.id not in before[cid]
+                ]
                 self.ids[c.steps[level].id] = step
         ops: Labelled = []
         for n, (c, chain_id) in enumerate(zip(chains, made), 1):
             where = f"five-whys chain {n}"
             if c.root_step_id is not None or c.root_cause:
                 root = self.ref(where, c.root_step_id, "step") if c.root_step_id else None
-                ops.append((where, o.MarkRootCause(chain_id=chain_id, step_id=root,
-                                                   cause=c.root_cause)))
+                ops.append(
+                    (where, o.MarkRootCause(chain_id=chain_id, step_id=root, cause=c.root_cause))
+                )
             if c.done:
                 ops.append((where, o.EditChain(chain_id=chain_id, done=True)))
         await self.t.submit(self.fac, ops)
@@ -262,33 +346,63 @@ class _Rebuild:
         for n, s in enumerate(self.doc.stickies, 1):
             if s.theme_id is not None and s.theme_id not in known:
                 raise Invalid(f"sticky {n}: theme '{s.theme_id}' is not in the export")
-        made = await self.new([(f"theme {n}", o.AddTheme(name=t.name, sticky_ids=[
-            self.ids[s.id] for s in self.doc.stickies if s.theme_id == t.id]))
-            for n, t in enumerate(self.doc.themes, 1)], lambda b: b.themes)
+        made = await self.new(
+            [
+                (
+                    f"theme {n}",
+                    o.AddTheme(
+                        name=t.name,
+                        sticky_ids=[
+                            self.ids[s.id] for s in self.doc.stickies if s.theme_id == t.id
+                        ],
+                    ),
+                )
+                for n, t in enumerate(self.doc.themes, 1)
+            ],
+            lambda b: b.themes,
+        )
         self.ids.update(zip((t.id for t in self.doc.themes), made))
 
     async def actions(self) -> None:
         """In the exported rank order: adding appends to the ranking, so order is restored."""
         rank = {a: i for i, a in enumerate(self.doc.board.action_order)}
-        ordered = sorted(enumerate(self.doc.actions, 1),
-                         key=lambda na: (rank.get(na[1].id, len(rank)), na[0]))
-        owners = [self.ref(f"action {n}", a.owner_id, "owner", self.pids) if a.owner_id else None
-                  for n, a in ordered]
-        made = await self.new([(f"action {n}", o.AddAction(
-            text=a.text, owner_id=owner, due=a.due, success=a.success, kind=a.kind,
-            links=[self.ref(f"action {n}", link, "linked item") for link in a.links]))
-            for (n, a), owner in zip(ordered, owners)], lambda b: b.actions)
+        ordered = sorted(
+            enumerate(self.doc.actions, 1), key=lambda na: (rank.get(na[1].id, len(rank)), na[0])
+        )
+        owners = [
+            self.ref(f"action {n}", a.owner_id, "owner", self.pids) if a.owner_id else None
+            for n, a in ordered
+        ]
+        made = await self.new(
+            [
+                (
+                    f"action {n}",
+                    o.AddAction(
+                        text=a.text,
+                        owner_id=owner,
+                        due=a.due,
+                        success=a.success,
+                        kind=a.kind,
+                        links=[self.ref(f"action {n}", link, "linked item") for link in a.links],
+                    ),
+                )
+                for (n, a), owner in zip(ordered, owners)
+            ],
+            lambda b: b.actions,
+        )
         follow_up: Labelled = []
         confirms: dict[str, Labelled] = {}
         for (n, a), owner, action_id in zip(ordered, owners, made):
             if a.selected:
                 follow_up.append((f"action {n}", o.SelectAction(action_id=action_id)))
             if a.status != "open":
-                follow_up.append((f"action {n}", o.SetActionStatus(action_id=action_id,
-                                                                  status=a.status)))
+                follow_up.append(
+                    (f"action {n}", o.SetActionStatus(action_id=action_id, status=a.status))
+                )
             if a.confirmed and owner:  # the owner's own yes, restored as they gave it
                 confirms.setdefault(owner, []).append(
-                    (f"action {n}", o.ConfirmOwner(action_id=action_id)))
+                    (f"action {n}", o.ConfirmOwner(action_id=action_id))
+                )
         await self.t.submit(self.fac, follow_up)
         await asyncio.gather(*(self.t.submit(owner, ops) for owner, ops in confirms.items()))
 
@@ -296,22 +410,32 @@ class _Rebuild:
 def _notes(doc: _Board) -> list[str]:
     notes = []
     if doc.rounds:
-        notes.append(f"{len(doc.rounds)} voting round(s) were not recreated: votes are never "
-                     "exported by person; revealed totals stay in the export file")
+        notes.append(
+            f"{len(doc.rounds)} voting round(s) were not recreated: votes are never "
+            "exported by person; revealed totals stay in the export file"
+        )
     unrevealed = sum(p.private_count for p in doc.board.agenda or [])
     if unrevealed:
-        notes.append(f"{unrevealed} private note(s) never revealed were not exported: only "
-                     "their authors ever saw them")
+        notes.append(
+            f"{unrevealed} private note(s) never revealed were not exported: only "
+            "their authors ever saw them"
+        )
     if doc.board.current is not None:
-        notes.append("the meeting starts in the lobby: the current phase and the timers' "
-                     "history were not carried over")
+        notes.append(
+            "the meeting starts in the lobby: the current phase and the timers' "
+            "history were not carried over"
+        )
     if doc.board.settings.anonymity == "named":
         notes.append("notes and timeline entries keep their authors' names")
     else:
-        notes.append("the board is anonymous: notes and timeline entries were added by the "
-                     "new facilitator, and nobody is shown as their author")
-    notes.append("every participant was re-created with a new credential; old links do not "
-                 "open the new board")
+        notes.append(
+            "the board is anonymous: notes and timeline entries were added by the "
+            "new facilitator, and nobody is shown as their author"
+        )
+    notes.append(
+        "every participant was re-created with a new credential; old links do not "
+        "open the new board"
+    )
     if doc.board.closed_at is not None:
         notes.append("the meeting was closed, so the new board is closed too")
     return notes

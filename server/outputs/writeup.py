@@ -14,7 +14,7 @@ text under "Considered, not committed". The structs are in `writeup_model.py`.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,13 +26,22 @@ from starlette.routing import BaseRoute, Route
 
 from hindsight.board_state.templates import TEMPLATE_TITLES
 from hindsight.board_state.views import BoardView, PhaseView, StickyView
-
-from hindsight.server.web.http import _error_page
-from hindsight.server.storage.log_rows import incident_date
 from hindsight.server.outputs.writeup_model import (
-    ActionRow, Chain, Event, Item, Meeting, PhaseRow, Row, ThemeRow, VoteRow, Why, Writeup,
+    ActionRow,
+    Chain,
+    Event,
+    Item,
+    Meeting,
+    PhaseRow,
+    Row,
+    ThemeRow,
+    VoteRow,
+    Why,
+    Writeup,
 )
 from hindsight.server.outputs.writeup_nudges import NudgeTallies
+from hindsight.server.storage.log_rows import incident_date
+from hindsight.server.web.http import _error_page
 
 if TYPE_CHECKING:
     import jinja2
@@ -42,23 +51,35 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates"
 
 KINDS = {"immediate": "Immediate", "short_term": "Short term", "long_term": "Long term"}
 STATUSES = {"open": "Open", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
-CATEGORY_ORDER = ("monitoring", "testing", "process", "knowledge", "tooling", "change",
-                  "communication", "other")
+CATEGORY_ORDER = (
+    "monitoring",
+    "testing",
+    "process",
+    "knowledge",
+    "tooling",
+    "change",
+    "communication",
+    "other",
+)
 VOTE_TARGETS = {"stickies": "notes", "themes": "themes", "actions": "actions"}
 # A bare "N/A" hides the question the regulatory section exists to force; it needs a reason.
 _BARE_NA = re.compile(r"^(?:[^:]{0,80}:\s*)?(?:n/?a|none|not applicable|no|-+)\.?$", re.I)
 EMPTY = {
-    "summary": "No summary written.", "timeline": "No timeline recorded.",
-    "impact": "No impact recorded.", "went_well": "Nothing recorded as going well.",
+    "summary": "No summary written.",
+    "timeline": "No timeline recorded.",
+    "impact": "No impact recorded.",
+    "went_well": "Nothing recorded as going well.",
     "went_wrong": "Nothing recorded as going wrong.",
-    "five_whys": "No five-whys chain recorded.", "actions": "No action items agreed.",
+    "five_whys": "No five-whys chain recorded.",
+    "actions": "No action items agreed.",
     "communications": "No communications recorded.",
-    "regulatory": "No regulatory considerations recorded.", "sign_off": "No sign-off recorded.",
+    "regulatory": "No regulatory considerations recorded.",
+    "sign_off": "No sign-off recorded.",
 }
 
 
 def _day(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).date().isoformat()
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).date().isoformat()
 
 
 def _parse(iso: str) -> datetime | None:
@@ -89,31 +110,50 @@ def _lines(text: str, bullets: str = "-*•") -> list[str]:
     return [s for line in text.splitlines() if (s := line.strip().lstrip(bullets).strip())]
 
 
-def _items(stickies: list[StickyView], sections: dict[str, str],
-           dots: dict[str, int]) -> list[Item]:
-    items = [Item(text=s.text, label=sections[s.section], author=s.author, dots=dots.get(s.id, 0))
-             for s in stickies if s.section in sections]
+def _items(
+    stickies: list[StickyView], sections: dict[str, str], dots: dict[str, int]
+) -> list[Item]:
+    items = [
+        Item(text=s.text, label=sections[s.section], author=s.author, dots=dots.get(s.id, 0))
+        for s in stickies
+        if s.section in sections
+    ]
     # Most dots first; then by text, since the view's order is by random id.
     return sorted(items, key=lambda i: (-i.dots, i.label != "", i.text.casefold()))
 
 
 def _factors(stickies: list[StickyView], dots: dict[str, int]) -> list[Item]:
-    factors = [Item(text=s.text, label=(s.category or "other").capitalize(), author=s.author,
-                    dots=dots.get(s.id, 0)) for s in stickies if s.section == "contributing"]
+    factors = [
+        Item(
+            text=s.text,
+            label=(s.category or "other").capitalize(),
+            author=s.author,
+            dots=dots.get(s.id, 0),
+        )
+        for s in stickies
+        if s.section == "contributing"
+    ]
     rank = {c.capitalize(): n for n, c in enumerate(CATEGORY_ORDER)}
     return sorted(factors, key=lambda i: (rank[i.label], -i.dots, i.text.casefold()))
 
 
 def _impact(view: BoardView) -> list[Row]:
     h = view.board.header
-    rows = [Row(label=label, value=value) for label, value in (
-        ("Users affected", h.impact.users_affected), ("Duration", h.impact.duration),
-        ("Cost", h.impact.cost)) if value.strip()]
+    rows = [
+        Row(label=label, value=value)
+        for label, value in (
+            ("Users affected", h.impact.users_affected),
+            ("Duration", h.impact.duration),
+            ("Cost", h.impact.cost),
+        )
+        if value.strip()
+    ]
     for line in _lines(h.impact.notes):  # "Label: value" lines become rows of their own
         label, sep, value = line.partition(":")
         ok = sep and value.strip() and 0 < len(label) <= 60
-        rows.append(Row(label=label.strip(), value=value.strip()) if ok
-                    else Row(label="Notes", value=line))
+        rows.append(
+            Row(label=label.strip(), value=value.strip()) if ok else Row(label="Notes", value=line)
+        )
     if h.started_at:  # (the impact table, `Impact.rows`, is `_impact_rows`)
         rows.append(Row(label="Started", value=_when(h.started_at) + " UTC"))
     for label, at in (("Detected", h.detected_at), ("Resolved", h.resolved_at)):
@@ -142,9 +182,16 @@ def _themes(view: BoardView) -> tuple[list[ThemeRow], str]:
     dots = {t.id: sum((r.totals or {}).get(t.id, 0) for r in revealed) for t in view.themes}
     ordered = sorted(by_name, key=lambda t: -dots[t.id])  # stable: ties stay in name order
     counts = list(dots.values())
-    return [ThemeRow(name=t.name, notes=notes[t.id], dots=dots[t.id],
-                     rank=1 + sum(d > dots[t.id] for d in counts),
-                     tied=counts.count(dots[t.id]) > 1) for t in ordered], "revealed"
+    return [
+        ThemeRow(
+            name=t.name,
+            notes=notes[t.id],
+            dots=dots[t.id],
+            rank=1 + sum(d > dots[t.id] for d in counts),
+            tied=counts.count(dots[t.id]) > 1,
+        )
+        for t in ordered
+    ], "revealed"
 
 
 def _meeting(view: BoardView, now_ms: int, nudges: tuple[int, int]) -> Meeting:
@@ -156,24 +203,46 @@ def _meeting(view: BoardView, now_ms: int, nudges: tuple[int, int]) -> Meeting:
         ms = p.spent_ms + (max(0, now_ms - p.entered_at) if p.entered_at is not None else 0)
         return round(ms / 60_000)
 
-    phases = [PhaseRow(title=p.title, planned=p.minutes, actual=spent(p), extensions=p.extensions,
-                       extended=p.extended_ms // 60_000) for p in b.agenda]
+    phases = [
+        PhaseRow(
+            title=p.title,
+            planned=p.minutes,
+            actual=spent(p),
+            extensions=p.extensions,
+            extended=p.extended_ms // 60_000,
+        )
+        for p in b.agenda
+    ]
     writers = [p for p in view.participants if p.role != "observer"]
     return Meeting(
-        anonymity=b.settings.anonymity, agenda=TEMPLATE_TITLES.get(b.template, b.template),
-        phases=phases, planned=sum(p.planned for p in phases),
+        anonymity=b.settings.anonymity,
+        agenda=TEMPLATE_TITLES.get(b.template, b.template),
+        phases=phases,
+        planned=sum(p.planned for p in phases),
         actual=sum(p.actual or 0 for p in phases),
-        extensions=sum(p.extensions for p in phases), extended=sum(p.extended for p in phases),
+        extensions=sum(p.extensions for p in phases),
+        extended=sum(p.extended for p in phases),
         # Round ids are random: order by what was voted on (notes, themes, actions) instead.
-        rounds=[VoteRow(target=VOTE_TARGETS[r.target], budget=r.budget, dots_cast=r.dots_cast,
-                        voters=r.voters) for r in sorted(
-                            view.rounds, key=lambda r: (list(VOTE_TARGETS).index(r.target),
-                                                        -r.dots_cast))],
-        people=len(writers), observers=len(view.participants) - len(writers),
+        rounds=[
+            VoteRow(
+                target=VOTE_TARGETS[r.target],
+                budget=r.budget,
+                dots_cast=r.dots_cast,
+                voters=r.voters,
+            )
+            for r in sorted(
+                view.rounds, key=lambda r: (list(VOTE_TARGETS).index(r.target), -r.dots_cast)
+            )
+        ],
+        people=len(writers),
+        observers=len(view.participants) - len(writers),
         names=sorted(p.name for p in writers) if b.settings.anonymity == "named" else [],
         unrevealed=sum(p.private_count for p in b.agenda),
         parked=sum(1 for s in view.stickies if s.section == "parking_lot"),
-        nudges_raised=nudges[0], nudges_resolved=nudges[1], refocus=b.refocus_count)
+        nudges_raised=nudges[0],
+        nudges_resolved=nudges[1],
+        refocus=b.refocus_count,
+    )
 
 
 def writeup_context(view: BoardView, *, now_ms: int, nudges: tuple[int, int] = (0, 0)) -> Writeup:
@@ -188,46 +257,91 @@ def writeup_context(view: BoardView, *, now_ms: int, nudges: tuple[int, int] = (
             dots[item] = dots.get(item, 0) + n
     by_id = {a.id: a for a in view.actions}
     ranked = [by_id[i] for i in b.action_order if i in by_id]
-    committed = [a for a in ranked if a.selected]  # what the meeting took on; the rest was considered
-    actions = [ActionRow(
-        n=n, text=a.text, owner=names.get(a.owner_id or ""), confirmed=a.confirmed, due=a.due,
-        success=a.success, kind=KINDS[a.kind], status=STATUSES[a.status],
-        dots=dots.get(a.id, 0)) for n, a in enumerate(committed, 1)]
+    committed = [
+        a for a in ranked if a.selected
+    ]  # what the meeting took on; the rest was considered
+    actions = [
+        ActionRow(
+            n=n,
+            text=a.text,
+            owner=names.get(a.owner_id or ""),
+            confirmed=a.confirmed,
+            due=a.due,
+            success=a.success,
+            kind=KINDS[a.kind],
+            status=STATUSES[a.status],
+            dots=dots.get(a.id, 0),
+        )
+        for n, a in enumerate(committed, 1)
+    ]
     themes, themes_vote = _themes(view)
     date, date_source = incident_date(view)
-    chains = [Chain(problem=c.problem, cause=c.root_cause or next(
-        (s.answer for s in c.steps if s.id == c.root_step_id), ""),
-        steps=[Why(n=n, why=s.why, answer=s.answer, root=s.id == c.root_step_id)
-               for n, s in enumerate(c.steps, 1)])
-              for c in sorted(view.chains, key=lambda c: c.problem.casefold())]  # ids are random
-    regulatory = [Item(text=t, flag="An N/A needs a reason." if _BARE_NA.match(t) else "")
-                  for t in _lines(h.regulatory)]
+    chains = [
+        Chain(
+            problem=c.problem,
+            cause=c.root_cause or next((s.answer for s in c.steps if s.id == c.root_step_id), ""),
+            steps=[
+                Why(n=n, why=s.why, answer=s.answer, root=s.id == c.root_step_id)
+                for n, s in enumerate(c.steps, 1)
+            ],
+        )
+        for c in sorted(view.chains, key=lambda c: c.problem.casefold())
+    ]  # ids are random
+    regulatory = [
+        Item(text=t, flag="An N/A needs a reason." if _BARE_NA.match(t) else "")
+        for t in _lines(h.regulatory)
+    ]
     w = Writeup(
-        board_id=b.id, title=h.title.strip() or "Untitled incident",
-        severity=f"Sev-{h.severity[-1]}", severity_meaning=b.severity_meaning,
-        date=date, date_source=date_source,
+        board_id=b.id,
+        title=h.title.strip() or "Untitled incident",
+        severity=f"Sev-{h.severity[-1]}",
+        severity_meaning=b.severity_meaning,
+        date=date,
+        date_source=date_source,
         status="Closed" if b.closed_at is not None else "Open",
         closed_on=_day(b.closed_at) if b.closed_at is not None else "",
         actions_done=sum(a.status == "done" for a in committed),
-        facilitator=names.get(b.facilitator) if named else None, tags=list(h.tags),
-        learning_question=h.learning_question.strip(), summary=_lines(h.summary, ""),
-        timeline=[Event(at=_when(e.at), kind=e.kind.capitalize(), text=e.text, author=e.author)
-                  for e in sorted(view.timeline, key=lambda e: (e.at, e.text))],
-        impact=_impact(view), impact_rows=_impact_rows(view),
+        facilitator=names.get(b.facilitator) if named else None,
+        tags=list(h.tags),
+        learning_question=h.learning_question.strip(),
+        summary=_lines(h.summary, ""),
+        timeline=[
+            Event(at=_when(e.at), kind=e.kind.capitalize(), text=e.text, author=e.author)
+            for e in sorted(view.timeline, key=lambda e: (e.at, e.text))
+        ],
+        impact=_impact(view),
+        impact_rows=_impact_rows(view),
         went_well=_items(view.stickies, {"went_well": "", "lessons": "Lesson"}, dots),
-        went_wrong=_items(view.stickies, {"went_badly": "", "ongoing": "Still a problem",
-                                          "future": "Idea"}, dots),
-        factors=_factors(view.stickies, dots), chains=chains, themes=themes,
-        themes_vote=themes_vote, actions=actions,
+        went_wrong=_items(
+            view.stickies, {"went_badly": "", "ongoing": "Still a problem", "future": "Idea"}, dots
+        ),
+        factors=_factors(view.stickies, dots),
+        chains=chains,
+        themes=themes,
+        themes_vote=themes_vote,
+        actions=actions,
         considered=[a.text for a in ranked if not a.selected],
-        parked=sorted((s.text for s in view.stickies if s.section == "parking_lot"),
-                      key=str.casefold),
-        communications=_lines(h.communications), regulatory=regulatory,
-        sign_off=list(h.sign_off), meeting=_meeting(view, now_ms, nudges), missing={})
-    filled = dict(summary=w.summary, timeline=w.timeline, impact=w.impact or w.impact_rows,
-                  went_well=w.went_well,
-                  went_wrong=w.went_wrong or w.factors, five_whys=w.chains, actions=w.actions,
-                  communications=w.communications, regulatory=w.regulatory, sign_off=w.sign_off)
+        parked=sorted(
+            (s.text for s in view.stickies if s.section == "parking_lot"), key=str.casefold
+        ),
+        communications=_lines(h.communications),
+        regulatory=regulatory,
+        sign_off=list(h.sign_off),
+        meeting=_meeting(view, now_ms, nudges),
+        missing={},
+    )
+    filled = dict(
+        summary=w.summary,
+        timeline=w.timeline,
+        impact=w.impact or w.impact_rows,
+        went_well=w.went_well,
+        went_wrong=w.went_wrong or w.factors,
+        five_whys=w.chains,
+        actions=w.actions,
+        communications=w.communications,
+        regulatory=w.regulatory,
+        sign_off=w.sign_off,
+    )
     return msgspec.structs.replace(w, missing={k: EMPTY[k] for k, v in filled.items() if not v})
 
 
@@ -242,8 +356,10 @@ def md(value: object, cell: bool = False) -> str:
     nothing at its start that reads as a heading or a list; newlines cannot end the list item
     or table row it sits in (in a table `cell` they become <br>, which GFM renders)."""
     text = str(value).strip().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_LEAD.sub(lambda m: "\\" + m.group(1) if not m.group(1).isdigit()
-                        else m.group(1) + "\\", _MD_ESCAPE.sub(r"\\\1", text))
+    text = _MD_LEAD.sub(
+        lambda m: "\\" + m.group(1) if not m.group(1).isdigit() else m.group(1) + "\\",
+        _MD_ESCAPE.sub(r"\\\1", text),
+    )
     return re.sub(r"\s*\n\s*", "<br>" if cell else " ", text)
 
 
@@ -252,8 +368,13 @@ def _markdown() -> jinja2.Environment:
     import jinja2  # on first use: importing Jinja2 is a sixth of the server's start-up
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False, trim_blocks=True,
-        lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
     env.filters["md"] = md
     return env
 
@@ -264,8 +385,9 @@ def render_markdown(w: Writeup) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def render_html(w: Writeup, env: jinja2.Environment, *, static: str = "/static",
-                links: bool = True) -> str:
+def render_html(
+    w: Writeup, env: jinja2.Environment, *, static: str = "/static", links: bool = True
+) -> str:
     """`env` autoescapes .html (the app's Jinja2Templates env). `static` is where writeup.css
     lives: a relative path lets a saved copy render when opened as a file."""
     return env.get_template("writeup.html").render(w=w, static=static, links=links)
@@ -291,14 +413,18 @@ async def writeup_markdown(request: Request) -> Response:
     if (w := await _writeup(request)) is None:
         return Response("There is no board at this address.\n", 404, media_type="text/plain")
     slug = re.sub(r"[^a-z0-9]+", "-", w.title.lower()).strip("-")[:60] or "incident"
-    return Response(render_markdown(w), media_type="text/markdown; charset=utf-8", headers={
-        "content-disposition": f'inline; filename="postmortem-{w.date}-{slug}.md"'})
+    return Response(
+        render_markdown(w),
+        media_type="text/markdown; charset=utf-8",
+        headers={"content-disposition": f'inline; filename="postmortem-{w.date}-{slug}.md"'},
+    )
 
 
 async def writeup_json(request: Request) -> Response:
     if (w := await _writeup(request)) is None:
-        return JSONResponse({"error": {"code": "not_found",
-                                       "message": "there is no board with that id"}}, 404)
+        return JSONResponse(
+            {"error": {"code": "not_found", "message": "there is no board with that id"}}, 404
+        )
     return Response(msgspec.json.encode(w), media_type="application/json")
 
 

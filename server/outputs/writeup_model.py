@@ -13,11 +13,12 @@ from hindsight.board_state.model import SignOff
 
 class Item(msgspec.Struct, frozen=True, kw_only=True):
     """One line of a list: a note, a contributing factor, a regulatory consideration."""
+
     text: str
-    label: str = ""             # the neighbouring column a note came from; a factor's category
-    author: str | None = None   # named boards only
-    dots: int = 0               # from revealed voting rounds
-    flag: str = ""              # what is missing in it ("An N/A needs a reason.")
+    label: str = ""  # the neighbouring column a note came from; a factor's category
+    author: str | None = None  # named boards only
+    dots: int = 0  # from revealed voting rounds
+    flag: str = ""  # what is missing in it ("An N/A needs a reason.")
 
 
 class Row(msgspec.Struct, frozen=True, kw_only=True):
@@ -42,15 +43,16 @@ class Why(msgspec.Struct, frozen=True, kw_only=True):
 class Chain(msgspec.Struct, frozen=True, kw_only=True):
     problem: str
     steps: list[Why]
-    cause: str                  # the underlying systemic cause; "" is flagged
+    cause: str  # the underlying systemic cause; "" is flagged
 
 
 class ActionRow(msgspec.Struct, frozen=True, kw_only=True):
     """A committed action: one the facilitator selected. Proposals not taken are only text, in
     `Writeup.considered`."""
+
     n: int
     text: str
-    owner: str | None           # owners are named on every board: that is what owning means
+    owner: str | None  # owners are named on every board: that is what owning means
     confirmed: bool
     due: str
     success: str
@@ -62,19 +64,20 @@ class ActionRow(msgspec.Struct, frozen=True, kw_only=True):
 class ThemeRow(msgspec.Struct, frozen=True, kw_only=True):
     """A theme and its result in the revealed vote(s) on themes. `dots` is None when no vote on
     themes was revealed (an unrevealed vote shows no totals); `rank` is then 0."""
+
     name: str
-    notes: int                  # notes grouped under it
+    notes: int  # notes grouped under it
     dots: int | None = None
-    rank: int = 0               # 1 = most dots; equal dots share a rank
-    tied: bool = False          # another theme has the same dots
+    rank: int = 0  # 1 = most dots; equal dots share a rank
+    tied: bool = False  # another theme has the same dots
 
 
 class PhaseRow(msgspec.Struct, frozen=True, kw_only=True):
     title: str
-    planned: int                # minutes, as planned before any extension
-    actual: int | None          # minutes spent as the current phase; None: never reached
+    planned: int  # minutes, as planned before any extension
+    actual: int | None  # minutes spent as the current phase; None: never reached
     extensions: int
-    extended: int               # minutes added by extensions
+    extended: int  # minutes added by extensions
 
 
 class VoteRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -93,14 +96,14 @@ class Meeting(msgspec.Struct, frozen=True, kw_only=True):
     extensions: int
     extended: int
     rounds: list[VoteRow]
-    people: int                 # facilitator and participants
+    people: int  # facilitator and participants
     observers: int
-    names: list[str]            # named boards only
-    unrevealed: int             # private notes never revealed: left out, and said so
+    names: list[str]  # named boards only
+    unrevealed: int  # private notes never revealed: left out, and said so
     parked: int
-    nudges_raised: int = 0      # guardrail nudges over the meeting (see writeup_nudges.py)
-    nudges_resolved: int = 0    # ... of which people reworded away
-    refocus: int = 0            # anonymous "refocus on systems" requests
+    nudges_raised: int = 0  # guardrail nudges over the meeting (see writeup_nudges.py)
+    nudges_resolved: int = 0  # ... of which people reworded away
+    refocus: int = 0  # anonymous "refocus on systems" requests
 
 
 class Writeup(msgspec.Struct, frozen=True, kw_only=True):
@@ -108,29 +111,29 @@ class Writeup(msgspec.Struct, frozen=True, kw_only=True):
     title: str
     severity: str
     severity_meaning: str
-    date: str                   # the incident's day (see log_rows.incident_date)
-    date_source: str            # "" (the header's start), "first timeline entry", "board created"
+    date: str  # the incident's day (see log_rows.incident_date)
+    date_source: str  # "" (the header's start), "first timeline entry", "board created"
     status: str
     closed_on: str
     actions_done: int
-    facilitator: str | None     # named boards only
+    facilitator: str | None  # named boards only
     tags: list[str]
     learning_question: str
     summary: list[str]
     timeline: list[Event]
     impact: list[Row]
-    impact_rows: list[Row]      # the header's impact table: label = dimension, value = impact
+    impact_rows: list[Row]  # the header's impact table: label = dimension, value = impact
     went_well: list[Item]
     went_wrong: list[Item]
-    factors: list[Item]         # contributing factors, by category
+    factors: list[Item]  # contributing factors, by category
     chains: list[Chain]
-    themes: list[ThemeRow]      # by votes when a vote on themes was revealed, else by name
-    themes_vote: str            # "revealed", "unrevealed" (held, totals not shown) or "none"
-    actions: list[ActionRow]    # committed (selected) actions only, in ranked order
-    considered: list[str]       # proposals not taken: "Considered, not committed"
-    parked: list[str]           # questions parked for later (the parking lot)
+    themes: list[ThemeRow]  # by votes when a vote on themes was revealed, else by name
+    themes_vote: str  # "revealed", "unrevealed" (held, totals not shown) or "none"
+    actions: list[ActionRow]  # committed (selected) actions only, in ranked order
+    considered: list[str]  # proposals not taken: "Considered, not committed"
+    parked: list[str]  # questions parked for later (the parking lot)
     communications: list[str]
     regulatory: list[Item]
-    sign_off: list[SignOff]     # the header's own entries: role, name, date
+    sign_off: list[SignOff]  # the header's own entries: role, name, date
     meeting: Meeting
-    missing: dict[str, str]     # section -> the flag shown in its place
+    missing: dict[str, str]  # section -> the flag shown in its place

@@ -12,7 +12,6 @@ from collections import OrderedDict
 
 from hindsight.board_state import decode_entry
 from hindsight.board_state.nudges import NudgeTally
-
 from hindsight.server.meeting.room import Room
 
 KEEP = 32  # boards whose tallies stay in memory

@@ -48,19 +48,27 @@ class BoardReads:
     def op_by_cid(self, board_id: str, actor: str, cid: str) -> OpRow | None:
         """The op an actor sent with client op id ``cid``: a scan of the board's ops (tools and
         tests; rooms keep their dedupe table in memory)."""
-        row = self._reader().execute(
-            f"SELECT {_OP_COLUMNS} FROM ops WHERE board_id = ? AND actor = ? AND cid = ? "
-            "ORDER BY seq LIMIT 1",
-            (board_id, actor, cid),
-        ).fetchone()
+        row = (
+            self._reader()
+            .execute(
+                f"SELECT {_OP_COLUMNS} FROM ops WHERE board_id = ? AND actor = ? AND cid = ? "
+                "ORDER BY seq LIMIT 1",
+                (board_id, actor, cid),
+            )
+            .fetchone()
+        )
         return OpRow(*row) if row is not None else None
 
     def credential(self, board_id: str, participant_id: str) -> CredentialRow | None:
-        row = self._reader().execute(
-            "SELECT board_id, participant_id, secret_hash, role FROM credentials "
-            "WHERE board_id = ? AND participant_id = ?",
-            (board_id, participant_id),
-        ).fetchone()
+        row = (
+            self._reader()
+            .execute(
+                "SELECT board_id, participant_id, secret_hash, role FROM credentials "
+                "WHERE board_id = ? AND participant_id = ?",
+                (board_id, participant_id),
+            )
+            .fetchone()
+        )
         return CredentialRow(*row) if row is not None else None
 
     def credentials(self, board_id: str) -> list[CredentialRow]:
@@ -78,7 +86,7 @@ class BoardReads:
         rows = self._reader().execute(
             # ORDER BY seq walks the primary key in order.
             "SELECT actor, cid, seq FROM ops WHERE board_id = ? AND cid != '' ORDER BY seq",
-            (board_id,)
+            (board_id,),
         )
         table: dict[str, dict[str, int]] = {}
         for actor, cid, seq in rows:
@@ -90,10 +98,15 @@ class BoardReads:
         return [row[0] for row in rows]
 
     def last_seq(self, board_id: str) -> int:
-        row = self._reader().execute(  # a sealed board may have no ops left, only its snapshot
-            "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM ops WHERE board_id = ?), "
-            "(SELECT COALESCE(MAX(seq), 0) FROM snapshots WHERE board_id = ?))",
-            (board_id, board_id)).fetchone()
+        row = (
+            self._reader()
+            .execute(  # a sealed board may have no ops left, only its snapshot
+                "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM ops WHERE board_id = ?), "
+                "(SELECT COALESCE(MAX(seq), 0) FROM snapshots WHERE board_id = ?))",
+                (board_id, board_id),
+            )
+            .fetchone()
+        )
         return int(row[0])
 
     def integrity_check(self) -> str:

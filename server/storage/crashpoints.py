@@ -34,8 +34,15 @@ import os
 import signal
 
 ENV = "HINDSIGHT_CRASH_AT"
-POINTS = frozenset({"after_insert_before_commit", "after_commit_before_ack",
-                    "after_ack_before_broadcast", "during_snapshot", "during_seal"})
+POINTS = frozenset(
+    {
+        "after_insert_before_commit",
+        "after_commit_before_ack",
+        "after_ack_before_broadcast",
+        "during_snapshot",
+        "during_seal",
+    }
+)
 # How long an async point lets queued frames reach the sockets before dying: the writer tasks
 # only need a few turns of the event loop, this leaves room for a loaded machine.
 FLUSH_SECONDS = 1.0

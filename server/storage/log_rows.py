@@ -18,11 +18,10 @@ from typing import Any
 import msgspec
 
 from hindsight.board_state.views import BoardView
-
 from hindsight.server.storage.schema import LogRow
 
-WARN_BELOW = 0.8   # completion rate under which we suggest fewer, higher-impact actions (source 000)
-MAX_OPEN = 7       # more open actions than this on one post-mortem spreads attention (source 002)
+WARN_BELOW = 0.8  # completion rate under which we suggest fewer, higher-impact actions (source 000)
+MAX_OPEN = 7  # more open actions than this on one post-mortem spreads attention (source 002)
 UNFINISHED = ("open", "in_progress")
 
 
@@ -43,10 +42,19 @@ def _actions(view: BoardView) -> list[dict[str, Any]]:
     rank = {aid: i for i, aid in enumerate(view.board.action_order)}
     ordered = sorted(view.actions, key=lambda a: (rank.get(a.id, len(rank)), a.id))
     # The owner by name only: participant ids have no use outside the board.
-    return [{"id": a.id, "text": a.text,
-             "owner": (names.get(a.owner_id) or "Guest") if a.owner_id else "",
-             "due": a.due, "status": a.status, "kind": a.kind, "selected": a.selected,
-             "success": a.success} for a in ordered]
+    return [
+        {
+            "id": a.id,
+            "text": a.text,
+            "owner": (names.get(a.owner_id) or "Guest") if a.owner_id else "",
+            "due": a.due,
+            "status": a.status,
+            "kind": a.kind,
+            "selected": a.selected,
+            "success": a.success,
+        }
+        for a in ordered
+    ]
 
 
 def build_row(seq: int, view: BoardView, now_ms: int) -> LogRow:
@@ -67,16 +75,25 @@ def build_row(seq: int, view: BoardView, now_ms: int) -> LogRow:
     body += [s.text for s in contributing]
     body += [part for a in actions for part in (a["text"], a["success"])]
     return LogRow(
-        board_id=view.board.id, seq=seq, date=incident_date(view)[0], created_at=view.board.created_at,
-        title=header.title, severity=header.severity,
+        board_id=view.board.id,
+        seq=seq,
+        date=incident_date(view)[0],
+        created_at=view.board.created_at,
+        title=header.title,
+        severity=header.severity,
         status="closed" if view.board.closed_at is not None else "open",
-        learning_question=header.learning_question, root_cause="; ".join(causes),
-        tags=tuple(header.tags), categories=tuple(categories),
-        actions=msgspec.json.encode(actions).decode(), updated_at=now_ms,
-        body="\n".join(part for part in body if part))
+        learning_question=header.learning_question,
+        root_cause="; ".join(causes),
+        tags=tuple(header.tags),
+        categories=tuple(categories),
+        actions=msgspec.json.encode(actions).decode(),
+        updated_at=now_ms,
+        body="\n".join(part for part in body if part),
+    )
 
 
 # --- follow-up figures ---------------------------------------------------------------------
+
 
 def actions_of(row: LogRow) -> list[dict[str, Any]]:
     """The committed actions of a row. Rows written before the log kept only selected actions
@@ -100,10 +117,11 @@ class Completion:
     (whenever it happened) or past their due date and not finished. An action whose date has
     not come yet does not count against it, so a meeting closed minutes ago has no rate, not 0%
     and a warning; dropped actions never count."""
-    total: int      # every committed action, dropped ones included
-    counted: int    # every action except dropped ones
+
+    total: int  # every committed action, dropped ones included
+    counted: int  # every action except dropped ones
     done: int
-    open: int       # open or in progress, overdue ones included
+    open: int  # open or in progress, overdue ones included
     overdue: int
 
     @property
@@ -135,15 +153,26 @@ class Completion:
         return self.open > MAX_OPEN
 
     def as_json(self) -> dict[str, Any]:
-        return {"total": self.total, "counted": self.counted, "done": self.done,
-                "open": self.open, "overdue": self.overdue, "due": self.due,
-                "not_due": self.not_due, "rate": self.rate, "percent": self.percent,
-                "warning": self.warn}
+        return {
+            "total": self.total,
+            "counted": self.counted,
+            "done": self.done,
+            "open": self.open,
+            "overdue": self.overdue,
+            "due": self.due,
+            "not_due": self.not_due,
+            "rate": self.rate,
+            "percent": self.percent,
+            "warning": self.warn,
+        }
 
 
 def completion(actions: list[dict[str, Any]], today: str) -> Completion:
     statuses = [a["status"] for a in actions]
     return Completion(
-        total=len(actions), counted=sum(1 for s in statuses if s != "dropped"),
-        done=statuses.count("done"), open=sum(1 for s in statuses if s in UNFINISHED),
-        overdue=sum(1 for a in actions if is_overdue(a, today)))
+        total=len(actions),
+        counted=sum(1 for s in statuses if s != "dropped"),
+        done=statuses.count("done"),
+        open=sum(1 for s in statuses if s in UNFINISHED),
+        overdue=sum(1 for a in actions if is_overdue(a, today)),
+    )

@@ -14,8 +14,10 @@ from typing import Any
 
 from hindsight.server.storage.schema import LogRow
 
-_LOG_COLUMNS = ("board_id, seq, date, created_at, title, severity, status, learning_question, "
-                "root_cause, tags, categories, actions, updated_at")
+_LOG_COLUMNS = (
+    "board_id, seq, date, created_at, title, severity, status, learning_question, "
+    "root_cause, tags, categories, actions, updated_at"
+)
 _SQL_LOG = (
     f"INSERT INTO log ({_LOG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     # An upsert, not INSERT OR REPLACE: the row keeps its rowid, which its FTS row shares.
@@ -33,14 +35,30 @@ def apply_log_row(conn: sqlite3.Connection, row: LogRow) -> None:
     current = conn.execute("SELECT seq FROM log WHERE board_id = ?", (row.board_id,)).fetchone()
     if current is not None and current[0] > row.seq:
         return
-    conn.execute(_SQL_LOG, (
-        row.board_id, row.seq, row.date, row.created_at, row.title, row.severity, row.status,
-        row.learning_question, row.root_cause, json.dumps(list(row.tags)),
-        json.dumps(list(row.categories)), row.actions, row.updated_at))
+    conn.execute(
+        _SQL_LOG,
+        (
+            row.board_id,
+            row.seq,
+            row.date,
+            row.created_at,
+            row.title,
+            row.severity,
+            row.status,
+            row.learning_question,
+            row.root_cause,
+            json.dumps(list(row.tags)),
+            json.dumps(list(row.categories)),
+            row.actions,
+            row.updated_at,
+        ),
+    )
     (rowid,) = conn.execute("SELECT rowid FROM log WHERE board_id = ?", (row.board_id,)).fetchone()
     conn.execute("DELETE FROM log_fts WHERE rowid = ?", (rowid,))
-    conn.execute("INSERT INTO log_fts (rowid, board_id, body) VALUES (?, ?, ?)",
-                 (rowid, row.board_id, row.body))
+    conn.execute(
+        "INSERT INTO log_fts (rowid, board_id, body) VALUES (?, ?, ?)",
+        (rowid, row.board_id, row.body),
+    )
 
 
 def fts_query(text: str) -> str:
@@ -64,11 +82,36 @@ def fts_query(text: str) -> str:
 
 def _log_row(values: tuple[Any, ...]) -> LogRow:
     # Columns in _LOG_COLUMNS order; tags and categories are stored as JSON arrays.
-    (board_id, seq, date, created_at, title, severity, status, learning_question, root_cause,
-     tags, categories, actions, updated_at) = values
-    return LogRow(board_id, seq, date, created_at, title, severity, status, learning_question,
-                  root_cause, tuple(json.loads(tags)), tuple(json.loads(categories)), actions,
-                  updated_at)
+    (
+        board_id,
+        seq,
+        date,
+        created_at,
+        title,
+        severity,
+        status,
+        learning_question,
+        root_cause,
+        tags,
+        categories,
+        actions,
+        updated_at,
+    ) = values
+    return LogRow(
+        board_id,
+        seq,
+        date,
+        created_at,
+        title,
+        severity,
+        status,
+        learning_question,
+        root_cause,
+        tuple(json.loads(tags)),
+        tuple(json.loads(categories)),
+        actions,
+        updated_at,
+    )
 
 
 class LogReads:
@@ -81,8 +124,16 @@ class LogReads:
         """Every post-mortem in the log, newest incident first."""
         return self.search_log()
 
-    def search_log(self, q: str = "", *, severity: str = "", tag: str = "", category: str = "",
-                   date_from: str = "", date_to: str = "") -> list[LogRow]:
+    def search_log(
+        self,
+        q: str = "",
+        *,
+        severity: str = "",
+        tag: str = "",
+        category: str = "",
+        date_from: str = "",
+        date_to: str = "",
+    ) -> list[LogRow]:
         """Log rows matching every filter given (an empty filter is no filter), newest first.
 
         `q` is full-text over titles, timelines, causes and actions; words are ANDed and never
@@ -109,23 +160,28 @@ class LogReads:
         if date_to:
             where.append("date <= ?")
             args.append(date_to)
-        sql = (f"SELECT {_LOG_COLUMNS} FROM log"
-               + (" WHERE " + " AND ".join(where) if where else "")
-               + " ORDER BY date DESC, created_at DESC, board_id")
+        sql = (
+            f"SELECT {_LOG_COLUMNS} FROM log"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY date DESC, created_at DESC, board_id"
+        )
         return [_log_row(r) for r in self._reader().execute(sql, args)]
 
     def log_tags(self) -> list[str]:
         """Every tag in use in the log, sorted (the search form offers them)."""
         rows = self._reader().execute(
-            "SELECT DISTINCT value FROM log, json_each(log.tags) ORDER BY value")
+            "SELECT DISTINCT value FROM log, json_each(log.tags) ORDER BY value"
+        )
         return [row[0] for row in rows]
 
     def open_boards_last_op(self) -> list[tuple[str, int, bytes | None]]:
         """(board id, created_at, its latest op's encoded entry or None) of every board the
         incident log has as open: what the idle sweep looks at."""
         rows = self._reader().execute(
-            "SELECT l.board_id, l.created_at, (SELECT body FROM ops o WHERE o.board_id = l.board_id "
-            "ORDER BY o.seq DESC LIMIT 1) FROM log l WHERE l.status = 'open' ORDER BY l.board_id")
+            "SELECT l.board_id, l.created_at, "
+            "(SELECT body FROM ops o WHERE o.board_id = l.board_id "
+            "ORDER BY o.seq DESC LIMIT 1) FROM log l WHERE l.status = 'open' ORDER BY l.board_id"
+        )
         return [(row[0], int(row[1]), row[2]) for row in rows]
 
     def stale_log_boards(self) -> list[str]:
@@ -137,5 +193,6 @@ class LogReads:
             "OR l.seq < (SELECT COALESCE(MAX(seq), 0) FROM ops WHERE ops.board_id = b.id) "
             # A sealed board's history is one snapshot: its seq is the board's seq.
             "OR l.seq < (SELECT COALESCE(MAX(seq), 0) FROM snapshots s WHERE s.board_id = b.id) "
-            "ORDER BY b.created_at, b.id")
+            "ORDER BY b.created_at, b.id"
+        )
         return [row[0] for row in rows]

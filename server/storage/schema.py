@@ -28,22 +28,26 @@ MIGRATION_SET = "hindsight"
 def m001_initial(db: Database) -> None:
     db.table("boards").create(
         {"id": str, "epoch": str, "created_at": int, "meta": str},
-        pk="id", not_null=["epoch", "created_at", "meta"],
+        pk="id",
+        not_null=["epoch", "created_at", "meta"],
     )
     db.table("credentials").create(
         {"board_id": str, "participant_id": str, "secret_hash": str, "role": str},
-        pk=("board_id", "participant_id"), not_null=["secret_hash", "role"],
+        pk=("board_id", "participant_id"),
+        not_null=["secret_hash", "role"],
     )
     ops = db.table("ops").create(
         {"board_id": str, "seq": int, "actor": str, "cid": str, "body": bytes},
-        pk=("board_id", "seq"), not_null=["actor", "cid", "body"],
+        pk=("board_id", "seq"),
+        not_null=["actor", "cid", "body"],
     )
     # Resume/dedupe looks up "did this actor already send this client op id?" (dropped by
     # m004: the dedupe table is loaded whole instead).
     ops.create_index(["board_id", "actor", "cid"])
     db.table("snapshots").create(
         {"board_id": str, "seq": int, "state": bytes},
-        pk=("board_id", "seq"), not_null=["state"],
+        pk=("board_id", "seq"),
+        not_null=["state"],
     )
 
 
@@ -51,21 +55,45 @@ def m002_incident_log(db: Database) -> None:
     # Derived data: everything here can be rebuilt from the op log, so it holds only what the
     # public projection of a board shows (no authors, no unrevealed private writing).
     db.table("log").create(
-        {"board_id": str, "seq": int, "date": str, "created_at": int, "title": str,
-         "severity": str, "status": str, "learning_question": str, "root_cause": str,
-         "tags": str, "categories": str, "actions": str, "updated_at": int},
+        {
+            "board_id": str,
+            "seq": int,
+            "date": str,
+            "created_at": int,
+            "title": str,
+            "severity": str,
+            "status": str,
+            "learning_question": str,
+            "root_cause": str,
+            "tags": str,
+            "categories": str,
+            "actions": str,
+            "updated_at": int,
+        },
         pk="board_id",
-        not_null=["seq", "date", "created_at", "title", "severity", "status",
-                  "learning_question", "root_cause", "tags", "categories", "actions",
-                  "updated_at"],
+        not_null=[
+            "seq",
+            "date",
+            "created_at",
+            "title",
+            "severity",
+            "status",
+            "learning_question",
+            "root_cause",
+            "tags",
+            "categories",
+            "actions",
+            "updated_at",
+        ],
     )
     db.table("log").create_index(["date", "created_at"])  # newest first is the only order
     # The FTS row shares the log row's rowid (upserts keep it), so replacing one board's text
     # is a lookup by rowid, not a scan of the index. Porter stemming: "timeouts" finds
     # "timeout".
-    db.execute("CREATE VIRTUAL TABLE log_fts USING fts5("
-               "board_id UNINDEXED, body, tokenize = 'porter unicode61 remove_diacritics 2')")
-
+    db.execute(
+        "CREATE VIRTUAL TABLE log_fts USING fts5("
+        "board_id UNINDEXED, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+    )
 
 
 def m003_snapshot_cids(db: Database) -> None:
@@ -83,8 +111,12 @@ def m004_drop_cid_index(db: Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_ops_board_id_actor_cid")
 
 
-MIGRATIONS = (m001_initial, m002_incident_log, m003_snapshot_cids,
-              m004_drop_cid_index)  # append only, in order
+MIGRATIONS = (
+    m001_initial,
+    m002_incident_log,
+    m003_snapshot_cids,
+    m004_drop_cid_index,
+)  # append only, in order
 
 
 @cache
@@ -107,11 +139,16 @@ def is_current(conn: sqlite3.Connection) -> bool:
     """True when the file is in WAL mode and every migration is applied (plain sqlite3)."""
     try:
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        applied = {row[0] for row in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,))}
+        applied = {
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,)
+            )
+        }
     except sqlite3.OperationalError:  # no migrations table yet: a new file
         return False
     return str(mode).lower() == "wal" and all(m.__name__ in applied for m in MIGRATIONS)
+
 
 @dataclass(frozen=True, slots=True)
 class OpRow:
@@ -150,6 +187,7 @@ class SnapshotRow:
 class SealRow:
     """Replace a board's stored history up to `seq` by one sealed snapshot (`state`): its op
     rows and snapshots are deleted in the same transaction (see `board_state.seal`)."""
+
     board_id: str
     seq: int
     state: bytes
@@ -160,13 +198,14 @@ class SealRow:
 class LogRow:
     """One post-mortem in the incident log. `actions` is JSON the store does not look into;
     `body` is the text the full-text index gets (written, never read back)."""
+
     board_id: str
-    seq: int            # the board's seq the row was built from: an older row never wins
-    date: str           # YYYY-MM-DD: when the incident started, else when the board was made
+    seq: int  # the board's seq the row was built from: an older row never wins
+    date: str  # YYYY-MM-DD: when the incident started, else when the board was made
     created_at: int
     title: str
     severity: str
-    status: str         # "open" | "closed"
+    status: str  # "open" | "closed"
     learning_question: str
     root_cause: str
     tags: tuple[str, ...]

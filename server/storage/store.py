@@ -47,21 +47,41 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from hindsight.server.storage.crashpoints import crash_point
 from hindsight.server.storage.board_reads import BoardReads
+from hindsight.server.storage.crashpoints import crash_point
 from hindsight.server.storage.log_store import LogReads, apply_log_row, fts_query
 from hindsight.server.storage.schema import (
-    BoardRow, CredentialRow, LoadedBoard, LogRow, OpRow, SealRow, SnapshotRow, WriteBatch,
-    is_current, migration_set,
+    BoardRow,
+    CredentialRow,
+    LoadedBoard,
+    LogRow,
+    OpRow,
+    SealRow,
+    SnapshotRow,
+    WriteBatch,
+    is_current,
+    migration_set,
 )
 
-__all__ = ["BoardRow", "CredentialRow", "LoadedBoard", "LogRow", "OpRow", "SealRow",
-           "SnapshotRow", "Store", "StoreError", "WriteBatch", "fts_query"]
+__all__ = [
+    "BoardRow",
+    "CredentialRow",
+    "LoadedBoard",
+    "LogRow",
+    "OpRow",
+    "SealRow",
+    "SnapshotRow",
+    "Store",
+    "StoreError",
+    "WriteBatch",
+    "fts_query",
+]
 
 log = logging.getLogger("hindsight.store")
 
 MAX_GROUP = 500
 SYNCHRONOUS_MODES = ("FULL", "NORMAL", "OFF")
+
 
 class StoreError(Exception):
     """A write that did not commit, or a store used while not open."""
@@ -90,8 +110,7 @@ _SQL_CREDENTIAL = (
 )
 # Plain INSERT on purpose: a duplicate (board_id, seq) is a sequencing bug and must fail.
 _SQL_OP = "INSERT INTO ops (board_id, seq, actor, cid, body) VALUES (?, ?, ?, ?, ?)"
-_SQL_SNAPSHOT = ("INSERT OR REPLACE INTO snapshots (board_id, seq, state, cids) "
-                 "VALUES (?, ?, ?, ?)")
+_SQL_SNAPSHOT = "INSERT OR REPLACE INTO snapshots (board_id, seq, state, cids) VALUES (?, ?, ?, ?)"
 _SQL_PRUNE = (
     "DELETE FROM snapshots WHERE board_id = ? AND seq NOT IN "
     "(SELECT seq FROM snapshots WHERE board_id = ? ORDER BY seq DESC LIMIT 2)"
@@ -100,11 +119,14 @@ _SQL_PRUNE = (
 
 def _check_batch(batch: WriteBatch) -> None:
     # SQLite would happily store a str as TEXT and hand it back as str; catch that at the caller.
-    if any(not isinstance(op.body, bytes) for op in batch.ops) or any(
-        not isinstance(s.state, bytes) or not isinstance(s.cids, (bytes, type(None)))
-        for s in batch.snapshots
-    ) or any(not isinstance(s.state, bytes) or not isinstance(s.cids, bytes)
-           for s in batch.seals):
+    if (
+        any(not isinstance(op.body, bytes) for op in batch.ops)
+        or any(
+            not isinstance(s.state, bytes) or not isinstance(s.cids, (bytes, type(None)))
+            for s in batch.snapshots
+        )
+        or any(not isinstance(s.state, bytes) or not isinstance(s.cids, bytes) for s in batch.seals)
+    ):
         raise TypeError("op bodies and snapshot states must be bytes")
 
 
@@ -120,8 +142,9 @@ def _apply(conn: sqlite3.Connection, batch: WriteBatch) -> None:
             [(c.board_id, c.participant_id, c.secret_hash, c.role) for c in batch.credentials],
         )
     if batch.snapshots:
-        conn.executemany(_SQL_SNAPSHOT,
-                         [(s.board_id, s.seq, s.state, s.cids) for s in batch.snapshots])
+        conn.executemany(
+            _SQL_SNAPSHOT, [(s.board_id, s.seq, s.state, s.cids) for s in batch.snapshots]
+        )
         for board_id in {s.board_id for s in batch.snapshots}:
             crash_point("during_snapshot")  # testing only: see crashpoints.py
             conn.execute(_SQL_PRUNE, (board_id, board_id))
@@ -320,8 +343,14 @@ class Store(BoardReads, LogReads):
         conn.execute("BEGIN IMMEDIATE")
         try:
             # All the group's ops in one statement call (most jobs are one room's round).
-            conn.executemany(_SQL_OP, [(o.board_id, o.seq, o.actor, o.cid, o.body)
-                                       for job in jobs for o in job.batch.ops])
+            conn.executemany(
+                _SQL_OP,
+                [
+                    (o.board_id, o.seq, o.actor, o.cid, o.body)
+                    for job in jobs
+                    for o in job.batch.ops
+                ],
+            )
             for job in jobs:
                 _apply(conn, job.batch)
             crash_point("after_insert_before_commit")  # testing only: see crashpoints.py
@@ -357,8 +386,10 @@ class Store(BoardReads, LogReads):
         busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         self.wal_scrubs += 1
         if busy:
-            log.warning("the WAL could not be truncated after a seal (a reader was busy); "
-                        "the next seal or checkpoint truncates it")
+            log.warning(
+                "the WAL could not be truncated after a seal (a reader was busy); "
+                "the next seal or checkpoint truncates it"
+            )
 
     def _settle(self, group: list[_Job]) -> None:
         # One call_soon_threadsafe per loop per group (not per job): fewer wake-ups, FIFO kept.

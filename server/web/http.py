@@ -21,11 +21,10 @@ from hindsight.board_state import Rejected
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import SEVERITY_MEANING
 from hindsight.board_state.templates import GROUND_RULES, TEMPLATE_TITLES
-
 from hindsight.server.meeting.connection import TokenBucket
 from hindsight.server.meeting.hub import Hub
-from hindsight.server.web.preload import module_graph
 from hindsight.server.meeting.room import Room
+from hindsight.server.web.preload import module_graph
 
 if TYPE_CHECKING:
     import jinja2
@@ -77,7 +76,8 @@ async def _body(request: Request, type_: Any, *, form: bool = False) -> Any:
     raw = await request.body()
     try:
         if form and request.headers.get("content-type", "").startswith(
-                "application/x-www-form-urlencoded"):
+            "application/x-www-form-urlencoded"
+        ):
             fields = dict(parse_qsl(raw.decode(), keep_blank_values=True))
             return msgspec.convert(fields, type_, strict=False)
         return msgspec.json.decode(raw or b"{}", type=type_)
@@ -87,10 +87,12 @@ async def _body(request: Request, type_: Any, *, form: bool = False) -> Any:
 
 def join_links(board_id: str, links: dict[str, str]) -> dict[str, str]:
     """The two join links (their tokens in the fragment, which browsers never send)."""
-    return {"join_url": f"/b/{board_id}/join#t={links.get('participant', '')}",
-            "observer_url": f"/b/{board_id}/join?role=observer#t={links.get('observer', '')}",
-            "join_token": links.get("participant", ""),
-            "observer_token": links.get("observer", "")}
+    return {
+        "join_url": f"/b/{board_id}/join#t={links.get('participant', '')}",
+        "observer_url": f"/b/{board_id}/join?role=observer#t={links.get('observer', '')}",
+        "join_token": links.get("participant", ""),
+        "observer_token": links.get("observer", ""),
+    }
 
 
 async def api_create(request: Request) -> Response:
@@ -101,9 +103,16 @@ async def api_create(request: Request) -> Response:
         return error(422, e.code, e.message)
     room = await _hub(request).room(board_id)
     links = room.board.links if room is not None else {}
-    return JSONResponse({"board_id": board_id, "participant_id": pid, "credential": cred,
-                         "facilitator_url": f"/b/{board_id}#k={cred}",
-                         **join_links(board_id, links)}, status_code=201)
+    return JSONResponse(
+        {
+            "board_id": board_id,
+            "participant_id": pid,
+            "credential": cred,
+            "facilitator_url": f"/b/{board_id}#k={cred}",
+            **join_links(board_id, links),
+        },
+        status_code=201,
+    )
 
 
 async def _room(request: Request) -> Room | None:
@@ -140,8 +149,13 @@ def link_allowed(request: Request, board_id: str, role: str) -> bool:
     """A token bucket per join link (settings `link_join_rate`, `link_join_burst`): a link
     passed around, or seats filled from many addresses, cannot seat more than that."""
     settings = request.app.state.settings
-    return _take(request, "link_buckets", f"{board_id}/{role}", settings.link_join_rate,
-                 settings.link_join_burst)
+    return _take(
+        request,
+        "link_buckets",
+        f"{board_id}/{role}",
+        settings.link_join_rate,
+        settings.link_join_burst,
+    )
 
 
 def _join_status(e: Rejected) -> int:
@@ -161,8 +175,15 @@ async def api_join(request: Request) -> Response:
         pid, cred = await room.join(join.name, join.role, join.token)
     except Rejected as e:
         return error(_join_status(e), e.code, e.message)
-    return JSONResponse({"participant_id": pid, "credential": cred, "role": join.role,
-                         "board_url": f"/b/{room.board.id}#k={cred}"}, status_code=201)
+    return JSONResponse(
+        {
+            "participant_id": pid,
+            "credential": cred,
+            "role": join.role,
+            "board_url": f"/b/{room.board.id}#k={cred}",
+        },
+        status_code=201,
+    )
 
 
 async def api_board(request: Request) -> Response:
@@ -188,6 +209,7 @@ async def readyz(request: Request) -> Response:
 
 # --- pages -------------------------------------------------------------------------------
 
+
 def _page(request: Request, name: str, status: int = 200, /, **context: Any) -> Response:
     return _templates(request).TemplateResponse(request, name, context, status_code=status)
 
@@ -198,8 +220,9 @@ def _error_page(request: Request, status: int, message: str) -> Response:
 
 async def landing(request: Request) -> Response:
     severities = [(k, f"Sev-{k[-1]}", v) for k, v in SEVERITY_MEANING.items()]
-    return _page(request, "landing.html", templates=list(TEMPLATE_TITLES.items()),
-                 severities=severities)
+    return _page(
+        request, "landing.html", templates=list(TEMPLATE_TITLES.items()), severities=severities
+    )
 
 
 async def form_create(request: Request) -> Response:
@@ -215,9 +238,15 @@ async def board_page(request: Request) -> Response:
     room = await _room(request)
     if room is None:
         return _error_page(request, 404, "There is no board at this address.")
-    return _page(request, "board.html", board_id=room.board.id, title=room.board.header.title,
-                 ground_rules=GROUND_RULES, preload=module_graph("board.js"),
-                 anonymity=room.board.settings.anonymity)
+    return _page(
+        request,
+        "board.html",
+        board_id=room.board.id,
+        title=room.board.header.title,
+        ground_rules=GROUND_RULES,
+        preload=module_graph("board.js"),
+        anonymity=room.board.settings.anonymity,
+    )
 
 
 async def join_page(request: Request) -> Response:
@@ -225,8 +254,14 @@ async def join_page(request: Request) -> Response:
     if room is None:
         return _error_page(request, 404, "There is no board at this address.")
     role = "observer" if request.query_params.get("role") == "observer" else "participant"
-    return _page(request, "join.html", board_id=room.board.id, title=room.board.header.title,
-                 role=role, anonymity=room.board.settings.anonymity)
+    return _page(
+        request,
+        "join.html",
+        board_id=room.board.id,
+        title=room.board.header.title,
+        role=role,
+        anonymity=room.board.settings.anonymity,
+    )
 
 
 async def form_join(request: Request) -> Response:
@@ -238,14 +273,23 @@ async def form_join(request: Request) -> Response:
     try:
         join = await _body(request, o.Join, form=True)
         if not link_allowed(request, room.board.id, join.role):
-            return _error_page(request, 429, TOO_MANY_ON_LINK[0].upper() + TOO_MANY_ON_LINK[1:] + ".")
+            return _error_page(
+                request, 429, TOO_MANY_ON_LINK[0].upper() + TOO_MANY_ON_LINK[1:] + "."
+            )
         _, cred = await room.join(join.name, join.role, join.token)
     except Rejected as e:
         message = e.message[0].upper() + e.message[1:] + "."
         if e.code == "join_link":  # the join page again, ready for the current link
-            return _page(request, "join.html", 403, board_id=room.board.id,
-                         title=room.board.header.title, role=join.role,
-                         anonymity=room.board.settings.anonymity, refused=message)
+            return _page(
+                request,
+                "join.html",
+                403,
+                board_id=room.board.id,
+                title=room.board.header.title,
+                role=join.role,
+                anonymity=room.board.settings.anonymity,
+                refused=message,
+            )
         return _error_page(request, _join_status(e), message)
     return RedirectResponse(f"/b/{room.board.id}#k={cred}", status_code=303)
 

@@ -31,8 +31,9 @@ def do(board: Board, op: o.Op, actor: str, *, now: int = T0, new_id: str | None 
     return apply(board, op, actor=actor, now=now, new_id=new_id or fresh_id())
 
 
-def rejected(board: Board, op: o.Op, actor: str, code: str, *, now: int = T0,
-             new_id: str | None = None) -> str:
+def rejected(
+    board: Board, op: o.Op, actor: str, code: str, *, now: int = T0, new_id: str | None = None
+) -> str:
     """Assert that `op` is refused with `code` and leaves the board byte-for-byte unchanged;
     return the message."""
     before = encode_board(board)
@@ -43,13 +44,19 @@ def rejected(board: Board, op: o.Op, actor: str, code: str, *, now: int = T0,
     return info.value.message
 
 
-def make_board(template: str = "blameless-90", anonymity: str = "anonymous", *,
-               carol: bool = False, observer: bool = True) -> Board:
+def make_board(
+    template: str = "blameless-90",
+    anonymity: str = "anonymous",
+    *,
+    carol: bool = False,
+    observer: bool = True,
+) -> Board:
     """A created board with the facilitator FAC, participants ALICE and BOB (and CAROL), and the
     observer OBS; still in the lobby."""
     board = Board(id="b-test")
-    create = o.CreateBoard(template=template, title="Checkout outage", facilitator_name="Fran",
-                           anonymity=anonymity)
+    create = o.CreateBoard(
+        template=template, title="Checkout outage", facilitator_name="Fran", anonymity=anonymity
+    )
     do(board, create, SYSTEM, new_id=FAC)
     do(board, o.Join(name="Alice"), SYSTEM, new_id=ALICE)
     do(board, o.Join(name="Bob"), SYSTEM, new_id=BOB)
@@ -72,7 +79,8 @@ def go_to(board: Board, kind: str, *, now: int = T0, start_timer: bool = True) -
     return phase
 
 
-def add_sticky(board: Board, actor: str, sid: str, text: str = "a note",
-               section: str = "went_well") -> str:
+def add_sticky(
+    board: Board, actor: str, sid: str, text: str = "a note", section: str = "went_well"
+) -> str:
     do(board, o.AddSticky(section=section, text=text), actor, new_id=sid)
     return sid

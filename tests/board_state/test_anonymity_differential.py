@@ -26,6 +26,7 @@ from .helpers import ALICE, BOB, CAROL, FAC, MIN, OBS, T0
 
 class Cast(NamedTuple):
     """Who plays which part: `a` and `b` write, `v1` and `v2` vote."""
+
     a: str
     b: str
     v1: str
@@ -47,8 +48,11 @@ def script(c: Cast, anonymity: str = "anonymous") -> Iterator[Step]:
     yield SYSTEM, o.Join(name="Olga", role="observer"), OBS
     # Before the meeting and in the timeline phase: timeline entries and a parked question.
     yield c.a, o.AddTimelineEntry(at="2026-08-14T09:02:00Z", text="deploy 4.2 starts"), "e-1"
-    yield c.b, o.AddTimelineEntry(at="2026-08-14T09:12", text="checkout errors",
-                                  kind="signal"), "e-2"
+    yield (
+        c.b,
+        o.AddTimelineEntry(at="2026-08-14T09:12", text="checkout errors", kind="signal"),
+        "e-2",
+    )
     yield FAC, o.GoToPhase(phase_id="p3"), "n-1"
     yield c.a, o.EditTimelineEntry(entry_id="e-1", at="2026-08-14T11:03:00+02:00"), "n-2"
     yield c.b, o.ParkQuestion(text="was the canary skipped on purpose?"), "q-1"
@@ -123,17 +127,20 @@ def first_difference(one: list[bytes], other: list[bytes]) -> str:
     return f"{len(one)} frames vs {len(other)}"
 
 
-@pytest.mark.parametrize("swapped", [AUTHORS_SWAPPED, VOTERS_SWAPPED],
-                         ids=["authors_swapped", "voters_swapped"])
-@pytest.mark.parametrize("viewer", [CAROL, FAC, OBS], ids=["participant", "facilitator",
-                                                          "observer"])
+@pytest.mark.parametrize(
+    "swapped", [AUTHORS_SWAPPED, VOTERS_SWAPPED], ids=["authors_swapped", "voters_swapped"]
+)
+@pytest.mark.parametrize(
+    "viewer", [CAROL, FAC, OBS], ids=["participant", "facilitator", "observer"]
+)
 def test_other_viewers_cannot_tell_who_wrote_or_voted(swapped: Cast, viewer: str) -> None:
     original, changed = frames(AS_WRITTEN, viewer), frames(swapped, viewer)
     assert original == changed, first_difference(original, changed)
 
 
-@pytest.mark.parametrize("swapped", [AUTHORS_SWAPPED, VOTERS_SWAPPED],
-                         ids=["authors_swapped", "voters_swapped"])
+@pytest.mark.parametrize(
+    "swapped", [AUTHORS_SWAPPED, VOTERS_SWAPPED], ids=["authors_swapped", "voters_swapped"]
+)
 def test_control_the_swapped_participants_own_frames_do_differ(swapped: Cast) -> None:
     assert frames(AS_WRITTEN, ALICE) != frames(swapped, ALICE)
 
@@ -148,6 +155,5 @@ def test_control_the_scripted_meeting_is_fully_accepted_and_reaches_every_item()
         apply(board, op, actor=actor, now=T0 + seq * MIN, new_id=new_id)
     assert board.phase("p6") is not None and board.phase("p6").revealed  # type: ignore[union-attr]
     assert set(board.stickies) == {"q-1", "s-c1", "s-c2", "s-c3", "s-r1", "s-r3", "s-r5"}
-    assert board.rounds["r-1"].votes == {ALICE: {"s-c1": 2}, BOB: {"s-c2": 1},
-                                         CAROL: {"s-r5": 1}}
+    assert board.rounds["r-1"].votes == {ALICE: {"s-c1": 2}, BOB: {"s-c2": 1}, CAROL: {"s-r5": 1}}
     assert board.rounds["r-2"].state == "revealed"

@@ -28,23 +28,35 @@ import msgspec
 import msgspec.inspect as mi
 import pytest
 
-from hindsight.board_state import SYSTEM, Board, Rejected, apply, decode_board, encode_board
+from hindsight.board_state import (
+    SYSTEM,
+    Board,
+    Rejected,
+    apply,
+    decode_board,
+    encode_board,
+    timebox,
+)
 from hindsight.board_state import ops as o
-from hindsight.board_state import timebox
 from hindsight.board_state.model import PhaseKind, Role
 from hindsight.board_state.rules import AFTER_CLOSE, LOBBY, RULES
 
 from .helpers import ALICE, BOB, FAC, OBS, T0
 
-CLOSED = "closed"        # a column: the meeting was closed (in its actions phase)
-STRANGER = "u-nobody"    # a fifth role: someone who is not on the board at all
+CLOSED = "closed"  # a column: the meeting was closed (in its actions phase)
+STRANGER = "u-nobody"  # a fifth role: someone who is not on the board at all
 NOW = T0 + 10 * 3_600_000  # ops are applied well after every timebox began, so they have run out
 AT = "2026-08-14T09:12:00Z"
 
 PHASE_KINDS: tuple[str, ...] = typing.get_args(PhaseKind)
 COLUMNS: tuple[str, ...] = (LOBBY, *PHASE_KINDS, CLOSED)
-ACTORS: dict[str, str] = {"facilitator": FAC, "participant": ALICE, "observer": OBS,
-                          SYSTEM: SYSTEM, "stranger": STRANGER}
+ACTORS: dict[str, str] = {
+    "facilitator": FAC,
+    "participant": ALICE,
+    "observer": OBS,
+    SYSTEM: SYSTEM,
+    "stranger": STRANGER,
+}
 assert set(typing.get_args(Role)) <= set(ACTORS), "a new role: give it an actor here"
 
 # Content every built board holds, by the id the "server" drew for it.
@@ -54,6 +66,7 @@ OWN_ACTION = {FAC: "a-fac", ALICE: "a-alice"}
 
 
 # --- boards --------------------------------------------------------------------------------------
+
 
 def _do(board: Board, op: o.Op, actor: str, new_id: str = "") -> None:
     apply(board, op, actor=actor, now=T0, new_id=new_id or f"n-{len(encode_board(board))}")
@@ -74,13 +87,18 @@ def _base() -> bytes:
     _do(board, o.AddWhy(chain_id="c-1", why="why?", answer="pool exhausted"), ALICE, "w-1")
     _do(board, o.GoToPhase(phase_id="p7"), FAC)  # themes
     for actor in (FAC, ALICE):
-        _do(board, o.AddSticky(section="went_well", text="rollback was quick"), actor,
-            OWN_STICKY[actor])
+        _do(
+            board,
+            o.AddSticky(section="went_well", text="rollback was quick"),
+            actor,
+            OWN_STICKY[actor],
+        )
     _do(board, o.AddTheme(name="detection", sticky_ids=["s-fac"]), ALICE, "t-1")
     _do(board, o.GoToPhase(phase_id="p8"), FAC)  # actions
     for actor in (FAC, ALICE):
-        _do(board, o.AddAction(text="alert on pool usage", owner_id=actor), actor,
-            OWN_ACTION[actor])
+        _do(
+            board, o.AddAction(text="alert on pool usage", owner_id=actor), actor, OWN_ACTION[actor]
+        )
     _do(board, o.OpenVote(target="stickies"), FAC, "r-1")
     _do(board, o.RaiseHand(), BOB)  # a hand for the facilitator to lower
     return encode_board(board)
@@ -109,6 +127,7 @@ def board_bytes(column: str) -> bytes:
 
 
 # --- ops, from their type info --------------------------------------------------------------
+
 
 class CannotBuild(Exception):
     pass
@@ -150,10 +169,11 @@ FIELD_VALUES: dict[str, Callable[[Board, str], Any]] = {
     "date": lambda b, a: "2026-09-01",
 }
 OP_FIELD_VALUES: dict[tuple[type[o.Op], str], Callable[[Board, str], Any]] = {
-    (o.Reveal, "phase_id"): lambda b, a: "p6",          # the private reflection phase
-    (o.RemovePhase, "phase_id"): lambda b, a: "p2",     # never the current one
+    (o.Reveal, "phase_id"): lambda b, a: "p6",  # the private reflection phase
+    (o.RemovePhase, "phase_id"): lambda b, a: "p2",  # never the current one
     (o.TimeboxExpired, "phase_id"): lambda b, a: b.current or "p1",
 }
+
 
 # Data a few ops need beyond their fields, set up on the cell's board before applying.
 def _no_open_round(b: Board, actor: str) -> None:
@@ -176,8 +196,11 @@ def _timer_paused(b: Board, actor: str) -> None:
 
 
 PREPARE: dict[type[o.Op], Callable[[Board, str], None]] = {
-    o.OpenVote: _no_open_round, o.Unvote: _a_dot_to_take_back, o.DeleteSticky: _vote_revealed,
-    o.ResumeTimer: _timer_paused, o.StartTimer: _timer_paused,
+    o.OpenVote: _no_open_round,
+    o.Unvote: _a_dot_to_take_back,
+    o.DeleteSticky: _vote_revealed,
+    o.ResumeTimer: _timer_paused,
+    o.StartTimer: _timer_paused,
 }
 
 
@@ -189,8 +212,9 @@ def _value(t: mi.Type, name: str, op_type: type[o.Op], board: Board, actor: str)
     if name.endswith("_id") or name.endswith("_ids"):
         raise CannotBuild(f"field '{name}' needs a real id: add it to FIELD_VALUES")
     if isinstance(t, mi.UnionType):
-        return _value(next(x for x in t.types if not isinstance(x, mi.NoneType)), name,
-                      op_type, board, actor)
+        return _value(
+            next(x for x in t.types if not isinstance(x, mi.NoneType)), name, op_type, board, actor
+        )
     if isinstance(t, mi.StrType):
         return "x" * max(1, t.min_length or 0)
     if isinstance(t, mi.IntType):
@@ -200,11 +224,15 @@ def _value(t: mi.Type, name: str, op_type: type[o.Op], board: Board, actor: str)
     if isinstance(t, mi.LiteralType):
         return t.values[0]
     if isinstance(t, mi.ListType):
-        return [_value(t.item_type, name, op_type, board, actor)
-                for _ in range(t.min_length or 0)]
+        return [_value(t.item_type, name, op_type, board, actor) for _ in range(t.min_length or 0)]
     if isinstance(t, mi.StructType):
-        return t.cls(**{f.name: _value(f.type, f.name, op_type, board, actor)
-                        for f in t.fields if f.required})
+        return t.cls(
+            **{
+                f.name: _value(f.type, f.name, op_type, board, actor)
+                for f in t.fields
+                if f.required
+            }
+        )
     raise CannotBuild(f"field '{name}' has a type this test cannot fill: {t!r}")
 
 
@@ -213,17 +241,20 @@ def build(op_type: type[o.Op], board: Board, actor: str) -> o.Op:
     info = mi.type_info(op_type)
     assert isinstance(info, mi.StructType)
     try:
-        fields = {f.name: _value(f.type, f.name, op_type, board, actor)
-                  for f in info.fields if f.required}
+        fields = {
+            f.name: _value(f.type, f.name, op_type, board, actor) for f in info.fields if f.required
+        }
         op = op_type(**fields)
         # Through the wire decoder, so field limits (Meta) hold for what we built.
         return msgspec.json.decode(msgspec.json.encode(op), type=o.AnyOp)  # type: ignore[arg-type]
     except (CannotBuild, msgspec.ValidationError, TypeError) as e:
-        raise CannotBuild(f"cannot construct a valid '{info.tag}' ({op_type.__name__}): "
-                          f"{e}") from None
+        raise CannotBuild(
+            f"cannot construct a valid '{info.tag}' ({op_type.__name__}): {e}"
+        ) from None
 
 
 # --- the table's verdict and the engine's --------------------------------------------------------
+
 
 def expected(cell: Cell) -> str | None:
     """What the rule table says: None (allowed) or the code of the refusal."""
@@ -235,8 +266,11 @@ def expected(cell: Cell) -> str | None:
     if cell.role not in rule.who:
         return "forbidden"
     kind = "actions" if cell.column == CLOSED else cell.column  # closed in its actions phase
-    if rule.phases is not None and cell.role not in (SYSTEM, "facilitator") \
-            and kind not in rule.phases:
+    if (
+        rule.phases is not None
+        and cell.role not in (SYSTEM, "facilitator")
+        and kind not in rule.phases
+    ):
         return "wrong_phase"
     return None
 
@@ -260,16 +294,23 @@ def actual(cell: Cell) -> str | None:
 ANY = "*"
 DATA_REFUSALS: dict[tuple[type[o.Op], str], tuple[str, str]] = {
     (o.CreateBoard, ANY): ("invalid", "a board is created once; every board here exists"),
-    **{(t, LOBBY): ("invalid", "there is no current phase (and no timer) in the lobby")
-       for t in (o.GoBack, o.StartTimer, o.PauseTimer, o.ResumeTimer, o.ExtendTimer,
-                 o.TimeboxExpired)},
+    **{
+        (t, LOBBY): ("invalid", "there is no current phase (and no timer) in the lobby")
+        for t in (
+            o.GoBack,
+            o.StartTimer,
+            o.PauseTimer,
+            o.ResumeTimer,
+            o.ExtendTimer,
+            o.TimeboxExpired,
+        )
+    },
     (o.TimeboxExpired, CLOSED): ("invalid", "closing stopped the last phase's timer"),
 }
 
 
 def data_refusal(cell: Cell) -> tuple[str, str] | None:
-    return (DATA_REFUSALS.get((cell.op_type, cell.column))
-            or DATA_REFUSALS.get((cell.op_type, ANY)))
+    return DATA_REFUSALS.get((cell.op_type, cell.column)) or DATA_REFUSALS.get((cell.op_type, ANY))
 
 
 def cells_of(op_type: type[o.Op]) -> list[Cell]:
@@ -301,11 +342,14 @@ def test_the_engine_allows_exactly_what_the_rule_table_allows(op_type: type[o.Op
             known = data_refusal(cell)
             if known is None or known[0] != got:
                 unexpected_refusals.append(f"{cell.role} in {cell.column}: refused with {got}")
-    assert not unexpected_allows, f"{op_type.__name__} allowed against the table: {unexpected_allows}"
+    assert not unexpected_allows, (
+        f"{op_type.__name__} allowed against the table: {unexpected_allows}"
+    )
     assert not wrong_codes, f"{op_type.__name__} refused with the wrong code: {wrong_codes}"
     assert not unexpected_refusals, (
         f"{op_type.__name__} refused where the table allows it (a data rule? then list it in "
-        f"DATA_REFUSALS with its reason): {unexpected_refusals}")
+        f"DATA_REFUSALS with its reason): {unexpected_refusals}"
+    )
     if op_type is not o.CreateBoard:
         assert accepted_somewhere, f"{op_type.__name__} is never accepted: the cells are not valid"
 
@@ -318,8 +362,12 @@ def test_every_listed_data_refusal_still_happens() -> None:
         columns = COLUMNS if column == ANY else (column,)
         roles = [r for r in ACTORS if expected(Cell(op_type, r, columns[0])) is None]
         assert roles, f"{op_type.__name__} in {column}: the table refuses it anyway ({why})"
-        got = {actual(Cell(op_type, r, c)) for r in roles for c in columns
-               if expected(Cell(op_type, r, c)) is None}
+        got = {
+            actual(Cell(op_type, r, c))
+            for r in roles
+            for c in columns
+            if expected(Cell(op_type, r, c)) is None
+        }
         assert got == {code}, f"{op_type.__name__} in {column}: now {got}, listed as {code} ({why})"
 
 
@@ -333,7 +381,9 @@ def test_matrix_size_and_verdicts(capsys: pytest.CaptureFixture[str]) -> None:
     total = len(OP_TYPES) * len(ACTORS) * len(COLUMNS)
     assert sum(verdicts.values()) == total
     with capsys.disabled():
-        print(f"\nauthorization matrix: {len(OP_TYPES)} op types x {len(ACTORS)} roles x "
-              f"{len(COLUMNS)} phases (lobby, {len(PHASE_KINDS)} kinds, closed) = {total} cells; "
-              + ", ".join(f"{k} {v}" for k, v in verdicts.most_common()))
+        print(
+            f"\nauthorization matrix: {len(OP_TYPES)} op types x {len(ACTORS)} roles x "
+            f"{len(COLUMNS)} phases (lobby, {len(PHASE_KINDS)} kinds, closed) = {total} cells; "
+            + ", ".join(f"{k} {v}" for k, v in verdicts.most_common())
+        )
     assert verdicts["allowed"] > 0 and verdicts["forbidden"] > 0 and verdicts["wrong_phase"] > 0

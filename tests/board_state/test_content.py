@@ -20,6 +20,7 @@ def board() -> Board:
 
 # --- stickies ------------------------------------------------------------------------------
 
+
 def test_editing_someone_elses_sticky_is_forbidden(board: Board) -> None:
     add_sticky(board, ALICE, "s1", "alerts were late")
     rejected(board, o.EditSticky(sticky_id="s1", text="mine now"), BOB, "forbidden")
@@ -42,18 +43,22 @@ def test_author_edits_text_and_category_of_a_contributing_factor(board: Board) -
     assert board.stickies["s1"].category == "other"  # contributing factors always have one
     do(board, o.EditSticky(sticky_id="s1", category="monitoring"), ALICE)
     assert (board.stickies["s1"].text, board.stickies["s1"].category) == (
-        "no alert on queue depth", "monitoring")
+        "no alert on queue depth",
+        "monitoring",
+    )
 
 
 def test_only_contributing_factors_have_a_category(board: Board) -> None:
-    rejected(board, o.AddSticky(section="went_well", text="x", category="testing"), ALICE,
-             "invalid")
+    rejected(
+        board, o.AddSticky(section="went_well", text="x", category="testing"), ALICE, "invalid"
+    )
     add_sticky(board, ALICE, "s1")
     rejected(board, o.EditSticky(sticky_id="s1", category="testing"), ALICE, "invalid")
 
 
 def test_moving_a_sticky_in_and_out_of_contributing_sets_and_clears_its_category(
-        board: Board) -> None:
+    board: Board,
+) -> None:
     add_sticky(board, ALICE, "s1")
     do(board, o.MoveSticky(sticky_id="s1", section="contributing"), ALICE)
     assert board.stickies["s1"].category == "other"
@@ -76,7 +81,9 @@ def test_a_note_on_an_unrevealed_ballot_waits_for_the_reveal_to_be_deleted(board
     do(board, o.CastVote(round_id="r1", item_id="s1"), BOB)
     for actor in (ALICE, FAC):  # with dots or without, the answer is the same
         for sticky in ("s1", "s2"):
-            assert "reveals" in rejected(board, o.DeleteSticky(sticky_id=sticky), actor, "vote_pending")
+            assert "reveals" in rejected(
+                board, o.DeleteSticky(sticky_id=sticky), actor, "vote_pending"
+            )
     do(board, o.CloseVote(round_id="r1"), FAC)
     rejected(board, o.DeleteSticky(sticky_id="s1"), ALICE, "vote_pending")
     do(board, o.ParkQuestion(text="Should pushes wait for business hours?"), ALICE, new_id="q1")
@@ -85,7 +92,9 @@ def test_a_note_on_an_unrevealed_ballot_waits_for_the_reveal_to_be_deleted(board
     do(board, o.DeleteSticky(sticky_id="s2"), ALICE)
 
 
-def test_deleting_a_voted_sticky_after_the_reveal_refunds_the_dots_and_unlinks_it(board: Board) -> None:
+def test_deleting_a_voted_sticky_after_the_reveal_refunds_the_dots_and_unlinks_it(
+    board: Board,
+) -> None:
     add_sticky(board, ALICE, "s1")
     do(board, o.OpenVote(budget=2), FAC, new_id="r1")
     do(board, o.CastVote(round_id="r1", item_id="s1"), BOB)
@@ -105,8 +114,11 @@ def test_someone_elses_hidden_sticky_is_not_found_not_forbidden() -> None:
     board = make_board()
     go_to(board, "reflection")
     add_sticky(board, ALICE, "s1", "secret")
-    for op in (o.EditSticky(sticky_id="s1", text="x"), o.DeleteSticky(sticky_id="s1"),
-               o.MoveSticky(sticky_id="s1", section="went_badly")):
+    for op in (
+        o.EditSticky(sticky_id="s1", text="x"),
+        o.DeleteSticky(sticky_id="s1"),
+        o.MoveSticky(sticky_id="s1", section="went_badly"),
+    ):
         assert "no such sticky" in rejected(board, op, BOB, "not_found")
         rejected(board, op, FAC, "not_found")
     do(board, o.EditSticky(sticky_id="s1", text="still secret"), ALICE)
@@ -123,13 +135,17 @@ def test_sticky_count_limit() -> None:
 
 # --- the timeline --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("typed", "stored"), [
-    ("2026-08-14T09:12:00Z", "2026-08-14T09:12:00Z"),
-    ("2026-08-14T09:12", "2026-08-14T09:12:00Z"),                 # naive means UTC
-    ("2026-08-14 11:12:30+02:00", "2026-08-14T09:12:30Z"),        # offsets are converted
-    ("2026-08-14T01:00:00-08:00", "2026-08-14T09:00:00Z"),
-    ("  2026-08-14t09:12:00z ", "2026-08-14T09:12:00Z"),
-])
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("2026-08-14T09:12:00Z", "2026-08-14T09:12:00Z"),
+        ("2026-08-14T09:12", "2026-08-14T09:12:00Z"),  # naive means UTC
+        ("2026-08-14 11:12:30+02:00", "2026-08-14T09:12:30Z"),  # offsets are converted
+        ("2026-08-14T01:00:00-08:00", "2026-08-14T09:00:00Z"),
+        ("  2026-08-14t09:12:00z ", "2026-08-14T09:12:00Z"),
+    ],
+)
 def test_timeline_times_are_normalised_to_utc(typed: str, stored: str) -> None:
     board = make_board()
     do(board, o.AddTimelineEntry(at=typed, text="alert"), ALICE, new_id="e1")
@@ -142,10 +158,16 @@ def test_a_time_without_a_date_is_rejected_with_an_example() -> None:
     assert "needs a date" in message and "T09:12" in message
 
 
-@pytest.mark.parametrize("typed", [
-    "yesterday", "2026-08-14T25:00", "2026-08-14T09:12:00+24:00",
-    "9999-12-31T23:59:59-05:00", "0001-01-01T00:30:00+01:00",  # out of range once in UTC
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "yesterday",
+        "2026-08-14T25:00",
+        "2026-08-14T09:12:00+24:00",
+        "9999-12-31T23:59:59-05:00",
+        "0001-01-01T00:30:00+01:00",  # out of range once in UTC
+    ],
+)
 def test_impossible_times_are_rejected_not_crashed_on(typed: str) -> None:
     rejected(make_board(), o.AddTimelineEntry(at=typed, text="x"), ALICE, "invalid")
     rejected(make_board(), o.EditHeader(resolved_at=typed), FAC, "invalid")
@@ -161,8 +183,11 @@ def test_timeline_entries_are_edited_by_their_author_or_the_facilitator() -> Non
     board = make_board()
     do(board, o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="alert"), ALICE, new_id="e1")
     rejected(board, o.EditTimelineEntry(entry_id="e1", text="mine"), BOB, "forbidden")
-    do(board, o.EditTimelineEntry(entry_id="e1", at="2026-08-14T10:00:00+01:00", kind="signal"),
-       FAC)
+    do(
+        board,
+        o.EditTimelineEntry(entry_id="e1", at="2026-08-14T10:00:00+01:00", kind="signal"),
+        FAC,
+    )
     e = board.timeline["e1"]
     assert (e.at, e.text, e.kind) == ("2026-08-14T09:00:00Z", "alert", "signal")
     rejected(board, o.EditTimelineEntry(entry_id="e1", at="9am", text="new"), ALICE, "invalid")
@@ -173,13 +198,13 @@ def test_timeline_entries_are_edited_by_their_author_or_the_facilitator() -> Non
 
 # --- five whys -----------------------------------------------------------------------------
 
+
 def test_a_five_whys_chain_with_a_marked_root_cause() -> None:
     board = make_board()
     go_to(board, "five_whys")
     do(board, o.AddChain(problem="checkout returned 500s"), ALICE, new_id="c1")
     do(board, o.AddWhy(chain_id="c1", why="why?", answer="db pool exhausted"), BOB, new_id="w1")
-    do(board, o.AddWhy(chain_id="c1", why="why?", answer="no pool limit alert"), ALICE,
-       new_id="w2")
+    do(board, o.AddWhy(chain_id="c1", why="why?", answer="no pool limit alert"), ALICE, new_id="w2")
     do(board, o.MarkRootCause(chain_id="c1", step_id="w2", cause="  no alerting on pools "), BOB)
     chain = board.chains["c1"]
     assert [s.id for s in chain.steps] == ["w1", "w2"]
@@ -199,6 +224,7 @@ def test_chain_step_limit() -> None:
 
 
 # --- themes --------------------------------------------------------------------------------
+
 
 def test_themes_group_stickies_and_deleting_one_ungroups_and_refunds(board: Board) -> None:
     add_sticky(board, ALICE, "s1")
@@ -223,6 +249,7 @@ def test_a_theme_needs_a_name_and_known_stickies(board: Board) -> None:
 
 
 # --- actions -------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def actions() -> Board:
@@ -296,12 +323,17 @@ def test_action_count_limit(actions: Board) -> None:
 
 def test_a_timeline_import_adds_every_entry_or_none() -> None:
     from .helpers import ALICE, do, make_board, rejected
+
     board = make_board()
-    items = [o.TimelineItem(at="2026-08-14T09:12Z", text="alert"),
-             o.TimelineItem(at="2026-08-14 10:38", text="reported", kind="signal")]
+    items = [
+        o.TimelineItem(at="2026-08-14T09:12Z", text="alert"),
+        o.TimelineItem(at="2026-08-14 10:38", text="reported", kind="signal"),
+    ]
     do(board, o.ImportTimeline(entries=items), ALICE, new_id="imp")
     assert sorted((e.at, e.text) for e in board.timeline.values()) == [
-        ("2026-08-14T09:12:00Z", "alert"), ("2026-08-14T10:38:00Z", "reported")]
+        ("2026-08-14T09:12:00Z", "alert"),
+        ("2026-08-14T10:38:00Z", "reported"),
+    ]
     bad = [*items, o.TimelineItem(at="10:51", text="paused")]
     message = rejected(board, o.ImportTimeline(entries=bad), ALICE, "invalid", new_id="imp2")
     assert message.startswith("entry 3:") and len(board.timeline) == 2
@@ -311,6 +343,7 @@ def test_imported_entries_with_the_same_time_keep_the_files_order() -> None:
     from hindsight.board_state import view_for
 
     from .helpers import ALICE, do, make_board
+
     board = make_board()
     items = [o.TimelineItem(at="2026-08-14T09:12Z", text=f"line {i}") for i in range(12)]
     do(board, o.ImportTimeline(entries=items), ALICE, new_id="imp")

@@ -55,7 +55,7 @@ def test_the_corpus_is_large_balanced_and_has_no_duplicates() -> None:
 
 
 def test_the_corpus_includes_the_shared_sample() -> None:
-    if not SAMPLE.exists():   # the sample lives beside the checkout, not in it
+    if not SAMPLE.exists():  # the sample lives beside the checkout, not in it
         return
     mine = {json.dumps(json.loads(line), sort_keys=True) for line in _lines() if line.strip()}
     for line in SAMPLE.read_text(encoding="utf-8").splitlines():
@@ -64,8 +64,7 @@ def test_the_corpus_includes_the_shared_sample() -> None:
 
 
 def test_every_example_matches_its_label_except_the_known_misses() -> None:
-    wrong = {(r.example.check, r.example.text) for r in results(parse(_lines()))
-             if not r.correct}
+    wrong = {(r.example.check, r.example.text) for r in results(parse(_lines())) if not r.correct}
     assert wrong - KNOWN_MISSES == set(), "new misses (a regression)"
     assert KNOWN_MISSES - wrong == set(), "fixed misses: remove them from KNOWN_MISSES"
 
@@ -92,8 +91,12 @@ def test_scores_count_what_they_claim() -> None:
     blame, action = score(results(parse(lines)))
     assert (blame.tp, blame.fp, blame.fn, blame.tn, blame.n) == (1, 1, 1, 1, 4)
     assert blame.precision == 0.5 and blame.recall == 0.5
-    assert (action.check, action.precision, action.recall, action.n) == ("vague_action", 1.0,
-                                                                         1.0, 1)
+    assert (action.check, action.precision, action.recall, action.n) == (
+        "vague_action",
+        1.0,
+        1.0,
+        1,
+    )
 
 
 def test_a_malformed_line_names_its_number() -> None:

@@ -21,10 +21,16 @@ def board() -> Board:
 
 
 def test_impact_rows_are_stored_in_order_stripped(board: Board) -> None:
-    do(board, o.EditHeader(impact_rows=[
-        Row(dimension="  Wrong matches generated ", impact=" 47 over ~3 hours "),
-        Row(dimension="Support tickets", impact=""),
-    ]), FAC)
+    do(
+        board,
+        o.EditHeader(
+            impact_rows=[
+                Row(dimension="  Wrong matches generated ", impact=" 47 over ~3 hours "),
+                Row(dimension="Support tickets", impact=""),
+            ]
+        ),
+        FAC,
+    )
     assert board.header.impact.rows == [
         ImpactRow(dimension="Wrong matches generated", impact="47 over ~3 hours"),
         ImpactRow(dimension="Support tickets", impact=""),
@@ -47,16 +53,31 @@ def test_leaving_impact_rows_out_keeps_them_and_an_empty_list_clears_them(board:
 
 
 def test_rows_with_neither_dimension_nor_impact_are_dropped(board: Board) -> None:
-    do(board, o.EditHeader(impact_rows=[Row(), Row(dimension=" ", impact="  "),
-                                        Row(dimension="A", impact="1")]), FAC)
+    do(
+        board,
+        o.EditHeader(
+            impact_rows=[Row(), Row(dimension=" ", impact="  "), Row(dimension="A", impact="1")]
+        ),
+        FAC,
+    )
     assert board.header.impact.rows == [ImpactRow(dimension="A", impact="1")]
 
 
 def test_an_impact_without_a_dimension_is_refused_naming_the_row_and_changes_nothing(
-        board: Board) -> None:
-    message = rejected(board, o.EditHeader(title="New title", impact_rows=[
-        Row(dimension="A", impact="1"), Row(dimension="  ", impact="47 over ~3 hours")]),
-        FAC, "invalid")
+    board: Board,
+) -> None:
+    message = rejected(
+        board,
+        o.EditHeader(
+            title="New title",
+            impact_rows=[
+                Row(dimension="A", impact="1"),
+                Row(dimension="  ", impact="47 over ~3 hours"),
+            ],
+        ),
+        FAC,
+        "invalid",
+    )
     assert "row 2" in message and "dimension" in message
     assert board.header.title == "Checkout outage"
 
@@ -76,11 +97,14 @@ def test_impact_row_limits_are_checked_when_the_frame_is_decoded() -> None:
     frame = {"type": "edit_header", "cid": "c1", "impact_rows": [row] * 20}
     op = decode_client(msgspec.json.encode(frame))
     assert isinstance(op, o.EditHeader) and op.impact_rows is not None
-    for bad, where in (({**frame, "impact_rows": [row] * 21}, "$.impact_rows"),
-                       ({**frame, "impact_rows": [{"dimension": "x" * 201}]},
-                        "$.impact_rows[0].dimension"),
-                       ({**frame, "impact_rows": [{"dimension": "d", "impact": "x" * 2001}]},
-                        "$.impact_rows[0].impact")):
+    for bad, where in (
+        ({**frame, "impact_rows": [row] * 21}, "$.impact_rows"),
+        ({**frame, "impact_rows": [{"dimension": "x" * 201}]}, "$.impact_rows[0].dimension"),
+        (
+            {**frame, "impact_rows": [{"dimension": "d", "impact": "x" * 2001}]},
+            "$.impact_rows[0].impact",
+        ),
+    ):
         with pytest.raises(Rejected) as info:
             decode_client(msgspec.json.encode(bad))
         assert info.value.code == "bad_message" and where in info.value.message

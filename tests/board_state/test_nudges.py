@@ -7,9 +7,9 @@ import pytest
 
 from hindsight.board_state import Rejected, project, view_for
 from hindsight.board_state import ops as o
+from hindsight.board_state.nudges import NudgeTally, advise, counts_for, nudge_counts
 from hindsight.board_state.util import Change
 from hindsight.board_state.views import ActionView, GuidanceView
-from hindsight.board_state.nudges import NudgeTally, advise, counts_for, nudge_counts
 
 from .helpers import ALICE, BOB, FAC, T0, do, go_to, make_board, phase_of
 
@@ -35,8 +35,10 @@ def test_counts_are_per_phase_once_per_item_and_kind() -> None:
     do(board, o.AddSticky(section="contributing", text="Obviously a careless human error"), BOB)
     do(board, o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="Operator forgot the drain"), FAC)
     counts = nudge_counts(board)
-    assert counts == {phase_of(board, "contributing_factors").id: 1,
-                      phase_of(board, "timeline").id: 1}
+    assert counts == {
+        phase_of(board, "contributing_factors").id: 1,
+        phase_of(board, "timeline").id: 1,
+    }
 
 
 def test_private_writing_is_not_counted_until_revealed() -> None:
@@ -72,24 +74,39 @@ def _tally(entries: list[o.Entry]) -> NudgeTally:
 
 def _log(*steps: tuple[o.Op, str]) -> list[o.Entry]:
     ids = iter(["u-fac", "u-alice", *(f"i{n:03d}" for n in range(100))])
-    return [o.Entry(seq=n, actor=actor, at=T0 + n, new_id=next(ids), op=op)
-            for n, (op, actor) in enumerate(steps, 1)]
+    return [
+        o.Entry(seq=n, actor=actor, at=T0 + n, new_id=next(ids), op=op)
+        for n, (op, actor) in enumerate(steps, 1)
+    ]
 
 
 def test_a_tally_counts_nudges_raised_and_those_resolved_by_rewording() -> None:
     entries = _log(
         (o.CreateBoard(title="t", facilitator_name="Fran"), "system"),
         (o.Join(name="Alice"), "system"),
-        (o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="Alice forgot the drain step"), "u-alice"),
+        (
+            o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="Alice forgot the drain step"),
+            "u-alice",
+        ),
         (o.AddTimelineEntry(at="2026-08-14T09:13:00Z", text="Obviously careless"), "u-alice"),
         (o.AddTimelineEntry(at="2026-08-14T09:14:00Z", text="Pager fired"), "u-alice"),
     )
     first, second = entries[2].new_id, entries[3].new_id
     entries += [
-        o.Entry(seq=6, actor="u-alice", at=T0 + 6, new_id="x1",
-                op=o.EditTimelineEntry(entry_id=first, text="The drain step is manual")),
-        o.Entry(seq=7, actor="u-alice", at=T0 + 7, new_id="x2",
-                op=o.DeleteTimelineEntry(entry_id=second)),
+        o.Entry(
+            seq=6,
+            actor="u-alice",
+            at=T0 + 6,
+            new_id="x1",
+            op=o.EditTimelineEntry(entry_id=first, text="The drain step is manual"),
+        ),
+        o.Entry(
+            seq=7,
+            actor="u-alice",
+            at=T0 + 7,
+            new_id="x2",
+            op=o.DeleteTimelineEntry(entry_id=second),
+        ),
     ]
     tally = _tally(entries)
     assert (tally.raised, tally.resolved) == (2, 1)  # deleting is not resolving
@@ -106,8 +123,9 @@ def test_private_writing_joins_the_tally_only_when_revealed() -> None:
         (o.AddSticky(section="went_badly", text="Human error on the deploy"), "u-alice"),
     )
     assert _tally(entries).raised == 0
-    entries.append(o.Entry(seq=5, actor="u-fac", at=T0 + 5, new_id="r",
-                           op=o.Reveal(phase_id=reflection.id)))
+    entries.append(
+        o.Entry(seq=5, actor="u-fac", at=T0 + 5, new_id="r", op=o.Reveal(phase_id=reflection.id))
+    )
     assert _tally(entries).raised == 1
 
 
@@ -125,7 +143,9 @@ def test_an_action_view_carries_its_structural_nudges_for_everyone() -> None:
     board = make_board()
     go_to(board, "actions")
     do(board, o.AddAction(text="Improve alerting so Bob stops forgetting"), ALICE, new_id="a1")
-    view = next(v for v in project([Change("action", "a1")], board, BOB) if isinstance(v, ActionView))
+    view = next(
+        v for v in project([Change("action", "a1")], board, BOB) if isinstance(v, ActionView)
+    )
     checks = {f.check for f in view.nudges}
     assert checks == {"vague_action"}  # wording blame is the writer's hint, not a public one
     assert any("owner" in f.message for f in view.nudges)
@@ -137,7 +157,12 @@ def test_selecting_a_fourth_action_sends_everyone_the_load_advice() -> None:
     board = make_board()
     go_to(board, "actions")
     for n in range(4):
-        do(board, o.AddAction(text=f"Alert when queue {n} lags over 5 minutes"), FAC, new_id=f"a{n}")
+        do(
+            board,
+            o.AddAction(text=f"Alert when queue {n} lags over 5 minutes"),
+            FAC,
+            new_id=f"a{n}",
+        )
     for n in range(3):
         do(board, o.SelectAction(action_id=f"a{n}"), FAC)
     before = view_for(board, ALICE).guidance
@@ -163,8 +188,14 @@ def test_the_guidance_lists_write_up_gaps_and_follows_header_edits() -> None:
     board = make_board()
     gaps = view_for(board, ALICE).guidance
     assert gaps is not None and any("communications" in f.message for f in gaps.writeup)
-    changes = do(board, o.EditHeader(communications="Status page updated at 10:05",
-                                     regulatory="N/A: no personal data involved"), FAC).changes
+    changes = do(
+        board,
+        o.EditHeader(
+            communications="Status page updated at 10:05",
+            regulatory="N/A: no personal data involved",
+        ),
+        FAC,
+    ).changes
     [guidance] = [v for v in project(changes, board, ALICE) if isinstance(v, GuidanceView)]
     assert not any("communications" in f.message or "'N/A'" in f.message for f in guidance.writeup)
     do(board, o.EditSettings(nudges=["blame"]), FAC)

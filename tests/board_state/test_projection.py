@@ -7,10 +7,25 @@ import pytest
 from hindsight.board_state import Board, project, view_for
 from hindsight.board_state import ops as o
 from hindsight.board_state.protocol import encode
-from hindsight.board_state.views import BoardMeta, BoardView, PhaseView, Removed, RoundView, StickyView
+from hindsight.board_state.views import (
+    BoardMeta,
+    BoardView,
+    PhaseView,
+    Removed,
+    RoundView,
+    StickyView,
+)
 
 from .helpers import (
-    ALICE, BOB, FAC, OBS, add_sticky, do, go_to, make_board, phase_of,
+    ALICE,
+    BOB,
+    FAC,
+    OBS,
+    add_sticky,
+    do,
+    go_to,
+    make_board,
+    phase_of,
 )
 
 EVERYONE = (FAC, ALICE, BOB, OBS)
@@ -39,6 +54,7 @@ def private() -> Board:
 
 # --- private writing -------------------------------------------------------------------------
 
+
 def test_a_hidden_sticky_is_seen_by_its_author_as_hidden_and_mine(private: Board) -> None:
     mine = stickies(private, ALICE)["s1"]
     assert (mine.hidden, mine.mine, mine.text) == (True, True, "I restarted the wrong pod")
@@ -53,8 +69,9 @@ def test_others_see_only_the_count_of_hidden_stickies(private: Board, viewer: st
 
 
 def test_the_live_event_of_a_hidden_sticky_reaches_only_its_author(private: Board) -> None:
-    applied = do(private, o.AddSticky(section="went_badly", text="paged nobody"), BOB,
-                 new_id="note-of-bob")
+    applied = do(
+        private, o.AddSticky(section="went_badly", text="paged nobody"), BOB, new_id="note-of-bob"
+    )
     bob = project(applied.changes, private, BOB)
     assert [v.id for v in bob if isinstance(v, StickyView)] == ["note-of-bob"]
     reflection = phase_of(private, "reflection").id
@@ -68,8 +85,9 @@ def test_the_live_event_of_a_hidden_sticky_reaches_only_its_author(private: Boar
 
 def test_editing_a_hidden_sticky_tells_no_one_else(private: Board) -> None:
     applied = do(private, o.EditSticky(sticky_id="s1", text="restarted the pod"), ALICE)
-    assert [v.id for v in project(applied.changes, private, ALICE)
-            if isinstance(v, StickyView)] == ["s1"]
+    assert [
+        v.id for v in project(applied.changes, private, ALICE) if isinstance(v, StickyView)
+    ] == ["s1"]
     for viewer in (FAC, BOB, OBS):
         assert project(applied.changes, private, viewer) == []
 
@@ -91,13 +109,15 @@ def test_reveal_shows_every_note_to_everyone(private: Board) -> None:
     for viewer in EVERYONE:
         assert set(stickies(private, viewer)) == {"s1", "s2"}
         assert not any(s.hidden for s in stickies(private, viewer).values())
-        live = [v.id for v in project(applied.changes, private, viewer)
-                if isinstance(v, StickyView)]
+        live = [
+            v.id for v in project(applied.changes, private, viewer) if isinstance(v, StickyView)
+        ]
         assert live == ["s1", "s2"]
         assert phase_view(view_for(private, viewer), reflection.id).private_count == 0
 
 
 # --- mine and author ---------------------------------------------------------------------------
+
 
 def test_mine_is_set_only_on_the_viewers_own_items() -> None:
     board = make_board()
@@ -145,6 +165,7 @@ def test_no_view_carries_a_participant_id_as_author() -> None:
 
 # --- votes -----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def voted() -> Board:
     board = make_board()
@@ -184,6 +205,7 @@ def test_a_vote_event_carries_no_voter(voted: Board) -> None:
 
 
 # --- removals ----------------------------------------------------------------------------------
+
 
 def test_a_public_removal_reaches_everyone(voted: Board) -> None:
     for r in list(voted.rounds):

@@ -12,7 +12,14 @@ import pytest
 from hindsight.board_state import Entry, Rejected, decode_entry, encode_entry
 from hindsight.board_state import ops as o
 from hindsight.board_state.protocol import (
-    MAX_FRAME, Ack, Hello, Ping, decode_client, decode_server, encode, salvage_cid,
+    MAX_FRAME,
+    Ack,
+    Hello,
+    Ping,
+    decode_client,
+    decode_server,
+    encode,
+    salvage_cid,
 )
 
 
@@ -43,13 +50,16 @@ def test_empty_text_fails_at_decode_time() -> None:
     assert "$.text" in info.value.message
 
 
-@pytest.mark.parametrize(("fields", "path"), [
-    ({"type": "add_sticky", "section": "nowhere", "text": "x"}, "$.section"),
-    ({"type": "open_vote", "budget": 51}, "$.budget"),
-    ({"type": "extend_timer", "minutes": 0}, "$.minutes"),
-    ({"type": "add_theme", "name": "t", "sticky_ids": ["s"] * 201}, "$.sticky_ids"),
-    ({"type": "rename", "name": "n" * 81}, "$.name"),
-])
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"type": "add_sticky", "section": "nowhere", "text": "x"}, "$.section"),
+        ({"type": "open_vote", "budget": 51}, "$.budget"),
+        ({"type": "extend_timer", "minutes": 0}, "$.minutes"),
+        ({"type": "add_theme", "name": "t", "sticky_ids": ["s"] * 201}, "$.sticky_ids"),
+        ({"type": "rename", "name": "n" * 81}, "$.name"),
+    ],
+)
 def test_field_limits_name_the_offending_field(fields: dict[str, object], path: str) -> None:
     with pytest.raises(Rejected) as info:
         decode_client(json.dumps(fields))
@@ -79,15 +89,16 @@ def test_server_frames_round_trip() -> None:
 
 
 def test_log_entries_round_trip() -> None:
-    entry = Entry(seq=3, actor="u-1", at=123, new_id="n-1",
-                  op=o.AddAction(text="alert", links=["t1"]))
+    entry = Entry(
+        seq=3, actor="u-1", at=123, new_id="n-1", op=o.AddAction(text="alert", links=["t1"])
+    )
     assert decode_entry(encode_entry(entry)) == entry
 
 
 def test_every_op_type_has_a_row_in_the_ops_section_of_the_protocol_docs() -> None:
     """docs/protocol.md section 4 documents every op a log may hold (spotlight included)."""
     text = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text()
-    ops = text[text.index("## 4. Ops"):text.index("## 5. Views")]
+    ops = text[text.index("## 4. Ops") : text.index("## 5. Views")]
     tags = [str(t.__struct_config__.tag) for t in o.OP_TYPES]
     missing = [tag for tag in tags if not re.search(rf"^\| `{tag}` \|", ops, re.M)]
     assert missing == [], f"undocumented ops: {missing}"

@@ -11,7 +11,17 @@ from hindsight.board_state.projection import round_view
 from hindsight.board_state.reducer import MAX_OBSERVERS, MAX_PARTICIPANTS
 
 from .helpers import (
-    ALICE, BOB, FAC, OBS, T0, add_sticky, do, go_to, make_board, phase_of, rejected,
+    ALICE,
+    BOB,
+    FAC,
+    OBS,
+    T0,
+    add_sticky,
+    do,
+    go_to,
+    make_board,
+    phase_of,
+    rejected,
 )
 
 
@@ -21,6 +31,7 @@ def board() -> Board:
 
 
 # --- the meeting ---------------------------------------------------------------------------
+
 
 def test_create_board_copies_the_template_and_makes_the_facilitator(board: Board) -> None:
     assert [p.kind for p in board.agenda][:3] == ["set_the_room", "summary", "timeline"]
@@ -97,6 +108,7 @@ def test_edit_settings_dedupes_nudges(board: Board) -> None:
 
 # --- the agenda ----------------------------------------------------------------------------
 
+
 def test_advance_walks_the_agenda_in_order_and_stops_at_the_end(board: Board) -> None:
     seen = []
     for i in range(len(board.agenda)):
@@ -121,8 +133,11 @@ def test_go_to_the_current_phase_is_invalid(board: Board) -> None:
 def test_add_phase_at_an_index_with_default_sections(board: Board) -> None:
     do(board, o.AddPhase(kind="discussion", title="Talk", index=1), FAC)
     added = board.agenda[1]
-    assert (added.kind, added.title, added.sections) == ("discussion", "Talk",
-                                                         ["went_well", "went_badly"])
+    assert (added.kind, added.title, added.sections) == (
+        "discussion",
+        "Talk",
+        ["went_well", "went_badly"],
+    )
     assert added.id == "p10"  # ids are a counter, not a position
     rejected(board, o.AddPhase(kind="discussion", title="Far", index=99), FAC, "invalid")
 
@@ -133,8 +148,9 @@ def test_move_and_remove_phase(board: Board) -> None:
     assert board.agenda[0] is wrap
     do(board, o.RemovePhase(phase_id=wrap.id), FAC)
     assert wrap not in board.agenda
-    rejected(board, o.MovePhase(phase_id=board.agenda[0].id, index=len(board.agenda)), FAC,
-             "invalid")
+    rejected(
+        board, o.MovePhase(phase_id=board.agenda[0].id, index=len(board.agenda)), FAC, "invalid"
+    )
 
 
 def test_the_current_phase_cannot_be_removed(board: Board) -> None:
@@ -159,6 +175,7 @@ def test_agenda_count_limit() -> None:
 
 
 # --- reveal --------------------------------------------------------------------------------
+
 
 def test_writing_in_a_private_phase_is_hidden_until_revealed(board: Board) -> None:
     reflection = go_to(board, "reflection")
@@ -191,6 +208,7 @@ def test_reveal_twice_or_of_a_public_phase_is_invalid(board: Board) -> None:
 
 
 # --- voting --------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def voting(board: Board) -> Board:
@@ -288,6 +306,7 @@ def test_round_count_limit(board: Board) -> None:
 
 # --- replay --------------------------------------------------------------------------------
 
+
 def test_replay_of_the_accepted_entries_is_byte_identical() -> None:
     board = Board(id="b-test")
     entries = []
@@ -309,8 +328,9 @@ def test_observers_fill_their_own_places_and_a_participant_still_joins() -> None
     watching = sum(p.role == "observer" for p in board.participants.values())
     for i in range(MAX_OBSERVERS - watching):
         do(board, o.Join(name=f"Watcher {i}", role="observer"), "system", new_id=f"w{i}")
-    assert "observers" in rejected(board, o.Join(name="One too many", role="observer"), "system", "limit",
-                                   new_id="w-extra")
+    assert "observers" in rejected(
+        board, o.Join(name="One too many", role="observer"), "system", "limit", new_id="w-extra"
+    )
     do(board, o.Join(name="Late participant"), "system", new_id="late")
     assert board.participants["late"].role == "participant"
     writing = sum(p.role != "observer" for p in board.participants.values())

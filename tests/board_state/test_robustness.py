@@ -20,9 +20,17 @@ from hindsight.board_state.protocol import decode_client, encode
 
 from .helpers import ALICE, BOB, FAC, OBS, T0, add_sticky, do, go_to, make_board
 
-TIMES = ["2026-08-14T09:12:00Z", "2026-08-14T11:12+02:00", "09:12", "2026-08-14",
-         "9999-12-31T23:59:59-05:00", "0001-01-01T00:30:00+01:00", "0999-01-01T00:00:00Z",
-         "2026-02-30", "tomorrow"]
+TIMES = [
+    "2026-08-14T09:12:00Z",
+    "2026-08-14T11:12+02:00",
+    "09:12",
+    "2026-08-14",
+    "9999-12-31T23:59:59-05:00",
+    "0001-01-01T00:30:00+01:00",
+    "0999-01-01T00:00:00Z",
+    "2026-02-30",
+    "tomorrow",
+]
 TIME_FIELDS = {"at", "started_at", "detected_at", "resolved_at", "due", "date"}
 CLIENT_OPS = [t for t in o.OP_TYPES if t not in (o.CreateBoard, o.Join, o.TimeboxExpired)]
 
@@ -48,8 +56,19 @@ def rich_board() -> Board:
 
 
 BOARD = rich_board()
-IDS = sorted({*BOARD.stickies, *BOARD.themes, *BOARD.rounds, *BOARD.actions, *BOARD.chains,
-              *BOARD.timeline, *BOARD.participants, "w1", *(p.id for p in BOARD.agenda)})
+IDS = sorted(
+    {
+        *BOARD.stickies,
+        *BOARD.themes,
+        *BOARD.rounds,
+        *BOARD.actions,
+        *BOARD.chains,
+        *BOARD.timeline,
+        *BOARD.participants,
+        "w1",
+        *(p.id for p in BOARD.agenda),
+    }
+)
 TEXT = st.text(st.characters(blacklist_categories=["Cs"]), max_size=12)
 
 
@@ -73,12 +92,14 @@ def values(t: mi.Type, name: str) -> st.SearchStrategy[Any]:
         return st.one_of([values(x, name) for x in t.types])
     if isinstance(t, mi.ListType):
         lo = t.min_length or 0
-        return st.lists(values(t.item_type, name), min_size=lo, max_size=max(lo, min(t.max_length or 3, 3)))
+        return st.lists(
+            values(t.item_type, name), min_size=lo, max_size=max(lo, min(t.max_length or 3, 3))
+        )
     if isinstance(t, mi.StructType):  # a nested record, e.g. a sign-off entry
-        return st.fixed_dictionaries({f.encode_name: values(f.type, f.name)
-                                      for f in t.fields if f.required},
-                                     optional={f.encode_name: values(f.type, f.name)
-                                               for f in t.fields if not f.required})
+        return st.fixed_dictionaries(
+            {f.encode_name: values(f.type, f.name) for f in t.fields if f.required},
+            optional={f.encode_name: values(f.type, f.name) for f in t.fields if not f.required},
+        )
     raise NotImplementedError(t)
 
 
@@ -94,9 +115,11 @@ def op_frames(op_type: type[o.Op]) -> st.SearchStrategy[bytes]:
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(frame=st.sampled_from(CLIENT_OPS).flatmap(op_frames),
-       actor=st.sampled_from([FAC, ALICE, FAC, BOB, OBS]),
-       phase=st.sampled_from(["timeline", "five_whys", "reflection", "themes", "actions"]))
+@given(
+    frame=st.sampled_from(CLIENT_OPS).flatmap(op_frames),
+    actor=st.sampled_from([FAC, ALICE, FAC, BOB, OBS]),
+    phase=st.sampled_from(["timeline", "five_whys", "reflection", "themes", "actions"]),
+)
 def test_any_decodable_op_is_applied_or_rejected(frame: bytes, actor: str, phase: str) -> None:
     op = decode_client(frame)  # generated within the limits, so it decodes
     assert isinstance(op, o.Op)

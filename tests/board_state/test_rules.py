@@ -20,13 +20,25 @@ def test_every_op_kind_has_exactly_one_rule() -> None:
     assert set(RULES) == set(o.OP_TYPES)
 
 
-@pytest.mark.parametrize("op", [
-    o.AdvancePhase(), o.GoToPhase(phase_id="p1"), o.AddPhase(kind="discussion", title="More"),
-    o.EditPhase(phase_id="p1", minutes=9), o.MovePhase(phase_id="p1", index=2),
-    o.RemovePhase(phase_id="p2"), o.StartTimer(), o.ExtendTimer(), o.Reveal(phase_id="p6"),
-    o.OpenVote(), o.HandOver(participant_id=BOB), o.EditHeader(title="Mine now"),
-    o.EditSettings(dot_budget=9),
-], ids=lambda op: o.op_tag(op))
+@pytest.mark.parametrize(
+    "op",
+    [
+        o.AdvancePhase(),
+        o.GoToPhase(phase_id="p1"),
+        o.AddPhase(kind="discussion", title="More"),
+        o.EditPhase(phase_id="p1", minutes=9),
+        o.MovePhase(phase_id="p1", index=2),
+        o.RemovePhase(phase_id="p2"),
+        o.StartTimer(),
+        o.ExtendTimer(),
+        o.Reveal(phase_id="p6"),
+        o.OpenVote(),
+        o.HandOver(participant_id=BOB),
+        o.EditHeader(title="Mine now"),
+        o.EditSettings(dot_budget=9),
+    ],
+    ids=lambda op: o.op_tag(op),
+)
 def test_participants_cannot_steer_the_meeting(board: Board, op: o.Op) -> None:
     message = rejected(board, op, ALICE, "forbidden")
     assert "only the facilitator" in message
@@ -38,12 +50,19 @@ def test_participants_cannot_close_or_reveal_a_vote(board: Board) -> None:
     rejected(board, o.RevealVote(round_id="r1"), BOB, "forbidden")
 
 
-@pytest.mark.parametrize("op", [
-    o.AddSticky(section="went_well", text="x"), o.ParkQuestion(text="why?"),
-    o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="alert fired"),
-    o.CastVote(round_id="r1", item_id="s1"), o.AddAction(text="fix it"),
-    o.AdvancePhase(), o.OpenVote(),
-], ids=lambda op: o.op_tag(op))
+@pytest.mark.parametrize(
+    "op",
+    [
+        o.AddSticky(section="went_well", text="x"),
+        o.ParkQuestion(text="why?"),
+        o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="alert fired"),
+        o.CastVote(round_id="r1", item_id="s1"),
+        o.AddAction(text="fix it"),
+        o.AdvancePhase(),
+        o.OpenVote(),
+    ],
+    ids=lambda op: o.op_tag(op),
+)
 def test_observers_cannot_write(board: Board, op: o.Op) -> None:
     rejected(board, op, OBS, "forbidden")
 
@@ -53,9 +72,15 @@ def test_observers_may_rename_themselves(board: Board) -> None:
     assert board.participants[OBS].name == "Olga (SRE)"
 
 
-@pytest.mark.parametrize("op", [
-    o.CreateBoard(), o.Join(name="Mallory"), o.TimeboxExpired(phase_id="p1"),
-], ids=lambda op: o.op_tag(op))
+@pytest.mark.parametrize(
+    "op",
+    [
+        o.CreateBoard(),
+        o.Join(name="Mallory"),
+        o.TimeboxExpired(phase_id="p1"),
+    ],
+    ids=lambda op: o.op_tag(op),
+)
 @pytest.mark.parametrize("actor", [FAC, ALICE, OBS])
 def test_clients_cannot_send_system_ops(board: Board, op: o.Op, actor: str) -> None:
     message = rejected(board, op, actor, "forbidden")
@@ -73,8 +98,7 @@ def test_the_server_may_send_system_ops(board: Board) -> None:
 
 def test_participant_writing_went_well_during_the_timeline_is_wrong_phase(board: Board) -> None:
     go_to(board, "timeline")
-    message = rejected(board, o.AddSticky(section="went_well", text="early"), ALICE,
-                       "wrong_phase")
+    message = rejected(board, o.AddSticky(section="went_well", text="early"), ALICE, "wrong_phase")
     assert "Timeline" in message  # names the phase the meeting is in
 
 
@@ -92,8 +116,9 @@ def test_participant_cannot_write_stickies_in_the_lobby(board: Board) -> None:
 def test_participant_may_add_timeline_entries_in_the_lobby_but_not_in_themes(board: Board) -> None:
     do(board, o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="deploy"), ALICE)
     go_to(board, "themes")
-    rejected(board, o.AddTimelineEntry(at="2026-08-14T09:13:00Z", text="late"), ALICE,
-             "wrong_phase")
+    rejected(
+        board, o.AddTimelineEntry(at="2026-08-14T09:13:00Z", text="late"), ALICE, "wrong_phase"
+    )
 
 
 def test_sections_outside_the_phase_are_wrong_phase_for_participants(board: Board) -> None:

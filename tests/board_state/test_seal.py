@@ -22,11 +22,13 @@ from .test_anonymity_differential import AS_WRITTEN, AUTHORS_SWAPPED, VOTERS_SWA
 def closed_meeting(cast: Cast, anonymity: str = "anonymous", *, close: bool = True) -> Board:
     board = Board(id="b-seal")
     steps = list(script(cast, anonymity))
-    steps += [(FAC, o.GoToPhase(phase_id="p9"), "n-90"),
-              (cast.a, o.SendFeedback(safety=5, change="more time"), "n-91"),
-              (cast.b, o.SendFeedback(safety=2, change="smaller room"), "n-92"),
-              (CAROL, o.SendFeedback(safety=4), "n-93"),
-              (cast.a, o.RaiseHand(), "n-94")]
+    steps += [
+        (FAC, o.GoToPhase(phase_id="p9"), "n-90"),
+        (cast.a, o.SendFeedback(safety=5, change="more time"), "n-91"),
+        (cast.b, o.SendFeedback(safety=2, change="smaller room"), "n-92"),
+        (CAROL, o.SendFeedback(safety=4), "n-93"),
+        (cast.a, o.RaiseHand(), "n-94"),
+    ]
     if close:
         steps.append((FAC, o.CloseMeeting(), "n-99"))
     for seq, (actor, op, new_id) in enumerate(steps, start=1):
@@ -34,8 +36,9 @@ def closed_meeting(cast: Cast, anonymity: str = "anonymous", *, close: bool = Tr
     return board
 
 
-@pytest.mark.parametrize("swapped", [AUTHORS_SWAPPED, VOTERS_SWAPPED],
-                         ids=["authors_swapped", "voters_swapped"])
+@pytest.mark.parametrize(
+    "swapped", [AUTHORS_SWAPPED, VOTERS_SWAPPED], ids=["authors_swapped", "voters_swapped"]
+)
 def test_sealed_boards_of_swapped_meetings_are_byte_identical(swapped: Cast) -> None:
     one, other = closed_meeting(AS_WRITTEN), closed_meeting(swapped)
     assert encode_board(one) != encode_board(other), "control: the live board knows who"
@@ -79,16 +82,25 @@ def test_a_sealed_board_names_nobody_as_author_voter_or_answerer() -> None:
 def test_unrevealed_private_writing_is_dropped_but_counted() -> None:
     board = closed_meeting(AS_WRITTEN, close=False)
     apply(board, o.GoToPhase(phase_id="p6"), actor=FAC, now=T0 + 200 * MIN, new_id="n-a")
-    apply(board, o.EditPhase(phase_id="p6", private=True), actor=FAC, now=T0 + 201 * MIN,
-          new_id="n-b")
-    apply(board, o.AddSticky(section="went_badly", text="only mine"), actor=ALICE,
-          now=T0 + 202 * MIN, new_id="s-hidden")
+    apply(
+        board, o.EditPhase(phase_id="p6", private=True), actor=FAC, now=T0 + 201 * MIN, new_id="n-b"
+    )
+    apply(
+        board,
+        o.AddSticky(section="went_badly", text="only mine"),
+        actor=ALICE,
+        now=T0 + 202 * MIN,
+        new_id="s-hidden",
+    )
     if board.stickies["s-hidden"].hidden:  # p6 was revealed already: a fresh private phase
         apply(board, o.CloseMeeting(), actor=FAC, now=T0 + 203 * MIN, new_id="n-c")
         sealed = seal(board)
         assert "s-hidden" not in sealed.stickies
-        assert view_for(sealed, "").board.agenda[5].private_count == \
-            view_for(board, "").board.agenda[5].private_count == 1
+        assert (
+            view_for(sealed, "").board.agenda[5].private_count
+            == view_for(board, "").board.agenda[5].private_count
+            == 1
+        )
     else:
         assert board.phase("p6").revealed  # type: ignore[union-attr]
 

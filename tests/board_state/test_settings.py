@@ -49,6 +49,7 @@ def test_on_an_anonymous_board_a_rename_sends_no_items() -> None:
 
 def test_making_a_revealed_phase_private_again_hides_new_writing_until_the_next_reveal() -> None:
     from .helpers import go_to
+
     board = make_board()
     go_to(board, "reflection")
     phase = board.current_phase()
@@ -63,10 +64,12 @@ def test_making_a_revealed_phase_private_again_hides_new_writing_until_the_next_
 
 def test_a_phase_with_hidden_writing_cannot_stop_being_private() -> None:
     from .helpers import go_to
+
     board = make_board()
     go_to(board, "reflection")
     phase = board.current_phase()
     assert phase is not None
     do(board, o.AddSticky(section="went_well", text="secret for now"), ALICE)
-    assert "reveal it first" in rejected(board, o.EditPhase(phase_id=phase.id, private=False),
-                                         FAC, "invalid")
+    assert "reveal it first" in rejected(
+        board, o.EditPhase(phase_id=phase.id, private=False), FAC, "invalid"
+    )

@@ -42,8 +42,7 @@ def test_refocus_is_open_to_everyone_once_a_minute_and_records_no_one() -> None:
     do(twin, o.Refocus(), BOB, now=T0)
     assert encode_board(board) == encode_board(twin)  # the state cannot tell who asked
     assert board.refocus_at == T0 and board.refocus_count == 1
-    assert "less than a minute" in rejected(board, o.Refocus(), ALICE, "too_soon",
-                                            now=T0 + MIN - 1)
+    assert "less than a minute" in rejected(board, o.Refocus(), ALICE, "too_soon", now=T0 + MIN - 1)
     do(board, o.Refocus(), ALICE, now=T0 + MIN)
     assert board.refocus_count == 2
     # Every viewer learns exactly the same thing from it, the sender included.
@@ -57,7 +56,11 @@ def test_a_forgotten_sender_replays_a_refocus_and_nothing_else() -> None:
     do(board, o.Refocus(), BOB, now=T0)
     do(twin, o.Refocus(), ANONYMOUS, now=T0)  # how the server stores and replays it
     assert encode_board(board) == encode_board(twin)
-    for op in (o.RaiseHand(), o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="x"), o.AdvancePhase()):
+    for op in (
+        o.RaiseHand(),
+        o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="x"),
+        o.AdvancePhase(),
+    ):
         rejected(twin, op, ANONYMOUS, "unauthorized")
 
 

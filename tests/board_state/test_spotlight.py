@@ -33,10 +33,15 @@ def spot(board: Board, kind: str | None, item_id: str | None, *, now: int = T0) 
 
 
 def test_the_facilitator_spotlights_a_note_and_every_viewer_sees_the_same_reference(
-        board: Board) -> None:
+    board: Board,
+) -> None:
     changes = do(board, o.Spotlight(kind="sticky", item_id="s-1"), FAC, now=T0 + 5).changes
     assert board.spotlight is not None
-    assert (board.spotlight.kind, board.spotlight.id, board.spotlight.at) == ("sticky", "s-1", T0 + 5)
+    assert (board.spotlight.kind, board.spotlight.id, board.spotlight.at) == (
+        "sticky",
+        "s-1",
+        T0 + 5,
+    )
     metas = [view_for(board, v).board for v in (FAC, ALICE, BOB, OBS)]
     assert {m.spotlight for m in metas} == {SpotlightView(kind="sticky", id="s-1", at=T0 + 5)}
     live = [project(changes, board, v) for v in (FAC, ALICE, BOB, OBS)]
@@ -62,7 +67,8 @@ def test_spotlighting_again_moves_it_and_refreshes_its_time(board: Board) -> Non
 
 
 def test_a_null_kind_or_item_clears_the_spotlight_and_clearing_nothing_changes_nothing(
-        board: Board) -> None:
+    board: Board,
+) -> None:
     spot(board, "sticky", "s-1")
     assert do(board, o.Spotlight(), FAC).changes  # the board meta is re-sent
     assert board.spotlight is None
@@ -90,9 +96,11 @@ def test_the_facilitator_may_spotlight_in_any_phase_including_the_lobby() -> Non
 
 def test_a_missing_item_or_one_of_the_wrong_kind_is_not_found(board: Board) -> None:
     assert "no such sticky" in rejected(
-        board, o.Spotlight(kind="sticky", item_id="s-nope"), FAC, "not_found")
+        board, o.Spotlight(kind="sticky", item_id="s-nope"), FAC, "not_found"
+    )
     assert "no such theme" in rejected(
-        board, o.Spotlight(kind="theme", item_id="s-1"), FAC, "not_found")
+        board, o.Spotlight(kind="theme", item_id="s-1"), FAC, "not_found"
+    )
 
 
 def test_hidden_private_writing_cannot_be_spotlighted_and_the_refusal_tells_nothing() -> None:
@@ -111,11 +119,17 @@ def test_hidden_private_writing_cannot_be_spotlighted_and_the_refusal_tells_noth
     assert board.spotlight is not None and board.spotlight.id == "s-hidden"
 
 
-@pytest.mark.parametrize("removal", [
-    o.DeleteSticky(sticky_id="s-1"), o.DeleteTheme(theme_id="t-1"),
-], ids=["delete_sticky", "delete_theme"])
+@pytest.mark.parametrize(
+    "removal",
+    [
+        o.DeleteSticky(sticky_id="s-1"),
+        o.DeleteTheme(theme_id="t-1"),
+    ],
+    ids=["delete_sticky", "delete_theme"],
+)
 def test_deleting_the_spotlighted_item_clears_the_spotlight_for_everyone(
-        board: Board, removal: o.Op) -> None:
+    board: Board, removal: o.Op
+) -> None:
     item = "s-1" if isinstance(removal, o.DeleteSticky) else "t-1"
     spot(board, "sticky" if item == "s-1" else "theme", item)
     changes = do(board, removal, FAC).changes
@@ -163,8 +177,11 @@ def test_moving_the_spotlighted_sticky_clears_the_spotlight(board: Board) -> Non
 @pytest.mark.parametrize("step", ["advance", "go_back", "go_to"])
 def test_changing_the_phase_clears_the_spotlight(board: Board, step: str) -> None:
     spot(board, "sticky", "s-1")
-    op = {"advance": o.AdvancePhase(), "go_back": o.GoBack(),
-          "go_to": o.GoToPhase(phase_id=board.agenda[0].id)}[step]
+    op = {
+        "advance": o.AdvancePhase(),
+        "go_back": o.GoBack(),
+        "go_to": o.GoToPhase(phase_id=board.agenda[0].id),
+    }[step]
     do(board, op, FAC)
     assert board.spotlight is None
     assert view_for(board, ALICE).board.spotlight is None

@@ -24,12 +24,29 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
 )
 
 from hindsight.board_state import (
-    SYSTEM, Board, Entry, Rejected, apply, decode_board, decode_entry, encode_board,
-    encode_entry, next_deadline, on_deadline, project, replay, view_for, viewer_key,
+    SYSTEM,
+    Board,
+    Entry,
+    Rejected,
+    apply,
+    decode_board,
+    decode_entry,
+    encode_board,
+    encode_entry,
+    next_deadline,
+    on_deadline,
+    project,
+    replay,
+    view_for,
+    viewer_key,
 )
 from hindsight.board_state import ops as o
 from hindsight.board_state.protocol import Event, encode
@@ -43,11 +60,33 @@ BOARD_ID = "b-prop"
 LATE = "u-late"
 TIMES = ["2026-08-14T09:12:00Z", "2026-08-14 11:12+02:00", "2026-08-14T09:12", "09:12", "soon"]
 ACTS = [  # what someone does next, weighted by repetition
-    "write", "write", "write", "write", "go_to_phase", "go_to_phase", "cast_votes", "cast_votes",
-    "change_sticky", "change_sticky", "steer", "steer_vote", "reveal", "actions", "actions",
-    "themes", "timeline", "five_whys", "people_and_settings", "client_sends_a_system_op",
-    "time_passes", "time_passes", "deadline_fires", "take_snapshot", "late_joiner",
-    "spotlight", "spotlight",
+    "write",
+    "write",
+    "write",
+    "write",
+    "go_to_phase",
+    "go_to_phase",
+    "cast_votes",
+    "cast_votes",
+    "change_sticky",
+    "change_sticky",
+    "steer",
+    "steer_vote",
+    "reveal",
+    "actions",
+    "actions",
+    "themes",
+    "timeline",
+    "five_whys",
+    "people_and_settings",
+    "client_sends_a_system_op",
+    "time_passes",
+    "time_passes",
+    "deadline_fires",
+    "take_snapshot",
+    "late_joiner",
+    "spotlight",
+    "spotlight",
 ]
 BUSY = ["reflection", "themes", "discussion", "vote", "actions", "five_whys"]
 # Where a run starts (template, first phase): each scene gets its own share of the examples, so
@@ -58,8 +97,15 @@ SCENES: dict[str, tuple[str | None, str | None]] = {
     "themes_and_votes": ("reflection-4", "themes"),
     "anywhere": (None, "any"),
 }
-SECTIONS = ["went_well", "went_badly", "lessons", "future", "ongoing", "contributing",
-            "parking_lot"]
+SECTIONS = [
+    "went_well",
+    "went_badly",
+    "lessons",
+    "future",
+    "ongoing",
+    "contributing",
+    "parking_lot",
+]
 
 
 class Meeting(RuleBasedStateMachine):
@@ -87,8 +133,11 @@ class Meeting(RuleBasedStateMachine):
         self.counter = itertools.count(1)
         self.snapshot: tuple[bytes, int] | None = None
         self.people = [FAC, ALICE, BOB, *([CAROL] if carol else []), OBS]
-        self.accept(SYSTEM, o.CreateBoard(template=template, anonymity=anonymity,
-                                          facilitator_name="Fran"), new_id=FAC)
+        self.accept(
+            SYSTEM,
+            o.CreateBoard(template=template, anonymity=anonymity, facilitator_name="Fran"),
+            new_id=FAC,
+        )
         for pid in self.people[1:]:
             role = "observer" if pid == OBS else "participant"
             self.accept(SYSTEM, o.Join(name=pid[2:].title(), role=role), new_id=pid)
@@ -153,8 +202,11 @@ class Meeting(RuleBasedStateMachine):
         return self.fresh("T")
 
     def visible_to(self, actor: str, *, own: bool = False) -> list[str]:
-        return [sid for sid, s in self.board.stickies.items()
-                if (s.author == actor if own else not s.hidden or s.author == actor)]
+        return [
+            sid
+            for sid, s in self.board.stickies.items()
+            if (s.author == actor if own else not s.hidden or s.author == actor)
+        ]
 
     # --- the one rule ----------------------------------------------------------------------
     # `act` picks what happens next, with weights, so that every run mixes steering, writing,
@@ -190,15 +242,27 @@ class Meeting(RuleBasedStateMachine):
         """Agenda and timer ops, mostly on the current phase."""
         b = self.board
         phase = self.pick(data, [b.current] if b.current else [], [p.id for p in b.agenda], "p99")
-        op = data.draw(st.sampled_from([
-            o.AdvancePhase(), o.AdvancePhase(start_timer=False), o.GoBack(),
-            o.StartTimer(), o.StartTimer(restart=True), o.PauseTimer(), o.ResumeTimer(),
-            o.ExtendTimer(minutes=1), o.EditPhase(phase_id=phase, minutes=1),
-            o.EditPhase(phase_id=phase, private=True), o.EditPhase(phase_id=phase, private=False),
-            o.AddPhase(kind="reflection", title="Again", private=True, index=0),
-            o.MovePhase(phase_id=phase, index=1), o.RemovePhase(phase_id=phase),
-            o.TimeboxExpired(phase_id=phase),
-        ]))
+        op = data.draw(
+            st.sampled_from(
+                [
+                    o.AdvancePhase(),
+                    o.AdvancePhase(start_timer=False),
+                    o.GoBack(),
+                    o.StartTimer(),
+                    o.StartTimer(restart=True),
+                    o.PauseTimer(),
+                    o.ResumeTimer(),
+                    o.ExtendTimer(minutes=1),
+                    o.EditPhase(phase_id=phase, minutes=1),
+                    o.EditPhase(phase_id=phase, private=True),
+                    o.EditPhase(phase_id=phase, private=False),
+                    o.AddPhase(kind="reflection", title="Again", private=True, index=0),
+                    o.MovePhase(phase_id=phase, index=1),
+                    o.RemovePhase(phase_id=phase),
+                    o.TimeboxExpired(phase_id=phase),
+                ]
+            )
+        )
         actor = SYSTEM if isinstance(op, o.TimeboxExpired) else self.mostly_facilitator(data)
         self.submit(actor, op)
 
@@ -222,38 +286,55 @@ class Meeting(RuleBasedStateMachine):
         for _ in range(n):
             section = data.draw(st.sampled_from(usual * 3 + SECTIONS))
             category = data.draw(st.sampled_from([None, None, "monitoring"]))
-            op = data.draw(st.sampled_from([
-                o.AddSticky(section=section, text=self.text(), category=category),
-                o.AddSticky(section=section, text=self.text()),
-                o.AddSticky(section=section, text=self.text()),
-                o.ParkQuestion(text=self.text()),
-            ]))
+            op = data.draw(
+                st.sampled_from(
+                    [
+                        o.AddSticky(section=section, text=self.text(), category=category),
+                        o.AddSticky(section=section, text=self.text()),
+                        o.AddSticky(section=section, text=self.text()),
+                        o.ParkQuestion(text=self.text()),
+                    ]
+                )
+            )
             self.submit(self.writer(data), op)
 
     def change_sticky(self, data: st.DataObject) -> None:
         actor = self.writer(data)
         sid = self.pick(data, self.visible_to(actor, own=True), self.board.stickies)
         theme = self.pick(data, self.board.themes)
-        op = data.draw(st.sampled_from([
-            o.EditSticky(sticky_id=sid, text=self.text()),
-            o.EditSticky(sticky_id=sid, category="testing"),
-            o.MoveSticky(sticky_id=sid, section=data.draw(st.sampled_from(SECTIONS))),
-            o.DeleteSticky(sticky_id=sid), o.DeleteSticky(sticky_id=sid),
-            o.Group(sticky_id=sid, theme_id=theme), o.Group(sticky_id=sid),
-        ]))
+        op = data.draw(
+            st.sampled_from(
+                [
+                    o.EditSticky(sticky_id=sid, text=self.text()),
+                    o.EditSticky(sticky_id=sid, category="testing"),
+                    o.MoveSticky(sticky_id=sid, section=data.draw(st.sampled_from(SECTIONS))),
+                    o.DeleteSticky(sticky_id=sid),
+                    o.DeleteSticky(sticky_id=sid),
+                    o.Group(sticky_id=sid, theme_id=theme),
+                    o.Group(sticky_id=sid),
+                ]
+            )
+        )
         self.submit(actor, op)
 
     def timeline(self, data: st.DataObject) -> None:
         actor = self.writer(data)
-        own = [e.id for e in self.board.timeline.values()
-               if e.author == actor or actor == self.board.facilitator]
+        own = [
+            e.id
+            for e in self.board.timeline.values()
+            if e.author == actor or actor == self.board.facilitator
+        ]
         eid = self.pick(data, own, self.board.timeline)
         at = data.draw(st.sampled_from(TIMES))
-        op = data.draw(st.sampled_from([
-            o.AddTimelineEntry(at=at, text=self.text(), kind="signal"),
-            o.EditTimelineEntry(entry_id=eid, at=at, text=self.text()),
-            o.DeleteTimelineEntry(entry_id=eid),
-        ]))
+        op = data.draw(
+            st.sampled_from(
+                [
+                    o.AddTimelineEntry(at=at, text=self.text(), kind="signal"),
+                    o.EditTimelineEntry(entry_id=eid, at=at, text=self.text()),
+                    o.DeleteTimelineEntry(entry_id=eid),
+                ]
+            )
+        )
         self.submit(actor, op)
 
     def five_whys(self, data: st.DataObject) -> None:
@@ -263,37 +344,58 @@ class Meeting(RuleBasedStateMachine):
             return
         cid = self.pick(data, b.chains)
         step = self.pick(data, [s.id for s in b.chains[cid].steps] if cid in b.chains else [])
-        op = data.draw(st.sampled_from([
-            o.AddChain(problem=self.text()), o.EditChain(chain_id=cid, done=True),
-            o.DeleteChain(chain_id=cid), o.AddWhy(chain_id=cid, why=self.text()),
-            o.AddWhy(chain_id=cid, why=self.text()),
-            o.EditWhy(chain_id=cid, step_id=step, answer=self.text()),
-            o.DeleteWhy(chain_id=cid, step_id=step),
-            o.MarkRootCause(chain_id=cid, step_id=step, cause=self.text()),
-        ]))
+        op = data.draw(
+            st.sampled_from(
+                [
+                    o.AddChain(problem=self.text()),
+                    o.EditChain(chain_id=cid, done=True),
+                    o.DeleteChain(chain_id=cid),
+                    o.AddWhy(chain_id=cid, why=self.text()),
+                    o.AddWhy(chain_id=cid, why=self.text()),
+                    o.EditWhy(chain_id=cid, step_id=step, answer=self.text()),
+                    o.DeleteWhy(chain_id=cid, step_id=step),
+                    o.MarkRootCause(chain_id=cid, step_id=step, cause=self.text()),
+                ]
+            )
+        )
         self.submit(self.writer(data), op)
 
     def themes(self, data: st.DataObject) -> None:
         b = self.board
         actor = self.writer(data)
         tid = self.pick(data, b.themes)
-        members = data.draw(st.lists(st.sampled_from(
-            self.visible_to(actor) * 4 + sorted(b.stickies) + ["N-missing"]), max_size=3))
-        op = data.draw(st.sampled_from([
-            o.AddTheme(name=self.text(), sticky_ids=members),
-            o.AddTheme(name=self.text(), sticky_ids=members),
-            o.RenameTheme(theme_id=tid, name=self.text()), o.DeleteTheme(theme_id=tid),
-        ]))
+        members = data.draw(
+            st.lists(
+                st.sampled_from(self.visible_to(actor) * 4 + sorted(b.stickies) + ["N-missing"]),
+                max_size=3,
+            )
+        )
+        op = data.draw(
+            st.sampled_from(
+                [
+                    o.AddTheme(name=self.text(), sticky_ids=members),
+                    o.AddTheme(name=self.text(), sticky_ids=members),
+                    o.RenameTheme(theme_id=tid, name=self.text()),
+                    o.DeleteTheme(theme_id=tid),
+                ]
+            )
+        )
         self.submit(actor, op)
 
     # --- voting ----------------------------------------------------------------------------
 
     def steer_vote(self, data: st.DataObject) -> None:
         b = self.board
-        rid = self.pick(data, [r.id for r in b.rounds.values() if r.state != "revealed"],
-                        b.rounds)
-        stocked = [t for t, items in (("stickies", self.votable("stickies")),
-                                      ("themes", b.themes), ("actions", b.actions)) if items]
+        rid = self.pick(data, [r.id for r in b.rounds.values() if r.state != "revealed"], b.rounds)
+        stocked = [
+            t
+            for t, items in (
+                ("stickies", self.votable("stickies")),
+                ("themes", b.themes),
+                ("actions", b.actions),
+            )
+            if items
+        ]
         target = data.draw(st.sampled_from(stocked * 3 + ["stickies", "themes", "actions"]))
         budget = data.draw(st.sampled_from([1, 2, 3, None]))
         opening = o.OpenVote(target=target, budget=budget, multi=data.draw(st.booleans()))
@@ -315,8 +417,9 @@ class Meeting(RuleBasedStateMachine):
         pool: Any = {"themes": b.themes, "actions": b.actions}.get(r.target, b.stickies)
         for _ in range(data.draw(st.integers(1, 6))):
             if data.draw(st.integers(0, 3)):
-                op: o.Op = o.CastVote(round_id=r.id, item_id=self.pick(
-                    data, self.votable(r.target), pool))
+                op: o.Op = o.CastVote(
+                    round_id=r.id, item_id=self.pick(data, self.votable(r.target), pool)
+                )
             else:
                 op = o.Unvote(round_id=r.id, item_id=self.pick(data, r.votes.get(voter, {}), pool))
             self.submit(voter, op)
@@ -333,44 +436,75 @@ class Meeting(RuleBasedStateMachine):
         b = self.board
         actor = self.writer(data)
         aid = self.pick(data, b.actions)
-        mine = self.pick(data, [a.id for a in b.actions.values() if a.owner_id == actor],
-                         b.actions)
+        mine = self.pick(data, [a.id for a in b.actions.values() if a.owner_id == actor], b.actions)
         owner = data.draw(st.sampled_from(self.people + [actor, actor, ""]))
-        links = data.draw(st.lists(st.sampled_from(
-            self.visible_to(actor) + sorted(b.themes) + sorted(b.chains) + ["N-missing"]),
-            max_size=2))
-        op = data.draw(st.sampled_from([
-            o.AddAction(text=self.text(), owner_id=owner or None, links=links),
-            o.AddAction(text=self.text(), owner_id=owner or None),
-            o.EditAction(action_id=aid, owner_id=owner), o.EditAction(action_id=aid, links=links),
-            o.EditAction(action_id=aid, due="2026-09-01"), o.DeleteAction(action_id=aid),
-            o.RankAction(action_id=aid, index=0), o.SelectAction(action_id=aid),
-            o.ConfirmOwner(action_id=mine), o.SetActionStatus(action_id=mine, status="done"),
-        ]))
+        links = data.draw(
+            st.lists(
+                st.sampled_from(
+                    self.visible_to(actor) + sorted(b.themes) + sorted(b.chains) + ["N-missing"]
+                ),
+                max_size=2,
+            )
+        )
+        op = data.draw(
+            st.sampled_from(
+                [
+                    o.AddAction(text=self.text(), owner_id=owner or None, links=links),
+                    o.AddAction(text=self.text(), owner_id=owner or None),
+                    o.EditAction(action_id=aid, owner_id=owner),
+                    o.EditAction(action_id=aid, links=links),
+                    o.EditAction(action_id=aid, due="2026-09-01"),
+                    o.DeleteAction(action_id=aid),
+                    o.RankAction(action_id=aid, index=0),
+                    o.SelectAction(action_id=aid),
+                    o.ConfirmOwner(action_id=mine),
+                    o.SetActionStatus(action_id=mine, status="done"),
+                ]
+            )
+        )
         self.submit(actor, op)
 
     def people_and_settings(self, data: st.DataObject) -> None:
-        op = data.draw(st.sampled_from([
-            o.Rename(name=self.text()), o.HandOver(participant_id=self.anyone(data)),
-            o.EditSettings(anonymity="named"), o.EditSettings(anonymity="anonymous"),
-            o.EditSettings(dot_budget=2), o.EditHeader(summary=self.text(), started_at="09:00"),
-            o.EditHeader(detected_at="2026-08-14T09:20:00+02:00"),
-        ]))
+        op = data.draw(
+            st.sampled_from(
+                [
+                    o.Rename(name=self.text()),
+                    o.HandOver(participant_id=self.anyone(data)),
+                    o.EditSettings(anonymity="named"),
+                    o.EditSettings(anonymity="anonymous"),
+                    o.EditSettings(dot_budget=2),
+                    o.EditHeader(summary=self.text(), started_at="09:00"),
+                    o.EditHeader(detected_at="2026-08-14T09:20:00+02:00"),
+                ]
+            )
+        )
         self.submit(self.mostly_facilitator(data), op)
 
     def spotlight(self, data: st.DataObject) -> None:
         """The facilitator (mostly) puts an item in focus: any sticky, hidden ones included
         (refused), or a timeline entry, chain, theme or action; sometimes clears it."""
         b = self.board
-        pools: dict[str, Any] = {"sticky": b.stickies, "timeline": b.timeline,
-                                 "chain": b.chains, "theme": b.themes, "action": b.actions}
+        pools: dict[str, Any] = {
+            "sticky": b.stickies,
+            "timeline": b.timeline,
+            "chain": b.chains,
+            "theme": b.themes,
+            "action": b.actions,
+        }
         kind = data.draw(st.sampled_from([*sorted(pools), "sticky", None]), label="kind")
         item = self.pick(data, pools[kind]) if kind is not None else None
         self.submit(self.mostly_facilitator(data), o.Spotlight(kind=kind, item_id=item))
 
     def client_sends_a_system_op(self, data: st.DataObject) -> None:
-        op = data.draw(st.sampled_from([o.CreateBoard(), o.Join(name="Mallory"),
-                                        o.TimeboxExpired(phase_id=self.board.current or "p1")]))
+        op = data.draw(
+            st.sampled_from(
+                [
+                    o.CreateBoard(),
+                    o.Join(name="Mallory"),
+                    o.TimeboxExpired(phase_id=self.board.current or "p1"),
+                ]
+            )
+        )
         assert not self.submit(self.anyone(data), op)
 
     def late_joiner(self, data: st.DataObject) -> None:
@@ -405,8 +539,13 @@ class Meeting(RuleBasedStateMachine):
     def private_writing_can_always_be_revealed(self) -> None:
         for phase_id in {s.phase_id for s in self.board.stickies.values() if s.hidden}:
             probe = decode_board(encode_board(self.board))
-            apply(probe, o.Reveal(phase_id=phase_id), actor=probe.facilitator, now=self.now,
-                  new_id="N-probe")
+            apply(
+                probe,
+                o.Reveal(phase_id=phase_id),
+                actor=probe.facilitator,
+                now=self.now,
+                new_id="N-probe",
+            )
             assert not any(s.hidden for s in probe.stickies.values() if s.phase_id == phase_id)
 
     @invariant()
@@ -437,8 +576,9 @@ def hidden(board: Board) -> dict[str, Secret]:
     return {sid: Secret(sid, s.author, s.text) for sid, s in board.stickies.items() if s.hidden}
 
 
-def check_views(board: Board, viewer: str, views: list[Any], frame: bytes,
-                secrets: dict[str, Secret]) -> None:
+def check_views(
+    board: Board, viewer: str, views: list[Any], frame: bytes, secrets: dict[str, Secret]
+) -> None:
     for key, s in secrets.items():
         if s.author != viewer:
             assert s.id.encode() not in frame, f"{viewer} learnt of hidden sticky {key}"
@@ -466,12 +606,19 @@ def check_whole_view(board: Board, viewer: str, view: BoardView) -> None:
     assert {s.id for s in view.stickies} == visible
     counts = {p.id: p.private_count for p in view.board.agenda}
     for p in board.agenda:
-        assert counts[p.id] == sum(1 for s in board.stickies.values()
-                                   if s.hidden and s.phase_id == p.id)
+        assert counts[p.id] == sum(
+            1 for s in board.stickies.values() if s.hidden and s.phase_id == p.id
+        )
 
 
 @pytest.mark.parametrize("scene", sorted(SCENES))
 def test_random_meetings_keep_the_invariants(scene: str) -> None:
-    run_state_machine_as_test(lambda: Meeting(scene), settings=settings(
-        max_examples=20, stateful_step_count=50, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow]))
+    run_state_machine_as_test(
+        lambda: Meeting(scene),
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=50,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )

@@ -13,8 +13,16 @@ def test_blameless_90_sums_to_90_minutes_with_its_phases_in_order() -> None:
     agenda = TEMPLATES["blameless-90"]
     assert sum(p.minutes for p in agenda) == 90
     assert [p.kind for p in agenda] == [
-        "set_the_room", "summary", "timeline", "five_whys", "contributing_factors",
-        "reflection", "themes", "actions", "wrap_up"]
+        "set_the_room",
+        "summary",
+        "timeline",
+        "five_whys",
+        "contributing_factors",
+        "reflection",
+        "themes",
+        "actions",
+        "wrap_up",
+    ]
 
 
 def test_blameless_90_reflection_is_private() -> None:
@@ -43,7 +51,8 @@ def test_create_board_copies_the_template_into_the_agenda(name: str) -> None:
     board = make_board(template=name)
     template = TEMPLATES[name]
     assert [(p.kind, p.title, p.minutes, p.private, tuple(p.sections)) for p in board.agenda] == [
-        (t.kind, t.title, t.minutes, t.private, t.sections) for t in template]
+        (t.kind, t.title, t.minutes, t.private, t.sections) for t in template
+    ]
     assert [p.id for p in board.agenda] == [f"p{i + 1}" for i in range(len(template))]
     board.agenda[0].minutes = 99  # the board owns a copy; the template is untouched
     assert template[0].minutes != 99

@@ -87,8 +87,9 @@ def test_on_deadline_returns_an_expiry_only_once_the_deadline_passed(board: Boar
 
 
 def test_an_early_expiry_is_refused(board: Board) -> None:
-    message = rejected(board, o.TimeboxExpired(phase_id=board.current or ""), SYSTEM, "invalid",
-                       now=T0 + MIN)
+    message = rejected(
+        board, o.TimeboxExpired(phase_id=board.current or ""), SYSTEM, "invalid", now=T0 + MIN
+    )
     assert "not ended" in message
 
 
@@ -104,8 +105,9 @@ def test_expiry_disarms_the_deadline_but_does_not_advance_the_phase(board: Board
     assert current(board).running_since is not None  # the clock runs on into overtime
     assert next_deadline(board) is None
     assert on_deadline(board, deadline + 10 * MIN) is None
-    rejected(board, o.TimeboxExpired(phase_id=phase_id or ""), SYSTEM, "invalid",
-             now=deadline + 6)  # only once
+    rejected(
+        board, o.TimeboxExpired(phase_id=phase_id or ""), SYSTEM, "invalid", now=deadline + 6
+    )  # only once
 
 
 def test_extending_after_expiry_re_arms_the_deadline(board: Board) -> None:
@@ -180,6 +182,7 @@ def test_planned_vs_actual_after_a_whole_meeting() -> None:
         at += phase.minutes * MIN + MIN  # every phase overruns by a minute
     do(board, o.GoToPhase(phase_id=board.agenda[0].id), FAC, now=at)
     assert [p.spent_ms for p in board.agenda[1:]] == [
-        (p.minutes + 1) * MIN for p in board.agenda[1:]]
+        (p.minutes + 1) * MIN for p in board.agenda[1:]
+    ]
     assert sum(p.minutes for p in board.agenda) == 60
     assert all(p.visited for p in board.agenda)

@@ -22,14 +22,21 @@ from tests.realserver import RealServer
 sync_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 VIEWPORT = {"width": 1280, "height": 800}
 WAIT = 10_000  # ms for something to show up live; it normally takes a few
 
 # Test modules mark themselves with this (a conftest's own pytestmark would apply to nothing).
-needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                    reason="needs Debian's chromium: run `make browser-deps`")
+needs_chromium = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason="needs Debian's chromium: run `make browser-deps`"
+)
 
 expect = sync_api.expect
 
@@ -103,8 +110,11 @@ def api(server: RealServer, path: str, body: dict[str, Any]) -> dict[str, Any]:
     parts = path.strip("/").split("/")
     if parts[:2] == ["api", "boards"] and parts[3:] == ["join"] and "token" not in body:
         body = {**body, "token": _JOIN_TOKENS.get(parts[2], "")}
-    req = urllib.request.Request(server.url + path, data=json.dumps(body).encode(),
-                                 headers={"content-type": "application/json"})
+    req = urllib.request.Request(
+        server.url + path,
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=5) as r:
         result: dict[str, Any] = json.load(r)
     if path == "/api/boards":
@@ -117,12 +127,18 @@ def wait_live(page: Any) -> None:
     expect(page.locator("#conn-text")).to_have_text("Live", timeout=WAIT)
 
 
-def meeting(server: RealServer, names: list[str], title: str = "Search index stale for 3 hours",
-            **extra: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def meeting(
+    server: RealServer,
+    names: list[str],
+    title: str = "Search index stale for 3 hours",
+    **extra: Any,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A board made over HTTP by the facilitator Dana, and a participant joined per name."""
     made = api(server, "/api/boards", {"title": title, "facilitator_name": "Dana", **extra})
-    joined = [api(server, f"/api/boards/{made['board_id']}/join", {"name": n, "role": "participant"})
-              for n in names]
+    joined = [
+        api(server, f"/api/boards/{made['board_id']}/join", {"name": n, "role": "participant"})
+        for n in names
+    ]
     return made, joined
 
 

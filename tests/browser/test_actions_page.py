@@ -24,16 +24,19 @@ PAST, FUTURE = "2000-01-01", "2999-12-31"
 
 
 def _board(server: RealServer, board_id: str, credential: str) -> dict[str, Any]:
-    req = urllib.request.Request(f"{server.url}/api/boards/{board_id}",
-                                 headers={"authorization": f"Bearer {credential}"})
+    req = urllib.request.Request(
+        f"{server.url}/api/boards/{board_id}", headers={"authorization": f"Bearer {credential}"}
+    )
     with urllib.request.urlopen(req, timeout=5) as r:
         body: dict[str, Any] = json.load(r)
         return body
 
 
-def add_actions(server: RealServer, made: dict[str, Any],
-                specs: list[tuple[str, str | None, str, bool]]) -> None:
+def add_actions(
+    server: RealServer, made: dict[str, Any], specs: list[tuple[str, str | None, str, bool]]
+) -> None:
     """As the facilitator: (text, owner id, due, selected) per action."""
+
     async def run() -> None:
         async with BoardClient(server.url, made["board_id"], made["credential"]) as c:
             for text, owner, due, selected in specs:
@@ -41,6 +44,7 @@ def add_actions(server: RealServer, made: dict[str, Any],
                 if selected:
                     view = _board(server, made["board_id"], made["credential"])["view"]
                     await c.submit(o.SelectAction(action_id=view["board"]["action_order"][-1]))
+
     # Playwright's sync API keeps an event loop running on this thread: the SDK gets its own.
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, run()).result()
@@ -49,11 +53,15 @@ def add_actions(server: RealServer, made: dict[str, Any],
 @pytest.fixture(scope="module")
 def boards(server: RealServer) -> dict[str, Any]:
     made, (bob, alice) = meeting(server, ["Bob", "Alice"], title="Cache stampede")
-    add_actions(server, made, [
-        ("Alert on cache hit ratio", bob["participant_id"], PAST, True),
-        ("Write the warm-up runbook", alice["participant_id"], PAST, True),
-        ("Shard the cache by tenant", bob["participant_id"], FUTURE, False),  # not taken
-    ])
+    add_actions(
+        server,
+        made,
+        [
+            ("Alert on cache hit ratio", bob["participant_id"], PAST, True),
+            ("Write the warm-up runbook", alice["participant_id"], PAST, True),
+            ("Shard the cache by tenant", bob["participant_id"], FUTURE, False),  # not taken
+        ],
+    )
     other, _ = meeting(server, [], title="Elsewhere")
     add_actions(server, other, [("Rotate the keys", other["participant_id"], FUTURE, True)])
     return {"made": made, "bob": bob, "alice": alice, "other": other}
@@ -62,8 +70,17 @@ def boards(server: RealServer) -> dict[str, Any]:
 def visit(browser: Any, server: RealServer, seats: dict[str, str]) -> tuple[Any, list[str]]:
     """A browser holding `seats` (board id -> credential) where the board page keeps them,
     on /actions once its script has asked the server about every seat."""
-    storage = {"cookies": [], "origins": [{"origin": server.url, "localStorage": [
-        {"name": f"hindsight:cred:{b}", "value": c} for b, c in seats.items()]}]}
+    storage = {
+        "cookies": [],
+        "origins": [
+            {
+                "origin": server.url,
+                "localStorage": [
+                    {"name": f"hindsight:cred:{b}", "value": c} for b, c in seats.items()
+                ],
+            }
+        ],
+    }
     context = browser.new_context(viewport=VIEWPORT, storage_state=storage)
     page = context.new_page()
     errors: list[str] = []
@@ -78,7 +95,8 @@ def row(page: Any, text: str) -> Any:
 
 
 def test_only_the_owners_rows_get_a_menu_and_others_show_text(
-        browser: Any, server: RealServer, boards: dict[str, Any]) -> None:
+    browser: Any, server: RealServer, boards: dict[str, Any]
+) -> None:
     made = boards["made"]
     page, errors = visit(browser, server, {made["board_id"]: boards["bob"]["credential"]})
     expect(row(page, "Alert on cache hit ratio").locator("select")).to_have_count(1)
@@ -91,10 +109,12 @@ def test_only_the_owners_rows_get_a_menu_and_others_show_text(
 
 
 def test_the_facilitator_gets_a_menu_on_every_row_of_their_board(
-        browser: Any, server: RealServer, boards: dict[str, Any]) -> None:
+    browser: Any, server: RealServer, boards: dict[str, Any]
+) -> None:
     made = boards["made"]
-    page, errors = visit(browser, server, {made["board_id"]: made["credential"],
-                                   "no-such-board": "stale.credential"})
+    page, errors = visit(
+        browser, server, {made["board_id"]: made["credential"], "no-such-board": "stale.credential"}
+    )
     for text in ("Alert on cache hit ratio", "Write the warm-up runbook"):
         expect(row(page, text).locator("select")).to_have_count(1)
     expect(row(page, "Rotate the keys").locator("select")).to_have_count(0)
@@ -103,7 +123,8 @@ def test_the_facilitator_gets_a_menu_on_every_row_of_their_board(
 
 
 def test_a_saved_status_moves_the_row_and_updates_the_figures_without_a_reload(
-        browser: Any, server: RealServer, boards: dict[str, Any]) -> None:
+    browser: Any, server: RealServer, boards: dict[str, Any]
+) -> None:
     page, errors = visit(browser, server, {boards["made"]["board_id"]: boards["bob"]["credential"]})
     summary = page.locator("[data-summary]")
     expect(summary).to_contain_text("0 of 2 due actions done")
@@ -116,14 +137,15 @@ def test_a_saved_status_moves_the_row_and_updates_the_figures_without_a_reload(
     mine.locator("select").select_option("done")
     mine.get_by_role("button", name="Update").click()
     expect(mine.locator("[data-status-message]")).to_have_text("Saved.", timeout=WAIT)
-    expect(page.locator("#done [data-rows]").locator("tr", has_text="Alert on cache hit ratio")) \
-        .to_have_count(1)
+    expect(
+        page.locator("#done [data-rows]").locator("tr", has_text="Alert on cache hit ratio")
+    ).to_have_count(1)
     expect(page.locator("#overdue [data-count]")).to_have_text("1")
     expect(page.locator("#done [data-count]")).to_have_text("1")
     expect(page.locator("#done p.empty")).to_be_hidden()
     expect(summary).to_contain_text("1 of 2 due actions done")
     expect(summary.locator("[data-figure=percent]")).to_have_text("50%")
-    per_board = page.locator(f"tr[data-board-row=\"{boards['made']['board_id']}\"]")
+    per_board = page.locator(f'tr[data-board-row="{boards["made"]["board_id"]}"]')
     expect(per_board.locator("[data-cell=done]")).to_have_text("1")
     expect(per_board.locator("[data-cell=rate]")).to_contain_text("50%")
     expect(mine.locator("select")).to_have_value("done")
@@ -131,5 +153,7 @@ def test_a_saved_status_moves_the_row_and_updates_the_figures_without_a_reload(
     assert loads == [] and errors == []
     # The server has it: a fresh page shows the same.
     page.reload()
-    expect(page.locator("#done [data-rows] tr", has_text="Alert on cache hit ratio")).to_have_count(1)
+    expect(page.locator("#done [data-rows] tr", has_text="Alert on cache hit ratio")).to_have_count(
+        1
+    )
     page.context.close()

@@ -16,16 +16,24 @@ pytestmark = needs_chromium
 
 
 def row(page: Any, title: str) -> Any:
-    return page.locator("#agenda-list .agenda-item", has=page.locator(".agenda-title", has_text=title))
+    return page.locator(
+        "#agenda-list .agenda-item", has=page.locator(".agenda-title", has_text=title)
+    )
 
 
 def titles(page: Any) -> Any:
     return page.locator("#agenda-list .agenda-item[data-phase] .agenda-title")
 
 
-def test_facilitator_edits_the_agenda_and_hands_over(server: RealServer, people: Any, tmp_path: Path) -> None:
-    made = api(server, "/api/boards", {"title": "Search index rebuild stalled", "facilitator_name": "Dana"})
-    joined = api(server, f"/api/boards/{made['board_id']}/join", {"name": "Sam", "role": "participant"})
+def test_facilitator_edits_the_agenda_and_hands_over(
+    server: RealServer, people: Any, tmp_path: Path
+) -> None:
+    made = api(
+        server, "/api/boards", {"title": "Search index rebuild stalled", "facilitator_name": "Dana"}
+    )
+    joined = api(
+        server, f"/api/boards/{made['board_id']}/join", {"name": "Sam", "role": "participant"}
+    )
     facilitator, participant = people(), people()
     fac, par = facilitator.page, participant.page
     fac.goto(server.url + made["facilitator_url"])
@@ -44,7 +52,11 @@ def test_facilitator_edits_the_agenda_and_hands_over(server: RealServer, people:
     expect(fac.locator("#agenda-list .agenda-edit")).to_have_count(len(first))
     expect(fac.locator(".agenda-add")).to_be_visible()
     expect(fac.locator("#hand-over")).to_be_visible()
-    for gone in ("#agenda-list .agenda-edit", "#agenda-list .agenda-goto", "#agenda-list .agenda-editor"):
+    for gone in (
+        "#agenda-list .agenda-edit",
+        "#agenda-list .agenda-goto",
+        "#agenda-list .agenda-editor",
+    ):
         expect(par.locator(gone)).to_have_count(0)
     expect(par.locator(".agenda-add")).to_be_hidden()
     expect(par.locator("#hand-over")).to_be_hidden()
@@ -60,17 +72,23 @@ def test_facilitator_edits_the_agenda_and_hands_over(server: RealServer, people:
     fac.screenshot(path=str(tmp_path / "agenda-editor.png"))
     editor.get_by_role("button", name="Save").click()
     for page in (fac, par):
-        expect(row(page, "What happened, in short").locator(".planned")).to_have_text("8 min", timeout=WAIT)
+        expect(row(page, "What happened, in short").locator(".planned")).to_have_text(
+            "8 min", timeout=WAIT
+        )
     expect(editor.get_by_label("Title")).to_have_value("What happened, in short")
 
     # Move it down one (its editor stays open and follows it), then Timeline up to the top two.
     editor.get_by_role("button", name="Move What happened, in short down").click()
-    expect(titles(par)).to_have_text(["Set the room", "Timeline", "What happened, in short", *first[3:]], timeout=WAIT)
+    expect(titles(par)).to_have_text(
+        ["Set the room", "Timeline", "What happened, in short", *first[3:]], timeout=WAIT
+    )
     fac.locator(".agenda-edit[aria-expanded=true]").click()
     expect(fac.locator(".agenda-editor:visible")).to_have_count(0)
     fac.get_by_role("button", name="Edit phase 2: Timeline").click()
     fac.get_by_role("button", name="Move Timeline up").click()
-    expect(titles(par)).to_have_text(["Timeline", "Set the room", "What happened, in short", *first[3:]], timeout=WAIT)
+    expect(titles(par)).to_have_text(
+        ["Timeline", "Set the room", "What happened, in short", *first[3:]], timeout=WAIT
+    )
     expect(fac.get_by_role("button", name="Move Timeline up")).to_be_disabled()
     fac.locator(".agenda-edit[aria-expanded=true]").click()
 
@@ -86,7 +104,9 @@ def test_facilitator_edits_the_agenda_and_hands_over(server: RealServer, people:
     expect(titles(par)).to_have_count(len(first) + 1)
 
     # Remove a phase that is not current, with a confirm step that can be backed out of.
-    fac.get_by_role("button", name="Edit", exact=False).and_(fac.locator("[aria-label*='Contributing factors']")).click()
+    fac.get_by_role("button", name="Edit", exact=False).and_(
+        fac.locator("[aria-label*='Contributing factors']")
+    ).click()
     fac.get_by_role("button", name="Remove Contributing factors").click()
     confirm = fac.locator(".agenda-confirm:visible")
     expect(confirm).to_contain_text("Remove “Contributing factors” from the agenda?")
@@ -103,7 +123,9 @@ def test_facilitator_edits_the_agenda_and_hands_over(server: RealServer, people:
     for page in (fac, par):
         expect(page.locator("#phase-title")).to_have_text("Five whys", timeout=WAIT)
         expect(page.locator("#agenda-list [aria-current=step]")).to_contain_text("Five whys")
-    expect(row(fac, "Five whys").locator(".agenda-goto")).to_have_count(0)  # no "Go to" for where we are
+    expect(row(fac, "Five whys").locator(".agenda-goto")).to_have_count(
+        0
+    )  # no "Go to" for where we are
     fac.get_by_role("button", name="Edit phase 1: Timeline").click()
     fac.locator("#agenda-list").scroll_into_view_if_needed()
     shot = tmp_path / "agenda-edit.png"

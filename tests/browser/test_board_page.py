@@ -21,7 +21,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import WAIT, add_entry, add_note, advance_to, api, expect, needs_chromium, wait_live
+from tests.browser.conftest import (
+    WAIT,
+    add_entry,
+    add_note,
+    advance_to,
+    api,
+    expect,
+    needs_chromium,
+    wait_live,
+)
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
@@ -29,7 +38,9 @@ pytestmark = needs_chromium
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
 
 
-def test_facilitator_and_participant_build_the_timeline_live(server: RealServer, people: Any) -> None:
+def test_facilitator_and_participant_build_the_timeline_live(
+    server: RealServer, people: Any
+) -> None:
     facilitator, participant = people("UTC"), people("America/New_York")
     fac = facilitator.page
 
@@ -52,8 +63,10 @@ def test_facilitator_and_participant_build_the_timeline_live(server: RealServer,
     expect(fac.locator("#invite")).to_contain_text("Keep your facilitator link to yourself")
     join_link = fac.input_value("#join-link")
     assert re.fullmatch(rf"{re.escape(server.url)}/b/{board_id}/join#t=[\w-]{{20,}}", join_link)
-    assert re.fullmatch(rf"{re.escape(server.url)}/b/{board_id}/join\?role=observer#t=[\w-]{{20,}}",
-                        fac.input_value("#observer-link"))
+    assert re.fullmatch(
+        rf"{re.escape(server.url)}/b/{board_id}/join\?role=observer#t=[\w-]{{20,}}",
+        fac.input_value("#observer-link"),
+    )
 
     # A participant joins through the join link, in their own browser.
     par = participant.page
@@ -83,7 +96,9 @@ def test_facilitator_and_participant_build_the_timeline_live(server: RealServer,
     # More of the story from both sides, then the README screenshot of the facilitator's board.
     add_entry(par, "2026-08-14T05:02", "signal", "Error rate on /checkout creeps up to 4%")
     add_entry(fac, "2026-08-14T09:27", "signal", "Payment success dashboard dips; nobody is paged")
-    add_entry(fac, "2026-08-14T09:41", "fact", "Support escalates customer reports of failed payments")
+    add_entry(
+        fac, "2026-08-14T09:41", "fact", "Support escalates customer reports of failed payments"
+    )
     add_entry(par, "2026-08-14T05:46", "decision", "On-call rolls back the gateway change")
     add_entry(fac, "2026-08-14T09:58", "fact", "Payments recover; error rate back to baseline")
     par.fill("#park-text", "Should gateway config changes go through a canary?")
@@ -108,7 +123,9 @@ def test_facilitator_and_participant_build_the_timeline_live(server: RealServer,
 
 
 def test_no_seat_and_refusals(server: RealServer, people: Any) -> None:
-    made = api(server, "/api/boards", {"title": "Search index went stale", "template": "reflection-4"})
+    made = api(
+        server, "/api/boards", {"title": "Search index went stale", "template": "reflection-4"}
+    )
     board = f"/b/{made['board_id']}"
 
     # Without a credential the board page says to ask for the join link (the id opens nothing).
@@ -126,7 +143,9 @@ def test_no_seat_and_refusals(server: RealServer, people: Any) -> None:
     expect(observer.page.locator("#timeline-form")).to_be_hidden()
     expect(observer.page.locator("#park-form")).to_be_hidden()
 
-    joined = api(server, f"/api/boards/{made['board_id']}/join", {"name": "Ana", "role": "participant"})
+    joined = api(
+        server, f"/api/boards/{made['board_id']}/join", {"name": "Ana", "role": "participant"}
+    )
     ana = people()
     ana.page.goto(server.url + joined["board_url"])
     wait_live(ana.page)
@@ -136,7 +155,9 @@ def test_no_seat_and_refusals(server: RealServer, people: Any) -> None:
     # Ana types a timeline entry while her connection is down; by the time it is back the
     # meeting has moved on, and the server refuses it with a reason (and her text is kept).
     ana.context.set_offline(True)
-    expect(ana.page.locator("#conn")).to_have_class(re.compile(r"conn--(offline|connecting)"), timeout=WAIT)
+    expect(ana.page.locator("#conn")).to_have_class(
+        re.compile(r"conn--(offline|connecting)"), timeout=WAIT
+    )
     ana.page.fill("#tl-text", "Index job failed silently")
     ana.page.press("#tl-text", "Enter")
     advance_to(fac.page, "Individual reflection")
@@ -152,7 +173,9 @@ def test_no_seat_and_refusals(server: RealServer, people: Any) -> None:
     expect(fac.page.locator("#timer-state")).to_have_text("Paused", timeout=WAIT)
     expect(ana.page.locator("#timer-state")).to_have_text("Paused", timeout=WAIT)
     fac.page.click("#extend-5")
-    expect(ana.page.locator("#agenda-list [aria-current=step]")).to_contain_text("10 + 5 min", timeout=WAIT)
+    expect(ana.page.locator("#agenda-list [aria-current=step]")).to_contain_text(
+        "10 + 5 min", timeout=WAIT
+    )
     expect(fac.page.locator("#timer-toggle")).to_have_text("Resume")
     fac.page.click("#timer-toggle")
     expect(ana.page.locator("#timer-state")).to_have_text("Running", timeout=WAIT)
@@ -176,7 +199,9 @@ def test_no_seat_and_refusals(server: RealServer, people: Any) -> None:
 
 def test_changes_made_offline_arrive_once_after_reconnect(server: RealServer, people: Any) -> None:
     made = api(server, "/api/boards", {"title": "Offline check"})
-    joined = api(server, f"/api/boards/{made['board_id']}/join", {"name": "Kim", "role": "participant"})
+    joined = api(
+        server, f"/api/boards/{made['board_id']}/join", {"name": "Kim", "role": "participant"}
+    )
     kim = people()
     page = kim.page
     page.goto(server.url + joined["board_url"])
@@ -185,7 +210,9 @@ def test_changes_made_offline_arrive_once_after_reconnect(server: RealServer, pe
 
     # The server dies; what Kim types waits in the outbox, marked as not sent yet.
     server.kill()
-    expect(page.locator("#conn")).to_have_class(re.compile(r"conn--(offline|connecting)"), timeout=WAIT)
+    expect(page.locator("#conn")).to_have_class(
+        re.compile(r"conn--(offline|connecting)"), timeout=WAIT
+    )
     add_entry(page, "2026-08-14T09:00", "fact", "Written while the server was down")
     expect(page.locator("#timeline-list .is-pending")).to_have_count(1)
     expect(page.locator("#outbox-note")).to_contain_text("1 change waiting")
@@ -201,7 +228,9 @@ def test_changes_made_offline_arrive_once_after_reconnect(server: RealServer, pe
     # Typed offline, page closed before the server returned: the outbox kept in localStorage is
     # sent on the next visit, and emptied once the server has acknowledged it.
     server.kill()
-    expect(page.locator("#conn")).to_have_class(re.compile(r"conn--(offline|connecting)"), timeout=WAIT)
+    expect(page.locator("#conn")).to_have_class(
+        re.compile(r"conn--(offline|connecting)"), timeout=WAIT
+    )
     add_entry(page, "2026-08-14T09:05", "signal", "Typed, then the laptop lid closed")
     expect(page.locator("#outbox-note")).to_contain_text("1 change waiting")
     page.close()

@@ -20,14 +20,27 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import VIEWPORT, WAIT, add_entry, add_note, advance_to, api, expect, needs_chromium, wait_live
+from tests.browser.conftest import (
+    VIEWPORT,
+    WAIT,
+    add_entry,
+    add_note,
+    advance_to,
+    api,
+    expect,
+    needs_chromium,
+    wait_live,
+)
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
 
 TITLE = "Checkout errors after the payment gateway change"
-ENTRIES = {"fact": "Gateway config change deployed", "signal": "Error rate on /checkout creeps up to 4%",
-           "decision": "On-call rolls back the gateway change"}
+ENTRIES = {
+    "fact": "Gateway config change deployed",
+    "signal": "Error rate on /checkout creeps up to 4%",
+    "decision": "On-call rolls back the gateway change",
+}
 AA = 4.5  # WCAG AA for body text
 UI = 3.0  # WCAG AA for focus rings and other non-text contrast
 
@@ -54,14 +67,19 @@ def parse(css: str) -> RGBA:
 def over(top: RGBA, below: RGBA) -> RGBA:
     """`top` painted over an opaque `below`."""
     a = top[3]
-    return (top[0] * a + below[0] * (1 - a), top[1] * a + below[1] * (1 - a),
-            top[2] * a + below[2] * (1 - a), 1.0)
+    return (
+        top[0] * a + below[0] * (1 - a),
+        top[1] * a + below[1] * (1 - a),
+        top[2] * a + below[2] * (1 - a),
+        1.0,
+    )
 
 
 def luminance(c: RGBA) -> float:
     def lin(v: float) -> float:
         v /= 255
         return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
     return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
 
 
@@ -95,12 +113,14 @@ class Paint:
 
 def lab(c: RGBA) -> tuple[float, float, float]:
     """CIELAB (D65) of an opaque sRGB colour."""
+
     def lin(v: float) -> float:
         v /= 255
         return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
 
     def f(t: float) -> float:
         return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
+
     r, g, b = lin(c[0]), lin(c[1]), lin(c[2])
     x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
     y = 0.2126 * r + 0.7152 * g + 0.0722 * b
@@ -121,8 +141,16 @@ KINDS_APART = 25.0  # labels and entry borders of two kinds
 def meeting(server: RealServer, browser: Any) -> Iterator[dict[str, Any]]:
     """One board with something to look at: an entry of each kind, a contributing factor, a parked
     question and a private note, left in the private writing phase (its notice on screen)."""
-    made = api(server, "/api/boards", {"title": TITLE, "facilitator_name": "Dana", "severity": "sev1",
-                                       "learning_question": "Why did it take 40 minutes to notice?"})
+    made = api(
+        server,
+        "/api/boards",
+        {
+            "title": TITLE,
+            "facilitator_name": "Dana",
+            "severity": "sev1",
+            "learning_question": "Why did it take 40 minutes to notice?",
+        },
+    )
     context = browser.new_context(viewport=VIEWPORT, locale="en-GB", timezone_id="UTC")
     try:
         page = context.new_page()
@@ -145,7 +173,9 @@ def meeting(server: RealServer, browser: Any) -> Iterator[dict[str, Any]]:
 
 
 def open_in(browser: Any, scheme: str) -> Any:
-    context = browser.new_context(viewport=VIEWPORT, locale="en-GB", timezone_id="UTC", color_scheme=scheme)
+    context = browser.new_context(
+        viewport=VIEWPORT, locale="en-GB", timezone_id="UTC", color_scheme=scheme
+    )
     errors: list[str] = []
     page = context.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -154,7 +184,9 @@ def open_in(browser: Any, scheme: str) -> Any:
     return context, page
 
 
-def readable(page: Any, selector: str, figures: dict[str, float], name: str, minimum: float = AA) -> Paint:
+def readable(
+    page: Any, selector: str, figures: dict[str, float], name: str, minimum: float = AA
+) -> Paint:
     paint = Paint(page.locator(selector).first)
     figures[name] = round(paint.ratio, 2)
     assert paint.ratio >= minimum, f"{name} ({selector}): contrast {paint.ratio:.2f} < {minimum}"
@@ -174,7 +206,8 @@ def check_page_background(page: Any, scheme: str, figures: dict[str, float], nam
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_pages_follow_the_colour_scheme_and_stay_readable(
-        server: RealServer, browser: Any, meeting: dict[str, Any], scheme: str, tmp_path: Path) -> None:
+    server: RealServer, browser: Any, meeting: dict[str, Any], scheme: str, tmp_path: Path
+) -> None:
     context, page = open_in(browser, scheme)
     figures: dict[str, float] = {}
     try:
@@ -220,10 +253,18 @@ def test_pages_follow_the_colour_scheme_and_stay_readable(
             readable(page, f"{entry} .tl-meta", figures, f"{kind} entry meta")
             rows[kind] = Paint(page.locator(entry))
         for a, b in itertools.combinations(ENTRIES, 2):
-            figures[f"{a}/{b} label difference (dE)"] = round(delta_e(labels[a].color, labels[b].color), 1)
-            assert delta_e(labels[a].color, labels[b].color) > KINDS_APART, f"the {a} and {b} labels look alike"
-            assert delta_e(rows[a].edge, rows[b].edge) > KINDS_APART, f"the {a} and {b} entries' edges look alike"
-            assert delta_e(rows[a].bg, rows[b].bg) > 3, f"the {a} and {b} entries have the same background"
+            figures[f"{a}/{b} label difference (dE)"] = round(
+                delta_e(labels[a].color, labels[b].color), 1
+            )
+            assert delta_e(labels[a].color, labels[b].color) > KINDS_APART, (
+                f"the {a} and {b} labels look alike"
+            )
+            assert delta_e(rows[a].edge, rows[b].edge) > KINDS_APART, (
+                f"the {a} and {b} entries' edges look alike"
+            )
+            assert delta_e(rows[a].bg, rows[b].bg) > 3, (
+                f"the {a} and {b} entries have the same background"
+            )
         page.locator(".brand").scroll_into_view_if_needed()
         page.screenshot(path=str(tmp_path / f"board-{scheme}.png"), full_page=True)
 
@@ -249,9 +290,14 @@ def test_pages_follow_the_colour_scheme_and_stay_readable(
         readable(page, ".facts dt", figures, "write-up fact label")
         readable(page, ".flag", figures, "write-up flag")
         readable(page, ".sev", figures, "write-up severity")
-        wlabels = {kind: readable(page, f".kind-{kind}", figures, f"write-up {kind} label") for kind in ENTRIES}
+        wlabels = {
+            kind: readable(page, f".kind-{kind}", figures, f"write-up {kind} label")
+            for kind in ENTRIES
+        }
         for a, b in itertools.combinations(ENTRIES, 2):
-            assert delta_e(wlabels[a].color, wlabels[b].color) > KINDS_APART, f"write-up: {a} and {b} look alike"
+            assert delta_e(wlabels[a].color, wlabels[b].color) > KINDS_APART, (
+                f"write-up: {a} and {b} look alike"
+            )
         page.screenshot(path=str(tmp_path / f"writeup-{scheme}.png"), full_page=True)
 
         # On paper the write-up is the light sheet whatever the screen prefers.

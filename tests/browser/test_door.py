@@ -13,7 +13,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import WAIT, advance_to, api, expect, needs_chromium, open_board, wait_live
+from tests.browser.conftest import (
+    WAIT,
+    advance_to,
+    api,
+    expect,
+    needs_chromium,
+    open_board,
+    wait_live,
+)
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
@@ -31,11 +39,15 @@ def join_through(person: Any, link: str, name: str) -> Any:
 
 
 def seat(page: Any, name: str) -> Any:
-    return page.locator("#seat-list .seat", has=page.locator(".seat-name", has_text=re.compile(rf"^{name}$")))
+    return page.locator(
+        "#seat-list .seat", has=page.locator(".seat-name", has_text=re.compile(rf"^{name}$"))
+    )
 
 
 def test_join_link_from_the_lobby_and_a_new_link(server: RealServer, people: Any) -> None:
-    made = api(server, "/api/boards", {"title": "Queue backlog after a deploy", "facilitator_name": "Dana"})
+    made = api(
+        server, "/api/boards", {"title": "Queue backlog after a deploy", "facilitator_name": "Dana"}
+    )
     board_id = made["board_id"]
     facilitator = people()
     facilitator.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
@@ -45,7 +57,8 @@ def test_join_link_from_the_lobby_and_a_new_link(server: RealServer, people: Any
     link = f"{server.url}/b/{board_id}/join#t={made['join_token']}"
     expect(fac.locator("#lobby-join-link")).to_have_value(link)
     expect(fac.locator("#lobby-observer-link")).to_have_value(
-        f"{server.url}/b/{board_id}/join?role=observer#t={made['observer_token']}")
+        f"{server.url}/b/{board_id}/join?role=observer#t={made['observer_token']}"
+    )
     fac.click("#lobby-join-link-copy")
     expect(fac.locator("#lobby-invite [role=status]")).to_have_text("The join link is copied.")
     expect(fac.locator("#lobby-join-link-copy")).to_have_text("Copied")
@@ -91,7 +104,8 @@ def test_join_link_from_the_lobby_and_a_new_link(server: RealServer, people: Any
     expect(fac.locator("#copy-status")).to_have_text(re.compile(r"^New participant link ready"))
     expect(fac.locator("#lobby-join-link")).to_have_value(new_link)  # the lobby follows
     expect(fac.locator("#observer-link")).to_have_value(  # the other link is untouched
-        f"{server.url}/b/{board_id}/join?role=observer#t={made['observer_token']}")
+        f"{server.url}/b/{board_id}/join?role=observer#t={made['observer_token']}"
+    )
     fac.click("#menu-close")
 
     # The old link no longer seats anyone: the server refuses it and says why.
@@ -122,7 +136,9 @@ def test_join_link_from_the_lobby_and_a_new_link(server: RealServer, people: Any
     fac.click("#lobby-observer-link-new")
     fac.click("#lobby-observer-link-rotate-yes")
     expect(fac.locator("#lobby-observer-link")).not_to_have_value(observer_link, timeout=WAIT)
-    expect(fac.locator("#lobby-invite [role=status]")).to_have_text(re.compile(r"^New observer link ready"))
+    expect(fac.locator("#lobby-invite [role=status]")).to_have_text(
+        re.compile(r"^New observer link ready")
+    )
     expect(fac.locator("#lobby-join-link")).to_have_value(new_link)
 
     for person in (facilitator, sam_person):
@@ -165,7 +181,9 @@ def test_seats_panel_frees_seats_nobody_uses(server: RealServer, people: Any) ->
     expect(seat(fac, "Ghost").locator(".seat-state")).to_have_text("not connected")
     expect(seat(fac, "Ghost").locator(".tag")).to_have_text("participant")
     expect(seat(fac, "Watcher 1").locator(".tag")).to_have_text("observer")
-    remove = seat(fac, "Ghost").get_by_role("button", name="Remove Ghost (participant, not connected)")
+    remove = seat(fac, "Ghost").get_by_role(
+        "button", name="Remove Ghost (participant, not connected)"
+    )
     expect(remove).to_be_visible()
 
     # Remove, from the keyboard: Ghost leaves the list (and the board); focus stays in the list.
@@ -180,7 +198,9 @@ def test_seats_panel_frees_seats_nobody_uses(server: RealServer, people: Any) ->
     ghost_person = people()
     ghost_person.page.goto(server.url + ghost["board_url"])
     expect(ghost_person.page.locator("#fatal")).to_be_visible(timeout=WAIT)
-    expect(ghost_person.page.locator("#fatal-message")).to_have_text("This browser's link to the board is not valid any more.")
+    expect(ghost_person.page.locator("#fatal-message")).to_have_text(
+        "This browser's link to the board is not valid any more."
+    )
 
     # The observers nobody uses go at once, after a question.
     bulk = fac.locator("#seats-bulk")
@@ -202,7 +222,8 @@ def test_seats_panel_frees_seats_nobody_uses(server: RealServer, people: Any) ->
     fac.click("#menu-open")
     seat(fac, "Lee").get_by_role("button", name=re.compile("^Remove Lee")).click()
     expect(fac.locator("#seats-status")).to_have_text(
-        "Not removed: Lee owns an action: give it another owner first.", timeout=WAIT)
+        "Not removed: Lee owns an action: give it another owner first.", timeout=WAIT
+    )
     expect(seat(fac, "Lee")).to_have_count(1)
     expect(fac.locator("#rejections .rejection")).to_have_count(0)  # said once, in the panel
 
@@ -216,7 +237,11 @@ def test_seats_panel_frees_seats_nobody_uses(server: RealServer, people: Any) ->
 def test_door_screenshots(server: RealServer, people: Any) -> None:
     """The lobby and the menu's invite and seats sections as the facilitator sees them, at a
     desktop's and a phone's size: they render, and are kept for a look when asked."""
-    made = api(server, "/api/boards", {"title": "Checkout latency after the cache flush", "facilitator_name": "Dana"})
+    made = api(
+        server,
+        "/api/boards",
+        {"title": "Checkout latency after the cache flush", "facilitator_name": "Dana"},
+    )
     board = f"/api/boards/{made['board_id']}/join"
     here = api(server, board, {"name": "Sam Okafor", "role": "participant"})
     for name in ("Priya Raman", "Alex"):

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.conftest import WAIT, add_entry, add_note, advance_to, expect, meeting, needs_chromium, open_board
+from tests.browser.conftest import (
+    WAIT,
+    add_entry,
+    add_note,
+    advance_to,
+    expect,
+    meeting,
+    needs_chromium,
+    open_board,
+)
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
@@ -60,7 +69,9 @@ def test_people_edit_and_delete_their_own_items_in_place(server: RealServer, peo
     # Deleting takes a second click; the entry goes for everyone.
     kim_entry.get_by_role("button", name="Delete timeline entry: Kim's own entry").click()
     kim.get_by_role("button", name="Yes, delete timeline entry: Kim's own entry").click()
-    expect(sam.locator("#timeline-list .tl", has_text="Kim's own entry")).to_have_count(0, timeout=WAIT)
+    expect(sam.locator("#timeline-list .tl", has_text="Kim's own entry")).to_have_count(
+        0, timeout=WAIT
+    )
     expect(fac.locator("#timeline-list .tl")).to_have_count(1, timeout=WAIT)
 
     # A parked question: edited, then deleted by its author.
@@ -68,13 +79,23 @@ def test_people_edit_and_delete_their_own_items_in_place(server: RealServer, peo
     sam.press("#park-text", "Enter")
     parked = sam.locator("#parking-list .note", has_text="business hours")
     expect(parked).to_have_count(1, timeout=WAIT)
-    parked.get_by_role("button", name="Edit question: Should pushes wait for business hours").click()
-    sam.get_by_role("textbox", name="Edit question").fill("Should config pushes wait for business hours?")
+    parked.get_by_role(
+        "button", name="Edit question: Should pushes wait for business hours"
+    ).click()
+    sam.get_by_role("textbox", name="Edit question").fill(
+        "Should config pushes wait for business hours?"
+    )
     sam.get_by_role("textbox", name="Edit question").press("Enter")
-    expect(kim.locator("#parking-list .note", has_text="config pushes wait")).to_have_count(1, timeout=WAIT)
-    sam.locator("#parking-list .note", has_text="config pushes wait").get_by_role("button", name="Delete question", exact=False).click()
+    expect(kim.locator("#parking-list .note", has_text="config pushes wait")).to_have_count(
+        1, timeout=WAIT
+    )
+    sam.locator("#parking-list .note", has_text="config pushes wait").get_by_role(
+        "button", name="Delete question", exact=False
+    ).click()
     sam.get_by_role("button", name="Yes, delete question", exact=False).click()
-    expect(kim.locator("#parking-list .note", has_text="config pushes wait")).to_have_count(0, timeout=WAIT)
+    expect(kim.locator("#parking-list .note", has_text="config pushes wait")).to_have_count(
+        0, timeout=WAIT
+    )
 
     # A note in its column: edited in place by its author. The facilitator may delete anyone's
     # note (never edit its words); another participant may do neither.
@@ -110,7 +131,9 @@ def test_the_facilitator_spotlights_an_item_for_everyone(server: RealServer, peo
     expect(sam.locator(".item-spotlight")).to_have_count(0)  # only the facilitator spotlights
 
     target = "Event at minute 12"
-    fac.locator("#timeline-list .tl", has_text=target).get_by_role("button", name=f"Spotlight for everyone: {target}").click()
+    fac.locator("#timeline-list .tl", has_text=target).get_by_role(
+        "button", name=f"Spotlight for everyone: {target}"
+    ).click()
     for page in (sam, kim):
         banner = page.locator("#spotlight-banner")
         expect(banner).to_be_visible(timeout=WAIT)
@@ -130,7 +153,9 @@ def test_the_facilitator_spotlights_an_item_for_everyone(server: RealServer, peo
     expect(kim.locator("#spotlight-banner")).to_be_hidden(timeout=WAIT)
     expect(kim.locator(".is-spotlit")).to_have_count(0)
     # A new spotlight reaches Sam again; moving on to the next phase ends it.
-    fac.locator("#timeline-list .tl", has_text="minute 40").get_by_role("button", name="Spotlight for everyone: Event at minute 40").click()
+    fac.locator("#timeline-list .tl", has_text="minute 40").get_by_role(
+        "button", name="Spotlight for everyone: Event at minute 40"
+    ).click()
     expect(sam.locator("#spotlight-banner")).to_contain_text("minute 40", timeout=WAIT)
     fac.click("#advance")
     for page in (fac, sam, kim):
@@ -138,7 +163,8 @@ def test_the_facilitator_spotlights_an_item_for_everyone(server: RealServer, peo
 
 
 def test_the_incident_sheet_and_the_wrapup_record_are_edited_by_the_facilitator_and_read_live(
-        server: RealServer, people: Any) -> None:
+    server: RealServer, people: Any
+) -> None:
     made, joined = meeting(server, ["Sam", "Kim"], "Sheet")
     fac = open_board(people(), server, made["facilitator_url"])
     sam = open_board(people(), server, joined[0]["board_url"])
@@ -151,7 +177,9 @@ def test_the_incident_sheet_and_the_wrapup_record_are_edited_by_the_facilitator_
     fac.fill("#sheet-users", "About 12,400 shoppers")
     fac.press("#sheet-users", "Tab")
     for page in (sam, kim):
-        expect(page.locator("#board-title")).to_have_text("Card authorisations failing (EU)", timeout=WAIT)
+        expect(page.locator("#board-title")).to_have_text(
+            "Card authorisations failing (EU)", timeout=WAIT
+        )
         expect(page.locator("#severity")).to_have_text("Sev-1", timeout=WAIT)
         expect(page.locator("#sheet")).to_contain_text("About 12,400 shoppers", timeout=WAIT)
         expect(page.locator("#sheet input, #sheet textarea, #sheet select")).to_have_count(0)
@@ -165,7 +193,9 @@ def test_the_incident_sheet_and_the_wrapup_record_are_edited_by_the_facilitator_
     fac.fill("#record-communications", "Status page updated at 09:40 UTC")
     fac.press("#record-communications", "Tab")
     for page in (sam, kim):
-        expect(page.locator("#record")).to_contain_text("Status page updated at 09:40 UTC", timeout=WAIT)
+        expect(page.locator("#record")).to_contain_text(
+            "Status page updated at 09:40 UTC", timeout=WAIT
+        )
         expect(page.locator("#record")).to_contain_text("N/A", timeout=WAIT)
         expect(page.locator("#record textarea")).to_have_count(0)
     # A bare "N/A" is flagged: the board asks for the reason before the meeting closes.
@@ -174,7 +204,9 @@ def test_the_incident_sheet_and_the_wrapup_record_are_edited_by_the_facilitator_
     expect(sam.locator("body")).to_contain_text("An N/A needs a reason.")
 
 
-def test_the_keep_asking_why_hint_stays_on_a_chain_marked_done_too_early(server: RealServer, people: Any) -> None:
+def test_the_keep_asking_why_hint_stays_on_a_chain_marked_done_too_early(
+    server: RealServer, people: Any
+) -> None:
     made, joined = meeting(server, ["Ana"], "Whys")
     fac = open_board(people(), server, made["facilitator_url"])
     ana = open_board(people(), server, joined[0]["board_url"])

@@ -10,7 +10,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import WAIT, add_entry, advance_to, api, expect, needs_chromium, wait_live
+from tests.browser.conftest import (
+    WAIT,
+    add_entry,
+    advance_to,
+    api,
+    expect,
+    needs_chromium,
+    wait_live,
+)
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
@@ -32,7 +40,9 @@ def save_tags(page: Any, text: str) -> None:
 
 def test_tags_close_and_the_closed_board(server: RealServer, people: Any, tmp_path: Path) -> None:
     made = api(server, "/api/boards", {"title": TITLE, "facilitator_name": "Dana"})
-    joined = api(server, f"/api/boards/{made['board_id']}/join", {"name": "Sam", "role": "participant"})
+    joined = api(
+        server, f"/api/boards/{made['board_id']}/join", {"name": "Sam", "role": "participant"}
+    )
     facilitator, participant = people(), people()
     fac, par = facilitator.page, participant.page
     fac.goto(server.url + made["facilitator_url"])
@@ -44,7 +54,9 @@ def test_tags_close_and_the_closed_board(server: RealServer, people: Any, tmp_pa
         page.click("#menu-open")
         expect(page.locator("#writeup-link")).to_be_visible()
         expect(page.locator("#writeup-link")).to_have_attribute("href", writeup)
-        expect(page.locator(".drawer-links a", has_text="Markdown")).to_have_attribute("href", writeup + ".md")
+        expect(page.locator(".drawer-links a", has_text="Markdown")).to_have_attribute(
+            "href", writeup + ".md"
+        )
         page.click("#menu-close")
 
     # Tags: the facilitator's to set; the server's normalised list comes back as chips.
@@ -60,13 +72,17 @@ def test_tags_close_and_the_closed_board(server: RealServer, people: Any, tmp_pa
     expect(fac.locator("#timeline-list .tl")).to_have_count(1, timeout=WAIT)
     advance_to(fac, "Wrap-up")
     for page in (fac, par):
-        expect(page.locator("#writeup-link")).to_have_class(re.compile(r"\bprimary\b"), timeout=WAIT)
+        expect(page.locator("#writeup-link")).to_have_class(
+            re.compile(r"\bprimary\b"), timeout=WAIT
+        )
         expect(page.locator("#wrapup-hint")).to_be_visible()
 
     # Closing takes a second click; backing out leaves the meeting open.
     fac.click("#close-meeting")
     expect(fac.locator("#close-confirm")).to_be_visible()
-    expect(fac.locator("#close-confirm")).to_contain_text("action statuses and tags can still change")
+    expect(fac.locator("#close-confirm")).to_contain_text(
+        "action statuses and tags can still change"
+    )
     fac.screenshot(path=str(tmp_path / "close-confirm.png"))
     fac.click("#close-cancel")
     expect(fac.locator("#close-confirm")).to_be_hidden()
@@ -81,8 +97,17 @@ def test_tags_close_and_the_closed_board(server: RealServer, people: Any, tmp_pa
         expect(banner).to_contain_text("This meeting is closed: its content is final.")
         expect(banner).to_contain_text("Actions are followed up on the Actions page.")
         expect(banner.locator("a[href='/actions']").first).to_be_visible()
-        expect(banner.get_by_role("link", name="Read the write-up")).to_have_attribute("href", writeup)
-        for composer in ("#timeline-form", "#note-form", "#park-form", "#console", "#sheet input", "#record textarea"):
+        expect(banner.get_by_role("link", name="Read the write-up")).to_have_attribute(
+            "href", writeup
+        )
+        for composer in (
+            "#timeline-form",
+            "#note-form",
+            "#park-form",
+            "#console",
+            "#sheet input",
+            "#record textarea",
+        ):
             expect(page.locator(composer)).to_be_hidden()
         expect(page.locator("#timeline-list .tl", has_text="Gateway config push")).to_be_visible()
         expect(page.locator("#writeup-link")).to_have_class(re.compile(r"\bprimary\b"))

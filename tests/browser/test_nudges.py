@@ -7,7 +7,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.browser.conftest import WAIT, add_note, advance_to, expect, meeting, needs_chromium, open_board
+from tests.browser.conftest import (
+    WAIT,
+    add_note,
+    advance_to,
+    expect,
+    meeting,
+    needs_chromium,
+    open_board,
+)
 from tests.browser.test_signals import record_frames
 from tests.realserver import RealServer
 
@@ -21,7 +29,8 @@ def advice(frames: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_typing_blameful_words_shows_the_writer_a_reframe_and_systemic_words_show_none(
-        server: RealServer, people: Any) -> None:
+    server: RealServer, people: Any
+) -> None:
     made, joined = meeting(server, ["Sarah", "Kim"])
     persons = [people(), people(), people()]
     frames = [record_frames(p) for p in persons]
@@ -36,7 +45,9 @@ def test_typing_blameful_words_shows_the_writer_a_reframe_and_systemic_words_sho
     expect(hint).to_be_visible(timeout=WAIT)
     expect(hint).to_contain_text("didn't notice")
     expect(hint.locator(".nudge-reframe")).to_have_text("What made this easy to miss at the time?")
-    expect(kim.locator("#note-text")).to_have_attribute("aria-describedby", "note-hint note-text-nudge")
+    expect(kim.locator("#note-text")).to_have_attribute(
+        "aria-describedby", "note-hint note-text-nudge"
+    )
 
     # Rewording in systemic terms: the hint goes, because the server found nothing to say.
     kim.fill("#note-text", "")
@@ -47,11 +58,15 @@ def test_typing_blameful_words_shows_the_writer_a_reframe_and_systemic_words_sho
     # A nudge never blocks: the blameful note can still be added, as written.
     kim.fill("#note-text", "")
     add_note(kim, BLAMEFUL)
-    expect(sarah.locator("#note-sections .note-text", has_text=BLAMEFUL)).to_have_count(1, timeout=WAIT)
+    expect(sarah.locator("#note-sections .note-text", has_text=BLAMEFUL)).to_have_count(
+        1, timeout=WAIT
+    )
     expect(hint).to_be_hidden()
 
     # The facilitator sees a count per phase, not which note or whose.
-    expect(fac.locator("#nudge-counts")).to_have_text("1 open nudge · Contributing factors 1", timeout=WAIT)
+    expect(fac.locator("#nudge-counts")).to_have_text(
+        "1 open nudge · Contributing factors 1", timeout=WAIT
+    )
     expect(sarah.locator("#nudge-counts")).to_be_hidden()
     # Hints went to Kim's connection alone; nobody else's frames carry one, or the words typed.
     assert advice(frames[2]) and not advice(frames[0]) and not advice(frames[1])
@@ -60,7 +75,9 @@ def test_typing_blameful_words_shows_the_writer_a_reframe_and_systemic_words_sho
     assert all(f["type"] != "nudge_counts" for f in frames[1] + frames[2])
 
 
-def test_the_facilitator_switches_blame_nudges_off_for_the_board(server: RealServer, people: Any) -> None:
+def test_the_facilitator_switches_blame_nudges_off_for_the_board(
+    server: RealServer, people: Any
+) -> None:
     made, joined = meeting(server, ["Sam"])
     fac = open_board(people(), server, made["facilitator_url"])
     sam_person = people()
@@ -72,7 +89,9 @@ def test_the_facilitator_switches_blame_nudges_off_for_the_board(server: RealSer
     expect(fac.locator("#nudge-settings input[value=blame]")).not_to_be_checked()
     expect(fac.locator("#nudge-settings input[value=vague_action]")).to_be_checked()
     fac.click("#menu-close")
-    sam.locator("#tl-text").press_sequentially("Human error: the operator forgot the drain step", delay=5)
+    sam.locator("#tl-text").press_sequentially(
+        "Human error: the operator forgot the drain step", delay=5
+    )
     expect(sam.locator("#tl-text")).to_have_value("Human error: the operator forgot the drain step")
     # The answer arrives, and it is empty: nothing to show.
     for _ in range(50):

@@ -30,40 +30,81 @@ pytestmark = needs_chromium
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-AGENDA = ["Set the room", "Incident summary", "Timeline", "Five whys", "Contributing factors",
-          "What went well, what went badly", "Themes and vote", "Actions", "Wrap-up"]
+AGENDA = [
+    "Set the room",
+    "Incident summary",
+    "Timeline",
+    "Five whys",
+    "Contributing factors",
+    "What went well, what went badly",
+    "Themes and vote",
+    "Actions",
+    "Wrap-up",
+]
 CATEGORIES = ["monitoring", "testing", "process", "tooling", "change"]
 
 
 def seed(server: RealServer, board_id: str, credential: str) -> None:
     """A long meeting's worth of content, added by the facilitator (allowed in any phase)."""
+
     async def fill() -> None:
         async with BoardClient(server.url, board_id, credential) as client:
             c = Paced(client)
-            await c.import_timeline([o.TimelineItem(at=f"2026-08-14T{9 + i // 60:02d}:{i % 60:02d}:00Z",
-                                                    text=f"Entry {i}: gateway error rate at {i}% on the EU cluster",
-                                                    kind=("fact", "signal", "decision")[i % 3]) for i in range(40)])
+            await c.import_timeline(
+                [
+                    o.TimelineItem(
+                        at=f"2026-08-14T{9 + i // 60:02d}:{i % 60:02d}:00Z",
+                        text=f"Entry {i}: gateway error rate at {i}% on the EU cluster",
+                        kind=("fact", "signal", "decision")[i % 3],
+                    )
+                    for i in range(40)
+                ]
+            )
             for n in range(4):
-                await c.submit(o.AddChain(problem=f"Problem {n}: card authorisations failed for EU cards"))
+                await c.submit(
+                    o.AddChain(problem=f"Problem {n}: card authorisations failed for EU cards")
+                )
             await c.wait_for_seq(c.seq)
             for chain in c.local.of("chain"):
                 for k in range(5):
-                    await c.submit(o.AddWhy(chain_id=chain.id, why=f"Why did step {k} happen?",
-                                            answer=f"Because the config push for step {k} skipped the canary stage"))
+                    await c.submit(
+                        o.AddWhy(
+                            chain_id=chain.id,
+                            why=f"Why did step {k} happen?",
+                            answer=f"Because the config push for step {k} skipped the canary stage",
+                        )
+                    )
             for n in range(36):
                 section = ("went_well", "went_badly", "contributing")[n % 3]
-                await c.submit(o.AddSticky(section=section, text=f"Note {n}: the rollback runbook was easy to find",
-                                           category=CATEGORIES[n % 5] if section == "contributing" else None))
+                await c.submit(
+                    o.AddSticky(
+                        section=section,
+                        text=f"Note {n}: the rollback runbook was easy to find",
+                        category=CATEGORIES[n % 5] if section == "contributing" else None,
+                    )
+                )
             for n in range(6):
-                await c.submit(o.ParkQuestion(text=f"Question {n}: should pushes wait for business hours?"))
+                await c.submit(
+                    o.ParkQuestion(text=f"Question {n}: should pushes wait for business hours?")
+                )
             await c.wait_for_seq(c.seq)
             notes = [s.id for s in c.local.of("sticky") if s.section != "parking_lot"]
             for t in range(5):
-                await c.submit(o.AddTheme(name=f"Theme {t}: config changes reach every region at once",
-                                          sticky_ids=notes[t * 5:(t + 1) * 5]))
+                await c.submit(
+                    o.AddTheme(
+                        name=f"Theme {t}: config changes reach every region at once",
+                        sticky_ids=notes[t * 5 : (t + 1) * 5],
+                    )
+                )
             for a in range(7):
-                await c.submit(o.AddAction(text=f"Action {a}: stage gateway config pushes region by region",
-                                           due="2026-12-15", success="A bad push fails in one region only"))
+                await c.submit(
+                    o.AddAction(
+                        text=f"Action {a}: stage gateway config pushes region by region",
+                        due="2026-12-15",
+                        success="A bad push fails in one region only",
+                    )
+                )
+
     run_async(fill())
 
 
@@ -95,14 +136,20 @@ def assert_in_view(page: Any, selectors: list[str], where: str) -> None:
     for selector in selectors:
         box = page.locator(selector).bounding_box()
         assert box is not None, f"{selector} is not shown ({where})"
-        assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"], f"{selector} is out of view ({where}): {box}"
-        assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], f"{selector} is cut at the side ({where}): {box}"
+        assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"], (
+            f"{selector} is out of view ({where}): {box}"
+        )
+        assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], (
+            f"{selector} is cut at the side ({where}): {box}"
+        )
 
 
 def scroll_everything(page: Any, to_bottom: bool) -> int:
     """Scroll every scrolling region and the page to the top or bottom; return how many
     regions scroll (so the test knows it looked at long content)."""
-    return int(page.evaluate("""(bottom) => {
+    return int(
+        page.evaluate(
+            """(bottom) => {
         let n = 0;
         for (const el of document.querySelectorAll('*')) {
             const s = getComputedStyle(el);
@@ -115,15 +162,22 @@ def scroll_everything(page: Any, to_bottom: bool) -> int:
         if (doc.scrollHeight > doc.clientHeight + 2) n += 1;
         window.scrollTo(0, bottom ? doc.scrollHeight : 0);
         return n;
-    }""", to_bottom))
+    }""",
+            to_bottom,
+        )
+    )
 
 
 def no_sideways_scroll(page: Any, where: str) -> None:
-    widths = page.evaluate("() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
+    widths = page.evaluate(
+        "() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+    )
     assert widths[0] <= widths[1], f"the page scrolls sideways ({where}): {widths}"
 
 
-def seeded_pair(server: RealServer, people: Any, viewport: dict[str, int], title: str) -> tuple[Any, Any]:
+def seeded_pair(
+    server: RealServer, people: Any, viewport: dict[str, int], title: str
+) -> tuple[Any, Any]:
     """A seeded board opened by its facilitator and one participant, both at `viewport`."""
     made, joined = meeting(server, ["Ann"], title, template="blameless-90")
     seed(server, made["board_id"], made["credential"])
@@ -135,7 +189,9 @@ def seeded_pair(server: RealServer, people: Any, viewport: dict[str, int], title
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_bar_keeps_phase_timer_and_next_in_view_in_every_phase(server: RealServer, people: Any, viewport: dict[str, int]) -> None:
+def test_bar_keeps_phase_timer_and_next_in_view_in_every_phase(
+    server: RealServer, people: Any, viewport: dict[str, int]
+) -> None:
     fac_p, par_p = seeded_pair(server, people, viewport, "Card authorisations failing (EU)")
     fac, par = fac_p.page, par_p.page
     scrolled = 0
@@ -147,7 +203,10 @@ def test_bar_keeps_phase_timer_and_next_in_view_in_every_phase(server: RealServe
             wanted = ["#phase-title"] + (["[role=timer]"] if title != "Waiting to start" else [])
             if role == "facilitator":
                 wanted.append("#advance")
-            elif viewport is PHONE and title in ("Contributing factors", "What went well, what went badly"):
+            elif viewport is PHONE and title in (
+                "Contributing factors",
+                "What went well, what went badly",
+            ):
                 wanted.append("#note-text")  # the composer is pinned: no scrolling past the notes
             for bottom in (False, True):
                 where = f"{role}, {title}, {viewport['width']}px, scrolled to the {'bottom' if bottom else 'top'}"
@@ -160,7 +219,9 @@ def test_bar_keeps_phase_timer_and_next_in_view_in_every_phase(server: RealServe
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_open_vote_shows_dots_left_and_a_raised_hand_reaches_the_facilitator(server: RealServer, people: Any, viewport: dict[str, int]) -> None:
+def test_open_vote_shows_dots_left_and_a_raised_hand_reaches_the_facilitator(
+    server: RealServer, people: Any, viewport: dict[str, int]
+) -> None:
     fac_p, par_p = seeded_pair(server, people, viewport, "Vote and hands in view")
     fac, par = fac_p.page, par_p.page
     for _ in AGENDA[:7]:
@@ -174,7 +235,11 @@ def test_open_vote_shows_dots_left_and_a_raised_hand_reaches_the_facilitator(ser
     expect(dots).to_have_text("5 dots left", timeout=WAIT)
     for bottom in (False, True):
         scroll_everything(par, bottom)
-        assert_in_view(par, ["#dots-left", "#phase-title", "[role=timer]"], f"participant voting, {viewport['width']}px")
+        assert_in_view(
+            par,
+            ["#dots-left", "#phase-title", "[role=timer]"],
+            f"participant voting, {viewport['width']}px",
+        )
     # A dot put on a theme card lowers the count in the bar.
     par.locator(".theme-group .vote-plus").first.click()
     expect(dots).to_have_text("4 dots left", timeout=WAIT)

@@ -10,14 +10,27 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import WAIT, add_note, advance_to, api, expect, needs_chromium, open_board, wait_live
+from tests.browser.conftest import (
+    WAIT,
+    add_note,
+    advance_to,
+    api,
+    expect,
+    needs_chromium,
+    open_board,
+    wait_live,
+)
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
 
 
 def test_vote_then_actions(server: RealServer, people: Any, tmp_path: Path) -> None:
-    made = api(server, "/api/boards", {"title": "Checkout latency after a cache flush", "facilitator_name": "Dana"})
+    made = api(
+        server,
+        "/api/boards",
+        {"title": "Checkout latency after a cache flush", "facilitator_name": "Dana"},
+    )
     board = made["board_id"]
     sam = api(server, f"/api/boards/{board}/join", {"name": "Sam", "role": "participant"})
     kim = api(server, f"/api/boards/{board}/join", {"name": "Kim", "role": "participant"})
@@ -85,7 +98,8 @@ def test_vote_then_actions(server: RealServer, people: Any, tmp_path: Path) -> N
         results = vote.locator(".vote-result")
         expect(results).to_have_count(2, timeout=WAIT)
         expect(results.locator(".vote-result-text")).to_have_text(
-            ["Nobody watched the latency dashboard", "The cache flush runbook was clear"])
+            ["Nobody watched the latency dashboard", "The cache flush runbook was clear"]
+        )
         expect(results.locator(".vote-total").first).to_contain_text("2 dots")
     expect(vote_a.locator(".vote-yours").first).to_contain_text("2 yours")
     vote_a.scroll_into_view_if_needed()
@@ -125,19 +139,27 @@ def test_vote_then_actions(server: RealServer, people: Any, tmp_path: Path) -> N
     expect(items.first).to_contain_text("latency panel", timeout=WAIT)
 
     runbook.locator(".action-select").click()
-    expect(runbook.locator(".action-select")).to_have_attribute("aria-pressed", "true", timeout=WAIT)
-    expect(acts_f.locator(".action-summary")).to_have_text("1 selected · 1 not yet confirmed: Sam · 1 without an owner")
+    expect(runbook.locator(".action-select")).to_have_attribute(
+        "aria-pressed", "true", timeout=WAIT
+    )
+    expect(acts_f.locator(".action-summary")).to_have_text(
+        "1 selected · 1 not yet confirmed: Sam · 1 without an owner"
+    )
     expect(runbook.locator(".action-confirm")).to_have_text("Waiting for Sam to confirm")
     expect(acts_a.locator(".action-select")).to_have_count(0)  # the facilitator's call
 
-    own = acts_a.locator(".action-item", has_text="latency panel").get_by_role("button", name="Yes, I own this")
+    own = acts_a.locator(".action-item", has_text="latency panel").get_by_role(
+        "button", name="Yes, I own this"
+    )
     expect(own).to_be_visible(timeout=WAIT)
     expect(b.locator(".actions-panel .action-own")).to_have_count(0)
     own.click()
     expect(runbook.locator(".action-confirm")).to_have_text("Sam confirmed", timeout=WAIT)
     expect(runbook.locator(".action-confirm")).to_have_class(re.compile(r"\bis-confirmed\b"))
     expect(acts_a.locator(".action-confirm").first).to_have_text("You confirmed you own this")
-    expect(acts_f.locator(".action-summary")).to_have_text("1 selected · all owners confirmed · 1 without an owner")
+    expect(acts_f.locator(".action-summary")).to_have_text(
+        "1 selected · all owners confirmed · 1 without an owner"
+    )
 
     # Inline edit: give the other action to Kim.
     other = acts_f.locator(".action-item", has_text="Page on checkout")
@@ -167,13 +189,19 @@ def test_vote_then_actions(server: RealServer, people: Any, tmp_path: Path) -> N
 
 def test_revealed_results_show_ties_as_ties(server: RealServer, people: Any) -> None:
     made = api(server, "/api/boards", {"title": "Ties", "facilitator_name": "Dana"})
-    sam, kim = (api(server, f"/api/boards/{made['board_id']}/join", {"name": n, "role": "participant"})
-                for n in ("Sam", "Kim"))
+    sam, kim = (
+        api(server, f"/api/boards/{made['board_id']}/join", {"name": n, "role": "participant"})
+        for n in ("Sam", "Kim")
+    )
     fac = open_board(people(), server, made["facilitator_url"])
     a = open_board(people(), server, sam["board_url"])
     b = open_board(people(), server, kim["board_url"])
     advance_to(fac, "Themes and vote")
-    for text in ("The cache flush runbook was clear", "Nobody watched the latency dashboard", "Alerts were noisy"):
+    for text in (
+        "The cache flush runbook was clear",
+        "Nobody watched the latency dashboard",
+        "Alerts were noisy",
+    ):
         add_note(fac, text)
     expect(a.locator(".theme-note[data-id]")).to_have_count(3, timeout=WAIT)
     fac.click("#bar-open-vote")

@@ -21,7 +21,16 @@ from hindsight.board_state.errors import Rejected
 from hindsight.client.http import fetch_view
 from hindsight.client.sdk import BoardClient
 from tests.browser.conftest import (
-    WAIT, add_entry, add_note, advance_to, api, drag, expect, needs_chromium, open_board, wait_live,
+    WAIT,
+    add_entry,
+    add_note,
+    advance_to,
+    api,
+    drag,
+    expect,
+    needs_chromium,
+    open_board,
+    wait_live,
 )
 from tests.browser.conftest import meeting as shared_meeting
 from tests.realserver import RealServer
@@ -29,8 +38,17 @@ from tests.realserver import RealServer
 pytestmark = needs_chromium
 
 TITLE = "Card payments failed after a gateway config push"
-AGENDA = ["Set the room", "Incident summary", "Timeline", "Five whys", "Contributing factors",
-          "What went well, what went badly", "Themes and vote", "Actions", "Wrap-up"]
+AGENDA = [
+    "Set the room",
+    "Incident summary",
+    "Timeline",
+    "Five whys",
+    "Contributing factors",
+    "What went well, what went badly",
+    "Themes and vote",
+    "Actions",
+    "Wrap-up",
+]
 # What a browser logs when its network is cut on purpose (refused handshakes, failed loads).
 NETWORK_ERRORS = re.compile(r"WebSocket|Failed to load resource: net::ERR_")
 
@@ -46,7 +64,9 @@ def next_phase(fac: Any, title: str, others: list[Any]) -> None:
         expect(page.locator("#agenda-list [aria-current=step]")).to_contain_text(title)
 
 
-def meeting(server: RealServer, names: list[str], title: str = TITLE) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def meeting(
+    server: RealServer, names: list[str], title: str = TITLE
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return shared_meeting(server, names, title, template="blameless-90")
 
 
@@ -74,7 +94,12 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     a write-up that flags nothing as missing and prints on one or two pages."""
     made, joined = meeting(server, ["Sam", "Kim", "Ana"])
     board = made["board_id"]
-    everyone = [people("UTC"), people("Europe/Berlin"), people("America/New_York"), people("Asia/Tokyo")]
+    everyone = [
+        people("UTC"),
+        people("Europe/Berlin"),
+        people("America/New_York"),
+        people("Asia/Tokyo"),
+    ]
     fac = open_board(everyone[0], server, made["facilitator_url"])
     sam, kim, ana = (open_board(p, server, j["board_url"]) for p, j in zip(everyone[1:], joined))
     pages = [fac, sam, kim, ana]
@@ -92,10 +117,13 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     # The lobby: the facilitator's invite links are whole, with Copy buttons; the agenda is the
     # 90-minute template, the same for everyone.
     expect(fac.locator("#lobby-join-link")).to_have_value(
-        f"{server.url}/b/{board}/join#t={made['join_token']}")
+        f"{server.url}/b/{board}/join#t={made['join_token']}"
+    )
     expect(sam.locator("#lobby-join-link")).to_be_hidden()
     for page in pages:
-        expect(page.locator("#agenda-list li.agenda-item:not(.is-lobby) .agenda-title")).to_have_text(AGENDA, timeout=WAIT)
+        expect(
+            page.locator("#agenda-list li.agenda-item:not(.is-lobby) .agenda-title")
+        ).to_have_text(AGENDA, timeout=WAIT)
         expect(page.locator("#stepper .is-lobby")).to_contain_text("Lobby")
         expect(page.locator("#ground-rules")).to_be_hidden()
     shot(0, "lobby")
@@ -117,19 +145,29 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
         expect(page.locator("#ground-rules")).to_be_hidden()
         expect(page.locator("#phase-prompt")).to_contain_text("Check the header")
     fac.select_option("#sheet-severity", "sev1")
-    for field, value in (("#sheet-started", "2026-08-14T09:05"), ("#sheet-detected", "2026-08-14T09:31"),
-                         ("#sheet-resolved", "2026-08-14T10:12")):
+    for field, value in (
+        ("#sheet-started", "2026-08-14T09:05"),
+        ("#sheet-detected", "2026-08-14T09:31"),
+        ("#sheet-resolved", "2026-08-14T10:12"),
+    ):
         fac.fill(field, value)
-    fac.fill("#sheet-summary", "Card payments in the EU failed for 41 minutes after a gateway config push "
-             "rotated the API key in production only. About 8% of checkouts failed; a rollback restored "
-             "service at 10:12 UTC. Root cause: config pushes skip the canary stage.")
+    fac.fill(
+        "#sheet-summary",
+        "Card payments in the EU failed for 41 minutes after a gateway config push "
+        "rotated the API key in production only. About 8% of checkouts failed; a rollback restored "
+        "service at 10:12 UTC. Root cause: config pushes skip the canary stage.",
+    )
     fac.press("#sheet-summary", "Tab")
-    for field, value in (("#sheet-users", "About 12,400 shoppers"), ("#sheet-duration", "41 minutes"),
-                         ("#sheet-cost", "About 310,000 EUR in delayed orders")):
+    for field, value in (
+        ("#sheet-users", "About 12,400 shoppers"),
+        ("#sheet-duration", "41 minutes"),
+        ("#sheet-cost", "About 310,000 EUR in delayed orders"),
+    ):
         fac.fill(field, value)
         fac.press(field, "Tab")
-    for n, (dimension, impact) in enumerate((("Failed checkouts", "3,150 over 41 minutes"),
-                                             ("Payments charged twice", "0"))):
+    for n, (dimension, impact) in enumerate(
+        (("Failed checkouts", "3,150 over 41 minutes"), ("Payments charged twice", "0"))
+    ):
         fac.get_by_role("button", name="Add an impact row").click()
         fac.get_by_label(f"Dimension, row {n + 1}").fill(dimension)
         fac.get_by_label(f"Impact, row {n + 1}").fill(impact)
@@ -141,12 +179,16 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
         expect(sheet).to_contain_text("rotated the API key", timeout=WAIT)
         expect(sheet.locator(".impact-rows tbody tr")).to_have_count(2, timeout=WAIT)
         expect(sheet.locator("input, textarea, select")).to_have_count(0)  # read, not edited
-    expect(kim.locator("#sheet")).to_contain_text("05:05", timeout=WAIT)  # started, in New York time
+    expect(kim.locator("#sheet")).to_contain_text(
+        "05:05", timeout=WAIT
+    )  # started, in New York time
     expect(fac.locator("#severity")).to_have_text("Sev-1")
     sam.click("#park-open")
     sam.fill("#park-text", "Should gateway config pushes go through a canary?")
     sam.press("#park-text", "Enter")
-    expect(sam.locator("#parking-list .note", has_text="go through a canary")).to_have_count(1, timeout=WAIT)
+    expect(sam.locator("#parking-list .note", has_text="go through a canary")).to_have_count(
+        1, timeout=WAIT
+    )
     sam.click("#parking-close")
     for page in pages:
         expect(page.locator("#park-open")).to_have_text("Parking lot (1)", timeout=WAIT)
@@ -160,7 +202,9 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     add_entry(kim, "2026-08-14T05:48", "decision", "On-call rolls the gateway config back")
     times = {fac: "09:12", sam: "11:12", kim: "05:12", ana: "18:12"}  # UTC, Berlin, New York, Tokyo
     for page in pages:
-        entry = page.locator("#timeline-list .tl", has_text="Gateway config push reaches production")
+        entry = page.locator(
+            "#timeline-list .tl", has_text="Gateway config push reaches production"
+        )
         expect(entry).to_have_count(1, timeout=WAIT)
         expect(entry.locator(".tl-time")).to_have_text(times[page])
         expect(page.locator("#timeline-list .tl")).to_have_count(4, timeout=WAIT)
@@ -173,16 +217,23 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     ana.get_by_label("Problem (what was observed)").fill("Card payments failed for 41 minutes")
     ana.get_by_role("button", name="Start a chain").click()
     expect(ana.locator(".chain[data-id]")).to_have_count(1, timeout=WAIT)
-    for n, (why, because) in enumerate((
+    for n, (why, because) in enumerate(
+        (
             ("Why did the payments fail?", "The gateway rejected our API key"),
             ("Why was the key rejected?", "The config push rotated the key in production only"),
-            ("Why did a production-only change go out?", "Config pushes skip the canary stage"))):
+            ("Why did a production-only change go out?", "Config pushes skip the canary stage"),
+        )
+    ):
         ana.get_by_label("Next: why?").fill(why)
         ana.get_by_label("Because", exact=True).last.fill(because)
         ana.get_by_role("button", name="Add why").click()
         expect(ana.locator(".why-step[data-id]")).to_have_count(n + 1, timeout=WAIT)
-    ana.locator(".why-step[data-id]").last.get_by_role("button", name="Mark as structural cause").click()
-    ana.get_by_label("The structural cause, in one sentence").fill("Gateway config pushes bypass the canary stage")
+    ana.locator(".why-step[data-id]").last.get_by_role(
+        "button", name="Mark as structural cause"
+    ).click()
+    ana.get_by_label("The structural cause, in one sentence").fill(
+        "Gateway config pushes bypass the canary stage"
+    )
     ana.get_by_role("button", name="Save cause").click()
     for page in pages:
         expect(page.locator(".why-step[data-id]")).to_have_count(3, timeout=WAIT)
@@ -197,8 +248,12 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     sam.select_option("#note-category", "change")
     add_note(sam, "The config push skipped the canary stage")
     for page in pages:
-        expect(page.locator("#note-sections [data-column=category-monitoring] .note")).to_have_count(1, timeout=WAIT)
-        expect(page.locator("#note-sections [data-column=category-change] .note")).to_have_count(1, timeout=WAIT)
+        expect(
+            page.locator("#note-sections [data-column=category-monitoring] .note")
+        ).to_have_count(1, timeout=WAIT)
+        expect(page.locator("#note-sections [data-column=category-change] .note")).to_have_count(
+            1, timeout=WAIT
+        )
     shot(5, "contributing-factors")
 
     # 6. Reflection, private: before the reveal the others see only how many notes exist.
@@ -212,7 +267,9 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     expect(ana.locator(".note.is-hidden")).to_have_count(1, timeout=WAIT)
     expect(fac.locator("#reveal")).to_have_text("Reveal notes (3)", timeout=WAIT)
     for page in (fac, sam):
-        expect(page.locator("#private-notice")).to_contain_text("3 notes written so far", timeout=WAIT)
+        expect(page.locator("#private-notice")).to_contain_text(
+            "3 notes written so far", timeout=WAIT
+        )
         expect(page.locator(".note", has_text="Rollback was quick")).to_have_count(0)
         expect(page.locator(".note", has_text="Nobody was paged")).to_have_count(0)
         assert "Rollback was quick" not in page.content()
@@ -222,8 +279,12 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     shot(6, "reflection-private", sam)
     fac.click("#reveal")
     for page in pages:
-        expect(page.locator(".section-went_well .note", has_text="Rollback was quick")).to_have_count(1, timeout=WAIT)
-        expect(page.locator(".section-went_badly .note", has_text="Nobody was paged")).to_have_count(1, timeout=WAIT)
+        expect(
+            page.locator(".section-went_well .note", has_text="Rollback was quick")
+        ).to_have_count(1, timeout=WAIT)
+        expect(
+            page.locator(".section-went_badly .note", has_text="Nobody was paged")
+        ).to_have_count(1, timeout=WAIT)
         expect(page.locator("#private-notice")).to_be_hidden()  # the notice goes with the privacy
     shot(7, "reflection-revealed", sam)
 
@@ -233,30 +294,47 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     expect(sam.locator(".themes")).to_be_visible(timeout=WAIT)
     expect(sam.locator(".theme-note[data-id]")).to_have_count(5, timeout=WAIT)
     loose = sam.locator(".theme-ungrouped .theme-note")
-    drag(loose.filter(has_text="Nobody was paged").locator(".note-text"),
-         loose.filter(has_text="No alert on the payment").locator(".note-text"))
+    drag(
+        loose.filter(has_text="Nobody was paged").locator(".note-text"),
+        loose.filter(has_text="No alert on the payment").locator(".note-text"),
+    )
     rename = sam.get_by_role("textbox", name="Rename theme Theme 1")
     expect(rename).to_be_focused(timeout=WAIT)
     sam.keyboard.type("Detection relies on people")
     sam.keyboard.press("Enter")
-    drag(sam.locator(".theme-ungrouped .theme-note", has_text="Support spotted").locator(".note-text"),
-         sam.locator(".theme-group", has=sam.locator(".theme-title", has_text="Detection relies")))
+    drag(
+        sam.locator(".theme-ungrouped .theme-note", has_text="Support spotted").locator(
+            ".note-text"
+        ),
+        sam.locator(".theme-group", has=sam.locator(".theme-title", has_text="Detection relies")),
+    )
     sam.get_by_label("Name a new theme").fill("Deploy safety")
     sam.get_by_label("Name a new theme").press("Enter")
     sam.locator(".theme-note", has_text="skipped the canary").get_by_label(
-        "Theme for: The config push skipped the canary stage").select_option(label="Deploy safety")
+        "Theme for: The config push skipped the canary stage"
+    ).select_option(label="Deploy safety")
     for page in pages:
-        detection = page.locator(".theme-group", has=page.locator(".theme-title", has_text="Detection relies on people"))
+        detection = page.locator(
+            ".theme-group", has=page.locator(".theme-title", has_text="Detection relies on people")
+        )
         expect(detection.locator(".theme-note")).to_have_count(3, timeout=WAIT)
-        deploy = page.locator(".theme-group", has=page.locator(".theme-title", has_text="Deploy safety"))
+        deploy = page.locator(
+            ".theme-group", has=page.locator(".theme-title", has_text="Deploy safety")
+        )
         expect(deploy.locator(".theme-note")).to_have_count(1, timeout=WAIT)
     expect(fac.locator("#bar-open-vote")).to_have_text("Open vote on themes")
     fac.click("#bar-open-vote")
     for page in participants:
         expect(page.locator("#dots-left")).to_have_text("5 dots left", timeout=WAIT)
-    for page, theme, dots in ((sam, "Detection relies", 3), (kim, "Detection relies", 2), (kim, "Deploy safety", 1),
-                              (ana, "Deploy safety", 2)):
-        plus = page.locator(".theme-group", has=page.locator(".theme-title", has_text=theme)).locator(".theme-head .vote-plus")
+    for page, theme, dots in (
+        (sam, "Detection relies", 3),
+        (kim, "Detection relies", 2),
+        (kim, "Deploy safety", 1),
+        (ana, "Deploy safety", 2),
+    ):
+        plus = page.locator(
+            ".theme-group", has=page.locator(".theme-title", has_text=theme)
+        ).locator(".theme-head .vote-plus")
         for _ in range(dots):
             plus.click()
     expect(sam.locator("#dots-left")).to_have_text("2 dots left", timeout=WAIT)
@@ -280,12 +358,24 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     for a in acts:
         expect(a).to_be_visible(timeout=WAIT)
     proposals = (
-        ("Route gateway config pushes through the canary stage", "Kim", "2026-09-01",
-         "A bad key fails in canary, not in production"),
-        ("Page on-call when the payment success rate drops below 97% for 5 minutes", "Ana", "2026-08-28",
-         "A replay of the incident pages within 5 minutes"),
-        ("Review the gateway vendor's change notices weekly", "Sam", "2026-09-15",
-         "Every notice in the quarter has a ticket"),
+        (
+            "Route gateway config pushes through the canary stage",
+            "Kim",
+            "2026-09-01",
+            "A bad key fails in canary, not in production",
+        ),
+        (
+            "Page on-call when the payment success rate drops below 97% for 5 minutes",
+            "Ana",
+            "2026-08-28",
+            "A replay of the incident pages within 5 minutes",
+        ),
+        (
+            "Review the gateway vendor's change notices weekly",
+            "Sam",
+            "2026-09-15",
+            "Every notice in the quarter has a ticket",
+        ),
     )
     for text, owner, due, success in proposals:
         fac.fill("#action-text", text)
@@ -296,15 +386,23 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
         expect(acts[0].locator(".action-item", has_text=text[:30])).to_have_count(1, timeout=WAIT)
     for text, *_ in proposals[:2]:
         acts[0].locator(".action-item", has_text=text[:30]).locator(".action-select").click()
-        expect(acts[0].locator(".action-item.is-selected", has_text=text[:30])).to_have_count(1, timeout=WAIT)
-    expect(acts[1].locator(".action-item.is-proposal")).to_contain_text("not committed", timeout=WAIT)
+        expect(acts[0].locator(".action-item.is-selected", has_text=text[:30])).to_have_count(
+            1, timeout=WAIT
+        )
+    expect(acts[1].locator(".action-item.is-proposal")).to_contain_text(
+        "not committed", timeout=WAIT
+    )
     for page, text in ((kim, proposals[0][0]), (ana, proposals[1][0])):
-        own = page.locator(".action-item", has_text=text[:30]).get_by_role("button", name="Yes, I own this")
+        own = page.locator(".action-item", has_text=text[:30]).get_by_role(
+            "button", name="Yes, I own this"
+        )
         expect(own).to_be_visible(timeout=WAIT)
         own.click()
     mine = acts[0].locator(".action-item", has_text="through the canary stage")
     expect(mine.locator(".action-confirm")).to_have_text("Kim confirmed", timeout=WAIT)
-    expect(acts[2].locator(".action-confirm").first).to_have_text("You confirmed you own this", timeout=WAIT)
+    expect(acts[2].locator(".action-confirm").first).to_have_text(
+        "You confirmed you own this", timeout=WAIT
+    )
     shot(10, "actions")
 
     # 9. Wrap-up: the facilitator records communications, regulatory considerations and the
@@ -312,15 +410,25 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     fac.click("#advance")
     for page in pages:
         expect(page.locator("#phase-title")).to_have_text("Wrap-up", timeout=WAIT)
-        expect(page.locator("#writeup-link")).to_have_class(re.compile(r"\bprimary\b"), timeout=WAIT)
+        expect(page.locator("#writeup-link")).to_have_class(
+            re.compile(r"\bprimary\b"), timeout=WAIT
+        )
         expect(page.locator("#wrapup-hint")).to_be_visible()
-    fac.fill("#record-communications", "Status page updated at 09:40 UTC; support briefed at 09:45; "
-             "merchants emailed a summary on 15 August.")
+    fac.fill(
+        "#record-communications",
+        "Status page updated at 09:40 UTC; support briefed at 09:45; "
+        "merchants emailed a summary on 15 August.",
+    )
     fac.press("#record-communications", "Tab")
-    fac.fill("#record-regulatory", "PSD2 major incident report: not required, as availability stayed "
-             "above the reporting threshold; no personal data was exposed.")
+    fac.fill(
+        "#record-regulatory",
+        "PSD2 major incident report: not required, as availability stayed "
+        "above the reporting threshold; no personal data was exposed.",
+    )
     fac.press("#record-regulatory", "Tab")
-    for n, (role, name, day) in enumerate((("Author", "Dana", "2026-08-19"), ("Reviewer (payments)", "Kim", "2026-08-20"))):
+    for n, (role, name, day) in enumerate(
+        (("Author", "Dana", "2026-08-19"), ("Reviewer (payments)", "Kim", "2026-08-20"))
+    ):
         fac.get_by_role("button", name="Add a sign-off").click()
         fac.get_by_label(f"Role, row {n + 1}").fill(role)
         fac.get_by_label(f"Name, row {n + 1}").fill(name)
@@ -342,12 +450,20 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     ana.goto(server.url + writeup)
     expect(ana.locator("h1")).to_contain_text(TITLE)
     body = ana.locator("body")
-    for text in ("Gateway config push reaches production", "Why did the payments fail?",
-                 "The config push skipped the canary stage", "Nobody was paged for failed payments",
-                 "Route gateway config pushes through the canary stage", "About 12,400 shoppers",
-                 "Failed checkouts", "Status page updated", "PSD2 major incident report",
-                 "Detection relies on people", "Should gateway config pushes go through a canary?",
-                 "Review the gateway vendor's change notices weekly"):
+    for text in (
+        "Gateway config push reaches production",
+        "Why did the payments fail?",
+        "The config push skipped the canary stage",
+        "Nobody was paged for failed payments",
+        "Route gateway config pushes through the canary stage",
+        "About 12,400 shoppers",
+        "Failed checkouts",
+        "Status page updated",
+        "PSD2 major incident report",
+        "Detection relies on people",
+        "Should gateway config pushes go through a canary?",
+        "Review the gateway vendor's change notices weekly",
+    ):
         expect(body).to_contain_text(text)
     expect(ana.locator(".flag")).to_have_count(0)  # no section "not recorded"
     expect(ana.locator(".flag-inline")).to_have_count(0)
@@ -368,7 +484,9 @@ def test_a_whole_meeting_time_compressed(server: RealServer, people: Any, tmp_pa
     print(f"\nscreenshots of each phase in {tmp_path}: {', '.join(p.name for p in shots)}")
 
 
-def test_private_writing_reaches_no_other_browser_before_reveal(server: RealServer, people: Any) -> None:
+def test_private_writing_reaches_no_other_browser_before_reveal(
+    server: RealServer, people: Any
+) -> None:
     made, joined = meeting(server, ["Sam", "Kim"], "Private writing stays private")
     secret_a, secret_b = "zebra-7f3c quietly restarted the primary", "okapi-91d2 ignored the pager"
     fac_p, sam_p, kim_p = people(), people(), people()
@@ -377,8 +495,14 @@ def test_private_writing_reaches_no_other_browser_before_reveal(server: RealServ
     def collect(person: Any) -> None:
         def on_ws(ws: Any) -> None:
             def got(payload: Any) -> None:
-                frames[person].append(payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload))
+                frames[person].append(
+                    payload.decode("utf-8", "replace")
+                    if isinstance(payload, bytes)
+                    else str(payload)
+                )
+
             ws.on("framereceived", got)
+
         person.page.on("websocket", on_ws)
 
     for person in frames:
@@ -405,11 +529,16 @@ def test_private_writing_reaches_no_other_browser_before_reveal(server: RealServ
 
     assert all(frames[p] for p in frames), "every page received frames"
     secret_a_key, secret_b_key = "zebra-7f3c", "okapi-91d2"
-    for person, page, foreign in ((fac_p, fac, (secret_a_key, secret_b_key)),
-                                  (sam_p, sam, (secret_b_key,)), (kim_p, kim, (secret_a_key,))):
+    for person, page, foreign in (
+        (fac_p, fac, (secret_a_key, secret_b_key)),
+        (sam_p, sam, (secret_b_key,)),
+        (kim_p, kim, (secret_a_key,)),
+    ):
         for key in foreign:
             leaked = [f for f in frames[person] if key in f]
-            assert leaked == [], f"private text {key!r} reached another browser before the reveal: {leaked[:1]}"
+            assert leaked == [], (
+                f"private text {key!r} reached another browser before the reveal: {leaked[:1]}"
+            )
             assert key not in page.content()
     # The author does receive their own note back (so the check above can see a leak at all).
     assert any(secret_a_key in f for f in frames[sam_p])
@@ -468,7 +597,9 @@ def test_offline_writes_arrive_once(server: RealServer, people: Any) -> None:
 
     # Sam's laptop loses the network; the page notices and holds what Sam types.
     cable.unplug()
-    expect(sam.locator("#conn")).to_have_class(re.compile(r"conn--(offline|connecting)"), timeout=WAIT)
+    expect(sam.locator("#conn")).to_have_class(
+        re.compile(r"conn--(offline|connecting)"), timeout=WAIT
+    )
     add_entry(sam, "2026-08-14T09:00", "fact", "Written on the train, first")
     add_entry(sam, "2026-08-14T09:05", "signal", "Written on the train, second")
     sam.fill("#park-text", "Parked while offline")
@@ -489,9 +620,15 @@ def test_offline_writes_arrive_once(server: RealServer, people: Any) -> None:
     expect(sam.locator("#outbox-note")).to_be_hidden(timeout=WAIT)
     for page in (fac, sam, kim):
         expect(page.locator("#timeline-list .tl")).to_have_count(3, timeout=WAIT)
-        for text in ("Written on the train, first", "Written on the train, second", "Written by Kim"):
+        for text in (
+            "Written on the train, first",
+            "Written on the train, second",
+            "Written by Kim",
+        ):
             expect(page.locator("#timeline-list .tl", has_text=text)).to_have_count(1)
-        expect(page.locator("#parking-list .note", has_text="Parked while offline")).to_have_count(1, timeout=WAIT)
+        expect(page.locator("#parking-list .note", has_text="Parked while offline")).to_have_count(
+            1, timeout=WAIT
+        )
     # A reload reads the server's truth: still once each.
     fac.reload()
     wait_live(fac)
@@ -535,9 +672,15 @@ def test_xss_payloads_render_as_text(server: RealServer, people: Any) -> None:
     for page in (fac, sam, kim):
         expect(page.locator("#board-title")).to_have_text("Escaping <b>check</b>")
         for text in (XSS_IMG, XSS_SCRIPT):
-            expect(page.locator("#note-sections .note-text").filter(has_text=text)).to_have_count(1, timeout=WAIT)
-            expect(page.locator("#timeline-list .tl").filter(has_text=text)).to_have_count(1, timeout=WAIT)
-            expect(page.locator("#parking-list .note-text").filter(has_text=text)).to_have_count(1, timeout=WAIT)
+            expect(page.locator("#note-sections .note-text").filter(has_text=text)).to_have_count(
+                1, timeout=WAIT
+            )
+            expect(page.locator("#timeline-list .tl").filter(has_text=text)).to_have_count(
+                1, timeout=WAIT
+            )
+            expect(page.locator("#parking-list .note-text").filter(has_text=text)).to_have_count(
+                1, timeout=WAIT
+            )
         notes = page.locator("#note-sections .note-text").all_inner_texts()
         assert sorted(notes) == sorted([XSS_IMG, XSS_SCRIPT])
         expect(page.locator("img[src=x]")).to_have_count(0)
@@ -570,8 +713,18 @@ def test_participants_cannot_reach_facilitator_controls(server: RealServer, peop
     expect(sam.locator("#phase-title")).to_have_text("Timeline", timeout=WAIT)
 
     expect(fac.locator("#console")).to_be_visible()
-    for selector in ("#console", "#advance", "#go-back", "#timer-toggle", "#extend-5", "#reveal",
-                     "#close-meeting", "#close-confirm", "#tags", "#invite"):
+    for selector in (
+        "#console",
+        "#advance",
+        "#go-back",
+        "#timer-toggle",
+        "#extend-5",
+        "#reveal",
+        "#close-meeting",
+        "#close-confirm",
+        "#tags",
+        "#invite",
+    ):
         expect(sam.locator(selector)).to_be_hidden()
     expect(sam.get_by_role("button", name="Next")).to_have_count(0)
     expect(sam.get_by_role("button", name="Close meeting")).to_have_count(0)
@@ -603,8 +756,9 @@ def test_participants_cannot_reach_facilitator_controls(server: RealServer, peop
         assert person.errors == []
 
 
-def test_a_contributing_factor_is_filed_under_the_chosen_category(server: RealServer,
-                                                                  people: Any) -> None:
+def test_a_contributing_factor_is_filed_under_the_chosen_category(
+    server: RealServer, people: Any
+) -> None:
     """The notes composer offers the factor categories in the contributing-factors phase."""
     made = api(server, "/api/boards", {"title": "Category picker"})
     fac = people().page
@@ -622,4 +776,6 @@ def test_a_contributing_factor_is_filed_under_the_chosen_category(server: RealSe
     while not view["stickies"] and time.monotonic() < deadline:
         time.sleep(0.1)
         view = fetch_view(server.url, made["board_id"], made["credential"])["view"]
-    assert [(s["section"], s["category"]) for s in view["stickies"]] == [("contributing", "monitoring")]
+    assert [(s["section"], s["category"]) for s in view["stickies"]] == [
+        ("contributing", "monitoring")
+    ]

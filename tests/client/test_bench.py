@@ -12,8 +12,24 @@ from hindsight.client.cli import main
 
 def test_a_tiny_bench_answers_every_op_and_counts_every_fan_out(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    code = main(["bench", "--shapes", "1x3", "--rates", "20,40", "--warmup", "0.3",
-                 "--duration", "1", "--drain", "5", "--no-pin", "--json", str(out)])
+    code = main(
+        [
+            "bench",
+            "--shapes",
+            "1x3",
+            "--rates",
+            "20,40",
+            "--warmup",
+            "0.3",
+            "--duration",
+            "1",
+            "--drain",
+            "5",
+            "--no-pin",
+            "--json",
+            str(out),
+        ]
+    )
     assert code == 0
     results = json.loads(out.read_text())
     for key in ("floor_capacity", "hindsight_capacity", "ratio", "latency_ms", "shapes"):

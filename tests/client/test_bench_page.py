@@ -13,14 +13,28 @@ import pytest
 from hindsight.client.cli import main
 
 pytest.importorskip("playwright.async_api")
-pytestmark = pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"),
-                                reason="needs Debian's chromium: run `make browser-deps`")
+pytestmark = pytest.mark.skipif(
+    not os.path.exists("/usr/bin/chromium"),
+    reason="needs Debian's chromium: run `make browser-deps`",
+)
 
 
 def test_a_tiny_page_bench_reports_bytes_navigation_and_change_times(tmp_path: Path) -> None:
     out = tmp_path / "page.json"
-    code = main(["bench", "--page", "--navigations", "1", "--items", "5", "--changes", "2",
-                 "--json", str(out)])
+    code = main(
+        [
+            "bench",
+            "--page",
+            "--navigations",
+            "1",
+            "--items",
+            "5",
+            "--changes",
+            "2",
+            "--json",
+            str(out),
+        ]
+    )
     assert code == 0
     r = json.loads(out.read_text())
     assert set(r) >= {"goals", "bytes", "navigation", "change"}
@@ -41,8 +55,15 @@ def test_a_tiny_page_bench_reports_bytes_navigation_and_change_times(tmp_path: P
 
     n = r["navigation"]
     assert n["n"] == 1
-    for key in ("live_ms", "painted_ms", "html_ms", "js_css_fetched_ms", "dom_content_loaded_ms",
-                "ws_open_ms", "first_frame_ms"):
+    for key in (
+        "live_ms",
+        "painted_ms",
+        "html_ms",
+        "js_css_fetched_ms",
+        "dom_content_loaded_ms",
+        "ws_open_ms",
+        "first_frame_ms",
+    ):
         assert set(n[key]) >= {"median", "p95", "max"} and n[key]["n"] == 1, key
         assert n[key]["median"] > 0, key
     assert n["painted_ms"]["median"] >= n["live_ms"]["median"] >= n["ws_open_ms"]["median"]

@@ -12,8 +12,13 @@ from tests.realserver import RealServer
 
 
 def cli(server: RealServer, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hindsight.client.cli", "--server", server.url, *args],
-                          capture_output=True, text=True, timeout=30, **kw)  # type: ignore[call-overload]
+    return subprocess.run(
+        [sys.executable, "-m", "hindsight.client.cli", "--server", server.url, *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        **kw,
+    )  # type: ignore[call-overload]
 
 
 def cli_json(server: RealServer, *args: str) -> dict[str, str]:
@@ -32,12 +37,25 @@ def test_create_join_add_and_watch_from_two_terminals(server: RealServer) -> Non
 
     watcher = subprocess.Popen(
         [sys.executable, "-m", "hindsight.client.cli", "--server", server.url, "watch", board],
-        stdout=subprocess.PIPE, text=True, env={**os.environ, "HINDSIGHT_CREDENTIAL": fac})
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "HINDSIGHT_CREDENTIAL": fac},
+    )
     try:
         assert watcher.stdout is not None
         assert "watching board" in watcher.stdout.readline() + watcher.stdout.readline()
-        added = cli(server, "add-timeline", board, "--credential", ann, "--at",
-                    "2026-08-14T09:12Z", "--kind", "signal", "Wrong-match rate climbs")
+        added = cli(
+            server,
+            "add-timeline",
+            board,
+            "--credential",
+            ann,
+            "--at",
+            "2026-08-14T09:12Z",
+            "--kind",
+            "signal",
+            "Wrong-match rate climbs",
+        )
         assert added.returncode == 0, added.stderr
         seq = json.loads(added.stdout)["seq"]
         deadline = time.monotonic() + 10
@@ -63,6 +81,10 @@ def test_refusals_print_the_reason_and_exit_nonzero(server: RealServer) -> None:
 
 def test_every_command_has_help() -> None:
     for cmd in ("create", "join", "watch", "add-sticky", "add-timeline", "send"):
-        r = subprocess.run([sys.executable, "-m", "hindsight.client.cli", cmd, "--help"],
-                           capture_output=True, text=True, timeout=30)
+        r = subprocess.run(
+            [sys.executable, "-m", "hindsight.client.cli", cmd, "--help"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert r.returncode == 0 and "usage:" in r.stdout

@@ -21,16 +21,21 @@ from tests.realserver import RealServer
 
 def _cids(db: Path, board_id: str) -> list[str]:
     with sqlite3.connect(db) as conn:
-        return [row[0] for row in conn.execute(
-            "SELECT cid FROM ops WHERE board_id = ? AND cid != '' ORDER BY seq", (board_id,))]
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT cid FROM ops WHERE board_id = ? AND cid != '' ORDER BY seq", (board_id,)
+            )
+        ]
 
 
 def _shared(canonical: dict[str, Any]) -> dict[str, Any]:
     """What every viewer of this board sees alike: without `mine` and `me` markers, the ops
     each may send (`can`), their own feedback and the facilitator's join links."""
     personal = ("mine", "me", "can", "my_safety", "my_change", "links")
-    return {key: {k: v for k, v in view.items() if k not in personal}
-            for key, view in canonical.items()}
+    return {
+        key: {k: v for k, v in view.items() if k not in personal} for key, view in canonical.items()
+    }
 
 
 def test_the_sdk_survives_a_server_restart_with_its_outbox(tmp_path: Path) -> None:
@@ -48,8 +53,12 @@ async def _scenario(server: RealServer) -> None:
     ann_cred = join_board(server.url, board, "Ann", token=made["join_token"])["credential"]
     welcomes: list[Welcome] = []
     fac = BoardClient(server.url, board, made["credential"])
-    ann = BoardClient(server.url, board, ann_cred,
-                      on_frame=lambda m: welcomes.append(m) if isinstance(m, Welcome) else None)
+    ann = BoardClient(
+        server.url,
+        board,
+        ann_cred,
+        on_frame=lambda m: welcomes.append(m) if isinstance(m, Welcome) else None,
+    )
     await fac.start()
     await ann.start()
     try:
@@ -57,13 +66,21 @@ async def _scenario(server: RealServer) -> None:
 
         await asyncio.to_thread(server.kill)
         offline = [
-            ann.submit(o.AddTimelineEntry(cid=f"ann-{i}", at=f"2026-08-14T09:0{i}Z",
-                                          text=f"typed offline {i}"), timeout=60)
+            ann.submit(
+                o.AddTimelineEntry(
+                    cid=f"ann-{i}", at=f"2026-08-14T09:0{i}Z", text=f"typed offline {i}"
+                ),
+                timeout=60,
+            )
             for i in range(1, 4)
         ] + [
             fac.submit(o.SetTags(cid="fac-tags", tags=["dns"]), timeout=60),
-            fac.submit(o.AddTimelineEntry(cid="fac-1", at="2026-08-14T09:05Z",
-                                          text="facilitator, offline"), timeout=60),
+            fac.submit(
+                o.AddTimelineEntry(
+                    cid="fac-1", at="2026-08-14T09:05Z", text="facilitator, offline"
+                ),
+                timeout=60,
+            ),
         ]
         pending = [asyncio.ensure_future(op) for op in offline]
         await asyncio.sleep(0.3)
@@ -92,8 +109,12 @@ async def _scenario(server: RealServer) -> None:
             assert c.local.canonical() == canonical_view(msgspec.convert(view["view"], BoardView))
         assert _shared(fac.local.canonical()) == _shared(ann.local.canonical())
         assert sorted(e.text for e in ann.local.of("timeline")) == [
-            "before", "facilitator, offline", "typed offline 1", "typed offline 2",
-            "typed offline 3"]
+            "before",
+            "facilitator, offline",
+            "typed offline 1",
+            "typed offline 2",
+            "typed offline 3",
+        ]
         assert ann.local.meta.header.tags == ["dns"]
     finally:
         await fac.close()

@@ -25,8 +25,10 @@ def test_two_clients_see_each_others_changes_live(server: RealServer) -> None:
     board, fac_cred, ann_cred = _board(server)
 
     async def run() -> None:
-        async with BoardClient(server.url, board, fac_cred) as fac, \
-                BoardClient(server.url, board, ann_cred) as ann:
+        async with (
+            BoardClient(server.url, board, fac_cred) as fac,
+            BoardClient(server.url, board, ann_cred) as ann,
+        ):
             ack = await ann.submit(o.AddTimelineEntry(at="2026-08-14T09:12Z", text="Alert fired"))
             await fac.wait_for_seq(ack.seq)
             [entry] = fac.local.of("timeline")
@@ -45,12 +47,20 @@ def test_ops_sent_while_offline_are_delivered_once_after_reconnect(server: RealS
             welcomes.append(m)
 
     async def run() -> None:
-        async with BoardClient(server.url, board, fac_cred) as fac, \
-                BoardClient(server.url, board, ann_cred, on_frame=seen) as ann:
+        async with (
+            BoardClient(server.url, board, fac_cred) as fac,
+            BoardClient(server.url, board, ann_cred, on_frame=seen) as ann,
+        ):
             await ann.submit(o.AddTimelineEntry(at="2026-08-14T09:00Z", text="before"))
             ann.drop()
-            pending = [asyncio.ensure_future(ann.submit(o.AddTimelineEntry(
-                at=f"2026-08-14T09:0{i}Z", text=f"typed offline {i}"))) for i in range(1, 4)]
+            pending = [
+                asyncio.ensure_future(
+                    ann.submit(
+                        o.AddTimelineEntry(at=f"2026-08-14T09:0{i}Z", text=f"typed offline {i}")
+                    )
+                )
+                for i in range(1, 4)
+            ]
             acks = await asyncio.gather(*pending)
             assert ann.reconnects >= 1
             assert len({a.seq for a in acks}) == 3
@@ -106,7 +116,8 @@ def test_a_wrong_credential_fails_fast_instead_of_retrying(server: RealServer) -
 
 
 def test_backoff_starts_afresh_after_a_welcome_even_when_the_connection_then_dies(
-        server: RealServer) -> None:
+    server: RealServer,
+) -> None:
     """A killed server makes the socket raise rather than close cleanly; once a welcome was
     received, the next wait still drops back to the minimum instead of doubling on."""
     board, fac_cred, _ = _board(server)

@@ -62,7 +62,14 @@ from websockets.exceptions import ConnectionClosed, WebSocketException
 from hindsight.board_state import Board, apply, decode_entry, encode_board, project, view_for
 from hindsight.board_state import ops as o
 from hindsight.board_state.protocol import (
-    Ack, Error, Event, Hello, Reject, Welcome, decode_server, encode,
+    Ack,
+    Error,
+    Event,
+    Hello,
+    Reject,
+    Welcome,
+    decode_server,
+    encode,
 )
 from hindsight.board_state.views import BoardView
 from hindsight.client.http import create_board, fetch_view, join_board
@@ -75,8 +82,10 @@ SEED_ENV = "HINDSIGHT_CHAOS_SEED"
 # Restarts dominate a run. With bytecode writing off (as in this environment) every start
 # compiles the server and its libraries again; a cache outside the checkout makes a restart
 # about four times faster.
-SERVER_ENV = {"PYTHONDONTWRITEBYTECODE": "",
-              "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "hindsight-chaos-pycache")}
+SERVER_ENV = {
+    "PYTHONDONTWRITEBYTECODE": "",
+    "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "hindsight-chaos-pycache"),
+}
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,7 @@ def digest(data: bytes) -> int:
 
 # --- the client -------------------------------------------------------------------------------
 
+
 @dataclass
 class OpRecord:
     op: o.Op
@@ -122,8 +132,15 @@ class OpRecord:
 class ChaosClient:
     """One participant: invokes ops, records every answer and every frame it is sent."""
 
-    def __init__(self, name: str, url: str, board_id: str, credential: str,
-                 rng: random.Random, cfg: ChaosConfig) -> None:
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        board_id: str,
+        credential: str,
+        rng: random.Random,
+        cfg: ChaosConfig,
+    ) -> None:
         self.name = name
         self.url = url.replace("http://", "ws://") + "/ws"
         self.board_id = board_id
@@ -157,8 +174,10 @@ class ChaosClient:
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
-        self._tasks = [loop.create_task(self._connect_loop()),
-                       loop.create_task(self._invoke_loop())]
+        self._tasks = [
+            loop.create_task(self._connect_loop()),
+            loop.create_task(self._invoke_loop()),
+        ]
 
     async def close(self) -> None:
         self.closed = True
@@ -184,12 +203,25 @@ class ChaosClient:
         delay = 0.02
         while not self.closed:
             try:
-                async with websockets.connect(self.url, compression=None, proxy=None,
-                                              max_size=4 << 20, open_timeout=3,
-                                              close_timeout=0.2) as ws:
+                async with websockets.connect(
+                    self.url,
+                    compression=None,
+                    proxy=None,
+                    max_size=4 << 20,
+                    open_timeout=3,
+                    close_timeout=0.2,
+                ) as ws:
                     self._ws = ws
-                    await ws.send(encode(Hello(board=self.board_id, credential=self.credential,
-                                               last_seq=self.seq, epoch=self.epoch)).decode())
+                    await ws.send(
+                        encode(
+                            Hello(
+                                board=self.board_id,
+                                credential=self.credential,
+                                last_seq=self.seq,
+                                epoch=self.epoch,
+                            )
+                        ).decode()
+                    )
                     async for raw in ws:
                         if await self._on_frame(raw, ws):
                             delay = 0.02  # welcomed: the next drop starts the backoff afresh
@@ -250,7 +282,8 @@ class ChaosClient:
     def _event(self, e: Event, data: bytes) -> None:
         if e.seq != self.seq + 1:
             self.violations.append(
-                f"{self.name}: event {e.seq} after {self.seq} (a gap or a repeat)")
+                f"{self.name}: event {e.seq} after {self.seq} (a gap or a repeat)"
+            )
             if e.seq <= self.seq:
                 return
         if e.seq <= self._replay_upto:
@@ -325,6 +358,7 @@ class ChaosClient:
 
 # --- the server and its faults ----------------------------------------------------------------
 
+
 @dataclass
 class Figures:
     seed: int = 0
@@ -376,14 +410,21 @@ def check_told_after_crash(db: Path, clients: list[ChaosClient], figures: Figure
         told = [c.seq] + [r.seq for r in c.history.values() if r.status == "acked"]
         if max(told) > durable:
             figures.told_beyond_disk.append(
-                f"{c.name} was told seq {max(told)} but the crashed file ends at {durable}")
+                f"{c.name} was told seq {max(told)} but the crashed file ends at {durable}"
+            )
         unseen_acks += sum(1 for r in c.history.values() if r.status == "acked" and r.seq > c.seq)
-    figures.crashes.append({"last_seq": on_disk, "acked_not_seen": unseen_acks,
-                            "snapshot_seqs": snapshot_seqs(db)})
+    figures.crashes.append(
+        {"last_seq": on_disk, "acked_not_seen": unseen_acks, "snapshot_seqs": snapshot_seqs(db)}
+    )
 
 
-async def kill_at_random(server: RealServer, clients: list[ChaosClient], cfg: ChaosConfig,
-                         rng: random.Random, figures: Figures) -> None:
+async def kill_at_random(
+    server: RealServer,
+    clients: list[ChaosClient],
+    cfg: ChaosConfig,
+    rng: random.Random,
+    figures: Figures,
+) -> None:
     for _ in range(cfg.kills):
         await asyncio.sleep(rng.uniform(*cfg.uptime))
         await asyncio.to_thread(server.kill)
@@ -397,8 +438,9 @@ async def kill_at_random(server: RealServer, clients: list[ChaosClient], cfg: Ch
         figures.integrity.append(await asyncio.to_thread(integrity_check, server.db))
 
 
-async def crash_at_point(server: RealServer, clients: list[ChaosClient], cfg: ChaosConfig,
-                         figures: Figures) -> None:
+async def crash_at_point(
+    server: RealServer, clients: list[ChaosClient], cfg: ChaosConfig, figures: Figures
+) -> None:
     """The server was started with HINDSIGHT_CRASH_AT: wait for it to die there, restart it
     without the variable."""
     assert server.proc is not None
@@ -408,7 +450,8 @@ async def crash_at_point(server: RealServer, clients: list[ChaosClient], cfg: Ch
         raise AssertionError(f"the server never reached crash point {figures.crash_point}") from e
     marker = f"crash point {figures.crash_point} reached"
     assert code == -signal.SIGKILL and marker in server.log.read_text(), (
-        f"the server exited with {code} without '{marker}': " + server.log.read_text()[-2000:])
+        f"the server exited with {code} without '{marker}': " + server.log.read_text()[-2000:]
+    )
     figures.kills += 1
     await asyncio.sleep(0.1)
     check_told_after_crash(server.db, clients, figures)
@@ -417,8 +460,13 @@ async def crash_at_point(server: RealServer, clients: list[ChaosClient], cfg: Ch
     figures.integrity.append(await asyncio.to_thread(integrity_check, server.db))
 
 
-async def cut_connections(clients: list[ChaosClient], cfg: ChaosConfig, rng: random.Random,
-                          figures: Figures, stop: asyncio.Event) -> None:
+async def cut_connections(
+    clients: list[ChaosClient],
+    cfg: ChaosConfig,
+    rng: random.Random,
+    figures: Figures,
+    stop: asyncio.Event,
+) -> None:
     if cfg.drops_per_second <= 0:
         return
     while not stop.is_set():
@@ -427,8 +475,9 @@ async def cut_connections(clients: list[ChaosClient], cfg: ChaosConfig, rng: ran
             figures.drops += 1
 
 
-async def wait_until(condition: Callable[[], bool], timeout: float,
-                     what: Callable[[], str]) -> None:
+async def wait_until(
+    condition: Callable[[], bool], timeout: float, what: Callable[[], str]
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -437,6 +486,7 @@ async def wait_until(condition: Callable[[], bool], timeout: float,
 
 
 # --- setting up, running, settling ------------------------------------------------------------
+
 
 @dataclass
 class Setup:
@@ -450,8 +500,9 @@ async def set_up(server: RealServer, cfg: ChaosConfig, rng: random.Random) -> Se
     tokens: dict[str, str] = {}  # board id -> its participant join link's token
     facilitators: dict[str, str] = {}
     for b in range(cfg.boards):
-        made = await asyncio.to_thread(create_board, server.url, title=f"Chaos {b}",
-                                       facilitator_name="Fay")
+        made = await asyncio.to_thread(
+            create_board, server.url, title=f"Chaos {b}", facilitator_name="Fay"
+        )
         board_id = made["board_id"]
         tokens[board_id] = made["join_token"]
         facilitators[board_id] = made["credential"]
@@ -464,10 +515,19 @@ async def set_up(server: RealServer, cfg: ChaosConfig, rng: random.Random) -> Se
         board_ids.append(board_id)
     for i in range(cfg.clients):
         board_id = board_ids[i % cfg.boards]
-        joined = await asyncio.to_thread(join_board, server.url, board_id, f"C{i}",
-                                         token=tokens[board_id])
-        clients.append(ChaosClient(f"c{i}", server.url, board_id, joined["credential"],
-                                   random.Random(rng.getrandbits(64)), cfg))
+        joined = await asyncio.to_thread(
+            join_board, server.url, board_id, f"C{i}", token=tokens[board_id]
+        )
+        clients.append(
+            ChaosClient(
+                f"c{i}",
+                server.url,
+                board_id,
+                joined["credential"],
+                random.Random(rng.getrandbits(64)),
+                cfg,
+            )
+        )
     return Setup(board_ids, clients, facilitators)
 
 
@@ -477,8 +537,14 @@ def _current_kind(fac: BoardClient) -> str:
     return kind
 
 
-async def run(cfg: ChaosConfig, workdir: Path, *, crash_point: str = "",
-              until_seq: int = 0, seal: bool = False) -> tuple[Figures, Setup]:
+async def run(
+    cfg: ChaosConfig,
+    workdir: Path,
+    *,
+    crash_point: str = "",
+    until_seq: int = 0,
+    seal: bool = False,
+) -> tuple[Figures, Setup]:
     """Run the workload under faults, settle, verify; return the figures (AssertionError on a
     broken promise). `crash_point` (with an optional ':N') replaces the random kills by one
     crash there; `until_seq` keeps the workload going at least until the log is that long;
@@ -486,8 +552,9 @@ async def run(cfg: ChaosConfig, workdir: Path, *, crash_point: str = "",
     started = time.monotonic()
     rng = random.Random(cfg.seed)
     figures = Figures(seed=cfg.seed, crash_point=crash_point.partition(":")[0])
-    server = RealServer(workdir / "chaos.db",
-                        env={**SERVER_ENV, "HINDSIGHT_SYNCHRONOUS": cfg.synchronous})
+    server = RealServer(
+        workdir / "chaos.db", env={**SERVER_ENV, "HINDSIGHT_SYNCHRONOUS": cfg.synchronous}
+    )
     server.start()
     setup: Setup | None = None
     try:
@@ -500,8 +567,10 @@ async def run(cfg: ChaosConfig, workdir: Path, *, crash_point: str = "",
             c.start()
         stop_cuts = asyncio.Event()
         cuts = asyncio.get_running_loop().create_task(
-            cut_connections(setup.clients, cfg, random.Random(rng.getrandbits(64)), figures,
-                            stop_cuts))
+            cut_connections(
+                setup.clients, cfg, random.Random(rng.getrandbits(64)), figures, stop_cuts
+            )
+        )
         try:
             if crash_point:
                 await crash_at_point(server, setup.clients, cfg, figures)
@@ -512,19 +581,28 @@ async def run(cfg: ChaosConfig, workdir: Path, *, crash_point: str = "",
             cuts.cancel()
             await asyncio.gather(cuts, return_exceptions=True)
         if until_seq:
-            await wait_until(lambda: min(last_seqs(server.db).values()) >= until_seq,
-                             cfg.settle_timeout, lambda: f"the log to reach {until_seq}")
+            await wait_until(
+                lambda: min(last_seqs(server.db).values()) >= until_seq,
+                cfg.settle_timeout,
+                lambda: f"the log to reach {until_seq}",
+            )
         await settle(server, setup, cfg)
         await compare_with_server(server, setup)
         if seal:  # the log is checked first: sealing replaces it
             figures.checked = verify(server.db, setup)
             violations = sum(len(c.violations) for c in setup.clients)
             figures.sealed = await seal_under_kills(
-                server, setup.board_ids, setup.facilitators, setup.clients,
-                random.Random(rng.getrandbits(64)), cfg.settle_timeout)
+                server,
+                setup.board_ids,
+                setup.facilitators,
+                setup.clients,
+                random.Random(rng.getrandbits(64)),
+                cfg.settle_timeout,
+            )
             await compare_with_server(server, setup)
             assert sum(len(c.violations) for c in setup.clients) == violations, [
-                v for c in setup.clients for v in c.violations]
+                v for c in setup.clients for v in c.violations
+            ]
     finally:
         for c in setup.clients if setup else []:
             await c.close()
@@ -543,20 +621,36 @@ async def settle(server: RealServer, setup: Setup, cfg: ChaosConfig) -> None:
     its board's log."""
     for c in setup.clients:
         c.invoking = False
-    await wait_until(lambda: all(c.settled for c in setup.clients), cfg.settle_timeout,
-                     lambda: "outboxes still waiting: " + ", ".join(
-                         f"{c.name}={len(c.outbox)}{'' if c.ready.is_set() else ' (offline)'}"
-                         for c in setup.clients if not c.settled))
+    await wait_until(
+        lambda: all(c.settled for c in setup.clients),
+        cfg.settle_timeout,
+        lambda: (
+            "outboxes still waiting: "
+            + ", ".join(
+                f"{c.name}={len(c.outbox)}{'' if c.ready.is_set() else ' (offline)'}"
+                for c in setup.clients
+                if not c.settled
+            )
+        ),
+    )
     # An op of a cut connection can still be in a room's inbox: wait for the log to be quiet.
     quiet, seqs = 0, last_seqs(server.db)
     while quiet < 4:
         await asyncio.sleep(0.1)
         now = last_seqs(server.db)
         quiet, seqs = (quiet + 1, seqs) if now == seqs else (0, now)
-    await wait_until(lambda: all(c.seq == seqs[c.board_id] for c in setup.clients),
-                     cfg.settle_timeout, lambda: "clients behind the log: " + ", ".join(
-                         f"{c.name} at {c.seq} of {seqs[c.board_id]}"
-                         for c in setup.clients if c.seq != seqs[c.board_id]))
+    await wait_until(
+        lambda: all(c.seq == seqs[c.board_id] for c in setup.clients),
+        cfg.settle_timeout,
+        lambda: (
+            "clients behind the log: "
+            + ", ".join(
+                f"{c.name} at {c.seq} of {seqs[c.board_id]}"
+                for c in setup.clients
+                if c.seq != seqs[c.board_id]
+            )
+        ),
+    )
 
 
 async def compare_with_server(server: RealServer, setup: Setup) -> None:
@@ -564,26 +658,40 @@ async def compare_with_server(server: RealServer, setup: Setup) -> None:
         body = await asyncio.to_thread(fetch_view, server.url, c.board_id, c.credential)
         expected = canonical_view(msgspec.convert(body["view"], BoardView))
         assert body["seq"] == c.seq and c.local.canonical() == expected, (
-            f"{c.name}'s board differs from the server's answer over HTTP")
+            f"{c.name}'s board differs from the server's answer over HTTP"
+        )
 
 
 # --- the checker ------------------------------------------------------------------------------
+
 
 def verify(db: Path, setup: Setup) -> dict[str, int]:
     """Check the run's records against the database (see the module docstring); return counts
     of what was checked. Raises AssertionError listing the first problems found."""
     problems: list[str] = []
-    checked = dict(boards=0, log_ops=0, live_events=0, replayed_events=0, welcome_snapshots=0,
-                   snapshot_rows=0, final_boards=0, indeterminate_in_log=0)
+    checked = dict(
+        boards=0,
+        log_ops=0,
+        live_events=0,
+        replayed_events=0,
+        welcome_snapshots=0,
+        snapshot_rows=0,
+        final_boards=0,
+        indeterminate_in_log=0,
+    )
     for c in setup.clients:
         problems.extend(c.violations)
     conn = sqlite3.connect(db)
     try:
         for board_id in setup.board_ids:
-            rows = conn.execute("SELECT seq, actor, cid, body FROM ops WHERE board_id = ? "
-                                "ORDER BY seq", (board_id,)).fetchall()
-            snapshots = dict(conn.execute("SELECT seq, state FROM snapshots WHERE board_id = ?",
-                                          (board_id,)).fetchall())
+            rows = conn.execute(
+                "SELECT seq, actor, cid, body FROM ops WHERE board_id = ? ORDER BY seq", (board_id,)
+            ).fetchall()
+            snapshots = dict(
+                conn.execute(
+                    "SELECT seq, state FROM snapshots WHERE board_id = ?", (board_id,)
+                ).fetchall()
+            )
             clients = [c for c in setup.clients if c.board_id == board_id]
             problems.extend(_verify_board(board_id, rows, snapshots, clients, checked))
     finally:
@@ -592,9 +700,13 @@ def verify(db: Path, setup: Setup) -> dict[str, int]:
     return checked
 
 
-def _verify_board(board_id: str, rows: list[tuple[int, str, str, bytes]],
-                  snapshots: dict[int, bytes], clients: list[ChaosClient],
-                  checked: dict[str, int]) -> list[str]:
+def _verify_board(
+    board_id: str,
+    rows: list[tuple[int, str, str, bytes]],
+    snapshots: dict[int, bytes],
+    clients: list[ChaosClient],
+    checked: dict[str, int],
+) -> list[str]:
     problems: list[str] = []
     n = len(rows)
     checked["boards"] += 1
@@ -619,7 +731,8 @@ def _verify_board(board_id: str, rows: list[tuple[int, str, str, bytes]],
                     problems.append(f"{c.name}: acked {cid} at {record.seq}, logged at {seqs}")
                 elif op_at[record.seq] != record.op:
                     problems.append(
-                        f"{c.name}: the log holds another op than {cid} at {record.seq}")
+                        f"{c.name}: the log holds another op than {cid} at {record.seq}"
+                    )
             elif record.status == "indeterminate":
                 checked["indeterminate_in_log"] += len(seqs) == 1
                 if len(seqs) > 1:
@@ -654,8 +767,9 @@ def _verify_board(board_id: str, rows: list[tuple[int, str, str, bytes]],
         if seq in needed:
             kept[seq] = (entry.at, applied.changes)
         for c, d in live.pop(seq, ()):
-            frame = encode(Event(seq=seq, at=entry.at,
-                                 changes=project(applied.changes, board, c.you)))
+            frame = encode(
+                Event(seq=seq, at=entry.at, changes=project(applied.changes, board, c.you))
+            )
             checked["live_events"] += 1
             if digest(frame) != d:
                 problems.append(f"{c.name}: live event {seq} is not the log's entry {seq}")
@@ -664,8 +778,9 @@ def _verify_board(board_id: str, rows: list[tuple[int, str, str, bytes]],
             frame = encode(Event(seq=event_seq, at=at, changes=project(changes, board, c.you)))
             checked["replayed_events"] += 1
             if digest(frame) != d:
-                problems.append(f"{c.name}: replayed event {event_seq} (welcome at {seq}) is not "
-                                "the log's")
+                problems.append(
+                    f"{c.name}: replayed event {event_seq} (welcome at {seq}) is not the log's"
+                )
         for c, d in welcomes.pop(seq, ()):
             checked["welcome_snapshots"] += 1
             if digest(msgspec.json.encode(view_for(board, c.you))) != d:
@@ -674,9 +789,14 @@ def _verify_board(board_id: str, rows: list[tuple[int, str, str, bytes]],
             checked["snapshot_rows"] += 1
             if snapshots.pop(seq) != encode_board(board):
                 problems.append(
-                    f"board {board_id}: the snapshot row at {seq} is not the log's board")
-    for what, left in (("live events", live), ("replays", replays), ("welcomes", welcomes),
-                       ("snapshot rows", snapshots)):
+                    f"board {board_id}: the snapshot row at {seq} is not the log's board"
+                )
+    for what, left in (
+        ("live events", live),
+        ("replays", replays),
+        ("welcomes", welcomes),
+        ("snapshot rows", snapshots),
+    ):
         if left:
             problems.append(f"board {board_id}: {what} at seqs beyond the log: {sorted(left)[:5]}")
 
@@ -692,59 +812,89 @@ def _verify_board(board_id: str, rows: list[tuple[int, str, str, bytes]],
 
 # --- figures ----------------------------------------------------------------------------------
 
+
 def summary(figures: Figures, setup: Setup, cfg: ChaosConfig) -> str:
     records = [r for c in setup.clients for r in c.history.values()]
     acked = [r for r in records if r.status == "acked"]
     indeterminate = [r for r in records if r.status == "indeterminate"]
     checked = dict(figures.checked)
     committed = checked.pop("indeterminate_in_log", 0)
-    faults = (f"crash point {figures.crash_point}" if figures.crash_point
-              else f"{figures.kills} SIGKILLs")
-    return "\n".join([
-        f"chaos: seed {figures.seed} ({SEED_ENV} to repeat), {cfg.boards} boards, "
-        f"{len(setup.clients)} clients, synchronous={cfg.synchronous}, {faults}, "
-        f"{figures.drops} client connections cut, "
-        f"{figures.elapsed:.1f} s"
-        + (f" (a restart took {sum(figures.restarts) / len(figures.restarts):.2f} s on average)"
-           if figures.restarts else ""),
-        f"  ops: {len(records)} invoked, {len(acked)} acked "
-        f"({sum(r.duplicate for r in acked)} of them as duplicates after a lost ack), "
-        f"{sum(r.status == 'rejected' for r in records)} rejected, {len(indeterminate)} "
-        f"indeterminate ({committed} of them committed), "
-        f"{sum(r.in_doubt for r in records)} were in doubt at a drop",
-        f"  clients: {sum(c.reconnects for c in setup.clients)} reconnect attempts, "
-        f"{sum(c.welcomes for c in setup.clients)} welcomes "
-        f"({sum(c.resumes for c in setup.clients)} resumes with replay), "
-        f"{sum(c.extra_acks for c in setup.clients)} extra acks",
-        f"  after each crash, acks whose event had not arrived: "
-        f"{sum(x['acked_not_seen'] for x in figures.crashes)} in all",
-        f"  integrity_check: {sum(r == 'ok' for r in figures.integrity)} of "
-        f"{len(figures.integrity)} ok (after each restart and at the end)",
-        "  checked: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in checked.items()),
-    ] + (["  sealing: " + ", ".join(f"{v} {k.replace('_', ' ')}"
-                                    for k, v in figures.sealed.items())] if figures.sealed else []))
+    faults = (
+        f"crash point {figures.crash_point}" if figures.crash_point else f"{figures.kills} SIGKILLs"
+    )
+    return "\n".join(
+        [
+            f"chaos: seed {figures.seed} ({SEED_ENV} to repeat), {cfg.boards} boards, "
+            f"{len(setup.clients)} clients, synchronous={cfg.synchronous}, {faults}, "
+            f"{figures.drops} client connections cut, "
+            f"{figures.elapsed:.1f} s"
+            + (
+                f" (a restart took {sum(figures.restarts) / len(figures.restarts):.2f} s on average)"
+                if figures.restarts
+                else ""
+            ),
+            f"  ops: {len(records)} invoked, {len(acked)} acked "
+            f"({sum(r.duplicate for r in acked)} of them as duplicates after a lost ack), "
+            f"{sum(r.status == 'rejected' for r in records)} rejected, {len(indeterminate)} "
+            f"indeterminate ({committed} of them committed), "
+            f"{sum(r.in_doubt for r in records)} were in doubt at a drop",
+            f"  clients: {sum(c.reconnects for c in setup.clients)} reconnect attempts, "
+            f"{sum(c.welcomes for c in setup.clients)} welcomes "
+            f"({sum(c.resumes for c in setup.clients)} resumes with replay), "
+            f"{sum(c.extra_acks for c in setup.clients)} extra acks",
+            f"  after each crash, acks whose event had not arrived: "
+            f"{sum(x['acked_not_seen'] for x in figures.crashes)} in all",
+            f"  integrity_check: {sum(r == 'ok' for r in figures.integrity)} of "
+            f"{len(figures.integrity)} ok (after each restart and at the end)",
+            "  checked: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in checked.items()),
+        ]
+        + (
+            [
+                "  sealing: "
+                + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in figures.sealed.items())
+            ]
+            if figures.sealed
+            else []
+        )
+    )
 
 
 # --- the long run -----------------------------------------------------------------------------
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tests.server.chaos",
         description="Kill a real server with SIGKILL at random moments under ~20 clients, then "
-                    "check that no acknowledged op was lost or doubled and all boards agree.")
+        "check that no acknowledged op was lost or doubled and all boards agree.",
+    )
     parser.add_argument("--kills", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--boards", type=int, default=2)
-    parser.add_argument("--synchronous", choices=["FULL", "NORMAL", "OFF"], default="FULL",
-                        help="the server's SQLite mode; a process kill must lose nothing in each")
-    parser.add_argument("--seed", type=int, default=None,
-                        help=f"random seed (default: {SEED_ENV} or a fresh one)")
-    parser.add_argument("--dir", type=Path, default=None,
-                        help="keep the database and server log here (default: a temporary dir)")
+    parser.add_argument(
+        "--synchronous",
+        choices=["FULL", "NORMAL", "OFF"],
+        default="FULL",
+        help="the server's SQLite mode; a process kill must lose nothing in each",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=None, help=f"random seed (default: {SEED_ENV} or a fresh one)"
+    )
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="keep the database and server log here (default: a temporary dir)",
+    )
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else seed_from_env(random.randrange(1 << 31))
-    cfg = ChaosConfig(kills=args.kills, clients=args.clients, boards=args.boards, seed=seed,
-                      synchronous=args.synchronous)
+    cfg = ChaosConfig(
+        kills=args.kills,
+        clients=args.clients,
+        boards=args.boards,
+        seed=seed,
+        synchronous=args.synchronous,
+    )
     print(f"chaos: seed {seed}, {cfg.kills} kills, {cfg.clients} clients", flush=True)
     workdir = args.dir or Path(tempfile.mkdtemp(prefix="hindsight-chaos-"))
     workdir.mkdir(parents=True, exist_ok=True)

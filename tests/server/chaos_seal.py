@@ -29,10 +29,15 @@ SEAL_KILLS = 3
 def _stored(db: Path, board_id: str) -> tuple[list[int], list[tuple[int, bytes]]]:
     conn = sqlite3.connect(db, timeout=10)
     try:
-        ops = [r[0] for r in conn.execute("SELECT seq FROM ops WHERE board_id = ? ORDER BY seq",
-                                          (board_id,))]
-        snaps = conn.execute("SELECT seq, state FROM snapshots WHERE board_id = ? ORDER BY seq",
-                             (board_id,)).fetchall()
+        ops = [
+            r[0]
+            for r in conn.execute(
+                "SELECT seq FROM ops WHERE board_id = ? ORDER BY seq", (board_id,)
+            )
+        ]
+        snaps = conn.execute(
+            "SELECT seq, state FROM snapshots WHERE board_id = ? ORDER BY seq", (board_id,)
+        ).fetchall()
     finally:
         conn.close()
     return ops, snaps
@@ -41,8 +46,12 @@ def _stored(db: Path, board_id: str) -> tuple[list[int], list[tuple[int, bytes]]
 def _replayed(db: Path, board_id: str) -> Board:
     conn = sqlite3.connect(db, timeout=10)
     try:
-        bodies = [r[0] for r in conn.execute(
-            "SELECT body FROM ops WHERE board_id = ? ORDER BY seq", (board_id,))]
+        bodies = [
+            r[0]
+            for r in conn.execute(
+                "SELECT body FROM ops WHERE board_id = ? ORDER BY seq", (board_id,)
+            )
+        ]
     finally:
         conn.close()
     return replay(board_id, [decode_entry(b) for b in bodies])
@@ -52,11 +61,12 @@ def _whole_or_undone(db: Path, board_id: str, before: list[int]) -> str:
     ops, snaps = _stored(db, board_id)
     sealed = [(seq, decode_board(state)) for seq, state in snaps if decode_board(state).sealed]
     if sealed:
-        (seq, _), = sealed
+        ((seq, _),) = sealed
         assert len(snaps) == 1 and all(s > seq for s in ops), (board_id, seq, ops[:5])
         return "sealed"
-    assert ops[:len(before)] == before and ops == list(range(1, len(ops) + 1)), (
-        f"board {board_id}: half sealed or a gap: {ops[:3]}..{ops[-3:]}")
+    assert ops[: len(before)] == before and ops == list(range(1, len(ops) + 1)), (
+        f"board {board_id}: half sealed or a gap: {ops[:3]}..{ops[-3:]}"
+    )
     return "unsealed"
 
 
@@ -65,7 +75,8 @@ def _same_content(board_id: str, live: Board, sealed: Board) -> None:
     assert sorted(s.text for s in sealed.stickies.values()) == texts, board_id
     assert {s.author for s in sealed.stickies.values()} <= {"anonymous"}
     assert sorted(e.text for e in sealed.timeline.values()) == sorted(
-        e.text for e in live.timeline.values())
+        e.text for e in live.timeline.values()
+    )
     for rid, r in live.rounds.items():
         totals: Counter[str] = Counter()
         for dots in r.votes.values():
@@ -76,8 +87,14 @@ def _same_content(board_id: str, live: Board, sealed: Board) -> None:
     assert set(sealed.participants) == set(live.participants)
 
 
-async def seal_under_kills(server: RealServer, board_ids: list[str], facilitators: dict[str, str],
-                           clients: list[Any], rng: random.Random, timeout: float) -> dict[str, int]:
+async def seal_under_kills(
+    server: RealServer,
+    board_ids: list[str],
+    facilitators: dict[str, str],
+    clients: list[Any],
+    rng: random.Random,
+    timeout: float,
+) -> dict[str, int]:
     figures = {"boards_sealed": 0, "kills_around_seal": 0, "seen_sealed": 0, "seen_unsealed": 0}
     live = {b: _replayed(server.db, b) for b in board_ids}
     logs = {b: _stored(server.db, b)[0] for b in board_ids}
@@ -107,7 +124,8 @@ async def seal_under_kills(server: RealServer, board_ids: list[str], facilitator
         await asyncio.sleep(0.05)
     for c in clients:
         assert c.local.meta.closed_at is not None and not any(
-            s.mine for s in c.local.of("sticky")), f"{c.name} still holds its authorship"
+            s.mine for s in c.local.of("sticky")
+        ), f"{c.name} still holds its authorship"
     for c in closers:
         await c.close()
     return figures

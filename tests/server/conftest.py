@@ -34,12 +34,17 @@ _LOGS: WeakKeyDictionary[WebSocketTestSession, list[Frame]] = WeakKeyDictionary(
 
 # --- the app -----------------------------------------------------------------------------------
 
+
 def make_client(tmp_path: Path, **settings: Any) -> TestClient:
     """A TestClient over a fresh app and database; use it as a context manager. Tests seat
     many people from the one test address, so the per-address join limit is off unless a test
     sets it (tests/server/test_join_limits.py does)."""
-    settings = {"join_rate": 0.0, "link_join_rate": 0.0, "allowed_hosts": ("testserver",),
-                **settings}
+    settings = {
+        "join_rate": 0.0,
+        "link_join_rate": 0.0,
+        "allowed_hosts": ("testserver",),
+        **settings,
+    }
     return TestClient(create_app(Settings(db=str(tmp_path / "t.db"), **settings)))
 
 
@@ -61,6 +66,7 @@ def entry(cid: str, text: str = "alert fired") -> dict[str, Any]:
 
 # --- HTTP ----------------------------------------------------------------------------------------
 
+
 def create_board(client: TestClient, **body: Any) -> dict[str, Any]:
     """POST /api/boards; the body has board_id, participant_id, credential and the links."""
     body.setdefault("title", "DNS outage")
@@ -75,14 +81,20 @@ def create_board(client: TestClient, **body: Any) -> dict[str, Any]:
 _TOKENS: dict[str, tuple[str, str]] = {}  # board id -> its join links' tokens, from create_board
 
 
-def join(client: TestClient, board_id: str, name: str, role: str = "participant",
-         token: str | None = None) -> dict[str, Any]:
+def join(
+    client: TestClient,
+    board_id: str,
+    name: str,
+    role: str = "participant",
+    token: str | None = None,
+) -> dict[str, Any]:
     """POST /api/boards/{id}/join with the board's join link token (from `create_board`, unless
     given); the body has participant_id, credential and role."""
     if token is None:
         token = _TOKENS.get(board_id, ("", ""))[role == "observer"]
-    r = client.post(f"/api/boards/{board_id}/join",
-                    json={"name": name, "role": role, "token": token})
+    r = client.post(
+        f"/api/boards/{board_id}/join", json={"name": name, "role": role, "token": token}
+    )
     assert r.status_code == 201, r.text
     joined: dict[str, Any] = r.json()
     return joined
@@ -104,6 +116,7 @@ def secret_of(credential: str) -> str:
 
 
 # --- websocket -------------------------------------------------------------------------------------
+
 
 def frames_of(ws: WebSocketTestSession) -> list[Frame]:
     """Every frame `recv` has read from this session so far, in order."""
@@ -130,8 +143,9 @@ def recv(ws: WebSocketTestSession, timeout: float = READ_TIMEOUT) -> Frame:
     return frame
 
 
-def recv_until(ws: WebSocketTestSession, predicate: Callable[[Frame], bool],
-               timeout: float = READ_TIMEOUT) -> Frame:
+def recv_until(
+    ws: WebSocketTestSession, predicate: Callable[[Frame], bool], timeout: float = READ_TIMEOUT
+) -> Frame:
     """Read frames, skipping `presence`, until one matches; fail on any other frame."""
     while True:
         frame = recv(ws, timeout)
@@ -142,8 +156,9 @@ def recv_until(ws: WebSocketTestSession, predicate: Callable[[Frame], bool],
         raise AssertionError(f"unexpected frame {frame!r}")
 
 
-def recv_skipping(ws: WebSocketTestSession, predicate: Callable[[Frame], bool],
-                  timeout: float = READ_TIMEOUT) -> Frame:
+def recv_skipping(
+    ws: WebSocketTestSession, predicate: Callable[[Frame], bool], timeout: float = READ_TIMEOUT
+) -> Frame:
     """Read frames until one matches, skipping any others (for frames of unknown interleaving)."""
     while True:
         frame = recv(ws, timeout)
@@ -165,11 +180,14 @@ def send(ws: WebSocketTestSession, frame: Frame) -> None:
     ws.send_text(json.dumps(frame))
 
 
-def hello(ws: WebSocketTestSession, board: str, cred: str, last_seq: int = 0,
-          epoch: str = "") -> Frame:
+def hello(
+    ws: WebSocketTestSession, board: str, cred: str, last_seq: int = 0, epoch: str = ""
+) -> Frame:
     """Say hello and return the welcome (the presence that follows is left for recv_until)."""
-    send(ws, {"type": "hello", "board": board, "credential": cred, "last_seq": last_seq,
-              "epoch": epoch})
+    send(
+        ws,
+        {"type": "hello", "board": board, "credential": cred, "last_seq": last_seq, "epoch": epoch},
+    )
     welcome = recv(ws)
     assert welcome["type"] == "welcome", welcome
     return welcome

@@ -31,15 +31,29 @@ from hindsight.server.config import Settings
 from tests.realserver import RealServer
 
 from .conftest import (
-    board_view, close_code, create_board, entry, frames_of, hello, is_type, join, make_client,
-    op, recv, recv_skipping, recv_until, send,
+    board_view,
+    close_code,
+    create_board,
+    entry,
+    frames_of,
+    hello,
+    is_type,
+    join,
+    make_client,
+    op,
+    recv,
+    recv_skipping,
+    recv_until,
+    send,
 )
 from .test_slow_reader import _close_code, _raw_websocket, _send_text
 
 # --- flood -----------------------------------------------------------------------------------------
 
+
 def test_a_flood_from_one_connection_is_rate_limited_and_the_board_keeps_working(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     flood = 200
     with make_client(tmp_path, rate=5, burst=10) as client:
         b = create_board(client)
@@ -88,6 +102,7 @@ def test_a_flood_from_one_connection_is_rate_limited_and_the_board_keeps_working
 
 # --- many connections from one address -----------------------------------------------------------
 
+
 def _open(client: TestClient) -> int:
     counts = getattr(client.app.state, "ws_per_address", None)  # type: ignore[attr-defined]
     return int(counts["testclient"]) if counts else 0
@@ -103,7 +118,8 @@ def _wait_open(client: TestClient, n: int) -> None:
 
 
 def test_websockets_from_one_address_are_capped_with_4009_and_a_freed_slot_is_reusable(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     with make_client(tmp_path, max_connections_per_address=3) as client:
         b = create_board(client)
         with ExitStack() as stack:
@@ -130,7 +146,8 @@ def test_websockets_from_one_address_are_capped_with_4009_and_a_freed_slot_is_re
 
 
 def test_the_connection_cap_defaults_to_200_reads_its_variable_and_0_turns_it_off(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert Settings().max_connections_per_address == 200
     monkeypatch.setenv("HINDSIGHT_MAX_CONNECTIONS_PER_ADDRESS", "7")
     assert Settings.from_env().max_connections_per_address == 7
@@ -178,6 +195,7 @@ def test_the_cap_holds_on_a_real_server_where_the_address_is_the_peers(tmp_path:
 
 # --- a client that never reads ---------------------------------------------------------------------
 
+
 class Probe:
     """A participant sending small ops one at a time and timing each ack (it reads everything)."""
 
@@ -189,8 +207,7 @@ class Probe:
 
 async def _connect(url: str, board: str, cred: str) -> Any:
     # max_queue=None: the library reads everything at once, so these clients are never slow.
-    ws = await websockets.connect(url.replace("http", "ws") + "/ws", max_size=None,
-                                  max_queue=None)
+    ws = await websockets.connect(url.replace("http", "ws") + "/ws", max_size=None, max_queue=None)
     await ws.send(json.dumps({"type": "hello", "board": board, "credential": cred}))
     welcome = json.loads(await ws.recv())
     assert welcome["type"] == "welcome", welcome
@@ -242,9 +259,16 @@ async def _load(url: str, board: str, cred: str, stop: asyncio.Event, tag: str) 
             while not stop.is_set():
                 cids = {f"{tag}{burst}.{i}" for i in range(50)}
                 for cid in sorted(cids):
-                    await ws.send(json.dumps({
-                        "type": "edit_timeline_entry", "cid": cid, "entry_id": entry_id,
-                        "text": (f"{cid} " * 300)[:2000]}))
+                    await ws.send(
+                        json.dumps(
+                            {
+                                "type": "edit_timeline_entry",
+                                "cid": cid,
+                                "entry_id": entry_id,
+                                "text": (f"{cid} " * 300)[:2000],
+                            }
+                        )
+                    )
                 while cids:
                     frame = json.loads(await ws.recv())
                     if frame.get("cid") in cids:
@@ -264,9 +288,15 @@ def _p99(xs: list[float]) -> float:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[RealServer]:
-    s = RealServer(tmp_path / "abuse.db", env={
-        "HINDSIGHT_SEND_QUEUE": "256", "HINDSIGHT_RATE": "100000", "HINDSIGHT_BURST": "100000",
-        "HINDSIGHT_SYNCHRONOUS": "NORMAL"})
+    s = RealServer(
+        tmp_path / "abuse.db",
+        env={
+            "HINDSIGHT_SEND_QUEUE": "256",
+            "HINDSIGHT_RATE": "100000",
+            "HINDSIGHT_BURST": "100000",
+            "HINDSIGHT_SYNCHRONOUS": "NORMAL",
+        },
+    )
     s.start()
     try:
         yield s
@@ -275,7 +305,8 @@ def server(tmp_path: Path) -> Iterator[RealServer]:
 
 
 def test_a_client_that_never_reads_is_dropped_with_4008_and_others_acks_are_not_slowed(
-        server: RealServer) -> None:
+    server: RealServer,
+) -> None:
     made = http_create_board(server.url, title="Never reads")
     board = made["board_id"]
     probe_cred = join_board(server.url, board, "Probe", token=made["join_token"])["credential"]
@@ -291,8 +322,9 @@ def test_a_client_that_never_reads_is_dropped_with_4008_and_others_acks_are_not_
         sock = None
         if with_silent_reader:
             sock = _raw_websocket(server.port)
-            _send_text(sock, json.dumps({"type": "hello", "board": board,
-                                         "credential": silent_cred}))
+            _send_text(
+                sock, json.dumps({"type": "hello", "board": board, "credential": silent_cred})
+            )
         probe = await _probe(server.url, board, probe_cred, n, f"p{tag}")
         dropped = False
         if sock is not None:
@@ -321,8 +353,10 @@ def test_a_client_that_never_reads_is_dropped_with_4008_and_others_acks_are_not_
         assert p.timeouts == 0 and len(p.latencies) == n, "an ack was lost or stalled"
         assert p.seqs == list(range(p.seqs[0], p.seqs[-1] + 1)), "the probe missed an event"
     baseline = max(_p99(base.latencies), _p99(after.latencies))
-    print(f"\nack p99: {1000 * _p99(base.latencies):.1f} ms before, "
-          f"{1000 * _p99(slow.latencies):.1f} ms with a silent reader, "
-          f"{1000 * _p99(after.latencies):.1f} ms after; load {base_load} / {slow_load} ops")
+    print(
+        f"\nack p99: {1000 * _p99(base.latencies):.1f} ms before, "
+        f"{1000 * _p99(slow.latencies):.1f} ms with a silent reader, "
+        f"{1000 * _p99(after.latencies):.1f} ms after; load {base_load} / {slow_load} ops"
+    )
     # Generous: a board that waited on its slowest reader would stall for seconds, not 10x.
     assert _p99(slow.latencies) <= 10 * baseline

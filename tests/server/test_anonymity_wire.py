@@ -43,8 +43,19 @@ from hindsight.server.meeting import room as room_module
 from .conftest import create_board, join, make_client, recv
 
 AT = "2026-08-14T09:12:00Z"
-TIME_KEYS = {"at", "server_time", "running_since", "deadline", "entered_at", "elapsed_ms",
-             "spent_ms", "created_at", "closed_at", "refocus_at", "t"}
+TIME_KEYS = {
+    "at",
+    "server_time",
+    "running_since",
+    "deadline",
+    "entered_at",
+    "elapsed_ms",
+    "spent_ms",
+    "created_at",
+    "closed_at",
+    "refocus_at",
+    "t",
+}
 REPLAY_WINDOW = 8
 SNAPSHOT_EVERY = 10
 Frame = dict[str, Any]
@@ -52,6 +63,7 @@ Frame = dict[str, Any]
 
 class Cast(NamedTuple):
     """Who plays which part: `a` and `b` write, `v1` and `v2` vote (both are Ann or Bob)."""
+
     a: str
     b: str
     v1: str
@@ -66,17 +78,19 @@ BOTH_SWAPPED = Cast(a="bob", b="ann", v1="bob", v2="ann")
 
 class Name(NamedTuple):
     """A placeholder for the id of an item the script made earlier (or a person: '@cleo')."""
+
     name: str
 
 
 class Step(NamedTuple):
-    who: str                   # a slot of the cast ("a", "v1", ...), or "fac" / "cleo"
-    frame: dict[str, Any]      # the op, with Name placeholders; or {"type": "_drop"/"_back"}
+    who: str  # a slot of the cast ("a", "v1", ...), or "fac" / "cleo"
+    frame: dict[str, Any]  # the op, with Name placeholders; or {"type": "_drop"/"_back"}
     creates: str | None = None  # the name of what it makes
-    kind: str | None = None     # ... and its view type
+    kind: str | None = None  # ... and its view type
 
 
 # --- the generated meeting ---------------------------------------------------------------------
+
 
 def meeting(seed: int) -> list[Step]:
     """A valid meeting on the 90-minute agenda, drawn from `seed`: the same steps whoever plays
@@ -84,7 +98,7 @@ def meeting(seed: int) -> list[Step]:
     r = random.Random(seed)
     steps: list[Step] = []
     count = itertools.count(1)
-    entries: dict[str, str] = {}   # name -> author slot
+    entries: dict[str, str] = {}  # name -> author slot
     notes: dict[str, dict[str, Any]] = {}  # name -> {author, section, hidden}
     themes: list[str] = []
     writers = ["a", "b"]
@@ -112,19 +126,35 @@ def meeting(seed: int) -> list[Step]:
             who, what = r.choice(writers), r.choice(["add", "add", "edit", "delete", "park"])
             own = [n for n, w in entries.items() if w == who]
             if what == "edit" and own:
-                steps.append(Step(who, {"type": "edit_timeline_entry", "entry_id": Name(r.choice(own)),
-                                        "text": f"corrected {next(count)}", "kind": "signal"}))
+                steps.append(
+                    Step(
+                        who,
+                        {
+                            "type": "edit_timeline_entry",
+                            "entry_id": Name(r.choice(own)),
+                            "text": f"corrected {next(count)}",
+                            "kind": "signal",
+                        },
+                    )
+                )
             elif what == "delete" and own:
                 victim = r.choice(own)
                 del entries[victim]
                 steps.append(Step(who, {"type": "delete_timeline_entry", "entry_id": Name(victim)}))
             elif what == "park":
-                name = add(who, {"type": "park_question", "text": f"question {next(count)}"},
-                           "q", "sticky")
+                name = add(
+                    who, {"type": "park_question", "text": f"question {next(count)}"}, "q", "sticky"
+                )
                 notes[name] = {"author": who, "section": "parking_lot", "hidden": False}
             else:
-                entries[add(who, {"type": "add_timeline_entry", "at": AT,
-                                  "text": f"event {next(count)}"}, "e", "timeline")] = who
+                entries[
+                    add(
+                        who,
+                        {"type": "add_timeline_entry", "at": AT, "text": f"event {next(count)}"},
+                        "e",
+                        "timeline",
+                    )
+                ] = who
 
     def write(phase: str, sections: list[str], hidden: bool, n: int) -> None:
         fac({"type": "go_to_phase", "phase_id": phase})
@@ -136,21 +166,41 @@ def meeting(seed: int) -> list[Step]:
             who, what = r.choice(writers), r.choice(["add", "add", "edit", "move", "delete"])
             own = [k for k, s in notes.items() if s["author"] == who and s["section"] in sections]
             if what == "edit" and own:
-                steps.append(Step(who, {"type": "edit_sticky", "sticky_id": Name(r.choice(own)),
-                                        "text": f"reworded {next(count)}"}))
+                steps.append(
+                    Step(
+                        who,
+                        {
+                            "type": "edit_sticky",
+                            "sticky_id": Name(r.choice(own)),
+                            "text": f"reworded {next(count)}",
+                        },
+                    )
+                )
             elif what == "move" and own and len(sections) > 1:
                 name = r.choice(own)
                 notes[name]["section"] = r.choice(sections)
-                steps.append(Step(who, {"type": "move_sticky", "sticky_id": Name(name),
-                                        "section": notes[name]["section"]}))
+                steps.append(
+                    Step(
+                        who,
+                        {
+                            "type": "move_sticky",
+                            "sticky_id": Name(name),
+                            "section": notes[name]["section"],
+                        },
+                    )
+                )
             elif what == "delete" and own:
                 name = r.choice(own)
                 del notes[name]
                 steps.append(Step(who, {"type": "delete_sticky", "sticky_id": Name(name)}))
             else:
                 section = r.choice(sections)
-                name = add(who, {"type": "add_sticky", "section": section,
-                                 "text": f"note {next(count)}"}, "s", "sticky")
+                name = add(
+                    who,
+                    {"type": "add_sticky", "section": section, "text": f"note {next(count)}"},
+                    "s",
+                    "sticky",
+                )
                 notes[name] = {"author": who, "section": section, "hidden": hidden}
 
     steps.append(Step("olga", {"type": "_drop"}))  # Olga stays away past the replay window
@@ -166,8 +216,9 @@ def meeting(seed: int) -> list[Step]:
     shown = visible()
     fac({"type": "spotlight", "kind": "sticky", "item_id": Name(shown[0])})
     if len(shown) > 3:
-        steps.append(Step(notes[shown[0]]["author"], {"type": "delete_sticky",
-                                                      "sticky_id": Name(shown[0])}))
+        steps.append(
+            Step(notes[shown[0]]["author"], {"type": "delete_sticky", "sticky_id": Name(shown[0])})
+        )
         del notes[shown[0]]
         fac({"type": "spotlight", "kind": "sticky", "item_id": Name(visible()[-1])})
 
@@ -175,15 +226,37 @@ def meeting(seed: int) -> list[Step]:
     fac({"type": "go_to_phase", "phase_id": "p7"})
     for _ in range(r.randint(1, 2)):
         pick = r.sample(visible(), k=min(2, len(visible())))
-        themes.append(add(r.choice(writers), {"type": "add_theme", "name": f"theme {next(count)}",
-                                              "sticky_ids": [Name(x) for x in pick]}, "t", "theme"))
+        themes.append(
+            add(
+                r.choice(writers),
+                {
+                    "type": "add_theme",
+                    "name": f"theme {next(count)}",
+                    "sticky_ids": [Name(x) for x in pick],
+                },
+                "t",
+                "theme",
+            )
+        )
     for _ in range(r.randint(1, 3)):
-        steps.append(Step(r.choice(writers), {"type": "group", "sticky_id": Name(r.choice(visible())),
-                                              "theme_id": Name(r.choice(themes))}))
+        steps.append(
+            Step(
+                r.choice(writers),
+                {
+                    "type": "group",
+                    "sticky_id": Name(r.choice(visible())),
+                    "theme_id": Name(r.choice(themes)),
+                },
+            )
+        )
 
     def vote(target: str, items: list[str], budget: int, multi: bool) -> None:
-        rnd = add("fac", {"type": "open_vote", "target": target, "budget": budget,
-                          "multi": multi}, "r", "round")
+        rnd = add(
+            "fac",
+            {"type": "open_vote", "target": target, "budget": budget, "multi": multi},
+            "r",
+            "round",
+        )
         dots: dict[str, dict[str, int]] = {"v1": {}, "v2": {}}
         for _ in range(r.randint(4, 7)):
             voter = r.choice(["v1", "v2"])
@@ -193,18 +266,21 @@ def meeting(seed: int) -> list[Step]:
                 mine[item] -= 1
                 if not mine[item]:
                     del mine[item]
-                steps.append(Step(voter, {"type": "unvote", "round_id": Name(rnd),
-                                          "item_id": Name(item)}))
+                steps.append(
+                    Step(voter, {"type": "unvote", "round_id": Name(rnd), "item_id": Name(item)})
+                )
                 continue
             choices = [i for i in items if multi or i not in mine]
             if sum(mine.values()) >= budget or not choices:
                 continue
             item = r.choice(choices)
             mine[item] = mine.get(item, 0) + 1
-            steps.append(Step(voter, {"type": "cast_vote", "round_id": Name(rnd),
-                                      "item_id": Name(item)}))
-        steps.append(Step("cleo", {"type": "cast_vote", "round_id": Name(rnd),
-                                   "item_id": Name(items[0])}))
+            steps.append(
+                Step(voter, {"type": "cast_vote", "round_id": Name(rnd), "item_id": Name(item)})
+            )
+        steps.append(
+            Step("cleo", {"type": "cast_vote", "round_id": Name(rnd), "item_id": Name(items[0])})
+        )
         fac({"type": "close_vote", "round_id": Name(rnd)})
         fac({"type": "reveal_vote", "round_id": Name(rnd)})
 
@@ -213,19 +289,34 @@ def meeting(seed: int) -> list[Step]:
 
     # Actions (owners are public by design: Cleo owns them), ranked, and a vote on them.
     fac({"type": "go_to_phase", "phase_id": "p8"})
-    actions = [add(r.choice(writers), {"type": "add_action", "text": f"action {next(count)}",
-                                       "owner_id": Name("@cleo")}, "x", "action")
-               for _ in range(r.randint(2, 3))]
-    steps.append(Step(r.choice(writers), {"type": "rank_action", "action_id": Name(actions[-1]),
-                                          "index": 0}))
+    actions = [
+        add(
+            r.choice(writers),
+            {"type": "add_action", "text": f"action {next(count)}", "owner_id": Name("@cleo")},
+            "x",
+            "action",
+        )
+        for _ in range(r.randint(2, 3))
+    ]
+    steps.append(
+        Step(r.choice(writers), {"type": "rank_action", "action_id": Name(actions[-1]), "index": 0})
+    )
     vote("actions", actions, 2, False)
     steps.append(Step("cleo", {"type": "confirm_owner", "action_id": Name(actions[0])}))
 
     # Wrap-up feedback: the facilitator sees only the aggregate, never whose answer is whose.
     fac({"type": "go_to_phase", "phase_id": "p9"})
     for who, safety in (("a", r.randint(1, 3)), ("cleo", 4), ("b", r.randint(4, 5))):
-        steps.append(Step(who, {"type": "send_feedback", "safety": safety,
-                                "change": f"more {who} time" if who != "cleo" else ""}))
+        steps.append(
+            Step(
+                who,
+                {
+                    "type": "send_feedback",
+                    "safety": safety,
+                    "change": f"more {who} time" if who != "cleo" else "",
+                },
+            )
+        )
     # Left on for the end: the final snapshots carry it.
     fac({"type": "spotlight", "kind": "action", "item_id": Name(actions[0])})
     return steps
@@ -233,12 +324,14 @@ def meeting(seed: int) -> list[Step]:
 
 # --- playing it through the server -------------------------------------------------------------
 
+
 def _seeded_ids(seed: int) -> Any:
     rng = random.Random(seed)
 
     def new_id(nbytes: int = 10) -> str:
         alphabet = "abcdefghijklmnopqrstuvwxyz234567"
         return "".join(rng.choice(alphabet) for _ in range((nbytes * 8 + 4) // 5))
+
     return new_id
 
 
@@ -273,9 +366,17 @@ class Run:
 
     def connect(self, seat: Seat, stack: Any) -> None:
         seat.ws = stack.enter_context(self.client.websocket_connect("/ws"))
-        seat.ws.send_text(json.dumps({"type": "hello", "board": self.board,
-                                      "credential": seat.credential, "last_seq": seat.last_seq,
-                                      "epoch": seat.epoch}))
+        seat.ws.send_text(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "board": self.board,
+                    "credential": seat.credential,
+                    "last_seq": seat.last_seq,
+                    "epoch": seat.epoch,
+                }
+            )
+        )
         welcome = self.read(seat, lambda f: f["type"] == "welcome")
         seat.epoch = welcome["epoch"]
         if welcome["snapshot"] is not None:
@@ -309,15 +410,17 @@ class Run:
         seat = self.seat(step.who)
         cid = f"c{next(self.cids)}"
         assert seat.ws is not None
-        seat.ws.send_text(json.dumps({"cid": cid, **{k: self.resolve(v)
-                                                     for k, v in step.frame.items()}}))
+        seat.ws.send_text(
+            json.dumps({"cid": cid, **{k: self.resolve(v) for k, v in step.frame.items()}})
+        )
         answer = self.read(seat, lambda f: f.get("cid") == cid)
         assert answer["type"] == "ack", (step, answer)
         event = self.read(seat, lambda f: f["type"] == "event" and f["seq"] == answer["seq"])
         if step.creates:
             known = set(self.ids.values())
-            (made,) = [c["id"] for c in event["changes"]
-                       if c["type"] == step.kind and c["id"] not in known]
+            (made,) = [
+                c["id"] for c in event["changes"] if c["type"] == step.kind and c["id"] not in known
+            ]
             self.ids[step.creates] = made
         self.settle(answer["seq"])
 
@@ -353,8 +456,10 @@ class Run:
 def normal(frame: Any) -> Any:
     """Blank server times; everything else must match exactly."""
     if isinstance(frame, dict):
-        return {k: ("<time>" if k in TIME_KEYS and v is not None else normal(v))
-                for k, v in frame.items()}
+        return {
+            k: ("<time>" if k in TIME_KEYS and v is not None else normal(v))
+            for k, v in frame.items()
+        }
     if isinstance(frame, list):
         return [normal(v) for v in frame]
     return frame
@@ -364,8 +469,10 @@ def streams(frames: list[Frame]) -> tuple[list[Any], list[Any]]:
     """(every frame but presence, in order; the distinct presence frames), normalised. A
     presence sent when someone leaves races the next event, and the last ones may arrive after
     the last read, so only what presence says is compared, not where or how often."""
-    return ([normal(f) for f in frames if f["type"] != "presence"],
-            sorted({json.dumps(f, sort_keys=True) for f in frames if f["type"] == "presence"}))
+    return (
+        [normal(f) for f in frames if f["type"] != "presence"],
+        sorted({json.dumps(f, sort_keys=True) for f in frames if f["type"] == "presence"}),
+    )
 
 
 @pytest.fixture
@@ -408,27 +515,48 @@ def test_the_generated_meetings_reach_every_kind_of_authored_or_voted_op() -> No
     vote and unvote, and so on: a weaker generator would make the comparison below vacuous."""
     kinds = {s.frame["type"] for seed in SEEDS for s in meeting(seed)}
     assert kinds >= {
-        "add_timeline_entry", "edit_timeline_entry", "delete_timeline_entry", "park_question",
-        "add_sticky", "edit_sticky", "move_sticky", "delete_sticky", "reveal", "add_theme",
-        "group", "cast_vote", "unvote", "reveal_vote", "add_action", "rank_action", "refocus",
-        "send_feedback", "spotlight", "_drop", "_back"}, kinds
+        "add_timeline_entry",
+        "edit_timeline_entry",
+        "delete_timeline_entry",
+        "park_question",
+        "add_sticky",
+        "edit_sticky",
+        "move_sticky",
+        "delete_sticky",
+        "reveal",
+        "add_theme",
+        "group",
+        "cast_vote",
+        "unvote",
+        "reveal_vote",
+        "add_action",
+        "rank_action",
+        "refocus",
+        "send_feedback",
+        "spotlight",
+        "_drop",
+        "_back",
+    }, kinds
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_other_viewers_frames_are_identical_when_authors_or_voters_are_swapped(
-        play: Any, seed: int) -> None:
+    play: Any, seed: int
+) -> None:
     steps = meeting(seed)
     base = play(steps, AS_WRITTEN)
     paths = {f["snapshot"] is None for f in base["cleo"] if f["type"] == "welcome"}
     assert paths == {True, False}, "Cleo should have resumed once and taken snapshots"
-    assert any(f["type"] == "welcome" and f["snapshot"] is not None and f["seq"] > 20
-               for f in base["olga"]), "Olga should have got a snapshot past the replay window"
+    assert any(
+        f["type"] == "welcome" and f["snapshot"] is not None and f["seq"] > 20 for f in base["olga"]
+    ), "Olga should have got a snapshot past the replay window"
     for swapped in (AUTHORS_SWAPPED, VOTERS_SWAPPED, BOTH_SWAPPED):
         other = play(steps, swapped)
         for viewer in VIEWERS:
             for mine, theirs in zip(streams(base[viewer]), streams(other[viewer])):
                 assert mine == theirs, f"{viewer} can tell ({swapped}): " + first_difference(
-                    mine, theirs)
+                    mine, theirs
+                )
         # Control: the swapped people's own frames do differ (they see `mine` on their own).
         assert streams(base["ann"])[0] != streams(other["ann"])[0]
 

@@ -20,7 +20,8 @@ from tests.server.chaos import ChaosConfig, run, seed_from_env, summary, verify
 
 
 def test_random_sigkills_lose_no_acked_op_double_none_and_leave_every_client_on_the_log(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Twenty kill cycles under twenty clients: every acked op is in the log once at its seq,
     seqs have no gaps, indeterminate ops appear at most once, every frame a client saw is the
     log's, every board equals the replayed log, and integrity_check is ok after each restart.
@@ -61,9 +62,11 @@ def test_the_checker_catches_a_lost_op_a_doubled_op_and_a_diverged_board(tmp_pat
     lost = tampered("DELETE FROM ops WHERE seq = ?", victim.seq)
     with pytest.raises(AssertionError, match=f"acked {victim.op.cid} at {victim.seq}, logged at"):
         verify(lost, setup)
-    doubled = tampered("INSERT INTO ops (board_id, seq, actor, cid, body) SELECT board_id, "
-                       "(SELECT MAX(seq) + 1 FROM ops), actor, cid, body FROM ops WHERE seq = ?",
-                       victim.seq)
+    doubled = tampered(
+        "INSERT INTO ops (board_id, seq, actor, cid, body) SELECT board_id, "
+        "(SELECT MAX(seq) + 1 FROM ops), actor, cid, body FROM ops WHERE seq = ?",
+        victim.seq,
+    )
     with pytest.raises(AssertionError, match="does not match its body"):
         verify(doubled, setup)
     verify(db, setup)  # the untouched log still passes

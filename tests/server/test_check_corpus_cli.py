@@ -11,8 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hindsight.server.cli", "check-corpus", *args],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "hindsight.server.cli", "check-corpus", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
 
 
 def test_default_corpus_meets_the_aims() -> None:
@@ -28,16 +33,31 @@ def test_default_corpus_meets_the_aims() -> None:
 
 def test_any_file_in_the_same_format(tmp_path: Path) -> None:
     corpus = tmp_path / "mine.jsonl"
-    corpus.write_text("\n".join(json.dumps(x) for x in [
-        {"check": "blame", "text": "Operator forgot to drain the node", "flag": True},
-        {"check": "blame", "text": "The linter does not check TTLs", "flag": True},
-        {"check": "blame", "text": "Dana opened the incident channel", "flag": False},
-    ]) + "\n", encoding="utf-8")
+    corpus.write_text(
+        "\n".join(
+            json.dumps(x)
+            for x in [
+                {"check": "blame", "text": "Operator forgot to drain the node", "flag": True},
+                {"check": "blame", "text": "The linter does not check TTLs", "flag": True},
+                {"check": "blame", "text": "Dana opened the incident channel", "flag": False},
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     r = run(str(corpus))
     assert r.returncode == 0, r.stderr
     (row,) = [json.loads(line) for line in r.stdout.splitlines()]
-    assert row == {"check": "blame", "precision": 1.0, "recall": 0.5, "n": 3,
-                   "tp": 1, "fp": 0, "fn": 1, "tn": 1}
+    assert row == {
+        "check": "blame",
+        "precision": 1.0,
+        "recall": 0.5,
+        "n": 3,
+        "tp": 1,
+        "fp": 0,
+        "fn": 1,
+        "tn": 1,
+    }
 
 
 def test_a_missing_or_bad_file_fails_on_stderr_only(tmp_path: Path) -> None:

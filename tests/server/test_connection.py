@@ -41,8 +41,13 @@ def frame(n: int) -> bytes:
 
 
 def connection(transport: Transport, *, batch: bool = False, limit: int = 100) -> Connection:
-    return Connection(StubWebSocket(), "p1", limit, batch=batch,  # type: ignore[arg-type]
-                      send=transport.send)
+    return Connection(
+        StubWebSocket(),
+        "p1",
+        limit,
+        batch=batch,  # type: ignore[arg-type]
+        send=transport.send,
+    )
 
 
 def test_an_idle_connection_writes_at_once_and_a_blocked_write_holds_the_rest_in_order() -> None:
@@ -73,17 +78,25 @@ def test_a_batch_reading_client_gets_a_rounds_frames_and_a_backlog_as_batches() 
         conn = connection(t, batch=True)
         await asyncio.sleep(0)
         conn.send_all([frame(1), frame(2)])  # one round: one frame
-        assert t.sent == [{"type": "batch", "messages": [{"type": "event", "seq": 1},
-                                                          {"type": "event", "seq": 2}]}]
+        assert t.sent == [
+            {
+                "type": "batch",
+                "messages": [{"type": "event", "seq": 1}, {"type": "event", "seq": 2}],
+            }
+        ]
         t.open.clear()
         conn.send(frame(3))  # blocked alone
         conn.send(frame(4))
         conn.send(frame(5))
         t.open.set()
         await asyncio.sleep(0.01)
-        assert t.sent[1:] == [{"type": "event", "seq": 3},
-                              {"type": "batch", "messages": [{"type": "event", "seq": 4},
-                                                             {"type": "event", "seq": 5}]}]
+        assert t.sent[1:] == [
+            {"type": "event", "seq": 3},
+            {
+                "type": "batch",
+                "messages": [{"type": "event", "seq": 4}, {"type": "event", "seq": 5}],
+            },
+        ]
         await conn.finish()
 
     asyncio.run(run())

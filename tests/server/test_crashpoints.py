@@ -16,20 +16,22 @@ from pathlib import Path
 
 import pytest
 
+from hindsight.board_state import ops as o
 from hindsight.server.storage.crashpoints import POINTS, parse
 from tests.realserver import RealServer
-from hindsight.board_state import ops as o
 from tests.server.chaos import CRASH_ENV, ChaosConfig, Figures, OpRecord, Setup, run, summary
 from tests.server.test_seal_crash import assert_sealed, stored_rows, voted_meeting
 
 # Few clients on one board, none forgetting an op in doubt and no extra connection cuts: every
 # op unanswered at the crash is resent, so its fate after the restart tells where it was.
-CONFIG = ChaosConfig(clients=6, boards=1, abandon=0.0, drops_per_second=0.0, pace=(0.01, 0.05),
-                     seed=11)
+CONFIG = ChaosConfig(
+    clients=6, boards=1, abandon=0.0, drops_per_second=0.0, pace=(0.01, 0.05), seed=11
+)
 
 
-def _crash(tmp_path: Path, point: str, *, clients: int = 6, until_seq: int = 0
-           ) -> tuple[Figures, Setup, list[OpRecord]]:
+def _crash(
+    tmp_path: Path, point: str, *, clients: int = 6, until_seq: int = 0
+) -> tuple[Figures, Setup, list[OpRecord]]:
     cfg = ChaosConfig(**{**CONFIG.__dict__, "clients": clients})
     figures, setup = asyncio.run(run(cfg, tmp_path, crash_point=point, until_seq=until_seq))
     print("\n" + summary(figures, setup, cfg))
@@ -43,8 +45,13 @@ def test_parse_reads_a_point_and_an_optional_count_and_refuses_unknown_names() -
     assert parse("") == ("", 0)
     assert parse("after_commit_before_ack") == ("after_commit_before_ack", 1)
     assert parse(" during_snapshot:3 ") == ("during_snapshot", 3)
-    assert POINTS == {"after_insert_before_commit", "after_commit_before_ack",
-                      "after_ack_before_broadcast", "during_snapshot", "during_seal"}
+    assert {
+        "after_insert_before_commit",
+        "after_commit_before_ack",
+        "after_ack_before_broadcast",
+        "during_snapshot",
+        "during_seal",
+    } == POINTS
     for bad in ("after_comit_before_ack", "during_snapshot:0", "during_snapshot:x"):
         with pytest.raises(ValueError):
             parse(bad)
@@ -58,7 +65,8 @@ def test_a_server_with_a_misspelt_crash_point_refuses_to_start(tmp_path: Path) -
 
 
 def test_crash_after_insert_before_commit_leaves_no_trace_and_resent_ops_apply_once(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """The crashed transaction's rows vanish: the ops in it were never acked, and when their
     clients resend them they are applied anew, after the last seq the file kept."""
     figures, _, records = _crash(tmp_path, "after_insert_before_commit:5")
@@ -67,7 +75,8 @@ def test_crash_after_insert_before_commit_leaves_no_trace_and_resent_ops_apply_o
 
 
 def test_crash_after_commit_before_ack_keeps_the_ops_that_nobody_was_told_about(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """Committed but not acked: the ops survive, and their resends are answered as duplicates
     with the original seq (at or below the last seq of the crashed file), applied once."""
     figures, _, records = _crash(tmp_path, "after_commit_before_ack:5")
@@ -77,7 +86,8 @@ def test_crash_after_commit_before_ack_keeps_the_ops_that_nobody_was_told_about(
 
 
 def test_crash_after_ack_before_broadcast_keeps_acked_ops_whose_event_nobody_saw(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """Acks went out, events did not: clients hold acks for seqs they never received as
     events; after the restart those ops are in the log at their seqs and on every board."""
     figures, _, _ = _crash(tmp_path, "after_ack_before_broadcast:5")
@@ -85,7 +95,8 @@ def test_crash_after_ack_before_broadcast_keeps_acked_ops_whose_event_nobody_saw
 
 
 def test_crash_during_a_snapshot_loads_from_the_previous_snapshot_and_the_log(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """The second snapshot's transaction dies before COMMIT: the file keeps only the first one,
     the restarted server loads it plus the log, and writes a correct snapshot again."""
     figures, _, _ = _crash(tmp_path, "during_snapshot:2", clients=8, until_seq=1100)
@@ -95,7 +106,8 @@ def test_crash_during_a_snapshot_loads_from_the_previous_snapshot_and_the_log(
 
 
 def test_a_crash_during_the_seal_leaves_the_board_unsealed_and_the_close_is_resent(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """The close's transaction dies with the old rows deleted and the sealed state not yet
     written: the restarted server has the board exactly as before (open, every op there), and
     the facilitator's client, which never got its ack, resends the close, which seals it."""

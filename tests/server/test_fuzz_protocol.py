@@ -40,7 +40,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient, WebSocketTestSession
 
-from hindsight.board_state import decode_board, SYSTEM, Board, Entry, decode_entry, encode_board, replay
+from hindsight.board_state import (
+    SYSTEM,
+    Board,
+    Entry,
+    decode_board,
+    decode_entry,
+    encode_board,
+    replay,
+)
 from hindsight.board_state import ops as o
 from hindsight.board_state.errors import CODES
 from hindsight.board_state.protocol import MAX_FRAME, ClientMessage, Hello, decode_server
@@ -56,11 +64,12 @@ AT = "2026-08-14T09:12:00Z"
 
 # --- what the documentation promises ------------------------------------------------------------
 
+
 def _section(title: str) -> str:
     text = DOCS.read_text()
     start = text.index(title)
     end = text.find("\n#", start + len(title))
-    return text[start:end if end > 0 else None]
+    return text[start : end if end > 0 else None]
 
 
 def documented_codes() -> set[str]:
@@ -86,18 +95,29 @@ def test_the_oracles_code_lists_are_the_documented_ones() -> None:
 
 # --- frames from the real op types ----------------------------------------------------------------
 
+
 class Ref(msgspec.Struct, frozen=True):
     """A placeholder for a real id, resolved against the example's board when sent: `kind` is a
     pool ('sticky', 'foreign', ...), `i` picks one (modulo the pool's size)."""
+
     kind: str
     i: int
 
 
 ID_KINDS = {
-    "sticky_id": "sticky", "sticky_ids": "sticky", "entry_id": "timeline", "chain_id": "chain",
-    "step_id": "step", "theme_id": "theme", "round_id": "round", "item_id": "item",
-    "action_id": "action", "participant_id": "participant", "owner_id": "participant",
-    "phase_id": "phase", "links": "item",
+    "sticky_id": "sticky",
+    "sticky_ids": "sticky",
+    "entry_id": "timeline",
+    "chain_id": "chain",
+    "step_id": "step",
+    "theme_id": "theme",
+    "round_id": "round",
+    "item_id": "item",
+    "action_id": "action",
+    "participant_id": "participant",
+    "owner_id": "participant",
+    "phase_id": "phase",
+    "links": "item",
 }
 TIMES = ["2026-08-14T09:12:00Z", "2026-08-14 09:12", "09:12", "2026-08-14", "yesterday", ""]
 
@@ -141,39 +161,69 @@ def value(t: mi.Type, name: str) -> st.SearchStrategy[Any]:
 
 def struct_value(t: mi.StructType) -> st.SearchStrategy[dict[str, Any]]:
     required = {f.encode_name: value(f.type, f.name) for f in t.fields if f.required}
-    optional = {f.encode_name: value(f.type, f.name) for f in t.fields
-                if not f.required and f.name != "cid"}
+    optional = {
+        f.encode_name: value(f.type, f.name) for f in t.fields if not f.required and f.name != "cid"
+    }
     return st.fixed_dictionaries(required, optional=optional)
 
 
-CIDS = st.one_of(st.just(""), st.text("abc", min_size=1, max_size=3),  # collisions: duplicates
-                 st.text(max_size=64), st.text(min_size=65, max_size=70))
+CIDS = st.one_of(
+    st.just(""),
+    st.text("abc", min_size=1, max_size=3),  # collisions: duplicates
+    st.text(max_size=64),
+    st.text(min_size=65, max_size=70),
+)
 
 
 def op_frame(cls: type[msgspec.Struct]) -> st.SearchStrategy[dict[str, Any]]:
     info = mi.type_info(cls)
     assert isinstance(info, mi.StructType)
     return st.tuples(struct_value(info), CIDS).map(
-        lambda p: {"type": info.tag, "cid": p[1], **p[0]})
+        lambda p: {"type": info.tag, "cid": p[1], **p[0]}
+    )
 
 
 # Every message a client may send after hello: the ops and the other requests (ping, ...).
 CLIENT_TYPES = [t for t in typing.get_args(ClientMessage) if t is not Hello]
 OP_FRAMES = st.sampled_from(CLIENT_TYPES).flatmap(op_frame)
-CLIENT_SET = ["seq", "author", "actor", "role", "new_id", "at", "mine", "hidden", "me", "you",
-              "board", "board_id", "participant_id", "epoch", "duplicate", "version"]
-WRONG = st.one_of(st.integers(-2**70, 2**70), st.floats(allow_nan=False), st.none(),
-                  st.booleans(), st.lists(st.integers(), max_size=3),
-                  st.dictionaries(st.text(max_size=3), st.integers(), max_size=2), st.text(max_size=5))
+CLIENT_SET = [
+    "seq",
+    "author",
+    "actor",
+    "role",
+    "new_id",
+    "at",
+    "mine",
+    "hidden",
+    "me",
+    "you",
+    "board",
+    "board_id",
+    "participant_id",
+    "epoch",
+    "duplicate",
+    "version",
+]
+WRONG = st.one_of(
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False),
+    st.none(),
+    st.booleans(),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.text(max_size=5),
+)
 
 
 class Deep(msgspec.Struct, frozen=True):
     """A value nested `depth` lists deep (written straight into the JSON text)."""
+
     depth: int
 
 
 class Surrogate(msgspec.Struct, frozen=True):
     """A string holding a lone UTF-16 surrogate."""
+
     text: str
 
 
@@ -182,15 +232,32 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
     frame = dict(draw(OP_FRAMES))
     for _ in range(draw(st.integers(0, 3))):
         keys = sorted(frame)
-        how = draw(st.sampled_from(["drop", "client_set", "wrong", "oversize", "deep",
-                                    "surrogate", "unknown_type", "foreign"]))
+        how = draw(
+            st.sampled_from(
+                [
+                    "drop",
+                    "client_set",
+                    "wrong",
+                    "oversize",
+                    "deep",
+                    "surrogate",
+                    "unknown_type",
+                    "foreign",
+                ]
+            )
+        )
         key = draw(st.sampled_from(keys)) if keys else "type"
         if how == "drop" and keys:
             del frame[key]
         elif how == "client_set":
-            frame[draw(st.sampled_from(CLIENT_SET))] = draw(st.one_of(
-                st.integers(-1, 10**6), st.sampled_from(["facilitator", "system", "u-other"]),
-                st.builds(Ref, st.just("participant"), st.integers(0, 9)), st.booleans()))
+            frame[draw(st.sampled_from(CLIENT_SET))] = draw(
+                st.one_of(
+                    st.integers(-1, 10**6),
+                    st.sampled_from(["facilitator", "system", "u-other"]),
+                    st.builds(Ref, st.just("participant"), st.integers(0, 9)),
+                    st.booleans(),
+                )
+            )
         elif how == "wrong":
             frame[key] = draw(WRONG)
         elif how == "oversize":
@@ -207,17 +274,33 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
 
 
 RAW = st.one_of(
-    st.sampled_from([b"", b"{", b"[]", b"null", b"1", b'"x"', b"\xff\xfe", b'{"type":',
-                     b'{"type":"ping","t":NaN}', b'{"type":"ping","t":1e400}',
-                     b"[" * 40_000, b'{"cid":"r1","x":' + b"[" * 30_000,
-                     b'{"type":"add_sticky","cid":"r2","section":"went_well","text":"\xc3\x28"}',
-                     b'{"type":"ping","t":' + b"9" * 5000 + b"}"]),
-    st.binary(max_size=40), st.text(max_size=40))
+    st.sampled_from(
+        [
+            b"",
+            b"{",
+            b"[]",
+            b"null",
+            b"1",
+            b'"x"',
+            b"\xff\xfe",
+            b'{"type":',
+            b'{"type":"ping","t":NaN}',
+            b'{"type":"ping","t":1e400}',
+            b"[" * 40_000,
+            b'{"cid":"r1","x":' + b"[" * 30_000,
+            b'{"type":"add_sticky","cid":"r2","section":"went_well","text":"\xc3\x28"}',
+            b'{"type":"ping","t":' + b"9" * 5000 + b"}",
+        ]
+    ),
+    st.binary(max_size=40),
+    st.text(max_size=40),
+)
 
 
 class Wire(msgspec.Struct, frozen=True):
     """One frame as sent: a JSON-able structure (with placeholders) or raw text/bytes, and how
     it travels (a text frame, a binary frame, escaped or raw non-ASCII)."""
+
     body: Any
     binary: bool = False
     ascii: bool = True
@@ -227,12 +310,13 @@ class Wire(msgspec.Struct, frozen=True):
 WIRE = st.one_of(
     st.builds(Wire, mutated(), st.booleans(), st.booleans(), st.booleans()),
     st.builds(Wire, OP_FRAMES, st.just(False), st.booleans()),  # unmutated ops: some are accepted
-    st.builds(Wire, st.builds(lambda t: {"type": "ping", "t": t}, st.integers(-2**70, 2**70))),
+    st.builds(Wire, st.builds(lambda t: {"type": "ping", "t": t}, st.integers(-(2**70), 2**70))),
     st.builds(Wire, RAW),
 )
 
 
 # --- a board per example ------------------------------------------------------------------------
+
 
 class Seat(msgspec.Struct):
     pid: str
@@ -258,9 +342,11 @@ def stage(client: TestClient, phase_id: str | None, anonymity: str = "anonymous"
     made = create_board(client, anonymity=anonymity)
     bid = made["board_id"]
     ann, obs = join(client, bid, "Ann"), join(client, bid, "Obs", role="observer")
-    seats = {"facilitator": Seat(made["participant_id"], made["credential"]),
-             "participant": Seat(ann["participant_id"], ann["credential"]),
-             "observer": Seat(obs["participant_id"], obs["credential"])}
+    seats = {
+        "facilitator": Seat(made["participant_id"], made["credential"]),
+        "participant": Seat(ann["participant_id"], ann["credential"]),
+        "observer": Seat(obs["participant_id"], obs["credential"]),
+    }
     portal = _portal(client)
     room = portal.call(client.app.state.hub.room, bid)  # type: ignore[attr-defined]
     fac, pa = seats["facilitator"].pid, seats["participant"].pid
@@ -276,10 +362,15 @@ def stage(client: TestClient, phase_id: str | None, anonymity: str = "anonymous"
     def pools() -> dict[str, list[str]]:
         b = room.board
         return {
-            "sticky": list(b.stickies), "timeline": list(b.timeline), "chain": list(b.chains),
+            "sticky": list(b.stickies),
+            "timeline": list(b.timeline),
+            "chain": list(b.chains),
             "step": [s.id for c in b.chains.values() for s in c.steps],
-            "theme": list(b.themes), "round": list(b.rounds), "action": list(b.actions),
-            "participant": list(b.participants), "phase": [p.id for p in b.agenda],
+            "theme": list(b.themes),
+            "round": list(b.rounds),
+            "action": list(b.actions),
+            "participant": list(b.participants),
+            "phase": [p.id for p in b.agenda],
             # what votes, links and the spotlight point at (a spotlight: timeline entries too)
             "item": [*b.stickies, *b.themes, *b.actions, *b.chains, *b.timeline],
         }
@@ -287,8 +378,9 @@ def stage(client: TestClient, phase_id: str | None, anonymity: str = "anonymous"
     return Stage(board_id=bid, seats=seats, pools=portal.call(pools), epoch=room.epoch)
 
 
-def seed_phases(do: Callable[[str, o.Op], None], portal: Any, room: Any, fac: str, pa: str,
-                phase_id: str) -> None:
+def seed_phases(
+    do: Callable[[str, o.Op], None], portal: Any, room: Any, fac: str, pa: str, phase_id: str
+) -> None:
     do(fac, o.GoToPhase(phase_id="p4"))
     do(fac, o.AddChain(problem="checkout 500s"))
     chain = portal.call(lambda: next(iter(room.board.chains)))
@@ -297,8 +389,9 @@ def seed_phases(do: Callable[[str, o.Op], None], portal: Any, room: Any, fac: st
     do(pa, o.AddSticky(section="went_well", text="rollback was quick"))
     do(fac, o.AddSticky(section="went_badly", text="runbook was stale"))
     do(fac, o.ParkQuestion(text="canary skipped?"))
-    stickies = portal.call(lambda: [s for s in room.board.stickies if
-                                    room.board.stickies[s].section != "parking_lot"])
+    stickies = portal.call(
+        lambda: [s for s in room.board.stickies if room.board.stickies[s].section != "parking_lot"]
+    )
     do(fac, o.AddTheme(name="detection", sticky_ids=stickies[:1]))
     do(fac, o.OpenVote(budget=3))
     rnd = portal.call(lambda: next(iter(room.board.rounds)))
@@ -314,8 +407,12 @@ def resolve(x: Any, st_: Stage) -> Any:
     if isinstance(x, Ref):
         if x.kind == "foreign":
             assert st_.other is not None
-            pool = [i for ids in st_.other.pools.values() for i in ids if i not in
-                    st_.other.pools["phase"]]
+            pool = [
+                i
+                for ids in st_.other.pools.values()
+                for i in ids
+                if i not in st_.other.pools["phase"]
+            ]
         else:
             pool = st_.pools.get(x.kind) or ["nothing-here"]
         return pool[x.i % len(pool)]
@@ -333,8 +430,13 @@ def _dump(x: Any, ascii: bool) -> str:
     if isinstance(x, Surrogate):
         return json.dumps(x.text, ensure_ascii=ascii)
     if isinstance(x, dict):
-        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=ascii)}:{_dump(v, ascii)}"
-                              for k, v in x.items()) + "}"
+        return (
+            "{"
+            + ",".join(
+                f"{json.dumps(str(k), ensure_ascii=ascii)}:{_dump(v, ascii)}" for k, v in x.items()
+            )
+            + "}"
+        )
     if isinstance(x, list):
         return "[" + ",".join(_dump(v, ascii) for v in x) + "]"
     return json.dumps(x, ensure_ascii=ascii)
@@ -356,6 +458,7 @@ def send_wire(ws: WebSocketTestSession, w: Wire, st_: Stage) -> None:
 
 
 # --- the oracle ----------------------------------------------------------------------------------
+
 
 class Seen(msgspec.Struct):
     frames: list[dict[str, Any]] = msgspec.field(default_factory=list)
@@ -380,8 +483,9 @@ def read(ws: WebSocketTestSession, seen: Seen, until: Callable[[dict[str, Any]],
             return
 
 
-def board_matches_its_log(client: TestClient, st_: Stage, since: int,
-                          pid: str) -> tuple[list[Entry], int]:
+def board_matches_its_log(
+    client: TestClient, st_: Stage, since: int, pid: str
+) -> tuple[list[Entry], int]:
     """The room's board equals its stored history: the log replayed, or, once the meeting was
     closed and sealed, the sealed snapshot plus the log after it. Returns the log's entries
     after `since` and the seq the sealed snapshot stands for (0: not sealed)."""
@@ -392,13 +496,15 @@ def board_matches_its_log(client: TestClient, st_: Stage, since: int,
     base = loaded.snapshot.seq if loaded.snapshot is not None else 0
     entries = [decode_entry(r.body) for r in loaded.tail]
     assert [e.seq for e in entries] == list(range(base + 1, base + len(entries) + 1)), (
-        "a gap in the log")
+        "a gap in the log"
+    )
     # Replayed one entry at a time, so each accepted op can be checked against the rule table
     # on its own (not through the engine's `check`): its sender had a role the table lets send it.
     if loaded.snapshot is not None:
         board = decode_board(loaded.snapshot.state)
         assert board.closed_at is not None and not any(r.votes for r in board.rounds.values()), (
-            "only a sealed board replaces its log with a snapshot this early")
+            "only a sealed board replaces its log with a snapshot this early"
+        )
     else:
         board = Board(id=st_.board_id)
     for e in entries:
@@ -419,8 +525,9 @@ def board_matches_its_log(client: TestClient, st_: Stage, since: int,
 def fresh_hello_works(client: TestClient, st_: Stage) -> None:
     seat = st_.seats["observer"]
     with client.websocket_connect("/ws") as ws:
-        ws.send_text(json.dumps({"type": "hello", "board": st_.board_id,
-                                 "credential": seat.credential}))
+        ws.send_text(
+            json.dumps({"type": "hello", "board": st_.board_id, "credential": seat.credential})
+        )
         seen = Seen()
         read(ws, seen, lambda f: f["type"] == "welcome")
         assert seen.frames[-1]["type"] == "welcome", seen
@@ -431,18 +538,22 @@ PHASES = [None, "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"]
 
 def hellos(st_: Stage) -> st.SearchStrategy[dict[str, Any]]:
     """A first frame: mostly a good hello, sometimes a twisted one."""
-    return st.fixed_dictionaries({
-        "last_seq": st.one_of(st.just(0), st.integers(1, 30), st.just(10**12), st.just(2**63),
-                              st.just(-1)),
-        "epoch": st.sampled_from(["", st_.epoch, "not-this-one", st_.epoch + "x"]),
-    })
+    return st.fixed_dictionaries(
+        {
+            "last_seq": st.one_of(
+                st.just(0), st.integers(1, 30), st.just(10**12), st.just(2**63), st.just(-1)
+            ),
+            "epoch": st.sampled_from(["", st_.epoch, "not-this-one", st_.epoch + "x"]),
+        }
+    )
 
 
 @pytest.fixture(scope="module")
 def fuzz_client(tmp_path_factory: pytest.TempPathFactory) -> Any:
     # Durability is not under test here: FULL fsyncs would only slow the fuzzer down.
-    with make_client(tmp_path_factory.mktemp("fuzz"), synchronous="OFF",
-                     rate=1e9, burst=10**9) as client:
+    with make_client(
+        tmp_path_factory.mktemp("fuzz"), synchronous="OFF", rate=1e9, burst=10**9
+    ) as client:
         yield client
 
 
@@ -453,27 +564,39 @@ DERANDOMIZE = "HINDSIGHT_FUZZ_EXAMPLES" not in os.environ
 
 
 def test_fuzzed_frames_after_hello_are_answered_in_documented_codes_and_the_board_is_its_log(
-        fuzz_client: TestClient) -> None:
+    fuzz_client: TestClient,
+) -> None:
     client = fuzz_client
     other = stage(client, "p7")
     stats = {"frames": 0, "acks": 0, "examples": 0}
 
-    @settings(max_examples=EXAMPLES, derandomize=DERANDOMIZE, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck), print_blob=True)
-    @given(phase=st.sampled_from(PHASES), role=st.sampled_from(["facilitator"] * 3 +
-                                                                ["participant"] * 2 + ["observer"]),
-           wires=st.lists(WIRE, min_size=1, max_size=6), data=st.data())
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=DERANDOMIZE,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=True,
+    )
+    @given(
+        phase=st.sampled_from(PHASES),
+        role=st.sampled_from(["facilitator"] * 3 + ["participant"] * 2 + ["observer"]),
+        wires=st.lists(WIRE, min_size=1, max_size=6),
+        data=st.data(),
+    )
     def run(phase: str | None, role: str, wires: list[Wire], data: st.DataObject) -> None:
         st_ = stage(client, phase)
         st_.other = other
         seat = st_.seats[role]
-        since = _portal(client).call(
-            lambda: client.app.state.hub.rooms[st_.board_id].seq)  # type: ignore[attr-defined]
+        since = _portal(client).call(lambda: client.app.state.hub.rooms[st_.board_id].seq)  # type: ignore[attr-defined]
         h = data.draw(hellos(st_))
         with client.websocket_connect("/ws") as ws:
             seen = Seen()
-            ws.send_text(json.dumps({"type": "hello", "board": st_.board_id,
-                                     "credential": seat.credential, **h}))
+            ws.send_text(
+                json.dumps(
+                    {"type": "hello", "board": st_.board_id, "credential": seat.credential, **h}
+                )
+            )
             read(ws, seen, lambda f: f["type"] in ("welcome", "error"))
             if h["last_seq"] < 0:
                 assert seen.frames[-1]["code"] == "bad_message"
@@ -495,40 +618,61 @@ def test_fuzzed_frames_after_hello_are_answered_in_documented_codes_and_the_boar
         new, sealed_at = board_matches_its_log(client, st_, since, seat.pid)
         # Acked ops up to a seal live on in the sealed board, not as log rows.
         assert sorted(f["seq"] for f in acks if f["seq"] > sealed_at) == [
-            e.seq for e in new if e.actor == seat.pid]
+            e.seq for e in new if e.actor == seat.pid
+        ]
         stats["frames"] += len(wires)
         stats["acks"] += len(acks) - 1
         stats["examples"] += 1
 
     run()
     fresh_hello_works(client, other)
-    print(f"\nfuzz after hello: {stats['examples']} examples, {stats['frames']} frames, "
-          f"{stats['acks']} fuzzed ops accepted")
+    print(
+        f"\nfuzz after hello: {stats['examples']} examples, {stats['frames']} frames, "
+        f"{stats['acks']} fuzzed ops accepted"
+    )
     assert stats["acks"] > 0, "no fuzzed op was ever accepted: the generator is too weak"
 
 
 def test_fuzzed_first_frames_get_a_welcome_or_a_documented_error_and_close(
-        fuzz_client: TestClient) -> None:
+    fuzz_client: TestClient,
+) -> None:
     """Ops before hello, garbage, hellos for the wrong board or with another board's
     credential: a welcome, or an error with a documented code and a 4001/4002 close."""
     client = fuzz_client
     st_ = stage(client, "p7")
     st_.other = stage(client, "p4")
-    before = _portal(client).call(
-        lambda: client.app.state.hub.rooms[st_.board_id].seq)  # type: ignore[attr-defined]
+    before = _portal(client).call(lambda: client.app.state.hub.rooms[st_.board_id].seq)  # type: ignore[attr-defined]
     outcomes: dict[str, int] = {}
 
-    hello_like = st.fixed_dictionaries({
-        "type": st.just("hello"),
-        "board": st.sampled_from([st_.board_id, st_.other.board_id, "nope", ""]),
-        "credential": st.sampled_from([st_.seats["participant"].credential,
-                                       st_.other.seats["facilitator"].credential,
-                                       st_.seats["participant"].pid + ".wrong", "x", ""]),
-    }, optional={"last_seq": st.one_of(st.integers(-5, 5), st.just(2**64)),
-                 "epoch": st.text(max_size=70), "version": WRONG})
+    hello_like = st.fixed_dictionaries(
+        {
+            "type": st.just("hello"),
+            "board": st.sampled_from([st_.board_id, st_.other.board_id, "nope", ""]),
+            "credential": st.sampled_from(
+                [
+                    st_.seats["participant"].credential,
+                    st_.other.seats["facilitator"].credential,
+                    st_.seats["participant"].pid + ".wrong",
+                    "x",
+                    "",
+                ]
+            ),
+        },
+        optional={
+            "last_seq": st.one_of(st.integers(-5, 5), st.just(2**64)),
+            "epoch": st.text(max_size=70),
+            "version": WRONG,
+        },
+    )
 
-    @settings(max_examples=EXAMPLES // 2, derandomize=DERANDOMIZE, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck), print_blob=True)
+    @settings(
+        max_examples=EXAMPLES // 2,
+        derandomize=DERANDOMIZE,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=True,
+    )
     @given(first=st.one_of(WIRE, st.builds(Wire, hello_like)))
     def run(first: Wire) -> None:
         with client.websocket_connect("/ws") as ws:
@@ -545,27 +689,38 @@ def test_fuzzed_first_frames_get_a_welcome_or_a_documented_error_and_close(
 
     run()
     fresh_hello_works(client, st_)
-    after = _portal(client).call(
-        lambda: client.app.state.hub.rooms[st_.board_id].seq)  # type: ignore[attr-defined]
+    after = _portal(client).call(lambda: client.app.state.hub.rooms[st_.board_id].seq)  # type: ignore[attr-defined]
     assert after == before, "a frame before hello changed the board"
     print(f"\nfuzz before hello: {outcomes}")
     assert outcomes.get("4002") and outcomes.get("4001"), outcomes
 
 
-@pytest.mark.parametrize("frame, cid", [
-    (b'{"type":"add_sticky","cid":"u1","section":"went_well","text":"\xc3\x28"}', "u1"),
-    (b'{"type":"ping","x":' + b"[" * 30_000 + b"]" * 30_000 + b"}", None),
-    (b'{"cid":"d1","x":' + b"[" * 30_000, None),
-    ('{"type":"add_sticky","cid":"s1","section":"went_well","text":"\ud800"}', None),
-], ids=["invalid_utf8_binary", "deep_nesting", "deep_nesting_with_cid", "raw_lone_surrogate"])
+@pytest.mark.parametrize(
+    "frame, cid",
+    [
+        (b'{"type":"add_sticky","cid":"u1","section":"went_well","text":"\xc3\x28"}', "u1"),
+        (b'{"type":"ping","x":' + b"[" * 30_000 + b"]" * 30_000 + b"}", None),
+        (b'{"cid":"d1","x":' + b"[" * 30_000, None),
+        ('{"type":"add_sticky","cid":"s1","section":"went_well","text":"\ud800"}', None),
+    ],
+    ids=["invalid_utf8_binary", "deep_nesting", "deep_nesting_with_cid", "raw_lone_surrogate"],
+)
 def test_regression_undecodable_bytes_and_deep_nesting_are_bad_message_not_a_dead_handler(
-        fuzz_client: TestClient, frame: bytes | str, cid: str | None) -> None:
+    fuzz_client: TestClient, frame: bytes | str, cid: str | None
+) -> None:
     """Found by the fuzzer: these escaped `decode_client` as UnicodeDecodeError/RecursionError
     and killed the connection's handler (no close frame, a traceback in the log)."""
     st_ = stage(fuzz_client, None)
     with fuzz_client.websocket_connect("/ws") as ws:
-        ws.send_text(json.dumps({"type": "hello", "board": st_.board_id,
-                                 "credential": st_.seats["facilitator"].credential}))
+        ws.send_text(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "board": st_.board_id,
+                    "credential": st_.seats["facilitator"].credential,
+                }
+            )
+        )
         seen = Seen()
         read(ws, seen, lambda f: f["type"] == "welcome")
         if isinstance(frame, bytes):

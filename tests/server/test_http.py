@@ -10,9 +10,12 @@ from starlette.testclient import TestClient
 
 from .conftest import TEMPLATES, board_view, create_board, join, secret_of
 
-needs_page = {name: pytest.mark.skipif(not (TEMPLATES / name).exists(),
-                                       reason=f"server/templates/{name} not written yet")
-              for name in ("landing.html", "board.html", "join.html")}
+needs_page = {
+    name: pytest.mark.skipif(
+        not (TEMPLATES / name).exists(), reason=f"server/templates/{name} not written yet"
+    )
+    for name in ("landing.html", "board.html", "join.html")
+}
 
 
 def assert_security_headers(r: Any) -> None:
@@ -25,9 +28,17 @@ def assert_security_headers(r: Any) -> None:
 
 # --- the API ---------------------------------------------------------------------------------
 
+
 def test_create_board_answers_201_with_the_credential_and_the_links(client: TestClient) -> None:
-    r = client.post("/api/boards", json={"title": "DNS outage", "severity": "sev1",
-                                         "template": "incident-60", "facilitator_name": "Fay"})
+    r = client.post(
+        "/api/boards",
+        json={
+            "title": "DNS outage",
+            "severity": "sev1",
+            "template": "incident-60",
+            "facilitator_name": "Fay",
+        },
+    )
     assert r.status_code == 201
     b = r.json()
     bid, cred = b["board_id"], b["credential"]
@@ -63,15 +74,19 @@ def test_create_board_with_an_empty_body_uses_the_defaults(client: TestClient) -
     assert len(meta["agenda"]) == 9
 
 
-@pytest.mark.parametrize("body, code, names", [
-    ({"template": "no-such-agenda"}, "invalid", "no-such-agenda"),
-    ({"severity": "sev9"}, "bad_message", "$.severity"),
-    ({"title": "x" * 201}, "bad_message", "$.title"),
-    ({"anonymity": "secret"}, "bad_message", "$.anonymity"),
-    ({"title": 5}, "bad_message", "$.title"),
-])
+@pytest.mark.parametrize(
+    "body, code, names",
+    [
+        ({"template": "no-such-agenda"}, "invalid", "no-such-agenda"),
+        ({"severity": "sev9"}, "bad_message", "$.severity"),
+        ({"title": "x" * 201}, "bad_message", "$.title"),
+        ({"anonymity": "secret"}, "bad_message", "$.anonymity"),
+        ({"title": 5}, "bad_message", "$.title"),
+    ],
+)
 def test_create_board_with_a_bad_field_is_422_naming_it(
-        client: TestClient, body: dict[str, Any], code: str, names: str) -> None:
+    client: TestClient, body: dict[str, Any], code: str, names: str
+) -> None:
     r = client.post("/api/boards", json=body)
     assert r.status_code == 422
     error = r.json()["error"]
@@ -86,8 +101,9 @@ def test_create_board_with_malformed_json_is_422(client: TestClient) -> None:
 
 def test_join_returns_a_participant_credential_that_opens_the_board(client: TestClient) -> None:
     b = create_board(client)
-    r = client.post(f"/api/boards/{b['board_id']}/join",
-                    json={"name": "Ann", "token": b["join_token"]})
+    r = client.post(
+        f"/api/boards/{b['board_id']}/join", json={"name": "Ann", "token": b["join_token"]}
+    )
     assert r.status_code == 201
     ann = r.json()
     assert ann["role"] == "participant"
@@ -96,8 +112,13 @@ def test_join_returns_a_participant_credential_that_opens_the_board(client: Test
     body = board_view(client, b["board_id"], ann["credential"])
     assert body["you"] == ann["participant_id"] and body["seq"] == 4  # after two join links
     me = next(p for p in body["view"]["participants"] if p["me"])
-    assert me == {"type": "participant", "id": ann["participant_id"], "name": "Ann",
-                  "role": "participant", "me": True}
+    assert me == {
+        "type": "participant",
+        "id": ann["participant_id"],
+        "name": "Ann",
+        "role": "participant",
+        "me": True,
+    }
 
 
 def test_join_as_an_observer_gives_the_observer_role(client: TestClient) -> None:
@@ -110,17 +131,22 @@ def test_join_as_an_observer_gives_the_observer_role(client: TestClient) -> None
 
 def test_join_without_a_name_gets_a_guest_name(client: TestClient) -> None:
     b = create_board(client)
-    guest = client.post(f"/api/boards/{b['board_id']}/join",
-                        json={"token": b["join_token"]}).json()
+    guest = client.post(f"/api/boards/{b['board_id']}/join", json={"token": b["join_token"]}).json()
     view = board_view(client, b["board_id"], guest["credential"])["view"]
     assert next(p for p in view["participants"] if p["me"])["name"] == "Guest 2"
 
 
-@pytest.mark.parametrize("body, code", [({"role": "facilitator"}, "invalid"),
-                                        ({"role": "admin"}, "bad_message"),
-                                        ({"name": "x" * 81}, "bad_message")])
-def test_join_with_a_bad_role_or_name_is_422(client: TestClient, body: dict[str, Any],
-                                             code: str) -> None:
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ({"role": "facilitator"}, "invalid"),
+        ({"role": "admin"}, "bad_message"),
+        ({"name": "x" * 81}, "bad_message"),
+    ],
+)
+def test_join_with_a_bad_role_or_name_is_422(
+    client: TestClient, body: dict[str, Any], code: str
+) -> None:
     b = create_board(client)
     r = client.post(f"/api/boards/{b['board_id']}/join", json={**body, "token": b["join_token"]})
     assert r.status_code == 422 and r.json()["error"]["code"] == code
@@ -136,14 +162,20 @@ def test_reading_a_board_needs_a_valid_bearer_credential(client: TestClient) -> 
     b, other = create_board(client), create_board(client)
     url = f"/api/boards/{b['board_id']}"
     pid = b["participant_id"]
-    for headers in ({}, {"authorization": "Bearer "}, {"authorization": b["credential"] + "x"},
-                    {"authorization": f"Bearer {pid}.{'A' * 32}"},
-                    {"authorization": f"Bearer {other['credential']}"},
-                    {"authorization": f"Basic {b['credential']}"}):
+    for headers in (
+        {},
+        {"authorization": "Bearer "},
+        {"authorization": b["credential"] + "x"},
+        {"authorization": f"Bearer {pid}.{'A' * 32}"},
+        {"authorization": f"Bearer {other['credential']}"},
+        {"authorization": f"Basic {b['credential']}"},
+    ):
         r = client.get(url, headers=headers)
         assert r.status_code == 401, headers
         assert r.json()["error"]["code"] == "unauthorized"
-    r = client.get("/api/boards/no-such-board", headers={"authorization": f"Bearer {b['credential']}"})
+    r = client.get(
+        "/api/boards/no-such-board", headers={"authorization": f"Bearer {b['credential']}"}
+    )
     assert r.status_code == 401
     r = client.get(url, headers={"authorization": f"Bearer {b['credential']}"})
     assert r.status_code == 200 and r.json()["you"] == pid
@@ -151,12 +183,22 @@ def test_reading_a_board_needs_a_valid_bearer_credential(client: TestClient) -> 
 
 # --- the forms -------------------------------------------------------------------------------
 
+
 def test_the_landing_form_redirects_303_with_the_credential_only_in_the_fragment(
-        client: TestClient) -> None:
-    r = client.post("/boards", data={"title": "Disk full", "severity": "sev3",
-                                     "template": "reflection-4", "facilitator_name": "Fay",
-                                     "learning_question": "", "anonymity": "named"},
-                    follow_redirects=False)
+    client: TestClient,
+) -> None:
+    r = client.post(
+        "/boards",
+        data={
+            "title": "Disk full",
+            "severity": "sev3",
+            "template": "reflection-4",
+            "facilitator_name": "Fay",
+            "learning_question": "",
+            "anonymity": "named",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     location = urlsplit(r.headers["location"])
     assert location.path.startswith("/b/") and location.query == ""
@@ -177,10 +219,14 @@ def test_the_landing_form_with_a_bad_field_renders_a_422_page(client: TestClient
 
 
 def test_the_join_form_redirects_303_with_the_credential_only_in_the_fragment(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     b = create_board(client)
-    r = client.post(f"/b/{b['board_id']}/join", follow_redirects=False,
-                    data={"name": "Olive", "role": "observer", "token": b["observer_token"]})
+    r = client.post(
+        f"/b/{b['board_id']}/join",
+        follow_redirects=False,
+        data={"name": "Olive", "role": "observer", "token": b["observer_token"]},
+    )
     assert r.status_code == 303
     location = urlsplit(r.headers["location"])
     assert location.path == f"/b/{b['board_id']}" and location.query == ""
@@ -196,15 +242,19 @@ def test_the_join_form_for_an_unknown_board_is_404(client: TestClient) -> None:
 
 # --- health, pages, headers ------------------------------------------------------------------
 
+
 def test_healthz_and_readyz_answer_200(client: TestClient) -> None:
-    assert client.get("/healthz").status_code == 200 and client.get("/healthz").json() == {"ok": True}
+    assert client.get("/healthz").status_code == 200 and client.get("/healthz").json() == {
+        "ok": True
+    }
     r = client.get("/readyz")
     assert r.status_code == 200 and r.json() == {"ready": True}
 
 
 @needs_page["landing.html"]
 def test_the_landing_page_renders_the_form_with_every_template_and_severity(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     r = client.get("/")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert 'action="/boards"' in r.text
@@ -254,15 +304,23 @@ def test_every_html_and_json_response_carries_the_security_headers(client: TestC
         client.post(f"/api/boards/{b['board_id']}/join", json={"name": "Ann"}),
         client.post("/api/boards/nope/join", json={}),
         client.get(f"/api/boards/{b['board_id']}"),
-        client.get(f"/api/boards/{b['board_id']}",
-                   headers={"authorization": f"Bearer {b['credential']}"}),
+        client.get(
+            f"/api/boards/{b['board_id']}", headers={"authorization": f"Bearer {b['credential']}"}
+        ),
         client.post("/boards", data={"title": "t"}, follow_redirects=False),
-        client.get("/healthz"), client.get("/readyz"), client.get("/b/nope"),
+        client.get("/healthz"),
+        client.get("/readyz"),
+        client.get("/b/nope"),
     ]
-    responses += [client.get(p) for p, page in (("/", "landing.html"),
-                                                (f"/b/{b['board_id']}", "board.html"),
-                                                (f"/b/{b['board_id']}/join", "join.html"))
-                  if (TEMPLATES / page).exists()]
+    responses += [
+        client.get(p)
+        for p, page in (
+            ("/", "landing.html"),
+            (f"/b/{b['board_id']}", "board.html"),
+            (f"/b/{b['board_id']}/join", "join.html"),
+        )
+        if (TEMPLATES / page).exists()
+    ]
     for r in responses:
         assert_security_headers(r)
         assert r.headers["referrer-policy"] == "no-referrer"
@@ -270,8 +328,11 @@ def test_every_html_and_json_response_carries_the_security_headers(client: TestC
 
 def test_the_api_reads_json_even_when_sent_as_a_form(client: TestClient) -> None:
     """curl -d sends a form content type; the API must not silently ignore the JSON fields."""
-    r = client.post("/api/boards", content=b'{"template": "no-such-agenda"}',
-                    headers={"content-type": "application/x-www-form-urlencoded"})
+    r = client.post(
+        "/api/boards",
+        content=b'{"template": "no-such-agenda"}',
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 422 and "no-such-agenda" in r.json()["error"]["message"]
 
 

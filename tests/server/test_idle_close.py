@@ -45,7 +45,9 @@ def test_an_idle_board_is_closed_and_sealed_and_a_busy_one_is_left_alone(tmp_pat
         await hub.close()
         with sqlite3.connect(store.path) as conn:
             ops = conn.execute("SELECT COUNT(*) FROM ops WHERE board_id = ?", (quiet,)).fetchone()
-            (state,) = conn.execute("SELECT state FROM snapshots WHERE board_id = ?", (quiet,)).fetchone()
+            (state,) = conn.execute(
+                "SELECT state FROM snapshots WHERE board_id = ?", (quiet,)
+            ).fetchone()
         assert ops == (0,) and decode_board(state).closed_at is not None  # sealed
         assert {e.author for e in decode_board(state).timeline.values()} == {"anonymous"}
         store.close()

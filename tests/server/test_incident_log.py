@@ -40,6 +40,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
 
 # --- helpers (the actions tests use them too) ---------------------------------------------------
 
+
 def room_of(client: TestClient, board_id: str) -> Room:
     room = client.portal.call(client.app.state.hub.room, board_id)  # type: ignore[attr-defined]
     assert room is not None
@@ -62,12 +63,18 @@ def commit_action(client: TestClient, board_id: str, actor: str, add: o.AddActio
     return action_id
 
 
-def new_board(client: TestClient, title: str, *, severity: str = "sev2", started: str = "",
-              tags: tuple[str, ...] = (), anonymity: str = "anonymous",
-              template: str = "blameless-90") -> dict[str, Any]:
+def new_board(
+    client: TestClient,
+    title: str,
+    *,
+    severity: str = "sev2",
+    started: str = "",
+    tags: tuple[str, ...] = (),
+    anonymity: str = "anonymous",
+    template: str = "blameless-90",
+) -> dict[str, Any]:
     """A board with a header; the body of POST /api/boards (board_id, participant_id, ...)."""
-    b = create_board(client, title=title, severity=severity, anonymity=anonymity,
-                     template=template)
+    b = create_board(client, title=title, severity=severity, anonymity=anonymity, template=template)
     if started:
         do(client, b["board_id"], b["participant_id"], o.EditHeader(started_at=started))
     if tags:
@@ -92,11 +99,16 @@ def phase_id(client: TestClient, board_id: str, kind: str) -> str:
 
 # --- search ---------------------------------------------------------------------------------
 
+
 def test_search_finds_a_board_by_a_word_only_in_its_timeline(client: TestClient) -> None:
     a = new_board(client, "Checkout errors")
     new_board(client, "Slow dashboards")
-    do(client, a["board_id"], a["participant_id"],
-       o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="Resolver cache stampede begins"))
+    do(
+        client,
+        a["board_id"],
+        a["participant_id"],
+        o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="Resolver cache stampede begins"),
+    )
 
     assert titles(client, q="stampede") == ["Checkout errors"]
     assert titles(client, q="STAMPEDE resolver") == ["Checkout errors"]  # words are ANDed
@@ -113,8 +125,12 @@ def test_search_looks_through_causes_contributing_notes_and_actions(client: Test
     chain_id = next(iter(room_of(client, bid).board.chains))
     do(client, bid, fac, o.AddWhy(chain_id=chain_id, why="Why stalled?", answer="Heartbeat lapsed"))
     do(client, bid, fac, o.MarkRootCause(chain_id=chain_id, cause="No backpressure on ingestion"))
-    do(client, bid, fac, o.AddSticky(section="contributing", text="Runbook was stale",
-                                     category="knowledge"))
+    do(
+        client,
+        bid,
+        fac,
+        o.AddSticky(section="contributing", text="Runbook was stale", category="knowledge"),
+    )
     commit_action(client, bid, fac, o.AddAction(text="Add a lag alert on the consumer group"))
     for word in ("overnight", "heartbeat", "backpressure", "runbook", "lag"):
         assert titles(client, q=word) == ["Queue backlog"], word
@@ -123,8 +139,22 @@ def test_search_looks_through_causes_contributing_notes_and_actions(client: Test
     assert entry["categories"] == ["knowledge"]
 
 
-@pytest.mark.parametrize("q", ['"', 'AND (', "NEAR(", "title:x", "*", "-", '"unbalanced', "a OR",
-                               "^", "((", "'; DROP TABLE log; --"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        "AND (",
+        "NEAR(",
+        "title:x",
+        "*",
+        "-",
+        '"unbalanced',
+        "a OR",
+        "^",
+        "((",
+        "'; DROP TABLE log; --",
+    ],
+)
 def test_search_text_is_never_parsed_as_fts_syntax(client: TestClient, q: str) -> None:
     new_board(client, "Disk full")
     r = client.get("/api/log", params={"q": q})
@@ -141,16 +171,23 @@ def test_fts_query_quotes_every_word() -> None:
 
 # --- filters and order --------------------------------------------------------------------------
 
+
 @pytest.fixture
 def four_boards(client: TestClient) -> TestClient:
-    specs = [("B1", "sev1", "2026-03-10T09:00:00Z", ("dns",), "monitoring"),
-             ("B2", "sev1", "2026-05-01T09:00:00Z", ("dns",), "testing"),
-             ("B3", "sev2", "2026-03-12T09:00:00Z", ("dns",), "monitoring"),
-             ("B4", "sev1", "2026-03-15T09:00:00Z", ("db",), "monitoring")]
+    specs = [
+        ("B1", "sev1", "2026-03-10T09:00:00Z", ("dns",), "monitoring"),
+        ("B2", "sev1", "2026-05-01T09:00:00Z", ("dns",), "testing"),
+        ("B3", "sev2", "2026-03-12T09:00:00Z", ("dns",), "monitoring"),
+        ("B4", "sev1", "2026-03-15T09:00:00Z", ("db",), "monitoring"),
+    ]
     for title, sev, started, tags, category in specs:
         b = new_board(client, title, severity=sev, started=started, tags=tags)
-        do(client, b["board_id"], b["participant_id"],
-           o.AddSticky(section="contributing", text="common words here", category=category))
+        do(
+            client,
+            b["board_id"],
+            b["participant_id"],
+            o.AddSticky(section="contributing", text="common words here", category=category),
+        )
     return client
 
 
@@ -176,12 +213,21 @@ def test_filters_combine_and_each_one_narrows(four_boards: TestClient) -> None:
     assert ">B1</a>" in page.text and ">B2</a>" not in page.text and ">B4</a>" not in page.text
 
 
-@pytest.mark.parametrize("params", [{"severity": "sev9"}, {"category": "blame"},
-                                    {"from": "yesterday"}, {"to": "2026-02-30"},
-                                    {"from": "20260814"}, {"to": "2026W335"},
-                                    {"q": "x" * 501}])
-def test_a_filter_that_makes_no_sense_is_refused_clearly(client: TestClient,
-                                                         params: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"severity": "sev9"},
+        {"category": "blame"},
+        {"from": "yesterday"},
+        {"to": "2026-02-30"},
+        {"from": "20260814"},
+        {"to": "2026W335"},
+        {"q": "x" * 501},
+    ],
+)
+def test_a_filter_that_makes_no_sense_is_refused_clearly(
+    client: TestClient, params: dict[str, str]
+) -> None:
     r = client.get("/api/log", params=params)
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid"
     assert client.get("/api/log.csv", params=params).status_code == 422
@@ -191,13 +237,20 @@ def test_a_filter_that_makes_no_sense_is_refused_clearly(client: TestClient,
 
 # --- the row ------------------------------------------------------------------------------------
 
+
 def test_a_row_has_the_post_mortems_facts(client: TestClient) -> None:
-    b = new_board(client, "Payments timeout", severity="sev1", started="2026-08-14T09:12:00+02:00",
-                  tags=("Payments", "gateway", "payments"))
+    b = new_board(
+        client,
+        "Payments timeout",
+        severity="sev1",
+        started="2026-08-14T09:12:00+02:00",
+        tags=("Payments", "gateway", "payments"),
+    )
     bid, fac = b["board_id"], b["participant_id"]
     do(client, bid, fac, o.EditHeader(learning_question="Why did detection take 40 minutes?"))
-    commit_action(client, bid, fac, o.AddAction(text="Alert on error rate", owner_id=fac,
-                                                due="2000-01-01"))
+    commit_action(
+        client, bid, fac, o.AddAction(text="Alert on error rate", owner_id=fac, due="2000-01-01")
+    )
     (e,) = api_log(client)
     assert e["date"] == "2026-08-14" and e["severity"] == "sev1" and e["status"] == "open"
     assert e["tags"] == ["payments", "gateway"]
@@ -217,7 +270,8 @@ def test_a_board_without_an_incident_time_is_dated_by_its_creation(client: TestC
 
 
 def test_a_board_without_an_incident_time_is_dated_by_its_earliest_timeline_entry(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     b = new_board(client, "Dated by its timeline")
     for at in ("2026-05-02T01:00Z", "2026-04-30T22:00Z"):
         do(client, b["board_id"], b["participant_id"], o.AddTimelineEntry(at=at, text="seen"))
@@ -228,9 +282,12 @@ def test_a_board_without_an_incident_time_is_dated_by_its_earliest_timeline_entr
 
 # --- privacy ------------------------------------------------------------------------------------
 
+
 def _everything(client: TestClient) -> str:
-    return "\n".join(client.get(path).text
-                     for path in ("/log", "/api/log", "/api/log.csv", "/actions", "/api/actions"))
+    return "\n".join(
+        client.get(path).text
+        for path in ("/log", "/api/log", "/api/log.csv", "/actions", "/api/actions")
+    )
 
 
 def test_unrevealed_private_writing_never_reaches_the_log(client: TestClient) -> None:
@@ -239,11 +296,19 @@ def test_unrevealed_private_writing_never_reaches_the_log(client: TestClient) ->
     alice = join(client, bid, "Alice")
     reflection = phase_id(client, bid, "reflection")
     do(client, bid, fac, o.GoToPhase(phase_id=reflection))
-    do(client, bid, alice["participant_id"],
-       o.AddSticky(section="went_badly", text="Platypus dashboards misled us"))
+    do(
+        client,
+        bid,
+        alice["participant_id"],
+        o.AddSticky(section="went_badly", text="Platypus dashboards misled us"),
+    )
     # The facilitator may file a contributing factor in any phase; written here, it is private.
-    do(client, bid, fac, o.AddSticky(section="contributing", text="Okapi runbook was missing",
-                                     category="knowledge"))
+    do(
+        client,
+        bid,
+        fac,
+        o.AddSticky(section="contributing", text="Okapi runbook was missing", category="knowledge"),
+    )
     assert titles(client, q="okapi") == []
     assert titles(client, q="platypus") == []
     assert titles(client, category="knowledge") == []
@@ -260,11 +325,19 @@ def test_an_anonymous_boards_log_names_no_author_but_names_owners(client: TestCl
     bid, fac = b["board_id"], b["participant_id"]
     alice = join(client, bid, "Alicia Writer")
     bob = join(client, bid, "Bobby Owner")
-    do(client, bid, alice["participant_id"],
-       o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="Tokens expired early"))
+    do(
+        client,
+        bid,
+        alice["participant_id"],
+        o.AddTimelineEntry(at="2026-08-14T09:12:00Z", text="Tokens expired early"),
+    )
     do(client, bid, fac, o.AddSticky(section="contributing", text="Clock skew", category="tooling"))
-    commit_action(client, bid, fac, o.AddAction(text="Sync clocks", owner_id=bob["participant_id"],
-                                                due="2026-09-01"))
+    commit_action(
+        client,
+        bid,
+        fac,
+        o.AddAction(text="Sync clocks", owner_id=bob["participant_id"], due="2026-09-01"),
+    )
     pages = _everything(client)
     assert "Alicia Writer" not in pages and "Fay" not in pages
     assert "Bobby Owner" in pages
@@ -272,6 +345,7 @@ def test_an_anonymous_boards_log_names_no_author_but_names_owners(client: TestCl
 
 
 # --- CSV ----------------------------------------------------------------------------------------
+
 
 def test_csv_has_a_header_and_one_quoted_row_per_post_mortem(four_boards: TestClient) -> None:
     c = four_boards
@@ -292,34 +366,54 @@ def test_csv_has_a_header_and_one_quoted_row_per_post_mortem(four_boards: TestCl
 
 # --- tags ---------------------------------------------------------------------------------------
 
+
 def test_tags_are_set_by_the_facilitator_only_also_after_closing(client: TestClient) -> None:
     b = new_board(client, "Tagged")
     bid, fac_cred = b["board_id"], b["credential"]
     alice = join(client, bid, "Alice")
     url = f"/api/boards/{bid}/tags"
 
-    r = client.post(url, json={"tags": ["DNS", " Database ", "dns"]},
-                    headers={"authorization": f"Bearer {fac_cred}"})
+    r = client.post(
+        url,
+        json={"tags": ["DNS", " Database ", "dns"]},
+        headers={"authorization": f"Bearer {fac_cred}"},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["tags"] == ["dns", "database"]
     assert titles(client, tag="database") == ["Tagged"]
 
-    r = client.post(url, json={"tags": ["vandal"]},
-                    headers={"authorization": f"Bearer {alice['credential']}"})
+    r = client.post(
+        url, json={"tags": ["vandal"]}, headers={"authorization": f"Bearer {alice['credential']}"}
+    )
     assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
     assert api_log(client)[0]["tags"] == ["dns", "database"]
 
     assert client.post(url, json={"tags": ["x"]}).status_code == 401
-    assert client.post(url, json={"tags": ["x"]},
-                       headers={"authorization": f"Bearer {fac_cred}x"}).status_code == 401
-    assert client.post(url, json={"tags": "dns"},
-                       headers={"authorization": f"Bearer {fac_cred}"}).status_code == 422
-    assert client.post("/api/boards/nope/tags", json={"tags": []},
-                       headers={"authorization": f"Bearer {fac_cred}"}).status_code == 404
+    assert (
+        client.post(
+            url, json={"tags": ["x"]}, headers={"authorization": f"Bearer {fac_cred}x"}
+        ).status_code
+        == 401
+    )
+    assert (
+        client.post(
+            url, json={"tags": "dns"}, headers={"authorization": f"Bearer {fac_cred}"}
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            "/api/boards/nope/tags",
+            json={"tags": []},
+            headers={"authorization": f"Bearer {fac_cred}"},
+        ).status_code
+        == 404
+    )
 
     do(client, bid, b["participant_id"], o.CloseMeeting())
-    r = client.post(url, json={"tags": ["postmortem-done"]},
-                    headers={"authorization": f"Bearer {fac_cred}"})
+    r = client.post(
+        url, json={"tags": ["postmortem-done"]}, headers={"authorization": f"Bearer {fac_cred}"}
+    )
     assert r.status_code == 200 and r.json()["tags"] == ["postmortem-done"]
     assert titles(client, tag="postmortem-done") == ["Tagged"]
 
@@ -336,16 +430,22 @@ def test_the_log_page_offers_tag_editing_only_through_its_script(client: TestCli
 
 # --- keeping it fresh ---------------------------------------------------------------------------
 
-def test_a_missing_or_stale_row_is_rebuilt_before_the_log_is_read(client: TestClient,
-                                                                  tmp_path: Path) -> None:
+
+def test_a_missing_or_stale_row_is_rebuilt_before_the_log_is_read(
+    client: TestClient, tmp_path: Path
+) -> None:
     b = new_board(client, "Old board")
     # As if the board predated the log, or a crash ate the debounced refresh.
     with sqlite3.connect(tmp_path / "t.db") as db:
         db.execute("DELETE FROM log")
         db.execute("DELETE FROM log_fts")
     client.app.state.hub.log_delay = 3600  # type: ignore[attr-defined]  # no debounce help
-    do(client, b["board_id"], b["participant_id"],
-       o.AddTimelineEntry(at="2026-08-14T09:00:00Z", text="Wombat"))
+    do(
+        client,
+        b["board_id"],
+        b["participant_id"],
+        o.AddTimelineEntry(at="2026-08-14T09:00:00Z", text="Wombat"),
+    )
     assert titles(client, q="wombat") == ["Old board"]
 
 
@@ -360,8 +460,9 @@ def test_commits_refresh_the_row_after_the_debounce(tmp_path: Path) -> None:
         assert [r.title for r in store.log_rows()] == ["Fresh"]  # written with the board
         room = await hub.room(board_id)
         assert room is not None
-        seq = await room.submit_as(fac, o.AddTimelineEntry(at="2026-08-14T09:00:00Z",
-                                                           text="Quokka"))
+        seq = await room.submit_as(
+            fac, o.AddTimelineEntry(at="2026-08-14T09:00:00Z", text="Quokka")
+        )
         deadline = asyncio.get_running_loop().time() + 5
         while store.log_rows()[0].seq < seq:
             assert asyncio.get_running_loop().time() < deadline, "no refresh"
@@ -423,7 +524,6 @@ def test_upgrading_a_database_from_before_the_log_lists_its_boards(tmp_path: Pat
         migrations.apply(Database(conn), stop_before="m002_incident_log")
     old = Store(path)
     old.open()  # runs m002 on the old file
-
 
     async def make() -> str:
         hub = Hub(old)

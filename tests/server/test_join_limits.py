@@ -13,13 +13,23 @@ def test_a_join_flood_from_one_address_is_refused_after_the_burst(tmp_path: Path
     with make_client(tmp_path, join_rate=0.01, join_burst=5) as client:
         made = create_board(client)
         board, token = made["board_id"], made["observer_token"]
-        codes = [client.post(f"/api/boards/{board}/join", json={
-            "name": f"Bot {i}", "role": "observer", "token": token}).status_code for i in range(8)]
+        codes = [
+            client.post(
+                f"/api/boards/{board}/join",
+                json={"name": f"Bot {i}", "role": "observer", "token": token},
+            ).status_code
+            for i in range(8)
+        ]
         assert codes == [201] * 5 + [429] * 3
-        r = client.post(f"/api/boards/{board}/join",
-                        json={"name": "Bot", "role": "observer", "token": token})
-        assert r.json() == {"error": {"code": "rate_limited", "message":
-                                      "too many joins from your address in a short time; try again in a minute"}}
+        r = client.post(
+            f"/api/boards/{board}/join", json={"name": "Bot", "role": "observer", "token": token}
+        )
+        assert r.json() == {
+            "error": {
+                "code": "rate_limited",
+                "message": "too many joins from your address in a short time; try again in a minute",
+            }
+        }
         # The HTML join form says the same, as a page.
         page = client.post(f"/b/{board}/join", data={"name": "Bot"}, follow_redirects=False)
         assert page.status_code == 429 and "Too many joins" in page.text

@@ -30,16 +30,25 @@ KILLS = 3
 
 def _log(db: Path, board_id: str) -> list[tuple[int, str, str, bytes]]:
     with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT seq, actor, cid, body FROM ops WHERE board_id = ? ORDER BY seq",
-                            (board_id,)).fetchall()
+        return conn.execute(
+            "SELECT seq, actor, cid, body FROM ops WHERE board_id = ? ORDER BY seq", (board_id,)
+        ).fetchall()
 
 
-async def _participant(c: BoardClient, name: str, round_id: str,
-                       acked: dict[str, int], voted: dict[str, int], rng: random.Random) -> None:
+async def _participant(
+    c: BoardClient,
+    name: str,
+    round_id: str,
+    acked: dict[str, int],
+    voted: dict[str, int],
+    rng: random.Random,
+) -> None:
     for i in range(OPS_EACH):
         stickies = [s.id for s in c.local.stickies()]
         if stickies and rng.random() < 0.4:
-            op: o.Op = o.CastVote(cid=f"{name}-v{i}", round_id=round_id, item_id=rng.choice(stickies))
+            op: o.Op = o.CastVote(
+                cid=f"{name}-v{i}", round_id=round_id, item_id=rng.choice(stickies)
+            )
         else:
             op = o.AddSticky(cid=f"{name}-s{i}", section="contributing", text=f"{name} note {i}")
         try:
@@ -76,7 +85,10 @@ def test_sigkill_loses_no_acknowledged_op_and_clients_converge(tmp_path: Path) -
 async def _scenario(server: RealServer) -> None:
     made = create_board(server.url, title="Kill -9 drill", facilitator_name="Fay")
     board_id, fac_cred = made["board_id"], made["credential"]
-    creds = [join_board(server.url, board_id, f"P{i}", token=made["join_token"])["credential"] for i in range(PARTICIPANTS)]
+    creds = [
+        join_board(server.url, board_id, f"P{i}", token=made["join_token"])["credential"]
+        for i in range(PARTICIPANTS)
+    ]
     rng = random.Random(7)
 
     fac = BoardClient(server.url, board_id, fac_cred)
@@ -95,7 +107,8 @@ async def _scenario(server: RealServer) -> None:
     kills: list[int] = []
     await asyncio.gather(
         _killer(server, acked, kills),
-        *(_participant(c, f"P{i}", round_id, acked, voted, rng) for i, c in enumerate(clients)))
+        *(_participant(c, f"P{i}", round_id, acked, voted, rng) for i, c in enumerate(clients)),
+    )
     assert len(kills) == KILLS
 
     # Every outbox drained: each op got its answer.
@@ -131,8 +144,10 @@ async def _scenario(server: RealServer) -> None:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     for c in [fac, *clients]:
         await c.close()
-    print(f"{len(acked)} acked ops, {len(log)} logged, kills after {kills} acks, "
-          f"reconnects {[c.reconnects for c in clients]}")
+    print(
+        f"{len(acked)} acked ops, {len(log)} logged, kills after {kills} acks, "
+        f"reconnects {[c.reconnects for c in clients]}"
+    )
 
 
 def test_restart_keeps_a_running_timer(tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ def test_a_deeply_nested_body_is_a_bad_message_not_a_crash(client: TestClient, b
     for path in ("/api/boards", "/api/boards/import", f"/api/boards/{board}/join"):
         r = client.post(path, content=body, headers={"content-type": "application/json"})
         assert r.status_code == 422, (path, r.status_code, r.text[:200])
-        assert r.json() == {"error": {"code": "bad_message", "message": "the body is nested too deeply"}}
+        assert r.json() == {
+            "error": {"code": "bad_message", "message": "the body is nested too deeply"}
+        }
     # Nothing broke: the next ordinary request works.
     assert client.post("/api/boards", json={"title": "After the deep body"}).status_code == 201

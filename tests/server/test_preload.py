@@ -13,8 +13,8 @@ from tests.server.conftest import create_board
 
 def test_the_module_graph_reaches_modules_imported_only_indirectly() -> None:
     graph = module_graph("board.js")
-    assert "dom.js" in graph            # imported by board.js itself
-    assert "edit.js" in graph           # only through notes.js, timeline.js and themes.js
+    assert "dom.js" in graph  # imported by board.js itself
+    assert "edit.js" in graph  # only through notes.js, timeline.js and themes.js
     assert "board.js" not in graph
     assert len(graph) == len(set(graph))
     assert all((STATIC / name).is_file() for name in graph)

@@ -15,8 +15,9 @@ DB = "t.db"
 
 def op_rows(db: Path, board_id: str) -> list[tuple[int, str, str]]:
     with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT seq, actor, cid FROM ops WHERE board_id = ? ORDER BY seq",
-                            (board_id,)).fetchall()
+        return conn.execute(
+            "SELECT seq, actor, cid FROM ops WHERE board_id = ? ORDER BY seq", (board_id,)
+        ).fetchall()
 
 
 def test_a_refocus_is_logged_without_its_sender_or_client_id_and_replays(tmp_path: Path) -> None:

@@ -64,7 +64,9 @@ def test_a_reloaded_board_uses_its_snapshot_and_equals_the_live_one(tmp_path: Pa
         for i in range(room_mod.SNAPSHOT_EVERY + 120):
             room.submit(peer, o.AddTimelineEntry(cid=f"c{i}", at="2026-08-14T09:00Z", text=f"e{i}"))
         await _until(lambda: room.seq >= room_mod.SNAPSHOT_EVERY + 120 + start)
-        await _until(lambda: sum(1 for f in peer.frames if isinstance(f, Event)) >= room.seq - start)
+        await _until(
+            lambda: sum(1 for f in peer.frames if isinstance(f, Event)) >= room.seq - start
+        )
         loaded = store.load(room.board.id)
         assert loaded is not None and loaded.snapshot is not None
         assert loaded.snapshot.seq >= room_mod.SNAPSHOT_EVERY
@@ -80,7 +82,8 @@ def test_a_reloaded_board_uses_its_snapshot_and_equals_the_live_one(tmp_path: Pa
 
 
 def test_a_reloaded_board_still_answers_resends_from_before_and_after_its_snapshot(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """The dedupe table travels in the snapshot (plus the tail's cids); a snapshot written
     before it did (cids NULL) is completed from the op log. Either way a resend of an op from
     before the snapshot or from the tail is acked as a duplicate at its first seq."""
@@ -107,17 +110,23 @@ def test_a_reloaded_board_still_answers_resends_from_before_and_after_its_snapsh
             again_peer = Peer(fac)
             again.hello(again_peer, 0, "")
             for cid in ("c3", f"c{room_mod.SNAPSHOT_EVERY + 40}"):  # in the snapshot; in the tail
-                again.submit(again_peer, o.AddTimelineEntry(cid=cid, at="2026-08-14T09:00Z",
-                                                            text="resent"))
+                again.submit(
+                    again_peer, o.AddTimelineEntry(cid=cid, at="2026-08-14T09:00Z", text="resent")
+                )
             fresh = f"new-{old_format}"
-            again.submit(again_peer, o.AddTimelineEntry(cid=fresh, at="2026-08-14T09:00Z",
-                                                        text="new"))
+            again.submit(
+                again_peer, o.AddTimelineEntry(cid=fresh, at="2026-08-14T09:00Z", text="new")
+            )
             await _until(lambda: sum(1 for f in again_peer.frames if isinstance(f, Ack)) >= 3)
             acks = [f for f in again_peer.frames if isinstance(f, Ack)]
             assert [(a.cid, a.seq, a.duplicate) for a in acks[:2]] == [
                 ("c3", first_seq["c3"], True),
-                (f"c{room_mod.SNAPSHOT_EVERY + 40}", first_seq[f"c{room_mod.SNAPSHOT_EVERY + 40}"],
-                 True)]
+                (
+                    f"c{room_mod.SNAPSHOT_EVERY + 40}",
+                    first_seq[f"c{room_mod.SNAPSHOT_EVERY + 40}"],
+                    True,
+                ),
+            ]
             assert acks[2].cid == fresh and not acks[2].duplicate
             await again.close()
         await hub.close()
@@ -135,18 +144,21 @@ def test_a_timebox_expiry_is_announced_by_the_shell_and_logged(tmp_path: Path) -
         room.clock = lambda: now_ms() + offset[0]
         peer = Peer(fac)
         room.hello(peer, 0, "")
-        room.submit(peer, o.AdvancePhase())       # "Set the room": 5 minutes, timer starts
+        room.submit(peer, o.AdvancePhase())  # "Set the room": 5 minutes, timer starts
         await _until(lambda: room.board.current is not None)
-        offset[0] = 5 * 60_000 - 50                # 50 ms before its deadline
+        offset[0] = 5 * 60_000 - 50  # 50 ms before its deadline
         room.submit(peer, o.ExtendTimer(minutes=1))
         room.submit(peer, o.PauseTimer())
-        room.submit(peer, o.ResumeTimer())         # re-arms with the new deadline
+        room.submit(peer, o.ResumeTimer())  # re-arms with the new deadline
         offset[0] = 6 * 60_000 - 50
         room.submit(peer, o.AddTimelineEntry(at="2026-08-14T09:00Z", text="re-arm"))
+
         def told() -> bool:  # events go out after the commit, so wait for the frame itself
-            return any(isinstance(f, Event) and any(
-                isinstance(c, BoardMeta) and c.agenda[0].expired for c in f.changes)
-                for f in peer.frames)
+            return any(
+                isinstance(f, Event)
+                and any(isinstance(c, BoardMeta) and c.agenda[0].expired for c in f.changes)
+                for f in peer.frames
+            )
 
         await _until(told, timeout=3)
         assert room.board.current == room.board.agenda[0].id  # expiry never advances

@@ -21,18 +21,24 @@ from hindsight.client.sdk import BoardClient
 from tests.realserver import RealServer
 
 
-
 def stored_rows(db: Path, board_id: str) -> tuple[list[int], list[tuple[int, bytes]]]:
     with sqlite3.connect(db) as conn:
-        ops = [r[0] for r in conn.execute(
-            "SELECT seq FROM ops WHERE board_id = ? ORDER BY seq", (board_id,))]
-        snaps = conn.execute("SELECT seq, state FROM snapshots WHERE board_id = ? ORDER BY seq",
-                             (board_id,)).fetchall()
+        ops = [
+            r[0]
+            for r in conn.execute(
+                "SELECT seq FROM ops WHERE board_id = ? ORDER BY seq", (board_id,)
+            )
+        ]
+        snaps = conn.execute(
+            "SELECT seq, state FROM snapshots WHERE board_id = ? ORDER BY seq", (board_id,)
+        ).fetchall()
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     return ops, snaps
 
 
-async def voted_meeting(server: RealServer, voters: int = 3) -> tuple[str, BoardClient, list[BoardClient], int]:
+async def voted_meeting(
+    server: RealServer, voters: int = 3
+) -> tuple[str, BoardClient, list[BoardClient], int]:
     """A board with a revealed vote; returns its id, the facilitator, the voters, dots cast."""
     made = create_board(server.url, title="Seal drill", facilitator_name="Fay")
     board_id = made["board_id"]
@@ -40,9 +46,14 @@ async def voted_meeting(server: RealServer, voters: int = 3) -> tuple[str, Board
     await fac.start()
     for _ in range(5):
         await fac.submit(o.AdvancePhase())
-    people = [BoardClient(server.url, board_id, join_board(server.url, board_id, f"P{i}",
-                                                                token=made["join_token"])["credential"])
-              for i in range(voters)]
+    people = [
+        BoardClient(
+            server.url,
+            board_id,
+            join_board(server.url, board_id, f"P{i}", token=made["join_token"])["credential"],
+        )
+        for i in range(voters)
+    ]
     notes = []
     for i, p in enumerate(people):
         await p.start()
@@ -96,8 +107,9 @@ def test_sigkill_at_any_moment_around_the_seal_leaves_it_whole_or_undone(tmp_pat
             outcomes["unsealed"] += 1
             assert ops == before, "unsealed, the log must be exactly what it was"
             with sqlite3.connect(db) as conn:
-                (body,) = conn.execute("SELECT body FROM ops WHERE board_id = ? AND seq = ?",
-                                       (board_id, ops[-1])).fetchone()
+                (body,) = conn.execute(
+                    "SELECT body FROM ops WHERE board_id = ? AND seq = ?", (board_id, ops[-1])
+                ).fetchone()
             assert not isinstance(decode_entry(body).op, o.CloseMeeting)
         await asyncio.to_thread(server.start)
         await asyncio.wait_for(fac_close, 20)

@@ -40,8 +40,8 @@ HEX_HASH = re.compile(r"^[0-9a-f]{64}$")
 class Run(msgspec.Struct):
     db: Path
     board_id: str
-    pids: dict[str, str]           # display name -> participant id
-    raw_at_close: bytes = b""      # database + WAL bytes just after the close was acked
+    pids: dict[str, str]  # display name -> participant id
+    raw_at_close: bytes = b""  # database + WAL bytes just after the close was acked
 
 
 def _phase(view: dict[str, Any], kind: str) -> str:
@@ -54,10 +54,16 @@ def _meeting(tmp_path: Path, swapped: bool, close: bool) -> Run:
         board = create_board(client, title="Checkout outage", facilitator_name="Fran Lead")
         bid = board["board_id"]
         seats = {name: join(client, bid, name) for name in NAMES}
-        run = Run(db=tmp_path / "t.db", board_id=bid,
-                  pids={name: seat["participant_id"] for name, seat in seats.items()})
-        with client.websocket_connect("/ws") as fac, client.websocket_connect("/ws") as w1, \
-                client.websocket_connect("/ws") as w2:
+        run = Run(
+            db=tmp_path / "t.db",
+            board_id=bid,
+            pids={name: seat["participant_id"] for name, seat in seats.items()},
+        )
+        with (
+            client.websocket_connect("/ws") as fac,
+            client.websocket_connect("/ws") as w1,
+            client.websocket_connect("/ws") as w2,
+        ):
             view = hello(fac, bid, board["credential"])["snapshot"]
             sockets = dict(zip(NAMES, (w1, w2)))
             for name, ws in sockets.items():
@@ -70,8 +76,14 @@ def _meeting(tmp_path: Path, swapped: bool, close: bool) -> Run:
         return run
 
 
-def _script(fac: WebSocketTestSession, a: WebSocketTestSession, b: WebSocketTestSession,
-            view: dict[str, Any], owner: str, close: bool) -> None:
+def _script(
+    fac: WebSocketTestSession,
+    a: WebSocketTestSession,
+    b: WebSocketTestSession,
+    view: dict[str, Any],
+    owner: str,
+    close: bool,
+) -> None:
     n = iter(range(1, 1000))
 
     def do(ws: WebSocketTestSession, op_type: str, **fields: Any) -> dict[str, Any]:
@@ -79,8 +91,9 @@ def _script(fac: WebSocketTestSession, a: WebSocketTestSession, b: WebSocketTest
         send(ws, {"type": op_type, "cid": cid, **fields})
         answer = recv_skipping(ws, lambda f: f.get("cid") == cid)
         assert answer["type"] == "ack", answer
-        event: dict[str, Any] = recv_skipping(ws, lambda f: f["type"] == "event"
-                                              and f["seq"] == answer["seq"])
+        event: dict[str, Any] = recv_skipping(
+            ws, lambda f: f["type"] == "event" and f["seq"] == answer["seq"]
+        )
         return event
 
     def new_id(event: dict[str, Any], kind: str) -> str:
@@ -90,8 +103,7 @@ def _script(fac: WebSocketTestSession, a: WebSocketTestSession, b: WebSocketTest
     do(b, "add_timeline_entry", at="2026-08-14T09:12:00Z", text="checkout errors", kind="signal")
     do(fac, "go_to_phase", phase_id=_phase(view, "reflection"))
     x = new_id(do(a, "add_sticky", section="went_badly", text="the canary was skipped"), "sticky")
-    y = new_id(do(b, "add_sticky", section="went_well", text="rollback took two minutes"),
-               "sticky")
+    y = new_id(do(b, "add_sticky", section="went_well", text="rollback took two minutes"), "sticky")
     do(fac, "reveal", phase_id=_phase(view, "reflection"))
     # A phase made private and never revealed: its notes reach nobody but their authors.
     do(fac, "edit_phase", phase_id=_phase(view, "contributing_factors"), private=True)
@@ -107,10 +119,20 @@ def _script(fac: WebSocketTestSession, a: WebSocketTestSession, b: WebSocketTest
     do(fac, "reveal_vote", round_id=vote)
     do(a, "refocus")
     do(fac, "go_to_phase", phase_id=_phase(view, "wrap_up"))
-    do(fac, "add_action", text="alert when the canary is skipped", owner_id=owner,
-       due="2026-09-01", success="an alert fires in staging")
-    do(fac, "edit_header", summary="Checkout failed for 40 minutes.",
-       sign_off=[{"role": "Facilitator", "name": "Fran Lead"}])
+    do(
+        fac,
+        "add_action",
+        text="alert when the canary is skipped",
+        owner_id=owner,
+        due="2026-09-01",
+        success="an alert fires in staging",
+    )
+    do(
+        fac,
+        "edit_header",
+        summary="Checkout failed for 40 minutes.",
+        sign_off=[{"role": "Facilitator", "name": "Fran Lead"}],
+    )
     do(a, "send_feedback", safety=4, change="more time for the timeline")
     do(b, "send_feedback", safety=2, change="fewer people in the room")
     if close:
@@ -173,15 +195,21 @@ def _dump(run: Run) -> dict[str, list[Any]]:
     names = {pid: name for name, pid in run.pids.items()}
     conn = sqlite3.connect(run.db)
     try:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE 'log_fts%' AND name != '_sqlite_migrations' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND name NOT LIKE 'log_fts%' AND name != '_sqlite_migrations' ORDER BY name"
+            )
+        ]
         dump = {}
         for table in tables:
             cursor = conn.execute(f"SELECT * FROM {table}")
             columns = [d[0] for d in cursor.description]
-            rows = [{c: _normalise(_decoded(table, c, v), names, c) for c, v in zip(columns, row)}
-                    for row in cursor]
+            rows = [
+                {c: _normalise(_decoded(table, c, v), names, c) for c, v in zip(columns, row)}
+                for row in cursor
+            ]
             dump[table] = sorted(rows, key=lambda r: json.dumps(r, default=str))
         return dump
     finally:
@@ -190,8 +218,9 @@ def _dump(run: Run) -> dict[str, list[Any]]:
 
 def _counts(raw: bytes, run: Run) -> dict[str, tuple[int, int]]:
     """Per person: how often their participant id and their name occur in the raw bytes."""
-    return {name: (raw.count(pid.encode()), raw.count(name.encode()))
-            for name, pid in run.pids.items()}
+    return {
+        name: (raw.count(pid.encode()), raw.count(name.encode())) for name, pid in run.pids.items()
+    }
 
 
 def _first_difference(one: dict[str, list[Any]], other: dict[str, list[Any]]) -> str:
@@ -206,18 +235,23 @@ def _first_difference(one: dict[str, list[Any]], other: dict[str, list[Any]]) ->
 
 @pytest.fixture(scope="module")
 def sealed_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Run]:
-    return (_meeting(tmp_path_factory.mktemp("as_written"), swapped=False, close=True),
-            _meeting(tmp_path_factory.mktemp("swapped"), swapped=True, close=True))
+    return (
+        _meeting(tmp_path_factory.mktemp("as_written"), swapped=False, close=True),
+        _meeting(tmp_path_factory.mktemp("swapped"), swapped=True, close=True),
+    )
 
 
 @pytest.fixture(scope="module")
 def open_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Run]:
-    return (_meeting(tmp_path_factory.mktemp("open_as_written"), swapped=False, close=False),
-            _meeting(tmp_path_factory.mktemp("open_swapped"), swapped=True, close=False))
+    return (
+        _meeting(tmp_path_factory.mktemp("open_as_written"), swapped=False, close=False),
+        _meeting(tmp_path_factory.mktemp("open_swapped"), swapped=True, close=False),
+    )
 
 
 def test_two_sealed_databases_differ_only_in_random_ids_and_times(
-        sealed_runs: tuple[Run, Run]) -> None:
+    sealed_runs: tuple[Run, Run],
+) -> None:
     one, other = (_dump(r) for r in sealed_runs)
     assert one == other, _first_difference(one, other)
     assert one["ops"] == [], "a sealed board keeps no op rows from before its close"
@@ -226,33 +260,42 @@ def test_two_sealed_databases_differ_only_in_random_ids_and_times(
 
 
 def test_the_raw_file_and_wal_hold_each_persons_id_and_name_equally_often_after_the_seal(
-        sealed_runs: tuple[Run, Run]) -> None:
+    sealed_runs: tuple[Run, Run],
+) -> None:
     one, other = sealed_runs
     at_close = (_counts(one.raw_at_close, one), _counts(other.raw_at_close, other))
     assert at_close[0] == at_close[1], at_close
     after = (_counts(_raw(one.db), one), _counts(_raw(other.db), other))
     assert after[0] == after[1], after
     assert all(ids > 0 and names > 0 for ids, names in after[0].values()), (
-        "the scan must find the people who are still on the board (their seats, names)")
+        "the scan must find the people who are still on the board (their seats, names)"
+    )
 
 
 def test_control_two_unsealed_databases_tell_who_wrote_and_voted(
-        open_runs: tuple[Run, Run]) -> None:
+    open_runs: tuple[Run, Run],
+) -> None:
     one, other = (_dump(r) for r in open_runs)
     assert one != other
     ops = json.dumps(one["ops"])
     assert '"<Alice Quill>"' in ops, "unsealed, the op log names the sender of every op"
-    raw = (_counts(_raw(open_runs[0].db), open_runs[0]),
-           _counts(_raw(open_runs[1].db), open_runs[1]))
+    raw = (
+        _counts(_raw(open_runs[0].db), open_runs[0]),
+        _counts(_raw(open_runs[1].db), open_runs[1]),
+    )
     assert raw[0] != raw[1], raw
 
 
 def test_the_sealed_board_still_shows_everything_an_outsider_saw(
-        sealed_runs: tuple[Run, Run], tmp_path: Path) -> None:
+    sealed_runs: tuple[Run, Run], tmp_path: Path
+) -> None:
     """The write-up and the log read the sealed board: texts, totals, feedback aggregate."""
     run = sealed_runs[0]
-    board = decode_board(sqlite3.connect(run.db).execute(
-        "SELECT state FROM snapshots WHERE board_id = ?", (run.board_id,)).fetchone()[0])
+    board = decode_board(
+        sqlite3.connect(run.db)
+        .execute("SELECT state FROM snapshots WHERE board_id = ?", (run.board_id,))
+        .fetchone()[0]
+    )
     texts = {s.text for s in board.stickies.values()}
     assert texts == {"the canary was skipped", "rollback took two minutes"}
     assert {s.author for s in board.stickies.values()} == {"anonymous"}
@@ -273,28 +316,47 @@ def test_a_board_closed_before_sealing_existed_is_sealed_when_first_loaded(tmp_p
     from hindsight.board_state import ops as o
     from hindsight.server.storage.store import BoardRow, OpRow, Store, WriteBatch
 
-    board_id, fac, ann, now = "closedbeforeseal00000000", "fac0000000000000", "ann0000000000000", 1_790_000_000_000
-    entries = [Entry(seq=1, actor=SYSTEM, at=now, new_id=fac, op=o.CreateBoard(title="Old")),
-               Entry(seq=2, actor=SYSTEM, at=now + 1, new_id=ann, op=o.Join(name="Ann Old")),
-               Entry(seq=3, actor=ann, at=now + 2, new_id="e000000000000001",
-                     op=o.AddTimelineEntry(at="2026-08-14T09:00Z", text="Ann's own entry")),
-               Entry(seq=4, actor=fac, at=now + 3, new_id="n000000000000001", op=o.CloseMeeting())]
+    board_id, fac, ann, now = (
+        "closedbeforeseal00000000",
+        "fac0000000000000",
+        "ann0000000000000",
+        1_790_000_000_000,
+    )
+    entries = [
+        Entry(seq=1, actor=SYSTEM, at=now, new_id=fac, op=o.CreateBoard(title="Old")),
+        Entry(seq=2, actor=SYSTEM, at=now + 1, new_id=ann, op=o.Join(name="Ann Old")),
+        Entry(
+            seq=3,
+            actor=ann,
+            at=now + 2,
+            new_id="e000000000000001",
+            op=o.AddTimelineEntry(at="2026-08-14T09:00Z", text="Ann's own entry"),
+        ),
+        Entry(seq=4, actor=fac, at=now + 3, new_id="n000000000000001", op=o.CloseMeeting()),
+    ]
     board = Board(id=board_id)
     for e in entries:
         apply(board, e.op, actor=e.actor, now=e.at, new_id=e.new_id)
     store = Store(tmp_path / "t.db")
     store.open()
-    store.write_sync(WriteBatch(
-        boards=(BoardRow(id=board_id, epoch="e0", created_at=now, meta="{}"),),
-        ops=tuple(OpRow(board_id, e.seq, e.actor, "", encode_entry(e)) for e in entries)))
+    store.write_sync(
+        WriteBatch(
+            boards=(BoardRow(id=board_id, epoch="e0", created_at=now, meta="{}"),),
+            ops=tuple(OpRow(board_id, e.seq, e.actor, "", encode_entry(e)) for e in entries),
+        )
+    )
     store.close()
     assert _raw(tmp_path / "t.db").count(ann.encode()) > 2  # control: the log names Ann's op
     with make_client(tmp_path) as client:
         r = client.get(f"/api/boards/{board_id}/writeup")  # any first use loads it
         assert r.status_code == 200 and "Ann's own entry" in r.text
     with sqlite3.connect(tmp_path / "t.db") as conn:
-        assert conn.execute("SELECT COUNT(*) FROM ops WHERE board_id = ?", (board_id,)).fetchone() == (0,)
-        (state,) = conn.execute("SELECT state FROM snapshots WHERE board_id = ?", (board_id,)).fetchone()
+        assert conn.execute(
+            "SELECT COUNT(*) FROM ops WHERE board_id = ?", (board_id,)
+        ).fetchone() == (0,)
+        (state,) = conn.execute(
+            "SELECT state FROM snapshots WHERE board_id = ?", (board_id,)
+        ).fetchone()
     sealed = decode_board(state)
     assert sealed.sealed and {e.author for e in sealed.timeline.values()} == {"anonymous"}
     assert b"Ann's own entry" in _raw(tmp_path / "t.db")  # the content itself is kept
@@ -305,12 +367,17 @@ def test_the_pages_say_what_a_named_and_an_anonymous_board_keep(tmp_path: Path) 
         named = create_board(client, anonymity="named")
         anonymous = create_board(client)
         join_named = client.get(f"/b/{named['board_id']}/join").text
-        assert "This board is\n        named:" in join_named and "keeps\n        those names" in join_named
+        assert (
+            "This board is\n        named:" in join_named
+            and "keeps\n        those names" in join_named
+        )
         join_anon = client.get(f"/b/{anonymous['board_id']}/join").text
         assert "the server forgets who wrote and voted what" in join_anon
         assert "This board is named: it keeps who wrote each note" in " ".join(
-            client.get(f"/b/{named['board_id']}").text.split())
+            client.get(f"/b/{named['board_id']}").text.split()
+        )
         assert "Sealed: the server no longer knows who wrote, voted for or answered" in " ".join(
-            client.get(f"/b/{anonymous['board_id']}").text.split())
+            client.get(f"/b/{anonymous['board_id']}").text.split()
+        )
         landing = " ".join(client.get("/").text.split())
         assert "the board keeps those names after the meeting" in landing

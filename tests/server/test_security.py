@@ -21,10 +21,23 @@ from starlette.websockets import WebSocketDisconnect
 from hindsight.board_state.protocol import MAX_FRAME
 
 from .conftest import (
-    TEMPLATES, board_view, close_code, create_board, entry, frames_of, hello, is_type, join,
-    make_client, op, recv_skipping, recv_until, reject, secret_of, send,
+    TEMPLATES,
+    board_view,
+    close_code,
+    create_board,
+    entry,
+    frames_of,
+    hello,
+    is_type,
+    join,
+    make_client,
+    op,
+    recv_skipping,
+    recv_until,
+    reject,
+    secret_of,
+    send,
 )
-
 
 
 def assert_alive(ws: Any) -> None:
@@ -36,10 +49,19 @@ def assert_alive(ws: Any) -> None:
 
 # --- origins ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("origin", ["https://evil.example", "http://testserver.evil.example",
-                                    "null", "http://evil.example/testserver"])
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://evil.example",
+        "http://testserver.evil.example",
+        "null",
+        "http://evil.example/testserver",
+    ],
+)
 def test_a_websocket_from_a_foreign_origin_is_closed_with_1008_before_accept(
-        client: TestClient, origin: str) -> None:
+    client: TestClient, origin: str
+) -> None:
     with pytest.raises(WebSocketDisconnect) as refused:
         with client.websocket_connect("/ws", headers={"origin": origin}):
             pytest.fail(f"{origin} was accepted")
@@ -67,8 +89,10 @@ def test_an_extra_allowed_origin_is_accepted_and_others_still_refused(tmp_path: 
 
 # --- roles -----------------------------------------------------------------------------------
 
+
 def test_facilitator_only_ops_from_a_participant_are_forbidden_and_change_nothing(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     b = create_board(client)
     ann, bob = join(client, b["board_id"], "Ann"), join(client, b["board_id"], "Bob")
     before = board_view(client, b["board_id"], ann["credential"])
@@ -107,13 +131,17 @@ def test_an_observer_may_not_write(client: TestClient) -> None:
     assert board_view(client, b["board_id"], olive["credential"]) == before
 
 
-@pytest.mark.parametrize("frame", [
-    {"type": "create_board", "cid": "s1", "title": "mine now"},
-    {"type": "join", "cid": "s2", "name": "Mallory", "role": "participant"},
-    {"type": "timebox_expired", "cid": "s3", "phase_id": "p1"},
-])
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"type": "create_board", "cid": "s1", "title": "mine now"},
+        {"type": "join", "cid": "s2", "name": "Mallory", "role": "participant"},
+        {"type": "timebox_expired", "cid": "s3", "phase_id": "p1"},
+    ],
+)
 def test_system_ops_from_a_client_are_refused_even_for_the_facilitator(
-        client: TestClient, frame: dict[str, Any]) -> None:
+    client: TestClient, frame: dict[str, Any]
+) -> None:
     b = create_board(client)
     before = board_view(client, b["board_id"], b["credential"])
     with client.websocket_connect("/ws") as f:
@@ -130,8 +158,10 @@ def test_system_ops_from_a_client_are_refused_even_for_the_facilitator(
 
 # --- bad frames ------------------------------------------------------------------------------
 
+
 def test_an_oversized_frame_is_refused_as_too_large_and_the_connection_stays_usable(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     b = create_board(client)
     before = board_view(client, b["board_id"], b["credential"])
     with client.websocket_connect("/ws") as f:
@@ -167,18 +197,26 @@ def test_the_size_limit_counts_bytes_not_characters(client: TestClient) -> None:
         assert recv_until(f, lambda x: x["type"] in ("pong", "error"))["type"] == "error"
 
 
-@pytest.mark.parametrize("text, cid, names", [
-    ("{not json", None, "malformed"),
-    ('{"type": "add_timeline_entry", "cid": "m1", "at": "', None, "truncated"),
-    ('{"type": "cast_vote", "cid": "m2", "round_id": 5, "item_id": "x"}', "m2", "$.round_id"),
-    ('{"type": "teleport", "cid": "m3"}', "m3", "teleport"),
-    ('{"cid": "m4", "text": "no type"}', "m4", "type"),
-    ('{"type": "add_sticky", "cid": "m5", "section": "went_well", "text": ""}', "m5", "$.text"),
-    ('{"type": "add_sticky", "cid": "m6", "section": "gossip", "text": "x"}', "m6", "$.section"),
-    ('[1, 2, 3]', None, "object"),
-])
+@pytest.mark.parametrize(
+    "text, cid, names",
+    [
+        ("{not json", None, "malformed"),
+        ('{"type": "add_timeline_entry", "cid": "m1", "at": "', None, "truncated"),
+        ('{"type": "cast_vote", "cid": "m2", "round_id": 5, "item_id": "x"}', "m2", "$.round_id"),
+        ('{"type": "teleport", "cid": "m3"}', "m3", "teleport"),
+        ('{"cid": "m4", "text": "no type"}', "m4", "type"),
+        ('{"type": "add_sticky", "cid": "m5", "section": "went_well", "text": ""}', "m5", "$.text"),
+        (
+            '{"type": "add_sticky", "cid": "m6", "section": "gossip", "text": "x"}',
+            "m6",
+            "$.section",
+        ),
+        ("[1, 2, 3]", None, "object"),
+    ],
+)
 def test_bad_frames_get_bad_message_naming_the_problem_and_the_connection_stays_healthy(
-        client: TestClient, text: str, cid: str | None, names: str) -> None:
+    client: TestClient, text: str, cid: str | None, names: str
+) -> None:
     b = create_board(client)
     before = board_view(client, b["board_id"], b["credential"])
     with client.websocket_connect("/ws") as f:
@@ -205,10 +243,13 @@ def test_binary_frames_are_decoded_like_text(client: TestClient) -> None:
 
 # --- hello -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("which", ["wrong secret", "other board's credential", "unknown board",
-                                   "unknown participant"])
+
+@pytest.mark.parametrize(
+    "which", ["wrong secret", "other board's credential", "unknown board", "unknown participant"]
+)
 def test_a_bad_credential_or_unknown_board_gets_unauthorized_then_close_4001(
-        client: TestClient, which: str) -> None:
+    client: TestClient, which: str
+) -> None:
     b, other = create_board(client), create_board(client)
     pid = b["participant_id"]
     board, cred = {
@@ -220,8 +261,13 @@ def test_a_bad_credential_or_unknown_board_gets_unauthorized_then_close_4001(
     with client.websocket_connect("/ws") as ws:
         send(ws, {"type": "hello", "board": board, "credential": cred})
         assert close_code(ws) == 4001
-        assert frames_of(ws) == [{"type": "error", "code": "unauthorized",
-                                  "message": "no board with that id opens with this credential"}]
+        assert frames_of(ws) == [
+            {
+                "type": "error",
+                "code": "unauthorized",
+                "message": "no board with that id opens with this credential",
+            }
+        ]
 
 
 def test_no_hello_in_time_closes_with_4002(tmp_path: Path) -> None:
@@ -234,10 +280,10 @@ def test_no_hello_in_time_closes_with_4002(tmp_path: Path) -> None:
             assert error["type"] == "error" and "hello" in error["message"]
 
 
-@pytest.mark.parametrize("first", ['{"type": "ping"}', "{oops",
-                                   json.dumps(entry("early"))])
+@pytest.mark.parametrize("first", ['{"type": "ping"}', "{oops", json.dumps(entry("early"))])
 def test_a_first_frame_that_is_not_a_valid_hello_closes_with_4002(
-        client: TestClient, first: str) -> None:
+    client: TestClient, first: str
+) -> None:
     b = create_board(client)
     with client.websocket_connect("/ws") as ws:
         ws.send_text(first)
@@ -246,8 +292,7 @@ def test_a_first_frame_that_is_not_a_valid_hello_closes_with_4002(
     assert board_view(client, b["board_id"], b["credential"])["seq"] == 3  # as it was made
 
 
-def test_a_second_hello_on_a_connection_is_an_error_and_changes_nothing(
-        client: TestClient) -> None:
+def test_a_second_hello_on_a_connection_is_an_error_and_changes_nothing(client: TestClient) -> None:
     b, other = create_board(client), create_board(client)
     with client.websocket_connect("/ws") as f:
         welcome = hello(f, b["board_id"], b["credential"])
@@ -261,6 +306,7 @@ def test_a_second_hello_on_a_connection_is_an_error_and_changes_nothing(
 
 
 # --- rate limit ------------------------------------------------------------------------------
+
 
 def test_rate_limiting_rejects_the_excess_and_the_connection_stays_open(tmp_path: Path) -> None:
     with make_client(tmp_path, rate=2, burst=3) as client:
@@ -285,26 +331,37 @@ def test_rate_limiting_rejects_the_excess_and_the_connection_stays_open(tmp_path
             assert ack["type"] == "ack" and ack["cid"] == "later" and ack["seq"] == 3 + 3 + 1
         view = board_view(client, b["board_id"], b["credential"])["view"]
         assert sorted(e["text"] for e in view["timeline"]) == [
-            "alert fired", "entry 0", "entry 1", "entry 2"]
+            "alert fired",
+            "entry 0",
+            "entry 1",
+            "entry 2",
+        ]
 
 
 # --- secrets -----------------------------------------------------------------------------------
 
-@pytest.mark.skipif(not (TEMPLATES / "board.html").exists() or
-                    not (TEMPLATES / "join.html").exists(), reason="pages not written yet")
+
+@pytest.mark.skipif(
+    not (TEMPLATES / "board.html").exists() or not (TEMPLATES / "join.html").exists(),
+    reason="pages not written yet",
+)
 def test_credentials_appear_in_no_page(client: TestClient) -> None:
     b = create_board(client)
     ann = join(client, b["board_id"], "Ann")
     secrets = [secret_of(b["credential"]), secret_of(ann["credential"])]
-    for path in (f"/b/{b['board_id']}", f"/b/{b['board_id']}/join",
-                 f"/b/{b['board_id']}/join?role=observer"):
+    for path in (
+        f"/b/{b['board_id']}",
+        f"/b/{b['board_id']}/join",
+        f"/b/{b['board_id']}/join?role=observer",
+    ):
         r = client.get(path)
         assert r.status_code == 200
         assert all(s not in r.text and s not in str(r.headers) for s in secrets), path
 
 
 def test_credentials_appear_in_no_view_frame_or_header_beyond_create_and_join(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     r = client.post("/api/boards", json={"title": "Outage"})
     b = r.json()
     ann = join(client, b["board_id"], "Ann", token=b["join_token"])
@@ -313,7 +370,9 @@ def test_credentials_appear_in_no_view_frame_or_header_beyond_create_and_join(
 
     seen = []
     for cred in (b["credential"], ann["credential"]):
-        got = client.get(f"/api/boards/{b['board_id']}", headers={"authorization": f"Bearer {cred}"})
+        got = client.get(
+            f"/api/boards/{b['board_id']}", headers={"authorization": f"Bearer {cred}"}
+        )
         seen += [got.text, str(got.headers)]
     with client.websocket_connect("/ws") as f, client.websocket_connect("/ws") as a:
         hello(f, b["board_id"], b["credential"])
@@ -333,13 +392,16 @@ def test_secrets_are_stored_hashed_and_nowhere_in_plain_text(tmp_path: Path) -> 
     with make_client(tmp_path) as client:
         b = create_board(client)
         ann = join(client, b["board_id"], "Ann")
-    secrets = {b["participant_id"]: secret_of(b["credential"]),
-               ann["participant_id"]: secret_of(ann["credential"])}
+    secrets = {
+        b["participant_id"]: secret_of(b["credential"]),
+        ann["participant_id"]: secret_of(ann["credential"]),
+    }
     with closing(sqlite3.connect(tmp_path / "t.db")) as db:
-        rows = db.execute("SELECT participant_id, secret_hash FROM credentials "
-                          "WHERE board_id = ?", (b["board_id"],)).fetchall()
-    assert dict(rows) == {pid: hashlib.sha256(s.encode()).hexdigest()
-                          for pid, s in secrets.items()}
+        rows = db.execute(
+            "SELECT participant_id, secret_hash FROM credentials WHERE board_id = ?",
+            (b["board_id"],),
+        ).fetchall()
+    assert dict(rows) == {pid: hashlib.sha256(s.encode()).hexdigest() for pid, s in secrets.items()}
     files = list(tmp_path.glob("t.db*"))
     assert files
     for path in files:

@@ -23,8 +23,17 @@ STOP_WITHIN = 5.0  # seconds: the hang this guards against lasted over a minute
 async def hello_ping_close(url: str, board: str, credential: str, times: int) -> None:
     for _ in range(times):
         async with websockets.connect(url) as ws:
-            await ws.send(json.dumps({"type": "hello", "board": board, "credential": credential,
-                                      "last_seq": 0, "epoch": ""}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "type": "hello",
+                        "board": board,
+                        "credential": credential,
+                        "last_seq": 0,
+                        "epoch": "",
+                    }
+                )
+            )
             await ws.recv()
             await ws.send(json.dumps({"type": "ping", "t": 1}))
         # leaving the block closes the socket without reading the pong
@@ -39,12 +48,14 @@ async def close_code_of(ws: websockets.ClientConnection) -> int | None:
 
 
 def test_sigterm_after_hello_ping_close_clients_stops_promptly_and_asks_the_rest_to_reconnect(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     server = RealServer(tmp_path / "s.db")
     server.start()
     try:
-        req = urllib.request.Request(server.url + "/api/boards", data=b"{}",
-                                     headers={"content-type": "application/json"})
+        req = urllib.request.Request(
+            server.url + "/api/boards", data=b"{}", headers={"content-type": "application/json"}
+        )
         with urllib.request.urlopen(req, timeout=5) as r:
             made = json.load(r)
         ws_url = server.url.replace("http://", "ws://") + "/ws"
@@ -52,9 +63,17 @@ def test_sigterm_after_hello_ping_close_clients_stops_promptly_and_asks_the_rest
         async def scenario() -> int | None:
             await hello_ping_close(ws_url, made["board_id"], made["credential"], 30)
             async with websockets.connect(ws_url) as stays:
-                await stays.send(json.dumps({"type": "hello", "board": made["board_id"],
-                                             "credential": made["credential"], "last_seq": 0,
-                                             "epoch": ""}))
+                await stays.send(
+                    json.dumps(
+                        {
+                            "type": "hello",
+                            "board": made["board_id"],
+                            "credential": made["credential"],
+                            "last_seq": 0,
+                            "epoch": "",
+                        }
+                    )
+                )
                 await stays.recv()
                 assert server.proc is not None
                 server.proc.terminate()
@@ -66,6 +85,8 @@ def test_sigterm_after_hello_ping_close_clients_stops_promptly_and_asks_the_rest
         try:
             server.proc.wait(STOP_WITHIN)
         except subprocess.TimeoutExpired:
-            raise AssertionError("the server did not stop after SIGTERM: " + server.log.read_text()[-1500:]) from None
+            raise AssertionError(
+                "the server did not stop after SIGTERM: " + server.log.read_text()[-1500:]
+            ) from None
     finally:
         server.kill()

@@ -22,9 +22,13 @@ def _raw_websocket(port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect(("127.0.0.1", port))
     key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall((f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-                  f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    sock.sendall(
+        (
+            f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n"
+        ).encode()
+    )
     response = b""
     while b"\r\n\r\n" not in response:  # a client speaks only after the 101
         response += sock.recv(1)
@@ -35,8 +39,9 @@ def _raw_websocket(port: int) -> socket.socket:
 def _send_text(sock: socket.socket, text: str) -> None:
     data, mask = text.encode(), os.urandom(4)
     assert len(data) < 126
-    sock.sendall(bytes([0x81, 0x80 | len(data)]) + mask
-                 + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+    sock.sendall(
+        bytes([0x81, 0x80 | len(data)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+    )
 
 
 def _close_code(sock: socket.socket) -> int | None:
@@ -59,21 +64,28 @@ def _close_code(sock: socket.socket) -> int | None:
             if not chunk:
                 return None
             buf += chunk
-        payload, buf = buf[head:head + length], buf[head + length:]
+        payload, buf = buf[head : head + length], buf[head + length :]
         if opcode == 0x8:
             return int(struct.unpack("!H", payload[:2])[0])
 
 
-def test_a_reader_that_stops_reading_is_dropped_and_the_writer_is_not_slowed(tmp_path: Path) -> None:
-    server = RealServer(tmp_path / "slow.db", env={
-        "HINDSIGHT_SEND_QUEUE": "256", "HINDSIGHT_RATE": "10000", "HINDSIGHT_BURST": "10000"})
+def test_a_reader_that_stops_reading_is_dropped_and_the_writer_is_not_slowed(
+    tmp_path: Path,
+) -> None:
+    server = RealServer(
+        tmp_path / "slow.db",
+        env={"HINDSIGHT_SEND_QUEUE": "256", "HINDSIGHT_RATE": "10000", "HINDSIGHT_BURST": "10000"},
+    )
     server.start()
     try:
         made = create_board(server.url, title="Slow reader")
-        slow_cred = join_board(server.url, made["board_id"], "Slow", token=made["join_token"])["credential"]
+        slow_cred = join_board(server.url, made["board_id"], "Slow", token=made["join_token"])[
+            "credential"
+        ]
         sock = _raw_websocket(server.port)
-        _send_text(sock, json.dumps({"type": "hello", "board": made["board_id"],
-                                     "credential": slow_cred}))
+        _send_text(
+            sock, json.dumps({"type": "hello", "board": made["board_id"], "credential": slow_cred})
+        )
 
         async def write() -> int:
             async with BoardClient(server.url, made["board_id"], made["credential"]) as fac:
@@ -84,9 +96,17 @@ def test_a_reader_that_stops_reading_is_dropped_and_the_writer_is_not_slowed(tmp
                 # 190 KB a burst, until the kernel's socket buffers are full and the server's
                 # queue for the silent reader overflows (bounded: about 19 MB in all).
                 for burst in range(100):
-                    acks += len(await asyncio.gather(*(
-                        fac.submit(o.EditTimelineEntry(entry_id=entry, text=f"{burst}.{i} " * 320),
-                                   timeout=20) for i in range(100))))
+                    acks += len(
+                        await asyncio.gather(
+                            *(
+                                fac.submit(
+                                    o.EditTimelineEntry(entry_id=entry, text=f"{burst}.{i} " * 320),
+                                    timeout=20,
+                                )
+                                for i in range(100)
+                            )
+                        )
+                    )
                     if "disconnecting a slow reader" in server.log.read_text():
                         break
                 return acks

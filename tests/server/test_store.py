@@ -66,11 +66,16 @@ def test_migrations_create_tables_and_are_idempotent_on_reopen(db_path: Path) ->
     applied = query(
         db_path, "SELECT name FROM _sqlite_migrations WHERE migration_set = 'hindsight'"
     )
-    assert applied == [("m001_initial",), ("m002_incident_log",), ("m003_snapshot_cids",),
-                       ("m004_drop_cid_index",)]
+    assert applied == [
+        ("m001_initial",),
+        ("m002_incident_log",),
+        ("m003_snapshot_cids",),
+        ("m004_drop_cid_index",),
+    ]
     # ops keeps only its primary key (board_id, seq): the cid index is gone since m004.
-    indexes = query(db_path, "SELECT name FROM sqlite_master WHERE type = 'index' "
-                             "AND tbl_name = 'ops'")
+    indexes = query(
+        db_path, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ops'"
+    )
     assert indexes == [("sqlite_autoindex_ops_1",)]
 
 

@@ -18,28 +18,67 @@ from typing import Any, NamedTuple
 
 import pytest
 from starlette.templating import Jinja2Templates
-from starlette.testclient import TestClient
 
 from hindsight.board_state import ops as o
 from hindsight.server.meeting.hub import Hub
-from hindsight.server.storage.store import Store
 from hindsight.server.outputs.writeup import (
-    EMPTY, TEMPLATES, Writeup, md, render_html, render_markdown, writeup_context,
+    EMPTY,
+    TEMPLATES,
+    Writeup,
+    md,
+    render_html,
+    render_markdown,
+    writeup_context,
 )
+from hindsight.server.storage.store import Store
 
 from .conftest import create_board, join, make_client
 from .worked_example import (
-    ACTIONS, FACILITATOR, FACTORS, IMPACT_ROWS, OBSERVER, OWNERS, PARKED, SIGNERS, SUMMARY,
-    SYSTEMIC_CAUSE, THEMES, TIMELINE, WENT_BADLY, WENT_WELL, WHYS, WRITERS, build_worked_example,
+    ACTIONS,
+    FACILITATOR,
+    FACTORS,
+    IMPACT_ROWS,
+    OBSERVER,
+    OWNERS,
+    SIGNERS,
+    SUMMARY,
+    SYSTEMIC_CAUSE,
+    TIMELINE,
+    WENT_BADLY,
+    WENT_WELL,
+    WHYS,
+    WRITERS,
+    build_worked_example,
     render_example,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-HTML_SECTIONS = ["summary", "timeline", "impact", "went-well", "went-wrong", "five-whys",
-                 "actions", "communications", "regulatory", "sign-off", "meeting"]
-MD_SECTIONS = ["1. Summary", "2. Timeline", "3. Impact", "4. What went well",
-               "5. What went wrong", "6. Five whys", "7. Action items", "8. Communications",
-               "9. Regulatory considerations", "10. Sign-off", "How this meeting ran"]
+HTML_SECTIONS = [
+    "summary",
+    "timeline",
+    "impact",
+    "went-well",
+    "went-wrong",
+    "five-whys",
+    "actions",
+    "communications",
+    "regulatory",
+    "sign-off",
+    "meeting",
+]
+MD_SECTIONS = [
+    "1. Summary",
+    "2. Timeline",
+    "3. Impact",
+    "4. What went well",
+    "5. What went wrong",
+    "6. Five whys",
+    "7. Action items",
+    "8. Communications",
+    "9. Regulatory considerations",
+    "10. Sign-off",
+    "How this meeting ran",
+]
 ENV = Jinja2Templates(directory=TEMPLATES).env  # the app's environment: autoescapes .html
 
 
@@ -60,6 +99,7 @@ def _on_a_hub(tmp: Path, script: Callable[[Hub], Awaitable[Any]]) -> Any:
         finally:
             await hub.close()
             store.close()
+
     return asyncio.run(run())
 
 
@@ -75,6 +115,7 @@ def _worked(tmp: Path, **options: Any) -> Rendered:
     async def script(hub: Hub) -> Rendered:
         board_id, people = await build_worked_example(hub, **options)
         return Rendered(*await _render(hub, board_id), people)
+
     return _on_a_hub(tmp, script)
 
 
@@ -119,7 +160,7 @@ def section(markdown: str, heading: str) -> str:
     """The Markdown between `## heading` and the next `## `."""
     start = markdown.index(f"## {heading}\n")
     end = markdown.find("\n## ", start + 1)
-    return markdown[start:end if end != -1 else None]
+    return markdown[start : end if end != -1 else None]
 
 
 def html_section(page: str, id: str) -> str:
@@ -131,6 +172,7 @@ def html_section(page: str, id: str) -> str:
 
 # --- order and content ---------------------------------------------------------------------
 
+
 def test_sections_follow_the_post_mortem_template_in_html_and_markdown(anonymous: Rendered) -> None:
     ids = re.findall(r'<h2 id="([-\w]+)-h"', anonymous.html)
     assert ids == HTML_SECTIONS
@@ -141,16 +183,30 @@ def test_sections_follow_the_post_mortem_template_in_html_and_markdown(anonymous
 
 def test_header_says_severity_date_status_and_progress(anonymous: Rendered) -> None:
     w = anonymous.w
-    assert (w.severity, w.date, w.status, w.closed_on) == ("Sev-2", "2026-08-14", "Closed", "2026-08-19")
+    assert (w.severity, w.date, w.status, w.closed_on) == (
+        "Sev-2",
+        "2026-08-14",
+        "Closed",
+        "2026-08-19",
+    )
     assert w.actions_done == 1 and w.tags == ["erp", "schema-change", "monitoring", "ai-agent"]
     assert w.date_source == ""  # from the header's start time: nothing to explain
     head = anonymous.markdown.split("## 1.")[0]
-    for fact in ("**Severity:** Sev-2", "**Incident date:** 2026-08-14 · ",
-                 "**Status:** Closed (2026-08-19)", "**Actions done:** 1 of 3"):
+    for fact in (
+        "**Severity:** Sev-2",
+        "**Incident date:** 2026-08-14 · ",
+        "**Status:** Closed (2026-08-19)",
+        "**Actions done:** 1 of 3",
+    ):
         assert fact in head
     page = text_of(anonymous.html.split('id="summary"')[0])
-    for fact in ("Sev-2", "Incident date 2026-08-14 Status", "Closed", "Actions done 1 of 3",
-                 "unnoticed for 86 minutes"):
+    for fact in (
+        "Sev-2",
+        "Incident date 2026-08-14 Status",
+        "Closed",
+        "Actions done 1 of 3",
+        "unnoticed for 86 minutes",
+    ):
         assert fact in page
 
 
@@ -169,17 +225,28 @@ def test_summary_timeline_and_impact(anonymous: Rendered) -> None:
     # Impact: the header's fields and the times with spans, then the impact table.
     impact_md = section(anonymous.markdown, "3. Impact")
     facts = dict(re.findall(r"^- \*\*(.+?):\*\* (.+)$", md_plain(impact_md), re.M))
-    assert list(facts) == ["Users affected", "Duration", "Cost", "Notes", "Started", "Detected",
-                           "Resolved"]
+    assert list(facts) == [
+        "Users affected",
+        "Duration",
+        "Cost",
+        "Notes",
+        "Started",
+        "Detected",
+        "Resolved",
+    ]
     assert facts["Users affected"] == "AP team (internal agent); no customers"
     assert facts["Detected"] == "2026-08-14 10:38 UTC, after 1 h 26 min"
     assert facts["Resolved"] == "2026-08-15 14:30 UTC, after 1 d 5 h 18 min"
     (table,) = md_tables(impact_md)
-    assert table[0] == ["Dimension", "Impact"] and [tuple(r) for r in table[2:]] == list(IMPACT_ROWS)
+    assert table[0] == ["Dimension", "Impact"] and [tuple(r) for r in table[2:]] == list(
+        IMPACT_ROWS
+    )
     assert impact_md.index("**Resolved:**") < impact_md.index("| Dimension | Impact |")
     page = html_section(anonymous.html, "impact")
     assert "Dimension Impact Wrong matches produced 47, over about 3 hours" in page
-    assert page.index("Resolved") < page.index("Dimension") and "Payments wrongly authorised 0" in page
+    assert (
+        page.index("Resolved") < page.index("Dimension") and "Payments wrongly authorised 0" in page
+    )
 
 
 def test_went_well_went_wrong_and_contributing_factors(anonymous: Rendered) -> None:
@@ -216,7 +283,8 @@ def test_action_items_table_names_owners_in_ranked_order(anonymous: Rendered) ->
     committed = [a for a in ACTIONS if a[6]]
     assert len(rows) == 2 + len(committed) == 5  # the three the facilitator selected
     for n, (row, (text, owner, due, success, kind, status, _)) in enumerate(
-            zip(rows[2:], committed), 1):
+        zip(rows[2:], committed), 1
+    ):
         assert row[0] == str(n) and md_plain(row[1]) == text
         assert row[2] == f"{owner} ✓" and row[3] == due and md_plain(row[4]) == success
         assert (row[5], row[6]) == (kinds[kind], statuses[status])
@@ -239,13 +307,27 @@ def test_communications_regulatory_and_sign_off(anonymous: Rendered) -> None:
 def test_footer_records_how_the_meeting_ran(anonymous: Rendered) -> None:
     m = anonymous.w.meeting
     timeline = next(p for p in m.phases if p.title == "Timeline")
-    assert (timeline.planned, timeline.actual, timeline.extensions, timeline.extended) == (18, 21, 1, 5)
-    assert (m.planned, m.actual, m.extensions, m.people, m.observers, m.parked) == (90, 91, 1, 6, 1, 2)
+    assert (timeline.planned, timeline.actual, timeline.extensions, timeline.extended) == (
+        18,
+        21,
+        1,
+        5,
+    )
+    assert (m.planned, m.actual, m.extensions, m.people, m.observers, m.parked) == (
+        90,
+        91,
+        1,
+        6,
+        1,
+        2,
+    )
     assert m.anonymity == "anonymous" and m.unrevealed == 0
     footer = section(anonymous.markdown, "How this meeting ran")
     assert "**Timer extensions:** 1 (+5 min)" in footer
-    assert ("**Voting:** 3 dots each on notes, 15 cast by 5 people; "
-            "2 dots each on themes, 10 cast by 5 people") in footer
+    assert (
+        "**Voting:** 3 dots each on notes, 15 cast by 5 people; "
+        "2 dots each on themes, 10 cast by 5 people"
+    ) in footer
     assert "**Took part:** 6 people, plus 1 observer" in footer
     assert "| Timeline | 18 min | 21 min | 1 (+5 min) |" in footer
     assert "| Themes and vote | 7 min | 9 min | — |" in footer
@@ -259,12 +341,14 @@ def test_a_running_phase_counts_its_time_so_far(tmp_path: Path) -> None:
         board_id, _ = await build_worked_example(hub, close=False)
         w, _, _ = await _render(hub, board_id, later_ms=10 * 60_000)
         return w
+
     w = _on_a_hub(tmp_path, script)
     wrap_up = w.meeting.phases[-1]
     assert (w.status, wrap_up.title, wrap_up.actual) == ("Open", "Wrap-up", 14)
 
 
 # --- well-formed Markdown, safe HTML --------------------------------------------------------
+
 
 def assert_valid_markdown(markdown: str) -> None:
     lines = markdown.splitlines()
@@ -290,8 +374,10 @@ def test_the_markdown_is_valid(anonymous: Rendered, named: Rendered) -> None:
 
 def test_md_escapes_markup_links_and_block_starts() -> None:
     assert md("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert md("R&D [link](javascript:x) *bold* `code`") == \
-        "R&amp;D \\[link\\](javascript:x) \\*bold\\* \\`code\\`"
+    assert (
+        md("R&D [link](javascript:x) *bold* `code`")
+        == "R&amp;D \\[link\\](javascript:x) \\*bold\\* \\`code\\`"
+    )
     assert md("# heading") == "\\# heading" and md("- item") == "\\- item"
     assert md("1. first") == "1\\. first" and md("a | b") == "a \\| b"
     assert md("one\ntwo") == "one two" and md("one\n\ntwo", True) == "one<br>two"
@@ -351,8 +437,12 @@ def test_user_text_is_escaped_in_html_and_inert_in_markdown(tmp_path: Path) -> N
         board_id, fac, _ = await hub.create_board(o.CreateBoard(title=evil))
         room = await hub.room(board_id)
         assert room is not None
-        await room.submit_as(fac, o.AddTimelineEntry(at="2026-08-14T09:00Z", text=evil + "\nline 2"))
-        await room.submit_as(fac, o.EditHeader(summary=evil, communications=evil, users_affected=evil))
+        await room.submit_as(
+            fac, o.AddTimelineEntry(at="2026-08-14T09:00Z", text=evil + "\nline 2")
+        )
+        await room.submit_as(
+            fac, o.EditHeader(summary=evil, communications=evil, users_affected=evil)
+        )
         await room.submit_as(fac, o.AdvancePhase())
         await room.submit_as(fac, o.AddSticky(section="went_badly", text=evil))
         return await _render(hub, board_id)
@@ -368,6 +458,7 @@ def test_user_text_is_escaped_in_html_and_inert_in_markdown(tmp_path: Path) -> N
 
 
 # --- gaps are flagged ----------------------------------------------------------------------
+
 
 def test_a_bare_board_flags_every_empty_section(tmp_path: Path) -> None:
     async def script(hub: Hub) -> tuple[Writeup, str, str]:
@@ -392,9 +483,15 @@ def test_a_bare_n_a_in_regulatory_asks_for_a_reason(tmp_path: Path) -> None:
         board_id, fac, _ = await hub.create_board(o.CreateBoard(title="N/A"))
         room = await hub.room(board_id)
         assert room is not None
-        await room.submit_as(fac, o.EditHeader(regulatory=(
-            "EU AI Act Art. 73: N/A\nSOX: N/A because no financial reporting was affected\n"
-            "- none\nHIPAA: not applicable.")))
+        await room.submit_as(
+            fac,
+            o.EditHeader(
+                regulatory=(
+                    "EU AI Act Art. 73: N/A\nSOX: N/A because no financial reporting was affected\n"
+                    "- none\nHIPAA: not applicable."
+                )
+            ),
+        )
         return await _render(hub, board_id)
 
     w, markdown, page = _on_a_hub(tmp_path, script)
@@ -404,6 +501,7 @@ def test_a_bare_n_a_in_regulatory_asks_for_a_reason(tmp_path: Path) -> None:
 
 
 # --- the routes ----------------------------------------------------------------------------
+
 
 def test_the_routes_answer_with_html_markdown_and_json(tmp_path: Path) -> None:
     with make_client(tmp_path) as client:
@@ -422,7 +520,8 @@ def test_the_routes_answer_with_html_markdown_and_json(tmp_path: Path) -> None:
         assert markdown.headers["content-type"] == "text/markdown; charset=utf-8"
         assert markdown.headers["content-disposition"] == (
             'inline; filename="postmortem-2026-08-14-finance-invoice-recon-wrong-po-matches-'
-            'after-an-erp-schema-c.md"')
+            'after-an-erp-schema-c.md"'
+        )
         assert_valid_markdown(markdown.text)
         data = client.get(f"/api/boards/{board_id}/writeup").json()
         assert data["severity"] == "Sev-2" and len(data["actions"]) == 3
@@ -450,6 +549,7 @@ def test_a_board_made_over_http_has_a_write_up_at_once(tmp_path: Path) -> None:
 
 
 # --- the example kept in docs/ -------------------------------------------------------------
+
 
 def test_the_example_in_docs_is_what_the_templates_produce(tmp_path: Path) -> None:
     markdown, page = asyncio.run(render_example(tmp_path))

@@ -13,10 +13,17 @@ from hindsight.server.meeting.hub import Hub
 from hindsight.server.meeting.room import Room
 from hindsight.server.outputs.writeup_model import Writeup
 
-from .test_writeup import anonymous  # noqa: F401  (the worked example, rendered once)
 from .test_writeup import (
-    Rendered, _on_a_hub, _render, assert_valid_markdown, html_section, md_plain, md_tables,
-    section, text_of,
+    Rendered,
+    _on_a_hub,
+    _render,
+    anonymous,  # noqa: F401  (the worked example, rendered once)
+    assert_valid_markdown,
+    html_section,
+    md_plain,
+    md_tables,
+    section,
+    text_of,
 )
 from .worked_example import ACTIONS, PARKED, THEMES
 
@@ -37,8 +44,10 @@ async def _go_to(room: Room, fac: str, kind: str) -> None:
 
 # --- actions: committed, and considered ---------------------------------------------------------
 
+
 def test_only_selected_actions_are_action_items_and_the_rest_are_considered(
-        anonymous: Rendered) -> None:
+    anonymous: Rendered,
+) -> None:
     w = anonymous.w
     chosen = [a[0] for a in ACTIONS if a[6]]
     considered = [a[0] for a in ACTIONS if not a[6]]
@@ -50,11 +59,12 @@ def test_only_selected_actions_are_action_items_and_the_rest_are_considered(
     block = md_plain(md_actions.split("**Considered, not committed**")[1].split("**Parked")[0])
     assert [line[2:] for line in block.strip().splitlines()] == considered
     # Text only: no owner, date or status beside a proposal that was not taken.
-    for text, owner, due, *_ in (a for a in ACTIONS if not a[6]):
+    for _text, owner, due, *_ in (a for a in ACTIONS if not a[6]):
         assert owner not in block and due not in block
     page = anonymous.html.split('id="actions"')[1].split('id="communications"')[0]
-    listed = re.findall(r"<li>([^<]*)</li>", page.split("Considered, not committed")[1]
-                        .split("</ul>")[0])
+    listed = re.findall(
+        r"<li>([^<]*)</li>", page.split("Considered, not committed")[1].split("</ul>")[0]
+    )
     assert listed == [t.replace("'", "&#39;") for t in considered]
     assert all(t not in page.split("Considered, not committed")[0] for t in considered)
 
@@ -78,13 +88,19 @@ def test_proposals_with_none_selected_flag_the_action_items_and_are_listed(tmp_p
 
 # --- themes and their vote ---------------------------------------------------------------------
 
-def test_themes_are_ranked_by_the_revealed_vote_with_ties_shown_as_ties(anonymous: Rendered) -> None:
+
+def test_themes_are_ranked_by_the_revealed_vote_with_ties_shown_as_ties(
+    anonymous: Rendered,
+) -> None:
     w = anonymous.w
     assert w.themes_vote == "revealed"
     got = [(t.name, t.dots, t.rank, t.tied, t.notes) for t in w.themes]
     detection, retest, containment = (name for name, _ in THEMES)
-    assert got == [(detection, 6, 1, False, 2), (containment, 2, 2, True, 2),
-                   (retest, 2, 2, True, 1)]  # equal dots share rank 2, by name
+    assert got == [
+        (detection, 6, 1, False, 2),
+        (containment, 2, 2, True, 2),
+        (retest, 2, 2, True, 1),
+    ]  # equal dots share rank 2, by name
     md_actions = section(anonymous.markdown, "7. Action items")
     assert md_actions.index("| # | Action |") < md_actions.index("**Themes, by votes**")
     themes = md_plain(md_actions.split("**Themes, by votes**")[1].split("**Considered")[0])
@@ -119,7 +135,9 @@ def test_an_unrevealed_vote_on_themes_shows_no_totals(tmp_path: Path) -> None:
     w, markdown, page = _on_a_hub(tmp_path, lambda hub: _themed(hub, vote="closed"))
     assert w.themes_vote == "unrevealed"
     assert [(t.name, t.dots, t.rank) for t in w.themes] == [
-        ("Alpha runbooks", None, 0), ("Zeta alerts", None, 0)]  # by name: no order from votes
+        ("Alpha runbooks", None, 0),
+        ("Zeta alerts", None, 0),
+    ]  # by name: no order from votes
     themes = section(markdown, "7. Action items")
     assert "- Alpha runbooks\n" in themes and "- Zeta alerts\n" in themes
     assert "dot" not in themes and "by votes" not in themes
@@ -130,17 +148,26 @@ def test_an_unrevealed_vote_on_themes_shows_no_totals(tmp_path: Path) -> None:
     (tmp_path / "r").mkdir()
     w, markdown, _ = _on_a_hub(tmp_path / "r", lambda hub: _themed(hub, vote="revealed"))
     assert [(t.name, t.dots, t.rank) for t in w.themes] == [
-        ("Zeta alerts", 3, 1), ("Alpha runbooks", 0, 2)]
-    assert "- **1.** Zeta alerts (3 dots)" in markdown and "- **2.** Alpha runbooks (0 dots)" in markdown
+        ("Zeta alerts", 3, 1),
+        ("Alpha runbooks", 0, 2),
+    ]
+    assert (
+        "- **1.** Zeta alerts (3 dots)" in markdown
+        and "- **2.** Alpha runbooks (0 dots)" in markdown
+    )
 
 
 def test_themes_without_any_vote_are_listed_by_name(tmp_path: Path) -> None:
     w, markdown, _ = _on_a_hub(tmp_path, lambda hub: _themed(hub, vote="none"))
-    assert w.themes_vote == "none" and [t.name for t in w.themes] == ["Alpha runbooks", "Zeta alerts"]
+    assert w.themes_vote == "none" and [t.name for t in w.themes] == [
+        "Alpha runbooks",
+        "Zeta alerts",
+    ]
     assert "not revealed" not in markdown and "**Themes**" in markdown
 
 
 # --- parked questions ----------------------------------------------------------------------------
+
 
 def test_parked_questions_are_listed_in_html_and_markdown(anonymous: Rendered) -> None:
     assert anonymous.w.parked == sorted(PARKED)
@@ -156,8 +183,10 @@ def test_parked_questions_are_listed_in_html_and_markdown(anonymous: Rendered) -
 
 # --- the incident's date -----------------------------------------------------------------------
 
+
 def test_the_date_is_the_start_else_the_first_timeline_entry_else_the_boards_creation(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     async def script(hub: Hub) -> list[Out]:
         board_id, fac, room = await _room(hub, title="When was it")
         made = await _render(hub, board_id)
@@ -169,12 +198,18 @@ def test_the_date_is_the_start_else_the_first_timeline_entry_else_the_boards_cre
 
     (made, timeline, started) = _on_a_hub(tmp_path, script)
     for (w, markdown, page), date, source in (
-            (made, made[0].date, "board created"), (timeline, "2026-03-01", "first timeline entry"),
-            (started, "2026-02-28", "")):
+        (made, made[0].date, "board created"),
+        (timeline, "2026-03-01", "first timeline entry"),
+        (started, "2026-02-28", ""),
+    ):
         assert (w.date, w.date_source) == (date, source)
         line = markdown.splitlines()[2]
-        assert line.startswith("**Severity:** Sev-2 · **Incident date:** " + date
-                               + (f" ({source})" if source else "") + " · **Status:** Open")
+        assert line.startswith(
+            "**Severity:** Sev-2 · **Incident date:** "
+            + date
+            + (f" ({source})" if source else "")
+            + " · **Status:** Open"
+        )
         head = text_of(page.split('id="summary"')[0])
         assert ("Incident date " + date + (f" ({source})" if source else "") + " Status") in head
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", made[0].date)
@@ -182,12 +217,19 @@ def test_the_date_is_the_start_else_the_first_timeline_entry_else_the_boards_cre
 
 # --- the impact table ----------------------------------------------------------------------------
 
+
 def test_impact_rows_alone_fill_the_impact_section_as_a_table(tmp_path: Path) -> None:
     async def script(hub: Hub) -> Out:
         board_id, fac, room = await _room(hub, title="Rows only")
-        await room.submit_as(fac, o.EditHeader(impact_rows=[
-            o.ImpactRowInput(dimension="Orders lost", impact="12 | all refunded"),
-            o.ImpactRowInput(dimension="<b>Pages</b>", impact="3")]))
+        await room.submit_as(
+            fac,
+            o.EditHeader(
+                impact_rows=[
+                    o.ImpactRowInput(dimension="Orders lost", impact="12 | all refunded"),
+                    o.ImpactRowInput(dimension="<b>Pages</b>", impact="3"),
+                ]
+            ),
+        )
         return await _render(hub, board_id)
 
     w, markdown, page = _on_a_hub(tmp_path, script)
@@ -196,7 +238,10 @@ def test_impact_rows_alone_fill_the_impact_section_as_a_table(tmp_path: Path) ->
     assert "No impact recorded" not in impact and "No impact recorded" not in page
     (table,) = md_tables(impact)
     assert table[0] == ["Dimension", "Impact"]
-    assert table[2] == ["Orders lost", "12 \\| all refunded"] and table[3][0] == "&lt;b&gt;Pages&lt;/b&gt;"
+    assert (
+        table[2] == ["Orders lost", "12 \\| all refunded"]
+        and table[3][0] == "&lt;b&gt;Pages&lt;/b&gt;"
+    )
     assert "<td>&lt;b&gt;Pages&lt;/b&gt;</td><td>3</td>" in page
     assert_valid_markdown(markdown)
 
@@ -204,17 +249,31 @@ def test_impact_rows_alone_fill_the_impact_section_as_a_table(tmp_path: Path) ->
 def test_impact_fields_come_before_the_impact_table(tmp_path: Path) -> None:
     async def script(hub: Hub) -> Out:
         board_id, fac, room = await _room(hub, title="Both")
-        await room.submit_as(fac, o.EditHeader(
-            users_affected="EU shoppers", duration="40 min", cost="~2k EUR",
-            impact_notes="Support tickets: 85",
-            impact_rows=[o.ImpactRowInput(dimension="Orders lost", impact="12")]))
+        await room.submit_as(
+            fac,
+            o.EditHeader(
+                users_affected="EU shoppers",
+                duration="40 min",
+                cost="~2k EUR",
+                impact_notes="Support tickets: 85",
+                impact_rows=[o.ImpactRowInput(dimension="Orders lost", impact="12")],
+            ),
+        )
         return await _render(hub, board_id)
 
     w, markdown, page = _on_a_hub(tmp_path, script)
     assert [r.label for r in w.impact] == ["Users affected", "Duration", "Cost", "Support tickets"]
     impact = section(markdown, "3. Impact")
-    order = [impact.index(s) for s in ("**Users affected:** EU shoppers", "**Duration:**",
-                                       "**Cost:**", "**Support tickets:** 85", "| Orders lost | 12 |")]
+    order = [
+        impact.index(s)
+        for s in (
+            "**Users affected:** EU shoppers",
+            "**Duration:**",
+            "**Cost:**",
+            "**Support tickets:** 85",
+            "| Orders lost | 12 |",
+        )
+    ]
     assert order == sorted(order)
     text = html_section(page, "impact")
     assert text.index("Support tickets 85") < text.index("Dimension Impact Orders lost 12")

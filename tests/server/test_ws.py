@@ -17,26 +17,50 @@ from starlette.testclient import TestClient
 from hindsight.board_state.protocol import Batch, decode_server
 
 from .conftest import (
-    AT, board_view, changes, create_board, entry, frames_of, hello, is_type, join, make_client,
-    meta_of, op, recv, recv_until, send,
+    AT,
+    board_view,
+    changes,
+    create_board,
+    entry,
+    frames_of,
+    hello,
+    is_type,
+    join,
+    make_client,
+    meta_of,
+    op,
+    recv,
+    recv_until,
+    send,
 )
 
+
 def test_everyone_sees_each_change_live_with_one_seq_and_mine_only_for_the_author(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     b = create_board(client)
     ann, bob = join(client, b["board_id"], "Ann"), join(client, b["board_id"], "Bob")
-    with client.websocket_connect("/ws") as f, client.websocket_connect("/ws") as a, \
-            client.websocket_connect("/ws") as bb:
-        welcomes = [hello(f, b["board_id"], b["credential"]),
-                    hello(a, b["board_id"], ann["credential"]),
-                    hello(bb, b["board_id"], bob["credential"])]
+    with (
+        client.websocket_connect("/ws") as f,
+        client.websocket_connect("/ws") as a,
+        client.websocket_connect("/ws") as bb,
+    ):
+        welcomes = [
+            hello(f, b["board_id"], b["credential"]),
+            hello(a, b["board_id"], ann["credential"]),
+            hello(bb, b["board_id"], bob["credential"]),
+        ]
         assert [w["role"] for w in welcomes] == ["facilitator", "participant", "participant"]
-        assert [w["you"] for w in welcomes] == [b["participant_id"], ann["participant_id"],
-                                                bob["participant_id"]]
+        assert [w["you"] for w in welcomes] == [
+            b["participant_id"],
+            ann["participant_id"],
+            bob["participant_id"],
+        ]
         assert {w["seq"] for w in welcomes} == {5}  # create_board, two join links, two joins
 
-        for n, (author, text) in enumerate([(a, "alert fired"), (bb, "pager acked"),
-                                            (f, "rollback started")]):
+        for n, (author, text) in enumerate(
+            [(a, "alert fired"), (bb, "pager acked"), (f, "rollback started")]
+        ):
             ack, own = op(author, entry(f"c{n}", text))
             assert ack == {"type": "ack", "cid": f"c{n}", "seq": 6 + n, "duplicate": False}
             (mine,) = changes(own, "timeline")
@@ -51,11 +75,15 @@ def test_everyone_sees_each_change_live_with_one_seq_and_mine_only_for_the_autho
             body = board_view(client, b["board_id"], credential)
             assert body["seq"] == 8
             assert sorted(e["text"] for e in body["view"]["timeline"]) == [
-                "alert fired", "pager acked", "rollback started"]
+                "alert fired",
+                "pager acked",
+                "rollback started",
+            ]
 
 
 def test_resent_cid_is_applied_once_and_acked_as_duplicate_with_the_original_seq(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     b = create_board(client)
     ann = join(client, b["board_id"], "Ann")
     with client.websocket_connect("/ws") as f, client.websocket_connect("/ws") as a:
@@ -65,8 +93,12 @@ def test_resent_cid_is_applied_once_and_acked_as_duplicate_with_the_original_seq
         assert recv_until(f, is_type("event"))["seq"] == ack["seq"]
 
         send(a, entry("c1", "alert fired"))
-        assert recv_until(a, is_type("ack")) == {"type": "ack", "cid": "c1", "seq": ack["seq"],
-                                                 "duplicate": True}
+        assert recv_until(a, is_type("ack")) == {
+            "type": "ack",
+            "cid": "c1",
+            "seq": ack["seq"],
+            "duplicate": True,
+        }
         # No event went out for the resend: the next event anyone sees is the next op's.
         ack2, _ = op(f, entry("f1", "rollback"))
         assert ack2["seq"] == ack["seq"] + 1
@@ -75,8 +107,12 @@ def test_resent_cid_is_applied_once_and_acked_as_duplicate_with_the_original_seq
     with client.websocket_connect("/ws") as a:  # the outbox replays after a reconnect
         hello(a, b["board_id"], ann["credential"])
         send(a, entry("c1", "alert fired"))
-        assert recv_until(a, is_type("ack")) == {"type": "ack", "cid": "c1", "seq": ack["seq"],
-                                                 "duplicate": True}
+        assert recv_until(a, is_type("ack")) == {
+            "type": "ack",
+            "cid": "c1",
+            "seq": ack["seq"],
+            "duplicate": True,
+        }
 
     body = board_view(client, b["board_id"], ann["credential"])
     assert body["seq"] == ack2["seq"]
@@ -97,7 +133,8 @@ def test_the_same_cid_from_two_people_is_two_ops(client: TestClient) -> None:
 
 
 def test_reconnect_with_last_seq_and_epoch_gets_no_snapshot_and_exactly_the_missed_events(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     b = create_board(client)
     ann = join(client, b["board_id"], "Ann")
     with client.websocket_connect("/ws") as f:
@@ -111,8 +148,16 @@ def test_reconnect_with_last_seq_and_epoch_gets_no_snapshot_and_exactly_the_miss
         assert missed == [ack["seq"] + 1, ack["seq"] + 2]
 
         with client.websocket_connect("/ws") as a:
-            send(a, {"type": "hello", "board": b["board_id"], "credential": ann["credential"],
-                     "last_seq": ack["seq"], "epoch": first["epoch"]})
+            send(
+                a,
+                {
+                    "type": "hello",
+                    "board": b["board_id"],
+                    "credential": ann["credential"],
+                    "last_seq": ack["seq"],
+                    "epoch": first["epoch"],
+                },
+            )
             welcome = recv(a)
             assert welcome["type"] == "welcome" and welcome["snapshot"] is None
             assert welcome["seq"] == missed[-1] and welcome["epoch"] == first["epoch"]
@@ -126,14 +171,14 @@ def test_reconnect_with_last_seq_and_epoch_gets_no_snapshot_and_exactly_the_miss
 
 
 def test_hello_with_a_wrong_epoch_or_without_last_seq_or_from_the_future_gets_a_snapshot(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     b = create_board(client)
     with client.websocket_connect("/ws") as f:
         first = hello(f, b["board_id"], b["credential"])
         op(f, entry("f1", "alert fired"))
     seq = first["seq"] + 1
-    for last_seq, epoch in [(seq, "not-the-epoch"), (0, first["epoch"]),
-                            (seq + 5, first["epoch"])]:
+    for last_seq, epoch in [(seq, "not-the-epoch"), (0, first["epoch"]), (seq + 5, first["epoch"])]:
         with client.websocket_connect("/ws") as f:
             welcome = hello(f, b["board_id"], b["credential"], last_seq=last_seq, epoch=epoch)
             assert welcome["seq"] == seq and welcome["epoch"] == first["epoch"]
@@ -166,19 +211,24 @@ def _phase(meta: dict[str, Any], phase_id: str) -> dict[str, Any]:
 
 
 def test_private_writing_reaches_only_its_author_until_the_facilitator_reveals_it(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     secret = "SECRET kill switch worked"
     b = create_board(client)
     ann, bob = join(client, b["board_id"], "Ann"), join(client, b["board_id"], "Bob")
-    with client.websocket_connect("/ws") as f, client.websocket_connect("/ws") as a, \
-            client.websocket_connect("/ws") as bb:
+    with (
+        client.websocket_connect("/ws") as f,
+        client.websocket_connect("/ws") as a,
+        client.websocket_connect("/ws") as bb,
+    ):
         hello(f, b["board_id"], b["credential"])
         hello(a, b["board_id"], ann["credential"])
         hello(bb, b["board_id"], bob["credential"])
         phase_id = _advance_to_reflection(f, [a, bb])
 
-        ack, own = op(a, {"type": "add_sticky", "cid": "s1", "section": "went_well",
-                          "text": secret})
+        ack, own = op(
+            a, {"type": "add_sticky", "cid": "s1", "section": "went_well", "text": secret}
+        )
         (sticky,) = changes(own, "sticky")
         assert sticky["text"] == secret and sticky["hidden"] is True and sticky["mine"] is True
         assert _phase(meta_of(own), phase_id)["private_count"] == 1
@@ -207,8 +257,11 @@ def test_private_writing_reaches_only_its_author_until_the_facilitator_reveals_i
         assert secret in json.dumps(board_view(client, b["board_id"], ann["credential"]))
 
         ack, own = op(f, {"type": "reveal", "cid": "r1", "phase_id": phase_id})
-        for ws, event in ((f, own), (bb, recv_until(bb, is_type("event", seq=ack["seq"]))),
-                          (a, recv_until(a, is_type("event", seq=ack["seq"])))):
+        for ws, event in (
+            (f, own),
+            (bb, recv_until(bb, is_type("event", seq=ack["seq"]))),
+            (a, recv_until(a, is_type("event", seq=ack["seq"]))),
+        ):
             (shown,) = changes(event, "sticky")
             assert shown["text"] == secret and shown["hidden"] is False
             assert shown["mine"] is (ws is a) and shown["author"] is None
@@ -218,12 +271,16 @@ def test_private_writing_reaches_only_its_author_until_the_facilitator_reveals_i
 
 
 def test_vote_totals_stay_hidden_until_revealed_and_no_one_learns_who_voted(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     b = create_board(client)
     ann, bob = join(client, b["board_id"], "Ann"), join(client, b["board_id"], "Bob")
     voters = {ann["participant_id"], bob["participant_id"]}
-    with client.websocket_connect("/ws") as f, client.websocket_connect("/ws") as a, \
-            client.websocket_connect("/ws") as bb:
+    with (
+        client.websocket_connect("/ws") as f,
+        client.websocket_connect("/ws") as a,
+        client.websocket_connect("/ws") as bb,
+    ):
         hello(f, b["board_id"], b["credential"])
         hello(a, b["board_id"], ann["credential"])
         hello(bb, b["board_id"], bob["credential"])
@@ -232,22 +289,25 @@ def test_vote_totals_stay_hidden_until_revealed_and_no_one_learns_who_voted(
         def by(ws: Any, frame: dict[str, Any]) -> dict[str, dict[str, Any]]:
             """Send an accepted op; each connection's event for it."""
             ack, own = op(ws, frame)
-            return {name: own if other is ws else recv_until(other, is_type("event",
-                                                                            seq=ack["seq"]))
-                    for name, other in zip("fab", everyone)}
+            return {
+                name: own if other is ws else recv_until(other, is_type("event", seq=ack["seq"]))
+                for name, other in zip("fab", everyone)
+            }
 
         items = []
         for n, text in enumerate(["alerts were noisy", "runbook was stale"]):
-            event = by(f, {"type": "add_sticky", "cid": f"s{n}", "section": "contributing",
-                           "text": text})["f"]
+            event = by(
+                f, {"type": "add_sticky", "cid": f"s{n}", "section": "contributing", "text": text}
+            )["f"]
             items.append(changes(event, "sticky")[0]["id"])
         opened = by(f, {"type": "open_vote", "cid": "v0", "budget": 3})
         round_id = changes(opened["f"], "round")[0]["id"]
 
         casts = [(a, "a", items[0]), (a, "a", items[0]), (bb, "b", items[1])]
         for n, (ws, who, item) in enumerate(casts):
-            seen = by(ws, {"type": "cast_vote", "cid": f"c{n}", "round_id": round_id,
-                           "item_id": item})
+            seen = by(
+                ws, {"type": "cast_vote", "cid": f"c{n}", "round_id": round_id, "item_id": item}
+            )
             for name, event in seen.items():
                 (rv,) = changes(event, "round")
                 assert rv["totals"] is None and rv["state"] == "open"
@@ -274,7 +334,8 @@ def test_vote_totals_stay_hidden_until_revealed_and_no_one_learns_who_voted(
 
 
 def test_presence_counts_people_not_connections_and_names_no_one_on_an_anonymous_board(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     b = create_board(client)
     ann = join(client, b["board_id"], "Ann")
     fay, ann_id = b["participant_id"], ann["participant_id"]
@@ -305,20 +366,27 @@ def test_presence_names_people_on_a_named_board(client: TestClient) -> None:
     fay = b["participant_id"]
     with client.websocket_connect("/ws") as f:
         hello(f, b["board_id"], b["credential"])
-        assert recv(f) == {"type": "presence", "online": 1, "names": ["Fay"],
-                           "seats_online": [fay]}
+        assert recv(f) == {"type": "presence", "online": 1, "names": ["Fay"], "seats_online": [fay]}
         with client.websocket_connect("/ws") as a:
             hello(a, b["board_id"], ann["credential"])
-            assert recv(a) == {"type": "presence", "online": 2, "names": ["Ann", "Fay"],
-                               "seats_online": []}
-            assert recv(f) == {"type": "presence", "online": 2, "names": ["Ann", "Fay"],
-                               "seats_online": sorted([fay, ann["participant_id"]])}
-        assert recv(f) == {"type": "presence", "online": 1, "names": ["Fay"],
-                           "seats_online": [fay]}
+            assert recv(a) == {
+                "type": "presence",
+                "online": 2,
+                "names": ["Ann", "Fay"],
+                "seats_online": [],
+            }
+            assert recv(f) == {
+                "type": "presence",
+                "online": 2,
+                "names": ["Ann", "Fay"],
+                "seats_online": sorted([fay, ann["participant_id"]]),
+            }
+        assert recv(f) == {"type": "presence", "online": 1, "names": ["Fay"], "seats_online": [fay]}
 
 
 def test_a_new_boards_facilitator_drives_phases_and_the_timer_and_everyone_gets_the_meta(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     b = create_board(client)
     ann = join(client, b["board_id"], "Ann")
     with client.websocket_connect("/ws") as f, client.websocket_connect("/ws") as a:
@@ -332,9 +400,14 @@ def test_a_new_boards_facilitator_drives_phases_and_the_timer_and_everyone_gets_
             # Everyone gets the same meta, except the list of ops each may send and the
             # facilitator's join links.
             assert {**meta_of(theirs), "can": None, "links": None} == {
-                **meta_of(own), "can": None, "links": None}
+                **meta_of(own),
+                "can": None,
+                "links": None,
+            }
             assert meta_of(theirs)["links"] is None and set(meta_of(own)["links"]) == {
-                "participant", "observer"}
+                "participant",
+                "observer",
+            }
             assert "advance_phase" in meta_of(own)["can"]
             assert "advance_phase" not in meta_of(theirs)["can"]
             return meta_of(own)
@@ -357,8 +430,9 @@ def test_a_new_boards_facilitator_drives_phases_and_the_timer_and_everyone_gets_
         meta = drive({"type": "start_timer", "cid": "t3"})
         first = meta["agenda"][0]
         assert first["running_since"] is not None
-        assert first["deadline"] == (first["running_since"] + (first["minutes"] + 5) * 60_000
-                                     - first["elapsed_ms"])
+        assert first["deadline"] == (
+            first["running_since"] + (first["minutes"] + 5) * 60_000 - first["elapsed_ms"]
+        )
 
         meta = drive({"type": "advance_phase", "cid": "a2", "start_timer": False})
         assert meta["current"] == meta["agenda"][1]["id"]
@@ -392,15 +466,23 @@ def test_events_survive_a_restart_of_the_app(tmp_path: Path) -> None:
 
 
 def test_a_client_that_asks_for_batches_gets_its_ack_and_event_in_one_frame_and_others_do_not(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     """`batch: true` in the hello: what is queued together goes out as one `batch` frame, in
     order, holding the very messages a client without it gets one frame each."""
     b = create_board(client)
     ann = join(client, b["board_id"], "Ann")
     with client.websocket_connect("/ws") as f, client.websocket_connect("/ws") as a:
         hello(f, b["board_id"], b["credential"])
-        send(a, {"type": "hello", "board": b["board_id"], "credential": ann["credential"],
-                 "batch": True})
+        send(
+            a,
+            {
+                "type": "hello",
+                "board": b["board_id"],
+                "credential": ann["credential"],
+                "batch": True,
+            },
+        )
         first = recv(a)
         # The welcome may come alone or batched with the presence that follows it.
         opening = first["messages"] if first["type"] == "batch" else [first]
@@ -412,8 +494,9 @@ def test_a_client_that_asks_for_batches_gets_its_ack_and_event_in_one_frame_and_
         ack, own = frame["messages"]
         assert ack == {"type": "ack", "cid": "c1", "seq": ack["seq"], "duplicate": False}
         assert own["type"] == "event" and own["seq"] == ack["seq"]
-        assert decode_server(json.dumps(frame)) == Batch(messages=[
-            decode_server(json.dumps(ack)), decode_server(json.dumps(own))])
+        assert decode_server(json.dumps(frame)) == Batch(
+            messages=[decode_server(json.dumps(ack)), decode_server(json.dumps(own))]
+        )
 
         # The facilitator did not ask: one message a frame, the same event apart from `mine`.
         event = recv_until(f, is_type("event"))
