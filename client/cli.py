@@ -22,19 +22,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
+import urllib.parse
 from typing import Any
 
 import msgspec
 
 from hindsight.board_state import ops as o
 from hindsight.board_state.errors import Rejected
-from hindsight.board_state.protocol import Event, Presence
+from hindsight.board_state.protocol import Presence, Welcome
+from hindsight.board_state.rules import RULES, SERVER
 from hindsight.client import commands
-from hindsight.client.http import create_board, join_board, parse_join_link
+from hindsight.client.http import check_server, create_board, join_board, parse_join_link
 from hindsight.client.importers import FORMATS
 from hindsight.client.sdk import BoardClient
+from hindsight.client.watch import Describer
 
 SERVER_HELP = "the server's base URL (default %(default)s, or HINDSIGHT_SERVER)"
 SECTIONS = ["went_well", "went_badly", "lessons", "future", "ongoing", "contributing"]
@@ -50,39 +54,39 @@ CATEGORIES = [
 ]
 
 
-def _describe(message: Any) -> str | None:
-    if isinstance(message, Event):
-        parts = []
-        for v in message.changes:
-            data = msgspec.to_builtins(v)
-            kind = data.pop("type")
-            text = data.get("text") or data.get("name") or data.get("problem") or data.get("id", "")
-            parts.append(f"{kind} {text}" if kind != "board" else "board updated")
-        return f"#{message.seq}: " + "; ".join(parts)
-    if isinstance(message, Presence):
-        return f"{message.online} online" + (
-            f": {', '.join(message.names)}" if message.names else ""
-        )
-    return None
-
-
 async def _with_client(args: argparse.Namespace, op: o.Op | None) -> int:
-    watch = op is None
-
-    def printer(message: Any) -> None:
-        if (line := _describe(message)) is not None:
-            print(line, flush=True)
-
-    async with BoardClient(
-        args.server, args.board, args.credential, on_frame=printer if watch else None
-    ) as c:
-        if watch:
-            print(f"watching board {args.board} as {c.role}; Ctrl-C to stop", flush=True)
-            await asyncio.Event().wait()
-            return 0
-        assert op is not None
+    if op is None:
+        return await _watch(args)
+    async with BoardClient(args.server, args.board, args.credential) as c:
         ack = await c.submit(op, timeout=15)
         print(json.dumps({"seq": ack.seq, "cid": ack.cid, "duplicate": ack.duplicate}))
+    return 0
+
+
+async def _watch(args: argparse.Namespace) -> int:
+    describe, started, held = Describer(), False, []
+
+    def printer(message: Any) -> None:
+        if isinstance(message, Welcome):
+            describe.seen(message.snapshot.board if message.snapshot else None)
+            return
+        if not started:  # nothing before the banner: the first presence goes into it
+            held.append(message)
+            return
+        if (line := describe.line(message)) is not None:
+            print(line, flush=True)
+
+    async with BoardClient(args.server, args.board, args.credential, on_frame=printer) as c:
+        last = next((m for m in reversed(held) if isinstance(m, Presence)), None)
+        here = f", {last.online} online" if last is not None else ""
+        if last is not None:
+            describe.line(last)  # said in the banner
+        print(f"watching board {args.board} as {c.role}{here}; Ctrl-C to stop", flush=True)
+        started = True
+        for message in held:
+            if not isinstance(message, Presence) and (line := describe.line(message)):
+                print(line, flush=True)
+        await asyncio.Event().wait()
     return 0
 
 
@@ -106,21 +110,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, help: str, example: str) -> argparse.ArgumentParser:
         label = "examples" if example.count("hindsight-client") > 1 else "example"
-        return sub.add_parser(
+        s = sub.add_parser(
             name,
             help=help,
             description=help[0].upper() + help[1:] + ".",
             epilog=f"{label}:\n  {example}",
             formatter_class=_Help,
         )
+        # Also after the command (`hindsight-client log --server URL`); SUPPRESS keeps the
+        # value given before it when this one is not given.
+        s.add_argument(
+            "--server",
+            default=argparse.SUPPRESS,
+            help=SERVER_HELP.replace(
+                "(default %(default)s, or HINDSIGHT_SERVER)", "(also accepted before the command)"
+            ),
+        )
+        return s
 
     def credential(s: argparse.ArgumentParser, required: bool = True, what: str = "your") -> None:
+        # Not argparse-required: HINDSIGHT_CREDENTIAL works as well, and main() says so.
         s.add_argument(
             "--credential",
             default=os.environ.get("HINDSIGHT_CREDENTIAL"),
-            required=required and "HINDSIGHT_CREDENTIAL" not in os.environ,
-            help=f"{what} credential (or HINDSIGHT_CREDENTIAL)",
+            help=f"{what} credential ({'needed' if required else 'optional'}; "
+            "or HINDSIGHT_CREDENTIAL)",
         )
+        s.set_defaults(needs_credential=required)
 
     def board_cmd(name: str, help: str, example: str) -> argparse.ArgumentParser:
         s = command(name, help, example)
@@ -287,9 +303,49 @@ RUNNERS = {
 }
 
 
+URL_FIELDS = ("facilitator_url", "join_url", "observer_url", "board_url")
+
+
+def _whole_urls(server: str, result: dict[str, Any]) -> dict[str, Any]:
+    """The server answers with paths; a terminal wants links one can open."""
+    return {
+        k: server + v if k in URL_FIELDS and v.startswith("/") else v for k, v in result.items()
+    }
+
+
+def _op(text: str) -> o.Op:
+    """The `send` command's op, with a message that says what is wrong with it."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BadInput(f"not JSON: {e.msg} (character {e.pos + 1})") from None
+    kind = data.get("type") if isinstance(data, dict) else None
+    # The ones a client may send: the server issues the rest itself.
+    names = sorted(str(t.__struct_config__.tag) for t, rule in RULES.items() if rule.who != SERVER)
+    if kind not in names:
+        what = 'no "type"' if kind is None else f"unknown op type {kind!r}"
+        raise BadInput(f"{what}; the op types are: {', '.join(names)}")
+    op: o.Op = msgspec.convert(data, type=o.AnyOp)
+    return op
+
+
+class BadInput(Exception):
+    """Input this command cannot use; nothing was sent."""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # The SDK logs what the server refused; here the refusal is printed once, below.
+    logging.getLogger("hindsight.client").setLevel(logging.CRITICAL)
     try:
+        try:
+            args.server = check_server(args.server)
+        except ValueError as e:
+            raise BadInput(str(e)) from None
+        if getattr(args, "needs_credential", False) and not args.credential:
+            raise BadInput(
+                "this command needs a credential: pass --credential or set HINDSIGHT_CREDENTIAL"
+            )
         if args.command == "create":
             result = create_board(
                 args.server,
@@ -300,17 +356,20 @@ def main(argv: list[str] | None = None) -> int:
                 facilitator_name=args.name,
                 anonymity="named" if args.named else "anonymous",
             )
-            print(json.dumps(result, indent=2))
+            print(json.dumps(_whole_urls(args.server, result), indent=2))
             return 0
         if args.command == "join":
             try:
                 board_id, role, token = parse_join_link(args.link)
             except ValueError as e:
                 raise commands.LocalProblem(str(e)) from None
+            parts = urllib.parse.urlsplit(args.link)
+            if parts.scheme and parts.netloc:  # a whole link names its server
+                args.server = f"{parts.scheme}://{parts.netloc}"
             result = join_board(
                 args.server, board_id, args.name, "observer" if args.observer else role, token
             )
-            print(json.dumps(result, indent=2))
+            print(json.dumps(_whole_urls(args.server, result), indent=2))
             return 0
         if args.command == "bench":
             from hindsight.client.bench.main import main as bench_main
@@ -324,8 +383,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "add-timeline":
             op = o.AddTimelineEntry(at=args.at, text=args.text, kind=args.kind)
         elif args.command == "send":
-            op = msgspec.json.decode(args.op, type=o.AnyOp)
+            op = _op(args.op)
         return asyncio.run(_with_client(args, op))
+    except BadInput as e:
+        print(e, file=sys.stderr)
+        return 2
     except Rejected as e:
         print(f"refused ({e.code}): {e.message}", file=sys.stderr)
         return 2

@@ -11,6 +11,23 @@ from typing import Any
 
 from hindsight.board_state.errors import Rejected
 
+STATUS_CODES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    429: "rate_limited",
+    503: "unavailable",
+}
+
+
+def check_server(server: str) -> str:
+    """The server's base URL without a trailing slash; ValueError with what is wrong when it is
+    not an http(s) URL (a bare `host:port` is the usual slip)."""
+    parts = urllib.parse.urlsplit(server)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"the server must be a URL such as http://127.0.0.1:8000, not {server!r}")
+    return server.rstrip("/")
+
 
 def fetch(
     server: str,
@@ -34,10 +51,15 @@ def fetch(
             data: bytes = resp.read()
             return data
     except urllib.error.HTTPError as e:
+        body = e.read()
         try:
-            err = json.loads(e.read())["error"]
+            err = json.loads(body)["error"]
         except (ValueError, KeyError, TypeError):
-            raise Rejected("invalid", f"HTTP {e.code} from {path}") from None
+            # A page, not the API (the write-up's HTML and Markdown): the status says what.
+            code = STATUS_CODES.get(e.code, "invalid")
+            if code == "not_found":
+                raise Rejected(code, "there is no board with that id") from None
+            raise Rejected(code, f"HTTP {e.code} from {path}") from None
         raise Rejected(err["code"], err["message"]) from None
 
 

@@ -138,6 +138,7 @@ class BoardClient:
         self._seq_waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.fatal: str | None = None
         self.reconnects = 0
+        self._last_error = ""  # the latest error frame's message
         self.welcomes = 0  # how many times the server welcomed us (first connect included)
         # (welcomes so far, base delay) of the latest reconnect waits, for tests and debugging
         self.backoffs: deque[tuple[int, float]] = deque(maxlen=50)
@@ -217,7 +218,9 @@ class BoardClient:
             except ConnectionClosed as e:
                 code = e.rcvd.code if e.rcvd else None
                 if code in FATAL_CLOSES:
-                    self.fatal = e.rcvd.reason if e.rcvd else "refused"
+                    # The error frame before the close says why in a sentence; the close
+                    # reason is a word.
+                    self.fatal = self._last_error or (e.rcvd.reason if e.rcvd else "") or "refused"
                     self._fail_all(Rejected("unauthorized", self.fatal or "refused"))
                     return
             except (OSError, WebSocketException, TimeoutError, EOFError):
@@ -304,6 +307,7 @@ class BoardClient:
             self.online = message.online
         elif isinstance(message, (Error, Pong)):
             if isinstance(message, Error):
+                self._last_error = message.message
                 log.warning("server error: %s: %s", message.code, message.message)
 
     def _advance(self, seq: int) -> None:
