@@ -112,6 +112,21 @@ RULES: dict[type[o.Op], Rule] = {
     o.RemoveSeat: Rule(FACILITATOR),
 }
 
+# Reads that need a role, beside the ops: same table, same roles, same refusals. (Seeing a
+# board is the projection's business; these are whole-board reads over HTTP.)
+READS: dict[str, Rule] = {
+    "export_board": Rule(FACILITATOR),  # the whole board as a file: the facilitator's to take
+}
+_READ_PHRASES = {"export_board": "export the whole board"}
+
+
+def check_read(board: Board, actor: str, name: str) -> None:
+    """Raise `Rejected` unless `actor` may make the read `name` (see READS)."""
+    rule = READS[name]
+    if role_of(board, actor) not in rule.who:
+        raise Rejected("forbidden", f"only the facilitator may {_READ_PHRASES[name]}")
+
+
 # How refusals name an op, where its wire name would read badly in a sentence.
 _PHRASES: dict[type[o.Op], str] = {
     o.AddSticky: "add notes",

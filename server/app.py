@@ -15,13 +15,15 @@ from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hindsight.board_state import Rejected
 from hindsight.server.config import Settings
 from hindsight.server.meeting.hub import Hub
 from hindsight.server.meeting.ws import WebSocketEndpoint
 from hindsight.server.outputs import incident_log, transfer, writeup
 from hindsight.server.outputs.writeup_nudges import NudgeTallies
 from hindsight.server.storage.store import Store
-from hindsight.server.web.http import LazyTemplates, error, routes
+from hindsight.server.web.common import LazyTemplates, error, rejected_response
+from hindsight.server.web.http import routes
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE.parent / "static"
@@ -94,7 +96,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         lifespan=lifespan,
-        exception_handlers={RecursionError: _nested_too_deeply},
+        exception_handlers={RecursionError: _nested_too_deeply, Rejected: rejected_response},
     )
     app.state.settings = settings
     app.state.nudge_tallies = NudgeTallies()

@@ -2,7 +2,8 @@
 
 Neither is an op: nothing is stored or broadcast, and the answer goes to the asking connection
 alone. What to say, and to whom, is the core's decision (`board_state.nudges`); this module only
-reads the room's board and the server's date (a due date's distance is measured from today).
+asks the room (committed state only, between its rounds) and reads the server's date (a due
+date's distance is measured from today).
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ def today() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
-def answer_check(room: Room, conn: Peer, check: Check) -> None:
-    findings = advise(room.board, check.kind, check.text)
+async def answer_check(room: Room, conn: Peer, check: Check) -> None:
+    findings = await room.consult(lambda board: advise(board, check.kind, check.text))
     conn.send(encode(Advice(cid=check.cid, findings=findings)))
 
 
-def answer_count(room: Room, conn: Peer) -> None:
+async def answer_count(room: Room, conn: Peer) -> None:
     """Raises `Rejected` (forbidden) for anyone but the facilitator."""
-    counts = counts_for(room.board, conn.participant_id, today=today())
+    day, pid = today(), conn.participant_id
+    counts = await room.consult(lambda board: counts_for(board, pid, today=day))
     conn.send(encode(NudgeCounts(by_phase=counts, total=sum(counts.values()))))

@@ -30,7 +30,7 @@ import secrets
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import msgspec
 
@@ -85,6 +85,7 @@ LINK_TOKEN_BYTES = 20  # a join link's token: 160 random bits, 32 characters
 REVOKED = "revoked"  # a removed seat's secret hash: no secret hashes to it
 
 
+T = TypeVar("T")
 CidTable = dict[str, dict[str, int]]  # actor -> client op id -> the seq it was applied at
 _CID_ENCODER = msgspec.json.Encoder()
 _decode_cids = msgspec.json.Decoder(CidTable).decode
@@ -110,7 +111,8 @@ class _Hello:
 @dataclass
 class _Read:
     viewer: str
-    done: asyncio.Future[tuple[int, Any]]
+    done: asyncio.Future[Any]
+    consult: Callable[[Board], Any] | None = None  # a read of the board itself (consult())
 
 
 @dataclass
@@ -241,6 +243,17 @@ class Room:
         self._put(_Read(viewer=viewer, done=done))
         return await done
 
+    @property
+    def board_id(self) -> str:
+        return self.board.id
+
+    async def consult(self, fn: Callable[[Board], T]) -> T:
+        """`fn(board)` run by the room between rounds, on committed state only: the one way
+        for other modules to look at the board itself (`fn` must not change it)."""
+        done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._put(_Read(viewer="", done=done, consult=fn))
+        return await done
+
     def leave(self, peer: Peer) -> None:
         if peer in self.peers:
             self.peers.discard(peer)
@@ -326,7 +339,13 @@ class Room:
             if isinstance(item, _Hello):
                 self._welcome(item)
             elif isinstance(item, _Read) and not item.done.done():
-                item.done.set_result((self.seq, view_for(self.board, item.viewer)))
+                if item.consult is not None:
+                    try:
+                        item.done.set_result(item.consult(self.board))
+                    except Exception as e:  # the asker's to handle (a Rejected, say)
+                        item.done.set_exception(e)
+                else:
+                    item.done.set_result((self.seq, view_for(self.board, item.viewer)))
         for item in items:
             if isinstance(item, _Submit):
                 self._accept(item, r)

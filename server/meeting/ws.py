@@ -167,10 +167,10 @@ async def _session(
             elif isinstance(message, Hello):
                 conn.error(Rejected("bad_message", "already said hello on this connection"))
             elif isinstance(message, Check):
-                answer_check(room, conn, message)
+                await answer_check(room, conn, message)
             elif isinstance(message, CountNudges):
                 try:
-                    answer_count(room, conn)
+                    await answer_count(room, conn)
                 except Rejected as e:
                     conn.error(e)
             else:

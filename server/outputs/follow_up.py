@@ -22,7 +22,6 @@ from starlette.routing import Route
 from hindsight.board_state import Rejected, apply, decode_board, encode_board
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import ActionStatus, Board
-from hindsight.server.meeting.hub import Hub
 from hindsight.server.meeting.room import Room, RoomClosed
 from hindsight.server.storage.log_rows import (
     MAX_OPEN,
@@ -33,17 +32,9 @@ from hindsight.server.storage.log_rows import (
     today_utc,
 )
 from hindsight.server.storage.schema import LogRow
-from hindsight.server.web.http import _page, error
+from hindsight.server.web.common import authenticated, error, hub_of, page
 
 logger = logging.getLogger("hindsight.follow_up")
-
-# Rejection codes that are not the caller's request being malformed.
-_STATUS_OF = {"forbidden": 403, "unauthorized": 401, "not_found": 404}
-
-
-def hub_of(request: Request) -> Hub:
-    hub: Hub = request.app.state.hub
-    return hub
 
 
 async def log_rows(request: Request, **filters: str) -> list[LogRow]:
@@ -53,36 +44,19 @@ async def log_rows(request: Request, **filters: str) -> list[LogRow]:
     return await asyncio.to_thread(hub.store.search_log, **filters)
 
 
-def rejected(e: Rejected) -> Response:
-    return error(_STATUS_OF.get(e.code, 422), e.code, e.message)
-
-
-async def authenticated(request: Request) -> tuple[Room, str] | Response:
-    """The board's room and the participant the Bearer credential opens, or a 401/404."""
-    room = await hub_of(request).room(request.path_params["board_id"])
-    if room is None:
-        return error(404, "not_found", "there is no board with that id")
-    scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-    pid = room.authenticate(credential.strip()) if scheme.lower() == "bearer" else None
-    if pid is None:
-        return error(401, "unauthorized", "this credential does not open this board")
-    return room, pid
-
-
-async def submit(request: Request, room: Room, pid: str, op: o.Op) -> int | Response:
-    """Apply `op` as `pid`; its seq once durable, or the refusal as a JSON error."""
+async def submit(request: Request, room: Room, pid: str, op: o.Op) -> int:
+    """Apply `op` as `pid`; its seq once durable. A refusal is raised as `Rejected` (the app
+    answers it); a room that could not save answers 503 `unavailable`."""
     try:
         seq = await room.submit_as(pid, op)
-    except Rejected as e:
-        return rejected(e)
     except RoomClosed:
-        return error(503, "unavailable", "the board could not be saved just now; try again")
+        raise Rejected("unavailable", "the board could not be saved just now; try again") from None
     # Refresh the log row now rather than after the debounce: the caller reloads the list next.
     # The op is durable whatever happens here; a failed refresh is redone by the next read.
     try:
-        await hub_of(request).refresh_log(room.board.id)
+        await hub_of(request).refresh_log(room.board_id)
     except Exception:
-        logger.exception("board %s: incident log refresh failed", room.board.id)
+        logger.exception("board %s: incident log refresh failed", room.board_id)
     return seq
 
 
@@ -132,7 +106,7 @@ def follow_up(rows: list[LogRow], today: str) -> dict[str, Any]:
 
 async def actions_page(request: Request) -> Response:
     data = follow_up(await log_rows(request), today_utc())
-    return _page(
+    return page(
         request, "actions.html", **data, warn_below=int(WARN_BELOW * 100), max_open=MAX_OPEN
     )
 
@@ -162,10 +136,7 @@ class _StatusBody(msgspec.Struct):
 
 async def api_set_status(request: Request) -> Response:
     """POST {"status": ...} with `Authorization: Bearer <credential>`."""
-    got = await authenticated(request)
-    if isinstance(got, Response):
-        return got
-    room, pid = got
+    room, pid = await authenticated(request)
     try:
         body = msgspec.json.decode(await request.body() or b"{}", type=_StatusBody)
     except (msgspec.DecodeError, msgspec.ValidationError) as e:
@@ -174,10 +145,8 @@ async def api_set_status(request: Request) -> Response:
     seq = await submit(
         request, room, pid, o.SetActionStatus(action_id=action_id, status=body.status)
     )
-    if isinstance(seq, Response):
-        return seq
     return JSONResponse(
-        {"seq": seq, "board_id": room.board.id, "action_id": action_id, "status": body.status}
+        {"seq": seq, "board_id": room.board_id, "action_id": action_id, "status": body.status}
     )
 
 
@@ -201,19 +170,18 @@ async def api_viewer(request: Request) -> Response:
     """GET with `Authorization: Bearer <credential>`: who the credential is on this board and
     which actions' status it may change. The actions page asks this once per board it holds a
     credential for, and offers a status menu on those rows only."""
-    got = await authenticated(request)
-    if isinstance(got, Response):
-        return got
-    room, pid = got
+    room, pid = await authenticated(request)
     _, view = await room.read(pid)
     me = next((p for p in view.participants if p.id == pid), None)
     return JSONResponse(
         {
-            "board_id": room.board.id,
+            "board_id": room.board_id,
             "participant_id": pid,
             "name": me.name if me else "",
             "role": me.role if me else None,
-            "may_set_status": may_set_status(room.board, pid, room.clock()),
+            "may_set_status": await room.consult(
+                lambda board: may_set_status(board, pid, room.clock())
+            ),
         }
     )
 

@@ -27,7 +27,7 @@ from starlette.routing import BaseRoute, Route
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import Category, Severity
 from hindsight.server.outputs import follow_up
-from hindsight.server.outputs.follow_up import authenticated, log_rows, submit
+from hindsight.server.outputs.follow_up import log_rows, submit
 from hindsight.server.storage.log_rows import (
     WARN_BELOW,
     actions_of,
@@ -36,7 +36,7 @@ from hindsight.server.storage.log_rows import (
     today_utc,
 )
 from hindsight.server.storage.schema import LogRow
-from hindsight.server.web.http import _page, error
+from hindsight.server.web.common import authenticated, error, hub_of, page
 
 SEVERITIES: tuple[str, ...] = get_args(Severity)
 CATEGORIES: tuple[str, ...] = get_args(Category)
@@ -141,8 +141,8 @@ async def log_page(request: Request) -> Response:
         f, rows, problem, status = Filters(), [], str(e), 422
     entries = [entry(r, today) for r in rows]
     overall = completion([a for e in entries for a in e["actions"]], today)
-    all_tags = await asyncio.to_thread(follow_up.hub_of(request).store.log_tags)
-    return _page(
+    all_tags = await asyncio.to_thread(hub_of(request).store.log_tags)
+    return page(
         request,
         "log.html",
         status,
@@ -235,20 +235,15 @@ async def api_log_csv(request: Request) -> Response:
 
 async def api_set_tags(request: Request) -> Response:
     """POST {"tags": [...]} with the facilitator's `Authorization: Bearer <credential>`."""
-    got = await authenticated(request)
-    if isinstance(got, Response):
-        return got
-    room, pid = got
+    room, pid = await authenticated(request)
     try:
         op = msgspec.json.decode(await request.body() or b"{}", type=o.SetTags)
     except (msgspec.DecodeError, msgspec.ValidationError) as e:
         return error(422, "bad_message", str(e))
     seq = await submit(request, room, pid, o.SetTags(tags=op.tags))
-    if isinstance(seq, Response):
-        return seq
     _, view = await room.read(pid)
     return JSONResponse(
-        {"seq": seq, "board_id": room.board.id, "tags": list(view.board.header.tags)}
+        {"seq": seq, "board_id": room.board_id, "tags": list(view.board.header.tags)}
     )
 
 

@@ -30,27 +30,23 @@ from starlette.routing import BaseRoute, Route
 
 from hindsight.board_state import Rejected
 from hindsight.board_state import ops as o
+from hindsight.board_state.rules import check_read
 from hindsight.server.outputs.transfer_doc import FORMAT, VERSION, Invalid, decode
-from hindsight.server.outputs.transfer_rebuild import _Live, _notes, _Rebuild, _Rehearsal
-from hindsight.server.web.http import _hub, _room, error, join_links
+from hindsight.server.outputs.transfer_rebuild import Live, Rebuild, Rehearsal, notes_of
+from hindsight.server.web.common import bearer, error, hub_of, room_of
+from hindsight.server.web.http import join_links
 
 MAX_DOCUMENT = 32 << 20  # bytes: the largest board the core allows, with room to spare
 
 # --- export ----------------------------------------------------------------------------------
 
 
-def _bearer(request: Request) -> str:
-    scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-    return credential.strip() if scheme.lower() == "bearer" else ""
-
-
 async def export_board(request: Request) -> Response:
-    room = await _room(request)
-    pid = room.authenticate(_bearer(request)) if room else None
+    room = await room_of(request)
+    pid = room.authenticate(bearer(request)) if room else None
     if room is None or pid is None:
         return error(401, "unauthorized", "no board with that id opens with this credential")
-    if room.board.role_of(pid) != "facilitator":
-        return error(403, "forbidden", "only the facilitator may export the whole board")
+    await room.consult(lambda board: check_read(board, pid, "export_board"))
     # The outsider's view: what anyone may be shown, and nothing tied to the exporting person.
     seq, view = await room.read("")
     exported_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
@@ -68,7 +64,7 @@ async def export_board(request: Request) -> Response:
         media_type="application/json",
         headers={
             "cache-control": "no-store",
-            "content-disposition": f'attachment; filename="hindsight-{room.board.id}.json"',
+            "content-disposition": f'attachment; filename="hindsight-{room.board_id}.json"',
         },
     )
 
@@ -105,16 +101,16 @@ async def import_board(request: Request) -> Response:
         anonymity=m.settings.anonymity,
     )
     try:
-        await _Rebuild(_Rehearsal(create), doc.board).run()
+        await Rebuild(Rehearsal(create), doc.board).run()
     except Rejected as e:
         return error(422, e.code, e.message)
     except Invalid as e:
         return error(422, "invalid", str(e))
-    hub = _hub(request)
+    hub = hub_of(request)
     board_id, fac_pid, credential = await hub.create_board(create)
     room = await hub.room(board_id)
     assert room is not None
-    rebuild = _Rebuild(_Live(room), doc.board)
+    rebuild = Rebuild(Live(room), doc.board)
     try:
         await rebuild.run()  # the rehearsal passed: the same ops on the same rules pass again
     except Rejected as e:  # only if someone raced us on the new board: say where it stopped
@@ -129,14 +125,14 @@ async def import_board(request: Request) -> Response:
             "participant_id": fac_pid,
             "credential": credential,
             "facilitator_url": f"/b/{board_id}#k={credential}",
-            **join_links(board_id, room.board.links),
+            **join_links(board_id, await room.consult(lambda b: dict(b.links))),
             "owners": [
                 {k: p[k] for k in ("name", "participant_id", "credential")}
                 for p in rebuild.people
                 if p["old_id"] in owners
             ],
             "participants": people,
-            "notes": _notes(doc.board),
+            "notes": notes_of(doc.board),
         },
         status_code=201,
     )

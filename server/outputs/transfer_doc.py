@@ -92,7 +92,7 @@ class _Person(msgspec.Struct, kw_only=True):
     role: Role = "participant"
 
 
-class _Sticky(msgspec.Struct, kw_only=True):
+class DocSticky(msgspec.Struct, kw_only=True):
     id: Ref
     section: Section
     text: o.Text
@@ -101,7 +101,7 @@ class _Sticky(msgspec.Struct, kw_only=True):
     author: o.Name | None = None
 
 
-class _Entry(msgspec.Struct, kw_only=True):
+class DocEntry(msgspec.Struct, kw_only=True):
     at: o.When
     text: o.Text
     kind: TimelineKind = "fact"
@@ -141,11 +141,11 @@ class _Action(msgspec.Struct, kw_only=True):
     status: ActionStatus = "open"
 
 
-class _Board(msgspec.Struct, kw_only=True):
+class DocBoard(msgspec.Struct, kw_only=True):
     board: _Meta
     participants: Annotated[list[_Person], Meta(max_length=500)] = []
-    stickies: Annotated[list[_Sticky], Meta(max_length=2000)] = []
-    timeline: Annotated[list[_Entry], Meta(max_length=1000)] = []
+    stickies: Annotated[list[DocSticky], Meta(max_length=2000)] = []
+    timeline: Annotated[list[DocEntry], Meta(max_length=1000)] = []
     chains: Annotated[list[_Chain], Meta(max_length=50)] = []
     themes: Annotated[list[_Theme], Meta(max_length=200)] = []
     rounds: Annotated[list[Any], Meta(max_length=50)] = []  # counted for the notes, not rebuilt
@@ -161,7 +161,7 @@ class Document(msgspec.Struct, kw_only=True):
     format: Literal["hindsight-board"]
     version: Literal[1]
     exported_at: str = ""
-    board: _Board
+    board: DocBoard
     facilitator_name: o.Name | None = None  # import only: who runs the new board
 
 

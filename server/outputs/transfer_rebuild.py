@@ -11,10 +11,10 @@ from hindsight.board_state import ops as o
 from hindsight.board_state.model import Role
 from hindsight.server.meeting.room import Room
 from hindsight.server.outputs.transfer_doc import (
+    DocBoard,
+    DocEntry,
+    DocSticky,
     Invalid,
-    _Board,
-    _Entry,
-    _Sticky,
 )
 
 TIMELINE_CHUNK = 500  # entries per ImportTimeline op (the op's own limit)
@@ -33,7 +33,7 @@ class _Target(Protocol):
     async def join(self, people: list[tuple[str, Role]]) -> list[tuple[str, str]]: ...
 
 
-class _Rehearsal:
+class Rehearsal:
     """The core alone, on an empty board: proves every op passes before anything is stored."""
 
     def __init__(self, create: o.CreateBoard) -> None:
@@ -61,7 +61,7 @@ class _Rehearsal:
         return made
 
 
-class _Live:
+class Live:
     """The new board's room. Ops of one batch are put in its inbox together, in order, so the
     room applies them in that order and commits them as one transaction (a large board would
     otherwise cost one disk sync per op)."""
@@ -91,10 +91,10 @@ class _Live:
 # --- import: the rebuild ---------------------------------------------------------------------
 
 
-class _Rebuild:
+class Rebuild:
     """Replays a document into a target as its facilitator, mapping old ids to new ones."""
 
-    def __init__(self, target: _Target, doc: _Board) -> None:
+    def __init__(self, target: _Target, doc: DocBoard) -> None:
         self.t, self.doc = target, doc
         self.fac = target.board.facilitator
         self.ids: dict[str, str] = {}  # old sticky/theme/chain/step id -> new
@@ -256,7 +256,7 @@ class _Rebuild:
         """Timeline and stickies, author by author. The facilitator may write anything in
         any phase; a participant may not write stickies in the lobby, so each author is
         handed the facilitator role for their own writing and hands it back."""
-        groups: dict[str, tuple[list[_Entry], list[tuple[int, _Sticky]]]] = {self.fac: ([], [])}
+        groups: dict[str, tuple[list[DocEntry], list[tuple[int, DocSticky]]]] = {self.fac: ([], [])}
         for e in self.doc.timeline:
             groups.setdefault(self._writer(e.author), ([], []))[0].append(e)
         for n, s in enumerate(self.doc.stickies, 1):
@@ -407,7 +407,7 @@ class _Rebuild:
         await asyncio.gather(*(self.t.submit(owner, ops) for owner, ops in confirms.items()))
 
 
-def _notes(doc: _Board) -> list[str]:
+def notes_of(doc: DocBoard) -> list[str]:
     notes = []
     if doc.rounds:
         notes.append(

@@ -41,7 +41,7 @@ from hindsight.server.outputs.writeup_model import (
 )
 from hindsight.server.outputs.writeup_nudges import NudgeTallies
 from hindsight.server.storage.log_rows import incident_date
-from hindsight.server.web.http import _error_page
+from hindsight.server.web.common import error_page
 
 if TYPE_CHECKING:
     import jinja2
@@ -405,7 +405,7 @@ async def _writeup(request: Request) -> Writeup | None:
 
 async def writeup_page(request: Request) -> Response:
     if (w := await _writeup(request)) is None:
-        return _error_page(request, 404, "There is no board at this address.")
+        return error_page(request, 404, "There is no board at this address.")
     return HTMLResponse(render_html(w, request.app.state.templates.env))
 
 

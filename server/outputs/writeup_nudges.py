@@ -24,9 +24,10 @@ class NudgeTallies:
 
     async def of(self, room: Room) -> tuple[int, int]:
         """(raised, resolved) for the board, up to its latest committed op."""
-        board_id = room.board.id
-        if room.board.sealed_nudges is not None:  # the log they came from was sealed away
-            raised, resolved = room.board.sealed_nudges
+        board_id = room.board_id
+        sealed = await room.consult(lambda board: board.sealed_nudges)
+        if sealed is not None:  # the log they came from was sealed away
+            raised, resolved = sealed
             return raised, resolved
         lock = self._locks.setdefault(board_id, asyncio.Lock())
         async with lock:

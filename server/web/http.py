@@ -7,9 +7,7 @@ the browser keeps to itself.
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl
 
 import msgspec
@@ -17,56 +15,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from hindsight.board_state import Rejected
+from hindsight.board_state import Board, Rejected
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import SEVERITY_MEANING
 from hindsight.board_state.templates import GROUND_RULES, TEMPLATE_TITLES
 from hindsight.server.meeting.connection import TokenBucket
-from hindsight.server.meeting.hub import Hub
-from hindsight.server.meeting.room import Room
+from hindsight.server.web.common import STATUS_OF, bearer, error_page, hub_of, page, room_of
 from hindsight.server.web.preload import module_graph
-
-if TYPE_CHECKING:
-    import jinja2
-    from starlette.templating import Jinja2Templates
-
-
-class LazyTemplates:
-    """The app's Jinja2 templates, made on first use. Importing Jinja2 (with Starlette's
-    templating) was about a sixth of the server's start-up, and the start-up is what keeps
-    every board waiting after a restart; the app warms this from a thread once it is ready."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self._templates: Jinja2Templates | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> Jinja2Templates:
-        if self._templates is None:
-            with self._lock:
-                if self._templates is None:
-                    from starlette.templating import Jinja2Templates
-
-                    self._templates = Jinja2Templates(directory=self.directory)
-        return self._templates
-
-    @property
-    def env(self) -> jinja2.Environment:
-        return self.get().env
-
-
-def _hub(request: Request) -> Hub:
-    hub: Hub = request.app.state.hub
-    return hub
-
-
-def _templates(request: Request) -> Jinja2Templates:
-    t: LazyTemplates = request.app.state.templates
-    return t.get()
-
-
-def error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
 async def _body(request: Request, type_: Any, *, form: bool = False) -> Any:
@@ -96,13 +51,10 @@ def join_links(board_id: str, links: dict[str, str]) -> dict[str, str]:
 
 
 async def api_create(request: Request) -> Response:
-    try:
-        create = await _body(request, o.CreateBoard)
-        board_id, pid, cred = await _hub(request).create_board(create)
-    except Rejected as e:
-        return error(422, e.code, e.message)
-    room = await _hub(request).room(board_id)
-    links = room.board.links if room is not None else {}
+    create = await _body(request, o.CreateBoard)
+    board_id, pid, cred = await hub_of(request).create_board(create)
+    room = await hub_of(request).room(board_id)
+    links = await room.consult(lambda b: dict(b.links)) if room is not None else {}
     return JSONResponse(
         {
             "board_id": board_id,
@@ -113,10 +65,6 @@ async def api_create(request: Request) -> Response:
         },
         status_code=201,
     )
-
-
-async def _room(request: Request) -> Room | None:
-    return await _hub(request).room(request.path_params["board_id"])
 
 
 TOO_MANY_JOINS = "too many joins from your address in a short time; try again in a minute"
@@ -158,29 +106,22 @@ def link_allowed(request: Request, board_id: str, role: str) -> bool:
     )
 
 
-def _join_status(e: Rejected) -> int:
-    return {"join_link": 403, "limit": 409}.get(e.code, 422)
-
-
 async def api_join(request: Request) -> Response:
-    room = await _room(request)
+    room = await room_of(request)
     if room is None:
-        return error(404, "not_found", "there is no board with that id")
+        raise Rejected("not_found", "there is no board with that id")
     if not join_allowed(request):
-        return error(429, "rate_limited", TOO_MANY_JOINS)
-    try:
-        join = await _body(request, o.Join)
-        if not link_allowed(request, room.board.id, join.role):
-            return error(429, "rate_limited", TOO_MANY_ON_LINK)
-        pid, cred = await room.join(join.name, join.role, join.token)
-    except Rejected as e:
-        return error(_join_status(e), e.code, e.message)
+        raise Rejected("rate_limited", TOO_MANY_JOINS)
+    join = await _body(request, o.Join)
+    if not link_allowed(request, room.board_id, join.role):
+        raise Rejected("rate_limited", TOO_MANY_ON_LINK)
+    pid, cred = await room.join(join.name, join.role, join.token)
     return JSONResponse(
         {
             "participant_id": pid,
             "credential": cred,
             "role": join.role,
-            "board_url": f"/b/{room.board.id}#k={cred}",
+            "board_url": f"/b/{room.board_id}#k={cred}",
         },
         status_code=201,
     )
@@ -188,11 +129,10 @@ async def api_join(request: Request) -> Response:
 
 async def api_board(request: Request) -> Response:
     """The board as the credential's holder sees it (`Authorization: Bearer <credential>`)."""
-    room = await _room(request)
-    scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-    pid = room.authenticate(credential.strip()) if room and scheme.lower() == "bearer" else None
-    if room is None or pid is None:
-        return error(401, "unauthorized", "no board with that id opens with this credential")
+    room = await room_of(request)
+    pid = room.authenticate(bearer(request)) if room else None
+    if room is None or pid is None:  # one answer for both: it does not say which
+        raise Rejected("unauthorized", "no board with that id opens with this credential")
     seq, view = await room.read(pid)
     body = msgspec.json.encode({"seq": seq, "epoch": room.epoch, "you": pid, "view": view})
     return Response(body, media_type="application/json")
@@ -210,17 +150,9 @@ async def readyz(request: Request) -> Response:
 # --- pages -------------------------------------------------------------------------------
 
 
-def _page(request: Request, name: str, status: int = 200, /, **context: Any) -> Response:
-    return _templates(request).TemplateResponse(request, name, context, status_code=status)
-
-
-def _error_page(request: Request, status: int, message: str) -> Response:
-    return _page(request, "error.html", status, status=status, message=message)
-
-
 async def landing(request: Request) -> Response:
     severities = [(k, f"Sev-{k[-1]}", v) for k, v in SEVERITY_MEANING.items()]
-    return _page(
+    return page(
         request, "landing.html", templates=list(TEMPLATE_TITLES.items()), severities=severities
     )
 
@@ -228,70 +160,79 @@ async def landing(request: Request) -> Response:
 async def form_create(request: Request) -> Response:
     try:
         create = await _body(request, o.CreateBoard, form=True)
-        board_id, _, cred = await _hub(request).create_board(create)
+        board_id, _, cred = await hub_of(request).create_board(create)
     except Rejected as e:
-        return _error_page(request, 422, e.message)
+        return error_page(request, 422, e.message)
     return RedirectResponse(f"/b/{board_id}#k={cred}", status_code=303)
 
 
+def _page_facts(board: Board) -> tuple[str, str]:
+    """What a page shows of a board before its script connects: its title and whether it is
+    anonymous (asked of the room: committed state only)."""
+    return board.header.title, board.settings.anonymity
+
+
 async def board_page(request: Request) -> Response:
-    room = await _room(request)
+    room = await room_of(request)
     if room is None:
-        return _error_page(request, 404, "There is no board at this address.")
-    return _page(
+        return error_page(request, 404, "There is no board at this address.")
+    title, anonymity = await room.consult(_page_facts)
+    return page(
         request,
         "board.html",
-        board_id=room.board.id,
-        title=room.board.header.title,
+        board_id=room.board_id,
+        title=title,
         ground_rules=GROUND_RULES,
         preload=module_graph("board.js"),
-        anonymity=room.board.settings.anonymity,
+        anonymity=anonymity,
     )
 
 
 async def join_page(request: Request) -> Response:
-    room = await _room(request)
+    room = await room_of(request)
     if room is None:
-        return _error_page(request, 404, "There is no board at this address.")
+        return error_page(request, 404, "There is no board at this address.")
+    title, anonymity = await room.consult(_page_facts)
     role = "observer" if request.query_params.get("role") == "observer" else "participant"
-    return _page(
+    return page(
         request,
         "join.html",
-        board_id=room.board.id,
-        title=room.board.header.title,
+        board_id=room.board_id,
+        title=title,
         role=role,
-        anonymity=room.board.settings.anonymity,
+        anonymity=anonymity,
     )
 
 
 async def form_join(request: Request) -> Response:
-    room = await _room(request)
+    room = await room_of(request)
     if room is None:
-        return _error_page(request, 404, "There is no board at this address.")
+        return error_page(request, 404, "There is no board at this address.")
+    title, anonymity = await room.consult(_page_facts)
     if not join_allowed(request):
-        return _error_page(request, 429, TOO_MANY_JOINS[0].upper() + TOO_MANY_JOINS[1:] + ".")
+        return error_page(request, 429, TOO_MANY_JOINS[0].upper() + TOO_MANY_JOINS[1:] + ".")
     try:
         join = await _body(request, o.Join, form=True)
-        if not link_allowed(request, room.board.id, join.role):
-            return _error_page(
+        if not link_allowed(request, room.board_id, join.role):
+            return error_page(
                 request, 429, TOO_MANY_ON_LINK[0].upper() + TOO_MANY_ON_LINK[1:] + "."
             )
         _, cred = await room.join(join.name, join.role, join.token)
     except Rejected as e:
         message = e.message[0].upper() + e.message[1:] + "."
         if e.code == "join_link":  # the join page again, ready for the current link
-            return _page(
+            return page(
                 request,
                 "join.html",
                 403,
-                board_id=room.board.id,
-                title=room.board.header.title,
+                board_id=room.board_id,
+                title=title,
                 role=join.role,
-                anonymity=room.board.settings.anonymity,
+                anonymity=anonymity,
                 refused=message,
             )
-        return _error_page(request, _join_status(e), message)
-    return RedirectResponse(f"/b/{room.board.id}#k={cred}", status_code=303)
+        return error_page(request, STATUS_OF.get(e.code, 422), message)
+    return RedirectResponse(f"/b/{room.board_id}#k={cred}", status_code=303)
 
 
 routes = [

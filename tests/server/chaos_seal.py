@@ -119,7 +119,8 @@ async def seal_under_kills(
         seals[b] = seq
         figures["boards_sealed"] += 1
     deadline = asyncio.get_running_loop().time() + timeout
-    while not all(c.seq == seals[c.board_id] for c in clients):
+    # The close's event comes first, then the sealed board in a fresh welcome: wait for both.
+    while not all(c.seq == seals[c.board_id] and c.local.meta.sealed for c in clients):
         assert asyncio.get_running_loop().time() < deadline, "clients never got the sealed board"
         await asyncio.sleep(0.05)
     for c in clients:
