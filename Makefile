@@ -6,7 +6,7 @@ TOOLS := .tools
 UV := $(TOOLS)/uv/bin/uv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test install install-dev uv browser-deps typecheck lint bench
+.PHONY: serve test test-fast install install-dev uv browser-deps typecheck lint bench
 
 # uv lives in a virtual environment of its own, made with the standard library's venv: that
 # works where `pip install` outside a venv is refused (Debian's PEP 668 marker, or
@@ -49,6 +49,10 @@ lint: typecheck
 
 test: install-dev browser-deps typecheck
 	$(UV) run --locked --no-sync pytest $(ARGS)
+
+# The quick lane while you work: the core and the in-process server (well under a minute).
+test-fast: install-dev
+	$(UV) run --locked --no-sync pytest -m "not slow" -q $(ARGS)
 
 bench: install-dev
 	$(UV) run --locked --no-sync hindsight-client bench $(ARGS)

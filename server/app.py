@@ -6,8 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -63,6 +65,19 @@ async def _nested_too_deeply(request: Request, exc: Exception) -> Response:
     return error(422, "bad_message", "the body is nested too deeply")
 
 
+class StaticModules(StaticFiles):
+    """The browser client's files, each with `Cache-Control: no-cache`: a browser keeps its
+    copy and asks again with the ETag, getting `304 Not Modified` until a deploy changes the
+    file. The modules have no content hash in their names (no build step), so a longer max-age
+    could pair a new page with old modules. Compressed by the GZipMiddleware around this (the
+    modules and CSS shrink to about a quarter)."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["cache-control"] = "no-cache"
+        return response
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
 
@@ -93,7 +108,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *incident_log.routes,
             *transfer.routes,
             WebSocketRoute("/ws", WebSocketEndpoint()),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            Mount("/static", app=GZipMiddleware(StaticModules(directory=STATIC)), name="static"),
         ],
         lifespan=lifespan,
         exception_handlers={RecursionError: _nested_too_deeply, Rejected: rejected_response},

@@ -7,7 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from hindsight.client.cli import main
+
+pytestmark = pytest.mark.slow  # real server processes (the bench starts them)
 
 
 def test_a_tiny_bench_answers_every_op_and_counts_every_fan_out(tmp_path: Path) -> None:

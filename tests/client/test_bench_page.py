@@ -13,10 +13,13 @@ import pytest
 from hindsight.client.cli import main
 
 pytest.importorskip("playwright.async_api")
-pytestmark = pytest.mark.skipif(
-    not os.path.exists("/usr/bin/chromium"),
-    reason="needs Debian's chromium: run `make browser-deps`",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not os.path.exists("/usr/bin/chromium"),
+        reason="needs Debian's chromium: run `make browser-deps`",
+    ),
+    pytest.mark.slow,  # a real server and a browser
+]
 
 
 def test_a_tiny_page_bench_reports_bytes_navigation_and_change_times(tmp_path: Path) -> None:
