@@ -23,6 +23,9 @@ CODES: dict[str, str] = {
     "closed": "the meeting is closed",
     "too_soon": "the same signal was sent moments ago; it is not repeated",
     "join_link": "the join link is missing, wrong or replaced by the facilitator",
+    # HTTP only:
+    "unavailable": "the board could not be saved just now",
+    "incomplete": "a board import made the board but its rebuild stopped",
 }
 
 

@@ -102,3 +102,38 @@ def test_every_op_type_has_a_row_in_the_ops_section_of_the_protocol_docs() -> No
     tags = [str(t.__struct_config__.tag) for t in o.OP_TYPES]
     missing = [tag for tag in tags if not re.search(rf"^\| `{tag}` \|", ops, re.M)]
     assert missing == [], f"undocumented ops: {missing}"
+
+
+PROTOCOL = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
+
+
+def _section(text: str, start: str, end: str) -> str:
+    return text[text.index(start) : text.index(end)]
+
+
+def test_the_ops_section_names_no_op_that_does_not_exist() -> None:
+    ops = _section(PROTOCOL.read_text(), "## 4. Ops", "## 5. Views")
+    named = set(re.findall(r"^\| `([a-z_]+)` \|", ops, re.M))
+    tags = {str(t.__struct_config__.tag) for t in o.OP_TYPES}
+    assert named - tags == set()
+
+
+def test_every_view_has_a_heading_in_the_views_section_and_every_heading_is_a_view() -> None:
+    from hindsight.board_state import views
+
+    views_text = _section(PROTOCOL.read_text(), "## 5. Views", "## 6. Error codes")
+    named = set(re.findall(r"^### `([a-z_]+)`", views_text, re.M))
+    tags = {
+        str(t.__struct_config__.tag)
+        for t in vars(views).values()
+        if isinstance(t, type) and issubclass(t, views.View) and t is not views.View
+    }
+    assert tags and named == tags
+
+
+def test_every_error_code_is_in_the_error_table_and_every_row_is_a_code() -> None:
+    from hindsight.board_state.errors import CODES
+
+    table = _section(PROTOCOL.read_text(), "## 6. Error codes", "## 7. Resume")
+    named = set(re.findall(r"^\| `([a-z_]+)` \|", table, re.M))
+    assert named == set(CODES)
