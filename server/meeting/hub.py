@@ -27,16 +27,14 @@ from hindsight.board_state import (
     Entry,
     Rejected,
     apply,
-    decode_board,
     decode_entry,
     encode_entry,
-    replay,
     view_for,
 )
 from hindsight.board_state import ops as o
 from hindsight.board_state.views import BoardView
 from hindsight.server.meeting.ids import hash_secret, new_id, now_ms
-from hindsight.server.meeting.room import LINK_TOKEN_BYTES, Room, RoomClosed
+from hindsight.server.meeting.room import LINK_TOKEN_BYTES, Room, RoomClosed, restore
 from hindsight.server.storage.log_rows import build_row
 from hindsight.server.storage.store import BoardRow, CredentialRow, LogRow, OpRow, Store, WriteBatch
 
@@ -197,11 +195,7 @@ class Hub:
         loaded = await asyncio.to_thread(self.store.load, board_id)
         if loaded is None:
             return None
-        board = decode_board(loaded.snapshot.state) if loaded.snapshot else Board(id=board_id)
-        replay(board_id, [decode_entry(r.body) for r in loaded.tail], board)
-        seq = (
-            loaded.tail[-1].seq if loaded.tail else (loaded.snapshot.seq if loaded.snapshot else 0)
-        )
+        board, seq = restore(board_id, loaded)
         return seq, view_for(board, "")
 
     def _on_commit(self, room: Room) -> None:

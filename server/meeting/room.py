@@ -127,6 +127,17 @@ class _Round:
     handed_over: bool = False  # the facilitator changed: presence is addressed anew
 
 
+def restore(board_id: str, loaded: LoadedBoard) -> tuple[Board, int]:
+    """A board's committed state and its seq, from what the store loaded: the latest snapshot
+    (a sealed board's only one) with the ops after it replayed. The one way a board comes back
+    from disk, for a room and for a read that needs no room."""
+    snapshot = loaded.snapshot
+    board = decode_board(snapshot.state) if snapshot else Board(id=board_id)
+    replay(board_id, [decode_entry(row.body) for row in loaded.tail], board)
+    seq = loaded.tail[-1].seq if loaded.tail else (snapshot.seq if snapshot else 0)
+    return board, seq
+
+
 class RoomClosed(Exception):
     pass
 
@@ -189,8 +200,7 @@ class Room:
         if loaded is None:
             return None
         snapshot = loaded.snapshot
-        board = decode_board(snapshot.state) if snapshot else Board(id=board_id)
-        replay(board_id, [decode_entry(row.body) for row in loaded.tail], board)
+        board, seq = restore(board_id, loaded)
         if snapshot is not None and snapshot.cids is not None:
             try:
                 cids = _decode_cids(snapshot.cids)
@@ -205,7 +215,6 @@ class Room:
         for row in loaded.tail:
             if row.cid:
                 cids.setdefault(row.actor, {})[row.cid] = row.seq
-        seq = loaded.tail[-1].seq if loaded.tail else (snapshot.seq if snapshot else 0)
         # A new epoch per load: after a restart (or a restored backup, where seqs may be reused
         # for different ops) no client may resume from events it kept; it gets a snapshot.
         return cls(
