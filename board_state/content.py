@@ -14,15 +14,9 @@ from typing import Any, NamedTuple
 from . import ops as o
 from .ballot import not_on_a_secret_ballot, refund_item
 from .errors import Rejected
+from .limits import MAX_ACTIONS, MAX_CHAINS, MAX_STEPS, MAX_STICKIES, MAX_THEMES, MAX_TIMELINE
 from .model import Action, Board, Chain, Sticky, Theme, TimelineEntry, WhyStep
 from .util import Change, lookup, normalise_date, normalise_time
-
-MAX_STICKIES = 2000
-MAX_TIMELINE = 1000
-MAX_CHAINS = 50
-MAX_STEPS = 30
-MAX_THEMES = 200
-MAX_ACTIONS = 200
 
 
 class Ctx(NamedTuple):

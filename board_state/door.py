@@ -28,11 +28,10 @@ from typing import Any
 from . import ops as o
 from .content import Ctx
 from .errors import Rejected
+from .limits import MAX_OBSERVERS, MAX_PARTICIPANTS
 from .model import Board, Participant
 from .util import Change
 
-MAX_PARTICIPANTS = 500  # facilitator and participants
-MAX_OBSERVERS = 500
 BOARD = Change("board", "")
 STALE_LINK = (
     "this join link is out of date or incomplete; ask the facilitator for the "

@@ -25,18 +25,16 @@ from . import ops as o
 from . import spotlight, timebox
 from .ballot import refund_item
 from .content import CONTENT_HANDLERS, Ctx
-from .door import DOOR_HANDLERS, MAX_OBSERVERS, MAX_PARTICIPANTS
+from .door import DOOR_HANDLERS
 from .errors import Rejected
 from .header import HEADER_HANDLERS
+from .limits import MAX_PHASES, MAX_ROUNDS
 from .model import SYSTEM, Board, Participant, Phase, Round
 from .rules import check
 from .signals import SIGNAL_HANDLERS
 from .spotlight import SPOTLIGHT_HANDLERS
 from .templates import TEMPLATES
 from .util import Change, lookup
-
-MAX_PHASES = 30
-MAX_ROUNDS = 50
 
 DEFAULT_SECTIONS: dict[str, list[Any]] = {
     "contributing_factors": ["contributing"],
@@ -455,4 +453,4 @@ HANDLERS: dict[type[o.Op], Handler] = {
 }
 
 assert set(HANDLERS) == set(o.OP_TYPES), set(o.OP_TYPES) ^ set(HANDLERS)
-__all__ = ["MAX_OBSERVERS", "MAX_PARTICIPANTS", "Applied", "apply", "refund_item"]
+__all__ = ["Applied", "apply", "refund_item"]

@@ -26,12 +26,13 @@ import logging
 import os
 import sys
 import urllib.parse
-from typing import Any
+from typing import Any, get_args
 
 import msgspec
 
 from hindsight.board_state import ops as o
 from hindsight.board_state.errors import Rejected
+from hindsight.board_state.model import Category, Section, Severity, TimelineKind
 from hindsight.board_state.protocol import Presence, Welcome
 from hindsight.board_state.rules import RULES, SERVER
 from hindsight.client import commands
@@ -41,17 +42,11 @@ from hindsight.client.sdk import BoardClient
 from hindsight.client.watch import Describer
 
 SERVER_HELP = "the server's base URL (default %(default)s, or HINDSIGHT_SERVER)"
-SECTIONS = ["went_well", "went_badly", "lessons", "future", "ongoing", "contributing"]
-CATEGORIES = [
-    "monitoring",
-    "testing",
-    "process",
-    "knowledge",
-    "tooling",
-    "change",
-    "communication",
-    "other",
-]
+# From the core's types, so the CLI offers exactly what the server accepts.
+SECTIONS = [s for s in get_args(Section) if s != "parking_lot"]  # parking: `send` park_question
+CATEGORIES = list(get_args(Category))
+SEVERITIES = list(get_args(Severity))
+TIMELINE_KINDS = list(get_args(TimelineKind))
 
 
 async def _with_client(args: argparse.Namespace, op: o.Op | None) -> int:
@@ -150,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         'hindsight-client create --title "DNS outage" --severity sev1 --name Fay',
     )
     c.add_argument("--title", default="", help="incident title")
-    c.add_argument("--severity", default="sev2", choices=["sev1", "sev2", "sev3", "sev4"])
+    c.add_argument("--severity", default="sev2", choices=SEVERITIES)
     c.add_argument(
         "--template",
         default="blameless-90",
@@ -191,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument(
         "--at", required=True, help="ISO 8601 date and time, UTC unless an offset is given"
     )
-    t.add_argument("--kind", default="fact", choices=["fact", "signal", "decision"])
+    t.add_argument("--kind", default="fact", choices=TIMELINE_KINDS)
     t.add_argument("text")
 
     i = board_cmd(
@@ -242,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         'hindsight-client log --q "dns" --severity sev1 --from 2026-01-01 --csv',
     )
     lg.add_argument("--q", help="full-text search (titles, timelines, causes, actions)")
-    lg.add_argument("--severity", choices=["sev1", "sev2", "sev3", "sev4"])
+    lg.add_argument("--severity", choices=SEVERITIES)
     lg.add_argument("--tag", help="only post-mortems with this tag")
     lg.add_argument("--category", choices=CATEGORIES, help="contributing-factor category")
     lg.add_argument("--from", dest="from_", metavar="YYYY-MM-DD", help="on or after this date")

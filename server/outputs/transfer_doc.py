@@ -8,6 +8,18 @@ import msgspec
 from msgspec import Meta
 
 from hindsight.board_state import ops as o
+from hindsight.board_state.limits import (
+    MAX_ACTIONS,
+    MAX_CHAINS,
+    MAX_OBSERVERS,
+    MAX_PARTICIPANTS,
+    MAX_PHASES,
+    MAX_ROUNDS,
+    MAX_STEPS,
+    MAX_STICKIES,
+    MAX_THEMES,
+    MAX_TIMELINE,
+)
 from hindsight.board_state.model import (
     ALL_NUDGES,
     ActionKind,
@@ -79,7 +91,9 @@ class _Meta(msgspec.Struct, kw_only=True):
     template: Annotated[str, Meta(max_length=40)] = "blameless-90"
     header: _Header = msgspec.field(default_factory=_Header)
     settings: _Settings = msgspec.field(default_factory=_Settings)
-    agenda: Annotated[list[_Phase], Meta(max_length=30)] | None = None  # None: the template's
+    agenda: Annotated[list[_Phase], Meta(max_length=MAX_PHASES)] | None = (
+        None  # None: the template's
+    )
     current: Ref | None = None
     facilitator: Ref = ""
     action_order: list[Ref] = []
@@ -117,7 +131,7 @@ class _Step(msgspec.Struct, kw_only=True):
 class _Chain(msgspec.Struct, kw_only=True):
     id: Ref
     problem: o.Text
-    steps: Annotated[list[_Step], Meta(max_length=30)] = []
+    steps: Annotated[list[_Step], Meta(max_length=MAX_STEPS)] = []
     root_step_id: Ref | None = None
     root_cause: o.LongText = ""
     done: bool = False
@@ -143,13 +157,15 @@ class _Action(msgspec.Struct, kw_only=True):
 
 class DocBoard(msgspec.Struct, kw_only=True):
     board: _Meta
-    participants: Annotated[list[_Person], Meta(max_length=500)] = []
-    stickies: Annotated[list[DocSticky], Meta(max_length=2000)] = []
-    timeline: Annotated[list[DocEntry], Meta(max_length=1000)] = []
-    chains: Annotated[list[_Chain], Meta(max_length=50)] = []
-    themes: Annotated[list[_Theme], Meta(max_length=200)] = []
-    rounds: Annotated[list[Any], Meta(max_length=50)] = []  # counted for the notes, not rebuilt
-    actions: Annotated[list[_Action], Meta(max_length=200)] = []
+    participants: Annotated[list[_Person], Meta(max_length=MAX_PARTICIPANTS + MAX_OBSERVERS)] = []
+    stickies: Annotated[list[DocSticky], Meta(max_length=MAX_STICKIES)] = []
+    timeline: Annotated[list[DocEntry], Meta(max_length=MAX_TIMELINE)] = []
+    chains: Annotated[list[_Chain], Meta(max_length=MAX_CHAINS)] = []
+    themes: Annotated[list[_Theme], Meta(max_length=MAX_THEMES)] = []
+    rounds: Annotated[
+        list[Any], Meta(max_length=MAX_ROUNDS)
+    ] = []  # counted for the notes, not rebuilt
+    actions: Annotated[list[_Action], Meta(max_length=MAX_ACTIONS)] = []
 
 
 class _Envelope(msgspec.Struct, kw_only=True):

@@ -6,9 +6,9 @@ import pytest
 
 from hindsight.board_state import SYSTEM, Board, encode_board, replay
 from hindsight.board_state import ops as o
+from hindsight.board_state.limits import MAX_OBSERVERS, MAX_PARTICIPANTS
 from hindsight.board_state.ops import Entry
 from hindsight.board_state.projection import round_view
-from hindsight.board_state.reducer import MAX_OBSERVERS, MAX_PARTICIPANTS
 
 from .helpers import (
     ALICE,
