@@ -34,7 +34,8 @@ from hindsight.board_state import (
 from hindsight.board_state import ops as o
 from hindsight.board_state.views import BoardView
 from hindsight.server.meeting.ids import hash_secret, new_id, now_ms
-from hindsight.server.meeting.room import LINK_TOKEN_BYTES, Room, RoomClosed, restore
+from hindsight.server.meeting.loading import restore
+from hindsight.server.meeting.room import LINK_TOKEN_BYTES, Room, RoomClosed
 from hindsight.server.storage.log_rows import build_row
 from hindsight.server.storage.store import BoardRow, CredentialRow, LogRow, OpRow, Store, WriteBatch
 

@@ -24,12 +24,9 @@ with 1011, clients reconnect) and the next visitor reloads it from the store.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
-import secrets
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 import msgspec
@@ -41,21 +38,15 @@ from hindsight.board_state import (
     Entry,
     Rejected,
     apply,
-    decode_board,
-    decode_entry,
     encode_board,
     encode_entry,
-    next_deadline,
-    on_deadline,
     project,
-    replay,
     view_for,
 )
 from hindsight.board_state import ops as o
-from hindsight.board_state.model import Role
-from hindsight.board_state.protocol import Ack, Error, Event, Reject, encode
-from hindsight.board_state.seal import seal
+from hindsight.board_state.protocol import Ack, Event, Reject, encode
 from hindsight.board_state.util import Change
+from hindsight.server.meeting.deadline import DeadlineTimer
 from hindsight.server.meeting.frames import (
     Peer,
     event_frames,
@@ -63,13 +54,15 @@ from hindsight.server.meeting.frames import (
     tally_nudges,
     welcome_frame,
 )
-from hindsight.server.meeting.ids import hash_secret, new_id, now_ms
+from hindsight.server.meeting.ids import new_id, now_ms
+from hindsight.server.meeting.inbox import Hello, Read, Round, Submit
+from hindsight.server.meeting.loading import CID_ENCODER, CidTable, load_board
+from hindsight.server.meeting.sealing import Sealing
+from hindsight.server.meeting.seats import Seats
 from hindsight.server.storage.crashpoints import crash_point_after_flush, selected
 from hindsight.server.storage.store import (
     CredentialRow,
-    LoadedBoard,
     OpRow,
-    SealRow,
     SnapshotRow,
     Store,
     WriteBatch,
@@ -82,67 +75,16 @@ SNAPSHOT_EVERY = 500  # ops between snapshots: loading replays at most this many
 # connection's send queue, so a replay can never overflow it and get the client dropped.
 REPLAY_WINDOW = 400
 LINK_TOKEN_BYTES = 20  # a join link's token: 160 random bits, 32 characters
-REVOKED = "revoked"  # a removed seat's secret hash: no secret hashes to it
 
 
 T = TypeVar("T")
-CidTable = dict[str, dict[str, int]]  # actor -> client op id -> the seq it was applied at
-_CID_ENCODER = msgspec.json.Encoder()
-_decode_cids = msgspec.json.Decoder(CidTable).decode
-
-
-@dataclass
-class _Submit:
-    op: o.Op
-    actor: str
-    peer: Peer | None = None
-    done: asyncio.Future[int] | None = None  # for server-side callers (joins): seq or error
-    new_id: str = ""
-    credential: CredentialRow | None = None
-
-
-@dataclass
-class _Hello:
-    peer: Peer
-    last_seq: int
-    epoch: str
-
-
-@dataclass
-class _Read:
-    viewer: str
-    done: asyncio.Future[Any]
-    consult: Callable[[Board], Any] | None = None  # a read of the board itself (consult())
-
-
-@dataclass
-class _Round:
-    entries: list[Entry] = field(default_factory=list)
-    credentials: list[CredentialRow] = field(default_factory=list)
-    acks: list[tuple[Peer, bytes]] = field(default_factory=list)  # sent first, after commit
-    frames: list[tuple[Peer, bytes]] = field(default_factory=list)  # sent after the acks
-    done: list[tuple[asyncio.Future[int], int]] = field(default_factory=list)
-    seal: bool = False  # the meeting closed in this round: the board is sealed with it
-    revoked: list[str] = field(default_factory=list)  # seats removed: told once it is durable
-    handed_over: bool = False  # the facilitator changed: presence is addressed anew
-
-
-def restore(board_id: str, loaded: LoadedBoard) -> tuple[Board, int]:
-    """A board's committed state and its seq, from what the store loaded: the latest snapshot
-    (a sealed board's only one) with the ops after it replayed. The one way a board comes back
-    from disk, for a room and for a read that needs no room."""
-    snapshot = loaded.snapshot
-    board = decode_board(snapshot.state) if snapshot else Board(id=board_id)
-    replay(board_id, [decode_entry(row.body) for row in loaded.tail], board)
-    seq = loaded.tail[-1].seq if loaded.tail else (snapshot.seq if snapshot else 0)
-    return board, seq
 
 
 class RoomClosed(Exception):
     pass
 
 
-class Room:
+class Room(Seats, Sealing):
     def __init__(
         self,
         store: Store,
@@ -167,10 +109,10 @@ class Room:
         self._recent: deque[tuple[int, int, tuple[Change, ...]]] = deque(maxlen=REPLAY_WINDOW)
         # A list and a wake-up future, not an asyncio.Queue: every op passes through here, and
         # the worker takes everything waiting at once anyway (see Connection for the figures).
-        self._inbox: list[_Submit | _Hello | _Read | None] = []
+        self._inbox: list[Submit | Hello | Read | None] = []
         self._inbox_wakeup: asyncio.Future[None] | None = None
-        self._timer: asyncio.TimerHandle | None = None
-        self._timer_due: int | None = None  # the deadline self._timer is armed for
+        # Lambdas: the board is replaced when sealed, and tests set the clock.
+        self._deadline = DeadlineTimer(lambda: self.board, lambda: self.clock(), self._on_expiry)
         # Told after every round that committed something (the hub keeps the incident log
         # fresh with it). Must not block; its failures are logged and never close the room.
         self.after_commit: Callable[[Room], None] | None = None
@@ -181,75 +123,25 @@ class Room:
 
     @classmethod
     async def load(cls, store: Store, board_id: str) -> Room | None:
-        def read() -> tuple[LoadedBoard | None, list[CredentialRow], CidTable]:
-            loaded = store.load(board_id)
-            old_snapshot = (
-                loaded is not None
-                and loaded.snapshot is not None
-                and (loaded.snapshot.cids is None)
-            )
-            # The dedupe table comes with the snapshot (and the tail); only a snapshot written
-            # before it was kept there needs the op log's cids, a row per op.
-            return (
-                loaded,
-                store.credentials(board_id),
-                (store.cid_seqs(board_id) if old_snapshot else {}),
-            )
-
-        loaded, creds, cids = await asyncio.to_thread(read)
-        if loaded is None:
+        got = await load_board(store, board_id)
+        if got is None:
             return None
-        snapshot = loaded.snapshot
-        board, seq = restore(board_id, loaded)
-        if snapshot is not None and snapshot.cids is not None:
-            try:
-                cids = _decode_cids(snapshot.cids)
-            except msgspec.DecodeError:  # not ours to read: the op log has the same facts
-                log.warning(
-                    "board %s: unreadable dedupe table in snapshot %d; rebuilding it "
-                    "from the op log",
-                    board_id,
-                    snapshot.seq,
-                )
-                cids = await asyncio.to_thread(store.cid_seqs, board_id)
-        for row in loaded.tail:
-            if row.cid:
-                cids.setdefault(row.actor, {})[row.cid] = row.seq
         # A new epoch per load: after a restart (or a restored backup, where seqs may be reused
         # for different ops) no client may resume from events it kept; it gets a snapshot.
-        return cls(
-            store,
-            board,
-            seq,
-            new_id(),
-            {c.participant_id: c.secret_hash for c in creds},
-            cids,
-            snapshot.seq if snapshot else 0,
-        )
+        return cls(store, got.board, got.seq, new_id(), got.secrets, got.cids, got.snapshot_seq)
 
     # --- the public surface --------------------------------------------------------------------
 
-    def authenticate(self, credential: str) -> str | None:
-        """The participant id a credential (`<participant id>.<secret>`) opens, or None."""
-        pid, _, secret = credential.partition(".")
-        expected = self._secrets.get(pid)
-        # compare_digest on the hashes: constant time whatever the input.
-        given = hash_secret(secret)
-        if expected is None:
-            hmac.compare_digest(given, given)
-            return None
-        return pid if hmac.compare_digest(given, expected) else None
-
     def submit(self, peer: Peer, op: o.Op) -> None:
-        self._put(_Submit(op=op, actor=peer.participant_id, peer=peer))
+        self._put(Submit(op=op, actor=peer.participant_id, peer=peer))
 
     def hello(self, peer: Peer, last_seq: int, epoch: str) -> None:
-        self._put(_Hello(peer=peer, last_seq=last_seq, epoch=epoch))
+        self._put(Hello(peer=peer, last_seq=last_seq, epoch=epoch))
 
     async def read(self, viewer: str) -> tuple[int, Any]:
         """(seq, the board as `viewer` sees it), from committed state only."""
         done: asyncio.Future[tuple[int, Any]] = asyncio.get_running_loop().create_future()
-        self._put(_Read(viewer=viewer, done=done))
+        self._put(Read(viewer=viewer, done=done))
         return await done
 
     @property
@@ -260,7 +152,7 @@ class Room:
         """`fn(board)` run by the room between rounds, on committed state only: the one way
         for other modules to look at the board itself (`fn` must not change it)."""
         done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._put(_Read(viewer="", done=done, consult=fn))
+        self._put(Read(viewer="", done=done, consult=fn))
         return await done
 
     def leave(self, peer: Peer) -> None:
@@ -272,43 +164,22 @@ class Room:
         """Apply an op on behalf of an authenticated participant from outside a websocket (an
         HTTP endpoint); return its seq once durable, or raise `Rejected`."""
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._put(_Submit(op=op, actor=actor, done=done))
+        self._put(Submit(op=op, actor=actor, done=done))
         return await done
-
-    async def join(self, name: str, role: Role, token: str | None = None) -> tuple[str, str]:
-        """Add a participant; return (participant id, credential) once it is durable. `token`
-        is the join link's, as the person brought it (the core checks it); None seats someone
-        the server itself vouches for (an import re-seating a board's people)."""
-        if token is None:
-            token = self.board.links.get(role, "")
-        pid, secret = new_id(), secrets.token_urlsafe(24)
-        cred = CredentialRow(
-            board_id=self.board.id, participant_id=pid, secret_hash=hash_secret(secret), role=role
-        )
-        await self._submit_system(
-            o.Join(name=name, role=role, token=token), new_id=pid, credential=cred
-        )
-        return pid, f"{pid}.{secret}"
-
-    async def ensure_links(self) -> None:
-        """Give a board made before join links its two links (the lazy migration: door.py)."""
-        for role in ("participant", "observer"):
-            if role not in self.board.links:
-                await self._submit_system(o.RotateLink(role=role))
 
     async def _submit_system(
         self, op: o.Op, *, new_id: str = "", credential: CredentialRow | None = None
     ) -> int:
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._put(_Submit(op=op, actor=SYSTEM, done=done, new_id=new_id, credential=credential))
+        self._put(Submit(op=op, actor=SYSTEM, done=done, new_id=new_id, credential=credential))
         return await done
 
-    def _put(self, item: _Submit | _Hello | _Read) -> None:
+    def _put(self, item: Submit | Hello | Read) -> None:
         if self.closed:
             raise RoomClosed(self.board.id)
         self._enqueue(item)
 
-    def _enqueue(self, item: _Submit | _Hello | _Read | None) -> None:
+    def _enqueue(self, item: Submit | Hello | Read | None) -> None:
         self._inbox.append(item)
         wakeup, self._inbox_wakeup = self._inbox_wakeup, None
         if wakeup is not None and not wakeup.done():
@@ -318,8 +189,7 @@ class Room:
         if not self.closed:
             self.closed = True
             self._enqueue(None)
-        if self._timer:
-            self._timer.cancel()
+        self._deadline.cancel()
         await asyncio.gather(self._worker, return_exceptions=True)
 
     # --- the worker ----------------------------------------------------------------------------
@@ -340,14 +210,14 @@ class Room:
             if stop:
                 return
 
-    async def _round(self, items: list[_Submit | _Hello | _Read]) -> None:
-        r = _Round()
+    async def _round(self, items: list[Submit | Hello | Read]) -> None:
+        r = Round()
         # Newcomers first: the board is fully committed between rounds, so their snapshot is
         # durable state, and they then get this round's events like everyone else.
         for item in items:
-            if isinstance(item, _Hello):
+            if isinstance(item, Hello):
                 self._welcome(item)
-            elif isinstance(item, _Read) and not item.done.done():
+            elif isinstance(item, Read) and not item.done.done():
                 if item.consult is not None:
                     try:
                         item.done.set_result(item.consult(self.board))
@@ -356,7 +226,7 @@ class Room:
                 else:
                     item.done.set_result((self.seq, view_for(self.board, item.viewer)))
         for item in items:
-            if isinstance(item, _Submit):
+            if isinstance(item, Submit):
                 self._accept(item, r)
         nudges = (
             await asyncio.to_thread(tally_nudges, self.store, self.board.id, r.entries)
@@ -411,7 +281,7 @@ class Room:
                 except Exception:
                     log.exception("board %s: after-commit hook failed", self.board.id)
 
-    def _accept(self, item: _Submit, r: _Round) -> None:
+    def _accept(self, item: Submit, r: Round) -> None:
         op, actor = item.op, item.actor
         first = self._cids.get(actor, {}).get(op.cid) if op.cid else None
         if first is not None:
@@ -447,37 +317,13 @@ class Room:
         if item.credential:
             r.credentials.append(item.credential)
             self._secrets[item.credential.participant_id] = item.credential.secret_hash
-        if isinstance(op, o.HandOver):
-            r.handed_over = True
-        if isinstance(op, o.RemoveSeat):
-            self._secrets.pop(op.participant_id, None)  # from this round on, for new hellos
-            r.credentials.append(
-                CredentialRow(
-                    board_id=self.board.id,
-                    participant_id=op.participant_id,
-                    secret_hash=REVOKED,
-                    role="removed",
-                )
-            )
-            r.revoked.append(op.participant_id)
+        self._seats_changed(op, r)
         self._recent.append((self.seq, now, applied.changes))
         if item.peer:
             r.acks.append((item.peer, encode(Ack(cid=ack_cid, seq=self.seq))))
         r.frames.extend(event_frames(self.peers, self.board, self.seq, now, applied.changes))
         if item.done:
             r.done.append((item.done, self.seq))
-
-    def _disconnect_removed(self, pids: list[str]) -> None:
-        """A removed seat's holder is told and disconnected (4001: do not retry; a new hello
-        with that credential is refused, now and after a restart)."""
-        frame = encode(
-            Error(code="unauthorized", message="the facilitator removed your seat on this board")
-        )
-        for peer in [p for p in self.peers if p.participant_id in pids]:
-            self.peers.discard(peer)
-            peer.send(frame)
-            peer.close(4001, "seat removed", flush=True)
-        self._send_presence()
 
     def _maybe_snapshot(self) -> tuple[SnapshotRow, ...]:
         # Called after every accepted op of the round is applied: the board is exactly at seq.
@@ -489,47 +335,7 @@ class Room:
                 board_id=self.board.id,
                 seq=self.seq,
                 state=encode_board(self.board),
-                cids=_CID_ENCODER.encode(self._cids),
-            ),
-        )
-
-    async def seal_closed(self) -> None:
-        """Seal a board that was closed before closing sealed (a lazy migration, run by the
-        hub when it loads the board, before anyone else gets the room)."""
-        if self.board.closed_at is None or self.board.sealed:
-            return
-        nudges = await asyncio.to_thread(tally_nudges, self.store, self.board.id, [])
-        try:
-            await self.store.write(WriteBatch(seals=self._seal(nudges, [])))
-        except Exception:
-            self.closed = True  # the board in memory is ahead of the disk: reload next time
-            raise
-
-    def _seal(self, nudges: tuple[int, int] | None, entries: list[Entry]) -> tuple[SealRow, ...]:
-        """Seal the board as this round leaves it (the meeting was closed): the stored
-        history up to now is replaced by the sealed board in the round's own transaction, the
-        replay window and the dedupe table go (both say who sent what), and a new epoch makes
-        every client take a fresh snapshot instead of resuming.
-
-        The dedupe table keeps one row: the close itself. Only the facilitator may close, so it
-        says nothing new about anyone, and a facilitator whose ack was lost (a dropped
-        connection, a crash after the commit) resends it and is told it was applied, instead of
-        being refused because the meeting is closed."""
-        self.board = seal(self.board, nudges)
-        self._cids = {
-            e.actor: {e.op.cid: e.seq}
-            for e in entries
-            if isinstance(e.op, o.CloseMeeting) and e.op.cid
-        }
-        self._recent.clear()
-        self.epoch = new_id()
-        self._snapshot_seq = self.seq
-        return (
-            SealRow(
-                board_id=self.board.id,
-                seq=self.seq,
-                state=encode_board(self.board),
-                cids=_CID_ENCODER.encode(self._cids),
+                cids=CID_ENCODER.encode(self._cids),
             ),
         )
 
@@ -538,7 +344,7 @@ class Room:
             self.board, viewer, seq=self.seq, epoch=self.epoch, now=self.clock(), snapshot=snapshot
         )
 
-    def _welcome(self, h: _Hello) -> None:
+    def _welcome(self, h: Hello) -> None:
         viewer = h.peer.participant_id
         oldest = self._recent[0][0] if self._recent else self.seq + 1
         resumable = (
@@ -561,7 +367,7 @@ class Room:
     def _fail(self, items: list[Any]) -> None:
         self.closed = True
         for item in items:
-            fut = item.done if isinstance(item, (_Submit, _Read)) else None
+            fut = item.done if isinstance(item, (Submit, Read)) else None
             if fut is not None and not fut.done():
                 fut.set_exception(RoomClosed(self.board.id))
         for peer in list(self.peers):
@@ -571,25 +377,9 @@ class Room:
     # --- timeboxes -----------------------------------------------------------------------------
 
     def _arm_deadline(self) -> None:
-        due = next_deadline(self.board)
-        if self._timer is not None and due == self._timer_due and not self.closed:
-            return  # most rounds leave the deadline where it was: keep the timer
-        if self._timer:
-            self._timer.cancel()
-            self._timer = None
-        if due is None or self.closed:
-            return
-        self._timer_due = due
-        loop = asyncio.get_running_loop()
-        delay = max(0.0, (due - self.clock()) / 1000)
-        self._timer = loop.call_later(delay, self._on_deadline)
+        self._deadline.arm(closed=self.closed)
 
-    def _on_deadline(self) -> None:
-        self._timer = None
-        op = on_deadline(self.board, self.clock())
-        if op is None:
-            self._arm_deadline()  # woke a little early: try again at the deadline
-            return
+    def _on_expiry(self, op: o.Op) -> None:
         if not self.closed:
             task = asyncio.get_running_loop().create_task(self._expire(op))
             task.add_done_callback(lambda t: t.cancelled() or t.exception())

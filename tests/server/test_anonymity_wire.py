@@ -39,6 +39,8 @@ from starlette.testclient import TestClient, WebSocketTestSession
 
 from hindsight.server.meeting import hub as hub_module
 from hindsight.server.meeting import room as room_module
+from hindsight.server.meeting import sealing as sealing_module
+from hindsight.server.meeting import seats as seats_module
 
 from .conftest import create_board, join, make_client, recv
 
@@ -483,8 +485,8 @@ def play(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     def run(steps: list[Step], cast: Cast, anonymity: str = "anonymous") -> dict[str, list[Frame]]:
         ids = _seeded_ids(1234)  # the same ids in every run
-        monkeypatch.setattr(room_module, "new_id", ids)
-        monkeypatch.setattr(hub_module, "new_id", ids)
+        for module in (room_module, hub_module, seats_module, sealing_module):
+            monkeypatch.setattr(module, "new_id", ids)
         with make_client(tmp_path / f"run{next(runs)}", synchronous="OFF") as client:
             r = Run(client, cast, anonymity)
             r.play(steps, ExitStack)

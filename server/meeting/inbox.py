@@ -1,0 +1,49 @@
+"""What a room's inbox holds, and what one round of its worker gathers (see room.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hindsight.board_state import Board, Entry
+from hindsight.board_state import ops as o
+from hindsight.server.meeting.frames import Peer
+from hindsight.server.storage.store import CredentialRow
+
+
+@dataclass
+class Submit:
+    op: o.Op
+    actor: str
+    peer: Peer | None = None
+    done: asyncio.Future[int] | None = None  # for server-side callers (joins): seq or error
+    new_id: str = ""
+    credential: CredentialRow | None = None
+
+
+@dataclass
+class Hello:
+    peer: Peer
+    last_seq: int
+    epoch: str
+
+
+@dataclass
+class Read:
+    viewer: str
+    done: asyncio.Future[Any]
+    consult: Callable[[Board], Any] | None = None  # a read of the board itself (consult())
+
+
+@dataclass
+class Round:
+    entries: list[Entry] = field(default_factory=list)
+    credentials: list[CredentialRow] = field(default_factory=list)
+    acks: list[tuple[Peer, bytes]] = field(default_factory=list)  # sent first, after commit
+    frames: list[tuple[Peer, bytes]] = field(default_factory=list)  # sent after the acks
+    done: list[tuple[asyncio.Future[int], int]] = field(default_factory=list)
+    seal: bool = False  # the meeting closed in this round: the board is sealed with it
+    revoked: list[str] = field(default_factory=list)  # seats removed: told once it is durable
+    handed_over: bool = False  # the facilitator changed: presence is addressed anew
