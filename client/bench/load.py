@@ -19,6 +19,9 @@ Two servers speak two protocols:
 Resume: a seat whose connection closes (a slow reader dropped with 4008, a server restart)
 reconnects with its last seq and epoch and resends its outbox with the same cids, as the
 protocol asks (docs/protocol.md section 7); drops and resumes are counted.
+
+Which op a seat sends next is op_mix.py's; the plans, op records and step tallies are in
+records.py.
 """
 
 from __future__ import annotations
@@ -28,39 +31,14 @@ import random
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 import msgspec
 
 from hindsight.board_state import ops as o
-from hindsight.board_state.model import Section
 from hindsight.board_state.protocol import encode
+from hindsight.client.bench.op_mix import FACILITATOR_SHARE, op_for
+from hindsight.client.bench.records import BoardPlan, OpRec, StepStats
 from hindsight.client.bench.wire import WireClient, connect
-
-SECTIONS: tuple[Section, ...] = ("went_well", "went_badly", "contributing")
-WORDS = (
-    "deploy",
-    "alert",
-    "runbook",
-    "pager",
-    "rollback",
-    "config",
-    "cache",
-    "dns",
-    "queue",
-    "latency",
-    "dashboard",
-    "handover",
-    "retry",
-    "timeout",
-    "canary",
-    "quota",
-    "backup",
-)
-STICKY_CAP = 6  # a person deletes their oldest note beyond this, so a long run keeps a board
-# at a realistic size instead of hitting the 2,000-note limit
-FACILITATOR_SHARE = 0.04  # of all ops: timer ops (pause, resume, extend) by a facilitator
 
 
 class Frame(msgspec.Struct):
@@ -92,40 +70,6 @@ class BatchFrame(msgspec.Struct):
 FRAME = msgspec.json.Decoder(Frame)
 BATCH = msgspec.json.Decoder(BatchFrame)
 OWN_EVENT = msgspec.json.Decoder(OwnEvent)
-
-
-@dataclass
-class BoardPlan:
-    """One board as the generator needs it: for Hindsight its id, every seat's credential
-    (the facilitator's first), the open round and the notes to vote on."""
-
-    board_id: str
-    credentials: list[str] = field(default_factory=list)
-    round_id: str = ""
-    vote_items: list[str] = field(default_factory=list)
-
-
-class OpRec:
-    __slots__ = ("t", "step", "left", "acked")
-
-    def __init__(self, t: float, step: int, left: int) -> None:
-        self.t, self.step, self.left, self.acked = t, step, left, False
-
-
-@dataclass
-class StepStats:
-    step: int = 0
-    window: tuple[float, float] = (0.0, 0.0)
-    sent: int = 0
-    acked: int = 0
-    duplicates: int = 0
-    rejected: dict[str, int] = field(default_factory=dict)
-    frames: int = 0  # messages delivered (a batch frame counts each message it holds)
-    batches: int = 0  # batch frames among them
-    ack_lat: list[float] = field(default_factory=list)
-    fan_lat: list[float] = field(default_factory=list)
-    fan_expected: int = 0
-    lag: list[float] = field(default_factory=list)
 
 
 class Seat:
@@ -357,39 +301,10 @@ class Load:
 
     # --- frames out ------------------------------------------------------------------------
 
-    def _op_for(self, seat: Seat) -> o.Op:
-        rng, plan = self.rng, seat.board.plan
-        if seat.facilitator:
-            if rng.random() < 0.2:
-                return o.ExtendTimer(minutes=1)
-            seat.timer_running = not seat.timer_running
-            return o.ResumeTimer() if seat.timer_running else o.PauseTimer()
-        r = rng.random()
-        if 0.42 <= r < 0.77 and plan.vote_items:
-            spent = sum(seat.dots.values())
-            if spent < 5 and (spent == 0 or rng.random() < 0.6):
-                item = rng.choice(plan.vote_items)
-                seat.dots[item] = seat.dots.get(item, 0) + 1
-                return o.CastVote(round_id=plan.round_id, item_id=item)
-            item = rng.choice([i for i, n in seat.dots.items() if n > 0])
-            seat.dots[item] -= 1
-            return o.Unvote(round_id=plan.round_id, item_id=item)
-        if r >= 0.77 and seat.stickies:
-            sticky = rng.choice(seat.stickies)
-            if r < 0.90:
-                return o.EditSticky(sticky_id=sticky, text=self._text())
-            return o.MoveSticky(sticky_id=sticky, section=rng.choice(SECTIONS[:2]))
-        if len(seat.stickies) >= STICKY_CAP:
-            return o.DeleteSticky(sticky_id=seat.stickies.popleft())
-        return o.AddSticky(section=rng.choice(SECTIONS[:2]), text=self._text())
-
-    def _text(self) -> str:
-        return " ".join(self.rng.choices(WORDS, k=self.rng.randint(4, 12)))
-
     def submit(self, seat: Seat, intended: float, record: bool = True) -> None:
         seat.cid_n += 1
         cid = f"b{seat.board.plan.board_id[:6]}s{seat.index}n{seat.cid_n}"
-        op = msgspec.structs.replace(self._op_for(seat), cid=cid)
+        op = msgspec.structs.replace(op_for(seat, self.rng), cid=cid)
         frame = encode(op)
         others = len(seat.board.seats) - 1
         rec = OpRec(intended, self.stats.step if record else -1, others)
@@ -439,26 +354,3 @@ class Load:
         ):
             await asyncio.sleep(0.02)
         return stats
-
-
-def summarize(stats: StepStats, rate: float, duration: float) -> dict[str, Any]:
-    from hindsight.client.bench.stats import percentiles
-
-    unacked = stats.sent - stats.acked - sum(stats.rejected.values())
-    return {
-        "offered": rate,
-        "sent": stats.sent,
-        "acked": stats.acked,
-        "achieved_ops_s": round(stats.acked / duration, 1),
-        "delivered_msgs_s": round(stats.frames / duration, 1),
-        "batch_frames_s": round(stats.batches / duration, 1),
-        "rejected": dict(stats.rejected),
-        "duplicates": stats.duplicates,
-        "unacked": unacked,
-        "errors": unacked + sum(stats.rejected.values()),
-        "fanout_expected": stats.fan_expected,
-        "fanout_received": len(stats.fan_lat),
-        "ack_ms": percentiles(stats.ack_lat),
-        "fanout_ms": percentiles(stats.fan_lat),
-        "gen_lag_ms": percentiles(stats.lag),
-    }

@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from hindsight.client.bench.load import Load, Seat, summarize
+from hindsight.client.bench.load import Load, Seat
+from hindsight.client.bench.records import summarize
 from hindsight.client.bench.servers import LocalServer, pin, run_generator
 from hindsight.client.bench.setup import hindsight_plans, prepare
 
@@ -73,7 +74,8 @@ async def _verify(
         result[key] += 1
 
     load.on_ack = on_ack
-    from hindsight.client.bench.load import FRAME, OpRec
+    from hindsight.client.bench.load import FRAME
+    from hindsight.client.bench.records import OpRec
 
     for i in range(0, len(acked), chunk):
         for old_seat, frame, seq in acked[i : i + chunk]:

@@ -32,7 +32,7 @@ eval, so the probes go in through the DevTools protocol: an init script
 MutationObservers, and `page.evaluate` (Runtime.callFunctionOn) reads the figures. Neither is
 subject to the page's CSP, so the page runs under its real policy (`bypass_csp` stays off);
 were a Chromium to refuse them, `bypass_csp=True` on the context would be acceptable here,
-for measuring only.
+for measuring only. The probe is in page_probe.py; the printed report in page_report.py.
 
 The server is a real `hindsight serve` on a temporary SQLite file on loopback, with the
 per-connection rate limit lifted (`bench_servers.BENCH_ENV`) so that one SDK connection can
@@ -54,8 +54,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from hindsight.board_state import ops as o
-from hindsight.client.bench.main import cpu_pressure
+from hindsight.client.bench.page_probe import new_page, read_probe
+from hindsight.client.bench.page_report import print_report
 from hindsight.client.bench.servers import LocalServer
+from hindsight.client.bench.stats import cpu_pressure
 from hindsight.client.http import create_board, join_board
 from hindsight.client.sdk import BoardClient
 
@@ -68,68 +70,8 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-VIEWPORT = {"width": 1280, "height": 800}
 GOALS = {"gzip_kb": 100.0, "live_ms": 300.0, "change_ms": 16.0}
 STATIC = Path(__file__).resolve().parents[2] / "static"
-WAIT_S = 15.0
-
-# Runs in the page before any of its own scripts (through DevTools, so outside the page's CSP).
-PROBE = r"""
-(() => {
-  const b = window.__hsBench = {
-    live: null, painted: null, wsOpen: null, firstFrame: null,
-    marker: null, arrived: null, dom: null, changePainted: null,
-  };
-  const afterPaint = (done) => requestAnimationFrame(() => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => done(performance.now());
-    ch.port2.postMessage(0);
-  });
-  const Native = window.WebSocket;
-  class TimedSocket extends Native {
-    constructor(...args) {
-      super(...args);
-      // Registered before the page's own listener, so it runs first for every frame.
-      this.addEventListener("open", () => { if (b.wsOpen === null) b.wsOpen = performance.now(); });
-      this.addEventListener("message", (e) => {
-        const now = performance.now();
-        if (b.firstFrame === null) b.firstFrame = now;
-        if (b.marker !== null && b.arrived === null && typeof e.data === "string"
-            && e.data.includes(b.marker)) b.arrived = now;
-      });
-    }
-  }
-  window.WebSocket = TimedSocket;
-  b.expect = (marker) => {
-    b.marker = marker; b.arrived = null; b.dom = null; b.changePainted = null;
-  };
-  new MutationObserver(() => {
-    const now = performance.now();
-    if (b.live === null) {
-      const text = document.getElementById("conn-text");
-      const board = document.getElementById("board");
-      if (text && board && !board.hidden && text.textContent.trim() === "Live"
-          && (!board.checkVisibility || board.checkVisibility())) {
-        b.live = now;
-        afterPaint((t) => { b.painted = t; });
-      }
-    }
-    if (b.arrived !== null && b.dom === null) {
-      const list = document.getElementById("timeline-list");
-      if (list && list.textContent.includes(b.marker)) {
-        b.dom = now;
-        afterPaint((t) => { b.changePainted = t; });
-      }
-    }
-  }).observe(document, { subtree: true, childList: true, characterData: true,
-                         attributes: true, attributeFilter: ["hidden"] });
-})();
-"""
-
-READ = (
-    "() => { const b = window.__hsBench; return b ? Object.fromEntries("
-    "Object.entries(b).filter(([, v]) => typeof v !== 'function')) : null; }"
-)
 
 
 def static_graph(entry: str = "board.js") -> set[str]:
@@ -162,28 +104,6 @@ def summary(values: list[float]) -> dict[str, Any]:
         "max": round(max(values), 1),
         "all": [round(v, 1) for v in values],
     }
-
-
-async def read_probe(page: Any, key: str, timeout: float = WAIT_S) -> dict[str, Any]:
-    """Poll the page's figures until `key` is set."""
-    deadline = time.monotonic() + timeout
-    while True:
-        state: dict[str, Any] | None = await page.evaluate(READ)
-        if state and state.get(key) is not None:
-            return state
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the page never set {key}: {state}")
-        await asyncio.sleep(0.02)
-
-
-async def new_page(browser: Any) -> tuple[Any, Any, list[str]]:
-    context = await browser.new_context(viewport=VIEWPORT, locale="en-GB", timezone_id="UTC")
-    await context.add_init_script(script=PROBE)
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
-    return context, page, errors
 
 
 async def page_bytes(browser: Any, url: str) -> dict[str, Any]:
@@ -406,72 +326,6 @@ async def run(navigations: int, items: int, n_changes: int, chromium: str) -> di
         # Linux PSI, % of the last 10 s in which some task waited for a CPU, before and after.
         "machine_cpu_pressure": [pressure, cpu_pressure()],
     }
-
-
-def _kb(n: float) -> str:
-    return f"{n / 1024:.1f} KB"
-
-
-def _verdict(value: float, goal: float) -> str:
-    return "met" if value < goal else "MISSED"
-
-
-def print_report(r: dict[str, Any]) -> None:
-    b, g = r["bytes"], r["goals"]
-    print(
-        f"board page: {b['scripts']} scripts and {b['stylesheets']} stylesheets fetched "
-        "(raw as served; gzip level 6)"
-    )
-    for f in b["files"]:
-        print(f"  {f['path']:34} {f['type']:10} {_kb(f['bytes']):>9} {_kb(f['gzip_bytes']):>9}")
-    total_gz = b["total_gzip_bytes"]
-    print(
-        f"  {'total JS + CSS':34} {'':10} {_kb(b['total_bytes']):>9} {_kb(total_gz):>9}   "
-        f"goal < {g['gzip_kb']:.0f} KB gzip: {_verdict(total_gz / 1024, g['gzip_kb'])}"
-    )
-    if b["document"]:
-        d = b["document"]
-        print(
-            f"  (the HTML page itself, not counted: {_kb(d['bytes'])}, {_kb(d['gzip_bytes'])} gzip)"
-        )
-    if b["in_graph_not_fetched"] or b["fetched_not_in_graph"]:
-        print(
-            f"  static import graph of board.js: {b['static_graph_modules']} modules; "
-            f"not fetched: {b['in_graph_not_fetched']}; fetched, not in it: "
-            f"{b['fetched_not_in_graph']}"
-        )
-    n = r["navigation"]
-    live, painted = n["live_ms"], n["painted_ms"]
-    print(
-        f"navigation to a live board ({n['n']} loads, fresh context each): "
-        f"median {live['median']} ms, max {live['max']} ms; painted: median "
-        f"{painted['median']} ms, max {painted['max']} ms   goal < {g['live_ms']:.0f} ms: "
-        f"{_verdict(live['median'], g['live_ms'])}"
-    )
-    print(
-        f"  medians: HTML received {n['html_ms']['median']} ms, last JS/CSS received "
-        f"{n['js_css_fetched_ms']['median']} ms, DOMContentLoaded "
-        f"{n['dom_content_loaded_ms']['median']} ms, websocket open {n['ws_open_ms']['median']}"
-        f" ms, first frame {n['first_frame_ms']['median']} ms"
-    )
-    c = r["change"]
-    dom, cp = c["dom_ms"], c["painted_ms"]
-    print(
-        f"one incoming change on a board of {c['items']} items ({c['timeline_entries']} "
-        f"timeline entries, {c['notes']} notes), {c['n']} changes:"
-    )
-    print(
-        f"  frame -> in the DOM: median {dom['median']} ms, p95 {dom['p95']} ms, "
-        f"max {dom['max']} ms   goal < {g['change_ms']:.0f} ms: "
-        f"{_verdict(dom['p95'], g['change_ms'])} (p95)"
-    )
-    print(
-        f"  frame -> painted:    median {cp['median']} ms, p95 {cp['p95']} ms, max {cp['max']} "
-        "ms (includes waiting for the next frame)"
-    )
-    before, after = r["machine_cpu_pressure"]
-    if before is not None and after is not None:
-        print(f"machine CPU pressure (some, avg10) before / after: {before}% / {after}%")
 
 
 def main(

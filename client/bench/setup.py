@@ -8,7 +8,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 from hindsight.board_state import ops as o
-from hindsight.client.bench.load import BoardPlan
+from hindsight.client.bench.records import BoardPlan
 from hindsight.client.http import create_board, join_board
 from hindsight.client.sdk import BoardClient
 

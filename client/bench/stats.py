@@ -1,4 +1,5 @@
-"""Figures for the benchmark: percentiles, and a process's CPU time and memory from /proc."""
+"""Figures for the benchmark: percentiles, a process's CPU time and memory from /proc, and the
+machine's CPU pressure."""
 
 from __future__ import annotations
 
@@ -52,3 +53,13 @@ def sample_process(pid: int) -> ProcSample | None:
 def self_cpu_s() -> float:
     t = os.times()
     return t.user + t.system
+
+
+def cpu_pressure() -> float | None:
+    """Linux PSI: % of the last 10 s in which some runnable task waited for a CPU. Other
+    work on the machine shows here; the figures of a step with a high value are suspect."""
+    try:
+        with open("/proc/pressure/cpu") as f:
+            return float(f.readline().split()[1].split("=")[1])
+    except (OSError, IndexError, ValueError):
+        return None
