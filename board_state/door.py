@@ -26,11 +26,10 @@ from collections.abc import Callable
 from typing import Any
 
 from . import ops as o
-from .content import Ctx
 from .errors import Rejected
 from .limits import MAX_OBSERVERS, MAX_PARTICIPANTS
 from .model import Board, Participant
-from .util import Change
+from .util import Change, Ctx
 
 BOARD = Change("board", "")
 STALE_LINK = (

@@ -9,10 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 from . import ops as o
-from .content import Ctx
 from .errors import Rejected
 from .model import Board, ImpactRow, SignOff
-from .util import Change, normalise_date, normalise_time
+from .util import Change, Ctx, normalise_date, normalise_time
 
 BOARD = Change("board", "")
 GUIDANCE = Change("guidance", "")  # board-wide nudges: see projection.guidance_view

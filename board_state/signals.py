@@ -18,10 +18,9 @@ from collections.abc import Callable
 from typing import Any
 
 from . import ops as o
-from .content import Ctx
 from .errors import Rejected
 from .model import Board, Feedback
-from .util import Change
+from .util import Change, Ctx
 
 REFOCUS_COOLDOWN_MS = 60_000
 BOARD = Change("board", "")

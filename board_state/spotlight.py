@@ -16,10 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from . import ops as o
-from .content import Ctx
 from .errors import Rejected
 from .model import Board, SpotlightRef
-from .util import Change
+from .util import Change, Ctx
 
 BOARD = Change("board", "")
 

@@ -1,4 +1,5 @@
-"""Small pure helpers shared by the reducer modules: change records and time parsing."""
+"""Small pure helpers shared by the reducer modules: the handlers' context, change records,
+look-ups and limits, and time parsing."""
 
 from __future__ import annotations
 
@@ -17,6 +18,16 @@ class Change(NamedTuple):
     audience: str | None = None
 
 
+class Ctx(NamedTuple):
+    """What a handler knows besides the board and the op: who sent it (and their role), the
+    server's clock and the random id drawn for whatever the op creates."""
+
+    actor: str
+    now: int
+    new_id: str
+    role: str
+
+
 T = TypeVar("T")
 
 
@@ -26,6 +37,12 @@ def lookup(items: dict[str, T], key: str, what: str) -> T:
     if found is None:
         raise Rejected("not_found", f"there is no such {what}")
     return found
+
+
+def check_limit(count: int, most: int, what: str) -> None:
+    """A `limit` refusal when a board already holds `most` of `what` ("stickies", ...)."""
+    if count >= most:
+        raise Rejected("limit", f"a board holds at most {most} {what}")
 
 
 _HHMM = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")

@@ -24,7 +24,8 @@ to count nudges raised and resolved; `corpus.evaluate` measures precision and re
 wording checks on a labelled corpus.
 
 Rule-based and transparent on purpose: a false alarm can be traced to the rule that fired, and
-a reviewer can read every list in `lexicon.py`. No I/O, no clock: dates come in as arguments.
+a reviewer can read every list in the `lexicon_*` modules (`lexicon.py` gathers them). No I/O,
+no clock: dates come in as arguments.
 """
 
 from __future__ import annotations

@@ -45,512 +45,27 @@ from .findings import (
     Finding,
     finding,
 )
+from .lexicon import (
+    CONCRETE_VERBS,
+    EMPTY_LEADS,
+    HEDGES,
+    INQUIRY_LEADS,
+    INQUIRY_NOUNS,
+    LEAD_WORDS,
+    MEMO_LEAD_PAIRS,
+    MEMO_LEADS,
+    MEMO_PHRASES,
+    MODALS,
+    VAGUE_OBJECT_LEADS,
+    VAGUE_OBJECTS,
+    VAGUE_PHRASES,
+    VAGUE_VERBS,
+    WISH_LEADS,
+    WISH_NOUNS,
+    WITH_LEADS,
+)
 from .text import Token, has_number, tokenize
 
-VAGUE_VERBS: frozenset[str] = frozenset(
-    [
-        "improve",
-        "investigate",
-        "review",
-        "consider",
-        "ensure",
-        "explore",
-        "evaluate",
-        "assess",
-        "revisit",
-        "discuss",
-        "monitor",
-        "enhance",
-        "optimize",
-        "optimise",
-        "strengthen",
-        "tighten",
-        "harden",
-        "streamline",
-        "address",
-        "research",
-        "analyze",
-        "analyse",
-        "understand",
-        "clarify",
-        "rethink",
-        "reconsider",
-        "align",
-        "examine",
-        "study",
-        "reassess",
-        "re-evaluate",
-        "reevaluate",
-        "re-assess",
-        "communicate",
-        "coordinate",
-        "socialize",
-        "socialise",
-        "prioritize",
-        "prioritise",
-        "re-examine",
-        "re-review",
-        "reinforce",
-        "emphasize",
-        "emphasise",
-        "encourage",
-        "promote",
-        "boost",
-        "better",
-    ]
-)
-VAGUE_PHRASES: tuple[tuple[str, ...], ...] = (
-    ("look", "into"),
-    ("look", "at"),
-    ("follow", "up"),
-    ("keep", "an", "eye", "on"),
-    ("think", "about"),
-    ("work", "on"),
-    ("make", "sure"),
-    ("try", "to"),
-    ("figure", "out"),
-    ("dig", "into"),
-    ("check", "in"),
-    ("sync", "with"),
-    ("sync", "up"),
-    ("talk", "to"),
-    ("circle", "back"),
-    ("find", "out"),
-    ("find", "a", "way"),
-    ("come", "up", "with"),
-    ("get", "better"),
-    ("do", "better"),
-    ("be", "more"),
-    ("put", "more"),
-    ("spend", "more"),
-    ("keep", "track"),
-    ("stay", "on", "top"),
-    ("be", "proactive"),
-    ("be", "aware"),
-    ("keep", "monitoring"),
-    ("keep", "watching"),
-    ("keep", "checking"),
-    ("continue", "to"),
-    ("continue", "monitoring"),
-    ("continue", "watching"),
-)
-# "Perform a review of ...", "Do an investigation": a vague noun behind an empty verb.
-EMPTY_LEADS = frozenset(
-    {
-        "perform",
-        "conduct",
-        "do",
-        "carry",
-        "undertake",
-        "complete",
-        "start",
-        "begin",
-        "kick",
-        "initiate",
-        "organise",
-        "organize",
-    }
-)
-INQUIRY_NOUNS = frozenset(
-    {
-        "review",
-        "analysis",
-        "investigation",
-        "assessment",
-        "evaluation",
-        "deep-dive",
-        "dive",
-        "retrospective",
-        "study",
-        "survey",
-        "exploration",
-    }
-) | frozenset({"improvement", "improvements"})
-# "Work with the vendor to improve reliability": the real verb comes after "to".
-WITH_LEADS = frozenset({"work", "partner", "collaborate", "engage", "coordinate", "liaise"})
-# Inquiries whose numbers describe the incident, not a target ("why the deploy took 40
-# minutes").
-INQUIRY_LEADS = frozenset(
-    {
-        "investigate",
-        "understand",
-        "analyse",
-        "analyze",
-        "research",
-        "examine",
-        "study",
-        "explore",
-        "look",
-        "figure",
-        "dig",
-        "find",
-    }
-)
-HEDGES: tuple[tuple[str, ...], ...] = (
-    ("better",),
-    ("properly",),
-    ("more", "closely"),
-    ("adequately",),
-    ("appropriately",),
-)
-# Nouns and adjectives of a wish: "Better alerting", "More tests", "Alerting improvements".
-WISH_LEADS = frozenset(
-    {
-        "better",
-        "more",
-        "improved",
-        "improve",
-        "enhanced",
-        "increased",
-        "additional",
-        "further",
-        "proper",
-        "adequate",
-        "sufficient",
-        "stronger",
-        "greater",
-        "less",
-        "fewer",
-        "clearer",
-        "faster",
-        "tighter",
-    }
-)
-WISH_NOUNS = frozenset(
-    {
-        "improvement",
-        "improvements",
-        "enhancement",
-        "enhancements",
-        "awareness",
-        "hardening",
-        "cleanup",
-        "clean-up",
-        "investigation",
-        "follow-up",
-        "followup",
-        "optimization",
-        "optimisation",
-        "discussion",
-    }
-)
-MEMO_PHRASES: tuple[tuple[str, ...], ...] = (
-    ("be", "more", "careful"),
-    ("be", "careful"),
-    ("be", "extra", "careful"),
-    ("be", "more", "vigilant"),
-    ("be", "vigilant"),
-    ("stay", "vigilant"),
-    ("stay", "alert"),
-    ("take", "more", "care"),
-    ("take", "extra", "care"),
-    ("take", "care"),
-    ("pay", "more", "attention"),
-    ("pay", "attention"),
-    ("pay", "closer", "attention"),
-    ("raise", "awareness"),
-    ("increase", "awareness"),
-    ("build", "awareness"),
-    ("remember", "to"),
-    ("don't", "forget"),
-    ("do", "not", "forget"),
-    ("think", "twice"),
-    ("be", "more", "mindful"),
-    ("be", "mindful"),
-    ("be", "more", "thorough"),
-    ("be", "thorough"),
-    ("be", "more", "diligent"),
-    ("be", "diligent"),
-    ("send", "a", "reminder"),
-    ("send", "reminders"),
-    ("send", "an", "email"),
-    ("send", "a", "memo"),
-    ("send", "a", "note"),
-    ("send", "out", "a"),
-    ("email", "the", "team"),
-    ("email", "everyone"),
-    ("tell", "everyone"),
-    ("tell", "the", "team"),
-    ("tell", "engineers"),
-    ("tell", "people"),
-    ("tell", "staff"),
-    ("announce", "in"),
-    ("post", "a", "reminder"),
-    ("share", "a", "reminder"),
-    ("make", "everyone", "aware"),
-    ("make", "people", "aware"),
-    ("make", "the", "team", "aware"),
-    ("everyone", "should"),
-    ("everybody", "should"),
-    ("people", "should"),
-    ("engineers", "should"),
-    ("staff", "should"),
-    ("operators", "should"),
-    ("everyone", "must"),
-    ("engineers", "must"),
-    ("all", "engineers", "must"),
-    ("be", "reminded"),
-    ("re-read", "the"),
-    ("reread", "the"),
-    ("read", "the", "runbook"),
-    ("double-check", "before"),
-    ("double", "check", "before"),
-    ("try", "harder"),
-    ("work", "harder"),
-    ("more", "carefully"),
-)
-# Memo verbs that count only as the leading verb ("Remind on-call to ..."; an automated
-# reminder is engineering work).
-MEMO_LEADS = frozenset(
-    {
-        "remind",
-        "retrain",
-        "re-train",
-        "re-educate",
-        "reeducate",
-        "educate",
-        "warn",
-        "always",
-        "never",
-        "don't",
-        "avoid",
-        "double-check",
-        "doublecheck",
-        "caution",
-        "instruct",
-        "announce",
-        "inform",
-        "reiterate",
-        "stress",
-        "communicate",
-        "tell",
-        "email",
-    }
-)
-MEMO_LEAD_PAIRS = (("do", "not"), ("double", "check"), ("be", "sure"), ("make", "everyone"))
-MODALS = frozenset(
-    {
-        "to",
-        "will",
-        "should",
-        "must",
-        "shall",
-        "can",
-        "could",
-        "need",
-        "needs",
-        "going",
-        "let's",
-        "please",
-        "would",
-        "might",
-    }
-)
-LEAD_WORDS = frozenset(
-    {
-        "we",
-        "i",
-        "you",
-        "they",
-        "team",
-        "let",
-        "us",
-        "action",
-        "todo",
-        "ai",
-        "follow-up",
-        "followup",
-        "next",
-        "step",
-        "then",
-        "also",
-        "and",
-        "owner",
-        "item",
-        "ask",
-        "asking",
-        "have",
-        "get",
-        "is",
-        "are",
-        "be",
-    }
-)
-# Verbs that begin a concrete action; a lead-in never contains one ("Add logging to X").
-CONCRETE_VERBS = frozenset(
-    [
-        "add",
-        "alert",
-        "create",
-        "write",
-        "automate",
-        "replace",
-        "remove",
-        "set",
-        "configure",
-        "enable",
-        "disable",
-        "migrate",
-        "rotate",
-        "block",
-        "require",
-        "page",
-        "run",
-        "schedule",
-        "build",
-        "implement",
-        "deploy",
-        "limit",
-        "cap",
-        "rate-limit",
-        "split",
-        "move",
-        "upgrade",
-        "pin",
-        "document",
-        "update",
-        "fix",
-        "introduce",
-        "make",
-        "change",
-        "switch",
-        "adopt",
-        "roll",
-        "backfill",
-        "delete",
-        "drop",
-        "rename",
-        "raise",
-        "lower",
-        "reduce",
-        "increase",
-        "extend",
-        "shorten",
-        "expire",
-        "renew",
-        "publish",
-        "ship",
-        "merge",
-        "gate",
-        "route",
-        "retire",
-        "decommission",
-        "patch",
-        "encrypt",
-        "redact",
-        "validate",
-        "verify",
-        "test",
-        "load-test",
-        "benchmark",
-        "restore",
-        "rehearse",
-        "drill",
-        "practice",
-        "exercise",
-        "tag",
-        "label",
-        "lock",
-        "restrict",
-        "grant",
-        "revoke",
-        "provision",
-        "alarm",
-        "track",
-        "log",
-        "emit",
-        "expose",
-        "instrument",
-        "record",
-        "capture",
-        "store",
-        "cache",
-        "shard",
-        "partition",
-        "replicate",
-        "fail",
-        "retry",
-        "throttle",
-        "queue",
-        "buffer",
-        "batch",
-        "compress",
-        "index",
-        "vacuum",
-        "warm",
-        "pre-warm",
-        "prewarm",
-        "stage",
-        "canary",
-        "stop",
-        "start",
-        "check",
-        "audit",
-        "measure",
-        "wire",
-        "hook",
-        "connect",
-        "link",
-        "generate",
-        "template",
-        "standardize",
-        "standardise",
-        "codify",
-        "enforce",
-        "reject",
-        "refuse",
-        "deny",
-        "allow",
-        "allowlist",
-        "denylist",
-        "ban",
-        "default",
-        "convert",
-        "separate",
-        "isolate",
-        "sandbox",
-        "version",
-        "clone",
-        "mirror",
-        "backup",
-        "snapshot",
-        "assign",
-        "staff",
-        "pair",
-        "hold",
-        "put",
-        "give",
-        "turn",
-        "cut",
-        "bump",
-        "bound",
-        "reserve",
-        "size",
-        "resize",
-        "scale",
-        "autoscale",
-        "alarm",
-        "notify",
-        "route",
-        "escalate",
-        "label",
-        "mark",
-        "pause",
-        "resume",
-        "dedupe",
-        "deduplicate",
-        "tune",
-        "increase",
-        "decrease",
-        "extract",
-        "wrap",
-        "fence",
-        "throttle",
-        "publish",
-        "attach",
-        "move",
-    ]
-)
 MEASURE = re.compile(
     r"(\b(?:under|below|above|over|within|less than|fewer than|more than|at least|at most|"
     r"to|from|by|below|exceeds?|after)\s*~?[$€£]?\d)"
@@ -568,38 +83,6 @@ _VERBISH = (
     | VAGUE_VERBS
     | MEMO_LEADS
     | frozenset(p[0] for p in VAGUE_PHRASES + MEMO_PHRASES + MEMO_LEAD_PAIRS)
-)
-# "Fix monitoring gaps": a concrete verb whose object is only a vague plural.
-VAGUE_OBJECT_LEADS = frozenset(
-    {
-        "fix",
-        "resolve",
-        "solve",
-        "tackle",
-        "handle",
-        "sort",
-        "close",
-        "reduce",
-        "remove",
-        "cut",
-        "eliminate",
-    }
-)
-VAGUE_OBJECTS = frozenset(
-    {
-        "gaps",
-        "issues",
-        "problems",
-        "things",
-        "stuff",
-        "weaknesses",
-        "shortcomings",
-        "inefficiencies",
-        "noise",
-        "toil",
-        "risks",
-        "debt",
-    }
 )
 _HTTP_CODES = re.compile(r"^[1-5]\d\d\s*(?:s|errors?|responses?)?$", re.IGNORECASE)
 
@@ -670,25 +153,19 @@ def _means(low: list[str], start: int) -> bool:
     return False
 
 
-def check_action_text(text: str) -> list[Finding]:
-    """Vague-verb, wish-list and memo-style findings on an action's wording alone."""
-    toks = tokenize(text)
-    low = [t.low for t in toks]
+def _memo(text: str, toks: list[Token], low: list[str], lead: int) -> Finding | None:
+    """A memo-style finding: a reminder or an appeal to care instead of a fix."""
     n = len(low)
-    if n == 0:
-        return []
-    lead = _lead_index(toks, low)
-    out: list[Finding] = []
     # Memo-style: anywhere for the explicit phrases, at the lead for the memo verbs.
     for p in MEMO_PHRASES:  # in order of preference: the most telling words first
         for i in range(n):
             if _at(low, i, p):
                 memo = text[toks[i].start : toks[i + len(p) - 1].end]
-                return [finding(VAGUE_ACTION, MEMO, (memo,))]
+                return finding(VAGUE_ACTION, MEMO, (memo,))
     if lead < n:
         for p in MEMO_LEAD_PAIRS:
             if _at(low, lead, p):
-                return [finding(VAGUE_ACTION, MEMO, (text[toks[lead].start : toks[lead + 1].end],))]
+                return finding(VAGUE_ACTION, MEMO, (text[toks[lead].start : toks[lead + 1].end],))
         if low[lead] in MEMO_LEADS and not (
             low[lead] in {"tell", "email", "inform", "warn", "communicate", "announce"}
             and measurable(text)
@@ -713,21 +190,15 @@ def check_action_text(text: str) -> list[Finding]:
                 }
                 for w in low[lead + 1 : lead + 4]
             ):
-                return [finding(VAGUE_ACTION, MEMO, (toks[lead].text,))]
-    if lead >= n:
-        return out
-    if low[lead] in WITH_LEADS and lead + 1 < n and low[lead + 1] == "with":
-        to = next((k for k in range(lead + 2, n) if low[k] == "to"), -1)
-        if to < 0 or to + 1 >= n:
-            return [
-                finding(VAGUE_ACTION, VAGUE_VERB, (text[toks[lead].start : toks[lead + 1].end],))
-            ]
-        lead = to + 1
-    forgiven = measurable(text) or _means(low, lead + 1)
-    if low[lead] in INQUIRY_LEADS and any(
-        w in {"why", "how", "what", "whether", "where"} for w in low[lead + 1 : lead + 4]
-    ):
-        forgiven = _means(low, lead + 1)
+                return finding(VAGUE_ACTION, MEMO, (toks[lead].text,))
+    return None
+
+
+def _vague_words(text: str, toks: list[Token], low: list[str], lead: int) -> str | None:
+    """The words that make the action vague, as written, starting at its leading verb: a
+    vague verb or phrase, an inquiry behind an empty verb, a wish, a hedge or a vague
+    object; None when there are none."""
+    n = len(low)
     words: str | None = None
     if low[lead] in EMPTY_LEADS:
         for k in range(lead + 1, min(n, lead + 4)):
@@ -763,9 +234,38 @@ def check_action_text(text: str) -> list[Finding]:
             ):
                 words = text[toks[lead].start : toks[k].end]
                 break
+    return words
+
+
+def check_action_text(text: str) -> list[Finding]:
+    """Vague-verb, wish-list and memo-style findings on an action's wording alone."""
+    toks = tokenize(text)
+    low = [t.low for t in toks]
+    n = len(low)
+    if n == 0:
+        return []
+    lead = _lead_index(toks, low)
+    memo = _memo(text, toks, low, lead)
+    if memo is not None:
+        return [memo]
+    if lead >= n:
+        return []
+    if low[lead] in WITH_LEADS and lead + 1 < n and low[lead + 1] == "with":
+        to = next((k for k in range(lead + 2, n) if low[k] == "to"), -1)
+        if to < 0 or to + 1 >= n:
+            return [
+                finding(VAGUE_ACTION, VAGUE_VERB, (text[toks[lead].start : toks[lead + 1].end],))
+            ]
+        lead = to + 1
+    forgiven = measurable(text) or _means(low, lead + 1)
+    if low[lead] in INQUIRY_LEADS and any(
+        w in {"why", "how", "what", "whether", "where"} for w in low[lead + 1 : lead + 4]
+    ):
+        forgiven = _means(low, lead + 1)
+    words = _vague_words(text, toks, low, lead)
     if words is not None and not forgiven:
-        out.append(finding(VAGUE_ACTION, VAGUE_VERB, (words,)))
-    return out
+        return [finding(VAGUE_ACTION, VAGUE_VERB, (words,))]
+    return []
 
 
 def _day(ms: int) -> date:

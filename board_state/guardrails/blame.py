@@ -14,9 +14,11 @@ person:
 * A person named as the cause or at fault ("caused by the intern", "root cause: Dana",
   "Ahmed's mistake", "the outage is on Daniel") is flagged; "nobody's fault" is not.
 
-Each rule below is a small function over the token list; `failures.rule_failures` runs a
-table of matchers, the first to recognise the words at a position decides. Findings are grouped by
-reason (one `Finding` per reason, see `findings.BLAME_VOICE`), each with the words as written.
+Each rule is a small function over the token list, run in the order of `_RULES`: the phrases,
+the counterfactuals and a wrong pick are below; `failures.rule_failures` runs a table of
+matchers, the first to recognise the words at a position decides; `fault.py` holds the rules
+for a person named as the cause or at fault. Findings are grouped by reason (one `Finding` per
+reason, see `findings.BLAME_VOICE`), each with the words as written.
 """
 
 from __future__ import annotations
@@ -24,8 +26,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .failures import (
+from .failures import rule_failures
+from .fault import rule_as_cause, rule_blame_fault, rule_on_person
+from .findings import BLAME, BLAME_VOICE, Finding, finding
+from .grammar import (
+    FIRST_PERSON,
+    PERSON,
+    Ctx,
+    first_subject,
+    is_person,
+    is_person_phrase,
+    name_tokens,
+    negated_before,
+)
+from .lexicon import (
     CHARACTER_WORDS,
+    CLAUSE_WORDS,
+    DETERMINERS,
     ERROR_WORDS,
     FUTURE_MODALS,
     HUMAN_ERROR_HEADS,
@@ -34,30 +51,51 @@ from .failures import (
     LAZY_TECH,
     MEMORY_WORDS,
     OBVIOUS_NEG,
+    PERSON_WORDS,
     WOULD_HAVE_SEEN,
-    rule_failures,
 )
-from .findings import BLAME, BLAME_VOICE, Finding, finding
-from .grammar import (
-    FIRST_PERSON,
-    NONE,
-    PERSON,
-    PROPER,
-    Ctx,
-    first_subject,
-    is_person,
-    is_person_phrase,
-    name_tokens,
-    negated_before,
-    person_in_phrase,
-    subject_of,
-)
-from .lexicon import CLAUSE_WORDS, DETERMINERS, INCIDENT_NOUNS, PERSON_WORDS
-from .text import SENTENCE_END, clause_start, tokenize
+from .text import clause_start, tokenize
 
 __all__ = ["check_text", "is_person_phrase", "name_tokens"]
 
 # --- the rules --------------------------------------------------------------------------------
+
+
+def _obvious_in_hindsight(c: Ctx, i: int, w: str, nxt: str) -> bool:
+    """Is "obviously" or "obvious" (`w`, at token i) hindsight about what people should have
+    seen?"""
+    before = c.low[max(0, i - 3) : i]
+    # Negated ("not obvious") it describes a hidden signal; after a future or
+    # conditional modal ("it would obviously help") it is not about the past.
+    # "obvious once we saw the graph" says when it became clear, not who should have
+    # seen it.
+    return not any(
+        b in OBVIOUS_NEG or b.endswith("n't") or b in FUTURE_MODALS
+        for b in (before if w == "obvious" else before[-2:])
+    ) and not (w == "obvious" and nxt in {"once", "after", "when", "from"})
+
+
+def _simply_in_hindsight(c: Ctx, i: int, nxt: str) -> bool:
+    """Is "simply" (at token i) hindsight: next to a counterfactual ("should simply have") or
+    a failure word ("simply forgot")?"""
+    prev = c.low[i - 1] if i > 0 else ""
+    return prev in {
+        "should",
+        "could",
+        "would",
+        "have",
+        "should've",
+        "could've",
+        "would've",
+        "just",
+    } or nxt in MEMORY_WORDS | IGNORE_WORDS | {
+        "didn't",
+        "failed",
+        "missed",
+        "forgot",
+        "never",
+        "did",
+    }
 
 
 def _rule_phrases(c: Ctx) -> None:
@@ -96,35 +134,10 @@ def _rule_phrases(c: Ctx) -> None:
         ):
             c.hit("hindsight", i, i + 3)
         elif w in {"obviously", "obvious"}:
-            before = c.low[max(0, i - 3) : i]
-            # Negated ("not obvious") it describes a hidden signal; after a future or
-            # conditional modal ("it would obviously help") it is not about the past.
-            # "obvious once we saw the graph" says when it became clear, not who should have
-            # seen it.
-            if not any(
-                b in OBVIOUS_NEG or b.endswith("n't") or b in FUTURE_MODALS
-                for b in (before if w == "obvious" else before[-2:])
-            ) and not (w == "obvious" and nxt in {"once", "after", "when", "from"}):
+            if _obvious_in_hindsight(c, i, w, nxt):
                 c.hit("hindsight", i, i)
         elif w == "simply":
-            prev = c.low[i - 1] if i > 0 else ""
-            if prev in {
-                "should",
-                "could",
-                "would",
-                "have",
-                "should've",
-                "could've",
-                "would've",
-                "just",
-            } or nxt in MEMORY_WORDS | IGNORE_WORDS | {
-                "didn't",
-                "failed",
-                "missed",
-                "forgot",
-                "never",
-                "did",
-            }:
+            if _simply_in_hindsight(c, i, nxt):
                 c.hit("hindsight", i, i)
         elif (w == "half" and c.at(i, ("half", "a", "brain")) >= 0) or (
             w == "any" and nxt in {"idiot", "fool"}
@@ -172,141 +185,6 @@ def _rule_counterfactual_if(c: Ctx) -> None:
                 c.hit("counterfactual", i, h + 1)
 
 
-def _rule_as_cause(c: Ctx) -> None:
-    """A person named as the cause: 'caused by the intern', 'root cause: Dana'."""
-    n = len(c.low)
-    lead = (
-        ("caused", "by"),
-        ("because", "of"),
-        ("due", "to"),
-        ("thanks", "to"),
-        ("blamed", "on"),
-        ("blame", "on"),
-        ("fault", "of"),
-        ("triggered", "by"),
-        ("root", "cause", "was"),
-        ("root", "cause", "is"),
-        ("root", "cause", ":"),
-        ("root", "cause", "-"),
-        ("the", "cause", "was"),
-        ("cause", ":"),
-        ("blame", "lies", "with"),
-        ("blame", "lay", "with"),
-        ("blame", "falls", "on"),
-        ("blame", "is", "on"),
-        ("fault", "lies", "with"),
-        ("fault", "lay", "with"),
-    )
-    for i in range(n):
-        k = c.any_at(i, lead)
-        if (
-            k < 0
-            and c.any_at(i, (("was", "made", "by"), ("were", "made", "by"))) >= 0
-            and set(c.low[clause_start(c.toks, i, CLAUSE_WORDS) : i]) & (ERROR_WORDS | {"typo"})
-        ):
-            k = i + 2  # "the mistake was made by the new hire"
-        if k < 0:
-            continue
-        s = k + 1
-        while s < n and c.low[s] in DETERMINERS:
-            s += 1
-        if s < n and person_in_phrase(c, s):
-            reason = (
-                "fault" if c.low[i].startswith("blame") or c.low[i] == "fault" else "person_cause"
-            )
-            c.hit(reason, i, k)
-
-
-def _nobody(c: Ctx, k: int) -> bool:
-    """Is token k "nobody" or "no one": "nobody's fault" clears people of blame."""
-    return c.low[k] in {"nobody", "noone", "none"} or (
-        c.low[k] == "one" and k > 0 and c.low[k - 1] == "no"
-    )
-
-
-def _rule_blame_fault(c: Ctx) -> None:
-    n = len(c.low)
-    for i, w in enumerate(c.low):
-        if w in {"blame", "blamed", "blames", "blaming"}:
-            if negated_before(c, i, 4) or (i > 0 and c.low[i - 1] in {"no", "the"}):
-                continue
-            prev2 = c.low[max(0, i - 3) : i]
-            s = i + 1
-            while s < n and c.low[s] in DETERMINERS:
-                s += 1
-            if w != "blame" or c.low[i - 1 : i] != ["to"]:
-                if s < n and person_in_phrase(c, s):
-                    c.hit("fault", i, i)
-                    continue
-            if i > 0 and c.low[i - 1] == "to":
-                # "Dana was to blame", "who is to blame"
-                if "who" in prev2 or "who's" in prev2 or "whom" in prev2:
-                    c.hit("fault", i - 1, i)
-                    continue
-                kind, _ = subject_of(
-                    c,
-                    i - 2
-                    if i >= 2 and c.low[i - 2] in {"is", "was", "are", "were", "be"}
-                    else i - 1,
-                )
-                if kind in {PERSON, PROPER}:
-                    c.hit("fault", i - 1, i)
-        elif (
-            w in ERROR_WORDS | {"typo", "screw-up", "screwup", "oversight", "fault", "faults"}
-            and i > 0
-            and (
-                c.low[i - 1] in {"my", "his", "her", "whose", "someone's", "somebody's"}
-                or (c.toks[i - 1].possessive and is_person(c, i - 1, possessive_ok=True))
-            )
-            and not negated_before(c, i - 1, 2)
-            and not _nobody(c, i - 1)
-        ):
-            c.hit("fault", i - 1, i)  # "Ahmed's mistake", "his typo", "my fault"
-        elif w == "fault" or w == "faults":
-            prev = c.low[i - 1] if i > 0 else ""
-            prev_tok = c.toks[i - 1] if i > 0 else None
-            if prev == "at":
-                if not negated_before(c, i - 1, 3):
-                    kind, _ = subject_of(
-                        c,
-                        i - 2
-                        if i >= 2 and c.low[i - 2] in {"is", "was", "are", "were", "be", "been"}
-                        else i - 1,
-                    )
-                    if kind in {PERSON, PROPER, NONE} or "who" in c.low[max(0, i - 4) : i]:
-                        c.hit("fault", i - 1, i)
-            elif prev in {
-                "my",
-                "your",
-                "his",
-                "her",
-                "their",
-                "our",
-                "whose",
-                "someone's",
-                "somebody's",
-            }:
-                c.hit("fault", i - 1, i)
-            elif (
-                prev_tok is not None
-                and prev_tok.possessive
-                and is_person(c, i - 1, possessive_ok=True)
-                and not _nobody(c, i - 1)
-            ):
-                if c.low[i - 2 : i - 1] not in (["no"], ["not"]) and not negated_before(
-                    c, i - 1, 2
-                ):
-                    c.hit("fault", i - 1, i)
-            elif (
-                i + 2 < n
-                and c.low[i + 1] in {"lies", "lay", "lay's", "is", "was"}
-                and c.low[i + 2] in {"with", "on"}
-                and i + 3 < n
-                and person_in_phrase(c, i + 3 + (c.low[i + 3] in DETERMINERS))
-            ):
-                c.hit("fault", i, i + 2)
-
-
 def _rule_wrong(c: Ctx) -> None:
     """'The DBA dropped the wrong table': a person picked wrongly."""
     for i in range(1, len(c.low)):
@@ -316,50 +194,14 @@ def _rule_wrong(c: Ctx) -> None:
                 c.hit("person_failure", i - 1, i)
 
 
-def _rule_on_person(c: Ctx) -> None:
-    """'The outage is on Daniel', 'that's on me': the incident put on a person."""
-    n = len(c.low)
-    for i in range(1, n - 1):
-        if c.low[i] != "on" or c.low[i - 1] not in {
-            "is",
-            "was",
-            "that's",
-            "it's",
-            "that",
-            "this",
-            "it",
-            "'s",
-        }:
-            continue
-        k = i + 1
-        while k + 1 < n and c.low[k] in DETERMINERS:
-            k += 1
-        for h in range(k, min(n - 1, k + 2)):  # "on the platform team"
-            if not c.low[h + 1].isalpha() or c.low[h + 1] in CLAUSE_WORDS | {"for"}:
-                break
-            k = h + 1
-        nxt = c.low[k + 1] if k + 1 < n else "."
-        if c.toks[k].possessive or not (
-            nxt in SENTENCE_END or nxt in {",", "and", "for", "because", "-", "—"}
-        ):
-            continue
-        if c.low[k] in {"me", "us", "him", "her", "them", "you"} or is_person(c, k):
-            start = clause_start(c.toks, i, CLAUSE_WORDS)
-            subj = c.low[start : i - 1]
-            if c.low[i - 1] in {"that's", "it's"} or set(subj) & (
-                INCIDENT_NOUNS | {"this", "that", "it", "one"}
-            ):
-                c.hit("fault", i - 1, k)
-
-
 _RULES = (
     _rule_wrong,
-    _rule_on_person,
+    rule_on_person,
     _rule_phrases,
     rule_failures,
     _rule_counterfactual_if,
-    _rule_as_cause,
-    _rule_blame_fault,
+    rule_as_cause,
+    rule_blame_fault,
 )
 
 

@@ -1,5 +1,6 @@
 """Failure words ("forgot", "failed to", "didn't notice", "should have", ...), judged by who
-their subject is: the word lists, and the table of matchers `rule_failures` runs.
+their subject is: the table of matchers `rule_failures` runs. The words themselves are in
+`lexicon_failures.py` (imported, like every list, through `lexicon.py`).
 
 Split from `blame.py`, which holds the other rules and `check_text`; the theory of operation is
 at the top of that module. Each matcher recognises the words at one position and says how they
@@ -23,13 +24,30 @@ from .grammar import (
     subject_of,
 )
 from .lexicon import (
+    ACCIDENT_WORDS,
+    CAUSE_PHRASES,
+    CAUSE_VERBS,
     CLAUSE_WORDS,
+    COULD_HAVE,
     DETERMINERS,
+    DID_NOT,
+    ERROR_WORDS,
     HUMAN_VERBS,
+    HUMAN_VERBS_ING,
+    IGNORE_WORDS,
     INCIDENT_NOUNS,
+    MEMORY_WORDS,
+    MIS_IMPLIED,
+    MIS_VERBS,
+    MISSED_OK_OBJECTS,
+    NEVER_OK_PAST,
     NOT_FAILURE_VERBS,
+    NOT_WATCHING,
+    PASSIVE,
     PREPOSITIONS,
+    SHOULD_HAVE,
     SKIP_LEFT,
+    SLIP_PHRASES,
 )
 from .text import clause_start
 
@@ -52,288 +70,15 @@ def _past(verb: str) -> str:
     return verb + ("d" if verb.endswith("e") else "ed")
 
 
+# The verbs of attention and diligence, inflected: "noticed", "checks".
 HUMAN_PAST = frozenset(_past(v) for v in HUMAN_VERBS)
-# Verbs only people do, in the past tense, and the phrases that go with them.
-MEMORY_WORDS = frozenset({"forgot", "forgotten"})
-IGNORE_WORDS = frozenset(
-    {
-        "ignored",
-        "overlooked",
-        "neglected",
-        "disregarded",
-        "dismissed",
-        "ignoring",
-        "overlooking",
-        "neglecting",
-        "disregarding",
-    }
-)
-CAUSE_VERBS = frozenset({"caused", "broke", "triggered"})
-CAUSE_PHRASES = (
-    ("took", "down"),
-    ("brought", "down"),
-    ("took", "out"),
-    ("knocked", "over"),
-    ("blew", "up"),
-    ("took", "prod", "down"),
-    ("broke", "prod"),
-)
-SLIP_PHRASES = (
-    ("dropped", "the", "ball"),
-    ("messed", "up"),
-    ("screwed", "up"),
-    ("goofed",),
-    ("blundered",),
-    ("botched",),
-    ("fell", "asleep"),
-    ("zoned", "out"),
-    ("wasn't", "paying", "attention"),
-    ("weren't", "paying", "attention"),
-    ("not", "paying", "attention"),
-    ("was", "distracted"),
-    ("were", "distracted"),
-    ("didn't", "bother"),
-    ("did", "not", "bother"),
-)
-ACCIDENT_WORDS = frozenset(
-    {"accidentally", "mistakenly", "inadvertently", "wrongly", "erroneously", "unintentionally"}
-)
-CHARACTER_WORDS = frozenset(
-    {
-        "careless",
-        "carelessness",
-        "carelessly",
-        "negligent",
-        "negligence",
-        "negligently",
-        "incompetent",
-        "incompetence",
-        "reckless",
-        "recklessly",
-        "sloppy",
-        "sloppiness",
-        "irresponsible",
-        "irresponsibly",
-        "lazy",
-        "laziness",
-        "stupid",
-        "idiot",
-        "idiotic",
-        "clueless",
-        "sloppily",
-    }
-)
-# "lazy" is also software: lazy loading, lazy evaluation.
-LAZY_TECH = frozenset(
-    {
-        "loading",
-        "load",
-        "loaded",
-        "evaluation",
-        "initialization",
-        "initialisation",
-        "init",
-        "instantiation",
-        "import",
-        "imports",
-        "fetch",
-        "iterator",
-        "sequence",
-        "deletion",
-        "expiry",
-        "expiration",
-        "eval",
-    }
-)
-HUMAN_ERROR_HEADS = frozenset(
-    {
-        "human",
-        "operator",
-        "user",
-        "engineer",
-        "pilot",
-        "developer",
-        "admin",
-        "people",
-        "personnel",
-        "staff",
-        "manual",
-    }
-)
-ERROR_WORDS = frozenset({"error", "errors", "mistake", "mistakes", "slip", "slips", "blunder"})
-HUMAN_ERROR_TOKENS = frozenset(
-    {"pebkac", "pebcak", "id10t", "fat-fingered", "fat-finger", "fat-fingering"}
-)
-MISSED_OK_OBJECTS = frozenset(
-    {
-        "sla",
-        "slas",
-        "slo",
-        "slos",
-        "target",
-        "targets",
-        "deadline",
-        "deadlines",
-        "window",
-        "budget",
-        "cutoff",
-        "cut-off",
-        "quota",
-        "heartbeat",
-        "heartbeats",
-        "health",
-        "beat",
-        "beats",
-        "batch",
-        "cycle",
-        "tick",
-        "ticks",
-        "run",
-        "runs",
-        "cron",
-        "schedule",
-        "slot",
-        "connection",
-        "packets",
-        "packet",
-    }
-)
-SHOULD_HAVE = (
-    ("should", "have"),
-    ("should've",),
-    ("shouldn't", "have"),
-    ("should", "not", "have"),
-    ("ought", "to", "have"),
-    ("oughta", "have"),
-    ("should", "really", "have"),
-    ("should", "just", "have"),
-    ("should", "simply", "have"),
-    ("should", "obviously", "have"),
-)
-COULD_HAVE = (
-    ("could", "have"),
-    ("could've",),
-    ("could", "easily", "have"),
-    ("could", "just", "have"),
-    ("could", "simply", "have"),
-)
-DID_NOT = (
-    ("didn't",),
-    ("did", "not"),
-    ("never",),
-    ("failed", "to"),
-    ("neglected", "to"),
-    ("forgot", "to"),
-    ("fails", "to"),
-    ("failing", "to"),
-    ("doesn't",),
-    ("does", "not"),
-    ("hadn't",),
-    ("had", "not"),
-    ("wasn't", "able", "to"),
-    ("couldn't", "be", "bothered", "to"),
-)
-NOT_WATCHING = tuple(
-    (be, v)
-    for be in ("wasn't", "weren't")
-    for v in (
-        "watching",
-        "looking",
-        "checking",
-        "monitoring",
-        "listening",
-        "reading",
-        "concentrating",
-        "focused",
-        "focusing",
-    )
-) + tuple(("was", "not", v) for v in ("watching", "looking", "checking", "monitoring"))
-MIS_VERBS = frozenset(
-    {
-        "misconfigured",
-        "mistyped",
-        "misread",
-        "misjudged",
-        "misunderstood",
-        "misinterpreted",
-        "mislabeled",
-        "mislabelled",
-        "misclicked",
-        "mis-typed",
-        "misentered",
-        "misplaced",
-    }
-)
-MIS_IMPLIED = frozenset({"misread", "misjudged", "misunderstood", "misinterpreted", "misclicked"})
-# Stems of "-ing" forms of diligence verbs: "without checking", "instead of following".
-# Only diligence: "instead of waiting" describes a choice, "without checking" a lapse.
-HUMAN_VERBS_ING = frozenset(
-    {
-        "check",
-        "test",
-        "verify",
-        "follow",
-        "read",
-        "review",
-        "look",
-        "ask",
-        "confirm",
-        "double-check",
-        "notic",
-        "escalat",
-        "tell",
-        "inform",
-        "us",
-        "consult",
-        "warn",
-        "validat",
-        "monitor",
-    }
-)
 HUMAN_PRESENT = frozenset(v + ("es" if v.endswith(("s", "sh", "ch")) else "s") for v in HUMAN_VERBS)
-WOULD_HAVE_SEEN = tuple(
-    p + (v,)
-    for p in (("would", "have"), ("would've",))
-    for v in ("seen", "noticed", "caught", "known", "spotted", "realised", "realized", "checked")
-)
-FUTURE_MODALS = frozenset({"would", "will", "could", "can", "might", "may", "'d", "'ll"})
-OBVIOUS_NEG = frozenset(
-    {
-        "not",
-        "no",
-        "non",
-        "nothing",
-        "less",
-        "hardly",
-        "never",
-        "far",
-        "wasn't",
-        "isn't",
-        "weren't",
-        "aren't",
-        "none",
-    }
-)
 
 
 # How a matched failure word is judged (see `_rule_failures`).
 HIT, SKIP = "hit", "skip"  # the matcher already decided
 IMPLIED = "implied"  # only people do this: flag unless the subject is a system
 PERSON_ONLY = "person_only"  # systems do this too: flag only with a person as subject
-PASSIVE = frozenset({"was", "were", "been", "being", "got"})
-NEVER_OK_PAST = frozenset(
-    {
-        "received",
-        "needed",
-        "wanted",
-        "expected",
-        "happened",
-        "existed",
-        "intended",
-        "seemed",
-        "appeared",
-    }
-)
 
 
 class _Match(NamedTuple):
