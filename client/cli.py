@@ -33,7 +33,7 @@ import msgspec
 
 from hindsight.board_state import ops as o
 from hindsight.board_state.errors import Rejected
-from hindsight.board_state.protocol import Presence, Welcome
+from hindsight.board_state.protocol import Welcome
 from hindsight.board_state.rules import RULES, SERVER
 from hindsight.client import commands
 from hindsight.client.cli_parser import command_parser
@@ -59,27 +59,25 @@ async def _with_client(args: argparse.Namespace, op: o.Op | None) -> int:
 
 
 async def _watch(args: argparse.Namespace) -> int:
+    """The banner first, then one line per change; who is online is a line of its own, printed
+    when it changes (the first one arrives just after the welcome)."""
     describe, started, held = Describer(), False, []
 
     def printer(message: Any) -> None:
         if isinstance(message, Welcome):
             describe.seen(message.snapshot.board if message.snapshot else None)
             return
-        if not started:  # nothing before the banner: the first presence goes into it
+        if not started:  # nothing before the banner
             held.append(message)
             return
         if (line := describe.line(message)) is not None:
             print(line, flush=True)
 
     async with BoardClient(args.server, args.board, args.credential, on_frame=printer) as c:
-        last = next((m for m in reversed(held) if isinstance(m, Presence)), None)
-        here = f", {last.online} online" if last is not None else ""
-        if last is not None:
-            describe.line(last)  # said in the banner
-        print(f"watching board {args.board} as {c.role}{here}; Ctrl-C to stop", flush=True)
+        print(f"watching board {args.board} as {c.role}; Ctrl-C to stop", flush=True)
         started = True
         for message in held:
-            if not isinstance(message, Presence) and (line := describe.line(message)):
+            if (line := describe.line(message)) is not None:
                 print(line, flush=True)
         await asyncio.Event().wait()
     return 0

@@ -215,7 +215,7 @@ def test_outside_the_meeting_the_board_is_reached_only_through_the_room() -> Non
     room's mutable board, which can be a round ahead of what is durable. The import's rebuild
     still drives a live room op by op and reads its board between them (issue 13 leaves it
     for import's own op)."""
-    allowed = {"transfer_rebuild.py"}
+    allowed = {"transfer_targets.py"}
     bad = [
         f"{f.relative_to(ROOT)}:{i}"
         for part in ("web", "outputs")

@@ -32,7 +32,8 @@ from hindsight.board_state import Rejected
 from hindsight.board_state import ops as o
 from hindsight.board_state.rules import check_read
 from hindsight.server.outputs.transfer_doc import FORMAT, VERSION, Invalid, decode
-from hindsight.server.outputs.transfer_rebuild import Live, Rebuild, Rehearsal, notes_of
+from hindsight.server.outputs.transfer_rebuild import Rebuild, notes_of
+from hindsight.server.outputs.transfer_targets import Live, Rehearsal
 from hindsight.server.web.common import bearer, error, hub_of, room_of
 from hindsight.server.web.http import join_links
 

@@ -47,9 +47,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from hindsight.server.storage.batch_sql import SQL_OP, apply_batch, check_batch
 from hindsight.server.storage.board_reads import BoardReads
 from hindsight.server.storage.crashpoints import crash_point
-from hindsight.server.storage.log_store import LogReads, apply_log_row, fts_query
+from hindsight.server.storage.log_store import LogReads, fts_query
 from hindsight.server.storage.schema import (
     BoardRow,
     CredentialRow,
@@ -97,65 +98,6 @@ class _Job:
 
 
 _STOP = object()  # queued by close(); everything queued before it is still written
-
-_SQL_BOARD = (
-    "INSERT INTO boards (id, epoch, created_at, meta) VALUES (?, ?, ?, ?) "
-    # Upsert so epoch/meta can change later; created_at stays the original.
-    "ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch, meta = excluded.meta"
-)
-_SQL_CREDENTIAL = (
-    "INSERT INTO credentials (board_id, participant_id, secret_hash, role) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (board_id, participant_id) DO UPDATE "
-    "SET secret_hash = excluded.secret_hash, role = excluded.role"
-)
-# Plain INSERT on purpose: a duplicate (board_id, seq) is a sequencing bug and must fail.
-_SQL_OP = "INSERT INTO ops (board_id, seq, actor, cid, body) VALUES (?, ?, ?, ?, ?)"
-_SQL_SNAPSHOT = "INSERT OR REPLACE INTO snapshots (board_id, seq, state, cids) VALUES (?, ?, ?, ?)"
-_SQL_PRUNE = (
-    "DELETE FROM snapshots WHERE board_id = ? AND seq NOT IN "
-    "(SELECT seq FROM snapshots WHERE board_id = ? ORDER BY seq DESC LIMIT 2)"
-)
-
-
-def _check_batch(batch: WriteBatch) -> None:
-    # SQLite would happily store a str as TEXT and hand it back as str; catch that at the caller.
-    if (
-        any(not isinstance(op.body, bytes) for op in batch.ops)
-        or any(
-            not isinstance(s.state, bytes) or not isinstance(s.cids, (bytes, type(None)))
-            for s in batch.snapshots
-        )
-        or any(not isinstance(s.state, bytes) or not isinstance(s.cids, bytes) for s in batch.seals)
-    ):
-        raise TypeError("op bodies and snapshot states must be bytes")
-
-
-def _apply(conn: sqlite3.Connection, batch: WriteBatch) -> None:
-    """Everything of `batch` but its ops (a transaction inserts all its jobs' ops at once).
-    Most batches are one room's round, ops and nothing else; an empty executemany still costs
-    a statement lookup, so only what the batch holds is executed."""
-    if batch.boards:
-        conn.executemany(_SQL_BOARD, [(b.id, b.epoch, b.created_at, b.meta) for b in batch.boards])
-    if batch.credentials:
-        conn.executemany(
-            _SQL_CREDENTIAL,
-            [(c.board_id, c.participant_id, c.secret_hash, c.role) for c in batch.credentials],
-        )
-    if batch.snapshots:
-        conn.executemany(
-            _SQL_SNAPSHOT, [(s.board_id, s.seq, s.state, s.cids) for s in batch.snapshots]
-        )
-        for board_id in {s.board_id for s in batch.snapshots}:
-            crash_point("during_snapshot")  # testing only: see crashpoints.py
-            conn.execute(_SQL_PRUNE, (board_id, board_id))
-    for row in batch.log_rows:
-        apply_log_row(conn, row)
-    for seal in batch.seals:
-        conn.execute("DELETE FROM ops WHERE board_id = ? AND seq <= ?", (seal.board_id, seal.seq))
-        conn.execute("DELETE FROM snapshots WHERE board_id = ?", (seal.board_id,))
-        crash_point("during_seal")  # testing only: see crashpoints.py
-        conn.execute(_SQL_SNAPSHOT, (seal.board_id, seal.seq, seal.state, seal.cids))
-
 
 _Settlement = tuple["asyncio.Future[None]", "StoreError | None"]
 
@@ -259,7 +201,7 @@ class Store(BoardReads, LogReads):
     # -- writing -----------------------------------------------------------------------------
 
     def _submit(self, job: _Job) -> None:
-        _check_batch(job.batch)
+        check_batch(job.batch)
         with self._lock:
             if self._state != "open":
                 raise StoreError(f"store is not open (it is {self._state})")
@@ -270,7 +212,7 @@ class Store(BoardReads, LogReads):
 
         Cancelling the awaiting task does not retract the write.
         """
-        _check_batch(batch)
+        check_batch(batch)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         # Hand-over in bulk: every write made during one turn of the event loop (each room's
@@ -344,7 +286,7 @@ class Store(BoardReads, LogReads):
         try:
             # All the group's ops in one statement call (most jobs are one room's round).
             conn.executemany(
-                _SQL_OP,
+                SQL_OP,
                 [
                     (o.board_id, o.seq, o.actor, o.cid, o.body)
                     for job in jobs
@@ -352,7 +294,7 @@ class Store(BoardReads, LogReads):
                 ],
             )
             for job in jobs:
-                _apply(conn, job.batch)
+                apply_batch(conn, job.batch)
             crash_point("after_insert_before_commit")  # testing only: see crashpoints.py
             conn.execute("COMMIT")
         except BaseException:

@@ -133,8 +133,9 @@ def test_watch_prints_its_banner_first_and_names_phase_and_timer_changes(
     try:
         assert watcher.stdout is not None
         assert watcher.stdout.readline() == (
-            f"watching board {board} as facilitator, 1 online; Ctrl-C to stop\n"
+            f"watching board {board} as facilitator; Ctrl-C to stop\n"
         )
+        assert watcher.stdout.readline() == "1 online\n"  # presence follows the welcome
         for op in ('{"type": "advance_phase"}', '{"type": "pause_timer"}'):
             assert cli(server, "send", board, "--credential", cred, op).returncode == 0
         lines = [watcher.stdout.readline() for _ in range(2)]
