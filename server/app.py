@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers={RecursionError: _nested_too_deeply, Rejected: rejected_response},
     )
     app.state.settings = settings
+    app.state.rate_clock = time.monotonic  # the rate limits' clock (tests set their own)
     app.state.nudge_tallies = NudgeTallies()
     app.state.templates = LazyTemplates(HERE / "web" / "templates")
     app.add_middleware(SecurityHeaders)

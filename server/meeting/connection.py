@@ -29,12 +29,17 @@ FLUSH_SECONDS = 2.0  # how long a connection that is ending may take to write wh
 
 
 class TokenBucket:
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, float(burst)
-        self.tokens, self.stamp = float(burst), time.monotonic()
+    """`rate` tokens a second, at most `burst` saved up. The clock is the app's (`rate_clock`
+    on its state: `time.monotonic`, or a test's own, so a test need not sleep for tokens)."""
+
+    def __init__(
+        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate, self.burst, self.clock = rate, float(burst), clock
+        self.tokens, self.stamp = float(burst), clock()
 
     def take(self) -> bool:
-        now = time.monotonic()
+        now = self.clock()
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
         if self.tokens >= 1:

@@ -141,7 +141,7 @@ async def _session(
         )
     conn = Connection(ws, pid, settings.send_queue, batch=hello.batch, send=send)
     conn.on_close = lambda: room.leave(conn)
-    bucket = TokenBucket(settings.rate, settings.burst)
+    bucket = TokenBucket(settings.rate, settings.burst, ws.app.state.rate_clock)
     next_message = ws.receive if receive is None else receive  # raw ASGI: see WebSocketEndpoint
     peer_gone = False
     try:

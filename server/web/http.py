@@ -80,7 +80,7 @@ def _take(request: Request, name: str, key: str, rate: float, burst: int) -> boo
         setattr(request.app.state, name, buckets)
     bucket = buckets.get(key)
     if bucket is None:
-        bucket = buckets[key] = TokenBucket(rate, burst)
+        bucket = buckets[key] = TokenBucket(rate, burst, request.app.state.rate_clock)
     return bucket.take()
 
 

@@ -309,7 +309,9 @@ def test_a_second_hello_on_a_connection_is_an_error_and_changes_nothing(client: 
 
 
 def test_rate_limiting_rejects_the_excess_and_the_connection_stays_open(tmp_path: Path) -> None:
+    now = [1000.0]  # the rate limit's clock, moved by hand: no sleeping for tokens
     with make_client(tmp_path, rate=2, burst=3) as client:
+        client.app.state.rate_clock = lambda: now[0]  # type: ignore[attr-defined]
         b = create_board(client)
         with client.websocket_connect("/ws") as f:
             hello(f, b["board_id"], b["credential"])
@@ -325,7 +327,7 @@ def test_rate_limiting_rejects_the_excess_and_the_connection_stays_open(tmp_path
             send(f, {"type": "ping"})  # no cid: an error frame
             assert recv_skipping(f, lambda x: x["type"] == "error")["code"] == "rate_limited"
 
-            time.sleep(0.6)  # a token comes back every 0.5 s
+            now[0] += 0.6  # a token comes back every 0.5 s
             send(f, entry("later"))
             ack = recv_skipping(f, lambda x: x["type"] in ("ack", "reject"))
             assert ack["type"] == "ack" and ack["cid"] == "later" and ack["seq"] == 3 + 3 + 1
