@@ -12,14 +12,14 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine, Generator, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Sequence
 
 from starlette.types import Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from hindsight.board_state.errors import Rejected
 from hindsight.board_state.protocol import Error, encode, encode_batch
+from hindsight.server.meeting.send_now import finish_later, raw_sender
 
 log = logging.getLogger("hindsight.ws")
 
@@ -48,44 +48,6 @@ class TokenBucket:
         return False
 
 
-def _raw_sender(send: Send) -> Callable[[str], Coroutine[Any, Any, None]]:
-    def send_text(text: str) -> Coroutine[Any, Any, None]:
-        # uvicorn's `send` is a coroutine function; its coroutine is driven by hand (no wrapper
-        # coroutine in between, which would cost a frame per message).
-        return cast(Coroutine[Any, Any, None], send({"type": "websocket.send", "text": text}))
-
-    return send_text
-
-
-class _Continue:
-    """Awaitable that carries on a coroutine someone already started by hand, exactly as the
-    task that awaits this would have: it hands the task the future the coroutine is blocked on,
-    and steps the coroutine again (or throws into it) when the task is woken."""
-
-    def __init__(self, coro: Coroutine[Any, Any, None], blocked_on: Any) -> None:
-        self.coro, self.blocked_on = coro, blocked_on
-
-    def __await__(self) -> Generator[Any, None, None]:
-        step = self.blocked_on
-        while True:
-            try:
-                yield step
-            except BaseException as e:  # cancelled while blocked: let the coroutine see it
-                try:
-                    step = self.coro.throw(e)
-                except StopIteration:
-                    return
-            else:
-                try:
-                    step = self.coro.send(None)
-                except StopIteration:
-                    return
-
-
-async def _finish(coro: Coroutine[Any, Any, None], blocked_on: Any) -> None:
-    await _Continue(coro, blocked_on)
-
-
 class Connection:
     def __init__(
         self,
@@ -97,7 +59,7 @@ class Connection:
     ) -> None:
         self.ws = ws
         # Frames go through the raw ASGI send when we have it (see ws.WebSocketEndpoint).
-        self._send_text = self.ws.send_text if send is None else _raw_sender(send)
+        self._send_text = self.ws.send_text if send is None else raw_sender(send)
         self.participant_id = participant_id
         self.batch = batch  # the client reads `batch` frames: join what is queued when writing
         # A deque and a wake-up future rather than an asyncio.Queue: the room sends every frame
@@ -154,7 +116,7 @@ class Connection:
         except Exception:  # the peer went away; the reader loop sees the disconnect
             self.closing = True
             return False
-        self._stalled = asyncio.get_running_loop().create_task(_finish(coro, blocked_on))
+        self._stalled = asyncio.get_running_loop().create_task(finish_later(coro, blocked_on))
         self._wake()
         return False
 
