@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import msgspec
+
 from . import timebox
 from .guardrails import Finding, check_action, check_chain, check_load, check_writeup
 from .guardrails.board import board_names
@@ -39,14 +41,17 @@ from .views import (
     ChainView,
     FeedbackView,
     GuidanceView,
+    HeaderView,
     ParticipantView,
     PhaseView,
     Removed,
     RoundView,
+    SettingsView,
     SpotlightView,
     StickyView,
     ThemeView,
     TimelineView,
+    WhyStepView,
 )
 
 
@@ -89,9 +94,9 @@ def meta(board: Board, viewer: str) -> BoardMeta:
         id=board.id,
         template=board.template,
         created_at=board.created_at,
-        header=board.header,
+        header=msgspec.convert(board.header, HeaderView, from_attributes=True),
         severity_meaning=SEVERITY_MEANING[board.header.severity],
-        settings=board.settings,
+        settings=msgspec.convert(board.settings, SettingsView, from_attributes=True),
         agenda=agenda,
         current=board.current,
         facilitator=board.facilitator,
@@ -140,7 +145,7 @@ def chain_view(board: Board, c: Chain) -> ChainView:
     return ChainView(
         id=c.id,
         problem=c.problem,
-        steps=list(c.steps),
+        steps=[WhyStepView(id=st.id, why=st.why, answer=st.answer) for st in c.steps],
         root_step_id=c.root_step_id,
         root_cause=c.root_cause,
         done=c.done,

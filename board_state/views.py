@@ -14,17 +14,17 @@ from .guardrails import Finding
 from .model import (
     ActionKind,
     ActionStatus,
+    Anonymity,
     Category,
-    Header,
+    Nudge,
     PhaseKind,
     Role,
     RoundState,
     Section,
-    Settings,
+    Severity,
     SpotlightKind,
     TimelineKind,
     VoteTarget,
-    WhyStep,
 )
 
 
@@ -62,13 +62,63 @@ class SpotlightView(msgspec.Struct, frozen=True, kw_only=True):
     at: int
 
 
+# The board's own structs (model.py) stay off the wire: these are their wire shapes, field for
+# field in the same order, so a change to the model is a choice about the protocol, not a slip.
+
+
+class ImpactRowView(msgspec.Struct, frozen=True, kw_only=True):
+    dimension: str
+    impact: str
+
+
+class ImpactView(msgspec.Struct, frozen=True, kw_only=True):
+    users_affected: str = ""
+    duration: str = ""
+    cost: str = ""
+    notes: str = ""
+    rows: list[ImpactRowView] = []
+
+
+class SignOffView(msgspec.Struct, frozen=True, kw_only=True):
+    role: str
+    name: str
+    date: str = ""
+
+
+class HeaderView(msgspec.Struct, frozen=True, kw_only=True):
+    title: str = ""
+    severity: Severity = "sev2"
+    started_at: str = ""
+    detected_at: str = ""
+    resolved_at: str = ""
+    impact: ImpactView = ImpactView()
+    learning_question: str = ""
+    summary: str = ""
+    communications: str = ""
+    regulatory: str = ""
+    sign_off: list[SignOffView] = []
+    tags: list[str] = []
+
+
+class SettingsView(msgspec.Struct, frozen=True, kw_only=True):
+    anonymity: Anonymity = "anonymous"
+    dot_budget: int = 5
+    nudges: list[Nudge] = []
+
+
+class WhyStepView(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    why: str
+    answer: str = ""
+
+
 class BoardMeta(View, frozen=True, tag="board"):
     id: str
     template: str
     created_at: int
-    header: Header
+    header: HeaderView
     severity_meaning: str
-    settings: Settings
+    settings: SettingsView
     agenda: list[PhaseView]
     current: str | None
     facilitator: str
@@ -116,7 +166,7 @@ class TimelineView(View, frozen=True, tag="timeline"):
 class ChainView(View, frozen=True, tag="chain"):
     id: str
     problem: str
-    steps: list[WhyStep]
+    steps: list[WhyStepView]
     root_step_id: str | None
     root_cause: str
     done: bool

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import msgspec
 
-from hindsight.board_state.model import SignOff
+from hindsight.board_state.views import SignOffView
 
 
 class Item(msgspec.Struct, frozen=True, kw_only=True):
@@ -134,6 +134,6 @@ class Writeup(msgspec.Struct, frozen=True, kw_only=True):
     parked: list[str]  # questions parked for later (the parking lot)
     communications: list[str]
     regulatory: list[Item]
-    sign_off: list[SignOff]  # the header's own entries: role, name, date
+    sign_off: list[SignOffView]  # the header's own entries: role, name, date
     meeting: Meeting
     missing: dict[str, str]  # section -> the flag shown in its place

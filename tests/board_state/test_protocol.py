@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from hindsight.board_state import Entry, Rejected, decode_entry, encode_entry
@@ -137,3 +138,26 @@ def test_every_error_code_is_in_the_error_table_and_every_row_is_a_code() -> Non
     table = _section(PROTOCOL.read_text(), "## 6. Error codes", "## 7. Resume")
     named = set(re.findall(r"^\| `([a-z_]+)` \|", table, re.M))
     assert named == set(CODES)
+
+
+def test_no_struct_of_the_boards_own_state_goes_on_the_wire() -> None:
+    """model.py's structs are the server's private state; what a viewer is sent is built from
+    views.py's own structs (a model field added is then never sent by accident)."""
+    import typing
+
+    from hindsight.board_state import model, views
+
+    seen: set[type] = set()
+
+    def walk(tp: object) -> None:
+        for arg in typing.get_args(tp):
+            walk(arg)
+        if isinstance(tp, type) and issubclass(tp, msgspec.Struct) and tp not in seen:
+            seen.add(tp)
+            for hint in typing.get_type_hints(tp).values():
+                walk(hint)
+
+    for value in vars(views).values():
+        walk(value)
+    leaked = sorted(t.__name__ for t in seen if t.__module__ == model.__name__)
+    assert len(seen) > 15 and leaked == []
