@@ -61,8 +61,13 @@ def test_people_edit_and_delete_their_own_items_in_place(server: RealServer, peo
     # Esc leaves an edit without a change.
     kim_entry = kim.locator("#timeline-list .tl", has_text="Kim's own entry")
     kim_entry.get_by_role("button", name="Edit timeline entry: Kim's own entry").click()
+    # A person types once the field is there: wait for it, as they would.
+    expect(kim.get_by_role("textbox", name="Edit timeline entry")).to_be_focused()
     kim.keyboard.type(" (draft)")
     kim.keyboard.press("Escape")
+    expect(
+        kim_entry.get_by_role("button", name="Delete timeline entry: Kim's own entry")
+    ).to_be_visible()
     expect(kim.locator("#timeline-list .tl", has_text="(draft)")).to_have_count(0)
     expect(sam.locator("#timeline-list .tl", has_text="(draft)")).to_have_count(0)
 
