@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 import msgspec
 
+from hindsight.board_state.model import Category
 from hindsight.board_state.templates import TEMPLATE_TITLES
 from hindsight.board_state.views import ActionView, BoardView, PhaseView, StickyView
 from hindsight.server.outputs.writeup_model import (
@@ -32,16 +33,7 @@ if TYPE_CHECKING:
 
 KINDS = {"immediate": "Immediate", "short_term": "Short term", "long_term": "Long term"}
 STATUSES = {"open": "Open", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
-CATEGORY_ORDER = (
-    "monitoring",
-    "testing",
-    "process",
-    "knowledge",
-    "tooling",
-    "change",
-    "communication",
-    "other",
-)
+CATEGORY_ORDER: tuple[str, ...] = get_args(Category)  # the core's order, "other" last
 VOTE_TARGETS = {"stickies": "notes", "themes": "themes", "actions": "actions"}
 # A bare "N/A" hides the question the regulatory section exists to force; it needs a reason.
 _BARE_NA = re.compile(r"^(?:[^:]{0,80}:\s*)?(?:n/?a|none|not applicable|no|-+)\.?$", re.I)

@@ -81,37 +81,10 @@ def fts_query(text: str) -> str:
 
 
 def _log_row(values: tuple[Any, ...]) -> LogRow:
-    # Columns in _LOG_COLUMNS order; tags and categories are stored as JSON arrays.
-    (
-        board_id,
-        seq,
-        date,
-        created_at,
-        title,
-        severity,
-        status,
-        learning_question,
-        root_cause,
-        tags,
-        categories,
-        actions,
-        updated_at,
-    ) = values
-    return LogRow(
-        board_id,
-        seq,
-        date,
-        created_at,
-        title,
-        severity,
-        status,
-        learning_question,
-        root_cause,
-        tuple(json.loads(tags)),
-        tuple(json.loads(categories)),
-        actions,
-        updated_at,
-    )
+    # Columns in _LOG_COLUMNS order; tags (9) and categories (10) are stored as JSON arrays.
+    row = list(values)
+    row[9], row[10] = tuple(json.loads(row[9])), tuple(json.loads(row[10]))
+    return LogRow(*row)
 
 
 class LogReads:
