@@ -72,6 +72,8 @@ def presence_frames(peers: list[Peer], board: Board) -> list[tuple[Peer, bytes]]
     if board.settings.anonymity == "named":
         names = sorted(board.participants[i].name for i in online if i in board.participants)
     frame = encode(Presence(online=len(online), names=names))
+    if board.facilitator not in online:  # nobody to tell which seats are in use
+        return [(peer, frame) for peer in peers]
     seats = encode(Presence(online=len(online), names=names, seats_online=sorted(online)))
     return [(peer, seats if peer.participant_id == board.facilitator else frame) for peer in peers]
 

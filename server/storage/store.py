@@ -132,7 +132,6 @@ class Store(BoardReads, LogReads):
         self.transactions = 0  # committed write transactions (group-commit figure)
         self.groups = 0  # groups taken off the queue
         self.synchronous_applied: int | None = None  # PRAGMA synchronous read back by the writer
-        self.wal_scrubs = 0  # WAL truncations after a seal
         self._queue: queue.SimpleQueue[_Job | list[_Job] | object] = queue.SimpleQueue()
         self._handover: dict[asyncio.AbstractEventLoop, list[_Job]] = {}  # see write()
         self._lock = threading.Lock()  # orders "is it open?" with queue puts and close()
@@ -326,7 +325,6 @@ class Store(BoardReads, LogReads):
         waits for readers (busy_timeout); if one still holds an old snapshot, the next seal or
         `scrub()` finishes the job."""
         busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        self.wal_scrubs += 1
         if busy:
             log.warning(
                 "the WAL could not be truncated after a seal (a reader was busy); "
