@@ -10,7 +10,7 @@ from .errors import Rejected
 from .model import ANONYMOUS, SYSTEM, Board, decode_board, encode_board
 from .ops import Entry, Op, decode_entry, encode_entry
 from .projection import project, view_for, viewer_key
-from .reducer import Applied, apply
+from .reducer import Applied, apply, made_by
 from .timebox import next_deadline, on_deadline
 
 
@@ -36,6 +36,7 @@ __all__ = [
     "decode_entry",
     "encode_board",
     "encode_entry",
+    "made_by",
     "next_deadline",
     "on_deadline",
     "project",

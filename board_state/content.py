@@ -131,28 +131,69 @@ def _add_timeline_entry(board: Board, op: o.AddTimelineEntry, ctx: Ctx) -> list[
     return [Change("timeline", ctx.new_id)]
 
 
-def _import_timeline(board: Board, op: o.ImportTimeline, ctx: Ctx) -> list[Change]:
-    if len(board.timeline) + len(op.entries) > MAX_TIMELINE:
+def batch_ids(base: str, n: int) -> tuple[str, ...]:
+    """The ids of what one op makes many of: one random base, and a zero-padded index that keeps
+    the batch's order among entries with the same time (ids break ties; "-10" would sort
+    before "-2")."""
+    return tuple(f"{base}-{i:03d}" for i in range(n))
+
+
+def _timeline_times(board: Board, items: list[o.TimelineItem]) -> list[str]:
+    """Every item's normalised time, once the board is known to have room for them all."""
+    if len(board.timeline) + len(items) > MAX_TIMELINE:
         raise Rejected(
             "limit",
             f"a board holds at most {MAX_TIMELINE} timeline entries; "
-            f"{len(board.timeline)} are there and {len(op.entries)} would be added",
+            f"{len(board.timeline)} are there and {len(items)} would be added",
         )
     times = []
-    for n, item in enumerate(op.entries, 1):
+    for n, item in enumerate(items, 1):
         try:
             times.append(normalise_time(item.at))
         except Rejected as e:  # name the entry, so the importer can point at its line
             raise Rejected(e.code, f"entry {n}: {e.message}") from None
-    changes = []
-    for n, (item, at) in enumerate(zip(op.entries, times)):
-        # One random base per import; the zero-padded index keeps the file's order among entries
-        # with the same time (ids break ties, and "-10" would sort before "-2").
-        entry_id = f"{ctx.new_id}-{n:03d}"
+    return times
+
+
+def _put_timeline(
+    board: Board, items: list[o.TimelineItem], ids: tuple[str, ...], author: str, ctx: Ctx
+) -> list[Change]:
+    times = _timeline_times(board, items)
+    for entry_id, item, at in zip(ids, items, times):
         board.timeline[entry_id] = TimelineEntry(
-            id=entry_id, at=at, text=item.text, kind=item.kind, author=ctx.actor, created_at=ctx.now
+            id=entry_id, at=at, text=item.text, kind=item.kind, author=author, created_at=ctx.now
         )
-        changes.append(Change("timeline", entry_id))
+    return [Change("timeline", entry_id) for entry_id in ids]
+
+
+def _import_timeline(board: Board, op: o.ImportTimeline, ctx: Ctx) -> list[Change]:
+    return _put_timeline(board, op.entries, batch_ids(ctx.new_id, len(op.entries)), ctx.actor, ctx)
+
+
+def _restore_writing(board: Board, op: o.RestoreWriting, ctx: Ctx) -> list[Change]:
+    """An imported author's writing, as the export had it (see `ops.RestoreWriting`)."""
+    author = board.participants.get(op.author)
+    if author is None or author.role == "observer":
+        raise Rejected("not_found", "the author is not a participant of this board")
+    if len(board.stickies) + len(op.notes) > MAX_STICKIES:
+        raise Rejected("limit", f"a board holds at most {MAX_STICKIES} stickies")
+    for n, note in enumerate(op.notes, 1):
+        if note.category is not None and note.section != "contributing":
+            raise Rejected("invalid", f"note {n}: only contributing factors have a category")
+    _timeline_times(board, op.entries)  # validates before anything is added
+    ids = batch_ids(ctx.new_id, len(op.entries) + len(op.notes))
+    changes = _put_timeline(board, op.entries, ids[: len(op.entries)], op.author, ctx)
+    for sticky_id, note in zip(ids[len(op.entries) :], op.notes):
+        board.stickies[sticky_id] = Sticky(
+            id=sticky_id,
+            section=note.section,
+            text=note.text,
+            author=op.author,
+            phase_id=board.current or "",
+            created_at=ctx.now,
+            category=note.category or ("other" if note.section == "contributing" else None),
+        )
+        changes.append(Change("sticky", sticky_id))
     return changes
 
 
@@ -181,6 +222,7 @@ CONTENT_HANDLERS: dict[type[o.Op], Callable[[Board, Any, Ctx], list[Change]]] = 
     o.DeleteSticky: _delete_sticky,
     o.AddTimelineEntry: _add_timeline_entry,
     o.ImportTimeline: _import_timeline,
+    o.RestoreWriting: _restore_writing,
     o.EditTimelineEntry: _edit_timeline_entry,
     o.DeleteTimelineEntry: _delete_timeline_entry,
 }

@@ -60,6 +60,24 @@ class ImportTimeline(Op, frozen=True, tag="import_timeline"):
     entries: Annotated[list[TimelineItem], Meta(min_length=1, max_length=500)]
 
 
+class RestoredNote(msgspec.Struct, frozen=True, kw_only=True):
+    section: Section  # the parking lot included
+    text: Text
+    category: Category | None = None
+
+
+class RestoreWriting(Op, frozen=True, tag="restore_writing"):
+    """Issued by the server when it imports a board: one author's timeline entries and notes as
+    the export had them, all or nothing, whatever the phase. What it makes gets the ids
+    `{new_id}-000`, `{new_id}-001`, ... in order, the timeline entries first."""
+
+    author: Id
+    entries: Annotated[list[TimelineItem], Meta(max_length=500)] = msgspec.field(
+        default_factory=list
+    )
+    notes: Annotated[list[RestoredNote], Meta(max_length=500)] = msgspec.field(default_factory=list)
+
+
 class EditTimelineEntry(Op, frozen=True, tag="edit_timeline_entry"):
     entry_id: Id
     at: When | None = None

@@ -31,7 +31,7 @@ from .action_items import ACTION_HANDLERS
 from .agenda import AGENDA_HANDLERS
 from .analysis import ANALYSIS_HANDLERS
 from .ballot import refund_item
-from .content import CONTENT_HANDLERS
+from .content import CONTENT_HANDLERS, batch_ids
 from .door import DOOR_HANDLERS
 from .errors import Rejected
 from .header import HEADER_HANDLERS
@@ -59,6 +59,36 @@ def apply(board: Board, op: o.Op, *, actor: str, now: int, new_id: str) -> Appli
     current = board.current
     changes = handler(board, op, ctx)
     return Applied(tuple(changes + spotlight.settle(board, op, current)))
+
+
+# Ops that create exactly one thing, whose id is the op's `new_id`.
+_MAKES_ONE: tuple[type[o.Op], ...] = (
+    o.CreateBoard,
+    o.Join,
+    o.AddSticky,
+    o.ParkQuestion,
+    o.AddTimelineEntry,
+    o.AddChain,
+    o.AddWhy,
+    o.AddTheme,
+    o.OpenVote,
+    o.AddAction,
+)
+
+
+def made_by(board: Board, op: o.Op, new_id: str) -> tuple[str, ...]:
+    """The ids of what `op` created, in order, read right after `apply` accepted it. The server
+    hands them to whoever submitted the op, so an importer maps old ids to new ones without
+    searching the board for them. (A join link's token is a secret, not an id: never here.)"""
+    if isinstance(op, o.AddPhase):
+        return (f"p{board.next_phase - 1}",)
+    if isinstance(op, o.ImportTimeline):
+        return batch_ids(new_id, len(op.entries))
+    if isinstance(op, o.RestoreWriting):
+        return batch_ids(new_id, len(op.entries) + len(op.notes))
+    if isinstance(op, _MAKES_ONE):
+        return (new_id,)
+    return ()
 
 
 BOARD = Change("board", "")

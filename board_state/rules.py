@@ -10,8 +10,9 @@ only your own sticky, you cannot spend more dots than the budget, ...).
 - Participants write in the phases made for it; a few ops (parking a question, voting in an
   open round, owning an action, renaming yourself) are allowed in every phase.
 - Observers watch. The only op they may send is renaming themselves.
-- `system` ops are issued by the server (board creation, joins, timebox deadlines), never by a
-  client: a client that sends one is refused like anyone else without the role.
+- `system` ops are issued by the server (board creation, joins, timebox deadlines, an
+  import's writing), never by a client: a client that sends one is refused like anyone else
+  without the role.
 - `anonymous` is the actor a refocus is stored under once accepted (the server forgets the
   sender), so replaying the log accepts it from `anonymous` and from nobody else.
 """
@@ -78,6 +79,7 @@ RULES: dict[type[o.Op], Rule] = {
     o.ParkQuestion: Rule(WRITERS),
     o.AddTimelineEntry: Rule(WRITERS, TIMELINE_PHASES),
     o.ImportTimeline: Rule(WRITERS, TIMELINE_PHASES),
+    o.RestoreWriting: Rule(SERVER),  # an import, writing as each author (transfer.py)
     o.EditTimelineEntry: Rule(WRITERS, TIMELINE_PHASES),
     o.DeleteTimelineEntry: Rule(WRITERS, TIMELINE_PHASES),
     o.AddChain: Rule(WRITERS, WHY_PHASES),
@@ -133,6 +135,7 @@ _PHRASES: dict[type[o.Op], str] = {
     o.MoveSticky: "move notes",
     o.AddTimelineEntry: "add timeline entries",
     o.ImportTimeline: "import timeline entries",
+    o.RestoreWriting: "restore imported writing",
     o.EditTimelineEntry: "edit timeline entries",
     o.DeleteTimelineEntry: "delete timeline entries",
     o.AddChain: "start a five-whys chain",

@@ -40,6 +40,7 @@ from hindsight.board_state import (
     apply,
     encode_board,
     encode_entry,
+    made_by,
     project,
     view_for,
 )
@@ -55,7 +56,7 @@ from hindsight.server.meeting.frames import (
     welcome_frame,
 )
 from hindsight.server.meeting.ids import new_id, now_ms
-from hindsight.server.meeting.inbox import Hello, Read, Round, Submit
+from hindsight.server.meeting.inbox import Hello, Read, Receipt, Round, Submit
 from hindsight.server.meeting.loading import CID_ENCODER, CidTable, load_board
 from hindsight.server.meeting.sealing import Sealing
 from hindsight.server.meeting.seats import Seats
@@ -160,17 +161,17 @@ class Room(Seats, Sealing):
             self.peers.discard(peer)
             self._send_presence()
 
-    async def submit_as(self, actor: str, op: o.Op) -> int:
+    async def submit_as(self, actor: str, op: o.Op) -> Receipt:
         """Apply an op on behalf of an authenticated participant from outside a websocket (an
-        HTTP endpoint); return its seq once durable, or raise `Rejected`."""
-        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        HTTP endpoint, an import); return its receipt once durable, or raise `Rejected`."""
+        done: asyncio.Future[Receipt] = asyncio.get_running_loop().create_future()
         self._put(Submit(op=op, actor=actor, done=done))
         return await done
 
     async def _submit_system(
         self, op: o.Op, *, new_id: str = "", credential: CredentialRow | None = None
-    ) -> int:
-        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    ) -> Receipt:
+        done: asyncio.Future[Receipt] = asyncio.get_running_loop().create_future()
         self._put(Submit(op=op, actor=SYSTEM, done=done, new_id=new_id, credential=credential))
         return await done
 
@@ -270,9 +271,9 @@ class Room(Seats, Sealing):
         if r.seal:  # everyone's view becomes the sealed board's: no more `mine` on anything
             for peer in list(self.peers):
                 peer.send(self._welcome_frame(peer.participant_id, snapshot=True))
-        for fut, seq in r.done:
+        for fut, receipt in r.done:
             if not fut.done():
-                fut.set_result(seq)
+                fut.set_result(receipt)
         if r.entries:
             self._arm_deadline()
             if self.after_commit is not None:
@@ -323,7 +324,7 @@ class Room(Seats, Sealing):
             r.acks.append((item.peer, encode(Ack(cid=ack_cid, seq=self.seq))))
         r.frames.extend(event_frames(self.peers, self.board, self.seq, now, applied.changes))
         if item.done:
-            r.done.append((item.done, self.seq))
+            r.done.append((item.done, Receipt(self.seq, made_by(self.board, item.op, nid))))
 
     def _maybe_snapshot(self) -> tuple[SnapshotRow, ...]:
         # Called after every accepted op of the round is applied: the board is exactly at seq.

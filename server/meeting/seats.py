@@ -15,7 +15,7 @@ from hindsight.board_state.model import Role
 from hindsight.board_state.protocol import Error, encode
 from hindsight.server.meeting.frames import Peer
 from hindsight.server.meeting.ids import hash_secret, new_id
-from hindsight.server.meeting.inbox import Round
+from hindsight.server.meeting.inbox import Receipt, Round
 from hindsight.server.storage.store import CredentialRow
 
 REVOKED = "revoked"  # a removed seat's secret hash: no secret hashes to it
@@ -29,7 +29,7 @@ class Seats:
 
     async def _submit_system(
         self, op: o.Op, *, new_id: str = "", credential: CredentialRow | None = None
-    ) -> int:
+    ) -> Receipt:
         raise NotImplementedError
 
     def _send_presence(self) -> None:

@@ -48,7 +48,7 @@ async def submit(request: Request, room: Room, pid: str, op: o.Op) -> int:
     """Apply `op` as `pid`; its seq once durable. A refusal is raised as `Rejected` (the app
     answers it); a room that could not save answers 503 `unavailable`."""
     try:
-        seq = await room.submit_as(pid, op)
+        seq = (await room.submit_as(pid, op)).seq
     except RoomClosed:
         raise Rejected("unavailable", "the board could not be saved just now; try again") from None
     # Refresh the log row now rather than after the debounce: the caller reloads the list next.

@@ -13,9 +13,10 @@ board in memory (the core is pure), and only if every op passes is the real boar
 a bad document leaves nothing half-imported behind. Ops that do not depend on each other go to
 the room as one batch, which it commits in one transaction (the largest board the core allows
 imports in about 3 s instead of 25). Participants are re-created by name with new credentials,
-returned to the importer. On a named board each author's writing is added by that author (the
-facilitator role is handed to them and back, since only the facilitator may write in the
-lobby), so names stay right; on an anonymous board the facilitator adds everything. What ops
+returned to the importer. Each author's writing comes back with the server's own op for it
+(`restore_writing`, which writes as the author it names, in any phase): on a named board under
+its author's name; on an anonymous board under the facilitator's. The ids of what each op
+created come back in its receipt, so old ids map to new ones without searching the board. What ops
 cannot recreate (voting rounds, timer history, creation times) is listed in `notes`.
 """
 
@@ -111,7 +112,7 @@ async def import_board(request: Request) -> Response:
     board_id, fac_pid, credential = await hub.create_board(create)
     room = await hub.room(board_id)
     assert room is not None
-    rebuild = Rebuild(Live(room), doc.board)
+    rebuild = Rebuild(Live(room, fac_pid), doc.board)
     try:
         await rebuild.run()  # the rehearsal passed: the same ops on the same rules pass again
     except Rejected as e:  # only if someone raced us on the new board: say where it stopped

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Any
 
-from hindsight.board_state import Board, Rejected
+import msgspec
+
+from hindsight.board_state import SYSTEM, Rejected
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import Role
 from hindsight.server.outputs.transfer_doc import (
@@ -27,7 +27,7 @@ class Rebuild:
 
     def __init__(self, target: Target, doc: DocBoard) -> None:
         self.t, self.doc = target, doc
-        self.fac = target.board.facilitator
+        self.fac = target.facilitator
         self.ids: dict[str, str] = {}  # old sticky/theme/chain/step id -> new
         self.pids: dict[str, str] = {}  # old participant id -> new
         self.people: list[dict[str, str]] = []  # re-created participants, with credentials
@@ -36,17 +36,10 @@ class Rebuild:
     async def op(self, label: str, op: o.Op, actor: str | None = None) -> None:
         await self.t.submit(actor or self.fac, [(label, op)])
 
-    async def new(
-        self, ops: Labelled, items: Callable[[Board], dict[str, Any]], actor: str | None = None
-    ) -> list[str]:
-        """Send ops that each create one thing; return the new things' ids, in op order (a
-        dict keeps insertion order, and the room applies a batch in order)."""
-        before = set(items(self.t.board))
-        await self.t.submit(actor or self.fac, ops)
-        made = [k for k in items(self.t.board) if k not in before]
-        if len(made) != len(ops):  # nobody else knows this board's id yet
-            raise RuntimeError(f"expected {len(ops)} new items, found {len(made)}")
-        return made
+    async def new(self, ops: Labelled, actor: str | None = None) -> list[str]:
+        """Send ops that each create one thing; return the new things' ids, in op order (from
+        the ops' receipts)."""
+        return [ids[0] for ids in await self.t.submit(actor or self.fac, ops)]
 
     def ref(self, where: str, old: str, what: str, ids: dict[str, str] | None = None) -> str:
         new = (self.ids if ids is None else ids).get(old)
@@ -103,7 +96,7 @@ class Rebuild:
         agenda = self.doc.board.agenda
         if agenda is None:
             return
-        current = list(self.t.board.agenda)
+        current = await self.t.look(lambda b: [msgspec.structs.replace(p) for p in b.agenda])
         matched: dict[int, str] = {}  # export index -> phase id
         k = 0
         for i, want in enumerate(agenda):
@@ -122,8 +115,7 @@ class Rebuild:
         for i, want in enumerate(agenda):
             where = f"agenda phase {i + 1}"
             if i in matched:
-                have = self.t.board.phase(matched[i])
-                assert have is not None
+                [have] = [p for p in current if p.id == matched[i]]
                 changed = {
                     f: getattr(want, f)
                     for f in ("title", "prompt", "minutes", "private")
@@ -133,19 +125,22 @@ class Rebuild:
                     await self.op(where, o.EditPhase(phase_id=have.id, **changed))
                 phase_id = have.id
             else:
-                await self.op(
-                    where,
-                    o.AddPhase(
-                        kind=want.kind,
-                        title=want.title,
-                        prompt=want.prompt,
-                        minutes=want.minutes,
-                        private=want.private,
-                        sections=want.sections,
-                        index=i,
-                    ),
+                [phase_id] = await self.new(
+                    [
+                        (
+                            where,
+                            o.AddPhase(
+                                kind=want.kind,
+                                title=want.title,
+                                prompt=want.prompt,
+                                minutes=want.minutes,
+                                private=want.private,
+                                sections=want.sections,
+                                index=i,
+                            ),
+                        )
+                    ]
                 )
-                phase_id = self.t.board.agenda[i].id
             if want.private and want.revealed:
                 await self.op(where, o.Reveal(phase_id=phase_id))
 
@@ -184,45 +179,41 @@ class Rebuild:
         return self.by_name.get(author, self.fac)
 
     async def writing(self) -> None:
-        """Timeline and stickies, author by author. The facilitator may write anything in
-        any phase; a participant may not write stickies in the lobby, so each author is
-        handed the facilitator role for their own writing and hands it back."""
-        groups: dict[str, tuple[list[DocEntry], list[tuple[int, DocSticky]]]] = {self.fac: ([], [])}
+        """Timeline and stickies, author by author, with the server's own op for an import's
+        writing: it writes as the author named in it, in any phase (people may not write
+        notes in the lobby, where a new board is), so nobody's role changes on the way."""
+        groups: dict[str, tuple[list[DocEntry], list[tuple[int, DocSticky]]]] = {}
         for e in self.doc.timeline:
             groups.setdefault(self._writer(e.author), ([], []))[0].append(e)
         for n, s in enumerate(self.doc.stickies, 1):
             groups.setdefault(self._writer(s.author), ([], []))[1].append((n, s))
         for writer, (entries, stickies) in groups.items():
-            if writer != self.fac:
-                await self.op("handing the pen to an author", o.HandOver(participant_id=writer))
-            await self.t.submit(
-                writer,
-                [
-                    (
-                        "timeline",
-                        o.ImportTimeline(
-                            entries=[
-                                o.TimelineItem(at=e.at, text=e.text, kind=e.kind)
-                                for e in entries[start : start + TIMELINE_CHUNK]
-                            ]
-                        ),
-                    )
-                    for start in range(0, len(entries), TIMELINE_CHUNK)
-                ],
-            )
             ops: Labelled = [
                 (
+                    "timeline",
+                    o.RestoreWriting(
+                        author=writer,
+                        entries=[
+                            o.TimelineItem(at=e.at, text=e.text, kind=e.kind)
+                            for e in entries[start : start + TIMELINE_CHUNK]
+                        ],
+                    ),
+                )
+                for start in range(0, len(entries), TIMELINE_CHUNK)
+            ]
+            ops += [
+                (
                     f"sticky {n}",
-                    o.ParkQuestion(text=s.text)
-                    if s.section == "parking_lot"
-                    else o.AddSticky(section=s.section, text=s.text, category=s.category),
+                    o.RestoreWriting(
+                        author=writer,
+                        notes=[o.RestoredNote(section=s.section, text=s.text, category=s.category)],
+                    ),
                 )
                 for n, s in stickies
             ]
-            made = await self.new(ops, lambda b: b.stickies, writer)
-            self.ids.update(zip((s.id for _, s in stickies), made))
-            if writer != self.fac:
-                await self.op("handing the pen back", o.HandOver(participant_id=self.fac), writer)
+            made = await self.t.submit(SYSTEM, ops)
+            notes = made[len(made) - len(stickies) :]  # after the timeline's chunks
+            self.ids.update((s.id, ids[0]) for (_, s), ids in zip(stickies, notes))
 
     async def chains(self) -> None:
         chains = self.doc.chains
@@ -230,8 +221,7 @@ class Rebuild:
             [
                 (f"five-whys chain {n}", o.AddChain(problem=c.problem))
                 for n, c in enumerate(chains, 1)
-            ],
-            lambda b: b.chains,
+            ]
         )
         self.ids.update(zip((c.id for c in chains), made))
         # Steps level by level (every chain's first why, then every second...): each batch
@@ -242,9 +232,7 @@ class Rebuild:
                 for n, (c, chain_id) in enumerate(zip(chains, made), 1)
                 if level < len(c.steps)
             ]
-            before = {cid: {st.id for st in self.t.board.chains[cid].steps} for _, _, cid in here}
-            await self.t.submit(
-                self.fac,
+            steps = await self.new(
                 [
                     (
                         f"five-whys chain {n}",
@@ -253,13 +241,9 @@ class Rebuild:
                         ),
                     )
                     for n, c, cid in here
-                ],
-            )
-            for _, c, cid in here:
-                [step] = [
-                    st.id for st in self.t.board.chains[cid].steps if st.id not in before[cid]
                 ]
-                self.ids[c.steps[level].id] = step
+            )
+            self.ids.update(zip((c.steps[level].id for _, c, _ in here), steps))
         ops: Labelled = []
         for n, (c, chain_id) in enumerate(zip(chains, made), 1):
             where = f"five-whys chain {n}"
@@ -289,8 +273,7 @@ class Rebuild:
                     ),
                 )
                 for n, t in enumerate(self.doc.themes, 1)
-            ],
-            lambda b: b.themes,
+            ]
         )
         self.ids.update(zip((t.id for t in self.doc.themes), made))
 
@@ -318,8 +301,7 @@ class Rebuild:
                     ),
                 )
                 for (n, a), owner in zip(ordered, owners)
-            ],
-            lambda b: b.actions,
+            ]
         )
         follow_up: Labelled = []
         confirms: dict[str, Labelled] = {}

@@ -172,6 +172,7 @@ OP_FIELD_VALUES: dict[tuple[type[o.Op], str], Callable[[Board, str], Any]] = {
     (o.Reveal, "phase_id"): lambda b, a: "p6",  # the private reflection phase
     (o.RemovePhase, "phase_id"): lambda b, a: "p2",  # never the current one
     (o.TimeboxExpired, "phase_id"): lambda b, a: b.current or "p1",
+    (o.RestoreWriting, "author"): lambda b, a: ALICE,  # an import writes as a participant
 }
 
 

@@ -358,3 +358,56 @@ def test_an_action_on_an_unrevealed_ballot_waits_for_the_reveal_to_be_deleted(bo
     do(board, o.RevealVote(round_id="r1"), FAC)
     do(board, o.DeleteAction(action_id="a1"), BOB)
     assert "a1" not in board.actions
+
+
+# --- an import's writing (restore_writing, issued by the server) ---------------------------
+
+
+def test_restored_writing_is_the_named_authors_in_the_lobby() -> None:
+    from hindsight.board_state import SYSTEM
+
+    board = make_board("blameless-90", "named")
+    assert board.current is None  # people may not write notes in the lobby; an import may
+    op = o.RestoreWriting(
+        author=ALICE,
+        entries=[o.TimelineItem(at="2026-08-14T09:12Z", text="alert fired", kind="signal")],
+        notes=[
+            o.RestoredNote(section="went_badly", text="paging was slow"),
+            o.RestoredNote(section="contributing", text="no canary"),
+            o.RestoredNote(section="parking_lot", text="who owns the pool?"),
+        ],
+    )
+    do(board, op, SYSTEM, new_id="rw")
+    assert {e.id: (e.author, e.kind) for e in board.timeline.values()} == {
+        "rw-000": (ALICE, "signal")
+    }
+    assert {s.id: (s.author, s.section, s.category) for s in board.stickies.values()} == {
+        "rw-001": (ALICE, "went_badly", None),
+        "rw-002": (ALICE, "contributing", "other"),
+        "rw-003": (ALICE, "parking_lot", None),
+    }
+    assert board.facilitator == FAC  # nobody's role changed on the way
+
+
+def test_restored_writing_is_refused_whole_naming_what_is_wrong() -> None:
+    from hindsight.board_state import SYSTEM
+
+    board = make_board()
+    note = o.RestoredNote(section="went_well", text="rollback")
+    rejected(board, o.RestoreWriting(author=OBS, notes=[note]), SYSTEM, "not_found")
+    rejected(board, o.RestoreWriting(author="nobody", notes=[note]), SYSTEM, "not_found")
+    bad_time = [o.TimelineItem(at="2026-08-14T09:12Z", text="a"), o.TimelineItem(at="9", text="b")]
+    message = rejected(
+        board, o.RestoreWriting(author=ALICE, entries=bad_time, notes=[note]), SYSTEM, "invalid"
+    )
+    assert message.startswith("entry 2:")
+    misfiled = o.RestoredNote(section="went_well", text="x", category="tooling")
+    message = rejected(board, o.RestoreWriting(author=ALICE, notes=[misfiled]), SYSTEM, "invalid")
+    assert message == "note 1: only contributing factors have a category"
+
+
+def test_only_the_server_restores_writing() -> None:
+    board = make_board()
+    note = o.RestoredNote(section="went_well", text="rollback")
+    for actor in (FAC, ALICE):
+        rejected(board, o.RestoreWriting(author=ALICE, notes=[note]), actor, "forbidden")

@@ -335,3 +335,56 @@ def test_observers_fill_their_own_places_and_a_participant_still_joins() -> None
     assert board.participants["late"].role == "participant"
     writing = sum(p.role != "observer" for p in board.participants.values())
     assert writing < MAX_PARTICIPANTS
+
+
+# --- what an op made (the receipt's ids) -------------------------------------------------------
+
+
+def _ids(board: Board) -> list[str]:
+    """Every id on the board, of every kind, in the board's own order."""
+    return [
+        *board.participants,
+        *(p.id for p in board.agenda),
+        *board.timeline,  # before stickies, as restore_writing makes them
+        *board.stickies,
+        *board.chains,
+        *(s.id for c in board.chains.values() for s in c.steps),
+        *board.themes,
+        *board.rounds,
+        *board.actions,
+    ]
+
+
+def test_made_by_names_exactly_what_each_op_created_in_order() -> None:
+    from hindsight.board_state import made_by
+
+    board = make_board()
+    go_to(board, "five_whys")
+    item = o.TimelineItem(at="2026-08-14T09:12Z", text="alert")
+    note = o.RestoredNote(section="went_well", text="rollback")
+    steps: list[tuple[o.Op, str]] = [
+        (o.Join(name="Dee"), SYSTEM),
+        (o.AddPhase(kind="discussion", title="More", index=2), FAC),
+        (o.AddSticky(section="contributing", text="no canary"), ALICE),
+        (o.ParkQuestion(text="who owns it?"), BOB),
+        (o.AddTimelineEntry(at="2026-08-14T09:30Z", text="paged"), FAC),
+        (o.ImportTimeline(entries=[item, item, item]), FAC),
+        (o.RestoreWriting(author=ALICE, entries=[item], notes=[note, note]), SYSTEM),
+        (o.AddChain(problem="checkout failed"), FAC),
+        (o.AddTheme(name="alerting"), FAC),
+        (o.AddAction(text="add a canary stage"), FAC),
+        (o.OpenVote(target="stickies"), FAC),
+        (o.Rename(name="Alice B"), ALICE),  # makes nothing
+        (o.RotateLink(role="participant"), FAC),  # a secret token, not an id
+    ]
+    for n, (op, actor) in enumerate(steps):
+        before = set(_ids(board))
+        nid = f"n{n}"
+        assert do(board, op, actor, new_id=nid).changes  # accepted
+        new = [i for i in _ids(board) if i not in before]
+        assert list(made_by(board, op, nid)) == new, type(op).__name__
+    chain = next(iter(board.chains))
+    before = set(_ids(board))
+    do(board, o.AddWhy(chain_id=chain, why="why?", answer="no alert"), FAC, new_id="w1")
+    assert made_by(board, o.AddWhy(chain_id=chain, why="why?"), "w1") == ("w1",)
+    assert [i for i in _ids(board) if i not in before] == ["w1"]

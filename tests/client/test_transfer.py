@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from hindsight.board_state import Entry, decode_entry
 from hindsight.board_state import ops as o
 from hindsight.board_state.errors import Rejected
 from hindsight.client.http import (
@@ -274,6 +275,12 @@ def _normal(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _log(server: RealServer, board_id: str) -> list[Entry]:
+    with sqlite3.connect(server.db) as conn:
+        rows = conn.execute("SELECT body FROM ops WHERE board_id = ? ORDER BY seq", (board_id,))
+        return [decode_entry(body) for (body,) in rows]
+
+
 def _boards(server: RealServer) -> int:
     with sqlite3.connect(server.db) as conn:
         count: int = conn.execute("SELECT count(*) FROM boards").fetchone()[0]
@@ -344,6 +351,13 @@ def test_a_named_board_keeps_its_authors(server: RealServer) -> None:
     before, after = _normal(first), _normal(again)
     assert after == before
     assert any("keep their authors" in n for n in made["notes"])
+    # The writing comes back under each author's name by the server's own op: the facilitator
+    # role never leaves the importing person (no hand-over in the new board's log, which an
+    # open board keeps; closing seals it).
+    first["board"]["board"]["closed_at"] = None
+    reopened = import_board(server.url, json.dumps(first).encode())
+    kinds = [o.op_tag(e.op) for e in _log(server, reopened["board_id"])]
+    assert "hand_over" not in kinds and kinds.count("restore_writing") >= 2
 
 
 def test_only_the_facilitator_may_export(server: RealServer) -> None:

@@ -49,7 +49,7 @@ def room_of(client: TestClient, board_id: str) -> Room:
 
 def do(client: TestClient, board_id: str, actor: str, op: o.Op) -> int:
     """Apply an op as `actor` through the board's room; its seq (or Rejected)."""
-    seq: int = client.portal.call(room_of(client, board_id).submit_as, actor, op)
+    seq: int = client.portal.call(room_of(client, board_id).submit_as, actor, op).seq
     return seq
 
 
@@ -460,9 +460,10 @@ def test_commits_refresh_the_row_after_the_debounce(tmp_path: Path) -> None:
         assert [r.title for r in store.log_rows()] == ["Fresh"]  # written with the board
         room = await hub.room(board_id)
         assert room is not None
-        seq = await room.submit_as(
+        receipt = await room.submit_as(
             fac, o.AddTimelineEntry(at="2026-08-14T09:00:00Z", text="Quokka")
         )
+        seq = receipt.seq
         deadline = asyncio.get_running_loop().time() + 5
         while store.log_rows()[0].seq < seq:
             assert asyncio.get_running_loop().time() < deadline, "no refresh"
@@ -489,7 +490,7 @@ def test_a_failing_hook_never_breaks_the_room(tmp_path: Path) -> None:
         room.after_commit = broken
         first = await room.submit_as(fac, o.SetTags(tags=["a"]))
         second = await room.submit_as(fac, o.SetTags(tags=["b"]))
-        assert second == first + 1 and not room.closed
+        assert second.seq == first.seq + 1 and not room.closed
         with pytest.raises(Rejected):
             await room.submit_as("nobody", o.SetTags(tags=["c"]))
         await hub.close()
