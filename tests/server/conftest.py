@@ -5,14 +5,18 @@ through Starlette's `TestClient`. All websocket sessions of a test are opened in
 `with TestClient(app) as client:` block (the `client` fixture), so they share one event loop and
 therefore one board.
 
-Reads from a websocket session block; `recv` puts a deadline on each read (so a missing frame
-fails the test quickly instead of hanging it) and records every frame a session received in
-`frames_of(ws)`, which the privacy tests search.
+Reads from a websocket session block, and Starlette's session has no public read with a
+deadline. So the app is wrapped in `SendTee`, a plain ASGI middleware that copies every frame
+and close the app sends on a websocket into a stream of our own, which `recv` reads with a
+deadline (a missing frame fails the test quickly instead of hanging it). `recv` also records
+every frame a session received in `frames_of(ws)`, which the privacy tests search.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +24,10 @@ from weakref import WeakKeyDictionary
 
 import anyio
 import pytest
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from starlette.testclient import TestClient, WebSocketTestSession
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocketDisconnect
 
 from hindsight.server.app import create_app
 from hindsight.server.config import Settings
@@ -34,6 +41,50 @@ _LOGS: WeakKeyDictionary[WebSocketTestSession, list[Frame]] = WeakKeyDictionary(
 
 # --- the app -----------------------------------------------------------------------------------
 
+TEE_HEADER = "x-test-session"  # names a test's websocket session to `SendTee`
+_tees: dict[str, tuple[MemoryObjectSendStream[Message], MemoryObjectReceiveStream[Message]]] = {}
+_session_keys: WeakKeyDictionary[WebSocketTestSession, str] = WeakKeyDictionary()
+_session_numbers = itertools.count()
+
+
+def _tee(key: str) -> tuple[MemoryObjectSendStream[Message], MemoryObjectReceiveStream[Message]]:
+    if key not in _tees:
+        _tees[key] = anyio.create_memory_object_stream[Message](math.inf)
+    return _tees[key]
+
+
+class SendTee:
+    """ASGI middleware: what the app sends on a test's websocket (frames and the close), also
+    put in a stream of our own that `recv_message` reads with a deadline."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = dict(scope.get("headers", [])).get(TEE_HEADER.encode())
+        if scope["type"] != "websocket" or key is None:
+            await self.app(scope, receive, send)
+            return
+        tx, _ = _tee(key.decode())
+
+        async def send_and_copy(message: Message) -> None:
+            if message["type"] in ("websocket.send", "websocket.close"):
+                tx.send_nowait(message)
+            await send(message)
+
+        await self.app(scope, receive, send_and_copy)
+
+
+class TeeTestClient(TestClient):
+    """A TestClient whose websocket sessions are each named to `SendTee` by a header."""
+
+    def websocket_connect(self, url: str, *args: Any, **kwargs: Any) -> WebSocketTestSession:
+        key = f"ws-{next(_session_numbers)}"
+        kwargs["headers"] = {**(kwargs.get("headers") or {}), TEE_HEADER: key}
+        session = super().websocket_connect(url, *args, **kwargs)
+        _session_keys[session] = key
+        return session
+
 
 def make_client(tmp_path: Path, **settings: Any) -> TestClient:
     """A TestClient over a fresh app and database; use it as a context manager. Tests seat
@@ -45,7 +96,9 @@ def make_client(tmp_path: Path, **settings: Any) -> TestClient:
         "allowed_hosts": ("testserver",),
         **settings,
     }
-    return TestClient(create_app(Settings(db=str(tmp_path / "t.db"), **settings)))
+    app = create_app(Settings(db=str(tmp_path / "t.db"), **settings))
+    app.add_middleware(SendTee)
+    return TeeTestClient(app)
 
 
 @pytest.fixture
@@ -123,21 +176,23 @@ def frames_of(ws: WebSocketTestSession) -> list[Frame]:
     return _LOGS.setdefault(ws, [])
 
 
-async def _receive_within(ws: WebSocketTestSession, seconds: float) -> Any:
+async def _receive_within(rx: MemoryObjectReceiveStream[Message], seconds: float) -> Message:
     with anyio.fail_after(seconds):
-        return await ws._send_rx.receive()
+        return await rx.receive()
 
 
 def recv_message(ws: WebSocketTestSession, timeout: float = READ_TIMEOUT) -> dict[str, Any]:
     """The next raw ASGI message the server sent (text frame or close); TimeoutError if none."""
-    message: dict[str, Any] = ws.portal.call(_receive_within, ws, timeout)
+    _, rx = _tee(_session_keys[ws])
+    message: dict[str, Any] = ws.portal.call(_receive_within, rx, timeout)
     return message
 
 
 def recv(ws: WebSocketTestSession, timeout: float = READ_TIMEOUT) -> Frame:
     """The next frame, decoded; raises WebSocketDisconnect if the server closed instead."""
     message = recv_message(ws, timeout)
-    ws._raise_on_close(message)
+    if message["type"] == "websocket.close":
+        raise WebSocketDisconnect(message.get("code", 1000), message.get("reason") or "")
     frame: Frame = json.loads(message["text"])
     frames_of(ws).append(frame)
     return frame
