@@ -14,7 +14,8 @@ from . import ops as o
 from . import timebox
 from .errors import Rejected
 from .limits import MAX_PHASES
-from .model import Board, Phase
+from .model import Board, Phase, Section
+from .templates import PhaseTemplate
 from .util import Change, Ctx
 
 DEFAULT_SECTIONS: dict[str, list[Any]] = {
@@ -48,20 +49,27 @@ def _add_phase(board: Board, op: o.AddPhase, ctx: Ctx) -> list[Change]:
     if not 0 <= index <= len(board.agenda):
         raise Rejected("invalid", f"index {index} is outside the agenda (0..{len(board.agenda)})")
     sections = list(op.sections) or list(DEFAULT_SECTIONS.get(op.kind, []))
+    insert_phase(board, index, op, sections)
+    return [BOARD]
+
+
+def insert_phase(
+    board: Board, index: int, spec: o.AddPhase | PhaseTemplate, sections: list[Section]
+) -> None:
+    """A new phase like `spec` (an op's or a template's) at `index`, with the next phase id."""
     board.agenda.insert(
         index,
         Phase(
             id=f"p{board.next_phase}",
-            kind=op.kind,
-            title=op.title,
-            prompt=op.prompt,
-            minutes=op.minutes,
-            private=op.private,
+            kind=spec.kind,
+            title=spec.title,
+            prompt=spec.prompt,
+            minutes=spec.minutes,
+            private=spec.private,
             sections=sections,
         ),
     )
     board.next_phase += 1
-    return [BOARD]
 
 
 def _edit_phase(board: Board, op: o.EditPhase, ctx: Ctx) -> list[Change]:

@@ -28,14 +28,14 @@ from typing import Any, NamedTuple
 from . import ops as o
 from . import spotlight, timebox
 from .action_items import ACTION_HANDLERS
-from .agenda import AGENDA_HANDLERS
+from .agenda import AGENDA_HANDLERS, insert_phase
 from .analysis import ANALYSIS_HANDLERS
 from .ballot import refund_item
 from .content import CONTENT_HANDLERS, batch_ids
 from .door import DOOR_HANDLERS
 from .errors import Rejected
 from .header import HEADER_HANDLERS
-from .model import SYSTEM, Board, Participant, Phase
+from .model import SYSTEM, Board, Participant
 from .rules import check
 from .signals import SIGNAL_HANDLERS
 from .spotlight import SPOTLIGHT_HANDLERS
@@ -114,18 +114,7 @@ def _create_board(board: Board, op: o.CreateBoard, ctx: Ctx) -> list[Change]:
     board.header.learning_question = op.learning_question
     board.settings.anonymity = op.anonymity
     for t in template:
-        board.agenda.append(
-            Phase(
-                id=f"p{board.next_phase}",
-                kind=t.kind,
-                title=t.title,
-                prompt=t.prompt,
-                minutes=t.minutes,
-                private=t.private,
-                sections=list(t.sections),
-            )
-        )
-        board.next_phase += 1
+        insert_phase(board, len(board.agenda), t, list(t.sections))
     name = op.facilitator_name.strip() or "Facilitator"
     board.participants[ctx.new_id] = Participant(
         id=ctx.new_id, name=name, role="facilitator", joined_at=ctx.now

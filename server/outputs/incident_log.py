@@ -24,9 +24,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from hindsight.board_state import Rejected
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import Category, Severity
-from hindsight.server.outputs import follow_up
+from hindsight.server.outputs import follow_up, insights_page
 from hindsight.server.outputs.follow_up import log_rows, submit
 from hindsight.server.storage.log_rows import (
     WARN_BELOW,
@@ -43,8 +44,12 @@ CATEGORIES: tuple[str, ...] = get_args(Category)
 MAX_QUERY = 500  # characters of search text; longer is not a search, it is a paste accident
 
 
-class BadFilter(ValueError):
-    pass
+class BadFilter(Rejected):
+    """A filter that makes no sense: the JSON and CSV endpoints leave it to the app's one
+    `Rejected` handler (422 `invalid`); the log page shows it above an empty list."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("invalid", message)
 
 
 @dataclass(frozen=True)
@@ -138,7 +143,7 @@ async def log_page(request: Request) -> Response:
         f, rows = await _search(request)
         problem, status = "", 200
     except BadFilter as e:
-        f, rows, problem, status = Filters(), [], str(e), 422
+        f, rows, problem, status = Filters(), [], e.message, 422
     entries = [entry(r, today) for r in rows]
     overall = completion([a for e in entries for a in e["actions"]], today)
     all_tags = await asyncio.to_thread(hub_of(request).store.log_tags)
@@ -160,10 +165,7 @@ async def log_page(request: Request) -> Response:
 
 async def api_log(request: Request) -> Response:
     today = today_utc()
-    try:
-        _, rows = await _search(request)
-    except BadFilter as e:
-        return error(422, "invalid", str(e))
+    _, rows = await _search(request)  # a BadFilter is answered 422 by the app
     entries = [entry(r, today) for r in rows]
     overall = completion([a for e in entries for a in e["actions"]], today)
     return JSONResponse({"today": today, "completion": overall.as_json(), "post_mortems": entries})
@@ -195,10 +197,7 @@ def _cell(value: object) -> str:
 
 async def api_log_csv(request: Request) -> Response:
     today = today_utc()
-    try:
-        _, rows = await _search(request)
-    except BadFilter as e:
-        return error(422, "invalid", str(e))
+    _, rows = await _search(request)  # a BadFilter is answered 422 by the app
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; the csv module does the quoting
     writer.writerow(CSV_COLUMNS)
@@ -253,4 +252,5 @@ routes: list[BaseRoute] = [
     Route("/api/log.csv", api_log_csv),
     Route("/api/boards/{board_id}/tags", api_set_tags, methods=["POST"]),
     *follow_up.routes,
+    *insights_page.routes,
 ]

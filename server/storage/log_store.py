@@ -112,27 +112,21 @@ class LogReads:
         `q` is full-text over titles, timelines, causes and actions; words are ANDed and never
         parsed as FTS syntax. Dates are YYYY-MM-DD and inclusive.
         """
-        where: list[str] = []
-        args: list[object] = []
-        match = fts_query(q)
-        if match:
-            where.append("rowid IN (SELECT rowid FROM log_fts WHERE log_fts MATCH ?)")
-            args.append(match)
-        if severity:
-            where.append("severity = ?")
-            args.append(severity)
-        if tag:
-            where.append("EXISTS (SELECT 1 FROM json_each(log.tags) WHERE value = ?)")
-            args.append(tag.strip().lower())  # tags are stored lowercased by the core
-        if category:
-            where.append("EXISTS (SELECT 1 FROM json_each(log.categories) WHERE value = ?)")
-            args.append(category)
-        if date_from:
-            where.append("date >= ?")
-            args.append(date_from)
-        if date_to:
-            where.append("date <= ?")
-            args.append(date_to)
+        given = [
+            (value, condition)
+            for value, condition in (
+                (fts_query(q), "rowid IN (SELECT rowid FROM log_fts WHERE log_fts MATCH ?)"),
+                (severity, "severity = ?"),
+                # tags are stored lowercased by the core
+                (tag.strip().lower(), "EXISTS (SELECT 1 FROM json_each(log.tags) WHERE value = ?)"),
+                (category, "EXISTS (SELECT 1 FROM json_each(log.categories) WHERE value = ?)"),
+                (date_from, "date >= ?"),
+                (date_to, "date <= ?"),
+            )
+            if value
+        ]
+        where = [condition for _, condition in given]
+        args = [value for value, _ in given]
         sql = (
             f"SELECT {_LOG_COLUMNS} FROM log"
             + (" WHERE " + " AND ".join(where) if where else "")
