@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, get_args
 
+from hindsight.board_state import Rejected
 from hindsight.board_state.model import Category, Severity
 from hindsight.server.storage.log_rows import (
     MAX_OPEN,
@@ -49,8 +50,12 @@ _TAG = re.compile(r"^[^\x00-\x1f]{1,40}$")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-class BadPeriod(ValueError):
-    pass
+class BadPeriod(Rejected):
+    """A period or tag the page does not offer: the API leaves it to the app's one `Rejected`
+    handler (422 `invalid`), the page says it and shows the default period."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("invalid", message)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ from hindsight.server.outputs.insights_svg_rows import MAX_OWNERS, category_char
 from hindsight.server.storage.log_rows import today_utc
 from hindsight.server.storage.schema import LogRow
 from hindsight.server.storage.store import Store
-from hindsight.server.web.common import error, hub_of, page
+from hindsight.server.web.common import hub_of, page
 
 TimesCache = dict[str, tuple[int, Times]]  # board id -> (the seq they were read at, times)
 
@@ -116,7 +116,7 @@ async def insights_page(request: Request) -> Response:
     try:
         period = Period.parse(request.query_params)
     except BadPeriod as e:
-        period, problem, status = Period(), str(e), 422
+        period, problem, status = Period(), e.message, 422
     ins = await gather(request, period)
     all_tags = await asyncio.to_thread(hub_of(request).store.log_tags)
     context: dict[str, Any] = {
@@ -142,10 +142,7 @@ async def _anything(request: Request) -> bool:
 
 
 async def api_insights(request: Request) -> Response:
-    try:
-        period = Period.parse(request.query_params)
-    except BadPeriod as e:
-        return error(422, "invalid", str(e))
+    period = Period.parse(request.query_params)  # BadPeriod: the app answers 422 `invalid`
     return JSONResponse((await gather(request, period)).as_json())
 
 
