@@ -15,7 +15,7 @@ from . import ops as o
 from .ballot import not_on_a_secret_ballot, refund_item
 from .errors import Rejected
 from .limits import MAX_ACTIONS
-from .model import Action, Board
+from .model import SYSTEM, Action, Board
 from .util import Change, Ctx, check_limit, lookup, normalise_date
 
 # --- actions ---------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def _confirm_owner(board: Board, op: o.ConfirmOwner, ctx: Ctx) -> list[Change]:
 
 def _set_action_status(board: Board, op: o.SetActionStatus, ctx: Ctx) -> list[Change]:
     a = _action(board, op.action_id)
-    if a.owner_id != ctx.actor and ctx.role != "facilitator":
+    if a.owner_id != ctx.actor and ctx.role not in ("facilitator", SYSTEM):
         raise Rejected(
             "forbidden", "only the action's owner or the facilitator can change its status"
         )

@@ -25,6 +25,7 @@ Role = Literal["facilitator", "participant", "observer"]
 Anonymity = Literal["anonymous", "named"]
 PhaseKind = Literal[
     "set_the_room",
+    "action_review",  # open actions of earlier post-mortems, reviewed first (review.py)
     "summary",
     "timeline",
     "five_whys",
@@ -242,6 +243,30 @@ class SpotlightRef(msgspec.Struct, kw_only=True):
     at: int
 
 
+class ReviewItem(msgspec.Struct, kw_only=True):
+    """An action of an earlier post-mortem, as its incident log row showed it when the server
+    loaded the review, and its status as this meeting left it."""
+
+    board_id: str
+    board_title: str
+    board_date: str  # YYYY-MM-DD, the incident's
+    action_id: str
+    text: str
+    owner: str  # a name: the earlier board shows its owners to everyone
+    due: str = ""
+    status: ActionStatus = "open"
+    was: ActionStatus | None = None  # the status before this meeting changed it
+
+
+class Review(msgspec.Struct, kw_only=True):
+    """The review of earlier open actions: the post-mortems the facilitator picked (beside
+    those that share a tag with this one) and the actions the server last loaded from them."""
+
+    boards: list[str] = msgspec.field(default_factory=list)
+    items: list[ReviewItem] = msgspec.field(default_factory=list)
+    loaded_at: int = 0  # server ms of the last load; 0: never loaded
+
+
 class Board(msgspec.Struct, kw_only=True):
     id: str
     created_at: int = 0
@@ -273,6 +298,7 @@ class Board(msgspec.Struct, kw_only=True):
     # Join links: role ("participant", "observer") -> the token the link carries. Empty on
     # boards made before join links, until the server gives them some (door.py).
     links: dict[str, str] = msgspec.field(default_factory=dict)
+    review: Review = msgspec.field(default_factory=Review)
 
     def phase(self, phase_id: str | None) -> Phase | None:
         for p in self.agenda:

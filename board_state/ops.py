@@ -13,7 +13,8 @@ with defaults, so old clients keep working.
 
 The ops are defined by family in `ops_meeting.py` (the meeting, seats, header, settings, the
 agenda and timers), `ops_content.py` (stickies, timeline, five whys, themes, votes, actions) and
-`ops_signals.py` (hands, refocus, feedback, spotlight). This module gathers them into `AnyOp`,
+`ops_signals.py` (hands, refocus, feedback, spotlight) and `ops_review.py` (the review of
+earlier open actions). This module gathers them into `AnyOp`,
 the one tagged union the wire and the log decode, and is where other code imports ops from.
 """
 
@@ -100,6 +101,12 @@ from .ops_meeting import (
     StartTimer,
     TimeboxExpired,
 )
+from .ops_review import (
+    LoadReview,
+    PickReviewBoard,
+    ReviewAction,
+    ReviewItemInput,
+)
 from .ops_signals import (
     LowerHand,
     RaiseHand,
@@ -170,6 +177,9 @@ AnyOp = Union[
     Spotlight,
     RotateLink,
     RemoveSeat,
+    LoadReview,
+    PickReviewBoard,
+    ReviewAction,
 ]
 
 OP_TYPES: tuple[type[Op], ...] = AnyOp.__args__  # type: ignore[attr-defined]
@@ -244,6 +254,7 @@ __all__ = [
     "ImportTimeline",
     "Join",
     "LinkRole",
+    "LoadReview",
     "LongText",
     "LowerHand",
     "MarkRootCause",
@@ -255,6 +266,7 @@ __all__ = [
     "Op",
     "OpenVote",
     "ParkQuestion",
+    "PickReviewBoard",
     "PauseTimer",
     "RaiseHand",
     "RankAction",
@@ -264,6 +276,8 @@ __all__ = [
     "Rename",
     "RenameTheme",
     "RestoreWriting",
+    "ReviewAction",
+    "ReviewItemInput",
     "RestoredNote",
     "ResumeTimer",
     "Reveal",

@@ -45,6 +45,8 @@ from .views import (
     ParticipantView,
     PhaseView,
     Removed,
+    ReviewItemView,
+    ReviewView,
     RoundView,
     SettingsView,
     SpotlightView,
@@ -237,6 +239,29 @@ def round_view(r: Round, viewer: str) -> RoundView:
     )
 
 
+def review_view(board: Board) -> ReviewView:
+    r = board.review
+    return ReviewView(
+        id="",
+        boards=list(r.boards),
+        items=[
+            ReviewItemView(
+                board_id=i.board_id,
+                board_title=i.board_title,
+                board_date=i.board_date,
+                action_id=i.action_id,
+                text=i.text,
+                owner=i.owner,
+                due=i.due,
+                status=i.status,
+                was=i.was,
+            )
+            for i in r.items
+        ],
+        loaded_at=r.loaded_at,
+    )
+
+
 def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:
     """The view of one entity for `viewer`; Removed if it is gone; None if not theirs to see."""
     if kind == "board":
@@ -245,6 +270,8 @@ def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:
         return feedback_view(board, viewer)
     if kind == "guidance":
         return guidance_view(board)
+    if kind == "review":
+        return review_view(board)
     if kind == "participant":
         p = board.participants.get(id)
         return (
@@ -363,4 +390,5 @@ def view_for(board: Board, viewer: str) -> BoardView:
         ],
         feedback=feedback_view(board, viewer),
         guidance=guidance_view(board),
+        review=review_view(board),
     )

@@ -15,9 +15,9 @@ settings, closing); each other family of handlers lives in its own module, which
 `*_HANDLERS` dict merged into `HANDLERS` below: `agenda.py` the agenda and its timers;
 `voting.py` voting; `header.py` the incident header and tags; `content.py` what people write
 (stickies, timeline); `analysis.py` five whys and themes; `action_items.py` actions;
-`signals.py` hands, refocus and feedback; `door.py` join links and seats; `spotlight.py` the
-item in focus (and `spotlight.settle`, run after every accepted op, clears it when it no longer
-makes sense).
+`signals.py` hands, refocus and feedback; `door.py` join links and seats; `review.py` the
+review of earlier open actions; `spotlight.py` the item in focus (and `spotlight.settle`, run
+after every accepted op, clears it when it no longer makes sense).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from .door import DOOR_HANDLERS
 from .errors import Rejected
 from .header import HEADER_HANDLERS
 from .model import SYSTEM, Board, Participant
+from .review import REVIEW_HANDLERS
 from .rules import check
 from .signals import SIGNAL_HANDLERS
 from .spotlight import SPOTLIGHT_HANDLERS
@@ -206,6 +207,7 @@ HANDLERS: dict[type[o.Op], Handler] = {
     **SIGNAL_HANDLERS,
     **SPOTLIGHT_HANDLERS,
     **DOOR_HANDLERS,
+    **REVIEW_HANDLERS,
 }
 
 assert set(HANDLERS) == set(o.OP_TYPES), set(o.OP_TYPES) ^ set(HANDLERS)

@@ -49,6 +49,7 @@ WHY_PHASES = _in("five_whys")
 THEME_PHASES = _in("themes", "discussion", "vote")
 ACTION_PHASES = _in("actions", "wrap_up")
 FEEDBACK_PHASES = _in("wrap_up")
+REVIEW_PHASES = _in("action_review")
 
 RULES: dict[type[o.Op], Rule] = {
     o.CreateBoard: Rule(SERVER),
@@ -104,12 +105,17 @@ RULES: dict[type[o.Op], Rule] = {
     o.RankAction: Rule(WRITERS, ACTION_PHASES),
     o.SelectAction: Rule(FACILITATOR),
     o.ConfirmOwner: Rule(WRITERS),  # only the owner, checked by the reducer
-    o.SetActionStatus: Rule(WRITERS),  # the owner or the facilitator, checked by the reducer
+    # The owner or the facilitator (checked by the reducer); the server for a later meeting
+    # that reviewed the action (review.py).
+    o.SetActionStatus: Rule(WRITERS | SERVER),
     o.RaiseHand: Rule(WRITERS),
     o.LowerHand: Rule(FACILITATOR),
     o.Refocus: Rule(EVERYONE_OR_FORGOTTEN),  # anyone may call the room back to systems (source 003)
     o.SendFeedback: Rule(WRITERS, FEEDBACK_PHASES),
     o.Spotlight: Rule(FACILITATOR),  # any phase; refused once closed, like all content
+    o.LoadReview: Rule(SERVER),  # from the incident log (review.py)
+    o.PickReviewBoard: Rule(FACILITATOR),
+    o.ReviewAction: Rule(WRITERS, REVIEW_PHASES),  # owners by name, or the facilitator
     o.RotateLink: Rule(FACILITATOR | SERVER),  # the server makes a new board's links
     o.RemoveSeat: Rule(FACILITATOR),
 }
@@ -118,8 +124,12 @@ RULES: dict[type[o.Op], Rule] = {
 # board is the projection's business; these are whole-board reads over HTTP.)
 READS: dict[str, Rule] = {
     "export_board": Rule(FACILITATOR),  # the whole board as a file: the facilitator's to take
+    "load_review": Rule(FACILITATOR),  # earlier post-mortems' actions, read from the log
 }
-_READ_PHRASES = {"export_board": "export the whole board"}
+_READ_PHRASES = {
+    "export_board": "export the whole board",
+    "load_review": "choose and load the earlier actions to review",
+}
 
 
 def check_read(board: Board, actor: str, name: str) -> None:
@@ -175,6 +185,8 @@ _PHRASES: dict[type[o.Op], str] = {
     o.Spotlight: "spotlight an item for everyone",
     o.RotateLink: "replace a join link",
     o.RemoveSeat: "remove a seat",
+    o.PickReviewBoard: "pick post-mortems to review",
+    o.ReviewAction: "change the status of a reviewed action",
 }
 
 _PHASE_WORDS = {
@@ -184,6 +196,7 @@ _PHASE_WORDS = {
     THEME_PHASES: "the themes, discussion and vote phases",
     ACTION_PHASES: "the actions and wrap-up phases",
     FEEDBACK_PHASES: "the wrap-up phase",
+    REVIEW_PHASES: "the review of earlier actions",
 }
 
 

@@ -229,6 +229,28 @@ class GuidanceView(View, frozen=True, tag="guidance"):
     writeup: list[Finding] = []
 
 
+class ReviewItemView(msgspec.Struct, frozen=True, kw_only=True):
+    board_id: str
+    board_title: str
+    board_date: str
+    action_id: str
+    text: str
+    owner: str
+    due: str
+    status: ActionStatus
+    was: ActionStatus | None  # the status before this meeting changed it; null: unchanged
+
+
+class ReviewView(View, frozen=True, tag="review"):
+    """The review of earlier open actions (one per board, `id` is ""): the post-mortems the
+    facilitator picked, and the actions under review as the server last loaded them."""
+
+    id: str
+    boards: list[str]
+    items: list[ReviewItemView]
+    loaded_at: int
+
+
 class Removed(View, frozen=True, tag="removed"):
     kind: str
     id: str
@@ -245,6 +267,7 @@ AnyView = (
     | ActionView
     | FeedbackView
     | GuidanceView
+    | ReviewView
     | Removed
 )
 
@@ -262,3 +285,4 @@ class BoardView(msgspec.Struct, frozen=True, kw_only=True):
     actions: list[ActionView]
     feedback: FeedbackView | None = None
     guidance: GuidanceView | None = None
+    review: ReviewView | None = None

@@ -19,6 +19,7 @@ from hindsight.server.outputs.writeup_model import (
     Item,
     Meeting,
     PhaseRow,
+    ReviewedRow,
     Row,
     ThemeRow,
     VoteRow,
@@ -272,6 +273,18 @@ def writeup_context(view: BoardView, *, now_ms: int, nudges: tuple[int, int] = (
         parked=sorted(
             (s.text for s in view.stickies if s.section == "parking_lot"), key=str.casefold
         ),
+        reviewed=[
+            ReviewedRow(
+                board=i.board_title,
+                date=i.board_date,
+                text=i.text,
+                owner=i.owner,
+                due=i.due,
+                status=STATUSES[i.status],
+                was=STATUSES[i.was] if i.was else "",
+            )
+            for i in (view.review.items if view.review else [])
+        ],
         communications=_lines(h.communications),
         regulatory=regulatory,
         sign_off=list(h.sign_off),

@@ -61,6 +61,18 @@ class ActionRow(msgspec.Struct, frozen=True, kw_only=True):
     dots: int = 0
 
 
+class ReviewedRow(msgspec.Struct, frozen=True, kw_only=True):
+    """An earlier post-mortem's action the meeting reviewed, and what it did with it."""
+
+    board: str  # the earlier post-mortem's title
+    date: str
+    text: str
+    owner: str
+    due: str
+    status: str  # as the meeting left it
+    was: str  # the status before the meeting changed it; "" if it did not
+
+
 class ThemeRow(msgspec.Struct, frozen=True, kw_only=True):
     """A theme and its result in the revealed vote(s) on themes. `dots` is None when no vote on
     themes was revealed (an unrevealed vote shows no totals); `rank` is then 0."""
@@ -132,6 +144,7 @@ class Writeup(msgspec.Struct, frozen=True, kw_only=True):
     actions: list[ActionRow]  # committed (selected) actions only, in ranked order
     considered: list[str]  # proposals not taken: "Considered, not committed"
     parked: list[str]  # questions parked for later (the parking lot)
+    reviewed: list[ReviewedRow] = []  # earlier actions reviewed (an action_review phase)
     communications: list[str]
     regulatory: list[Item]
     sign_off: list[SignOffView]  # the header's own entries: role, name, date

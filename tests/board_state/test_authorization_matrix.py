@@ -80,6 +80,15 @@ def _base() -> bytes:
     _do(board, o.Join(name="Alice"), SYSTEM, ALICE)
     _do(board, o.Join(name="Bob"), SYSTEM, BOB)
     _do(board, o.Join(name="Olga", role="observer"), SYSTEM, OBS)
+    earlier = o.ReviewItemInput(
+        board_id="b-earlier",
+        board_title="Earlier outage",
+        board_date="2026-07-01",
+        action_id="a-earlier",
+        text="alert on pool usage",
+        owner="Alice",  # so the participant may change it by name in the review phase
+    )
+    _do(board, o.LoadReview(items=[earlier]), SYSTEM)
     for actor in (FAC, ALICE):
         _do(board, o.AddTimelineEntry(at=AT, text="alert fired"), actor, OWN_ENTRY[actor])
     _do(board, o.GoToPhase(phase_id="p4"), FAC)  # five whys
@@ -161,6 +170,7 @@ FIELD_VALUES: dict[str, Callable[[Board, str], Any]] = {
     "participant_id": lambda b, a: BOB,
     "owner_id": lambda b, a: ALICE,
     "phase_id": lambda b, a: "p1",
+    "board_id": lambda b, a: "b-earlier",  # an earlier post-mortem under review
     "sticky_ids": lambda b, a: ["s-fac"],
     "links": lambda b, a: ["t-1"],
     "section": lambda b, a: _section(b),
@@ -172,7 +182,8 @@ OP_FIELD_VALUES: dict[tuple[type[o.Op], str], Callable[[Board, str], Any]] = {
     (o.Reveal, "phase_id"): lambda b, a: "p6",  # the private reflection phase
     (o.RemovePhase, "phase_id"): lambda b, a: "p2",  # never the current one
     (o.TimeboxExpired, "phase_id"): lambda b, a: b.current or "p1",
-    (o.RestoreWriting, "author"): lambda b, a: ALICE,  # an import writes as a participant
+    (o.RestoreWriting, "author"): lambda b, a: ALICE,
+    (o.ReviewAction, "action_id"): lambda b, a: "a-earlier",  # an import writes as a participant
 }
 
 
