@@ -3,10 +3,10 @@ after the meeting.
 
 Pages and API over the `log` table (one row per board, built by the hub from the board's public
 view, see `log_rows.py`): `GET /log` (a GET form, works without scripts), `GET /api/log` (JSON)
-and `GET /api/log.csv` take the same filters: `q` (full text over titles, timelines, causes and
-actions), `severity`, `tag`, `category`, `from` and `to` (incident dates, inclusive). Tags are
-set with `POST /api/boards/{id}/tags` by the facilitator, as the board's `set_tags` op. The
-actions pages live in `follow_up.py`.
+and `GET /api/log.csv` take the same filters: `q` (full text over titles, timelines, causes,
+notes, parked questions and actions), `severity`, `tag`, `category`, `from` and `to` (incident
+dates, inclusive). Tags are set with `POST /api/boards/{id}/tags` by the facilitator, as the
+board's `set_tags` op. The actions pages live in `follow_up.py`.
 """
 
 from __future__ import annotations

@@ -66,13 +66,14 @@ def build_row(seq: int, view: BoardView, now_ms: int) -> LogRow:
     # Only the actions the meeting committed to (selected): proposals it did not take are in
     # the write-up's "considered" list, never in the log's counts.
     actions = [a for a in _actions(view) if a["selected"]]
-    # What full-text search looks through: titles, timelines, causes and actions.
+    # What full-text search looks through: titles, timelines, causes, what went well and
+    # badly, lessons, parked questions and actions (the public view: revealed writing only).
     body = [header.title, header.learning_question, header.summary]
     body += [e.text for e in view.timeline]
     for c in view.chains:
         body += [c.problem, c.root_cause]
         body += [part for step in c.steps for part in (step.why, step.answer)]
-    body += [s.text for s in contributing]
+    body += [s.text for s in view.stickies]  # every section, the parking lot included
     body += [part for a in actions for part in (a["text"], a["success"])]
     return LogRow(
         board_id=view.board.id,

@@ -109,8 +109,8 @@ class LogReads:
     ) -> list[LogRow]:
         """Log rows matching every filter given (an empty filter is no filter), newest first.
 
-        `q` is full-text over titles, timelines, causes and actions; words are ANDed and never
-        parsed as FTS syntax. Dates are YYYY-MM-DD and inclusive.
+        `q` is full-text over titles, timelines, causes, notes (parked questions too) and
+        actions; words are ANDed and never parsed as FTS syntax. Dates are YYYY-MM-DD and inclusive.
         """
         given = [
             (value, condition)

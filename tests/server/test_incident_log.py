@@ -139,6 +139,20 @@ def test_search_looks_through_causes_contributing_notes_and_actions(client: Test
     assert entry["categories"] == ["knowledge"]
 
 
+def test_search_looks_through_what_went_well_and_badly_lessons_and_parked_questions(
+    client: TestClient,
+) -> None:
+    b = new_board(client, "Queue backlog", template="reflection-4")
+    bid, fac = b["board_id"], b["participant_id"]
+    do(client, bid, fac, o.AddSticky(section="went_well", text="Failover to the quokka region"))
+    do(client, bid, fac, o.AddSticky(section="went_badly", text="Pager storm of wombat alerts"))
+    do(client, bid, fac, o.AddSticky(section="lessons", text="Numbat dashboards lie at night"))
+    do(client, bid, fac, o.ParkQuestion(text="Who owns the axolotl cluster?"))
+    new_board(client, "Unrelated")
+    for word in ("quokka", "wombat", "numbat", "axolotl"):
+        assert titles(client, q=word) == ["Queue backlog"], word
+
+
 @pytest.mark.parametrize(
     "q",
     [
@@ -317,6 +331,7 @@ def test_unrevealed_private_writing_never_reaches_the_log(client: TestClient) ->
     # Once revealed it is the board's, and the log may show it.
     do(client, bid, fac, o.Reveal(phase_id=reflection))
     assert titles(client, q="okapi") == ["Cache outage"]
+    assert titles(client, q="platypus") == ["Cache outage"]  # what went badly is searched too
     assert titles(client, category="knowledge") == ["Cache outage"]
 
 
