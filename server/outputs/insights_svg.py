@@ -219,7 +219,7 @@ def severity_chart(ins: Insights, size: Size) -> Chart:
             c.rects.append(Rect(r1(x), r1(y), r1(w), r1(h), f"sev sev-{s}", n, month.month, s, tip))
             if h >= 15 and w >= 14:
                 c.labels.append(Label(r1(f.center(i)), r1(y + h / 2 + 4), str(n), f"in in-{s}"))
-        if month.total:
+        if month.total and f.band >= 7 * len(str(month.total)) + 2:  # fits over its column
             c.labels.append(Label(r1(f.center(i)), r1(y - 5), str(month.total), "total"))
     c.labels.extend(f.month_axis())
     return c

@@ -71,7 +71,7 @@ def category_chart(ins: Insights, size: Size) -> Chart:
                     tip,
                 )
             )
-            if n:
+            if n and f.band >= 8 + 6 * len(str(n)):  # written where it fits; else the table
                 cls = "cell cell--strong" if level >= 4 else "cell"
                 c.labels.append(Label(r1(x + f.band / 2), r1(y + row_h / 2 + 4), str(n), cls))
     c.labels.extend(f.month_axis())
