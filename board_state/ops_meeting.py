@@ -24,6 +24,8 @@ class CreateBoard(Op, frozen=True, tag="create_board"):
     learning_question: LongText = ""
     facilitator_name: Name = "Facilitator"
     anonymity: Anonymity = "anonymous"
+    # Start with a review of earlier post-mortems' open actions (before the timeline).
+    review_actions: bool = False
 
 
 class Join(Op, frozen=True, tag="join"):

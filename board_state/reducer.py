@@ -40,7 +40,7 @@ from .review import REVIEW_HANDLERS
 from .rules import check
 from .signals import SIGNAL_HANDLERS
 from .spotlight import SPOTLIGHT_HANDLERS
-from .templates import TEMPLATES
+from .templates import ACTION_REVIEW, TEMPLATES
 from .util import Change, Ctx
 from .voting import VOTING_HANDLERS
 
@@ -116,6 +116,9 @@ def _create_board(board: Board, op: o.CreateBoard, ctx: Ctx) -> list[Change]:
     board.settings.anonymity = op.anonymity
     for t in template:
         insert_phase(board, len(board.agenda), t, list(t.sections))
+    if op.review_actions:  # the meeting opens with it, once the room is set
+        first = board.agenda[0].kind if board.agenda else None
+        insert_phase(board, int(first == "set_the_room"), ACTION_REVIEW, [])
     name = op.facilitator_name.strip() or "Facilitator"
     board.participants[ctx.new_id] = Participant(
         id=ctx.new_id, name=name, role="facilitator", joined_at=ctx.now

@@ -31,6 +31,17 @@ GROUND_RULES: tuple[str, ...] = (
     "Facts first, interpretation later: questions that need judgement go to the parking lot.",
 )
 
+# Offered with every agenda (the create form's "start by reviewing earlier actions"): the open
+# actions of earlier post-mortems come back first, once the room is set (review.py).
+ACTION_REVIEW = PhaseTemplate(
+    kind="action_review",
+    title="Review earlier actions",
+    minutes=10,
+    prompt="Open actions from earlier post-mortems that share this one's tags: is each done, "
+    "still under way, or no longer worth doing? Owners say where theirs stand; the facilitator "
+    "records it.",
+)
+
 BLAMELESS_90: tuple[PhaseTemplate, ...] = (
     PhaseTemplate(
         "set_the_room",

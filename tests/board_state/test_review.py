@@ -74,3 +74,21 @@ def test_picking_post_mortems_is_bounded_and_never_the_board_itself() -> None:
     rejected(board, o.PickReviewBoard(board_id="one-more"), FAC, "limit")
     do(board, o.PickReviewBoard(board_id="b3", picked=False), FAC)
     assert len(board.review.boards) == MAX_REVIEW_BOARDS - 1 and "b3" not in board.review.boards
+
+
+def test_a_board_can_open_with_the_review_right_after_setting_the_room() -> None:
+    from hindsight.board_state import apply
+    from hindsight.board_state.templates import TEMPLATES
+
+    for template in TEMPLATES:
+        board = Board(id="b")
+        create = o.CreateBoard(template=template, review_actions=True)
+        apply(board, create, actor=SYSTEM, now=0, new_id="fac")
+        kinds = [p.kind for p in board.agenda]
+        assert kinds.count("action_review") == 1, template
+        assert kinds.index("action_review") == int(kinds[0] == "set_the_room"), template
+        assert kinds.index("action_review") < kinds.index("summary"), template
+        assert len({p.id for p in board.agenda}) == len(board.agenda)  # ids stay unique
+    plain = Board(id="b")
+    apply(plain, o.CreateBoard(), actor=SYSTEM, now=0, new_id="fac")
+    assert "action_review" not in [p.kind for p in plain.agenda]

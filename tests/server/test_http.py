@@ -209,6 +209,18 @@ def test_the_landing_form_redirects_303_with_the_credential_only_in_the_fragment
     meta = board_view(client, board_id, cred)["view"]["board"]
     assert meta["header"]["title"] == "Disk full" and meta["header"]["severity"] == "sev3"
     assert meta["template"] == "reflection-4" and meta["settings"]["anonymity"] == "named"
+    assert "action_review" not in [p["kind"] for p in meta["agenda"]]  # unless asked for
+
+
+def test_the_landing_forms_review_box_opens_the_agenda_with_the_review(client: TestClient) -> None:
+    page = client.get("/").text
+    assert '<input type="checkbox" name="review_actions" value="true">' in page
+    form = {"title": "Disk full", "template": "blameless-90", "review_actions": "true"}
+    r = client.post("/boards", data=form, follow_redirects=False)
+    location = urlsplit(r.headers["location"])
+    cred = location.fragment.removeprefix("k=")
+    meta = board_view(client, location.path.removeprefix("/b/"), cred)["view"]["board"]
+    assert [p["kind"] for p in meta["agenda"]][:3] == ["set_the_room", "action_review", "summary"]
 
 
 @needs_page["landing.html"]
