@@ -1,9 +1,12 @@
 """Handlers for the actions the review decides on: adding, editing, ranking, selecting,
-owners confirming them and their status afterwards.
+owners confirming them, their status afterwards and their issue in the issue tracker.
 
 Same contract as `reducer.py`: validate everything, then mutate, then return the changes.
 Actions belong to the whole group, so anyone who may write in the phase may edit them; only
-their owner confirms them, and their owner or the facilitator sets their status.
+their owner confirms them, and their owner or the facilitator sets their status. Whoever may
+set an action's status may also hand it to the issue tracker (`check_link_issue`, asked by the
+server before it calls the tracker); the server then records the issue with `link_issue`, and
+later sets the status from the tracker's state (`set_action_status` as the server).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from . import ops as o
 from .ballot import not_on_a_secret_ballot, refund_item
 from .errors import Rejected
 from .limits import MAX_ACTIONS
-from .model import SYSTEM, Action, Board
+from .model import SYSTEM, Action, Board, IssueLink
 from .util import Change, Ctx, check_limit, lookup, normalise_date
 
 # --- actions ---------------------------------------------------------------------------------
@@ -121,6 +124,38 @@ def _set_action_status(board: Board, op: o.SetActionStatus, ctx: Ctx) -> list[Ch
     return [Change("action", a.id)]
 
 
+def _not_linked(a: Action) -> None:
+    if a.issue is not None:
+        raise Rejected("already_linked", f"this action already has an issue: {a.issue.key}")
+
+
+def check_link_issue(board: Board, action_id: str, actor: str) -> Action:
+    """The action `actor` asks to turn into an issue, if they may: its owner or the
+    facilitator, an action the meeting committed to (selected), not linked yet. Else
+    `Rejected`, before anything is sent to the tracker."""
+    role = board.role_of(actor)
+    if role is None:
+        raise Rejected("unauthorized", "you are not a participant of this board")
+    a = _action(board, action_id)
+    if a.owner_id != actor and role != "facilitator":
+        raise Rejected(
+            "forbidden", "only the action's owner or the facilitator can create its issue"
+        )
+    if not a.selected:
+        raise Rejected(
+            "invalid", "only an action the meeting committed to (selected) can become an issue"
+        )
+    _not_linked(a)
+    return a
+
+
+def _link_issue(board: Board, op: o.LinkIssue, ctx: Ctx) -> list[Change]:
+    a = _action(board, op.action_id)
+    _not_linked(a)  # one issue per action: a second would split its follow-up in two
+    a.issue = IssueLink(tracker=op.tracker, key=op.key, url=op.url)
+    return [Change("action", a.id)]
+
+
 ACTION_HANDLERS: dict[type[o.Op], Callable[[Board, Any, Ctx], list[Change]]] = {
     o.AddAction: _add_action,
     o.EditAction: _edit_action,
@@ -129,4 +164,5 @@ ACTION_HANDLERS: dict[type[o.Op], Callable[[Board, Any, Ctx], list[Change]]] = {
     o.SelectAction: _select_action,
     o.ConfirmOwner: _confirm_owner,
     o.SetActionStatus: _set_action_status,
+    o.LinkIssue: _link_issue,
 }

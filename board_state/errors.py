@@ -23,9 +23,12 @@ CODES: dict[str, str] = {
     "closed": "the meeting is closed",
     "too_soon": "the same signal was sent moments ago; it is not repeated",
     "join_link": "the join link is missing, wrong or replaced by the facilitator",
+    "already_linked": "the action already has an issue in the issue tracker",
     # HTTP only:
     "unavailable": "the board could not be saved just now",
     "incomplete": "a board import made the board but its rebuild stopped",
+    "tracker_refused": "the issue tracker refused the request (token, project or fields)",
+    "tracker_unavailable": "the issue tracker could not be reached or failed",
 }
 
 

@@ -59,6 +59,7 @@ Category = Literal[
 TimelineKind = Literal["fact", "signal", "decision"]
 ActionKind = Literal["immediate", "short_term", "long_term"]
 ActionStatus = Literal["open", "in_progress", "done", "dropped"]
+TrackerKind = Literal["github", "gitlab", "jira"]
 VoteTarget = Literal["stickies", "themes", "actions"]
 RoundState = Literal["open", "closed", "revealed"]
 Nudge = Literal["blame", "vague_action", "action_load", "five_whys", "completeness"]
@@ -216,6 +217,14 @@ class Round(msgspec.Struct, kw_only=True):
     sealed_voters: int = 0
 
 
+class IssueLink(msgspec.Struct, kw_only=True):
+    """The issue an action became in the organisation's issue tracker (set by the server)."""
+
+    tracker: TrackerKind
+    key: str  # as people write it: "owner/repo#12" (GitHub, GitLab), "OPS-12" (Jira)
+    url: str  # the issue's web page
+
+
 class Action(msgspec.Struct, kw_only=True):
     id: str
     text: str
@@ -228,6 +237,7 @@ class Action(msgspec.Struct, kw_only=True):
     confirmed: bool = False  # the owner said "yes, I own this"
     status: ActionStatus = "open"
     created_at: int = 0
+    issue: IssueLink | None = None  # its issue in the tracker, once the server made one
 
 
 class Feedback(msgspec.Struct, kw_only=True):

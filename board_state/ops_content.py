@@ -9,7 +9,15 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from .model import ActionKind, ActionStatus, Category, Section, TimelineKind, VoteTarget
+from .model import (
+    ActionKind,
+    ActionStatus,
+    Category,
+    Section,
+    TimelineKind,
+    TrackerKind,
+    VoteTarget,
+)
 from .ops_base import Budget, Id, LongText, Op, Text, Title, When
 
 # --- stickies, timeline, parking lot ----------------------------------------------------------
@@ -231,3 +239,14 @@ class ConfirmOwner(Op, frozen=True, tag="confirm_owner"):
 class SetActionStatus(Op, frozen=True, tag="set_action_status"):
     action_id: Id
     status: ActionStatus
+
+
+class LinkIssue(Op, frozen=True, tag="link_issue"):
+    """Issued by the server once it has created the action's issue in the issue tracker
+    (server/outputs/trackers.py): the link people follow, and what the tracker's state is
+    read back by. Also after the meeting is closed."""
+
+    action_id: Id
+    tracker: TrackerKind
+    key: Annotated[str, Meta(min_length=1, max_length=200)]
+    url: Annotated[str, Meta(max_length=2000)]

@@ -42,6 +42,7 @@ from .views import (
     FeedbackView,
     GuidanceView,
     HeaderView,
+    IssueView,
     ParticipantView,
     PhaseView,
     Removed,
@@ -170,6 +171,9 @@ def action_view(board: Board, a: Action) -> ActionView:
         confirmed=a.confirmed,
         status=a.status,
         nudges=_structural(board, found, "vague_action"),
+        issue=IssueView(tracker=a.issue.tracker, key=a.issue.key, url=a.issue.url)
+        if a.issue
+        else None,
     )
 
 

@@ -11,8 +11,8 @@ only your own sticky, you cannot spend more dots than the budget, ...).
   open round, owning an action, renaming yourself) are allowed in every phase.
 - Observers watch. The only op they may send is renaming themselves.
 - `system` ops are issued by the server (board creation, joins, timebox deadlines, an
-  import's writing), never by a client: a client that sends one is refused like anyone else
-  without the role.
+  import's writing, an action's issue in the tracker), never by a client: a client that
+  sends one is refused like anyone else without the role.
 - `anonymous` is the actor a refocus is stored under once accepted (the server forgets the
   sender), so replaying the log accepts it from `anonymous` and from nobody else.
 """
@@ -106,8 +106,9 @@ RULES: dict[type[o.Op], Rule] = {
     o.SelectAction: Rule(FACILITATOR),
     o.ConfirmOwner: Rule(WRITERS),  # only the owner, checked by the reducer
     # The owner or the facilitator (checked by the reducer); the server for a later meeting
-    # that reviewed the action (review.py).
+    # that reviewed the action (review.py) and for the action's issue closed in the tracker.
     o.SetActionStatus: Rule(WRITERS | SERVER),
+    o.LinkIssue: Rule(SERVER),  # the issue the server created in the tracker (trackers.py)
     o.RaiseHand: Rule(WRITERS),
     o.LowerHand: Rule(FACILITATOR),
     o.Refocus: Rule(EVERYONE_OR_FORGOTTEN),  # anyone may call the room back to systems (source 003)
@@ -210,6 +211,7 @@ def role_of(board: Board, actor: str) -> str | None:
 AFTER_CLOSE: frozenset[type[o.Op]] = frozenset(
     {
         o.SetActionStatus,
+        o.LinkIssue,
         o.SetTags,
         o.Join,
         o.Rename,

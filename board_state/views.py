@@ -24,6 +24,7 @@ from .model import (
     Severity,
     SpotlightKind,
     TimelineKind,
+    TrackerKind,
     VoteTarget,
 )
 
@@ -191,6 +192,14 @@ class RoundView(View, frozen=True, tag="round"):
     totals: dict[str, int] | None  # per item, only once the facilitator reveals
 
 
+class IssueView(msgspec.Struct, frozen=True, kw_only=True):
+    """An action's issue in the organisation's issue tracker."""
+
+    tracker: TrackerKind
+    key: str
+    url: str
+
+
 class ActionView(View, frozen=True, tag="action"):
     id: str
     text: str
@@ -203,6 +212,7 @@ class ActionView(View, frozen=True, tag="action"):
     confirmed: bool
     status: ActionStatus
     nudges: list[Finding] = []  # vague wording, missing owner, due date or success criterion
+    issue: IssueView | None = None  # its issue in the tracker; null until the server made one
 
 
 class FeedbackView(View, frozen=True, tag="feedback"):
