@@ -39,6 +39,15 @@ from .grammar import (
     name_tokens,
     negated_before,
 )
+from .lapses import (
+    rule_behaviour,
+    rule_counterfactual_passive,
+    rule_error_acts,
+    rule_knowing_choices,
+    rule_own_fault,
+    rule_passive_lapses,
+    rule_unaware,
+)
 from .lexicon import (
     CHARACTER_WORDS,
     CLAUSE_WORDS,
@@ -69,10 +78,19 @@ def _obvious_in_hindsight(c: Ctx, i: int, w: str, nxt: str) -> bool:
     # conditional modal ("it would obviously help") it is not about the past.
     # "obvious once we saw the graph" says when it became clear, not who should have
     # seen it.
-    return not any(
-        b in OBVIOUS_NEG or b.endswith("n't") or b in FUTURE_MODALS
-        for b in (before if w == "obvious" else before[-2:])
-    ) and not (w == "obvious" and nxt in {"once", "after", "when", "from"})
+    # "nothing obviously wrong", "anything obviously broken": a description, not hindsight.
+    described = w == "obviously" and i > 0 and c.low[i - 1] in _QUANTIFIERS
+    return (
+        not described
+        and not any(
+            b in OBVIOUS_NEG or b.endswith("n't") or b in FUTURE_MODALS
+            for b in (before if w == "obvious" else before[-2:])
+        )
+        and not (w == "obvious" and nxt in {"once", "after", "when", "from"})
+    )
+
+
+_QUANTIFIERS = frozenset({"anything", "nothing", "something", "everything"})
 
 
 def _simply_in_hindsight(c: Ctx, i: int, nxt: str) -> bool:
@@ -198,6 +216,13 @@ _RULES = (
     _rule_wrong,
     rule_on_person,
     _rule_phrases,
+    rule_counterfactual_passive,
+    rule_passive_lapses,
+    rule_unaware,
+    rule_error_acts,
+    rule_own_fault,
+    rule_behaviour,
+    rule_knowing_choices,
     rule_failures,
     _rule_counterfactual_if,
     rule_as_cause,

@@ -12,11 +12,19 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .clauses import (
+    agent_is_system,
+    clause_subject,
+    passive_at,
+    passive_in_clause,
+    systemic_cause,
+)
 from .grammar import (
     FIRST_PERSON,
     NONE,
     PERSON,
     PROPER,
+    SYSTEM,
     Ctx,
     first_subject,
     person_in_phrase,
@@ -25,6 +33,8 @@ from .grammar import (
 )
 from .lexicon import (
     ACCIDENT_WORDS,
+    ATTENTION_NOUNS,
+    AUTOMATIC_PARTICIPLES,
     CAUSE_PHRASES,
     CAUSE_VERBS,
     CLAUSE_WORDS,
@@ -39,6 +49,7 @@ from .lexicon import (
     MEMORY_WORDS,
     MIS_IMPLIED,
     MIS_VERBS,
+    MISSED_CHANCES,
     MISSED_OK_OBJECTS,
     NEVER_OK_PAST,
     NOT_FAILURE_VERBS,
@@ -102,7 +113,7 @@ def _m_memory(c: Ctx, i: int) -> _Match | None:
             return _Match(i, "memory", HIT)  # "the step was forgotten": by someone
         return _Match(i + (_next(c, i) == "to"), "memory", IMPLIED)
     if w in {"forget", "forgets", "forgetting"}:
-        return _Match(i, "memory", PERSON_ONLY)
+        return _Match(i, "memory", IMPLIED)  # "keep forgetting about the registry"
     return None
 
 
@@ -112,9 +123,13 @@ def _m_ignore(c: Ctx, i: int) -> _Match | None:
     prev = _prev(c, i)
     if prev in {"is", "are", "be", "gets", "get"}:
         return _Match(i, "person_failure", SKIP)  # "unknown fields are ignored"
-    if prev in PASSIVE | {"completely", "simply"}:
-        by_system = _next(c, i) == "by" and not person_in_phrase(c, i + 2)
-        return _Match(i, "person_failure", SKIP if by_system else HIT)
+    if prev in PASSIVE | {"completely", "simply"} or passive_at(c, i):
+        # "the alert was ignored" blames someone; "the argument was now being ignored"
+        # describes software: what was ignored decides.
+        kind, k = subject_of(c, i)
+        ignored_thing = kind == SYSTEM and (k < 0 or c.low[k] not in ATTENTION_NOUNS)
+        skip = agent_is_system(c, i) or prev == "being" or ignored_thing
+        return _Match(i, "person_failure", SKIP if skip else HIT)
     return _Match(i + (_next(c, i) == "to"), "person_failure", IMPLIED)
 
 
@@ -126,8 +141,11 @@ def _m_accident(c: Ctx, i: int) -> _Match | None:
         return _Match(i + 1, "person_failure", HIT if kind in {PERSON, PROPER, NONE} else SKIP)
     if w in ACCIDENT_WORDS:
         if _prev(c, i) in PASSIVE - {"being"}:
-            return _Match(i, "person_failure", HIT)  # "was accidentally deleted"
-        return _Match(i, "person_failure", IMPLIED)
+            # "was accidentally deleted", but not "was unintentionally triggered"
+            auto = _next(c, i) in AUTOMATIC_PARTICIPLES or agent_is_system(c, i + 1)
+            return _Match(i, "person_failure", SKIP if auto else HIT)
+        kind = clause_subject(c, i)  # "I did some things wrongly": the clause's subject
+        return _Match(i, "person_failure", HIT if kind in {PERSON, PROPER, NONE} else SKIP)
     return None
 
 
@@ -136,7 +154,14 @@ def _m_did_not(c: Ctx, i: int) -> _Match | None:
     k = c.any_at(i, DID_NOT)
     if k < 0 or k + 1 >= len(c.low):
         return None
+    while k + 2 < len(c.low) and c.low[k + 1] in _BETWEEN_VERB:
+        k += 1  # "did not initially recall", "didn't even check"
+    if _reported(c, i) or _deliberate(c, k + 1):
+        # "confirmed that he did not suspend it"; "did not restart the pods, to keep the logs"
+        return _Match(k + 1, "person_failure", SKIP)
     verb = c.low[k + 1]
+    if verb in _SEEING and c.low[k + 2 : k + 3] in (["any"], ["anything"]):
+        return _Match(k + 1, "person_failure", SKIP)  # "we didn't see any errors": a finding
     if c.low[i] == "never":
         if verb in HUMAN_PAST or verb in HUMAN_PRESENT:
             return _Match(k + 1, "person_failure", IMPLIED)
@@ -157,6 +182,35 @@ def _m_did_not(c: Ctx, i: int) -> _Match | None:
     ):
         return _Match(k + 1, "person_failure", PERSON_ONLY)
     return None
+
+
+_NOTE_LEADS = frozenset({"did", "didn't", "missed", "never", "skipped"})
+_SEEING = frozenset({"see", "find", "observe", "notice", "spot"})
+_BETWEEN_VERB = frozenset({"initially", "even", "fully", "really", "actually", "yet", "always"})
+_REPORT_VERBS = frozenset(
+    {"confirmed", "informed", "said", "stated", "told", "claimed", "reported", "denied"}
+)
+
+
+def _deliberate(c: Ctx, v: int) -> bool:
+    """Is the "did not" at verb v a choice, given with its purpose: "did not roll back, to keep
+    the evidence", "did not restart it in order to preserve state"?"""
+    for k in range(v + 1, len(c.low) - 1):
+        if c.low[k] in {".", ";", "because", "but"}:
+            return False
+        if (c.low[k] == "," and c.low[k + 1] == "to") or c.at(k, ("in", "order", "to")) > 0:
+            return True
+        if c.at(k, ("so", "as", "to")) > 0:
+            return True
+    return False
+
+
+def _reported(c: Ctx, i: int) -> bool:
+    """Is the clause of token i the content of a report ("confirmed that he did not suspend the
+    account", "informed them that he did not access it"): a denial, not a lapse?"""
+    start = clause_start(c.toks, i, CLAUSE_WORDS | {"that"})
+    before = c.low[max(0, start - 4) : start]
+    return "that" in before and bool(set(before) & _REPORT_VERBS)
 
 
 def _m_should_have(c: Ctx, i: int) -> _Match | None:
@@ -180,7 +234,7 @@ def _m_could_have(c: Ctx, i: int) -> _Match | None:
         kind == PERSON
         and pos >= 0
         and c.low[pos] not in FIRST_PERSON
-        and _next(c, k) not in {"been", "caused", "happened"}
+        and _next(c, k) not in {"been", "caused", "happened", "helped"}
     )
     return _Match(k, "counterfactual", HIT if hit else SKIP)
 
@@ -189,7 +243,7 @@ def _m_slips(c: Ctx, i: int) -> _Match | None:
     k = c.any_at(i, SLIP_PHRASES)
     if k >= 0:
         return _Match(k, "person_failure", HIT)  # only people drop the ball
-    k = c.any_at(i, NOT_WATCHING)
+    k = max(c.any_at(i, NOT_WATCHING), c.any_at(i, MISSED_CHANCES))
     if k >= 0:
         return _Match(k, "person_failure", IMPLIED)
     w = c.low[i]
@@ -207,7 +261,9 @@ def _m_without(c: Ctx, i: int) -> _Match | None:
     if k >= len(c.low) or not c.low[k].endswith("ing") or c.low[k][:-3] not in HUMAN_VERBS_ING:
         return None
     start = clause_start(c.toks, i, CLAUSE_WORDS - {"and"})
-    return _Match(k, "person_failure", HIT if first_subject(c, start, i) == PERSON else SKIP)
+    # "was run manually without excluding the namespace": a passive has a person behind it
+    by_person = first_subject(c, start, i) == PERSON or passive_in_clause(c, i) >= 0
+    return _Match(k, "person_failure", HIT if by_person else SKIP)
 
 
 def _m_missed(c: Ctx, i: int) -> _Match | None:
@@ -232,7 +288,10 @@ def _m_missed(c: Ctx, i: int) -> _Match | None:
         and c.low[head + 1] not in CLAUSE_WORDS | PREPOSITIONS | SKIP_LEFT
     ):
         head += 1
-    if obj >= n or {c.low[obj], c.low[min(head, n - 1)]} & MISSED_OK_OBJECTS:
+    if obj >= n or c.toks[obj].is_punct:
+        # "a sign we missed": the object came first, in a relative clause
+        return _Match(i, "person_failure", PERSON_ONLY)
+    if {c.low[obj], c.low[min(head, n - 1)]} & MISSED_OK_OBJECTS:
         return None
     return _Match(i, "person_failure", PERSON_ONLY)
 
@@ -313,7 +372,9 @@ def rule_failures(c: Ctx) -> None:
         if m is None:
             i += 1
             continue
-        if m.judge == HIT:
+        if m.judge != SKIP and systemic_cause(c, i):
+            pass  # "we did not spot this because of a blind spot in our tests"
+        elif m.judge == HIT:
             c.hit(m.reason, i, m.end)
         elif m.judge in {IMPLIED, PERSON_ONLY} and not (
             m.end + 2 < len(c.low)
@@ -322,6 +383,9 @@ def rule_failures(c: Ctx) -> None:
         ):
             # "never acknowledged by the phone app": a system was the agent
             kind, _ = subject_of(c, i)
-            if kind == PERSON or (m.judge == IMPLIED and kind in {NONE, PROPER}):
+            # A note that starts with the lapse is about the people writing it: "Did not disable
+            # the pipeline despite ...", "Missed a semicolon in the config".
+            fragment = kind == NONE and c.toks[i].sentence_start and c.low[i] in _NOTE_LEADS
+            if kind == PERSON or fragment or (m.judge == IMPLIED and kind in {NONE, PROPER}):
                 c.hit(m.reason, i, m.end)
         i = m.end + 1

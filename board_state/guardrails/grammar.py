@@ -1,10 +1,6 @@
 """The little grammar the blame check stands on: who is a person, and who is the subject.
 
-* A name is a capitalised given name from `lexicon.FIRST_NAMES` or a token of a participant's
-  display name. Names that are also ordinary words (Will, May, Bill, Mark, Grant ...) count only
-  where they stand as a subject and not in their ordinary use: after an article or a
-  preposition ("the grant", "in May"), before a number ("May 3"), or as a modal ("Will we ...",
-  "May have ...").
+* A name is a capitalised given name or a token of a participant's display name (`names.py`).
 * A person is a name, a role noun (`lexicon.PERSON_WORDS`: operator, engineer, on-call, they,
   someone, nobody ...), or "no one".
 * The subject of a verb is found by walking left from it inside its clause, over auxiliaries
@@ -17,169 +13,40 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import lru_cache
 
+from .ctx import NONE, PERSON, PROPER, SYSTEM, Ctx
 from .lexicon import (
-    AMBIGUOUS_NAMES,
     CLAUSE_WORDS,
     DETERMINERS,
-    FIRST_NAMES,
     PERSON_WORDS,
     PREPOSITIONS,
     SKIP_LEFT,
     SYSTEM_PROPER,
 )
-from .text import SENTENCE_END, Token, clause_start, tokenize
+from .names import is_name, name_tokens
+from .text import SENTENCE_END, clause_start, tokenize
 
-PERSON, SYSTEM, PROPER, NONE = "person", "system", "proper", "none"
+__all__ = [
+    "FIRST_PERSON",
+    "NONE",
+    "PERSON",
+    "PROPER",
+    "SYSTEM",
+    "Ctx",
+    "classify",
+    "first_subject",
+    "is_name",
+    "is_person",
+    "is_person_phrase",
+    "name_tokens",
+    "negated_before",
+    "person_in_phrase",
+    "possessive_person",
+    "subject_of",
+]
 
 NEGATIONS = frozenset({"not", "no", "never", "without", "nobody", "none", "nothing", "hardly"})
-PRONOUN_SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they", "it", "there", "this"})
 FIRST_PERSON = frozenset({"we", "i", "you"})
-
-
-@dataclass
-class Ctx:
-    """One text being checked: its tokens, the board's names, and the spans found so far."""
-
-    text: str
-    toks: list[Token]
-    low: list[str]
-    names: frozenset[str]  # participants' name tokens, lower case, not ordinary words
-    ambiguous: frozenset[str]  # participants' name tokens that are also ordinary words
-    hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-
-    def hit(self, reason: str, i: int, j: int) -> None:
-        spans = self.hits.setdefault(reason, [])
-        if all(j < a or i > b for r in self.hits.values() for a, b in r):
-            spans.append((i, j))
-
-    def at(self, i: int, phrase: tuple[str, ...]) -> int:
-        """End index (inclusive) when `phrase` starts at token i, else -1."""
-        if i + len(phrase) > len(self.low):
-            return -1
-        for k, w in enumerate(phrase):
-            if self.low[i + k] != w:
-                return -1
-        return i + len(phrase) - 1
-
-    def any_at(self, i: int, phrases: Iterable[tuple[str, ...]]) -> int:
-        for p in phrases:
-            j = self.at(i, p)
-            if j >= 0:
-                return j
-        return -1
-
-
-# --- names and people -----------------------------------------------------------------------
-
-
-def name_tokens(names: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """Split display names into (plain, ambiguous) lower-case name tokens."""
-    return _name_tokens(tuple(names))
-
-
-@lru_cache(maxsize=256)
-def _name_tokens(names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    plain: set[str] = set()
-    ambiguous: set[str] = set()
-    for name in names:
-        for t in tokenize(name):
-            if (
-                len(t.low) < 2
-                or t.is_punct
-                or not t.low.replace("-", "").replace("'", "").isalpha()
-            ):
-                continue
-            if t.low in DETERMINERS or t.low in PREPOSITIONS or t.low in CLAUSE_WORDS:
-                continue
-            if t.low in AMBIGUOUS_NAMES or t.low in SKIP_LEFT or t.low in PRONOUN_SUBJECTS:
-                ambiguous.add(t.low)
-            else:
-                plain.add(t.low)
-    return frozenset(plain), frozenset(ambiguous)
-
-
-_NAME_BLOCKERS = (
-    DETERMINERS
-    | PREPOSITIONS
-    | frozenset(
-        {
-            "since",
-            "until",
-            "by",
-            "last",
-            "next",
-            "early",
-            "mid",
-            "late",
-            "end",
-            "during",
-            "through",
-            "per",
-            "to",
-            "into",
-            "via",
-            "monthly",
-            "quarterly",
-        }
-    )
-)
-_MODAL_FOLLOWERS = frozenset(
-    {
-        "have",
-        "be",
-        "not",
-        "never",
-        "also",
-        "we",
-        "you",
-        "they",
-        "i",
-        "he",
-        "she",
-        "it",
-        "the",
-        "this",
-        "that",
-        "there",
-        "a",
-        "an",
-        "our",
-        "your",
-        "their",
-        "need",
-        "still",
-        "only",
-        "cause",
-        "happen",
-        "fail",
-        "affect",
-    }
-)
-
-
-def is_name(c: Ctx, k: int) -> bool:
-    t = c.toks[k]
-    low = t.low
-    if low in c.ambiguous or (low in AMBIGUOUS_NAMES and low not in c.names):
-        if not t.capitalised or t.text.isupper():
-            return False
-        prev = c.low[k - 1] if k > 0 else ""
-        nxt = c.low[k + 1] if k + 1 < len(c.low) else ""
-        if prev in _NAME_BLOCKERS or prev.isdigit():
-            return False
-        if nxt[:1].isdigit():
-            return False  # May 3, June 2026
-        if low in {"will", "may"} and (
-            nxt in _MODAL_FOLLOWERS or t.sentence_start and c.text.rstrip().endswith("?")
-        ):
-            return False  # the modal verb
-        return True
-    if low in c.names:
-        return True
-    return t.capitalised and not t.text.isupper() and low in FIRST_NAMES
 
 
 def is_person(c: Ctx, k: int, *, possessive_ok: bool = False) -> bool:
@@ -246,10 +113,50 @@ def classify(c: Ctx, j: int) -> str:
     return SYSTEM
 
 
+_NOT_GERUNDS = frozenset(
+    {
+        "during",
+        "including",
+        "according",
+        "regarding",
+        "following",
+        "concerning",
+        "pending",
+        "considering",
+        "morning",
+        "evening",
+        "nothing",
+        "something",
+        "anything",
+        "everything",
+        "thing",
+        "things",
+        "string",
+        "spring",
+        "ring",
+        "ping",
+        "king",
+        "bring",
+    }
+)
+_SUBORDINATORS = frozenset({"while", "when", "whilst", "after", "before", "since", "by"})
+
+
+def gerund(c: Ctx, k: int) -> bool:
+    """Is token k an "-ing" form heading a clause ("Appointing an incident manager could have
+    helped", "while troubleshooting accidentally pushed")?"""
+    w = c.low[k]
+    return w.endswith("ing") and len(w) > 5 and w not in _NOT_GERUNDS and not is_person(c, k)
+
+
 def first_subject(c: Ctx, start: int, end: int) -> str:
     """The subject of a clause read from its start: skip a leading prepositional phrase and
-    determiners, then classify the first word left."""
+    determiners, then classify the first word left. A clause opened by a gerund has an action
+    for its subject ("Appointing a lead could have helped": SYSTEM), or none after "while",
+    "when", "after" ... ("while troubleshooting accidentally pushed": NONE)."""
     k = start
+    if k < end and gerund(c, k):
+        return NONE if k > 0 and c.low[k - 1] in _SUBORDINATORS else SYSTEM
     if k < end and c.low[k] in PREPOSITIONS | {"during", "around", "after", "before", "by"}:
         k += 1
         while k < end and (
@@ -290,6 +197,9 @@ def subject_of(c: Ctx, i: int) -> tuple[str, int]:
         return NONE, -1
     if c.low[j] in {"who", "that", "which"} and j - 1 >= start:
         j -= 1
+    if start < len(c.low) and gerund(c, start) and j >= start:
+        # "Appointing an incident manager could ...", "while troubleshooting accidentally ..."
+        return first_subject(c, start, j + 1), -1
     kind = classify(c, j)
     # "the engineer on the rota", "the consumer in the EU region": the head comes before the
     # preposition.
@@ -325,6 +235,13 @@ def subject_of(c: Ctx, i: int) -> tuple[str, int]:
                 return PERSON, k
             if c.low[k] == "who" and k > start and is_person(c, k - 1):
                 return PERSON, k - 1
+            if (
+                k + 2 <= j
+                and c.low[k + 1].endswith("ing")
+                and c.low[k + 2] in DETERMINERS
+                and is_person(c, k)
+            ):
+                return PERSON, k  # "the person solving the problem wasn't sure"
     return kind, j
 
 

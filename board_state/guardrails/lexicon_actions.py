@@ -55,6 +55,17 @@ VAGUE_VERBS: frozenset[str] = frozenset(
         "promote",
         "boost",
         "better",
+        "spike",
+        "reflect",
+        "identify",
+        "diagnose",
+        "minimize",
+        "minimise",
+        "rework",
+        "re-work",
+        "refine",
+        "propose",
+        "agree",
     ]
 )
 
@@ -76,6 +87,7 @@ VAGUE_PHRASES: tuple[tuple[str, ...], ...] = (
     ("circle", "back"),
     ("find", "out"),
     ("find", "a", "way"),
+    ("find", "a", "path"),
     ("come", "up", "with"),
     ("get", "better"),
     ("do", "better"),
@@ -109,6 +121,7 @@ EMPTY_LEADS = frozenset(
         "initiate",
         "organise",
         "organize",
+        "schedule",
     }
 )
 
@@ -125,6 +138,8 @@ INQUIRY_NOUNS = frozenset(
         "study",
         "survey",
         "exploration",
+        "discussion",
+        "audit",
     }
 ) | frozenset({"improvement", "improvements"})
 
@@ -299,6 +314,12 @@ MEMO_PHRASES: tuple[tuple[str, ...], ...] = (
     ("try", "harder"),
     ("work", "harder"),
     ("more", "carefully"),
+    ("reach", "out"),
+    ("get", "in", "touch"),
+    ("learning", "path"),
+    ("continuous", "training"),
+    ("regular", "training"),
+    ("more", "training"),
 )
 
 # Memo verbs that count only as the leading verb ("Remind on-call to ..."; an automated
@@ -327,6 +348,10 @@ MEMO_LEADS = frozenset(
         "communicate",
         "tell",
         "email",
+        "teach",
+        "train",
+        "discourage",
+        "advise",
     }
 )
 

@@ -61,6 +61,7 @@ NOT_FAILURE_VERBS: frozenset[str] = frozenset(
         "has",
         "had",
         "know",
+        "learn",
         "knew",
         "receive",
         "get",
@@ -116,6 +117,14 @@ CAUSE_PHRASES = (
     ("blew", "up"),
     ("took", "prod", "down"),
     ("broke", "prod"),
+)
+
+# A chance let slip: "..., missing the opportunity for a coordinated response".
+MISSED_CHANCES = (
+    ("missing", "the", "opportunity"),
+    ("missed", "the", "opportunity"),
+    ("missed", "the", "chance"),
+    ("missed", "an", "opportunity"),
 )
 
 SLIP_PHRASES = (
@@ -270,6 +279,7 @@ HUMAN_VERBS_ING = frozenset(
         "consult",
         "warn",
         "validat",
+        "exclud",
         "monitor",
     }
 )

@@ -172,6 +172,22 @@ PERSON_WORDS: frozenset[str] = frozenset(
         "reps",
         "representative",
         "representatives",
+        "employee",
+        "employees",
+        "member",
+        "members",
+        "human",
+        "humans",
+        "individual",
+        "individuals",
+        "volunteer",
+        "volunteers",
+        "contributor",
+        "contributors",
+        "committer",
+        "committers",
+        "staffer",
+        "staffers",
     ]
 )
 

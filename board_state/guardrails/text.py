@@ -93,8 +93,14 @@ def _idiom(tokens: list[Token], k: int) -> bool:
     prev = tokens[k - 1].low if k > 0 else ""
     nxt = tokens[k + 1].low if k + 1 < len(tokens) else ""
     return (tokens[k].low == "once" and prev == "at") or (
-        tokens[k].low == "as" and (prev in {"such", "well", "same", "so"} or nxt == "well")
+        tokens[k].low == "as"
+        and (prev in {"such", "well", "same", "so"} or nxt == "well" or _version(nxt))
     )
+
+
+def _version(word: str) -> bool:
+    """A version or a number ("as v1.21.0", "as 2.0"): "as" is then a preposition."""
+    return word[:1].isdigit() or (word[:1] == "v" and word[1:2].isdigit())
 
 
 def sentence_bounds(tokens: list[Token], i: int) -> tuple[int, int]:

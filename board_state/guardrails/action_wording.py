@@ -1,0 +1,356 @@
+"""Vague and memo-style wording of an action item: `wording_findings(text)`.
+
+The leading verb is found after bullets and lead-ins ("Payments team to ...", "We need to ...",
+"Created a ticket to ...", "Going forward the team is going to ..."); a vague lead ("improve",
+"investigate", "look into", "spike") is forgiven when the action carries its measure or its
+means. The shape of the action is read too (`action_shapes.py`): questions, hedges, rules for
+people, processes still to be defined, comparatives without a number, what "ensure" asks for.
+Memo-style actions (reminders, appeals to care, training people) are vague whatever else they
+say. Split from `actions.py`, whose docstring says what counts as vague.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from . import action_shapes as shapes
+from .findings import MEMO, VAGUE_ACTION, VAGUE_VERB, Finding, finding
+from .lexicon import (
+    CARE_VERBS,
+    CONCRETE_VERBS,
+    EMPTY_LEADS,
+    FIRST_NAMES,
+    HEDGES,
+    INQUIRY_LEADS,
+    INQUIRY_NOUNS,
+    INTENT_VERBS,
+    LEAD_WORDS,
+    MEMO_LEAD_PAIRS,
+    MEMO_LEADS,
+    MEMO_PHRASES,
+    MODALS,
+    PERSON_WORDS,
+    TICKET_NOUNS,
+    TICKET_VERBS,
+    VAGUE_OBJECT_LEADS,
+    VAGUE_OBJECTS,
+    VAGUE_PHRASES,
+    VAGUE_VERBS,
+    WISH_LEADS,
+    WISH_NOUNS,
+    WITH_LEADS,
+)
+from .text import Token, has_number, tokenize
+
+MEASURE = re.compile(
+    r"(\b(?:under|below|above|over|within|less than|fewer than|more than|at least|at most|"
+    r"to|from|by|below|exceeds?|after)\s*~?[$€£]?\d)"
+    r"|(\d+(?:[.,]\d+)?\s*(?:%|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hrs?|hours?|days?|"
+    r"weeks?|x|k|m|gb|mb|tb|rps|qps|req/s|/s|messages|requests|errors|percent)\b)"
+    r"|\bp9\d\b|\bp50\b|\bzero\b|\bevery (?:merge|deploy|release|build|commit|change|night|day|"
+    r"week|hour)\b",
+    re.IGNORECASE,
+)
+
+
+# Words that begin an action themselves, so they are never part of a lead-in.
+_VERBISH = (
+    CONCRETE_VERBS
+    | VAGUE_VERBS
+    | MEMO_LEADS
+    | frozenset(p[0] for p in VAGUE_PHRASES + MEMO_PHRASES + MEMO_LEAD_PAIRS)
+)
+_HTTP_CODES = re.compile(r"^[1-5]\d\d\s*(?:s|errors?|responses?)?$", re.IGNORECASE)
+
+
+def _at(low: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    return low[i : i + len(phrase)] == list(phrase)
+
+
+class Lead(NamedTuple):
+    first: int  # the first word, after bullets and leading adverbials
+    lead: int  # the leading verb
+    modal: int  # the modal that ends the lead-in ("should", "to", "will"), -1 when none
+
+
+_ADVERBIALS: tuple[tuple[str, ...], ...] = (
+    ("going", "forward"),
+    ("in", "particular"),
+    ("first", "course", "of", "action"),
+    ("going", "forwards"),
+)
+
+
+def _subject_like(toks: list[Token], a: int, b: int) -> bool:
+    """Do tokens [a, b) name who will act ("Payments team", "Dana", "DevOps")? Only then is "X
+    to <verb>" a lead-in; "Quarterly incident response drills to ensure readiness" is a
+    purpose."""
+    return any(
+        toks[k].low in PERSON_WORDS
+        or (toks[k].capitalised and toks[k].low in FIRST_NAMES)
+        or any(ch.isupper() for ch in toks[k].text[1:])
+        for k in range(a, b)
+    )
+
+
+def _after_ticket(low: list[str], i: int) -> int:
+    """'Created a ticket to configure ...', 'added a backlog task to curate ...': the action is
+    what the ticket is for."""
+    if i < len(low) and low[i] in TICKET_VERBS:
+        for k in range(i + 1, min(len(low) - 1, i + 5)):
+            if low[k] in TICKET_NOUNS and low[k + 1] in {"to", "for"}:
+                return k + 2
+    return i
+
+
+def lead_of(toks: list[Token], low: list[str]) -> Lead:
+    """The first word and the leading verb of an action, after bullets and lead-ins."""
+    i = 0
+    n = len(low)
+    while i < n and (toks[i].is_punct or low[i][:1].isdigit() or low[i] in {"*", "•"}):
+        i += 1
+    for adv in _ADVERBIALS:
+        if _at(low, i, adv):
+            i += len(adv) + (i + len(adv) < n and low[i + len(adv)] == ",")
+    first, modal = i, -1
+    # "Payments team to investigate", "Dana will look into", "the team is going to rebuild":
+    # up to four words of lead-in ending at a modal, none of them a verb of their own.
+    for k in range(i, min(n, i + 5)):
+        intent = low[k] in INTENT_VERBS and low[k + 1 : k + 2] == ["to"]
+        if low[k] in MODALS or intent:
+            before = low[i:k]
+            if all(w not in _VERBISH for w in before) and (
+                low[k] != "to" or _subject_like(toks, i, k)
+            ):
+                modal, i = k, k + 1
+                while i < n and (low[i] in MODALS or low[i] in INTENT_VERBS):
+                    i += 1
+            break
+        if toks[k].is_punct and low[k] == ":":
+            i = first = k + 1
+            break
+    while (
+        i < n
+        and low[i] in LEAD_WORDS - {"be"}
+        and not (i + 1 < n and low[i + 1] in CONCRETE_VERBS and low[i] == "get")
+    ):
+        i += 1
+    while i < n and (low[i] in MODALS or low[i] == "to"):
+        i += 1
+    i = _after_ticket(low, i)
+    if i + 1 < n and low[i] == "be" and low[i + 1].endswith("ing"):
+        i += 1  # "will be rethinking"
+    return Lead(first, i, modal)
+
+
+def measurable(text: str) -> bool:
+    """Does the wording carry its own measure: a threshold, a number with a unit, a cadence?
+    HTTP status codes ("the 502s") are names, not measures."""
+    return any(not _HTTP_CODES.match(m.group(0).strip()) for m in MEASURE.finditer(text))
+
+
+def _means(low: list[str], start: int) -> bool:
+    """A concrete means after the lead: "... by adding a canary stage"."""
+    for k in range(start, len(low) - 1):
+        if (
+            low[k] in {"by", "via", "through"}
+            and low[k + 1].endswith("ing")
+            and low[k + 1][:-3] not in VAGUE_VERBS
+            and low[k + 1]
+            not in {
+                "investigating",
+                "reviewing",
+                "looking",
+                "considering",
+                "ensuring",
+                "exploring",
+                "monitoring",
+                "improving",
+                "being",
+                "making",
+                "trying",
+            }
+        ):
+            return True
+    return False
+
+
+def _negative_rule(low: list[str], lead: int) -> bool:
+    """'Do not use a personal address for letsencrypt', 'Avoid sending requests for stopped
+    pods': a negative rule, concrete unless it is an appeal to care. "Never ..." stays a memo."""
+    return low[lead] in {"don't", "avoid"} or _at(low, lead, ("do", "not"))
+
+
+def _memo(text: str, toks: list[Token], low: list[str], lead: int) -> Finding | None:
+    """A memo-style finding: a reminder or an appeal to care instead of a fix."""
+    n = len(low)
+    # Memo-style: anywhere for the explicit phrases, at the lead for the memo verbs.
+    for p in MEMO_PHRASES:  # in order of preference: the most telling words first
+        for i in range(n):
+            if _at(low, i, p):
+                memo = text[toks[i].start : toks[i + len(p) - 1].end]
+                return finding(VAGUE_ACTION, MEMO, (memo,))
+    if lead < n and _negative_rule(low, lead):
+        verb = low[lead + 1 + (low[lead] == "do")] if lead + 2 < n else ""
+        if shapes.lemma(verb) not in CARE_VERBS and verb[:-3] not in CARE_VERBS:
+            return None  # "Do not use a personal address for letsencrypt": a concrete rule
+    if lead < n:
+        for p in MEMO_LEAD_PAIRS:
+            if _at(low, lead, p):
+                return finding(VAGUE_ACTION, MEMO, (text[toks[lead].start : toks[lead + 1].end],))
+        if low[lead] in MEMO_LEADS and not (
+            low[lead] in {"tell", "email", "inform", "warn", "communicate", "announce"}
+            and measurable(text)
+        ):
+            # "Warn" and "inform" are also what an alert does: only a person-directed warning is
+            # a memo ("Warn engineers ..."), an automated one is not ("Warn in the deploy tool").
+            if low[lead] not in {"warn", "inform", "notify"} or any(
+                w
+                in {
+                    "engineers",
+                    "everyone",
+                    "people",
+                    "staff",
+                    "team",
+                    "operators",
+                    "devs",
+                    "developers",
+                    "on-call",
+                    "oncall",
+                    "nurses",
+                    "drivers",
+                }
+                for w in low[lead + 1 : lead + 4]
+            ):
+                return finding(VAGUE_ACTION, MEMO, (toks[lead].text,))
+    return None
+
+
+def _vague_words(text: str, toks: list[Token], low: list[str], lead: int) -> str | None:
+    """The words that make the action vague, as written, starting at its leading verb: a
+    vague verb or phrase, an inquiry behind an empty verb, a wish, a hedge or a vague
+    object; None when there are none."""
+    n = len(low)
+    words: str | None = None
+    if low[lead] in EMPTY_LEADS:
+        for k in range(lead + 1, min(n, lead + 4)):
+            if low[k] in INQUIRY_NOUNS:
+                words = text[toks[lead].start : toks[k].end]
+                break
+    for p in VAGUE_PHRASES:
+        if _at(low, lead, p):
+            words = text[toks[lead].start : toks[lead + len(p) - 1].end]
+            break
+    if words is None and shapes.lemma(low[lead]) in VAGUE_VERBS:
+        words = toks[lead].text  # "Improving our backfill tooling", "Team discussed ..."
+    if words is None and low[lead] in WISH_LEADS:
+        words = toks[lead].text
+    if words is None and low[lead] not in CONCRETE_VERBS:
+        # A noun phrase that is only a wish: "Alerting improvements", "Monitoring review".
+        for k in range(lead, min(n, lead + 4)):
+            if low[k] in WISH_NOUNS or (low[k] == "review" and k == n - 1):
+                words = toks[k].text
+                break
+    if words is None:
+        for k in range(lead, shapes.main_clause_end(low, lead)):  # not in "how to ..."
+            for h in HEDGES:
+                if _at(low, k, h) and not (k + 1 < n and low[k + 1] in {"than"}):
+                    words = text[toks[k].start : toks[k + len(h) - 1].end]
+                    break
+            if words is not None:
+                break
+    if words is None and low[lead] in VAGUE_OBJECT_LEADS and not has_number(text):
+        for k in range(lead + 1, min(n, lead + 5)):
+            if low[k] in VAGUE_OBJECTS and (
+                k + 1 == n or low[k + 1] in {"in", "on", "of", "across", "around", "with", "and"}
+            ):
+                words = text[toks[lead].start : toks[k].end]
+                break
+    return words
+
+
+def _words(text: str, toks: list[Token], span: tuple[int, int]) -> tuple[str]:
+    return (text[toks[span[0]].start : toks[span[1]].end],)
+
+
+def _frame(text: str, toks: list[Token], low: list[str], lead: Lead) -> Finding | None:
+    """A question or a rule for people, whatever the leading verb."""
+    span = shapes.question(low, lead.first)
+    if span is not None:
+        return finding(VAGUE_ACTION, VAGUE_VERB, _words(text, toks, span))
+    if not measurable(text):
+        span = shapes.policy(low, lead.first, lead.lead, lead.modal)
+        if span is not None:
+            return finding(VAGUE_ACTION, MEMO, _words(text, toks, span))
+    return None
+
+
+def _shape(text: str, toks: list[Token], low: list[str], first: int, lead: int) -> Finding | None:
+    """A hedge, a process to be defined, an inquiry behind a concrete verb, a comparative
+    without a number."""
+    end = shapes.main_clause_end(low, lead)
+    for span in (
+        shapes.hedge(low, end),
+        shapes.process(low, lead),
+        shapes.inquiry(low, first, lead),
+        None if measurable(text) else shapes.comparative(low, lead, end),
+    ):
+        if span is not None:
+            return finding(VAGUE_ACTION, VAGUE_VERB, _words(text, toks, span))
+    return None
+
+
+def _forgiven(text: str, low: list[str], lead: int) -> bool:
+    """Does the action carry what done looks like: a measure, a means, a checkable state?"""
+    if low[lead] in INQUIRY_LEADS and any(
+        w in {"why", "how", "what", "whether", "where"} for w in low[lead + 1 : lead + 4]
+    ):
+        return _means(low, lead + 1)  # the numbers describe the incident, not a target
+    return (
+        measurable(text)
+        or _means(low, lead + 1)
+        or shapes.criterion(low, lead)
+        or shapes.monitor_concrete(low, lead)
+        or (
+            (low[lead] == "ensure" or _at(low, lead, ("make", "sure")))
+            and shapes.ensure_concrete(low, lead)
+        )
+    )
+
+
+def wording_findings(text: str) -> list[Finding]:
+    """Vague-verb, wish-list, shape and memo-style findings on an action's wording alone."""
+    toks = tokenize(text)
+    low = [t.low for t in toks]
+    n = len(low)
+    if n == 0:
+        return []
+    lead = lead_of(toks, low)
+    memo = _memo(text, toks, low, lead.lead)
+    if memo is not None:
+        return [memo]
+    if lead.lead < n and _negative_rule(low, lead.lead):
+        lead = lead._replace(lead=lead.lead + 1 + (low[lead.lead] == "do"))  # "Do not use X"
+    if lead.lead >= n:
+        return []
+    framed = _frame(text, toks, low, lead)
+    if framed is not None:
+        return [framed]
+    i = lead.lead
+    if low[i] in WITH_LEADS and i + 1 < n and low[i + 1] == "with":
+        to = next((k for k in range(i + 2, n) if low[k] == "to"), -1)
+        if to < 0 or to + 1 >= n:
+            return [finding(VAGUE_ACTION, VAGUE_VERB, _words(text, toks, (i, i + 1)))]
+        i = to + 1
+    words = _vague_words(text, toks, low, i)
+    second = shapes.coordinated(low, i)
+    if second >= 0 and words is None:
+        verb = shapes.lemma(low[second])
+        if verb in VAGUE_VERBS or verb == "think":  # "Fix and improve our alerts"
+            words = _words(text, toks, (second, second + (verb == "think")))[0]
+    if words is not None:
+        forgiven = _forgiven(text, low, i)
+        return [] if forgiven else [finding(VAGUE_ACTION, VAGUE_VERB, (words,))]
+    shaped = _shape(text, toks, low, lead.first, i)
+    return [shaped] if shaped is not None else []

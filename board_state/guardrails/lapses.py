@@ -1,0 +1,234 @@
+"""Lapses the failure words of `failures.py` do not reach, found by the shape of the clause:
+
+* a passive that names a slip or a lapse, whoever its subject ("one of the inputs was entered
+  incorrectly", "this was merged by mistake", "a prior step was missed", "the process was not
+  followed") unless a system is its agent ("not caught by the tests") or the act is one systems
+  do on their own ("the pipeline was unintentionally triggered");
+* a counterfactual passive ("should have been caught in review", "shouldn't have been rushed");
+* a person unaware ("he wasn't fully aware", "without being aware of the risk");
+* a person's act with an error as its object ("Engineer deployed invalid config") or named as a
+  slip ("an accidental execution of a command", "the wrong push of a button");
+* "my bad", "you shouldn't have merged", "we should be more careful".
+
+Every rule stands down when the sentence gives a systemic cause for the lapse
+(`clauses.systemic_cause`). Split from `blame.py`, which runs these with its other rules.
+"""
+
+from __future__ import annotations
+
+from .clauses import (
+    agent_is_system,
+    be_before,
+    clause_subject,
+    is_participle,
+    passive_at,
+    passive_in_clause,
+    systemic_cause,
+)
+from .ctx import NONE, PERSON, PROPER, Ctx
+from .grammar import subject_of
+from .lexicon import (
+    ACT_ADJECTIVES,
+    ACT_NOUNS,
+    ATTENTION_PARTICIPLES,
+    AUTOMATIC_PARTICIPLES,
+    AUTOMATION_NOUNS,
+    BEHAVIOUR_WORDS,
+    CLAUSE_WORDS,
+    DETERMINERS,
+    ERROR_ADJECTIVES,
+    HUMAN_VERBS,
+    HUMAN_VERBS_ING,
+    LAPSE_PARTICIPLES,
+    MISSED_OK_OBJECTS,
+    OPERATION_VERBS,
+    SHOULD_HAVE,
+    SLIP_ADVERBS,
+)
+from .text import clause_start
+
+_NEGATED_BE = frozenset({"wasn't", "weren't", "isn't", "aren't"})
+
+
+def _negated_passive(c: Ctx, p: int) -> bool:
+    b = be_before(c, p)
+    return b >= 0 and (
+        c.low[b] in _NEGATED_BE or any(w in {"not", "never", "n't"} for w in c.low[b + 1 : p])
+    )
+
+
+def _missed_ok(c: Ctx, p: int) -> bool:
+    """ "The deadline was missed", "two runs were missed": a missed slot, not a lapse."""
+    b = be_before(c, p)
+    return any(w in MISSED_OK_OBJECTS for w in c.low[max(0, b - 3) : b])
+
+
+def rule_passive_lapses(c: Ctx) -> None:
+    """Passives that name a slip or a lapse of attention."""
+    n = len(c.low)
+    for i, w in enumerate(c.low):
+        nxt = c.low[i + 1] if i + 1 < n else ""
+        if w in LAPSE_PARTICIPLES and passive_at(c, i):
+            if not (w == "missed" and _missed_ok(c, i)) and not agent_is_system(c, i):
+                if not systemic_cause(c, i):
+                    c.hit("person_failure", be_before(c, i), i)
+        elif w in ATTENTION_PARTICIPLES and passive_at(c, i) and _negated_passive(c, i):
+            if not agent_is_system(c, i) and not systemic_cause(c, i):
+                c.hit("person_failure", be_before(c, i), i)
+        elif w in SLIP_ADVERBS or (w == "by" and nxt in {"mistake", "accident"}):
+            p = passive_in_clause(c, i)
+            if (
+                p >= 0
+                and c.low[p] not in AUTOMATIC_PARTICIPLES
+                and not agent_is_system(c, p)
+                and not systemic_cause(c, i)
+            ):
+                c.hit("person_failure", i, i + (w == "by"))
+
+
+def rule_counterfactual_passive(c: Ctx) -> None:
+    """'Should have been caught in review': a counterfactual about what people did not do."""
+    n = len(c.low)
+    for i in range(n):
+        k = c.any_at(i, SHOULD_HAVE)
+        if k < 0 or k + 2 >= n or c.low[k + 1] != "been":
+            continue
+        p = k + 2
+        while p < n - 1 and c.low[p].endswith("ly") and not is_participle(c.low[p]):
+            p += 1
+        if (
+            is_participle(c.low[p])
+            and c.low[p] not in AUTOMATIC_PARTICIPLES
+            and not agent_is_system(c, p)
+            and not systemic_cause(c, i)
+        ):
+            c.hit("counterfactual", i, p)
+
+
+def rule_unaware(c: Ctx) -> None:
+    """A person unaware: 'he wasn't fully aware', 'unaware of the change', 'without being aware
+    of the risk', 'wasn't sure how to debug'."""
+    n = len(c.low)
+    for i, w in enumerate(c.low):
+        if w == "without" and c.at(i + 1, ("being", "aware")) >= 0:
+            end = i + 2
+        elif w == "unaware":
+            end = i
+        elif w in {"aware", "sure"} and i > 0:
+            b = i - 1
+            while b > 0 and (c.low[b] in {"not", "fully", "really", "entirely", "quite"}):
+                b -= 1
+            negated = c.low[b] in _NEGATED_BE or "not" in c.low[b + 1 : i]
+            if not (negated and c.low[b] in {"was", "were", "is", "are", "am"} | _NEGATED_BE):
+                continue
+            if w == "sure" and c.at(i + 1, ("how", "to")) < 0:
+                continue
+            kind, _ = subject_of(c, b)
+            if kind in {PERSON, PROPER} and not systemic_cause(c, i):
+                c.hit("person_failure", b, i)
+            continue
+        else:
+            continue
+        if clause_subject(c, i) in {PERSON, PROPER, NONE} and not systemic_cause(c, i):
+            c.hit("person_failure", i, min(end, n - 1))
+
+
+def _act_head(c: Ctx, k: int) -> bool:
+    """Is the act noun at k the head of its phrase, and the act a person's: "an accidental
+    execution of a command" but not "the wrong execution results" or "an unintentional
+    execution of the pipeline"?"""
+    nxt = c.low[k + 1] if k + 1 < len(c.low) else "."
+    if nxt == "of":
+        obj = k + 2 + (k + 2 < len(c.low) and c.low[k + 2] in DETERMINERS)
+        return obj >= len(c.low) or c.low[obj] not in AUTOMATION_NOUNS
+    return c.toks[k + 1].is_punct if k + 1 < len(c.low) else True
+
+
+def rule_error_acts(c: Ctx) -> None:
+    """A person's act with an error as its object ('deployed invalid config') or named as a slip
+    ('an accidental execution of the command', 'the wrong push of a button')."""
+    n = len(c.low)
+    for i, w in enumerate(c.low):
+        nxt = c.low[i + 1] if i + 1 < n else ""
+        if w in ACT_ADJECTIVES and nxt in ACT_NOUNS and _act_head(c, i + 1):
+            c.hit("person_failure", i, i + 1)
+        elif w in OPERATION_VERBS and not passive_at(c, i):
+            k = i + 1 + (nxt in DETERMINERS)
+            if k < n and c.low[k] in ERROR_ADJECTIVES and not c.toks[k].is_punct:
+                if clause_subject(c, i) in {PERSON, PROPER, NONE} and not systemic_cause(c, i):
+                    c.hit("person_failure", i, k)
+
+
+def rule_own_fault(c: Ctx) -> None:
+    """'My bad', 'our bad', and 'you shouldn't merge ...': fault put on a person."""
+    n = len(c.low)
+    for i, w in enumerate(c.low):
+        nxt = c.low[i + 1] if i + 1 < n else ""
+        after = c.low[i + 2] if i + 2 < n else "."
+        if w in {"my", "our", "his", "her", "their"} and nxt == "bad":
+            if c.toks[i + 1].is_punct or after in {",", ".", "!", ";", "as", "for", "on", "-"}:
+                c.hit("fault", i, i + 1)
+        elif w == "you" and nxt in {"should", "shouldn't", "must", "mustn't"}:
+            if clause_start(c.toks, i, CLAUSE_WORDS) == i and "?" not in c.low[i:]:
+                c.hit("counterfactual", i, i + 1)
+
+
+def rule_behaviour(c: Ctx) -> None:
+    """'We should be more careful', 'we need to be better at following the process': an appeal
+    to a person's care instead of a question about the system."""
+    n = len(c.low)
+    for i, w in enumerate(c.low):
+        if w != "be" or i == 0:
+            continue
+        m = i - 1 - (c.low[i - 1] == "to")
+        if m < 0 or c.low[m] not in {"should", "must", "need", "needs", "have", "has", "ought"}:
+            continue
+        k = i + 1
+        while k < n and c.low[k] in {"more", "extra", "much", "a", "bit", "lot"}:
+            k += 1
+        good = k < n and (
+            c.low[k] in BEHAVIOUR_WORDS or (c.low[k] == "better" and c.low[k + 1 : k + 2] == ["at"])
+        )
+        if good and subject_of(c, m)[0] in {PERSON, PROPER}:
+            c.hit("character", m, k)
+
+
+def rule_knowing_choices(c: Ctx) -> None:
+    """A lapse or a decision made against what was known: "not double checking the region",
+    "did not disable the pipeline despite being aware of the risk", "decided to push anyway",
+    "was deemed good enough by the reviewer"."""
+    n = len(c.low)
+    for i, w in enumerate(c.low):
+        nxt = c.low[i + 1] if i + 1 < n else ""
+        after = c.low[i + 2] if i + 2 < n else ""
+        if w in {"incorrectly", "errantly"} and clause_start(c.toks, i, CLAUSE_WORDS) < i:
+            # "the engineer incorrectly assumed", not "Incorrectly configured identifiers led to"
+            if clause_subject(c, i) == PERSON and not passive_at(c, i + 1):
+                c.hit("person_failure", i, i)
+        elif w == "not" and nxt.endswith("ing") and _diligence(nxt) and after != "anything":
+            start = clause_start(c.toks, i, CLAUSE_WORDS)
+            if (i == start or c.low[i - 1] in {"by", "for"}) and not systemic_cause(c, i):
+                if clause_subject(c, i) in {PERSON, PROPER, NONE}:
+                    c.hit("person_failure", i, i + 1)
+        elif w == "despite" and (
+            c.at(i + 1, ("being", "aware")) > 0 or nxt in {"knowing", "warnings", "the"}
+        ):
+            if nxt == "the" and c.low[i + 2 : i + 3] not in (["warning"], ["warnings"], ["risk"]):
+                continue
+            if clause_subject(c, i) in {PERSON, PROPER, NONE}:
+                c.hit("person_failure", i, i + 2)
+        elif w == "decided" and nxt == "to" and set(c.low[i:]) & _AGAINST:
+            if subject_of(c, i)[0] in {PERSON, PROPER, NONE}:
+                c.hit("person_failure", i, i + 1)
+        elif w == "deemed" and (nxt in _GOOD_ENOUGH or c.at(i + 1, ("good", "enough")) > 0):
+            c.hit("person_failure", i, i + 1 + (nxt == "good"))
+
+
+_AGAINST = frozenset({"despite", "anyway", "regardless", "although", "nevertheless"})
+_GOOD_ENOUGH = frozenset({"safe", "sufficient", "acceptable", "adequate", "harmless"})
+
+
+def _diligence(word: str) -> bool:
+    """'checking', 'double-checking', 'testing', 'verifying': the -ing of a diligence verb."""
+    stem = word[:-3]
+    return stem in HUMAN_VERBS_ING or stem.endswith("-check") or stem + "e" in HUMAN_VERBS
