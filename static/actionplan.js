@@ -1,3 +1,4 @@
+// @ts-check
 // Actions: propose, force-rank, select the two or three the meeting commits to, and have each
 // owner say "yes, I own this" themselves. Shown in the actions and wrap-up phases, and read only
 // once the meeting is closed.
@@ -9,13 +10,25 @@
 import { fill, h } from "./dom.js";
 import { focusMemo, keepFocus } from "./vote.js";
 
+/** @typedef {import("./types.js").ActionKind} ActionKind */
+/** @typedef {import("./types.js").ActionView} ActionView */
+/** @typedef {import("./types.js").InputOf<"add_action">} AddActionOp */
+/** @typedef {import("./types.js").InputOf<"edit_action">} EditActionOp */
+/** @typedef {import("./types.js").PanelContext} PanelContext */
+/** @typedef {import("./types.js").ParticipantView} ParticipantView */
+
 const ACTION_PHASES = new Set(["actions", "wrap_up"]);
+/** @type {Record<ActionKind, string>} */
 const KINDS = { immediate: "Immediate", short_term: "Short term", long_term: "Long term" };
+/** @type {Record<string, string>} */
 const STATUSES = { open: "Open", in_progress: "In progress", done: "Done", dropped: "Dropped" };
 const RELEVANT = ["action", "board", "participant", "pending", "guidance"];
 
-/** The server's nudges on one action (vague wording, no owner, no date, no criterion), folded
- * so a list of actions stays readable. They describe the action, never who wrote it. */
+/**
+ * The server's nudges on one action (vague wording, no owner, no date, no criterion), folded
+ * so a list of actions stays readable. They describe the action, never who wrote it.
+ * @param {ActionView} a
+ */
 function actionNudges(a) {
   if (!a.nudges || a.nudges.length === 0) return null;
   const n = a.nudges.length;
@@ -26,6 +39,11 @@ function actionNudges(a) {
       f.message, " ", h("strong", {}, f.reframe)))));
 }
 
+/**
+ * @param {ParticipantView[]} participants
+ * @param {ParticipantView | null} me
+ * @param {string} selected
+ */
 function ownerOptions(participants, me, selected) {
   const options = [h("option", { value: "" }, "No owner yet")];
   for (const p of participants) {
@@ -35,16 +53,26 @@ function ownerOptions(participants, me, selected) {
   return options;
 }
 
+/** @param {ActionKind} selected */
 function kindOptions(selected) {
   return Object.entries(KINDS).map(([value, label]) => h("option", { value, selected: value === selected }, label));
 }
 
 export class ActionsPanel {
+  /**
+   * @param {HTMLElement} root
+   * @param {PanelContext} ctx
+   */
   constructor(root, ctx) {
     this.root = root;
     this.ctx = ctx;
-    this.editing = null;   // {id, form} while someone edits an action inline
+    /** @type {{id: string, form: HTMLFormElement} | null} while someone edits an action inline */
+    this.editing = null;
+    /** @type {string | null} the action being dragged */
     this.dragId = null;
+    /** @type {string | null} the action whose Delete waits for "Yes" */
+    this.deleting = null;
+    this.writable = false;
     this.ownersKey = "";
     this.focusMemo = focusMemo();
     root.hidden = true;
@@ -68,7 +96,9 @@ export class ActionsPanel {
       e.preventDefault();
       const text = this.text.value.trim();
       if (!text) return;
-      const op = { type: "add_action", text, due: this.due.value, success: this.success.value.trim(), kind: this.kind.value };
+      // The kind's options are KINDS' keys.
+      /** @type {AddActionOp} */
+      const op = { type: "add_action", text, due: this.due.value, success: this.success.value.trim(), kind: /** @type {ActionKind} */ (this.kind.value) };
       if (this.owner.value) op.owner_id = this.owner.value;
       this.ctx.send(op);
       this.text.value = "";
@@ -87,6 +117,7 @@ export class ActionsPanel {
     this.wireDrag();
   }
 
+  /** @param {Set<string> | null} kinds */
   render(kinds) {
     if (kinds && !RELEVANT.some((k) => kinds.has(k))) return;
     const { store } = this.ctx;
@@ -121,18 +152,21 @@ export class ActionsPanel {
     }, this.focusMemo);
   }
 
+  /** @returns {ActionView[]} the actions in rank order */
   ordered() {
     const { store } = this.ctx;
-    const ids = store.board.action_order.filter((id) => store.actions.has(id));
+    const ids = (store.board ? store.board.action_order : []).filter((id) => store.actions.has(id));
     for (const id of store.actions.keys()) if (!ids.includes(id)) ids.push(id);
-    return ids.map((id) => store.actions.get(id));
+    return ids.map((id) => /** @type {ActionView} */ (store.actions.get(id)));  // every id is in the map
   }
 
+  /** @param {string | null} id */
   name(id) {
     const p = id && this.ctx.store.participants.get(id);
     return p ? p.name : "someone";
   }
 
+  /** @param {ActionView[]} actions */
   renderSummary(actions) {
     const selected = actions.filter((a) => a.selected);
     const waiting = actions.filter((a) => a.owner_id && !a.confirmed);
@@ -148,9 +182,16 @@ export class ActionsPanel {
     fill(this.note, load.map((f) => h("span", { class: "nudge-item" }, f.message, " ", h("strong", {}, f.reframe))));
   }
 
+  /**
+   * @param {ActionView} a
+   * @param {number} index
+   * @param {number} count
+   * @param {{writable: boolean, fac: boolean, me: ParticipantView | null}} o
+   */
   item(a, index, count, { writable, fac, me }) {
     const pendingRank = this.ctx.store.pendingOps("rank_action").length > 0;
     const label = a.text.length > 60 ? `${a.text.slice(0, 57)}…` : a.text;
+    /** @type {HTMLElement[]} */
     const controls = [];
     if (writable) {
       controls.push(
@@ -187,7 +228,7 @@ export class ActionsPanel {
           h("button", { type: "button", class: "button small", dataset: { focus: `${a.id}:delete-no` },
             onclick: () => { this.deleting = null; this.render(null); } }, "Keep"))
         : h("button", { type: "button", class: "button small action-delete", dataset: { focus: `${a.id}:delete` }, "aria-label": `Delete: ${label}`,
-          onclick: () => { this.deleting = a.id; this.render(null); this.list.querySelector(`[data-focus="${a.id}:delete-yes"]`)?.focus(); } }, "Delete"));
+          onclick: () => { this.deleting = a.id; this.render(null); /** @type {HTMLElement | null} */ (this.list.querySelector(`[data-focus="${a.id}:delete-yes"]`))?.focus(); } }, "Delete"));
     }
     const spot = this.ctx.spotlight ? this.ctx.spotlight.button("action", a.id, a.text) : null;
     if (spot) controls.push(spot);
@@ -212,10 +253,15 @@ export class ActionsPanel {
       a.success ? h("p", { class: "action-success" }, h("span", { class: "lq-label" }, "Done when: "), a.success) : null,
       this.confirmation(a, me, writable),
       actionNudges(a),
-      editing ? this.editing.form : null,
+      editing && this.editing ? this.editing.form : null,
       controls.length ? h("div", { class: "action-controls" }, controls) : null));
   }
 
+  /**
+   * @param {ActionView} a
+   * @param {ParticipantView | null} me
+   * @param {boolean} writable
+   */
   confirmation(a, me, writable) {
     if (!a.owner_id) return null;
     const mine = me && a.owner_id === me.id;
@@ -233,6 +279,7 @@ export class ActionsPanel {
     return h("p", { class: "action-confirm is-waiting" }, mine ? "Waiting for you to confirm" : `Waiting for ${this.name(a.owner_id)} to confirm`);
   }
 
+  /** @param {ActionView} a */
   startEdit(a) {
     if (this.editing && this.editing.id === a.id) {
       this.editing = null;
@@ -249,7 +296,7 @@ export class ActionsPanel {
     const cancel = () => {
       this.editing = null;
       this.render(null);
-      const back = [...this.list.querySelectorAll("[data-focus]")].find((e) => e.dataset.focus === `${a.id}:edit`);
+      const back = [.../** @type {NodeListOf<HTMLElement>} */ (this.list.querySelectorAll("[data-focus]"))].find((e) => e.dataset.focus === `${a.id}:edit`);
       if (back) back.focus();
     };
     const form = h("form", { class: "action-edit-form", "aria-label": "Edit action" },
@@ -265,11 +312,12 @@ export class ActionsPanel {
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const now = store.actions.get(a.id) || a;
+      /** @type {EditActionOp} */
       const op = { type: "edit_action", action_id: a.id };
       if (text.value.trim() && text.value.trim() !== now.text) op.text = text.value.trim();
       if (owner.value !== (now.owner_id || "")) op.owner_id = owner.value;
       if (due.value !== now.due) op.due = due.value;
-      if (kind.value !== now.kind) op.kind = kind.value;
+      if (kind.value !== now.kind) op.kind = /** @type {ActionKind} */ (kind.value);  // its options are KINDS' keys
       if (success.value.trim() !== now.success) op.success = success.value.trim();
       if (Object.keys(op).length > 2) this.ctx.send(op);
       cancel();
@@ -280,20 +328,24 @@ export class ActionsPanel {
   }
 
   wireDrag() {
-    const li = (e) => e.target instanceof Element ? e.target.closest("li.action-item") : null;
+    // The list's items (item()), each with its action's id; a drag event's dataTransfer is there
+    // in every browser this page runs in.
+    const li = (/** @type {Event} */ e) => e.target instanceof Element ? /** @type {HTMLElement | null} */ (e.target.closest("li.action-item")) : null;
     this.list.addEventListener("dragstart", (e) => {
       const item = li(e);
       if (!item || !this.writable) return;
-      this.dragId = item.dataset.id;
+      const id = /** @type {string} */ (item.dataset.id);
+      this.dragId = id;
       item.classList.add("is-dragging");
-      e.dataTransfer.effectAllowed = "move";
-      e.dataTransfer.setData("text/plain", item.dataset.id);
+      const data = /** @type {DataTransfer} */ (e.dataTransfer);
+      data.effectAllowed = "move";
+      data.setData("text/plain", id);
     });
     this.list.addEventListener("dragover", (e) => {
       const item = li(e);
       if (!this.dragId || !item) return;
       e.preventDefault();
-      e.dataTransfer.dropEffect = "move";
+      /** @type {DataTransfer} */ (e.dataTransfer).dropEffect = "move";
       for (const el of this.list.querySelectorAll(".is-drop-target")) if (el !== item) el.classList.remove("is-drop-target");
       item.classList.add("is-drop-target");
     });
@@ -302,7 +354,7 @@ export class ActionsPanel {
       if (!this.dragId || !item) return;
       e.preventDefault();
       const order = this.ordered().map((a) => a.id);
-      const index = order.indexOf(item.dataset.id);
+      const index = order.indexOf(/** @type {string} */ (item.dataset.id));
       if (index >= 0 && item.dataset.id !== this.dragId) {
         this.ctx.send({ type: "rank_action", action_id: this.dragId, index });
       }

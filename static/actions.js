@@ -1,3 +1,4 @@
+// @ts-check
 // The actions page: status changes for the actions this browser's seats may change.
 //
 // Without this script the page is a complete read-only report. Here, for every board with a
@@ -11,6 +12,14 @@
 
 import { h, fill, announce } from "./dom.js";
 
+/** @typedef {import("./types.js").ActionStatus} ActionStatus */
+/** @typedef {import("./types.js").ActionsResponse} ActionsResponse */
+/** @typedef {import("./types.js").CompletionJson} CompletionJson */
+/** @typedef {import("./types.js").FollowUpItem} FollowUpItem */
+/** @typedef {import("./types.js").StatusResponse} StatusResponse */
+/** @typedef {import("./types.js").ViewerResponse} ViewerResponse */
+
+/** @type {[ActionStatus, string][]} */
 const STATUSES = [
   ["open", "Open"],
   ["in_progress", "In progress"],
@@ -19,14 +28,27 @@ const STATUSES = [
 ];
 const WORDS = Object.fromEntries(STATUSES);
 const live = document.getElementById("status-live");
-const summary = document.querySelector("[data-summary]");
+const summary = /** @type {HTMLElement | null} */ (document.querySelector("[data-summary]"));
 
-/** The credential the board page stored for `boardId` (same key as credential.js), or null. */
+/**
+ * The credential the board page stored for `boardId` (same key as credential.js), or null.
+ * @param {string} boardId
+ * @returns {string | null}
+ */
 function credentialFor(boardId) {
   try { return localStorage.getItem(`hindsight:cred:${boardId}`); } catch { return null; }
 }
 
+/**
+ * The JSON answer to `url`, sent with `credential` as a Bearer token when there is one.
+ * @template T  the answer's shape, which the caller knows (types.d.ts)
+ * @param {string} url
+ * @param {string | null} [credential]
+ * @param {{method?: string, headers?: Record<string, string>, body?: string}} [options]
+ * @returns {Promise<T>}
+ */
 async function request(url, credential, options = {}) {
+  /** @type {Record<string, string>} */
   const headers = { ...(options.headers || {}) };
   if (credential) headers.authorization = `Bearer ${credential}`;
   const response = await fetch(url, { ...options, headers });
@@ -38,9 +60,15 @@ async function request(url, credential, options = {}) {
   return body;
 }
 
-/** The ids of the actions on `boardId` whose status `credential` may change (empty on refusal). */
+/**
+ * The ids of the actions on `boardId` whose status `credential` may change (empty on refusal).
+ * @param {string} boardId
+ * @param {string} credential
+ * @returns {Promise<Set<string>>}
+ */
 async function changeable(boardId, credential) {
   try {
+    /** @type {ViewerResponse} */
     const body = await request(`/api/boards/${encodeURIComponent(boardId)}/viewer`, credential);
     return new Set(body.may_set_status);
   } catch {
@@ -48,8 +76,16 @@ async function changeable(boardId, credential) {
   }
 }
 
+/**
+ * @param {string} boardId
+ * @param {string} actionId
+ * @param {string} credential
+ * @param {string} status
+ * @returns {Promise<ActionStatus>} the status as saved
+ */
 async function saveStatus(boardId, actionId, credential, status) {
   const url = `/api/boards/${encodeURIComponent(boardId)}/actions/${encodeURIComponent(actionId)}/status`;
+  /** @type {StatusResponse} */
   const body = await request(url, credential, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -60,6 +96,7 @@ async function saveStatus(boardId, actionId, credential, status) {
 
 // --- updating the figures from the server's answer ---------------------------------------------
 
+/** @param {CompletionJson} c */
 function renderSummary(c) {
   if (!summary) return;
   const warnBelow = summary.dataset.warnBelow;
@@ -86,13 +123,15 @@ function renderSummary(c) {
       `Fewer than ${warnBelow}% of due actions are done. When follow-through slips like this, agree fewer actions per post-mortem and keep only those that change the system the most: a short list that gets finished teaches more than a long one that does not.`) : null);
 }
 
+/** @param {ActionsResponse["post_mortems"]} postMortems */
 function renderPerBoard(postMortems) {
   const warnBelow = summary ? summary.dataset.warnBelow : "80";
   for (const pm of postMortems) {
     const row = document.querySelector(`tr[data-board-row="${CSS.escape(pm.board_id)}"]`);
     if (!row) continue;
     const c = pm.completion;
-    const cell = (name) => row.querySelector(`[data-cell="${name}"]`);
+    // The page's table has every one of these cells in every row.
+    const cell = (/** @type {string} */ name) => /** @type {Element} */ (row.querySelector(`[data-cell="${name}"]`));
     fill(cell("done"), String(c.done));
     fill(cell("open"), String(c.open));
     fill(cell("overdue"), c.overdue ? h("span", { class: "overdue" }, String(c.overdue)) : "0");
@@ -103,11 +142,14 @@ function renderPerBoard(postMortems) {
   }
 }
 
-/** Put each row in the group the server now places it in, and recount the groups. */
+/**
+ * Put each row in the group the server now places it in, and recount the groups.
+ * @param {FollowUpItem[]} actions
+ */
 function regroup(actions) {
   for (const item of actions) {
-    const row = document.querySelector(
-      `tr[data-board-id="${CSS.escape(item.board_id)}"][data-action-id="${CSS.escape(item.id)}"]`);
+    const row = /** @type {HTMLElement | null} */ (document.querySelector(
+      `tr[data-board-id="${CSS.escape(item.board_id)}"][data-action-id="${CSS.escape(item.id)}"]`));
     if (!row) continue;
     row.dataset.status = item.status;
     const text = row.querySelector("[data-status-text]");
@@ -119,13 +161,17 @@ function regroup(actions) {
   }
   for (const group of document.querySelectorAll("[data-group]")) {
     const count = group.querySelectorAll("[data-rows] tr").length;
-    group.querySelector("[data-count]").textContent = String(count);
-    group.querySelector(".table-wrap").hidden = count === 0;
-    group.querySelector("p.empty").hidden = count !== 0;
+    // Every group on the page has its count, its table and its "Nothing here" line.
+    const part = (/** @type {string} */ selector) => /** @type {HTMLElement} */ (group.querySelector(selector));
+    part("[data-count]").textContent = String(count);
+    part(".table-wrap").hidden = count === 0;
+    part("p.empty").hidden = count !== 0;
   }
 }
 
+/** @returns {Promise<CompletionJson>} */
 async function refreshFigures() {
+  /** @type {ActionsResponse} */
   const body = await request("/api/actions");
   regroup(body.actions);
   renderSummary(body.completion);
@@ -135,14 +181,21 @@ async function refreshFigures() {
 
 // --- the status menu ----------------------------------------------------------------------------
 
+/**
+ * @param {HTMLElement} row
+ * @param {number} index
+ * @param {string} credential
+ */
 function addMenu(row, index, credential) {
-  const { boardId, actionId } = row.dataset;
+  // setUp picks rows that carry both ids (`tr[data-board-id][data-action-id]`) and a status.
+  const { boardId, actionId } = /** @type {{boardId: string, actionId: string}} */ (row.dataset);
   const cell = row.querySelector("[data-status-cell]");
-  const text = row.querySelector("[data-status-text]");
+  const text = /** @type {HTMLElement | null} */ (row.querySelector("[data-status-text]"));
   if (!cell || !text) return;
 
   const what = row.querySelector(".action-text");
-  const label = what ? what.firstChild.textContent.trim() : "this action";
+  // The cell starts with the action's own text (then, maybe, its success criterion).
+  const label = what ? /** @type {Text} */ (what.firstChild).data.trim() : "this action";
   const select = h("select", { id: `status-${index}`, "aria-label": `Status of: ${label}` },
     STATUSES.map(([value, word]) => h("option", { value, selected: value === row.dataset.status }, word)));
   const button = h("button", { type: "submit", class: "button small" }, "Update");
@@ -163,9 +216,9 @@ function addMenu(row, index, credential) {
     try {
       status = await saveStatus(boardId, actionId, credential, select.value);
     } catch (error) {
-      select.value = row.dataset.status;
+      select.value = /** @type {string} */ (row.dataset.status);
       message.classList.add("tag-error");
-      message.textContent = `Not saved: ${error.message}`;
+      message.textContent = `Not saved: ${/** @type {Error} */ (error).message}`;
       button.disabled = false;
       return;
     }
@@ -189,18 +242,20 @@ function addMenu(row, index, credential) {
 }
 
 async function setUp() {
-  const rows = [...document.querySelectorAll("tr[data-board-id][data-action-id]")];
+  const rows = [.../** @type {NodeListOf<HTMLTableRowElement>} */ (document.querySelectorAll("tr[data-board-id][data-action-id]"))];
+  /** @type {Map<string, {credential: string, ids: Promise<Set<string>>}>} */
   const boards = new Map();  // board id -> {credential, ids it may change}
-  for (const id of new Set(rows.map((r) => r.dataset.boardId))) {
+  // Every row has both ids: the selector asks for them.
+  for (const id of new Set(rows.map((r) => /** @type {string} */ (r.dataset.boardId)))) {
     const credential = credentialFor(id);
     if (credential) boards.set(id, { credential, ids: changeable(id, credential) });
   }
   let index = 0;
   for (const row of rows) {
-    const seat = boards.get(row.dataset.boardId);
+    const seat = boards.get(/** @type {string} */ (row.dataset.boardId));
     if (!seat) continue;
     const ids = await seat.ids;
-    if (ids.has(row.dataset.actionId)) addMenu(row, index++, seat.credential);
+    if (ids.has(/** @type {string} */ (row.dataset.actionId))) addMenu(row, index++, seat.credential);
   }
   document.body.dataset.actionsReady = "";  // tests wait for this; people never see it
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The agenda (every phase, the current one marked, planned vs actual minutes) and the list of
 // people on the board. Both are views of the store. For the facilitator (and only while the
 // meeting is open) the agenda also carries its editing controls: "Go to", an inline editor per
@@ -6,18 +7,46 @@
 import { fill, h } from "./dom.js";
 import { minutes, plural } from "./format.js";
 
-/** Actual wall time spent in a phase: banked time plus the live stretch if it is current. */
+/** @typedef {import("./types.js").BoardMeta} BoardMeta */
+/** @typedef {import("./types.js").BoardStore} BoardStore */
+/** @typedef {import("./types.js").InputOf<"edit_phase">} EditPhaseOp */
+/** @typedef {import("./types.js").ParticipantView} ParticipantView */
+/** @typedef {import("./types.js").PhaseKind} PhaseKind */
+/** @typedef {import("./types.js").PhaseView} PhaseView */
+/** @typedef {import("./types.js").Role} Role */
+/** @typedef {import("./types.js").Send} Send */
+/** @typedef {import("./signals.js").Highlighter} Highlighter */
+/**
+ * A phase's editor form, with its fields and the names of those typed in since the last save.
+ * @typedef {HTMLFormElement & {
+ *   fields: {title: HTMLInputElement, mins: HTMLInputElement, priv: HTMLInputElement,
+ *     up: HTMLButtonElement, down: HTMLButtonElement, remove: HTMLButtonElement, confirmText: HTMLElement},
+ *   dirty: Set<string>,
+ * }} EditorForm
+ */
+
+/**
+ * Actual wall time spent in a phase: banked time plus the live stretch if it is current.
+ * @param {PhaseView} phase
+ * @param {number} now  server time
+ */
 function spentMs(phase, now) {
   const live = phase.entered_at !== null && phase.entered_at !== undefined ? Math.max(0, now - phase.entered_at) : 0;
   return phase.spent_ms + live;
 }
 
+/**
+ * @param {HTMLElement} list
+ * @param {BoardMeta} board
+ * @param {number} now  server time
+ */
 export function renderAgenda(list, board, now) {
   const editor = EDITORS.get(list);
   const editing = Boolean(editor && editor.active(board));
   if (editor) editor.skew = now - Date.now();
   // A redraw replaces the rows; whatever had the keyboard gets it back by its key.
-  const focusKey = editing && list.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+  const active = /** @type {HTMLElement | null} */ (document.activeElement);
+  const focusKey = editing && active && list.contains(active) ? active.dataset.key : null;
   const items = board.agenda.map((phase, i) => {
     const current = phase.id === board.current;
     const planned = phase.minutes * 60_000 + phase.extended_ms;
@@ -42,7 +71,7 @@ export function renderAgenda(list, board, now) {
           actual ? " · " : null,
           actual,
           phase.private ? h("span", { class: "tag" }, "private") : null)),
-      editing ? editor.controls(phase, i, board) : null);
+      editing && editor ? editor.controls(phase, i, board) : null);
   });
   if (!board.current) {
     items.unshift(h("li", { class: "agenda-item is-current is-lobby", "aria-current": "step" },
@@ -52,13 +81,14 @@ export function renderAgenda(list, board, now) {
   fill(list, items);
   if (editor) editor.after(board, editing);
   if (focusKey) {
-    const again = list.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
+    const again = /** @type {HTMLElement | null} */ (list.querySelector(`[data-key="${CSS.escape(focusKey)}"]`));
     if (again) again.focus({ preventScroll: true });
   }
 }
 
 // --- the facilitator's agenda editor -------------------------------------------------------
 
+/** @type {Record<PhaseKind, string>} */
 export const PHASE_KINDS = {
   set_the_room: "Set the room",
   summary: "Incident summary",
@@ -73,9 +103,14 @@ export const PHASE_KINDS = {
   wrap_up: "Wrap-up",
 };
 
+/** @type {WeakMap<HTMLElement, AgendaEditor>} */
 const EDITORS = new WeakMap();
 
-/** Give the agenda list at `list` its facilitator controls (board.js calls this once). */
+/**
+ * Give the agenda list at `list` its facilitator controls (board.js calls this once).
+ * @param {HTMLElement} list
+ * @param {{store: BoardStore, send: Send}} o
+ */
 export function attachAgendaEditor(list, { store, send }) {
   const editor = new AgendaEditor(list, store, send);
   EDITORS.set(list, editor);
@@ -85,19 +120,33 @@ export function attachAgendaEditor(list, { store, send }) {
 let uid = 0;
 
 class AgendaEditor {
+  /**
+   * @param {HTMLElement} list
+   * @param {BoardStore} store
+   * @param {Send} send
+   */
   constructor(list, store, send) {
-    Object.assign(this, { list, store, send });
+    this.list = list;
+    this.store = store;
+    this.send = send;
     this.skew = 0;           // server clock minus ours, for "so far" on our own redraws
-    this.open = new Map();   // phase id -> its editor form, kept across redraws (typing survives)
+    /** @type {Map<string, EditorForm>} phase id -> its editor form, kept across redraws (typing survives) */
+    this.open = new Map();
     this.addForm = this.buildAddForm();
     list.after(this.addForm);
   }
 
+  /** @param {BoardMeta} board */
   active(board) {
     return this.store.isFacilitator() && board.closed_at === null;
   }
 
-  /** The row's actions, and its editor when open. */
+  /**
+   * The row's actions, and its editor when open.
+   * @param {PhaseView} phase
+   * @param {number} index
+   * @param {BoardMeta} board
+   */
   controls(phase, index, board) {
     const current = phase.id === board.current;
     const form = this.open.get(phase.id);
@@ -119,17 +168,19 @@ class AgendaEditor {
     ];
   }
 
+  /** @param {string} id */
   toggle(id) {
     if (this.open.has(id)) {
       this.open.delete(id);
     } else {
-      const phase = this.store.board.agenda.find((p) => p.id === id);
+      // Only reachable from a drawn agenda, so there is a board.
+      const phase = /** @type {BoardMeta} */ (this.store.board).agenda.find((p) => p.id === id);
       if (!phase) return;
       this.open.set(id, this.buildEditor(phase));
     }
     this.redraw();
     const wanted = this.open.has(id) ? `${id}:title` : `${id}:edit`;
-    const el = this.list.querySelector(`[data-key="${CSS.escape(wanted)}"]`);
+    const el = /** @type {HTMLElement | null} */ (this.list.querySelector(`[data-key="${CSS.escape(wanted)}"]`));
     if (el) el.focus();
   }
 
@@ -137,9 +188,13 @@ class AgendaEditor {
     if (this.store.board) renderAgenda(this.list, this.store.board, Date.now() + this.skew);
   }
 
+  /**
+   * @param {PhaseView} phase
+   * @returns {EditorForm}
+   */
   buildEditor(phase) {
     const id = `phase-edit-${++uid}`;
-    const key = (name) => `${phase.id}:${name}`;
+    const key = (/** @type {string} */ name) => `${phase.id}:${name}`;
     const title = h("input", { type: "text", id: `${id}-title`, maxlength: 200, required: true, autocomplete: "off", dataset: { key: key("title") } });
     const mins = h("input", { type: "number", id: `${id}-minutes`, min: 1, max: 240, step: 1, required: true, dataset: { key: key("minutes") } });
     const priv = h("input", { type: "checkbox", id: `${id}-private`, dataset: { key: key("private") } });
@@ -150,7 +205,8 @@ class AgendaEditor {
     const yes = h("button", { type: "button", class: "button small danger", dataset: { key: key("remove-yes") } }, "Yes, remove it");
     const no = h("button", { type: "button", class: "button small", dataset: { key: key("remove-no") } }, "Keep it");
     const confirm = h("div", { class: "agenda-confirm", role: "group", "aria-labelledby": `${id}-confirm-text`, hidden: true }, confirmText, yes, no);
-    const form = h("form", { class: "agenda-editor", id, "aria-label": "Edit phase" },
+    // `fields` and `dirty` are set on it right below.
+    const form = /** @type {EditorForm} */ (h("form", { class: "agenda-editor", id, "aria-label": "Edit phase" },
       h("div", { class: "field" }, h("label", { for: title.id }, "Title"), title),
       h("div", { class: "agenda-editor-row" },
         h("div", { class: "field field-minutes" }, h("label", { for: mins.id }, "Minutes"), mins),
@@ -158,15 +214,15 @@ class AgendaEditor {
       h("div", { class: "agenda-editor-row" },
         h("button", { type: "submit", class: "button small primary", dataset: { key: key("save") } }, "Save"),
         up, down, remove),
-      confirm);
-    const ask = (asking) => {
+      confirm));
+    const ask = (/** @type {boolean} */ asking) => {
       confirm.hidden = !asking;
       remove.setAttribute("aria-expanded", String(asking));
       (asking ? yes : remove).focus();
     };
     form.fields = { title, mins, priv, up, down, remove, confirmText };
     form.dirty = new Set();
-    for (const [name, el] of [["title", title], ["minutes", mins], ["private", priv]]) {
+    for (const [name, el] of /** @type {const} */ ([["title", title], ["minutes", mins], ["private", priv]])) {
       el.addEventListener("input", () => form.dirty.add(name));
       el.addEventListener("change", () => form.dirty.add(name));
     }
@@ -182,8 +238,9 @@ class AgendaEditor {
     });
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      const now = this.store.board.agenda.find((p) => p.id === phase.id);
+      const now = this.store.board && this.store.board.agenda.find((p) => p.id === phase.id);
       if (!now) return;
+      /** @type {EditPhaseOp} */
       const op = { type: "edit_phase", phase_id: phase.id };
       const newTitle = title.value.trim();
       const newMinutes = Number(mins.value);
@@ -197,7 +254,13 @@ class AgendaEditor {
     return form;
   }
 
-  /** Bring an open editor up to date, leaving alone what is being typed. */
+  /**
+   * Bring an open editor up to date, leaving alone what is being typed.
+   * @param {EditorForm} form
+   * @param {PhaseView} phase
+   * @param {number} index
+   * @param {BoardMeta} board
+   */
   refresh(form, phase, index, board) {
     const f = form.fields;
     if (!form.dirty.has("title")) f.title.value = phase.title;
@@ -213,8 +276,13 @@ class AgendaEditor {
     fill(f.confirmText, h("strong", {}, `Remove “${phase.title}” from the agenda?`));
   }
 
+  /**
+   * @param {string} id
+   * @param {number} by
+   */
   move(id, by) {
-    const { agenda } = this.store.board;
+    // Only reachable from a drawn agenda, so there is a board.
+    const { agenda } = /** @type {BoardMeta} */ (this.store.board);
     const i = agenda.findIndex((p) => p.id === id);
     const to = i + by;
     if (i < 0 || to < 0 || to >= agenda.length) return;
@@ -227,14 +295,16 @@ class AgendaEditor {
     const title = h("input", { id: "add-phase-title", name: "title", type: "text", maxlength: 200, autocomplete: "off", placeholder: PHASE_KINDS.set_the_room });
     const mins = h("input", { id: "add-phase-minutes", name: "minutes", type: "number", min: 1, max: 240, step: 1, value: 5, required: true });
     const priv = h("input", { id: "add-phase-private", name: "private", type: "checkbox" });
-    kind.addEventListener("change", () => { title.placeholder = PHASE_KINDS[kind.value]; });
+    // The options are PHASE_KINDS' keys.
+    const chosen = () => /** @type {PhaseKind} */ (kind.value);
+    kind.addEventListener("change", () => { title.placeholder = PHASE_KINDS[chosen()]; });
     const form = h("details", { class: "agenda-add", hidden: true },
       h("summary", {}, "Add a phase"),
       h("form", { class: "agenda-editor", "aria-label": "Add a phase", onsubmit: (e) => {
         e.preventDefault();
         const minutes = Number(mins.value);
         this.send({
-          type: "add_phase", kind: kind.value, title: title.value.trim() || PHASE_KINDS[kind.value],
+          type: "add_phase", kind: chosen(), title: title.value.trim() || PHASE_KINDS[chosen()],
           minutes: Number.isInteger(minutes) ? minutes : 5, private: priv.checked,
         });
         title.value = "";
@@ -251,7 +321,11 @@ class AgendaEditor {
     return form;
   }
 
-  /** After each redraw: forget editors of removed phases, show the add form to whom it is for. */
+  /**
+   * After each redraw: forget editors of removed phases, show the add form to whom it is for.
+   * @param {BoardMeta} board
+   * @param {boolean} editing
+   */
   after(board, editing) {
     for (const id of this.open.keys()) {
       if (!board.agenda.some((p) => p.id === id)) this.open.delete(id);
@@ -262,8 +336,16 @@ class AgendaEditor {
   }
 }
 
+/** @type {Partial<Record<Role, string>>} */
 const ROLE_WORDS = { facilitator: "facilitator", observer: "observer" };
 
+/**
+ * @param {HTMLElement} list
+ * @param {HTMLElement} count
+ * @param {Map<string, ParticipantView>} participants
+ * @param {{online: number}} presence
+ * @param {Highlighter | null} [highlighter]  on named boards: marks what a person wrote
+ */
 export function renderPeople(list, count, participants, presence, highlighter = null) {
   const people = [...participants.values()].sort((a, b) =>
     (a.role === "facilitator" ? 0 : 1) - (b.role === "facilitator" ? 0 : 1) || a.name.localeCompare(b.name));

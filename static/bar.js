@@ -1,3 +1,4 @@
+// @ts-check
 // The meeting bar: where we are (stepper, phase title), what is asked of me now ("3 dots left"),
 // and who wants to speak ("2 hands raised"). It never scrolls away. The timer and the
 // facilitator's controls live in the bar too, but have their own modules (timer.js, console.js).
@@ -6,13 +7,32 @@ import { fill, h } from "./dom.js";
 import { plural } from "./format.js";
 import { dotsInFlight } from "./vote.js";
 
+/** @typedef {import("./types.js").BoardMeta} BoardMeta */
+/** @typedef {import("./types.js").BoardStore} BoardStore */
+
 export class MeetingBar {
+  /**
+   * @param {object} o
+   * @param {BoardStore} o.store
+   * @param {HTMLElement} o.stepper  the list of phases
+   * @param {HTMLElement} o.step     "Phase 3 of 8"
+   * @param {HTMLElement} o.title    the phase's title
+   * @param {HTMLElement} o.dotsLeft
+   * @param {HTMLElement} o.handsButton
+   * @param {HTMLDialogElement} o.handsDialog
+   */
   constructor({ store, stepper, step, title, dotsLeft, handsButton, handsDialog }) {
-    Object.assign(this, { store, stepper, step, title, dotsLeft, handsButton, handsDialog });
+    this.store = store;
+    this.stepper = stepper;
+    this.step = step;
+    this.title = title;
+    this.dotsLeft = dotsLeft;
+    this.handsButton = handsButton;
+    this.handsDialog = handsDialog;
     handsButton.addEventListener("click", () => {
       if (!handsDialog.open) handsDialog.showModal();
     });
-    handsDialog.querySelector("#hands-close").addEventListener("click", () => handsDialog.close());
+    /** @type {HTMLElement} */ (handsDialog.querySelector("#hands-close")).addEventListener("click", () => handsDialog.close());
   }
 
   render() {
@@ -24,6 +44,7 @@ export class MeetingBar {
     this.renderHands(board);
   }
 
+  /** @param {BoardMeta} board */
   renderStepper(board) {
     const at = board.agenda.findIndex((p) => p.id === board.current);
     const steps = board.agenda.map((phase, i) => {
@@ -44,7 +65,7 @@ export class MeetingBar {
         h("span", { class: "step-num", "aria-hidden": "true" }, "·"), h("span", { class: "step-title" }, "Lobby")));
     }
     fill(this.stepper, steps);
-    const current = this.stepper.querySelector(".is-current");
+    const current = /** @type {HTMLElement | null} */ (this.stepper.querySelector(".is-current"));
     if (current && typeof current.scrollIntoView === "function") {
       // Keep the current step in view inside the stepper itself, never the page.
       const s = this.stepper;
@@ -55,6 +76,7 @@ export class MeetingBar {
     }
   }
 
+  /** @param {BoardMeta} board */
   renderHeading(board) {
     const phase = this.store.currentPhase();
     const closed = board.closed_at !== null && board.closed_at !== undefined;
@@ -75,11 +97,12 @@ export class MeetingBar {
     const round = [...this.store.rounds.values()].find((r) => r.state === "open");
     const canVote = Boolean(round && this.store.can("cast_vote"));
     this.dotsLeft.hidden = !canVote;
-    if (!canVote) return;
+    if (!round || !canVote) return;
     const left = Math.max(0, round.remaining - dotsInFlight(this.store, round));
     fill(this.dotsLeft, `${plural(left, "dot", "dots")} left`);
   }
 
+  /** @param {BoardMeta} board */
   renderHands(board) {
     const n = board.hands.length;
     const fac = this.store.isFacilitator();

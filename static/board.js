@@ -1,3 +1,4 @@
+// @ts-check
 // The board page: wires the socket, the store and the renderers together.
 //
 // Data flows one way. The socket delivers server frames into the store; the store says which
@@ -31,19 +32,35 @@ import { Spotlight } from "./spotlight.js";
 import { watchScrollRegions } from "./scrollhint.js";
 import { SEVERITY_LABELS, dayLabel, plural, sectionLabel, timeOfDay } from "./format.js";
 
+/** @typedef {import("./types.js").BoardMeta} BoardMeta */
+/** @typedef {import("./types.js").ItemView} ItemView */
+/** @typedef {import("./types.js").Op} Op */
+/** @typedef {import("./types.js").PhaseView} PhaseView */
+/** @typedef {import("./types.js").Send} Send */
+/** @typedef {import("./types.js").StatusDetail} StatusDetail */
+/** @typedef {import("./types.js").StickyView} StickyView */
+/** @typedef {import("./types.js").TimelineView} TimelineView */
+
 const boardId = document.body.dataset.boardId;
 const credential = boardId ? takeCredential(boardId) : null;
 const TOAST_MS = 5000;
 
-if (!credential) $("#no-seat").hidden = false;
-else start();
+// A credential is stored per board id, so having one means having the id too.
+if (!boardId || !credential) $("#no-seat").hidden = false;
+else start(boardId, credential);
 
-function start() {
+/**
+ * @param {string} boardId
+ * @param {string} credential
+ */
+function start(boardId, credential) {
   const store = new BoardStore();
   const socket = new BoardSocket({ boardId, credential, resume: () => store.resume() });
   const live = $("#live");
 
+  /** @type {Send} */
   const send = (op) => {
+    /** @type {Op} */
     const full = { ...op, cid: randomId("c") };
     store.track(full);
     socket.send(full);
@@ -53,8 +70,9 @@ function start() {
   for (const op of socket.pending()) store.track(op);
 
   // Messages that report a result go away by themselves; errors stay until dismissed.
-  let toastTimer = null;
-  const toast = (text) => {
+  /** @type {number | undefined} */
+  let toastTimer = undefined;
+  const toast = (/** @type {string} */ text) => {
     const el = $("#toast");
     el.textContent = text;
     el.hidden = false;
@@ -63,18 +81,19 @@ function start() {
   };
 
   const timer = new PhaseTimer({
-    root: $("#timer"), display: $("#timer-display"), state: $("#timer-state"), bar: $("#timer-bar"),
+    root: $("#timer"), display: $("#timer-display"), state: $("#timer-state"), bar: /** @type {HTMLProgressElement} */ ($("#timer-bar")),
     live: $("#timer-live"), serverNow: () => socket.serverNow(),
   });
   const spotlight = new Spotlight({ store, send, root: $("#board"), banner: $("#spotlight-banner") });
   const lane = new TimelineLane({
-    form: $("#timeline-form"), legend: $("#timeline-legend"), list: $("#timeline-list"), empty: $("#timeline-empty"),
+    form: /** @type {HTMLFormElement} */ ($("#timeline-form")), legend: $("#timeline-legend"), list: $("#timeline-list"), empty: $("#timeline-empty"),
     count: $("#timeline-count"), store, send, toast, spotlight,
   });
   const notes = new NotesPanel({
-    form: $("#note-form"), section: $("#note-section"), sectionField: $("#note-section-field"), text: $("#note-text"),
+    form: /** @type {HTMLFormElement} */ ($("#note-form")), section: /** @type {HTMLSelectElement} */ ($("#note-section")),
+    sectionField: $("#note-section-field"), text: /** @type {HTMLTextAreaElement} */ ($("#note-text")),
     noNotes: $("#no-notes-phase"), groups: $("#note-sections"), notice: $("#private-notice"),
-    parkForm: $("#park-form"), parkText: $("#park-text"), parkList: $("#parking-list"), parkCount: $("#parking-count"),
+    parkForm: /** @type {HTMLFormElement} */ ($("#park-form")), parkText: /** @type {HTMLInputElement} */ ($("#park-text")), parkList: $("#parking-list"), parkCount: $("#parking-count"),
     store, send, spotlight,
   });
   const facilitator = new FacilitatorConsole({ root: $("#console"), store, send, handOverSlot: $("#hand-over-slot") });
@@ -84,9 +103,9 @@ function start() {
   });
   const bar = new MeetingBar({
     store, stepper: $("#stepper"), step: $("#phase-step"), title: $("#phase-title"), dotsLeft: $("#dots-left"),
-    handsButton: $("#hands-open"), handsDialog: $("#hands"),
+    handsButton: $("#hands-open"), handsDialog: /** @type {HTMLDialogElement} */ ($("#hands")),
   });
-  const stage = new Stage({ body: $("#stage-body"), store, parking: $("#parking"), parkingDialog: $("#parking-dialog"), parkingBody: $("#parking-dialog-body") });
+  const stage = new Stage({ body: $("#stage-body"), store, parking: $("#parking"), parkingDialog: /** @type {HTMLDialogElement} */ ($("#parking-dialog")), parkingBody: $("#parking-dialog-body") });
   const lobby = new Lobby({ root: $("#lobby"), store, send, boardId });
   const sheet = new IncidentSheet({ root: $("#sheet"), store, send });
   const record = new MeetingRecord({ root: $("#record"), store, send });
@@ -107,11 +126,13 @@ function start() {
   const panels = new PhasePanels({
     store, send, spotlight, isFacilitator: () => isFacilitator(), canWrite: () => canWrite(),
   });
-  const menu = $("#menu");
+  const menu = /** @type {HTMLDialogElement} */ ($("#menu"));
 
   let shown = false;
   let everOnline = false;
+  /** @type {string | null | undefined} the current phase at the last redraw (undefined: none yet) */
   let lastCurrent;
+  /** @type {boolean | undefined} whether the meeting was closed at the last redraw */
   let wasClosed;
 
   const me = () => store.me();
@@ -123,12 +144,15 @@ function start() {
   };
   const isFacilitator = () => store.isFacilitator();
 
+  // The renderers below run once the first welcome has brought a board (`shown`).
+  const board = () => /** @type {BoardMeta} */ (store.board);
+
   function renderHeader() {
-    const { header } = store.board;
+    const { header } = board();
     const sev = $("#severity");
     sev.className = `sev sev-${header.severity}`;
     sev.textContent = SEVERITY_LABELS[header.severity] || header.severity;
-    sev.title = store.board.severity_meaning;
+    sev.title = board().severity_meaning;
     fill($("#board-title"), header.title || "Untitled incident");
     renderRoom($("#room-question"), store);
   }
@@ -140,17 +164,17 @@ function start() {
       : phase ? phase.prompt
         : isFacilitator() ? "Invite people with the join link. Start the meeting when everyone is here." : "");
     const lq = $("#learning-question");
-    const question = store.board.header.learning_question;
+    const question = board().header.learning_question;
     // The learning question frames every phase but "set the room", which shows it large.
     lq.hidden = !question || closed || !phase || phase.kind === "set_the_room";
     fill(lq, h("span", { class: "lq-label" }, "What we want to learn: "), question);
     const where = closed ? "Closed" : phase ? phase.title : "";
-    document.title = `${where ? `${where} · ` : ""}${store.board.header.title || "Post-mortem"} · Hindsight`;
+    document.title = `${where ? `${where} · ` : ""}${board().header.title || "Post-mortem"} · Hindsight`;
     timer.update(closed ? null : phase);
-    if (lastCurrent !== undefined && lastCurrent !== store.board.current && phase) {
+    if (lastCurrent !== undefined && lastCurrent !== board().current && phase) {
       announce(live, `Now: ${phase.title}, ${plural(phase.minutes, "minute", "minutes")}.`);
     }
-    lastCurrent = store.board.current;
+    lastCurrent = board().current;
     renderEnd(phase, closed);
     $("#invite-open").hidden = !isFacilitator() || closed;
     renderParkButton();
@@ -163,13 +187,17 @@ function start() {
     fill($("#park-open"), `Parking lot (${parked})`);
   }
 
-  /** The end of the meeting: the write-up comes forward in wrap-up, the banner once closed. */
+  /**
+   * The end of the meeting: the write-up comes forward in wrap-up, the banner once closed.
+   * @param {PhaseView | null} phase
+   * @param {boolean} closed
+   */
   function renderEnd(phase, closed) {
     const wrapUp = Boolean(phase && phase.kind === "wrap_up");
     $("#writeup-link").classList.toggle("primary", wrapUp || closed);
     $("#wrapup-hint").hidden = !wrapUp || closed;
-    if (closed) {
-      const at = store.board.closed_at;
+    const at = board().closed_at;
+    if (closed && at !== null) {
       fill($("#closed-when"), `Closed ${dayLabel(at)} at ${timeOfDay(at)}`);
     }
     if (wasClosed === false && closed) announce(live, "The meeting is closed. Its content is final.");
@@ -179,12 +207,15 @@ function start() {
   function renderRejections() {
     fill($("#rejections"), store.rejections.map((r) => h("div", { class: "rejection", role: "alert" },
       h("p", {}, h("strong", {}, "Not saved: "), r.message),
-      r.op && r.op.text ? h("p", { class: "rejected-text" }, "Your text: ", h("q", {}, r.op.text)) : null,
+      r.op && "text" in r.op && r.op.text ? h("p", { class: "rejected-text" }, "Your text: ", h("q", {}, r.op.text)) : null,
       h("button", { type: "button", class: "button small", onclick: () => store.dismissRejection(r.cid) }, "Dismiss"))));
   }
 
+  /** @param {ItemView[]} added */
   function announceAdded(added) {
-    const theirs = added.filter((v) => !v.mine && !v.hidden && (v.type === "timeline" || v.type === "sticky"));
+    const theirs = added.filter(
+      /** @returns {v is TimelineView | StickyView} */
+      (v) => (v.type === "timeline" || v.type === "sticky") && !v.mine && !(v.type === "sticky" && v.hidden));
     if (theirs.length === 0) return;
     if (theirs.length > 2) {
       announce(live, `${plural(theirs.length, "new item", "new items")} on the board.`);
@@ -211,7 +242,7 @@ function start() {
     renderHeader();
     renderPhase();
     bar.render();
-    renderAgenda($("#agenda-list"), store.board, socket.serverNow());
+    renderAgenda($("#agenda-list"), board(), socket.serverNow());
     people();
     renderPresence();
     facilitator.render(isFacilitator());
@@ -320,13 +351,16 @@ function start() {
   socket.addEventListener("outbox", (e) => renderOutbox(e.detail.ops.length));
   socket.addEventListener("status", (e) => renderStatus(e.detail));
 
+  /** @param {number} count */
   function renderOutbox(count) {
     const note = $("#outbox-note");
     note.hidden = count === 0 || socket.status === "online";
     note.textContent = `${plural(count, "change", "changes")} waiting to be sent. They go out as soon as the connection is back.`;
   }
 
-  let countdown = null;
+  /** @type {number | undefined} */
+  let countdown = undefined;
+  /** @param {StatusDetail} detail */
   function renderStatus(detail) {
     const badge = $("#conn");
     const text = $("#conn-text");
@@ -342,7 +376,7 @@ function start() {
       if (!shown) $("#loading").hidden = false;
     } else if (detail.status === "offline") {
       const tick = () => {
-        const secs = Math.max(0, Math.ceil((detail.retryAt - Date.now()) / 1000));
+        const secs = Math.max(0, Math.ceil((/** @type {number} */ (detail.retryAt) - Date.now()) / 1000));  // set while offline
         text.textContent = `Offline · retrying in ${secs} s`;
       };
       tick();
@@ -362,13 +396,13 @@ function start() {
 
   $("#retry").addEventListener("click", () => socket.reconnectNow());
   // The menu drawer and the bar's shortcuts into it.
-  const openMenu = (section) => {
+  const openMenu = (/** @type {string | null} */ section) => {
     if (!menu.open) menu.showModal();
     if (section) {
       const el = menu.querySelector(section);
       if (el) {
         el.scrollIntoView({ block: "start" });
-        const first = el.querySelector("input, textarea, button, select");
+        const first = /** @type {HTMLElement | null} */ (el.querySelector("input, textarea, button, select"));
         if (first) first.focus();
       }
     }
@@ -381,7 +415,7 @@ function start() {
   // On a phone these two live in the menu (the bar keeps to the meeting's own controls).
   $("#park-open-menu").addEventListener("click", () => { menu.close(); stage.openParking(); });
   $("#refocus-menu").addEventListener("click", () => { menu.close(); $("#refocus").click(); });
-  $("#parking-close").addEventListener("click", () => $("#parking-dialog").close());
+  $("#parking-close").addEventListener("click", () => /** @type {HTMLDialogElement} */ ($("#parking-dialog")).close());
   // "N min so far" in the agenda moves even when nothing else happens.
   setInterval(() => { if (store.board) renderAgenda($("#agenda-list"), store.board, socket.serverNow()); }, 30_000);
   watchScrollRegions($("#stage-body"));

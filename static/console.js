@@ -1,3 +1,4 @@
+// @ts-check
 // The facilitator's console (agenda, timer, reveal, handing over, closing the meeting), the tags
 // editor and the invite panel (its join links are door.js's).
 //
@@ -12,20 +13,39 @@ import { privateLink } from "./credential.js";
 import { JoinLinks } from "./door.js";
 import { isRunning } from "./timer.js";
 
+/** @typedef {import("./types.js").BoardMeta} BoardMeta */
+/** @typedef {import("./types.js").BoardStore} BoardStore */
+/** @typedef {import("./types.js").OpType} OpType */
+/** @typedef {import("./types.js").PhaseView} PhaseView */
+/** @typedef {import("./types.js").Send} Send */
+/** @typedef {import("./types.js").VoteTarget} VoteTarget */
+
+/**
+ * One of the console's buttons, in the board page's template.
+ * @param {ParentNode} root
+ * @param {string} selector
+ */
+const button = (root, selector) => /** @type {HTMLButtonElement} */ (root.querySelector(selector));
+
+/** @type {Set<OpType>} */
 const NAV_OPS = new Set(["advance_phase", "go_back", "go_to_phase"]);
+/** @type {Set<OpType>} */
 const TIMER_OPS = new Set(["start_timer", "pause_timer", "resume_timer", "extend_timer"]);
 
 export class FacilitatorConsole {
+  /** @param {{root: HTMLElement, store: BoardStore, send: Send, handOverSlot: HTMLElement}} o */
   constructor({ root, store, send, handOverSlot }) {
-    Object.assign(this, { root, store, send });
-    this.back = root.querySelector("#go-back");
-    this.advance = root.querySelector("#advance");
-    this.toggle = root.querySelector("#timer-toggle");
-    this.extend1 = root.querySelector("#extend-1");
-    this.extend5 = root.querySelector("#extend-5");
-    this.reveal = root.querySelector("#reveal");
-    this.voteSlot = root.querySelector("#vote-slot");
-    this.spotlightClear = root.querySelector("#spotlight-clear");
+    this.root = root;
+    this.store = store;
+    this.send = send;
+    this.back = button(root, "#go-back");
+    this.advance = button(root, "#advance");
+    this.toggle = button(root, "#timer-toggle");
+    this.extend1 = button(root, "#extend-1");
+    this.extend5 = button(root, "#extend-5");
+    this.reveal = button(root, "#reveal");
+    this.voteSlot = /** @type {HTMLElement} */ (root.querySelector("#vote-slot"));
+    this.spotlightClear = button(root, "#spotlight-clear");
     this.back.addEventListener("click", () => send({ type: "go_back" }));
     this.advance.addEventListener("click", () => send({ type: "advance_phase" }));
     this.extend1.addEventListener("click", () => this.extend(1));
@@ -36,10 +56,14 @@ export class FacilitatorConsole {
       if (phase) send({ type: "reveal", phase_id: phase.id });
     });
     this.spotlightClear.addEventListener("click", () => send({ type: "spotlight" }));
-    this.closeButton = root.querySelector("#close-meeting");
-    this.confirm = root.querySelector("#close-confirm");
-    this.confirmYes = root.querySelector("#close-confirm-yes");
-    this.closeCancel = root.querySelector("#close-cancel");
+    this.closeButton = button(root, "#close-meeting");
+    this.confirm = /** @type {HTMLElement} */ (root.querySelector("#close-confirm"));
+    this.confirmYes = button(root, "#close-confirm-yes");
+    this.closeCancel = button(root, "#close-cancel");
+    /** @type {string | undefined} the hand-over candidates last drawn */
+    this.handIds = undefined;
+    /** @type {string | undefined} the vote buttons last drawn */
+    this.voteKey = undefined;
     // Closing is final, so the first click only asks; the question sits next to the button.
     this.closeButton.addEventListener("click", () => this.askToClose(true));
     this.closeCancel.addEventListener("click", () => this.askToClose(false));
@@ -48,9 +72,22 @@ export class FacilitatorConsole {
       this.confirm.hidden = true;
       send({ type: "close_meeting" });
     });
+    // "Hand over facilitation" (buildHandOver puts these in the menu and wires them).
+    this.handButton = h("button", { type: "button", class: "button small", id: "hand-over", "aria-expanded": "false", "aria-controls": "hand-over-panel" }, "Hand over facilitation");
+    this.handSelect = h("select", { id: "hand-over-to" });
+    this.handYes = h("button", { type: "button", class: "button primary", id: "hand-over-yes" }, "Hand over");
+    this.handCancel = h("button", { type: "button", class: "button", id: "hand-over-cancel" }, "Cancel");
+    this.handNone = h("p", { class: "hint", id: "hand-over-none" }, "Nobody to hand over to yet: only participants can facilitate, not observers.");
+    this.handPanel = h("div", { id: "hand-over-panel", class: "hand-over", role: "group", "aria-labelledby": "hand-over-text", hidden: true },
+      h("p", { id: "hand-over-text" }, h("strong", {}, "Hand over facilitation?"),
+        " The meeting controls move to them and you become a participant."),
+      h("div", { class: "hand-over-row" },
+        h("label", { for: "hand-over-to" }, "New facilitator"), this.handSelect, this.handYes, this.handCancel),
+      this.handNone);
     this.buildHandOver(handOverSlot);
   }
 
+  /** @param {number} minutes */
   extend(minutes) {
     if (this.store.currentPhase()) this.send({ type: "extend_timer", minutes });
   }
@@ -69,22 +106,14 @@ export class FacilitatorConsole {
     if (button) button.click();
   }
 
-  /** "Hand over facilitation": pick a participant (observers cannot facilitate), then confirm.
-   * It sits in the menu's facilitation section, with the other controls that leave with you. */
+  /**
+   * "Hand over facilitation": pick a participant (observers cannot facilitate), then confirm.
+   * It sits in the menu's facilitation section, with the other controls that leave with you.
+   * @param {HTMLElement} slot
+   */
   buildHandOver(slot) {
-    this.handButton = h("button", { type: "button", class: "button small", id: "hand-over", "aria-expanded": "false", "aria-controls": "hand-over-panel" }, "Hand over facilitation");
-    this.handSelect = h("select", { id: "hand-over-to" });
-    this.handYes = h("button", { type: "button", class: "button primary", id: "hand-over-yes" }, "Hand over");
-    this.handCancel = h("button", { type: "button", class: "button", id: "hand-over-cancel" }, "Cancel");
-    this.handNone = h("p", { class: "hint", id: "hand-over-none" }, "Nobody to hand over to yet: only participants can facilitate, not observers.");
-    this.handPanel = h("div", { id: "hand-over-panel", class: "hand-over", role: "group", "aria-labelledby": "hand-over-text", hidden: true },
-      h("p", { id: "hand-over-text" }, h("strong", {}, "Hand over facilitation?"),
-        " The meeting controls move to them and you become a participant."),
-      h("div", { class: "hand-over-row" },
-        h("label", { for: "hand-over-to" }, "New facilitator"), this.handSelect, this.handYes, this.handCancel),
-      this.handNone);
     slot.append(h("p", {}, this.handButton), this.handPanel);
-    this.handButton.addEventListener("click", () => this.askToHandOver(this.handPanel.hidden));
+    this.handButton.addEventListener("click", () => this.askToHandOver(this.handPanel.hidden === true));
     this.handCancel.addEventListener("click", () => this.askToHandOver(false));
     this.handPanel.addEventListener("keydown", (e) => { if (e.key === "Escape") this.askToHandOver(false); });
     this.handYes.addEventListener("click", () => {
@@ -95,6 +124,7 @@ export class FacilitatorConsole {
     });
   }
 
+  /** @param {boolean} asking */
   askToHandOver(asking) {
     this.handPanel.hidden = !asking;
     this.handButton.setAttribute("aria-expanded", String(asking));
@@ -119,12 +149,14 @@ export class FacilitatorConsole {
     this.handNone.hidden = !none;
   }
 
+  /** @param {boolean} asking */
   askToClose(asking) {
     this.confirm.hidden = !asking;
     this.closeButton.setAttribute("aria-expanded", String(asking));
     (asking ? this.confirmYes : this.closeButton).focus();
   }
 
+  /** @param {boolean} isFacilitator */
   render(isFacilitator) {
     // Once closed there is nothing left to steer: navigation, timers and reveal are refused.
     const closed = Boolean(this.store.board && this.store.board.closed_at !== null);
@@ -159,7 +191,7 @@ export class FacilitatorConsole {
     const canReveal = Boolean(phase && phase.private && !phase.revealed);
     this.reveal.hidden = !canReveal;
     this.reveal.disabled = inFlight.includes("reveal");
-    if (canReveal) this.reveal.textContent = `Reveal notes (${phase.private_count})`;
+    if (phase && canReveal) this.reveal.textContent = `Reveal notes (${phase.private_count})`;
     this.renderVote(phase, inFlight);
     // Closing belongs to the wrap-up (or the last phase of an agenda without one).
     const closing = inFlight.includes("close_meeting");
@@ -172,14 +204,19 @@ export class FacilitatorConsole {
     this.renderHandOver();
   }
 
-  /** Open, close and reveal the vote from the bar. Opening votes on themes when there are
+  /**
+   * Open, close and reveal the vote from the bar. Opening votes on themes when there are
    * themes (else on the notes; on the actions in the actions phase), with the board's budget;
-   * the vote panel keeps the full form for anything else. */
+   * the vote panel keeps the full form for anything else.
+   * @param {PhaseView | null} phase
+   * @param {OpType[]} inFlight  the types of our ops in flight
+   */
   renderVote(phase, inFlight) {
     const rounds = [...this.store.rounds.values()];
     const open = rounds.find((r) => r.state === "open");
     const latest = open || rounds[rounds.length - 1] || null;
     const votingPhase = Boolean(phase && VOTE_PHASES.has(phase.kind));
+    /** @type {HTMLButtonElement[]} */
     const buttons = [];
     if (open) {
       buttons.push(h("button", { type: "button", class: "button primary", id: "bar-close-vote", disabled: inFlight.includes("close_vote"),
@@ -190,7 +227,8 @@ export class FacilitatorConsole {
     } else if (votingPhase) {
       const target = defaultTarget(this.store, phase);
       buttons.push(h("button", { type: "button", class: ["button", !latest && "primary"], id: "bar-open-vote", disabled: inFlight.includes("open_vote"),
-        onclick: () => this.send({ type: "open_vote", target, multi: true, budget: this.store.board.settings.dot_budget }) },
+        // Drawn by render(), which returns early without a board.
+        onclick: () => this.send({ type: "open_vote", target, multi: true, budget: /** @type {BoardMeta} */ (this.store.board).settings.dot_budget }) },
       `Open vote on ${TARGET_WORDS[target]}`));
     }
     const key = buttons.map((b) => `${b.id}:${b.disabled}:${b.textContent}`).join("|");
@@ -202,11 +240,18 @@ export class FacilitatorConsole {
   }
 }
 
+/** @type {Set<string>} */
 const VOTE_PHASES = new Set(["themes", "vote", "actions", "discussion"]);
+/** @type {Record<VoteTarget, string>} */
 const TARGET_WORDS = { themes: "themes", stickies: "notes", actions: "actions" };
 
-/** What a vote is about when nobody says otherwise: the actions in the actions phase, the
- * themes once there are any, else the notes. */
+/**
+ * What a vote is about when nobody says otherwise: the actions in the actions phase, the
+ * themes once there are any, else the notes.
+ * @param {BoardStore} store
+ * @param {PhaseView | null} phase
+ * @returns {VoteTarget}
+ */
 export function defaultTarget(store, phase) {
   if (phase && phase.kind === "actions" && store.actions.size > 0) return "actions";
   if (store.themes.size > 0) return "themes";
@@ -216,15 +261,19 @@ export function defaultTarget(store, phase) {
 /** Comma-separated tags for the incident log, shown back as chips from the server's list. The
  * server lowercases and deduplicates, so the chips (not the input) show what was saved. */
 export class TagsEditor {
+  /** @param {{root: HTMLElement, store: BoardStore, send: Send}} o */
   constructor({ root, store, send }) {
-    Object.assign(this, { root, store, send });
-    this.chips = root.querySelector("#tag-chips");
-    this.none = root.querySelector("#no-tags");
-    this.form = root.querySelector("#tags-form");
-    this.input = root.querySelector("#tags-input");
-    this.save = root.querySelector("#tags-save");
+    this.root = root;
+    this.store = store;
+    this.send = send;
+    this.chips = /** @type {HTMLElement} */ (root.querySelector("#tag-chips"));
+    this.none = /** @type {HTMLElement} */ (root.querySelector("#no-tags"));
+    this.form = /** @type {HTMLFormElement} */ (root.querySelector("#tags-form"));
+    this.input = /** @type {HTMLInputElement} */ (root.querySelector("#tags-input"));
+    this.save = button(root, "#tags-save");
     this.dirty = false;   // while someone is typing, a redraw must not overwrite their text
-    this.sentCid = null;  // the last save, until the server settles it
+    /** @type {string | null} the last save, until the server settles it */
+    this.sentCid = null;
     this.input.addEventListener("input", () => { this.dirty = true; });
     this.form.addEventListener("submit", (e) => {
       e.preventDefault();
@@ -233,6 +282,7 @@ export class TagsEditor {
     });
   }
 
+  /** @param {boolean} isFacilitator */
   render(isFacilitator) {
     this.root.hidden = !isFacilitator;
     if (!isFacilitator || !this.store.board) return;
@@ -255,14 +305,20 @@ export class TagsEditor {
 /** The menu's invite section: the two join links (door.js keeps them current and replaces
  * them) and the facilitator's own private link for another device. */
 export class InvitePanel {
+  /**
+   * @param {{root: HTMLElement, store: BoardStore, send: Send, boardId: string, credential: string,
+   *   status: HTMLElement}} o
+   */
   constructor({ root, store, send, boardId, credential, status }) {
     this.root = root;
-    this.links = new JoinLinks({ root: root.querySelector("#invite-links"), store, send, boardId, status });
-    root.querySelector("#private-link").value = privateLink(boardId, credential);
+    // The invite section's parts, in the board page's template.
+    this.links = new JoinLinks({ root: /** @type {HTMLElement} */ (root.querySelector("#invite-links")), store, send, boardId, status });
+    /** @type {HTMLInputElement} */ (root.querySelector("#private-link")).value = privateLink(boardId, credential);
     root.addEventListener("click", (e) => {
-      const button = e.target.closest("button[data-copy]");
-      if (!button) return;
-      copyLink(button, root.querySelector(`#${button.dataset.copy}`), status, "Your private link");
+      const copy = e.target instanceof Element ? /** @type {HTMLElement | null} */ (e.target.closest("button[data-copy]")) : null;
+      if (!copy) return;
+      // A Copy button names the field it copies (`data-copy`).
+      copyLink(copy, /** @type {HTMLInputElement} */ (root.querySelector(`#${copy.dataset.copy}`)), status, "Your private link");
     });
     // Selecting a read-only link on focus makes keyboard copying one shortcut away.
     root.addEventListener("focusin", (e) => {
@@ -271,6 +327,7 @@ export class InvitePanel {
     });
   }
 
+  /** @param {boolean} isFacilitator */
   render(isFacilitator) {
     this.root.hidden = !isFacilitator;
     if (isFacilitator) this.links.render();

@@ -1,20 +1,30 @@
+// @ts-check
 // Building DOM nodes without ever parsing HTML.
 //
 // Everything a person typed reaches the page through `textContent` (via `h`'s string
 // children), never through innerHTML and friends, so a note reading "<img onerror=...>" is
 // shown as those characters. The CSP forbids inline styles too, so looks go through classes.
 
+/** @typedef {import("./types.js").Attrs} Attrs */
+/** @typedef {import("./types.js").Child} Child */
+
 /**
  * h("li", {class: "x", dataset: {id: "1"}, onclick: fn}, "text", child, [more, children])
  * Strings and numbers become text nodes; null/undefined/false children are skipped.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Attrs | null} [attrs]
+ * @param {...Child} children
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
     if (value === null || value === undefined || value === false) continue;
-    if (key === "class") el.className = Array.isArray(value) ? value.filter(Boolean).join(" ") : value;
+    // String(): what assigning className does to a non-string anyway.
+    if (key === "class") el.className = Array.isArray(value) ? value.filter(Boolean).join(" ") : String(value);
     else if (key === "dataset") Object.assign(el.dataset, value);
-    else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), /** @type {EventListener} */ (value));
     else if (value === true) el.setAttribute(key, "");
     else el.setAttribute(key, String(value));
   }
@@ -22,6 +32,10 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * @param {Element} el
+ * @param {readonly Child[]} children
+ */
 function append(el, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
@@ -31,33 +45,59 @@ function append(el, children) {
   }
 }
 
-/** Replace an element's children (text or nodes), keeping the element itself. */
+/**
+ * Replace an element's children (text or nodes), keeping the element itself.
+ * @template {Element} E
+ * @param {E} el
+ * @param {...Child} children
+ * @returns {E}
+ */
 export function fill(el, ...children) {
   el.replaceChildren();
   append(el, children);
   return el;
 }
 
+/**
+ * The element `selector` finds, which the page is known to have (it throws otherwise).
+ * @param {string} selector
+ * @param {ParentNode} [root]
+ * @returns {HTMLElement}
+ */
 export function $(selector, root = document) {
-  const el = root.querySelector(selector);
+  // Every selector the pages ask for names an HTML element (no SVG or MathML).
+  const el = /** @type {HTMLElement | null} */ (root.querySelector(selector));
   if (!el) throw new Error(`missing element ${selector}`);
   return el;
 }
 
-/** Show or hide with the `hidden` attribute (no inline styles under our CSP). */
+/**
+ * Show or hide with the `hidden` attribute (no inline styles under our CSP).
+ * @param {HTMLElement} el
+ * @param {boolean} visible
+ */
 export function show(el, visible) {
   el.hidden = !visible;
 }
 
-/** A polite screen-reader announcement. Re-setting the text makes readers speak it again. */
+/**
+ * A polite screen-reader announcement. Re-setting the text makes readers speak it again.
+ * @param {Element} region
+ * @param {string} text
+ */
 export function announce(region, text) {
   region.textContent = "";
   // A fresh task, so assistive tech sees a change even when the text repeats.
   setTimeout(() => { region.textContent = text; }, 50);
 }
 
-/** Copy text to the clipboard; falls back to selecting an input where the API is missing
- * (the Clipboard API needs a secure context, and self-hosted boards are often plain http). */
+/**
+ * Copy text to the clipboard; falls back to selecting an input where the API is missing
+ * (the Clipboard API needs a secure context, and self-hosted boards are often plain http).
+ * @param {string} text
+ * @param {HTMLInputElement | HTMLTextAreaElement} [fallbackInput]
+ * @returns {Promise<boolean>}
+ */
 export async function copyText(text, fallbackInput) {
   try {
     if (navigator.clipboard && window.isSecureContext) {
@@ -73,8 +113,14 @@ export async function copyText(text, fallbackInput) {
   return false;
 }
 
-/** Copy `input`'s link when `button` is pressed: the button says "Copied" for a moment and
- * `status` says what happened (or how to copy by hand where the browser blocks it). */
+/**
+ * Copy `input`'s link when `button` is pressed: the button says "Copied" for a moment and
+ * `status` says what happened (or how to copy by hand where the browser blocks it).
+ * @param {HTMLElement} button
+ * @param {HTMLInputElement | HTMLTextAreaElement} input
+ * @param {HTMLElement} status
+ * @param {string} what
+ */
 export async function copyLink(button, input, status, what) {
   const ok = await copyText(input.value, input);
   status.textContent = ok ? `${what} is copied.` : "Copying is blocked here: the link is selected, copy it by hand.";
@@ -84,7 +130,11 @@ export async function copyLink(button, input, status, what) {
   }
 }
 
-/** Random id from crypto.getRandomValues (randomUUID needs a secure context; this does not). */
+/**
+ * Random id from crypto.getRandomValues (randomUUID needs a secure context; this does not).
+ * @param {string} [prefix]
+ * @returns {string}
+ */
 export function randomId(prefix = "") {
   const bytes = new Uint8Array(12);
   crypto.getRandomValues(bytes);

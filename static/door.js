@@ -1,3 +1,4 @@
+// @ts-check
 // The door, as the facilitator sees it: the two join links (shown, copied, replaced) and the
 // seats people hold (listed, and freed when nobody uses them).
 //
@@ -11,12 +12,30 @@
 import { copyLink, fill, h } from "./dom.js";
 import { plural } from "./format.js";
 
+/** @typedef {import("./types.js").BoardStore} BoardStore */
+/** @typedef {import("./types.js").ParticipantView} ParticipantView */
+/** @typedef {import("./types.js").Send} Send */
+/** @typedef {{role: "participant" | "observer", id: string, label: string, what: string, name: string}} LinkSpec */
+/**
+ * One join link's controls.
+ * @typedef {{spec: LinkSpec, input: HTMLTextAreaElement, copy: HTMLButtonElement, renew: HTMLButtonElement,
+ *   ask: HTMLElement, field: HTMLElement}} LinkRow
+ */
+/** @typedef {{id: string, name: string}} Seat */
+
+/** @type {LinkSpec[]} */
 const LINKS = [
   { role: "participant", id: "join-link", label: "Join link for participants", what: "The join link", name: "participant link" },
   { role: "observer", id: "observer-link", label: "Link for observers (read only)", what: "The observer link", name: "observer link" },
 ];
 
-/** The join link for `role` with its token; the observer link asks the join page for watching. */
+/**
+ * The join link for `role` with its token; the observer link asks the join page for watching.
+ * @param {string} boardId
+ * @param {string} role
+ * @param {string} token
+ * @returns {string}
+ */
 export function joinUrl(boardId, role, token) {
   const base = `${location.origin}/b/${encodeURIComponent(boardId)}/join`;
   return `${base}${role === "observer" ? "?role=observer" : ""}#t=${encodeURIComponent(token)}`;
@@ -25,13 +44,26 @@ export function joinUrl(boardId, role, token) {
 /** The two join links, each with Copy and "New link" (which asks first). The lobby and the
  * menu each hold one; ids get `prefix` so both can be on the page. */
 export class JoinLinks {
+  /**
+   * @param {{root: HTMLElement, store: BoardStore, send: Send, boardId: string, status: HTMLElement,
+   *   prefix?: string}} o
+   */
   constructor({ root, store, send, boardId, status, prefix = "" }) {
-    Object.assign(this, { store, send, boardId, status });
-    this.sent = new Map();  // cid -> link spec, until the server settles the rotation
+    this.store = store;
+    this.send = send;
+    this.boardId = boardId;
+    this.status = status;
+    /** @type {Map<string, LinkSpec>} cid -> link spec, until the server settles the rotation */
+    this.sent = new Map();
     this.rows = LINKS.map((spec) => this.build(spec, prefix));
     root.append(...this.rows.map((row) => row.field));
   }
 
+  /**
+   * @param {LinkSpec} spec
+   * @param {string} prefix
+   * @returns {LinkRow}
+   */
   build(spec, prefix) {
     const id = `${prefix}${spec.id}`;
     const askId = `${id}-rotate`;
@@ -39,6 +71,7 @@ export class JoinLinks {
     // field shows the same start whatever the token at its end).
     const input = h("textarea", { id, class: "link-text", rows: 2, readonly: true, spellcheck: "false", autocomplete: "off", placeholder: "No link yet" });
     input.addEventListener("focus", () => input.select());
+    /** @type {HTMLButtonElement} */
     const copy = h("button", { type: "button", class: "button small", id: `${id}-copy`,
       onclick: () => copyLink(copy, input, this.status, spec.what) }, "Copy");
     const renew = h("button", { type: "button", class: "button small", id: `${id}-new`,
@@ -54,7 +87,7 @@ export class JoinLinks {
       h("div", { class: "copy-row" }, input, h("span", { class: "link-buttons" }, copy, renew)),
       ask);
     const row = { spec, input, copy, renew, ask, field };
-    renew.addEventListener("click", () => this.asking(row, ask.hidden));
+    renew.addEventListener("click", () => this.asking(row, ask.hidden === true));
     no.addEventListener("click", () => this.asking(row, false));
     ask.addEventListener("keydown", (e) => {
       if (e.key === "Escape") {
@@ -72,10 +105,15 @@ export class JoinLinks {
     return row;
   }
 
+  /**
+   * @param {LinkRow} row
+   * @param {boolean} asking
+   * @param {boolean} [refocus]
+   */
   asking(row, asking, refocus = true) {
     row.ask.hidden = !asking;
     row.renew.setAttribute("aria-expanded", String(asking));
-    if (refocus) (asking ? row.ask.querySelector("button") : row.renew).focus();
+    if (refocus) (asking ? /** @type {HTMLButtonElement} */ (row.ask.querySelector("button")) : row.renew).focus();
   }
 
   render() {
@@ -115,24 +153,34 @@ const SEND_PER_SECOND = 20;  // under the server's frame limit (30/s), leaving r
 /** The facilitator's list of seats: everyone but the facilitator, whether they are connected,
  * and Remove for the seats nobody is connected to (all idle observers at once, too). */
 export class SeatsPanel {
+  /** @param {{root: HTMLElement, store: BoardStore, send: Send}} o */
   constructor({ root, store, send }) {
-    Object.assign(this, { root, store, send });
-    this.list = root.querySelector("#seat-list");
-    this.count = root.querySelector("#seats-count");
-    this.empty = root.querySelector("#seats-empty");
-    this.unknown = root.querySelector("#seats-unknown");
-    this.bulk = root.querySelector("#seats-bulk");
-    this.bulkAsk = root.querySelector("#seats-bulk-confirm");
-    this.bulkText = root.querySelector("#seats-bulk-text");
-    this.bulkYes = root.querySelector("#seats-bulk-yes");
-    this.bulkNo = root.querySelector("#seats-bulk-no");
-    this.status = root.querySelector("#seats-status");
-    this.sent = new Map();    // cid -> {id, name} of removals the server has not settled
-    this.queued = [];         // [{id, name}] of a bulk removal, sent a few per second
+    this.root = root;
+    this.store = store;
+    this.send = send;
+    // The seats section's parts, in the board page's template.
+    const part = (/** @type {string} */ selector) => /** @type {HTMLElement} */ (root.querySelector(selector));
+    this.list = part("#seat-list");
+    this.count = part("#seats-count");
+    this.empty = part("#seats-empty");
+    this.unknown = part("#seats-unknown");
+    this.bulk = /** @type {HTMLButtonElement} */ (part("#seats-bulk"));
+    this.bulkAsk = part("#seats-bulk-confirm");
+    this.bulkText = part("#seats-bulk-text");
+    this.bulkYes = /** @type {HTMLButtonElement} */ (part("#seats-bulk-yes"));
+    this.bulkNo = /** @type {HTMLButtonElement} */ (part("#seats-bulk-no"));
+    this.status = part("#seats-status");
+    /** @type {Map<string, Seat>} cid -> the seat of a removal the server has not settled */
+    this.sent = new Map();
+    /** @type {Seat[]} the rest of a bulk removal, sent a few per second */
+    this.queued = [];
+    /** @type {{removed: Seat[], refused: string[]}} */
     this.results = { removed: [], refused: [] };
+    /** @type {string | null} */
     this.key = null;
-    this.drainTimer = null;
-    this.bulk.addEventListener("click", () => this.askBulk(this.bulkAsk.hidden));
+    /** @type {number | undefined} */
+    this.drainTimer = undefined;
+    this.bulk.addEventListener("click", () => this.askBulk(this.bulkAsk.hidden === true));
     this.bulkNo.addEventListener("click", () => this.askBulk(false));
     this.bulkAsk.addEventListener("keydown", (e) => {
       if (e.key === "Escape") {
@@ -151,12 +199,17 @@ export class SeatsPanel {
     });
   }
 
+  /**
+   * @param {boolean} asking
+   * @param {boolean} [refocus]
+   */
   askBulk(asking, refocus = true) {
     this.bulkAsk.hidden = !asking;
     this.bulk.setAttribute("aria-expanded", String(asking));
     if (refocus) (asking ? this.bulkYes : this.bulk).focus();
   }
 
+  /** @param {Seat} seat */
   remove(seat) {
     const op = this.send({ type: "remove_seat", participant_id: seat.id });
     this.sent.set(op.cid, seat);
@@ -170,20 +223,24 @@ export class SeatsPanel {
     if (this.queued.length) this.drainTimer = setTimeout(() => this.drain(), 1000);
   }
 
+  /** @returns {{ids: Set<string>, known: boolean}} */
   online() {
     const ids = new Set(this.store.presence.seats_online || []);
     // Our own connection is in the list whenever the server has sent it to us as facilitator;
     // without it (just handed the role, say) we do not know who is connected.
-    return { ids, known: ids.has(this.store.you) };
+    return { ids, known: this.store.you !== null && ids.has(this.store.you) };
   }
 
+  /** @returns {ParticipantView[]} */
   seats() {
+    /** @type {Partial<Record<string, number>>} */
     const order = { participant: 0, observer: 1 };
     return [...this.store.participants.values()]
       .filter((p) => p.role !== "facilitator" && p.id !== this.store.you)
       .sort((a, b) => (order[a.role] ?? 2) - (order[b.role] ?? 2) || a.name.localeCompare(b.name));
   }
 
+  /** @returns {Set<string>} */
   busy() {
     return new Set([...this.store.pendingOps("remove_seat").map((op) => op.participant_id),
       ...this.queued.map((s) => s.id)]);
@@ -223,10 +280,17 @@ export class SeatsPanel {
     this.settle();
   }
 
+  /**
+   * @param {ParticipantView[]} seats
+   * @param {Set<string>} ids  the seats connected now
+   * @param {boolean} known    whether we know who is connected
+   * @param {Set<string>} busy the seats being removed
+   */
   renderList(seats, ids, known, busy) {
     // A redraw must not drop the keyboard: focus moves to the same place in the list.
-    const focused = this.list.contains(document.activeElement)
-      ? [...this.list.children].indexOf(document.activeElement.closest("li")) : -1;
+    const active = document.activeElement;
+    const li = active && this.list.contains(active) ? active.closest("li") : null;
+    const focused = li ? [...this.list.children].indexOf(li) : -1;
     fill(this.list, seats.map((p) => {
       const online = ids.has(p.id);
       const removing = busy.has(p.id);
@@ -244,7 +308,7 @@ export class SeatsPanel {
     if (focused < 0) return;
     const items = [...this.list.children];
     const target = items.slice(focused).concat(items.slice(0, focused).reverse())
-      .map((li) => li.querySelector("button:not([disabled])")).find(Boolean);
+      .map((li) => /** @type {HTMLButtonElement | null} */ (li.querySelector("button:not([disabled])"))).find(Boolean);
     (target || this.list).focus();
   }
 
@@ -263,6 +327,7 @@ export class SeatsPanel {
     const { removed, refused } = this.results;
     if (!removed.length && !refused.length) return;
     this.results = { removed: [], refused: [] };
+    /** @type {string[]} */
     const said = [];
     if (removed.length === 1) said.push(`${removed[0].name} is removed from the board.`);
     else if (removed.length) said.push(`${removed.length} seats are removed.`);
@@ -271,6 +336,7 @@ export class SeatsPanel {
   }
 }
 
+/** @param {string} text */
 function sentence(text) {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Editing and deleting in place: the small "Edit" / "Delete" controls on items a person may
 // change, and the inline form that replaces an item's text while it is being edited.
 //
@@ -10,21 +11,30 @@
 import { h } from "./dom.js";
 
 export class InlineEdits {
-  /** rerender: redraw the owner's list (called when an edit starts, ends or asks to confirm). */
+  /** @param {() => void} rerender  redraw the owner's list (called when an edit starts, ends
+   * or asks to confirm) */
   constructor(rerender) {
     this.rerender = rerender;
-    this.editing = null;    // key of the item being edited
+    /** @type {string | null} key of the item being edited */
+    this.editing = null;
     this.draft = "";
-    this.confirming = null; // key of the item whose delete waits for "Yes"
+    /** @type {string | null} key of the item whose delete waits for "Yes" */
+    this.confirming = null;
     this.focusNext = false;
     this.selectAll = false;
   }
 
+  /** @param {string} key */
   isEditing(key) {
     return this.editing === key;
   }
 
-  /** selectAll: a placeholder name to be typed over (a theme made by a drop). */
+  /**
+   * selectAll: a placeholder name to be typed over (a theme made by a drop).
+   * @param {string} key
+   * @param {string} value
+   * @param {{selectAll?: boolean}} [o]
+   */
   start(key, value, { selectAll = false } = {}) {
     this.editing = key;
     this.draft = value;
@@ -40,8 +50,14 @@ export class InlineEdits {
     this.rerender();
   }
 
-  /** The inline form: a text field holding the draft, Save and Cancel. `onSave(text)` sends
-   * the op; an unchanged or empty text just closes the form. */
+  /**
+   * The inline form: a text field holding the draft, Save and Cancel. `onSave(text)` sends
+   * the op; an unchanged or empty text just closes the form.
+   * @param {string} key
+   * @param {{label: string, value: string, multiline?: boolean, maxlength?: number,
+   *   onSave: (text: string) => void}} o
+   * @returns {HTMLFormElement}
+   */
   form(key, { label, value, multiline = true, maxlength = 2000, onSave }) {
     const id = `edit-${key.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
     const field = multiline
@@ -56,13 +72,15 @@ export class InlineEdits {
       if (text && text !== value) onSave(text);
       this.rerender();
     };
-    field.addEventListener("keydown", (e) => {
+    // As an HTMLElement: its event map types the listener (the union of two element types cannot).
+    /** @type {HTMLElement} */ (field).addEventListener("keydown", (e) => {
       if (e.key === "Escape") {
         e.preventDefault();
         this.stop();
       } else if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
-        field.form.requestSubmit();  // through the form, so other fields' listeners see it
+        // Through the form, so other fields' listeners see it (the field is in it, below).
+        /** @type {HTMLFormElement} */ (field.form).requestSubmit();
       }
     });
     const form = h("form", { class: "edit-form", "aria-label": label, onsubmit: (e) => { e.preventDefault(); save(); } },
@@ -86,8 +104,15 @@ export class InlineEdits {
     return form;
   }
 
-  /** Edit / Delete controls for one item; null when the viewer may do neither. */
+  /**
+   * Edit / Delete controls for one item; null when the viewer may do neither.
+   * @param {string} key
+   * @param {{what: string, value: string, canEdit: boolean, canDelete: boolean,
+   *   onDelete: () => void, spotlight?: HTMLElement | null}} o
+   * @returns {HTMLElement | null}
+   */
   controls(key, { what, value, canEdit, canDelete, onDelete, spotlight = null }) {
+    /** @type {HTMLElement[]} */
     const buttons = [];
     if (canEdit) {
       buttons.push(h("button", { type: "button", class: "link-button item-edit", "aria-label": `Edit ${what}: ${short(value)}`,
@@ -116,6 +141,7 @@ export class InlineEdits {
   }
 }
 
+/** @param {string} text */
 function short(text) {
   return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }

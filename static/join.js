@@ -1,3 +1,4 @@
+// @ts-check
 // The join page: take the join link's token from the fragment, and warn before this browser
 // trades an existing seat for a new one.
 //
@@ -14,16 +15,16 @@ import { hasCredential } from "./credential.js";
 
 const boardId = document.body.dataset.boardId;
 if (boardId && hasCredential(boardId)) {
-  document.getElementById("already-here").hidden = false;
+  /** @type {HTMLElement} */ (document.getElementById("already-here")).hidden = false;
 }
 
 // Opening another link to this same page (the current one, pasted after a refusal) changes only
 // the fragment, so the browser does not load the page again: take the new token here.
 function takeToken() {
   const token = new URLSearchParams(location.hash.slice(1)).get("t") || "";
-  document.getElementById("join-token").value = token;
-  document.getElementById("no-link").hidden = Boolean(token);
-  document.getElementById("join-form").hidden = !token;
+  /** @type {HTMLInputElement} */ (document.getElementById("join-token")).value = token;
+  /** @type {HTMLElement} */ (document.getElementById("no-link")).hidden = Boolean(token);
+  /** @type {HTMLFormElement} */ (document.getElementById("join-form")).hidden = !token;
   const refused = document.getElementById("refused");
   if (refused && token && token !== takeToken.first) refused.hidden = true;
 }

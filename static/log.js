@@ -1,3 +1,4 @@
+// @ts-check
 // The incident log page: tag editing for the boards this browser holds a seat on.
 //
 // The page is complete without this script (search, filters, CSV are plain HTML). Here we only
@@ -8,21 +9,37 @@
 
 import { h, fill } from "./dom.js";
 
-/** The credential the board page stored for `boardId` (same key as credential.js), or null. */
+/**
+ * The credential the board page stored for `boardId` (same key as credential.js), or null.
+ * @param {string} boardId
+ * @returns {string | null}
+ */
 function credentialFor(boardId) {
   try { return localStorage.getItem(`hindsight:cred:${boardId}`); } catch { return null; }
 }
 
+/**
+ * @param {string} text
+ * @returns {string[]}
+ */
 function parseTags(text) {
   // Commas separate tags; the server lowercases and removes duplicates.
   return text.split(",").map((t) => t.trim()).filter(Boolean);
 }
 
-/** The tags an entry shows, as the page wrote them (JSON in `data-tags`). */
+/**
+ * The tags an entry shows, as the page wrote them (JSON in `data-tags`).
+ * @param {HTMLElement} dd
+ * @returns {string[]}
+ */
 function currentTags(dd) {
   try { return JSON.parse(dd.dataset.tags || "[]"); } catch { return []; }
 }
 
+/**
+ * @param {HTMLElement} dd
+ * @param {string[]} tags
+ */
 function renderTags(dd, tags) {
   dd.dataset.tags = JSON.stringify(tags);
   if (tags.length === 0) {
@@ -32,26 +49,37 @@ function renderTags(dd, tags) {
   fill(dd, tags.flatMap((t) => [h("a", { class: "tag", href: `/log?tag=${encodeURIComponent(t)}` }, t), " "]));
 }
 
+/**
+ * @param {string} boardId
+ * @param {string} credential
+ * @param {string[]} tags
+ * @returns {Promise<string[]>} the tags as the server saved them
+ */
 async function saveTags(boardId, credential, tags) {
   const response = await fetch(`/api/boards/${encodeURIComponent(boardId)}/tags`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${credential}` },
     body: JSON.stringify({ tags }),
   });
+  /** @type {{tags: string[], error?: {message: string}} | null} tags if saved, error if refused */
   let body = null;
   try { body = await response.json(); } catch { /* not JSON: fall back to the status line */ }
-  if (!response.ok) {
+  if (!response.ok || !body) {
     const message = body && body.error ? body.error.message : `the server answered ${response.status}`;
     throw new Error(message);
   }
   return body.tags;
 }
 
+/**
+ * @param {HTMLElement} article
+ * @param {number} index
+ */
 function setUpEditor(article, index) {
-  const boardId = article.dataset.boardId;
+  const boardId = /** @type {string} */ (article.dataset.boardId);  // the selector asks for it
   const credential = credentialFor(boardId);
   const slot = article.querySelector("[data-tag-editor]");
-  const dd = article.querySelector(".log-tags");
+  const dd = /** @type {HTMLElement | null} */ (article.querySelector(".log-tags"));
   if (!credential || !slot || !dd) return;
 
   const inputId = `tags-input-${index}`;
@@ -82,7 +110,7 @@ function setUpEditor(article, index) {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const submit = form.querySelector("button[type=submit]");
+    const submit = /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
     submit.disabled = true;
     message.textContent = "Saving…";
     message.classList.remove("tag-error");
@@ -93,7 +121,7 @@ function setUpEditor(article, index) {
       close();
     } catch (error) {
       message.classList.add("tag-error");
-      message.textContent = `Not saved: ${error.message}`;
+      message.textContent = `Not saved: ${/** @type {Error} */ (error).message}`;
     } finally {
       submit.disabled = false;
     }
@@ -102,4 +130,4 @@ function setUpEditor(article, index) {
   fill(slot, open, form, message);
 }
 
-document.querySelectorAll(".log-entry[data-board-id]").forEach(setUpEditor);
+/** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll(".log-entry[data-board-id]")).forEach(setUpEditor);

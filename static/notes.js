@@ -1,3 +1,4 @@
+// @ts-check
 // Notes (stickies) as columns, and the parking lot, which takes questions in any phase.
 //
 // A reflection phase shows one column per section (went well, went badly, ...), each with its
@@ -14,20 +15,68 @@ import { fill, h } from "./dom.js";
 import { InlineEdits } from "./edit.js";
 import { SECTION_ORDER, plural, sectionLabel } from "./format.js";
 
+/** @typedef {import("./types.js").BoardStore} BoardStore */
+/** @typedef {import("./types.js").Category} Category */
+/** @typedef {import("./types.js").InputOf<"add_sticky">} AddStickyOp */
+/** @typedef {import("./types.js").PhaseView} PhaseView */
+/** @typedef {import("./types.js").Section} Section */
+/** @typedef {import("./types.js").Send} Send */
+/** @typedef {import("./types.js").Spotlight} Spotlight */
+/**
+ * A note as drawn: a sticky from the server, or one of ours still on its way (`pending`).
+ * @typedef {{id: string, section?: Section, category?: Category | null, text: string, mine: boolean,
+ *   pending: boolean, hidden?: boolean, author?: string | null}} Note
+ */
+/** @typedef {{key: string, title: string, notes: Note[], composer: Section | null, cls: string}} Column */
+
+/** @type {Record<Category, string>} */
 export const CATEGORIES = {
   monitoring: "Monitoring", testing: "Testing", process: "Process", knowledge: "Knowledge",
   tooling: "Tooling", change: "Change", communication: "Communication", other: "Other",
 };
 
 export class NotesPanel {
+  /**
+   * @param {object} o
+   * @param {HTMLFormElement} o.form           the one composer (pinned at the bottom on a phone)
+   * @param {HTMLSelectElement} o.section      its section picker
+   * @param {HTMLElement} o.sectionField
+   * @param {HTMLTextAreaElement} o.text
+   * @param {HTMLElement} o.noNotes            "this phase takes no notes"
+   * @param {HTMLElement} o.groups             the columns
+   * @param {HTMLElement} o.notice             the private-writing notice
+   * @param {HTMLFormElement} o.parkForm
+   * @param {HTMLTextAreaElement | HTMLInputElement} o.parkText
+   * @param {HTMLElement} o.parkList
+   * @param {HTMLElement | null} o.parkCount
+   * @param {BoardStore} o.store
+   * @param {Send} o.send
+   * @param {Spotlight} o.spotlight
+   */
   constructor({ form, section, sectionField, text, noNotes, groups, notice, parkForm, parkText, parkList, parkCount, store, send, spotlight }) {
-    Object.assign(this, { form, section, sectionField, text, noNotes, groups, notice, parkForm, parkText, parkList, parkCount, store, send, spotlight });
+    this.form = form;
+    this.section = section;
+    this.sectionField = sectionField;
+    this.text = text;
+    this.noNotes = noNotes;
+    this.groups = groups;
+    this.notice = notice;
+    this.parkForm = parkForm;
+    this.parkText = parkText;
+    this.parkList = parkList;
+    this.parkCount = parkCount;
+    this.store = store;
+    this.send = send;
+    this.spotlight = spotlight;
+    this.canWrite = false;
+    this.canPark = false;
     this.sectionsKey = "";
     this.edits = new InlineEdits(() => this.render(this.canWrite, this.canPark));
-    this.drafts = new Map();  // section -> text typed in its column, kept across redraws
+    /** @type {Map<string, string>} section -> text typed in its column, kept across redraws */
+    this.drafts = new Map();
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      this.add(section.value, text.value);
+      this.add(/** @type {Section} */ (section.value), text.value);  // its options are sections
       text.value = "";
       text.focus();
     });
@@ -48,16 +97,28 @@ export class NotesPanel {
     });
   }
 
+  /**
+   * @param {Section} sectionName
+   * @param {string} raw
+   */
   add(sectionName, raw) {
     const value = raw.trim();
     if (!value) return;
+    /** @type {AddStickyOp} */
     const op = { type: "add_sticky", section: sectionName, text: value };
     // Contributing factors carry a category: the write-up and the incident log group by it.
-    if (sectionName === "contributing") op.category = document.getElementById("note-category").value;
+    // (The page's category picker, whose options are the categories.)
+    if (sectionName === "contributing") {
+      op.category = /** @type {Category} */ (/** @type {HTMLSelectElement} */ (document.getElementById("note-category")).value);
+    }
     this.send(op);
   }
 
-  /** canWrite: the server takes notes from us now; canPark: it takes parking-lot questions. */
+  /**
+   * canWrite: the server takes notes from us now; canPark: it takes parking-lot questions.
+   * @param {boolean} canWrite
+   * @param {boolean} [canPark]
+   */
   render(canWrite, canPark = canWrite) {
     this.canWrite = canWrite;
     this.canPark = canPark;
@@ -71,6 +132,12 @@ export class NotesPanel {
     this.renderParking(canPark);
   }
 
+  /**
+   * @param {boolean} canWrite
+   * @param {PhaseView | null} phase
+   * @param {Section[]} sections
+   * @param {boolean} byCategory
+   */
   renderComposer(canWrite, phase, sections, byCategory) {
     this.form.hidden = !canWrite || sections.length === 0;
     this.form.classList.toggle("has-columns", !byCategory);
@@ -81,18 +148,23 @@ export class NotesPanel {
       this.sectionsKey = key;
       const chosen = this.section.value;
       fill(this.section, sections.map((s) => h("option", { value: s }, sectionLabel(s))));
-      if (sections.includes(chosen)) this.section.value = chosen;
+      if (/** @type {string[]} */ (sections).includes(chosen)) this.section.value = chosen;
     }
     this.sectionField.hidden = sections.length < 2;
-    document.getElementById("note-category-field").hidden = !byCategory;
-    this.form.querySelector("label[for=note-text]").textContent = byCategory
+    // Both are in the composer's template.
+    /** @type {HTMLElement} */ (document.getElementById("note-category-field")).hidden = !byCategory;
+    /** @type {HTMLElement} */ (this.form.querySelector("label[for=note-text]")).textContent = byCategory
       ? "A contributing factor" : sections.length === 1 ? `Your note: ${sectionLabel(sections[0]).toLowerCase()}` : "Your note";
   }
 
+  /**
+   * @param {PhaseView | null} phase
+   * @param {boolean} canWrite
+   */
   renderNotice(phase, canWrite) {
-    const privateNow = Boolean(phase && phase.private && !phase.revealed && this.store.board.closed_at === null);
+    const privateNow = Boolean(phase && phase.private && !phase.revealed && this.store.board && this.store.board.closed_at === null);
     this.notice.hidden = !privateNow;
-    if (!privateNow) return;
+    if (!phase || !privateNow) return;
     const count = `${plural(phase.private_count, "note", "notes")} written so far`;
     if (!canWrite) {
       fill(this.notice, h("strong", {}, "People are writing on their own."), " ", `${count}; they appear when the facilitator reveals them.`);
@@ -104,8 +176,12 @@ export class NotesPanel {
       " ", count, mine ? ` (${mine} by you).` : ".");
   }
 
-  /** Notes to show, with our own in flight, as {id, section, category, text, mine, ...}. */
+  /**
+   * Notes to show, with our own in flight, as {id, section, category, text, mine, ...}.
+   * @returns {Note[]}
+   */
   allNotes() {
+    /** @type {Note[]} */
     const notes = [...this.store.stickies.values()].filter((s) => s.section !== "parking_lot").map((s) => ({ ...s, pending: false }));
     for (const op of this.store.pendingOps("add_sticky")) {
       notes.push({ id: op.cid, section: op.section, category: op.category || null, text: op.text, mine: true, pending: true });
@@ -113,14 +189,24 @@ export class NotesPanel {
     return notes;
   }
 
+  /**
+   * @param {Section[]} sections
+   * @param {boolean} canWrite
+   * @param {boolean} byCategory
+   * @param {boolean} closed
+   */
   renderColumns(sections, canWrite, byCategory, closed) {
     // Keep what was typed in a column's input across the redraw.
-    for (const el of this.groups.querySelectorAll("textarea[data-section]")) this.drafts.set(el.dataset.section, el.value);
-    const focused = document.activeElement && this.groups.contains(document.activeElement) && document.activeElement.dataset.section;
+    for (const el of /** @type {NodeListOf<HTMLTextAreaElement>} */ (this.groups.querySelectorAll("textarea[data-section]"))) {
+      this.drafts.set(/** @type {string} */ (el.dataset.section), el.value);  // the selector asks for it
+    }
+    const active = /** @type {HTMLElement | null} */ (document.activeElement);
+    const focused = active && this.groups.contains(active) && active.dataset.section;
     const notes = this.allNotes();
+    /** @type {Column[]} */
     let columns;
     if (byCategory) {
-      const used = Object.keys(CATEGORIES).filter((c) => notes.some((n) => n.section === "contributing" && (n.category || "other") === c));
+      const used = /** @type {Category[]} */ (Object.keys(CATEGORIES)).filter((c) => notes.some((n) => n.section === "contributing" && (n.category || "other") === c));
       columns = used.map((c) => ({ key: `category-${c}`, title: CATEGORIES[c], notes: notes.filter((n) => n.section === "contributing" && (n.category || "other") === c), composer: null, cls: "section-contributing" }));
       if (!columns.length) columns = [{ key: "category-none", title: "Contributing factors", notes: [], composer: null, cls: "section-contributing" }];
     } else {
@@ -130,11 +216,12 @@ export class NotesPanel {
     }
     fill(this.groups, columns.map((col) => this.column(col)));
     if (focused) {
-      const again = this.groups.querySelector(`textarea[data-section="${CSS.escape(focused)}"]`);
+      const again = /** @type {HTMLElement | null} */ (this.groups.querySelector(`textarea[data-section="${CSS.escape(focused)}"]`));
       if (again) again.focus();
     }
   }
 
+  /** @param {Column} column */
   column({ key, title, notes, composer, cls }) {
     const headingId = `notes-${key}`;
     return h("section", { class: ["note-column", "note-group", cls], "aria-labelledby": headingId, dataset: { column: key } },
@@ -145,6 +232,10 @@ export class NotesPanel {
         : h("p", { class: "empty" }, "Nothing here yet."));
   }
 
+  /**
+   * @param {Section} sectionName
+   * @param {string} title
+   */
   columnComposer(sectionName, title) {
     const id = `note-text-${sectionName}`;
     const area = h("textarea", { id, rows: 2, maxlength: 2000, dataset: { section: sectionName, nudge: "text" }, placeholder: "Write a note, Enter to add" });
@@ -168,14 +259,20 @@ export class NotesPanel {
       h("button", { type: "submit", class: "button small primary" }, "Add"));
   }
 
+  /** @param {boolean} canWrite */
   renderParking(canWrite) {
     this.parkForm.hidden = !canWrite;
+    /** @type {Note[]} */
     const notes = [...this.store.stickies.values()].filter((s) => s.section === "parking_lot").map((s) => ({ ...s, pending: false }));
     for (const op of this.store.pendingOps("park_question")) notes.push({ id: op.cid, text: op.text, mine: true, pending: true });
     if (this.parkCount) fill(this.parkCount, String(notes.length));
     fill(this.parkList, notes.length ? notes.map((n) => this.note(n, "question")) : h("li", { class: "empty" }, "No questions parked."));
   }
 
+  /**
+   * @param {Note} n
+   * @param {string} [what]
+   */
   note(n, what = "note") {
     const key = `sticky:${n.id}`;
     const tags = [];
@@ -196,6 +293,7 @@ export class NotesPanel {
       onDelete: () => this.send({ type: "delete_sticky", sticky_id: n.id }),
       spotlight: !n.hidden && this.spotlight ? this.spotlight.button("sticky", n.id, n.text) : null,
     }) : null;
+    /** @type {Record<string, string>} */
     const dataset = n.author ? { id: n.id, author: n.author, spot: `sticky:${n.id}` } : { id: n.id, spot: `sticky:${n.id}` };
     const editing = settled && this.edits.isEditing(key);
     return h("li", { class: ["note", n.hidden && "is-hidden", n.pending && "is-pending"], dataset },

@@ -1,3 +1,4 @@
+// @ts-check
 // Guardrail hints while typing, and the facilitator's count of open nudges.
 //
 // Any field marked `data-nudge="text"` (notes, timeline entries, parked questions, whys) or
@@ -12,17 +13,35 @@
 
 import { fill, h } from "./dom.js";
 
+/** @typedef {import("./types.js").AdviceMessage} AdviceMessage */
+/** @typedef {import("./types.js").BoardSocket} BoardSocket */
+/** @typedef {import("./types.js").BoardStore} BoardStore */
+/** @typedef {import("./types.js").Finding} Finding */
+/** @typedef {import("./types.js").NudgeCountsMessage} NudgeCountsMessage */
+/** @typedef {import("./types.js").NudgeKind} NudgeKind */
+/** @typedef {import("./types.js").Send} Send */
+/** @typedef {HTMLInputElement | HTMLTextAreaElement} Field */
+
 const PAUSE_MS = 500;      // after the last keystroke
 const RECOUNT_MS = 1500;   // after the last board change, for the facilitator's counts
 
 export class Nudges {
+  /** @param {{root: HTMLElement, socket: BoardSocket, store: BoardStore}} o */
   constructor({ root, socket, store }) {
-    Object.assign(this, { root, socket, store });
+    this.root = root;
+    this.socket = socket;
+    this.store = store;
+    /** @type {WeakMap<Field, number>} */
     this.timers = new WeakMap();
-    this.waiting = new Map();  // cid -> the field it was asked for
+    /** @type {Map<string, Field>} cid -> the field it was asked for */
+    this.waiting = new Map();
     this.seq = 0;
+    /** @type {NudgeCountsMessage | null} */
     this.counts = null;
-    root.addEventListener("input", (e) => this.onInput(e.target));
+    /** @type {number | undefined} */
+    this.recount = undefined;
+    // Only fields marked `data-nudge` are checked, and those are inputs and textareas.
+    root.addEventListener("input", (e) => this.onInput(/** @type {Field | null} */ (e.target)));
     // A sent note clears its field: take its hint away with it.
     root.addEventListener("submit", () => setTimeout(() => this.sweep(), 0), true);
     socket.addEventListener("advice", (e) => this.onAdvice(e.detail));
@@ -32,13 +51,18 @@ export class Nudges {
     });
   }
 
+  /** @param {Field | null} field */
   onInput(field) {
     const kind = field && field.dataset ? field.dataset.nudge : undefined;
-    if (kind !== "text" && kind !== "action") return;
+    if (!field || (kind !== "text" && kind !== "action")) return;
     clearTimeout(this.timers.get(field));
     this.timers.set(field, setTimeout(() => this.ask(field, kind), PAUSE_MS));
   }
 
+  /**
+   * @param {Field} field
+   * @param {"text" | "action"} kind
+   */
   ask(field, kind) {
     const text = field.value.trim();
     if (text.length < 3) {
@@ -50,6 +74,7 @@ export class Nudges {
     if (!this.socket.request({ type: "check", cid, kind, text })) this.waiting.delete(cid);
   }
 
+  /** @param {AdviceMessage} msg */
   onAdvice(msg) {
     const field = this.waiting.get(msg.cid);
     this.waiting.delete(msg.cid);
@@ -58,6 +83,10 @@ export class Nudges {
     this.show(field, msg.findings);
   }
 
+  /**
+   * @param {Field} field
+   * @returns {HTMLElement}
+   */
   hintFor(field) {
     const id = `${field.id || "field"}-nudge`;
     let hint = document.getElementById(id);
@@ -70,6 +99,10 @@ export class Nudges {
     return hint;
   }
 
+  /**
+   * @param {Field} field
+   * @param {Finding[]} findings
+   */
   show(field, findings) {
     const hint = this.hintFor(field);
     hint.hidden = findings.length === 0;
@@ -96,8 +129,9 @@ export class Nudges {
   sweep() {
     // Only the typing hints this module made (id "<field>-nudge"): the server's own nudges on a
     // chain or an action belong to their renderers and stay.
-    for (const hint of this.root.querySelectorAll(".nudge[id$='-nudge']")) {
-      const field = document.getElementById(hint.id.replace(/-nudge$/, ""));
+    for (const hint of /** @type {NodeListOf<HTMLElement>} */ (this.root.querySelectorAll(".nudge[id$='-nudge']"))) {
+      // The field a hint was made for (hintFor): an input or a textarea.
+      const field = /** @type {Field | null} */ (document.getElementById(hint.id.replace(/-nudge$/, "")));
       if (!field || !field.value.trim()) {
         hint.hidden = true;
         fill(hint);
@@ -117,7 +151,7 @@ export class Nudges {
     if (!box) return;
     const counts = this.counts;
     box.hidden = !this.store.isFacilitator() || !counts;
-    if (box.hidden) return;
+    if (box.hidden || !counts) return;
     const titles = new Map((this.store.board ? this.store.board.agenda : []).map((p) => [p.id, p.title]));
     const parts = Object.entries(counts.by_phase).map(([id, n]) => `${titles.get(id) || "Before the meeting"} ${n}`);
     fill(box, counts.total
@@ -126,17 +160,24 @@ export class Nudges {
   }
 }
 
-/** The facilitator's switches for each kind of nudge (board settings, `edit_settings`). */
+/**
+ * The facilitator's switches for each kind of nudge (board settings, `edit_settings`).
+ * @param {HTMLElement} root
+ * @param {{store: BoardStore, send: Send}} o
+ * @returns {() => void} redraws the switches from the board
+ */
 export function attachNudgeSettings(root, { store, send }) {
+  // The switches are checkboxes named "nudge" whose values are nudge kinds.
+  const boxes = (/** @type {string} */ selector) => [.../** @type {NodeListOf<HTMLInputElement>} */ (root.querySelectorAll(selector))];
   root.addEventListener("change", (e) => {
-    if (e.target.name !== "nudge") return;
-    const on = [...root.querySelectorAll("input[name=nudge]:checked")].map((i) => i.value);
+    if (/** @type {HTMLInputElement} */ (e.target).name !== "nudge") return;
+    const on = boxes("input[name=nudge]:checked").map((i) => /** @type {NudgeKind} */ (i.value));
     send({ type: "edit_settings", nudges: on });
   });
   return () => {
     const on = new Set(store.board ? store.board.settings.nudges : []);
     const sending = store.pendingOps("edit_settings").some((op) => op.nudges);
     if (sending) return;  // keep what was just clicked until the server answers
-    for (const box of root.querySelectorAll("input[name=nudge]")) box.checked = on.has(box.value);
+    for (const box of boxes("input[name=nudge]")) box.checked = on.has(/** @type {NudgeKind} */ (box.value));
   };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Regions that scroll say so. Every scroll container on the stage (`[data-scroll]`, the panel
 // regions, the stage itself where it scrolls) gets a "N more below" pill while content is cut
 // at its bottom; it goes when the region is scrolled to the end. The pill counts list items
@@ -5,6 +6,10 @@
 
 import { h } from "./dom.js";
 
+/**
+ * @param {Element} region
+ * @returns {number}
+ */
 function hiddenBelow(region) {
   const bottom = region.getBoundingClientRect().bottom;
   const items = region.querySelectorAll("li:not(.tl-day)");
@@ -13,8 +18,9 @@ function hiddenBelow(region) {
   return n;
 }
 
+/** @param {Element} region */
 function update(region) {
-  let pill = region.querySelector(":scope > .more-hint");
+  let pill = /** @type {HTMLElement | null} */ (region.querySelector(":scope > .more-hint"));
   const cut = region.scrollHeight - region.scrollTop - region.clientHeight > 8
     && getComputedStyle(region).overflowY !== "visible";
   if (!cut) {
@@ -30,6 +36,7 @@ function update(region) {
   pill.hidden = false;
 }
 
+/** @param {HTMLElement} root */
 export function watchScrollRegions(root) {
   const regions = () => [...root.querySelectorAll("[data-scroll], .panel-region, .note-sections, .sheet, .record")];
   let queued = false;

@@ -1,12 +1,22 @@
+// @ts-check
 // Keyboard shortcuts. `?` shows the list; keys act only when no field has the focus, so typing
 // a note never triggers one. Every shortcut also exists as a visible control. The facilitator's
 // keys are capitals (Shift+N, ...) so a stray lowercase letter never moves the meeting.
 
+/** @typedef {import("./types.js").BoardStore} BoardStore */
+/** @typedef {import("./console.js").FacilitatorConsole} FacilitatorConsole */
+/** @typedef {import("./spotlight.js").Spotlight} Spotlight */
+/** @typedef {HTMLElement & {disabled?: boolean}} Control  a button or a field (or a link) */
+
 const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 
+/**
+ * @param {string[]} selectors
+ * @returns {Control | null}
+ */
 function firstVisible(selectors) {
   for (const selector of selectors) {
-    for (const el of document.querySelectorAll(selector)) {
+    for (const el of /** @type {NodeListOf<Control>} */ (document.querySelectorAll(selector))) {
       if (el.offsetParent !== null && !el.disabled) return el;
     }
   }
@@ -14,13 +24,22 @@ function firstVisible(selectors) {
 }
 
 export class Shortcuts {
+  /**
+   * @param {object} o
+   * @param {BoardStore} o.store
+   * @param {() => void} o.toggleHand
+   * @param {FacilitatorConsole} o.facilitator
+   * @param {() => void} o.openMenu
+   * @param {Spotlight} o.spotlight
+   */
   constructor({ store, toggleHand, facilitator, openMenu, spotlight }) {
-    this.dialog = document.getElementById("shortcuts");
-    const fac = (fn) => () => { if (store.isFacilitator() && store.board && store.board.closed_at === null) fn(); };
-    const click = (id) => () => {
-      const el = document.getElementById(id);
+    this.dialog = /** @type {HTMLDialogElement} */ (document.getElementById("shortcuts"));  // in the page's template
+    const fac = (/** @type {() => void} */ fn) => () => { if (store.isFacilitator() && store.board && store.board.closed_at === null) fn(); };
+    const click = (/** @type {string} */ id) => () => {
+      const el = /** @type {Control | null} */ (document.getElementById(id));
       if (el && !el.hidden && !el.disabled && el.offsetParent !== null) el.click();
     };
+    /** @type {Record<string, () => void>} */
     this.keys = {
       "?": () => this.show(),
       // The composer of the current phase: a note, a why, an action, else the timeline.
@@ -40,12 +59,13 @@ export class Shortcuts {
     document.addEventListener("keydown", (e) => this.onKey(e));
     const open = document.getElementById("shortcuts-open");
     if (open) open.addEventListener("click", () => this.show());
-    this.dialog.querySelector("#shortcuts-close").addEventListener("click", () => this.dialog.close());
+    /** @type {HTMLElement} */ (this.dialog.querySelector("#shortcuts-close")).addEventListener("click", () => this.dialog.close());
   }
 
+  /** @param {KeyboardEvent} e */
   onKey(e) {
     if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
-    const target = e.target;
+    const target = /** @type {HTMLElement | null} */ (e.target);
     if (target && (TYPING.has(target.tagName) || target.isContentEditable)) return;
     if (document.querySelector("dialog[open]") && e.key !== "?") return;
     const action = this.keys[e.key];
@@ -54,13 +74,14 @@ export class Shortcuts {
     action();
   }
 
+  /** @param {string[]} selectors */
   focus(selectors) {
     const el = firstVisible(selectors);
     if (el) el.focus();
   }
 
   show() {
-    for (const el of this.dialog.querySelectorAll(".fac-key")) el.hidden = !this.store.isFacilitator();
+    for (const el of /** @type {NodeListOf<HTMLElement>} */ (this.dialog.querySelectorAll(".fac-key"))) el.hidden = !this.store.isFacilitator();
     if (this.dialog.open) this.dialog.close();
     else this.dialog.showModal();
   }

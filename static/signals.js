@@ -1,3 +1,4 @@
+// @ts-check
 // Signals people send the room, in any phase: a raised hand, and "let's refocus on systems".
 //
 // The hand queue is in raising order. Everyone sees it (a raised hand is a request to be called
@@ -11,25 +12,50 @@
 import { fill, h } from "./dom.js";
 import { plural } from "./format.js";
 
+/** @typedef {import("./types.js").BoardStore} BoardStore */
+/** @typedef {import("./types.js").Send} Send */
+
 const BANNER_MS = 60_000;  // as long as the server's cooldown: one request, one minute of banner
 
 export class SpeakUp {
-  /** root: the menu's "speak up" section; banner: the board-wide refocus banner. The hand and
-   * refocus buttons sit in the meeting bar, the queue in its own dialog. */
+  /**
+   * root: the menu's "speak up" section; banner: the board-wide refocus banner. The hand and
+   * refocus buttons sit in the meeting bar, the queue in its own dialog.
+   * @param {object} o
+   * @param {HTMLElement} o.root
+   * @param {HTMLElement} o.banner
+   * @param {BoardStore} o.store
+   * @param {Send} o.send
+   * @param {() => number} o.serverNow
+   * @param {(text: string) => void} o.announce  says it to screen readers
+   * @param {(text: string) => void} o.toast     shows it for a moment
+   */
   constructor({ root, banner, store, send, serverNow, announce, toast }) {
-    Object.assign(this, { root, banner, store, send, serverNow, announce, toast });
-    this.handButton = document.getElementById("hand-toggle");
-    this.queue = document.getElementById("hand-queue");
-    this.empty = document.getElementById("hand-empty");
-    this.refocusButton = document.getElementById("refocus");
+    this.root = root;
+    this.banner = banner;
+    this.store = store;
+    this.send = send;
+    this.serverNow = serverNow;
+    this.announce = announce;
+    this.toast = toast;
+    // In the board page's template (the bar, and the hands dialog).
+    const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+    this.handButton = byId("hand-toggle");
+    this.queue = byId("hand-queue");
+    this.empty = byId("hand-empty");
+    this.refocusButton = byId("refocus");
+    /** @type {number | null} the refocus request whose banner this person closed */
     this.dismissedAt = null;
+    /** @type {number | null | undefined} the last refocus request seen (undefined: none yet) */
     this.lastRefocus = undefined;
+    /** @type {number | undefined} how many hands were up at the last redraw */
+    this.lastHands = undefined;
     this.handButton.addEventListener("click", () => this.toggleHand());
     this.refocusButton.addEventListener("click", () => {
       send({ type: "refocus" });
       this.toast("Sent. Nobody is told who asked.");
     });
-    banner.querySelector("#refocus-dismiss").addEventListener("click", () => {
+    /** @type {HTMLElement} */ (banner.querySelector("#refocus-dismiss")).addEventListener("click", () => {
       this.dismissedAt = this.store.board ? this.store.board.refocus_at : null;
       this.renderBanner();
     });
@@ -65,6 +91,7 @@ export class SpeakUp {
 
   renderQueue() {
     const { board } = this.store;
+    if (!board) return;  // render() draws the queue only with a board
     const lower = this.store.can("lower_hand");
     const names = new Map([...this.store.participants.values()].map((p) => [p.id, p]));
     fill(this.queue, board.hands.map((id, i) => {
@@ -97,7 +124,7 @@ export class SpeakUp {
       this.announce("Someone asked the room to refocus on systems, not people.");
     }
     this.lastRefocus = at;
-    const count = this.banner.querySelector("#refocus-count");
+    const count = /** @type {HTMLElement} */ (this.banner.querySelector("#refocus-count"));
     count.hidden = !this.store.isFacilitator() || !board.refocus_count;
     fill(count, `Asked ${plural(board.refocus_count, "time", "times")} in this meeting.`);
   }
@@ -107,11 +134,14 @@ export class SpeakUp {
  * Items carry their author's name as `data-author` only on named boards, where everyone was
  * told their names are shown. */
 export class Highlighter {
+  /** @param {HTMLElement} root */
   constructor(root) {
     this.root = root;
+    /** @type {string | null} the author whose items are highlighted */
     this.name = null;
   }
 
+  /** @param {string} name */
   toggle(name) {
     this.name = this.name === name ? null : name;
     this.apply();
@@ -119,10 +149,10 @@ export class Highlighter {
 
   apply() {
     this.root.classList.toggle("is-highlighting", this.name !== null);
-    for (const el of this.root.querySelectorAll("[data-author]")) {
+    for (const el of /** @type {NodeListOf<HTMLElement>} */ (this.root.querySelectorAll("[data-author]"))) {
       el.classList.toggle("is-highlighted", this.name !== null && el.dataset.author === this.name);
     }
-    for (const b of document.querySelectorAll("[data-highlight]")) {  // in the menu, outside the board
+    for (const b of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-highlight]"))) {  // in the menu, outside the board
       b.setAttribute("aria-pressed", String(b.dataset.highlight === this.name));
     }
   }

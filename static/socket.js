@@ -1,3 +1,4 @@
+// @ts-check
 // The board's websocket: one connection that keeps coming back.
 //
 // Why it looks like this:
@@ -21,6 +22,21 @@
 
 import { randomId } from "./dom.js";
 
+/** @typedef {import("./types.js").AckMessage} AckMessage */
+/** @typedef {import("./types.js").BatchMessage} BatchMessage */
+/** @typedef {import("./types.js").ConnectionStatus} ConnectionStatus */
+/** @typedef {import("./types.js").Op} Op */
+/** @typedef {import("./types.js").OpInput} OpInput */
+/** @typedef {import("./types.js").PongMessage} PongMessage */
+/** @typedef {import("./types.js").RejectMessage} RejectMessage */
+/** @typedef {import("./types.js").RequestFrame} RequestFrame */
+/** @typedef {import("./types.js").ServerMessage} ServerMessage */
+/** @typedef {import("./types.js").SocketEvents} SocketEvents */
+/** @typedef {import("./types.js").StatusDetail} StatusDetail */
+/** @typedef {import("./types.js").WelcomeMessage} WelcomeMessage */
+/** @typedef {{op: Op, resends: number, sent: boolean}} OutboxItem */
+/** @typedef {{hello?: number, pong?: number, retry?: number, flush?: number, ping?: number}} Timers */
+
 const PING_EVERY_MS = 15_000;
 const PONG_TIMEOUT_MS = 10_000;
 const HELLO_TIMEOUT_MS = 10_000;
@@ -39,7 +55,10 @@ const CHUNK_EVERY_MS = 1000;
 const FATAL_ERRORS = new Set(["unauthorized"]);
 const FATAL_CLOSES = new Set([1008, 4001]);
 
-/** A short, non-reversible tag of the credential: the stored outbox belongs to one seat. */
+/**
+ * A short, non-reversible tag of the credential: the stored outbox belongs to one seat.
+ * @param {string} text
+ */
 function fingerprint(text) {
   let hash = 5381;
   for (let i = 0; i < text.length; i++) hash = ((hash * 33) ^ text.charCodeAt(i)) >>> 0;
@@ -60,15 +79,21 @@ export class BoardSocket extends EventTarget {
     this.credential = credential;
     this.resume = resume;
     this.url = url || `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+    /** @type {ConnectionStatus} */
     this.status = "offline";
+    /** @type {WebSocket | null} */
     this.ws = null;
     this.welcomed = false;
     this.attempt = 0;
     this.stopped = true;
+    /** @type {{code: string, message: string} | null} */
     this.fatal = null;
+    /** @type {Timers} */
     this.timers = {};
+    /** @type {{rtt: number, offset: number}[]} */
     this.clockSamples = [];
     this.offset = 0;        // serverTime ≈ Date.now() + offset
+    /** @type {number | null} */
     this.rtt = null;
     this.storageKey = `hindsight:outbox:${boardId}`;
     this.outbox = this.loadOutbox();
@@ -99,8 +124,13 @@ export class BoardSocket extends EventTarget {
     if (this.ws) this.ws.close(1000, "bye");
   }
 
-  /** Queue an op (an object tagged by `type`), send it when online. Returns its cid. */
+  /**
+   * Queue an op (an object tagged by `type`), send it when online. Returns its cid.
+   * @param {OpInput & {cid?: string}} op
+   * @returns {string}
+   */
   send(op) {
+    /** @type {Op} */
     const full = { ...op, cid: op.cid || randomId("c") };
     if (this.outbox.length >= MAX_OUTBOX) {
       this.emit("reject", { cid: full.cid, code: "limit", message: "Too many changes are waiting to be sent; reconnect first.", op: full });
@@ -112,12 +142,17 @@ export class BoardSocket extends EventTarget {
     return full.cid;
   }
 
+  /** @returns {Op[]} */
   pending() {
     return this.outbox.map((item) => item.op);
   }
 
-  /** Send a frame that is not an op (a guardrail `check`, `count_nudges`) if we are online
-   * now. It is not kept in the outbox: its answer only matters while the person is typing. */
+  /**
+   * Send a frame that is not an op (a guardrail `check`, `count_nudges`) if we are online
+   * now. It is not kept in the outbox: its answer only matters while the person is typing.
+   * @param {RequestFrame} frame
+   * @returns {boolean}
+   */
   request(frame) {
     if (this.status !== "online" || !this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
     this.ws.send(JSON.stringify(frame));
@@ -157,6 +192,10 @@ export class BoardSocket extends EventTarget {
     // "error" is always followed by "close", which decides what happens next.
   }
 
+  /**
+   * @param {number} code
+   * @param {string} reason
+   */
   onClose(code, reason) {
     this.clearTimers();
     const wasWelcomed = this.welcomed;
@@ -181,7 +220,9 @@ export class BoardSocket extends EventTarget {
     this.timers.retry = setTimeout(() => this.connect(), delay);
   }
 
+  /** @param {string} data */
   onFrame(data) {
+    /** @type {ServerMessage | BatchMessage} */
     let msg;
     try {
       msg = JSON.parse(data);
@@ -196,6 +237,8 @@ export class BoardSocket extends EventTarget {
     this.onMessage(msg);
   }
 
+  /** @param {ServerMessage | BatchMessage} msg  a batch without its list is ignored, like any
+   * frame this page does not know */
   onMessage(msg) {
     switch (msg.type) {
       case "welcome": return this.onWelcome(msg);
@@ -214,6 +257,7 @@ export class BoardSocket extends EventTarget {
     }
   }
 
+  /** @param {WelcomeMessage} msg */
   onWelcome(msg) {
     clearTimeout(this.timers.hello);
     this.welcomed = true;
@@ -222,6 +266,7 @@ export class BoardSocket extends EventTarget {
     this.emit("welcome", msg);
     this.setStatus("online");
     // Resend everything unanswered, oldest first, with the same cids (see the header).
+    /** @type {OutboxItem[]} */
     const keep = [];
     for (const item of this.outbox) {
       item.resends += 1;
@@ -240,9 +285,14 @@ export class BoardSocket extends EventTarget {
     this.timers.ping = setInterval(() => this.ping(), PING_EVERY_MS);
   }
 
+  /**
+   * @param {string} cid
+   * @param {"ack" | "reject"} kind  msg.type
+   * @param {AckMessage | RejectMessage} msg
+   */
   settle(cid, kind, msg) {
     const i = this.outbox.findIndex((item) => item.op.cid === cid);
-    if (kind === "reject" && msg.code === "rate_limited" && i >= 0) {
+    if (msg.type === "reject" && msg.code === "rate_limited" && i >= 0) {
       this.outbox[i].sent = false;   // too fast, not refused: send it again shortly
       this.scheduleFlush();
       return;
@@ -265,6 +315,7 @@ export class BoardSocket extends EventTarget {
     this.timers.pong = setTimeout(() => this.ws && this.ws.close(4000, "pong timeout"), PONG_TIMEOUT_MS);
   }
 
+  /** @param {PongMessage} msg */
   onPong(msg) {
     clearTimeout(this.timers.pong);
     const now = Date.now();
@@ -301,22 +352,32 @@ export class BoardSocket extends EventTarget {
   scheduleFlush() {
     if (this.timers.flush) return;
     this.timers.flush = setTimeout(() => {
-      this.timers.flush = null;
+      this.timers.flush = undefined;
       this.flush();
     }, CHUNK_EVERY_MS + Math.random() * 250);
   }
 
   // --- plumbing -----------------------------------------------------------------------
 
+  /** @param {Op | RequestFrame} obj */
   raw(obj) {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(obj));
   }
 
+  /**
+   * @param {ConnectionStatus} status
+   * @param {Omit<StatusDetail, "status">} [detail]
+   */
   setStatus(status, detail = {}) {
     this.status = status;
     this.emit("status", { status, ...detail });
   }
 
+  /**
+   * @template {keyof SocketEvents} K
+   * @param {K} type
+   * @param {SocketEvents[K]} detail
+   */
   emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
@@ -332,12 +393,16 @@ export class BoardSocket extends EventTarget {
 
   // The stored outbox is tagged with the seat it belongs to, so ops typed as one participant
   // are never replayed under a different credential (after joining again, say).
+  /** @returns {OutboxItem[]} */
   loadOutbox() {
     try {
+      /** @type {{seat?: string, ops?: Array<{op?: {cid?: unknown}, resends?: number} | null>} | null} */
       const stored = JSON.parse(localStorage.getItem(this.storageKey) || "null");
       if (stored && stored.seat === fingerprint(this.credential) && Array.isArray(stored.ops)) {
+        // An item with an op and a string cid is taken as the op this page stored.
         return stored.ops
-          .filter((item) => item && item.op && typeof item.op.cid === "string")
+          .filter(/** @returns {item is {op: Op, resends?: number}} */
+            (item) => Boolean(item && item.op && typeof item.op.cid === "string"))
           .map((item) => ({ op: item.op, resends: item.resends || 0, sent: false }));
       }
     } catch { /* unreadable or unavailable storage: start empty */ }

@@ -1,3 +1,4 @@
+// @ts-check
 // The stage: which regions the current phase puts on screen, and how wide each is.
 //
 // Every region of the page (the incident sheet, the timeline, the notes, the five whys, the
@@ -7,11 +8,15 @@
 // screens stack them (stage.css). A vote that is open outside its own phase joins any layout,
 // so nobody has to look for the ballot.
 
+/** @typedef {import("./types.js").BoardStore} BoardStore */
+
 const MAIN = "minmax(0, 1.6fr)";
 const SIDE = "minmax(260px, 1fr)";
 const HALF = "minmax(0, 1fr)";
 
-/** Phase kind (or "lobby" / "closed") -> [[region id, width], ...] in reading order. */
+/** @typedef {[regionId: string, width: string][]} Layout */
+
+/** @type {Record<string, Layout>} Phase kind (or "lobby" / "closed") -> [[region id, width], ...] in reading order. */
 const LAYOUTS = {
   lobby: [["lobby", MAIN], ["timeline", SIDE]],  // facts can be gathered before the start
   set_the_room: [["room", HALF]],
@@ -31,9 +36,23 @@ const LAYOUTS = {
 const STACKED = new Set(["set_the_room", "closed"]);
 
 export class Stage {
+  /**
+   * @param {object} o
+   * @param {HTMLElement} o.body                the stage, whose `.region` children it lays out
+   * @param {BoardStore} o.store
+   * @param {HTMLElement} o.parking             the parking lot's region
+   * @param {HTMLDialogElement} o.parkingDialog where the parking lot goes outside the timeline phase
+   * @param {HTMLElement} o.parkingBody
+   */
   constructor({ body, store, parking, parkingDialog, parkingBody }) {
-    Object.assign(this, { body, store, parking, parkingDialog, parkingBody });
-    this.regions = [...body.children].filter((el) => el.classList.contains("region"));
+    this.body = body;
+    this.store = store;
+    this.parking = parking;
+    this.parkingDialog = parkingDialog;
+    this.parkingBody = parkingBody;
+    // The stage's regions are HTML elements (sections) in the page's template.
+    this.regions = [.../** @type {HTMLCollectionOf<HTMLElement>} */ (body.children)].filter((el) => el.classList.contains("region"));
+    /** @type {string | null} */
     this.key = null;
     // The parking lot lives in the stage during the timeline phase and in a dialog otherwise.
     parkingDialog.addEventListener("close", () => this.apply());
@@ -47,10 +66,13 @@ export class Stage {
     return phase ? phase.kind : "lobby";
   }
 
-  /** Panels whose module hid its own content (nothing to show yet) take no column. */
+  /**
+   * Panels whose module hid its own content (nothing to show yet) take no column.
+   * @param {HTMLElement} region
+   */
   hasContent(region) {
     if (!region.classList.contains("panel-region")) return true;
-    const inner = region.firstElementChild;
+    const inner = /** @type {HTMLElement | null} */ (region.firstElementChild);
     return Boolean(inner && !inner.hidden);
   }
 
@@ -59,10 +81,11 @@ export class Stage {
     let layout = LAYOUTS[key] || [["notes", HALF]];
     const round = [...this.store.rounds.values()].find((r) => r.state === "open");
     if (round && key !== "closed" && !layout.some(([id]) => id === "panel-vote")) {
-      layout = [...layout.map(([id]) => [id, MAIN]), ["panel-vote", SIDE]];
+      layout = [...layout.map(([id]) => /** @type {[string, string]} */ ([id, MAIN])), ["panel-vote", SIDE]];
     }
     const parkingOpen = this.parkingDialog.open;
     const wanted = new Map(layout.filter(([id]) => !(id === "parking" && parkingOpen)));
+    /** @type {[HTMLElement, string][]} */
     const shown = [];
     for (const [id, width] of wanted) {
       const region = this.regions.find((r) => r.id === id);
@@ -100,7 +123,7 @@ export class Stage {
     if (this.parkingDialog.open) return;
     this.parkingDialog.showModal();
     this.apply();
-    const input = this.parking.querySelector("#park-text");
+    const input = /** @type {HTMLElement | null} */ (this.parking.querySelector("#park-text"));
     if (input && !input.closest("[hidden]")) input.focus();
   }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The timeline lane: entries in time order, each kind in its own colour (and named in words, so
 // colour is never the only signal), with a form to add one.
 //
@@ -10,6 +11,19 @@ import { fill, h } from "./dom.js";
 import { InlineEdits } from "./edit.js";
 import { TIMELINE_KINDS, dayLabel, localDayKey, localInputToIso, timeOfDay, toLocalInput } from "./format.js";
 
+/** @typedef {import("./types.js").BoardStore} BoardStore */
+/** @typedef {import("./types.js").InputOf<"edit_timeline_entry">} EditEntryOp */
+/** @typedef {import("./types.js").Send} Send */
+/** @typedef {import("./types.js").Spotlight} Spotlight */
+/** @typedef {import("./types.js").TimelineItem} TimelineItem */
+/** @typedef {import("./types.js").TimelineKind} TimelineKind */
+/** @typedef {import("./types.js").TimelineView} TimelineView */
+/**
+ * An entry as drawn: from the server, or one of ours on its way (`pending`).
+ * @typedef {{id: string, at: string, text: string, kind: TimelineKind, mine: boolean, pending: boolean,
+ *   author?: string | null}} Entry
+ */
+
 // A pasted line that starts with a time: "09:12 alert fired", "[09:12:30] ...", or an ISO date-time
 // ("2026-08-14T09:12Z ...", "2026-08-14 09:12 ..."). A zone in the text wins; without one, the
 // time is local, like the form's own field.
@@ -19,10 +33,17 @@ const SEPARATOR = /^\s*(?:[-–—:|,]\s*)?/;
 // A line may say its kind after the time: "09:14 Signal: error rate 4%", "Decision - roll back".
 const KIND_WORD = /^(fact|signal|decision)\s*[:\-–—]\s*/i;
 
-/** Lines with leading times -> {entries: [{at, text, kind?}], skipped: [line]}; `day` is the local
- * date (YYYY-MM-DD) for lines that give only a time of day. */
+/**
+ * Lines with leading times -> {entries: [{at, text, kind?}], skipped: [line]}; `day` is the local
+ * date (YYYY-MM-DD) for lines that give only a time of day.
+ * @param {string} raw
+ * @param {string} day
+ * @returns {{entries: TimelineItem[], skipped: string[]}}
+ */
 export function parsePastedLines(raw, day) {
+  /** @type {TimelineItem[]} */
   const entries = [];
+  /** @type {string[]} */
   const skipped = [];
   for (const line of raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) {
     let at = null;
@@ -45,7 +66,8 @@ export function parsePastedLines(raw, day) {
     }
     let text = rest.replace(SEPARATOR, "").trim();
     const word = KIND_WORD.exec(text);
-    const kind = word ? word[1].toLowerCase() : null;
+    // KIND_WORD matches the three kinds only.
+    const kind = word ? /** @type {TimelineKind} */ (word[1].toLowerCase()) : null;
     if (word) text = text.slice(word[0].length).trim();
     if (at && text) entries.push(kind ? { at, text, kind } : { at, text });
     else skipped.push(line);
@@ -53,18 +75,45 @@ export function parsePastedLines(raw, day) {
   return { entries, skipped };
 }
 
+/**
+ * @param {{at: string, id?: string}} a
+ * @param {{at: string, id?: string}} b
+ */
 function byTime(a, b) {
   return a.at < b.at ? -1 : a.at > b.at ? 1 : (a.id || "") < (b.id || "") ? -1 : 1;
 }
 
 export class TimelineLane {
+  /**
+   * @param {object} o
+   * @param {HTMLFormElement} o.form  with fields `at`, `kind` (radios) and `text`
+   * @param {HTMLElement} o.legend    the kinds, for those who cannot add entries
+   * @param {HTMLElement} o.list
+   * @param {HTMLElement} o.empty
+   * @param {HTMLElement | null} o.count
+   * @param {BoardStore} o.store
+   * @param {Send} o.send
+   * @param {(text: string) => void} o.toast
+   * @param {Spotlight} o.spotlight
+   */
   constructor({ form, legend, list, empty, count, store, send, toast, spotlight }) {
-    Object.assign(this, { form, legend, list, empty, count, store, send, toast, spotlight });
+    this.form = form;
+    this.legend = legend;
+    this.list = list;
+    this.empty = empty;
+    this.count = count;
+    this.store = store;
+    this.send = send;
+    this.toast = toast;
+    this.spotlight = spotlight;
+    this.canWrite = false;
     this.edits = new InlineEdits(() => this.render(this.canWrite));
-    this.known = null;  // entry ids already drawn, to bring a new one into view
-    this.at = form.elements.namedItem("at");
-    this.kind = form.elements.namedItem("kind");
-    this.text = form.elements.namedItem("text");
+    /** @type {Set<string> | null} entry ids already drawn, to bring a new one into view */
+    this.known = null;
+    // The form's fields (the board page's template).
+    this.at = /** @type {HTMLInputElement} */ (form.elements.namedItem("at"));
+    this.kind = /** @type {RadioNodeList} */ (form.elements.namedItem("kind"));
+    this.text = /** @type {HTMLInputElement} */ (form.elements.namedItem("text"));
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       this.submit();
@@ -87,9 +136,10 @@ export class TimelineLane {
     });
   }
 
+  /** @returns {TimelineKind} */
   kindValue() {
-    const checked = this.form.querySelector("input[name=kind]:checked");
-    return checked ? checked.value : "fact";
+    const checked = /** @type {HTMLInputElement | null} */ (this.form.querySelector("input[name=kind]:checked"));
+    return checked ? /** @type {TimelineKind} */ (checked.value) : "fact";  // the radios' values are the kinds
   }
 
   submit() {
@@ -115,11 +165,13 @@ export class TimelineLane {
     this.at.value = toLocalInput(Number.isNaN(date.getTime()) ? new Date() : date);
   }
 
+  /** @param {boolean} canWrite */
   render(canWrite) {
     this.canWrite = canWrite;
     this.form.hidden = !canWrite;
     this.legend.hidden = canWrite;  // the form's kind picker already names the kinds
     if (canWrite) this.prefill();
+    /** @type {Entry[]} */
     const entries = [...this.store.timeline.values()].map((e) => ({ ...e, pending: false }));
     for (const op of this.store.pendingOps("add_timeline_entry")) {
       entries.push({ id: op.cid, at: op.at, text: op.text, kind: op.kind || "fact", mine: true, pending: true });
@@ -128,7 +180,9 @@ export class TimelineLane {
       op.entries.forEach((x, i) => entries.push({ id: `${op.cid}-${i}`, at: x.at, text: x.text, kind: x.kind || "fact", mine: true, pending: true }));
     }
     entries.sort(byTime);
+    /** @type {HTMLElement[]} */
     const items = [];
+    /** @type {string | null} */
     let day = null;
     for (const entry of entries) {
       // A day heading whenever the date changes: incidents often run past midnight.
@@ -146,20 +200,26 @@ export class TimelineLane {
     // the lane's own scroll region on a desktop; the page on a phone).
     const fresh = this.list.querySelector(".is-pending");
     const known = new Set(this.store.timeline.keys());
-    const arrived = this.known ? [...known].filter((id) => !this.known.has(id) && this.store.timeline.get(id).mine) : [];
+    const before = this.known;
+    const arrived = before ? [...known].filter((id) => !before.has(id) && /** @type {TimelineView} */ (this.store.timeline.get(id)).mine) : [];
     this.known = known;
     const target = fresh || (arrived.length ? this.list.querySelector(`[data-id="${CSS.escape(arrived[0])}"]`) : null);
     if (target && !this.list.closest("[hidden]")) target.scrollIntoView({ block: "nearest" });
   }
 
-  /** The author edits an entry's time, kind and words in place; authors and the facilitator
-   * may delete it (the server's rules, during the phases that take timeline entries). */
+  /**
+   * The author edits an entry's time, kind and words in place; authors and the facilitator
+   * may delete it (the server's rules, during the phases that take timeline entries).
+   * @param {Entry} entry
+   */
   item(entry) {
     const kind = TIMELINE_KINDS[entry.kind] || { label: entry.kind };
+    /** @type {string[]} */
     const meta = [];
     if (entry.author) meta.push(entry.author);
     else if (entry.mine) meta.push("you");
     if (entry.pending) meta.push("sending…");
+    /** @type {Record<string, string>} */
     const dataset = { id: entry.id, kind: entry.kind, spot: `timeline:${entry.id}` };
     if (entry.author) dataset.author = entry.author;
     const key = `timeline:${entry.id}`;
@@ -179,6 +239,11 @@ export class TimelineLane {
       meta.length || controls ? h("span", { class: "tl-meta" }, meta.join(" · "), controls) : null);
   }
 
+  /**
+   * @param {Entry} entry
+   * @param {string} key
+   * @param {Record<string, string>} dataset
+   */
   editItem(entry, key, dataset) {
     const at = h("input", { type: "datetime-local", step: 60, id: `tl-edit-at-${entry.id}`, value: toLocalInput(new Date(entry.at)) });
     const kind = h("select", { id: `tl-edit-kind-${entry.id}` },
@@ -189,10 +254,11 @@ export class TimelineLane {
     });
     // Time and kind go with the words when Save is pressed (the words may stay the same).
     form.addEventListener("submit", () => {
+      /** @type {EditEntryOp} */
       const op = { type: "edit_timeline_entry", entry_id: entry.id };
       const iso = at.value ? localInputToIso(at.value) : entry.at;
       if (iso !== entry.at) op.at = iso;
-      if (kind.value !== entry.kind) op.kind = kind.value;
+      if (kind.value !== entry.kind) op.kind = /** @type {TimelineKind} */ (kind.value);  // its options are the kinds
       if (Object.keys(op).length > 2) this.send(op);
     }, { capture: true });
     form.prepend(

@@ -1,3 +1,4 @@
+// @ts-check
 // The countdown of the current phase, drawn from the server's numbers.
 //
 // The server owns time: it sends each phase's `deadline` (server clock, ms) while the timer
@@ -13,16 +14,30 @@
 import { announce } from "./dom.js";
 import { clock, plural } from "./format.js";
 
-/** Minutes-left values worth announcing: the last five, then every five. */
+/** @typedef {import("./types.js").PhaseView} PhaseView */
+
+/**
+ * Minutes-left values worth announcing: the last five, then every five.
+ * @param {number} mins
+ */
 function worthSaying(mins) {
   return mins <= 5 || mins % 5 === 0;
 }
 
+/**
+ * @param {PhaseView} phase
+ * @param {number} now  server time
+ * @returns {number}
+ */
 export function remainingMs(phase, now) {
   if (phase.deadline !== null && phase.deadline !== undefined) return phase.deadline - now;
   return phase.minutes * 60_000 + phase.extended_ms - phase.elapsed_ms;
 }
 
+/**
+ * @param {PhaseView} phase
+ * @returns {boolean}
+ */
 export function isRunning(phase) {
   return phase.deadline !== null && phase.deadline !== undefined;
 }
@@ -38,13 +53,24 @@ export class PhaseTimer {
    * @param {() => number} o.serverNow
    */
   constructor({ root, display, state, bar, live, serverNow }) {
-    Object.assign(this, { root, display, state, bar, live, serverNow });
+    this.root = root;
+    this.display = display;
+    this.state = state;
+    this.bar = bar;
+    this.live = live;
+    this.serverNow = serverNow;
+    /** @type {PhaseView | null} */
     this.phase = null;
-    this.timeout = null;
-    this.lastMinute = null;   // the minute count last seen, to speak only when it changes
+    /** @type {number | undefined} */
+    this.timeout = undefined;
+    /** @type {number | null} the minute count last seen, to speak only when it changes */
+    this.lastMinute = null;
   }
 
-  /** Called whenever the board meta changes; `phase` is the current PhaseView or null. */
+  /**
+   * Called whenever the board meta changes; `phase` is the current PhaseView or null.
+   * @param {PhaseView | null} phase
+   */
   update(phase) {
     const previous = this.phase;
     this.phase = phase;
@@ -54,8 +80,7 @@ export class PhaseTimer {
       return;
     }
     this.root.hidden = false;
-    const samePhase = previous && previous.id === phase.id;
-    if (!samePhase) {
+    if (!previous || previous.id !== phase.id) {
       this.lastMinute = null;
     } else {
       if (!previous.expired && phase.expired) announce(this.live, `Time is up for ${phase.title}.`);
@@ -72,7 +97,7 @@ export class PhaseTimer {
 
   stop() {
     clearTimeout(this.timeout);
-    this.timeout = null;
+    this.timeout = undefined;
   }
 
   tick() {
@@ -108,6 +133,7 @@ export class PhaseTimer {
     }
   }
 
+  /** @param {number} rem  ms left (negative: over time) */
   speakMinute(rem) {
     const mins = rem > 0 ? Math.ceil(rem / 60_000) : -Math.floor(-rem / 60_000);
     const previous = this.lastMinute;

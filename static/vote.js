@@ -1,3 +1,4 @@
+// @ts-check
 // Dot voting: the facilitator opens a round over the notes, the themes or the actions; everyone
 // who writes spends a budget of dots; only the aggregate ("12 dots cast by 5 people") shows until
 // the facilitator reveals the totals, so nobody votes with the crowd.
@@ -10,45 +11,68 @@ import { fill, h } from "./dom.js";
 import { plural, sectionLabel } from "./format.js";
 import { defaultTarget } from "./console.js";
 
+/** @typedef {import("./types.js").ActionView} ActionView */
+/** @typedef {import("./types.js").BoardStore} BoardStore */
+/** @typedef {import("./types.js").PanelContext} PanelContext */
+/** @typedef {import("./types.js").RoundView} RoundView */
+/** @typedef {import("./types.js").VoteTarget} VoteTarget */
+/** @typedef {{keys: string[] | null}} FocusMemo */
+/** @typedef {{id: string, label: string, detail?: string}} BallotItem */
+
+/** @type {Set<string>} */
 const VOTE_PHASES = new Set(["themes", "vote", "actions"]);
+/** @type {Record<VoteTarget, string>} */
 const TARGETS = { stickies: "Notes", themes: "Themes", actions: "Actions" };
 const RELEVANT = ["round", "sticky", "theme", "action", "board", "participant", "pending"];
 
-/** Rebuild part of a panel without losing the keyboard focus: a control with a `data-focus`
+/**
+ * Rebuild part of a panel without losing the keyboard focus: a control with a `data-focus`
  * key gets the focus back after the redraw (or its `data-focus-fallback` when it is disabled).
  * `memo` (an object the caller keeps) remembers the wish across redraws while every candidate
- * is disabled, e.g. while the op a button sent is in flight. */
-export function keepFocus(root, rebuild, memo = {}) {
-  const active = document.activeElement;
+ * is disabled, e.g. while the op a button sent is in flight.
+ * @param {HTMLElement} root
+ * @param {() => void} rebuild
+ * @param {FocusMemo} [memo]
+ */
+export function keepFocus(root, rebuild, memo = { keys: null }) {
+  // What has the focus in a panel: a button or a field (`selectionStart` on text fields).
+  const active = /** @type {(HTMLElement & Partial<HTMLInputElement>) | null} */ (document.activeElement);
   if (active && root.contains(active) && active.dataset.focus) {
-    memo.keys = [active.dataset.focus, active.dataset.focusFallback].filter(Boolean);
+    memo.keys = [active.dataset.focus, active.dataset.focusFallback].filter(/** @returns {k is string} */ (k) => Boolean(k));
   } else if (active && active !== document.body && !root.contains(active)) {
     memo.keys = null;  // the person moved on: do not pull the focus back
   }
   // A kept node that is re-attached (an inline edit form) loses the focus on the move.
   const kept = active && root.contains(active) && !active.dataset.focus ? active : null;
-  const caret = kept && typeof kept.selectionStart === "number" ? [kept.selectionStart, kept.selectionEnd] : null;
+  /** @type {[number, number] | null} */
+  const caret = kept && typeof kept.selectionStart === "number" ? [kept.selectionStart, /** @type {number} */ (kept.selectionEnd)] : null;
   rebuild();
   if (kept) {
     if (kept.isConnected && document.activeElement !== kept) {
       kept.focus();
-      if (caret) try { kept.setSelectionRange(...caret); } catch { /* not a text field */ }
+      if (caret) try { /** @type {HTMLInputElement} */ (kept).setSelectionRange(...caret); } catch { /* not a text field */ }
     }
     return;
   }
   if (!memo.keys) return;
+  // Elements with a focus key are this page's buttons and fields.
+  const keyed = () => [.../** @type {NodeListOf<HTMLButtonElement>} */ (root.querySelectorAll("[data-focus]"))];
   for (const k of memo.keys) {
-    const el = [...root.querySelectorAll("[data-focus]")].find((e) => e.dataset.focus === k);
+    const el = keyed().find((e) => e.dataset.focus === k);
     if (el && !el.disabled) {
       el.focus();
       return;
     }
   }
-  if (!memo.keys.some((k) => [...root.querySelectorAll("[data-focus]")].some((e) => e.dataset.focus === k))) memo.keys = null;
+  if (!memo.keys.some((k) => keyed().some((e) => e.dataset.focus === k))) memo.keys = null;
 }
 
-/** A memo for keepFocus that forgets its wish once the person clicks anywhere else. */
+/**
+ * A memo for keepFocus that forgets its wish once the person clicks anywhere else.
+ * @returns {FocusMemo}
+ */
 export function focusMemo() {
+  /** @type {FocusMemo} */
   const memo = { keys: null };
   document.addEventListener("pointerdown", (e) => {
     if (!(e.target instanceof Element && e.target.closest("[data-focus]"))) memo.keys = null;
@@ -56,14 +80,26 @@ export function focusMemo() {
   return memo;
 }
 
-/** Dots I am sending for a round, net (cast minus taken back), not yet settled. */
+/**
+ * Dots I am sending for a round, net (cast minus taken back), not yet settled.
+ * @param {BoardStore} store
+ * @param {RoundView} round
+ * @returns {number}
+ */
 export function dotsInFlight(store, round) {
   return store.pendingOps("cast_vote").filter((op) => op.round_id === round.id).length
     - store.pendingOps("unvote").filter((op) => op.round_id === round.id).length;
 }
 
-/** The dot control for one item of an open round: my dots on it, "− dot" and "+ dot". Used on
- * the ballot and on the cards themselves (themes, notes), so a vote happens where people look. */
+/**
+ * The dot control for one item of an open round: my dots on it, "− dot" and "+ dot". Used on
+ * the ballot and on the cards themselves (themes, notes), so a vote happens where people look.
+ * @param {PanelContext} ctx
+ * @param {RoundView} round
+ * @param {string} itemId
+ * @param {string} label
+ * @returns {HTMLElement}
+ */
 export function dotControl(ctx, round, itemId, label) {
   const { store } = ctx;
   const mine = round.mine[itemId] || 0;
@@ -86,19 +122,26 @@ export function dotControl(ctx, round, itemId, label) {
       }, "+ dot")] : null);
 }
 
+/** @param {{remaining: number, budget: number}} round */
 function dotsLeft(round) {
   return `${round.remaining} of ${round.budget} ${round.budget === 1 ? "dot" : "dots"} left`;
 }
 
+/** @param {RoundView} round */
 function progress(round) {
   return `${plural(round.dots_cast, "dot", "dots")} cast by ${plural(round.voters, "person", "people")}`;
 }
 
 export class VotePanel {
+  /**
+   * @param {HTMLElement} root
+   * @param {PanelContext} ctx
+   */
   constructor(root, ctx) {
     this.root = root;
     this.ctx = ctx;
     this.budgetDirty = false;
+    this.targetChosen = false;
     this.focusMemo = focusMemo();
     root.hidden = true;
     root.className = "card vote-panel";
@@ -120,7 +163,8 @@ export class VotePanel {
       e.preventDefault();
       const budget = Number.parseInt(this.budget.value, 10);
       this.ctx.send({
-        type: "open_vote", target: this.target.value, multi: this.multi.checked,
+        // The target's options are TARGETS' keys.
+        type: "open_vote", target: /** @type {VoteTarget} */ (this.target.value), multi: this.multi.checked,
         ...(Number.isFinite(budget) ? { budget } : {}),
       });
       this.budgetDirty = false;
@@ -140,18 +184,25 @@ export class VotePanel {
     return rounds.find((r) => r.state === "open") || rounds[rounds.length - 1] || null;
   }
 
-  /** What a round of `target` votes on, in board order: [{id, label, detail}]. */
+  /**
+   * What a round of `target` votes on, in board order: [{id, label, detail}].
+   * @param {VoteTarget} target
+   * @returns {BallotItem[]}
+   */
   items(target) {
     const { store } = this.ctx;
     if (target === "themes") return [...store.themes.values()].map((t) => ({ id: t.id, label: t.name }));
     if (target === "actions") {
-      return store.board.action_order.map((id) => store.actions.get(id)).filter(Boolean)
+      const order = store.board ? store.board.action_order : [];
+      return order.map((id) => store.actions.get(id))
+        .filter(/** @returns {a is ActionView} */ (a) => Boolean(a))
         .map((a) => ({ id: a.id, label: a.text }));
     }
     return [...store.stickies.values()].filter((s) => s.section !== "parking_lot" && !s.hidden)
       .map((s) => ({ id: s.id, label: s.text, detail: sectionLabel(s.section) }));
   }
 
+  /** @param {Set<string> | null} kinds */
   render(kinds) {
     if (kinds && !RELEVANT.some((k) => kinds.has(k))) return;
     const { store } = this.ctx;
@@ -179,24 +230,33 @@ export class VotePanel {
     else this.renderResults(round);
   }
 
+  /**
+   * @param {boolean} fac
+   * @param {RoundView | null} round
+   */
   renderControls(fac, round) {
     this.controls.hidden = !fac;
     if (!fac) return;
     const open = round && round.state === "open";
     // Between closing and revealing, the next step is the reveal (in the bar), not a new vote.
     this.openForm.hidden = Boolean(open || (round && round.state === "closed"));
-    if (!this.budgetDirty) this.budget.value = String(this.ctx.store.board.settings.dot_budget);
+    const { board } = this.ctx.store;
+    if (!this.budgetDirty && board) this.budget.value = String(board.settings.dot_budget);
     if (!this.targetChosen) this.target.value = defaultTarget(this.ctx.store, this.ctx.store.currentPhase());
-    this.openForm.querySelector("button").disabled = this.ctx.store.pendingOps("open_vote").length > 0;
+    /** @type {HTMLButtonElement} */ (this.openForm.querySelector("button")).disabled = this.ctx.store.pendingOps("open_vote").length > 0;
   }
 
-  /** Whether the round's items carry their dot controls on the stage already (themes and
-   * notes on the themes board), so the ballot here would only repeat them. */
+  /**
+   * Whether the round's items carry their dot controls on the stage already (themes and
+   * notes on the themes board), so the ballot here would only repeat them.
+   * @param {RoundView} round
+   */
   onCards(round) {
     const phase = this.ctx.store.currentPhase();
     return Boolean(phase && (phase.kind === "themes" || phase.kind === "discussion") && (round.target === "themes" || round.target === "stickies"));
   }
 
+  /** @param {RoundView} round */
   renderOpen(round) {
     const canVote = this.ctx.canWrite();
     const cards = this.onCards(round);
@@ -227,6 +287,7 @@ export class VotePanel {
     }, this.focusMemo);
   }
 
+  /** @param {RoundView} round */
   renderClosed(round) {
     fill(this.status,
       h("p", { class: "vote-progress" }, `Voting is closed: ${progress(round)}.`),
@@ -234,6 +295,7 @@ export class VotePanel {
     fill(this.body);
   }
 
+  /** @param {RoundView} round */
   renderResults(round) {
     const totals = round.totals || {};
     const order = this.items(round.target);
@@ -242,7 +304,7 @@ export class VotePanel {
     const max = Math.max(1, ...rows.map((r) => r.total));
     // Ties are ties: equal totals share a place ("2=").
     const places = rows.map((r) => rows.findIndex((o) => o.total === r.total) + 1);
-    const tied = (p) => places.filter((q) => q === p).length > 1;
+    const tied = (/** @type {number} */ p) => places.filter((q) => q === p).length > 1;
     fill(this.status,
       h("p", { class: "vote-progress" }, `Results: ${progress(round)}.`));
     fill(this.body, rows.length ? h("ol", { class: "vote-results", "aria-label": "Results, most dots first" }, rows.map((r, i) => {

@@ -1,3 +1,4 @@
+// @ts-check
 // The five-whys chains: a problem, then "Why? … Because …" steps, one of which is marked as the
 // structural cause (with the cause stated in one sentence), and a "done" toggle per chain.
 //
@@ -9,21 +10,42 @@
 
 import { fill, h } from "./dom.js";
 
+/** @typedef {import("./types.js").Attrs} Attrs */
+/** @typedef {import("./types.js").ChainView} ChainView */
+/** @typedef {import("./types.js").Child} Child */
+/** @typedef {import("./types.js").OpInput} OpInput */
+/**
+ * @template {import("./types.js").OpType} T
+ * @typedef {import("./types.js").OpOf<T>} OpOf
+ */
+/** @typedef {import("./types.js").PanelContext} PanelContext */
+/** @typedef {import("./types.js").WhyStepView} WhyStepView */
+/** @typedef {HTMLInputElement | HTMLTextAreaElement} TextField */
+
 const WHY_KINDS = new Set(["chain", "board", "pending", "participant", "welcome"]);
 
-/** Rebuild `root` with `build()`, keeping unsaved typing and focus in keyed fields
- * (`data-key`). Shared with themes.js. */
+/**
+ * Rebuild `root` with `build()`, keeping unsaved typing and focus in keyed fields
+ * (`data-key`). Shared with themes.js.
+ * @param {HTMLElement} root
+ * @param {() => Child} build
+ * @param {{rendering: boolean}} state  says "rendering" while build() runs, so fields that
+ *   commit on change do not send what the rebuild does to them
+ */
 export function redraw(root, build, state) {
-  const active = document.activeElement;
+  // What has the focus here is a keyed field or a button: an HTML element, maybe a text field.
+  const active = /** @type {(HTMLElement & Partial<TextField>) | null} */ (document.activeElement);
   const focusKey = active && root.contains(active) ? active.dataset.key : undefined;
+  /** @type {[number, number] | null} */
   let selection = null;
-  if (focusKey && typeof active.selectionStart === "number") {
-    try { selection = [active.selectionStart, active.selectionEnd]; } catch { selection = null; }
+  if (focusKey && active && typeof active.selectionStart === "number") {
+    try { selection = [active.selectionStart, /** @type {number} */ (active.selectionEnd)]; } catch { selection = null; }
   }
+  /** @type {Map<string, string>} */
   const drafts = new Map();
-  for (const el of root.querySelectorAll("input[data-key], textarea[data-key]")) {
+  for (const el of /** @type {NodeListOf<TextField>} */ (root.querySelectorAll("input[data-key], textarea[data-key]"))) {
     if (el.type === "checkbox") continue;
-    if (el.value !== el.defaultValue) drafts.set(el.dataset.key, el.value);
+    if (el.value !== el.defaultValue) drafts.set(/** @type {string} */ (el.dataset.key), el.value);  // the selector asks for it
   }
   state.rendering = true;
   try {
@@ -31,7 +53,9 @@ export function redraw(root, build, state) {
   } finally {
     state.rendering = false;
   }
-  const find = (key) => [...root.querySelectorAll("[data-key]")].find((el) => el.dataset.key === key);
+  // Keyed elements are fields and buttons, HTML elements all (`value` for the fields).
+  const find = (/** @type {string} */ key) => [.../** @type {NodeListOf<HTMLElement & Partial<TextField>>} */ (root.querySelectorAll("[data-key]"))]
+    .find((el) => el.dataset.key === key);
   for (const [key, value] of drafts) {
     const el = find(key);
     if (el) el.value = value;
@@ -47,7 +71,15 @@ export function redraw(root, build, state) {
   }
 }
 
-/** An inline field that sends `onCommit(value)` when it changes or loses focus (once). */
+/**
+ * An inline field that sends `onCommit(value)` when it changes or loses focus (once).
+ * @param {"input" | "textarea"} tag
+ * @param {Attrs} attrs
+ * @param {string} value
+ * @param {{rendering: boolean}} state  commits nothing while it says "rendering" (redraw)
+ * @param {(value: string) => void} onCommit
+ * @returns {TextField}
+ */
 export function inlineField(tag, attrs, value, state, onCommit) {
   const el = h(tag, { ...attrs, dataset: { ...(attrs.dataset || {}), orig: value } }, tag === "textarea" ? value : null);
   if (tag !== "textarea") el.value = value;
@@ -57,7 +89,7 @@ export function inlineField(tag, attrs, value, state, onCommit) {
     const next = el.value.trim();
     if (next === el.dataset.orig) return;
     if (!next && attrs.required) {
-      el.value = el.dataset.orig;
+      el.value = /** @type {string} */ (el.dataset.orig);  // set above, and on every commit
       return;
     }
     el.dataset.orig = next;
@@ -69,11 +101,20 @@ export function inlineField(tag, attrs, value, state, onCommit) {
 }
 
 export class WhysPanel {
+  /**
+   * @param {HTMLElement} root
+   * @param {PanelContext} ctx
+   */
   constructor(root, ctx) {
     this.root = root;
     this.ctx = ctx;
     this.state = { rendering: false };
-    this.marking = null;  // {chainId, stepId} while the structural-cause form is open
+    /** @type {{chainId: string, stepId: string, focus: boolean} | null} while the structural-cause form is open */
+    this.marking = null;
+    /** @type {string | null} the chain whose Delete waits for "Yes" */
+    this.deleting = null;
+    /** @type {string | null} the step open for editing */
+    this.editingStep = null;
     root.hidden = true;
     root.className = "panel-slot whys-slot";
   }
@@ -92,6 +133,7 @@ export class WhysPanel {
     return Boolean(phase && phase.kind === "five_whys" && this.ctx.canWrite());
   }
 
+  /** @param {Set<string> | null} kinds */
   render(kinds) {
     if (kinds && ![...kinds].some((k) => WHY_KINDS.has(k))) return;
     const visible = this.visible();
@@ -104,15 +146,18 @@ export class WhysPanel {
     redraw(this.root, () => this.card(write), this.state);
   }
 
+  /** @param {OpInput} op */
   send(op) {
     this.ctx.send(op);
   }
 
+  /** @param {string} key */
   focusKey(key) {
-    const el = [...this.root.querySelectorAll("[data-key]")].find((e) => e.dataset.key === key);
+    const el = [.../** @type {NodeListOf<HTMLElement>} */ (this.root.querySelectorAll("[data-key]"))].find((e) => e.dataset.key === key);
     if (el) el.focus();
   }
 
+  /** @param {boolean} write */
   card(write) {
     const { store } = this.ctx;
     const chains = [...store.chains.values()];
@@ -146,9 +191,15 @@ export class WhysPanel {
     h("button", { type: "submit", class: "button" }, "Start a chain"));
   }
 
+  /**
+   * @param {ChainView} c
+   * @param {boolean} write
+   */
   chain(c, write) {
     const pendingWhys = this.ctx.store.pendingOps("add_why").filter((op) => op.chain_id === c.id);
-    const pendingEdits = this.ctx.store.pendingOps("edit_why").concat(this.ctx.store.pendingOps("mark_root_cause"), this.ctx.store.pendingOps("edit_chain"))
+    /** @type {OpOf<"edit_why" | "mark_root_cause" | "edit_chain">[]} */
+    const edits = this.ctx.store.pendingOps("edit_why");
+    const pendingEdits = edits.concat(this.ctx.store.pendingOps("mark_root_cause"), this.ctx.store.pendingOps("edit_chain"))
       .filter((op) => op.chain_id === c.id);
     const problemId = `chain-${c.id}-problem`;
     const problem = write
@@ -161,7 +212,7 @@ export class WhysPanel {
     const done = write
       ? h("label", { class: "chain-done", for: doneId },
         h("input", { id: doneId, type: "checkbox", checked: c.done, dataset: { key: doneId },
-          onchange: (e) => this.send({ type: "edit_chain", chain_id: c.id, done: e.target.checked }) }),
+          onchange: (e) => this.send({ type: "edit_chain", chain_id: c.id, done: /** @type {HTMLInputElement} */ (e.currentTarget).checked }) }),
         " Done")
       : c.done ? h("span", { class: "tag tag-done" }, "Done") : null;
     return h("li", { class: ["chain", c.done && "is-done", c.root_step_id && "has-root", pendingEdits.length && "is-saving"], dataset: { id: c.id, spot: `chain:${c.id}` } },
@@ -187,8 +238,13 @@ export class WhysPanel {
       pendingEdits.length ? h("p", { class: "pending-tag" }, "Saving…") : null);
   }
 
-  /** Spotlight (facilitator) and delete (writers, two clicks: there is no undo). */
+  /**
+   * Spotlight (facilitator) and delete (writers, two clicks: there is no undo).
+   * @param {ChainView} c
+   * @param {boolean} write
+   */
   chainControls(c, write) {
+    /** @type {HTMLElement[]} */
     const buttons = [];
     const spot = this.ctx.spotlight ? this.ctx.spotlight.button("chain", c.id, c.problem) : null;
     if (spot) buttons.push(spot);
@@ -207,6 +263,12 @@ export class WhysPanel {
     return buttons.length ? h("div", { class: "chain-controls" }, buttons) : null;
   }
 
+  /**
+   * @param {ChainView} c
+   * @param {WhyStepView} s
+   * @param {number} i
+   * @param {boolean} write
+   */
   step(c, s, i, write) {
     const isRoot = c.root_step_id === s.id;
     const base = `why-${s.id}`;
@@ -232,6 +294,7 @@ export class WhysPanel {
       ];
     }
     const marking = this.marking && this.marking.chainId === c.id && this.marking.stepId === s.id;
+    /** @type {HTMLElement[]} */
     const controls = [];
     if (isRoot) controls.push(h("span", { class: "tag tag-root" }, "Structural cause"));
     if (write) {
@@ -242,7 +305,7 @@ export class WhysPanel {
         // click would then land on a button that is no longer there.
         onmousedown: (e) => e.preventDefault(),
         onclick: () => {
-          const active = document.activeElement;
+          const active = /** @type {HTMLElement | null} */ (document.activeElement);
           if (editing && active && this.root.contains(active)) active.blur();  // saves the field
           this.editingStep = editing ? null : s.id;
           this.render(null);
@@ -276,6 +339,11 @@ export class WhysPanel {
         write && marking ? this.markForm(c, s, isRoot) : null));
   }
 
+  /**
+   * @param {ChainView} c
+   * @param {WhyStepView} s
+   * @param {boolean} isRoot
+   */
   markForm(c, s, isRoot) {
     const id = `why-${s.id}-cause`;
     const input = h("input", { id, type: "text", required: true, maxlength: 4000, autocomplete: "off", dataset: { key: id, nudge: "text" },
@@ -302,13 +370,14 @@ export class WhysPanel {
     h("div", { class: "field grow" }, h("label", { for: id }, "The structural cause, in one sentence"), input),
     h("button", { type: "submit", class: "button primary small" }, "Save cause"),
     h("button", { type: "button", class: "button small", onclick: close }, "Cancel"));
-    if (this.marking.focus) {
+    if (this.marking && this.marking.focus) {
       this.marking.focus = false;
       setTimeout(() => input.focus(), 0);
     }
     return form;
   }
 
+  /** @param {ChainView} c */
   addWhyForm(c) {
     const qId = `chain-${c.id}-new-why`;
     const aId = `chain-${c.id}-new-answer`;

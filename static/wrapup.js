@@ -1,3 +1,4 @@
+// @ts-check
 // Wrap-up: what the meeting agreed, in one place, and a two-question anonymous feedback.
 //
 // The summary is a view of what is already on the board (the structural causes marked in the
@@ -9,10 +10,18 @@
 import { fill, h } from "./dom.js";
 import { plural } from "./format.js";
 
+/** @typedef {import("./types.js").ActionView} ActionView */
+/** @typedef {import("./types.js").PanelContext} PanelContext */
+
 const RELEVANT = ["board", "chain", "action", "participant", "feedback", "guidance", "pending"];
+/** @type {Record<number, string>} */
 const SAFETY_WORDS = { 1: "Not at all", 2: "Not very", 3: "Somewhat", 4: "Mostly", 5: "Completely" };
 
 export class WrapUpPanel {
+  /**
+   * @param {HTMLElement} root
+   * @param {PanelContext} ctx
+   */
   constructor(root, ctx) {
     this.root = root;
     this.ctx = ctx;
@@ -39,9 +48,10 @@ export class WrapUpPanel {
       this.submit, this.status);
     this.form.addEventListener("submit", (e) => {
       e.preventDefault();
-      const picked = this.form.querySelector("input[name=safety]:checked");
+      // The scale's five radios (above).
+      const picked = /** @type {HTMLInputElement | null} */ (this.form.querySelector("input[name=safety]:checked"));
       if (!picked) {
-        this.form.querySelector("input[name=safety]").focus();
+        /** @type {HTMLInputElement} */ (this.form.querySelector("input[name=safety]")).focus();
         return;
       }
       this.ctx.send({ type: "send_feedback", safety: Number(picked.value), change: this.change.value.trim() });
@@ -57,6 +67,7 @@ export class WrapUpPanel {
       this.form, this.count, this.result);
   }
 
+  /** @param {Set<string> | null} kinds */
   render(kinds) {
     if (kinds && !RELEVANT.some((k) => kinds.has(k))) return;
     const { store } = this.ctx;
@@ -70,14 +81,17 @@ export class WrapUpPanel {
 
   renderAgreed() {
     const { store } = this.ctx;
+    const board = store.board;
+    if (!board) return;  // render() shows the panel only in a meeting's wrap-up
     const causes = [...store.chains.values()].map((c) => {
       const step = c.steps.find((s) => s.id === c.root_step_id);
       const text = c.root_cause || (step ? step.answer || step.why : "");
       return text ? h("li", {}, text, h("span", { class: "agreed-meta" }, ` (from “${c.problem}”)`)) : null;
     }).filter(Boolean);
     const people = store.participants;
-    const order = store.board.action_order || [];
-    const actions = order.map((id) => store.actions.get(id)).filter((a) => a && a.selected);
+    const order = board.action_order || [];
+    const actions = order.map((id) => store.actions.get(id))
+      .filter(/** @returns {a is ActionView} */ (a) => Boolean(a && a.selected));
     const items = actions.map((a) => {
       const owner = a.owner_id && people.get(a.owner_id);
       return h("li", {},
@@ -96,7 +110,7 @@ export class WrapUpPanel {
         causes.length ? h("ul", {}, causes) : h("p", { class: "empty" }, "No root cause marked in the five whys yet.")),
       h("section", {}, h("h3", {}, "Actions we commit to"),
         items.length ? h("ol", {}, items) : h("p", { class: "empty" }, "No actions selected yet. The facilitator selects two or three.")),
-      h("p", {}, h("a", { class: "button", href: `/b/${store.board.id}/writeup` }, "Read the write-up")));
+      h("p", {}, h("a", { class: "button", href: `/b/${board.id}/writeup` }, "Read the write-up")));
   }
 
   renderFeedback() {
@@ -110,7 +124,7 @@ export class WrapUpPanel {
       fill(this.submit, "Update feedback");
       // Show your own answer, unless you are in the middle of changing it.
       if (!this.form.contains(document.activeElement)) {
-        const radio = this.form.querySelector(`input[name=safety][value="${fb.my_safety}"]`);
+        const radio = /** @type {HTMLInputElement | null} */ (this.form.querySelector(`input[name=safety][value="${fb.my_safety}"]`));
         if (radio) radio.checked = true;
         this.change.value = fb.my_change || "";
       }
