@@ -6,7 +6,7 @@ TOOLS := .tools
 UV := $(TOOLS)/uv/bin/uv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test test-fast install install-dev uv browser-deps typecheck lint bench
+.PHONY: serve test test-fast install install-dev uv browser-deps typecheck jscheck lint bench
 
 # uv lives in a virtual environment of its own, made with the standard library's venv: that
 # works where `pip install` outside a venv is refused (Debian's PEP 668 marker, or
@@ -42,8 +42,19 @@ browser-deps:
 typecheck: install-dev
 	$(UV) run --locked --no-sync mypy
 
-# ruff (lint and format check) and mypy strict over board_state, server and client.
-lint: typecheck
+# The browser client's modules, checked by tsc (`// @ts-check`, JSDoc types; no build step):
+# Debian's nodejs and npm if npm is missing, then the locked TypeScript in node_modules/.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+	@npm ci --no-audit --no-fund --silent
+	@touch $@
+
+jscheck: node_modules/.installed
+	npx --no-install tsc --noEmit -p .
+
+# ruff (lint and format check) and mypy strict over board_state, server and client; tsc over static.
+lint: typecheck jscheck
 	$(UV) run --locked --no-sync ruff check .
 	$(UV) run --locked --no-sync ruff format --check .
 
