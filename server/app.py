@@ -22,7 +22,9 @@ from hindsight.board_state import Rejected
 from hindsight.server.config import Settings
 from hindsight.server.meeting.hub import Hub
 from hindsight.server.meeting.ws import WebSocketEndpoint
-from hindsight.server.outputs import incident_log, transfer, writeup
+from hindsight.server.outputs import incident_log, transfer, webhooks_page, writeup
+from hindsight.server.outputs.webhooks import Notifier
+from hindsight.server.outputs.webhooks_config import load_config, public_base
 from hindsight.server.outputs.writeup_nudges import NudgeTallies
 from hindsight.server.storage.store import Store
 from hindsight.server.web.common import LazyTemplates, error, rejected_response
@@ -81,6 +83,9 @@ class StaticModules(StaticFiles):
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    # Webhooks: read now, so a mistake in the file or the public URL stops the server at start.
+    hooks = load_config(settings.webhooks)
+    base_url = public_base(settings.public_url, settings.host, settings.port)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -89,6 +94,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.store = store
         app.state.hub = Hub(store, idle_close_days=settings.idle_close_days)
         sweep = asyncio.get_running_loop().create_task(app.state.hub.sweep_idle())
+        notifier = Notifier(
+            app.state.hub,
+            hooks,
+            base_url=base_url,
+            clock=lambda: float(app.state.webhook_clock()),
+            tick=settings.webhook_tick,
+            retry=settings.webhook_retry,
+        )
+        notifier.start()
+        app.state.notifier = notifier
         app.state.ready = True
         # Off the start-up path, but before the first page is asked for (usually).
         warm = asyncio.get_running_loop().run_in_executor(None, app.state.templates.get)
@@ -99,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.ready = False
             sweep.cancel()
             await asyncio.gather(sweep, return_exceptions=True)
+            await notifier.stop()
             await app.state.hub.close()
             await asyncio.to_thread(store.close)
 
@@ -108,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *writeup.routes,
             *incident_log.routes,
             *transfer.routes,
+            *webhooks_page.routes,
             WebSocketRoute("/ws", WebSocketEndpoint()),
             Mount("/static", app=GZipMiddleware(StaticModules(directory=STATIC)), name="static"),
         ],
@@ -117,6 +134,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.rate_clock = time.monotonic  # the rate limits' clock (tests set their own)
     app.state.nudge_tallies = NudgeTallies()
+    app.state.webhooks = hooks
+    app.state.webhook_clock = time.time  # the reminders' and retries' clock (tests set their own)
     app.state.templates = LazyTemplates(HERE / "web" / "templates")
     app.add_middleware(SecurityHeaders)
     # Outermost: a request naming another host never reaches the app (HTTP 400; a websocket

@@ -92,6 +92,23 @@ def build_parser() -> argparse.ArgumentParser:
         dest="idle_close_days",
         help="close and seal open boards nobody changed for this many days (default 14; 0: never)",
     )
+    serve.add_argument(
+        "--webhooks",
+        metavar="PATH",
+        help="TOML file of outgoing webhooks (docs/operators.md, Webhooks; default: none)",
+    )
+    serve.add_argument(
+        "--public-url",
+        dest="public_url",
+        help="the address people reach the server at, for links in webhook messages, "
+        "e.g. https://retro.example.com (default: http://HOST:PORT)",
+    )
+    serve.add_argument(
+        "--webhook-tick",
+        type=float,
+        dest="webhook_tick",
+        help="seconds between looks for due reminders and digests (default 60)",
+    )
     corpus = sub.add_parser(
         "check-corpus",
         help="measure the wording nudges on a corpus",
@@ -165,12 +182,19 @@ def main(argv: list[str] | None = None) -> int:
             else None,
             allowed_hosts=tuple(args.allowed_hosts) if args.allowed_hosts else None,
             idle_close_days=args.idle_close_days,
+            webhooks=args.webhooks,
+            public_url=args.public_url,
+            webhook_tick=args.webhook_tick,
         )
         print(
             f"Hindsight on http://{settings.host}:{settings.port}/  (database {settings.db})",
             flush=True,
         )
-        app = create_app(settings)
+        try:
+            app = create_app(settings)
+        except ValueError as e:  # a setting it cannot use (the webhooks file, ...): says which
+            print(f"hindsight serve: {e}", file=sys.stderr)
+            return 2
         tune_gc()
         uvicorn.run(
             app,

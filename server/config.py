@@ -37,6 +37,15 @@ class Settings:
     idle_close_days: float = (
         14.0  # an open board nobody touched this long is closed and sealed; 0: never
     )
+    # Outgoing webhooks (docs/operators.md, Webhooks): the TOML file listing them ("": none),
+    # the address people reach the server at (links in messages), how often the reminders and
+    # digests are looked for, and the first retry's delay (each later one doubles, to an hour).
+    webhooks: str = ""
+    public_url: str = ""
+    webhook_tick: float = 60.0  # seconds
+    webhook_retry: float = 30.0  # seconds
+    # The operator's token for the webhook delivery log ("": the log is not served).
+    operator_token: str = field(default="", repr=False)
 
     def host_names(self) -> list[str]:
         """What the `Host` header may name: loopback, the listening address (unless it is the
@@ -62,6 +71,9 @@ class Settings:
             env["allowed_origins"] = _env_list("HINDSIGHT_ALLOWED_ORIGINS")
         if "HINDSIGHT_ALLOWED_HOSTS" in os.environ:
             env["allowed_hosts"] = _env_list("HINDSIGHT_ALLOWED_HOSTS")
+        for name in ("webhooks", "public_url", "operator_token"):
+            if f"HINDSIGHT_{name.upper()}" in os.environ:
+                env[name] = os.environ[f"HINDSIGHT_{name.upper()}"].strip()
         for name, cast in (
             ("hello_timeout", float),
             ("rate", float),
@@ -73,6 +85,8 @@ class Settings:
             ("link_join_rate", float),
             ("link_join_burst", int),
             ("idle_close_days", float),
+            ("webhook_tick", float),
+            ("webhook_retry", float),
         ):
             value = os.environ.get(f"HINDSIGHT_{name.upper()}")
             if value is not None:

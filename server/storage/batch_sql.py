@@ -8,6 +8,7 @@ import sqlite3
 
 from hindsight.server.storage.crashpoints import crash_point
 from hindsight.server.storage.log_store import apply_log_row
+from hindsight.server.storage.outbox import apply_outbox
 from hindsight.server.storage.schema import WriteBatch
 
 _SQL_BOARD = (
@@ -62,6 +63,8 @@ def apply_batch(conn: sqlite3.Connection, batch: WriteBatch) -> None:
             conn.execute(_SQL_PRUNE, (board_id, board_id))
     for row in batch.log_rows:
         apply_log_row(conn, row)
+    if batch.outbox is not None:
+        apply_outbox(conn, batch.outbox)
     for seal in batch.seals:
         conn.execute("DELETE FROM ops WHERE board_id = ? AND seq <= ?", (seal.board_id, seal.seq))
         conn.execute("DELETE FROM snapshots WHERE board_id = ?", (seal.board_id,))

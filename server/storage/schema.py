@@ -3,7 +3,9 @@
 Tables: `boards` (id, epoch, created_at, meta JSON), `credentials` (participant secrets, hashed),
 `ops` (the log: board, seq, actor, client op id, encoded entry) and `snapshots` (encoded boards
 at a seq, the latest two per board). The incident log adds `log` (one derived row per board,
-rebuilt from the board's public projection) and `log_fts` (its full-text index). A schema change
+rebuilt from the board's public projection) and `log_fts` (its full-text index). Webhooks add
+`webhook_events` (facts the log rows' triggers record) and `webhook_outbox` (messages per hook,
+with their delivery state). A schema change
 is a new `@migrations()` function, never an edit of an applied one.
 """
 
@@ -111,11 +113,68 @@ def m004_drop_cid_index(db: Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_ops_board_id_actor_cid")
 
 
+def m005_webhooks(db: Database) -> None:
+    # Outgoing webhooks (server/outputs/webhooks.py, storage/outbox.py). `webhook_events` holds
+    # facts the incident log's rows reveal when they change; the triggers below write them in
+    # the same transaction as the row's update, so a change of a board and its event are
+    # committed together or not at all. `webhook_outbox` holds one message per (hook, key): the
+    # key is the event's idempotency key, so a fact can be queued for a hook only once,
+    # whoever queues it and however often.
+    db.execute(
+        "CREATE TABLE webhook_events (key TEXT PRIMARY KEY, kind TEXT NOT NULL, "
+        "board_id TEXT NOT NULL, tags TEXT NOT NULL, data TEXT NOT NULL, "
+        "created_at INTEGER NOT NULL, dispatched INTEGER NOT NULL DEFAULT 0)"
+    )
+    db.execute(
+        "CREATE INDEX webhook_events_pending ON webhook_events (created_at) WHERE dispatched = 0"
+    )
+    db.execute(
+        "CREATE TABLE webhook_outbox (hook TEXT NOT NULL, key TEXT NOT NULL, "
+        "kind TEXT NOT NULL, board_id TEXT NOT NULL, data TEXT NOT NULL, "
+        "status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, "
+        "next_try INTEGER NOT NULL, last_code INTEGER, last_error TEXT NOT NULL DEFAULT '', "
+        "created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, delivered_at INTEGER, "
+        "PRIMARY KEY (hook, key))"
+    )
+    db.execute(
+        "CREATE INDEX webhook_outbox_due ON webhook_outbox (next_try) WHERE status = 'pending'"
+    )
+    db.execute("CREATE INDEX webhook_outbox_recent ON webhook_outbox (updated_at)")
+    # A board's row going from open to closed: the meeting closed (once per board, ever).
+    db.execute(
+        "CREATE TRIGGER webhook_meeting_closed AFTER UPDATE OF status ON log "
+        "WHEN old.status = 'open' AND new.status = 'closed' BEGIN "
+        "INSERT OR IGNORE INTO webhook_events (key, kind, board_id, tags, data, created_at) "
+        "VALUES ('meeting.closed:' || new.board_id, 'meeting.closed', new.board_id, new.tags, "
+        "json_object('title', new.title, 'severity', new.severity, 'status', new.status, "
+        "'date', new.date, 'root_cause', new.root_cause, 'actions', json(new.actions)), "
+        "new.updated_at); END"
+    )
+    # A committed action whose status differs from the row it replaces. The key names the
+    # replaced row's seq, so each change is one event, and a change back later is another.
+    db.execute(
+        "CREATE TRIGGER webhook_action_status AFTER UPDATE OF actions ON log "
+        "WHEN old.actions <> new.actions BEGIN "
+        "INSERT OR IGNORE INTO webhook_events (key, kind, board_id, tags, data, created_at) "
+        "SELECT 'action.status_changed:' || new.board_id || ':' || json_extract(n.value, '$.id') "
+        "|| ':' || old.seq || ':' || json_extract(n.value, '$.status'), "
+        "'action.status_changed', new.board_id, new.tags, "
+        "json_object('title', new.title, 'severity', new.severity, 'status', new.status, "
+        "'action', json(n.value), 'from', json_extract(p.value, '$.status')), new.updated_at "
+        "FROM json_each(new.actions) AS n JOIN json_each(old.actions) AS p "
+        "ON json_extract(p.value, '$.id') = json_extract(n.value, '$.id') "
+        "WHERE json_extract(n.value, '$.status') IS NOT json_extract(p.value, '$.status') "
+        "AND coalesce(json_extract(n.value, '$.selected'), 1) "
+        "AND coalesce(json_extract(p.value, '$.selected'), 1); END"
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_incident_log,
     m003_snapshot_cids,
     m004_drop_cid_index,
+    m005_webhooks,
 )  # append only, in order
 
 
@@ -216,6 +275,41 @@ class LogRow:
 
 
 @dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """A webhook message to send to one hook: queued once per (hook, key), whoever queues it."""
+
+    hook: str
+    key: str  # the idempotency key: names the fact, e.g. "action.overdue:<board>:<action>:<due>"
+    kind: str  # the event kind, e.g. "action.overdue"
+    board_id: str  # "" for a digest
+    data: str  # JSON: what the message says (rendered per the hook's format when sent)
+    created_at: int  # ms
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxResult:
+    """What became of one attempt to send a queued message."""
+
+    hook: str
+    key: str
+    status: str  # "delivered" | "pending" (to be tried again at next_try) | "failed" (given up)
+    at: int  # ms
+    next_try: int = 0
+    code: int | None = None  # the receiver's HTTP status, if it answered
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxWrites:
+    """The webhook outbox's part of a batch (see storage/outbox.py)."""
+
+    enqueue: tuple[OutboxRow, ...] = ()
+    dispatched: tuple[str, ...] = ()  # webhook_events keys now fanned out to the hooks
+    results: tuple[OutboxResult, ...] = ()
+    prune_before: int = 0  # ms; finished messages and dispatched events older than this go
+
+
+@dataclass(frozen=True, slots=True)
 class WriteBatch:
     boards: tuple[BoardRow, ...] = ()
     credentials: tuple[CredentialRow, ...] = ()
@@ -223,6 +317,7 @@ class WriteBatch:
     snapshots: tuple[SnapshotRow, ...] = ()
     log_rows: tuple[LogRow, ...] = ()
     seals: tuple[SealRow, ...] = ()  # applied last: after this batch's own ops and snapshots
+    outbox: OutboxWrites | None = None  # webhooks: applied after the log rows
 
 
 @dataclass(frozen=True, slots=True)

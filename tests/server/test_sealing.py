@@ -167,6 +167,8 @@ def _normalise(value: Any, names: dict[str, str], key: str = "") -> Any:
             return "<id>"
         if key == "credential" or re.match(r"^[a-z2-7]{16}\.", value):
             return "<credential>"
+        if ":" in value:  # a composite key (webhook events: "meeting.closed:<board id>")
+            return ":".join(_normalise(part, names) for part in value.split(":"))
         return value
     if isinstance(value, int) and not isinstance(value, bool) and TIME_KEYS.search(key):
         return "<time>"

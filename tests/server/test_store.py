@@ -71,6 +71,7 @@ def test_migrations_create_tables_and_are_idempotent_on_reopen(db_path: Path) ->
         ("m002_incident_log",),
         ("m003_snapshot_cids",),
         ("m004_drop_cid_index",),
+        ("m005_webhooks",),
     ]
     # ops keeps only its primary key (board_id, seq): the cid index is gone since m004.
     indexes = query(
