@@ -91,6 +91,7 @@ export function renderAgenda(list, board, now) {
 /** @type {Record<PhaseKind, string>} */
 export const PHASE_KINDS = {
   set_the_room: "Set the room",
+  action_review: "Review earlier actions",
   summary: "Incident summary",
   timeline: "Timeline",
   five_whys: "Five whys",

@@ -12,6 +12,7 @@
 
 import { $, announce, fill, h, randomId } from "./dom.js";
 import { takeCredential } from "./credential.js";
+import { boardApi } from "./api.js";
 import { BoardSocket } from "./socket.js";
 import { BoardStore } from "./store.js";
 import { PhaseTimer } from "./timer.js";
@@ -125,6 +126,7 @@ function start(boardId, credential) {
   // Declared below; the panels call them only when they render, after start() has run.
   const panels = new PhasePanels({
     store, send, spotlight, isFacilitator: () => isFacilitator(), canWrite: () => canWrite(),
+    api: boardApi(boardId, credential),
   });
   const menu = /** @type {HTMLDialogElement} */ ($("#menu"));
 

@@ -20,6 +20,7 @@ const HALF = "minmax(0, 1fr)";
 const LAYOUTS = {
   lobby: [["lobby", MAIN], ["timeline", SIDE]],  // facts can be gathered before the start
   set_the_room: [["room", HALF]],
+  action_review: [["panel-review", HALF]],
   summary: [["sheet", MAIN], ["timeline", SIDE]],
   timeline: [["timeline", MAIN], ["parking", "minmax(240px, 320px)"]],
   five_whys: [["panel-whys", HALF]],

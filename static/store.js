@@ -20,6 +20,7 @@
 /** @typedef {import("./types.js").PhaseView} PhaseView */
 /** @typedef {import("./types.js").PresenceMessage} PresenceMessage */
 /** @typedef {import("./types.js").Rejection} Rejection */
+/** @typedef {import("./types.js").ReviewView} ReviewView */
 /** @typedef {import("./types.js").Role} Role */
 /** @typedef {import("./types.js").RoundView} RoundView */
 /** @typedef {import("./types.js").StickyView} StickyView */
@@ -63,6 +64,8 @@ export class BoardStore extends EventTarget {
     this.feedback = null;
     /** @type {GuidanceView | null} board-wide nudges everyone sees (too many actions) */
     this.guidance = null;
+    /** @type {ReviewView | null} earlier post-mortems' actions under review */
+    this.review = null;
     // One map per kind of item, by id (the names are COLLECTIONS' values).
     /** @type {Map<string, ParticipantView>} */
     this.participants = new Map();
@@ -171,8 +174,10 @@ export class BoardStore extends EventTarget {
       kinds.add("board");
       this.feedback = snap.feedback || null;
       this.guidance = snap.guidance || null;
+      this.review = snap.review || null;
       kinds.add("feedback");
       kinds.add("guidance");
+      kinds.add("review");
       this.seq = msg.seq;
     }
     // Without a snapshot, the missed events follow and move `seq` forward themselves.
@@ -200,6 +205,9 @@ export class BoardStore extends EventTarget {
         kinds.add(view.type);
       } else if (view.type === "guidance") {
         this.guidance = view;
+        kinds.add(view.type);
+      } else if (view.type === "review") {
+        this.review = view;
         kinds.add(view.type);
       } else if (view.type === "removed") {
         const map = this.collection(view.kind);

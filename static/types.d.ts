@@ -15,7 +15,7 @@ export type Severity = "sev1" | "sev2" | "sev3" | "sev4";
 export type Role = "facilitator" | "participant" | "observer";
 export type Anonymity = "anonymous" | "named";
 export type PhaseKind =
-  | "set_the_room" | "summary" | "timeline" | "five_whys" | "contributing_factors" | "reflection"
+  | "set_the_room" | "action_review" | "summary" | "timeline" | "five_whys" | "contributing_factors" | "reflection"
   | "discussion" | "themes" | "vote" | "actions" | "wrap_up";
 export type Section =
   | "went_well" | "went_badly" | "lessons" | "future" | "ongoing" | "contributing" | "parking_lot";
@@ -238,6 +238,27 @@ export interface GuidanceView {
   writeup: Finding[];
 }
 
+/** An earlier post-mortem's action under review (section 4.7a). */
+export interface ReviewItemView {
+  board_id: string;
+  board_title: string;
+  board_date: string;
+  action_id: string;
+  text: string;
+  owner: string;
+  due: string;
+  status: ActionStatus;
+  was: ActionStatus | null;
+}
+
+export interface ReviewView {
+  type: "review";
+  id: string;
+  boards: string[];
+  items: ReviewItemView[];
+  loaded_at: number;
+}
+
 export interface RemovedView {
   type: "removed";
   kind: string;
@@ -247,7 +268,7 @@ export interface RemovedView {
 /** The views kept by id in the store's collections. */
 export type ItemView =
   | ParticipantView | StickyView | TimelineView | ChainView | ThemeView | RoundView | ActionView;
-export type AnyView = BoardMeta | ItemView | FeedbackView | GuidanceView | RemovedView;
+export type AnyView = BoardMeta | ItemView | FeedbackView | GuidanceView | ReviewView | RemovedView;
 
 /** A whole board as one viewer may see it (`welcome.snapshot`). */
 export interface BoardView {
@@ -261,6 +282,7 @@ export interface BoardView {
   actions: ActionView[];
   feedback: FeedbackView | null;
   guidance: GuidanceView | null;
+  review?: ReviewView | null;
 }
 
 // --- server messages (section 3) -------------------------------------------------------------
@@ -369,6 +391,7 @@ export type OpInput =
   | { type: "rotate_link"; role: "participant" | "observer" }
   | { type: "remove_seat"; participant_id: string }
   | { type: "set_tags"; tags: string[] }
+  | { type: "pick_review_board"; board_id: string; picked: boolean }
   | {
       type: "edit_header";
       title?: string; severity?: Severity; started_at?: string; detected_at?: string;
@@ -586,6 +609,8 @@ export interface PanelContext {
   spotlight: Spotlight;
   isFacilitator: () => boolean;
   canWrite: () => boolean;
+  /** JSON from this board's HTTP API (`/api/boards/{id}` + `path`) with this seat's credential. */
+  api: <T>(path: string, body?: object) => Promise<T>;
 }
 
 /** A per-phase panel: redraws when a kind it shows changed (null: everything). */
