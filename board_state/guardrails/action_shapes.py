@@ -45,6 +45,9 @@ Span = tuple[int, int]  # the words found, first and last token, inclusive
 
 _BE = frozenset({"is", "are", "be", "was", "were", "gets", "get", "being", "been"})
 _STATE_PREPS = frozenset({"in", "on", "at", "behind", "under", "inside", "within", "off"})
+_NORMATIVE = frozenset({"should", "must", "shall"})
+_CONDUCT = frozenset({"always", "never", "whenever", "before", "when", "every", "each"})
+_TENTATIVE = frozenset({"could", "might", "may"})
 _MODAL_CAN = frozenset({"can", "could", "will", "would", "always", "never", "should"})
 
 
@@ -74,7 +77,7 @@ def main_clause_end(low: list[str], lead: int) -> int:
     of purpose after the leading verb's object."""
     for k in range(lead + 1, len(low)):
         w = low[k]
-        if w in SUBORDINATORS or w == "how" or _at(low, k, ("in", "order")):
+        if w in SUBORDINATORS or w in {"how", "which", "who"} or _at(low, k, ("in", "order")):
             return k
         if w == "to" and k > lead + 1 and _infinitive(low, k) and low[k - 1] not in {"how"}:
             return k
@@ -82,9 +85,12 @@ def main_clause_end(low: list[str], lead: int) -> int:
 
 
 def comparative(low: list[str], lead: int, end: int) -> Span | None:
-    """A comparative or vague quantity in the main clause, without a number after it."""
+    """A comparative or vague quantity in the main clause, without a number after it; what
+    comes after "with" describes the content ("runbooks with deeper investigation paths")."""
     for k in range(lead, end):
         w = low[k]
+        if w == "with" and k > lead:
+            break
         if k > 0 and low[k - 1] in {"no", "any"}:
             continue  # "no longer", "any more"
         if w in COMPARATIVES and not (k + 1 < len(low) and low[k + 1] == "than"):
@@ -92,8 +98,9 @@ def comparative(low: list[str], lead: int, end: int) -> Span | None:
                 continue
             return (k, min(k + 1, end - 1)) if w == "more" else (k, k)
         for q in VAGUE_QUANTITIES:
-            if _at(low, k, q) and not (k + len(q) < len(low) and low[k + len(q)][:1].isdigit()):
-                return (k, k + len(q) - 1)
+            after = low[k + len(q)] if k + len(q) < len(low) else ""
+            if _at(low, k, q) and not after[:1].isdigit() and after != "of":
+                return (k, k + len(q) - 1)  # "some monitoring", not "fixes for some of these"
     return None
 
 
@@ -123,15 +130,22 @@ def policy(low: list[str], first: int, lead: int, modal: int) -> Span | None:
         if low[first] == "no" and low[first + 1] in {"more", "longer", "less"}:
             return None
         return (first, first + 1)
-    if modal < 0 or low[modal] not in {"should", "must", "shall"} or lead >= len(low):
+    if modal < 0 or low[modal] not in _NORMATIVE | _TENTATIVE or lead >= len(low):
         return None
     subject = [w for w in low[first:modal] if w not in DETERMINERS]
     if any(w not in PERSON_WORDS and w not in {"teams", "also"} for w in subject):
         return None  # "Unrecoverable PodReflector errors should abort the Hub": a system's rule
+    if low[modal] in _TENTATIVE and subject:
+        return (modal, lead)  # "We could run the scans continually": an option, not a plan
     verb = lemma(low[lead])
     if verb in CONCRETE_VERBS or low[lead : lead + 2] == ["be", "able"]:
         return None
-    return (modal, lead)
+    # A rule for people's conduct: no subject ("Should nominate one person to be the driver")
+    # or a when ("as soon as we confirm an issue", "always", "before deploying").
+    conduct = any(
+        low[k] in _CONDUCT or _at(low, k, ("as", "soon", "as")) for k in range(modal, len(low))
+    )
+    return (modal, lead) if not subject or conduct else None
 
 
 def process(low: list[str], lead: int) -> Span | None:
@@ -218,4 +232,29 @@ def inquiry(low: list[str], first: int, lead: int) -> Span | None:
             return (lead, k)
         if low[k] in {",", ";", ".", "that"}:
             break
+    return None
+
+
+def elaboration(low: list[str], lead: int) -> int:
+    """The verb that opens an elaboration after a dash or a colon ("Establishing a more robust
+    testing strategy - we should test lazy loaded extensions with all past versions"), else
+    -1."""
+    for k in range(lead + 1, len(low) - 1):
+        if low[k] in {"-", "—", "–", ":"}:
+            for j in range(k + 1, min(len(low), k + 5)):
+                verb = lemma(low[j])
+                if verb in CONCRETE_VERBS or verb in VAGUE_VERBS:
+                    return j
+            return -1
+    return -1
+
+
+def process_head(low: list[str], lead: int) -> Span | None:
+    """An action that is only a noun phrase about a plan or a strategy: "Action plan for
+    checking release notes", "Deployment strategy evolution"."""
+    if lead >= len(low) or lemma(low[lead]) in CONCRETE_VERBS | VAGUE_VERBS | PROCESS_VERBS:
+        return None
+    for k in range(lead, min(len(low), lead + 3)):
+        if low[k] in {"plan", "strategy", "process", "guidelines"}:
+            return (lead, k)
     return None

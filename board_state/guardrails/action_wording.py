@@ -46,8 +46,8 @@ from .text import Token, has_number, tokenize
 MEASURE = re.compile(
     r"(\b(?:under|below|above|over|within|less than|fewer than|more than|at least|at most|"
     r"to|from|by|below|exceeds?|after)\s*~?[$€£]?\d)"
-    r"|(\d+(?:[.,]\d+)?\s*(?:%|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hrs?|hours?|days?|"
-    r"weeks?|x|k|m|gb|mb|tb|rps|qps|req/s|/s|messages|requests|errors|percent)\b)"
+    r"|(\b\d+(?:[.,]\d+)?\s*(?:%|(?:ms|s|sec|secs|seconds?|min|mins|minutes?|h|hrs?|hours?|"
+    r"days?|weeks?|x|k|m|gb|mb|tb|rps|qps|req/s|/s|messages|requests|errors|percent)\b))"
     r"|\bp9\d\b|\bp50\b|\bzero\b|\bevery (?:merge|deploy|release|build|commit|change|night|day|"
     r"week|hour)\b",
     re.IGNORECASE,
@@ -61,6 +61,7 @@ _VERBISH = (
     | MEMO_LEADS
     | frozenset(p[0] for p in VAGUE_PHRASES + MEMO_PHRASES + MEMO_LEAD_PAIRS)
 )
+_URL = re.compile(r"https?://\S+")
 _HTTP_CODES = re.compile(r"^[1-5]\d\d\s*(?:s|errors?|responses?)?$", re.IGNORECASE)
 
 
@@ -147,11 +148,16 @@ def lead_of(toks: list[Token], low: list[str]) -> Lead:
 def measurable(text: str) -> bool:
     """Does the wording carry its own measure: a threshold, a number with a unit, a cadence?
     HTTP status codes ("the 502s") are names, not measures."""
+    text = _URL.sub(" ", text)  # "k8s" and "/issues/522" in a link are no measure
     return any(not _HTTP_CODES.match(m.group(0).strip()) for m in MEASURE.finditer(text))
 
 
 def _means(low: list[str], start: int) -> bool:
-    """A concrete means after the lead: "... by adding a canary stage"."""
+    """A concrete means after the lead: "... by adding a canary stage", "... with a synthetic
+    check during the run"."""
+    for k in range(start, len(low) - 2):
+        if low[k] == "with" and low[k + 1] in {"a", "an"} and low[k + 2] not in WISH_LEADS:
+            return True
     for k in range(start, len(low) - 1):
         if (
             low[k] in {"by", "via", "through"}
@@ -290,11 +296,23 @@ def _shape(text: str, toks: list[Token], low: list[str], first: int, lead: int) 
     """A hedge, a process to be defined, an inquiry behind a concrete verb, a comparative
     without a number."""
     end = shapes.main_clause_end(low, lead)
+    spelled_out = measurable(text) or _means(low, lead + 1)
+    more = shapes.elaboration(low, lead)
+    if more >= 0:
+        vague_more = shapes.lemma(low[more]) in VAGUE_VERBS
+        if vague_more and shapes.lemma(low[lead]) not in CONCRETE_VERBS:
+            # "Implementing monitoring and alerting - consider tracking ...", but "Set up alerts
+            # for X - consider monitoring both sides" is the alert, with an idea attached
+            return finding(VAGUE_ACTION, VAGUE_VERB, _words(text, toks, (more, more)))
+        spelled_out = (
+            not vague_more
+        )  # "... - we should test lazy loaded extensions with all versions"
     for span in (
         shapes.hedge(low, end),
         shapes.process(low, lead),
+        shapes.process_head(low, lead),
         shapes.inquiry(low, first, lead),
-        None if measurable(text) else shapes.comparative(low, lead, end),
+        None if spelled_out else shapes.comparative(low, lead, end),
     ):
         if span is not None:
             return finding(VAGUE_ACTION, VAGUE_VERB, _words(text, toks, span))
@@ -307,9 +325,11 @@ def _forgiven(text: str, low: list[str], lead: int) -> bool:
         w in {"why", "how", "what", "whether", "where"} for w in low[lead + 1 : lead + 4]
     ):
         return _means(low, lead + 1)  # the numbers describe the incident, not a target
+    more = shapes.elaboration(low, lead)
     return (
         measurable(text)
         or _means(low, lead + 1)
+        or (more >= 0 and shapes.lemma(low[more]) in CONCRETE_VERBS)
         or shapes.criterion(low, lead)
         or shapes.monitor_concrete(low, lead)
         or (

@@ -26,18 +26,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from .clauses import agent_is_system, passive_in_clause
 from .failures import rule_failures
 from .fault import rule_as_cause, rule_blame_fault, rule_on_person
 from .findings import BLAME, BLAME_VOICE, Finding, finding
 from .grammar import (
     FIRST_PERSON,
     PERSON,
+    SYSTEM,
     Ctx,
     first_subject,
     is_person,
     is_person_phrase,
     name_tokens,
     negated_before,
+    subject_of,
 )
 from .lapses import (
     rule_behaviour,
@@ -78,8 +81,12 @@ def _obvious_in_hindsight(c: Ctx, i: int, w: str, nxt: str) -> bool:
     # conditional modal ("it would obviously help") it is not about the past.
     # "obvious once we saw the graph" says when it became clear, not who should have
     # seen it.
-    # "nothing obviously wrong", "anything obviously broken": a description, not hindsight.
+    # "nothing obviously wrong", "anything obviously broken": a description, not hindsight;
+    # "Windows Defender, obviously." comments on a thing, not on what people should have seen.
     described = w == "obviously" and i > 0 and c.low[i - 1] in _QUANTIFIERS
+    described = described or (
+        w == "obviously" and c.low[i - 1 : i] == [","] and (nxt in {".", "!", ""})
+    )
     return (
         not described
         and not any(
@@ -91,6 +98,7 @@ def _obvious_in_hindsight(c: Ctx, i: int, w: str, nxt: str) -> bool:
 
 
 _QUANTIFIERS = frozenset({"anything", "nothing", "something", "everything"})
+_MODALS = frozenset({"should", "could", "would", "should've", "could've", "would've", "have"})
 
 
 def _simply_in_hindsight(c: Ctx, i: int, nxt: str) -> bool:
@@ -155,7 +163,12 @@ def _rule_phrases(c: Ctx) -> None:
             if _obvious_in_hindsight(c, i, w, nxt):
                 c.hit("hindsight", i, i)
         elif w == "simply":
-            if _simply_in_hindsight(c, i, nxt):
+            # "should simply have", "Dana simply forgot"; not "the renewal simply didn't happen"
+            kind, j = subject_of(c, i)
+            system = kind == SYSTEM and not (j >= 0 and c.toks[j].capitalised)
+            if _simply_in_hindsight(c, i, nxt) and (
+                c.low[i - 1 : i] and c.low[i - 1] in _MODALS or not system
+            ):
                 c.hit("hindsight", i, i)
         elif (w == "half" and c.at(i, ("half", "a", "brain")) >= 0) or (
             w == "any" and nxt in {"idiot", "fool"}
@@ -204,11 +217,13 @@ def _rule_counterfactual_if(c: Ctx) -> None:
 
 
 def _rule_wrong(c: Ctx) -> None:
-    """'The DBA dropped the wrong table': a person picked wrongly."""
+    """'The DBA dropped the wrong table', 'it was brought back up with the wrong filesystem': a
+    person (or a passive, which has one behind it) picked wrongly."""
     for i in range(1, len(c.low)):
         if c.low[i] in {"wrong", "incorrect"} and c.low[i - 1] in {"the", "a", "an"}:
             start = clause_start(c.toks, i, CLAUSE_WORDS - {"and"})
-            if first_subject(c, start, i) == PERSON:
+            p = passive_in_clause(c, i)
+            if first_subject(c, start, i) == PERSON or (p >= 0 and not agent_is_system(c, p)):
                 c.hit("person_failure", i - 1, i)
 
 

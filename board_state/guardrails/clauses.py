@@ -63,7 +63,7 @@ def passive_in_clause(c: Ctx, i: int) -> int:
     """The participle of the passive that the clause of token i turns on, else -1:
     "containerd had been set as the default runtime accidentally" -> "set". A leading adverbial
     set off by a comma ("By mistake, the branch was force updated") reads the clause after it."""
-    start = clause_start(c.toks, i, CLAUSE_WORDS - {"as"})
+    start = clause_start(c.toks, i, (CLAUSE_WORDS | {"which", "who", "that"}) - {"as"})
     end = i + 1
     if start == i and c.low[i + 1 : i + 3].count(",") == 1:
         end = sentence_bounds(c.toks, i)[1]
@@ -92,11 +92,43 @@ def agent_is_system(c: Ctx, p: int) -> bool:
 _PAST = frozenset({"did", "ran", "set", "put", "made", "took", "sent", "wrote", "hit", "gave"})
 
 
+_ASIDES = frozenset({"which", "who", "that", "including", "where", "e.g", "i.e"})
+
+
+def main_clause_subject(c: Ctx, comma: int) -> str | None:
+    """The kind of subject of the clause a subjectless clause after the comma at `comma`
+    belongs to: walking back over the sentence's earlier clauses, PERSON if one has a person
+    for its subject (", wrongly thinking that ..." after "I pushed my commits into master"),
+    else the kind of the nearest one that is not an aside ("The 3.32.3 release, which
+    included some fixes, accidentally uploaded ..." -> the release); None when nothing comes
+    before."""
+    nearest: str | None = None
+    while comma > 0:
+        k = clause_start(c.toks, comma, CLAUSE_WORDS)
+        if k >= comma:
+            break
+        kind = first_subject(c, k, comma)
+        if kind == PERSON:
+            return PERSON
+        aside = c.low[k] in _ASIDES or (c.low[k].endswith("ing") and k > 0)
+        if nearest is None and not aside:
+            nearest = kind
+        if k == 0 or c.low[k - 1] != ",":
+            break
+        comma = k - 1
+    return nearest
+
+
 def clause_subject(c: Ctx, i: int) -> str:
     """The kind of subject of the clause token i sits in: read from the clause's start when the
     word comes after its verb ("I did some things wrongly"), else walked to from the word ("a
-    system that accidentally pushed")."""
+    system that accidentally pushed"); for a clause that opens after a comma with no subject
+    of its own (", accidentally overwriting the annotations"), the main clause's."""
     start = clause_start(c.toks, i, CLAUSE_WORDS)
+    if start == i and i > 0 and c.low[i - 1] == ",":
+        kind = main_clause_subject(c, i - 1)
+        if kind is not None:
+            return kind
     nxt = c.low[i + 1] if i + 1 < len(c.low) else ""
     before_verb = nxt.endswith("ed") or nxt in _PAST
     if start < i and not before_verb:
@@ -159,3 +191,41 @@ def systemic_cause(c: Ctx, i: int) -> bool:
         if _systemic(c, lead + 1, end):
             return True
     return False
+
+
+REPORT_VERBS = frozenset(
+    {"confirmed", "informed", "said", "stated", "told", "claimed", "reported", "denied"}
+)
+
+
+def deliberate(c: Ctx, v: int) -> bool:
+    """Is the "did not" at verb v a choice, given with its purpose or its reason: "did not roll
+    back, to keep the evidence", "did not restart it in order to preserve state", "the reason I
+    did not release a new version was ..."?"""
+    if "reason" in c.low[max(0, v - 6) : v]:
+        return True
+    for k in range(v + 1, len(c.low) - 1):
+        if c.low[k] in {".", ";", "because", "but"}:
+            return False
+        if (c.low[k] == "," and c.low[k + 1] == "to") or c.at(k, ("in", "order", "to")) > 0:
+            return True
+        if c.at(k, ("so", "as", "to")) > 0:
+            return True
+    return False
+
+
+def hypothetical(c: Ctx, i: int) -> bool:
+    """Is the clause of token i a condition or a maxim rather than a report: "if they did not
+    identify ...", "just because you didn't change the code ..."?"""
+    start = clause_start(c.toks, i, CLAUSE_WORDS)
+    s, _ = sentence_bounds(c.toks, i)
+    lead = c.low[start - 1] if start > 0 else ""
+    return lead in {"if", "unless", "whether"} or c.at(s, ("just", "because")) > 0
+
+
+def reported(c: Ctx, i: int) -> bool:
+    """Is the clause of token i the content of a report ("confirmed that he did not suspend the
+    account", "informed them that he did not access it"): a denial, not a lapse?"""
+    start = clause_start(c.toks, i, CLAUSE_WORDS | {"that"})
+    before = c.low[max(0, start - 4) : start]
+    return "that" in before and bool(set(before) & REPORT_VERBS)

@@ -15,8 +15,12 @@ from typing import NamedTuple
 from .clauses import (
     agent_is_system,
     clause_subject,
+    deliberate,
+    hypothetical,
+    main_clause_subject,
     passive_at,
     passive_in_clause,
+    reported,
     systemic_cause,
 )
 from .grammar import (
@@ -136,9 +140,9 @@ def _m_ignore(c: Ctx, i: int) -> _Match | None:
 def _m_accident(c: Ctx, i: int) -> _Match | None:
     w = c.low[i]
     if w == "by" and _next(c, i) in {"mistake", "accident"}:
-        # "ran the script by mistake": the subject is the clause's
-        kind = first_subject(c, clause_start(c.toks, i, CLAUSE_WORDS), i)
-        return _Match(i + 1, "person_failure", HIT if kind in {PERSON, PROPER, NONE} else SKIP)
+        # "ran the script by mistake", "it was on the Manager cluster by mistake": a person's
+        # slip whoever the clause's subject is
+        return _Match(i + 1, "person_failure", HIT)
     if w in ACCIDENT_WORDS:
         if _prev(c, i) in PASSIVE - {"being"}:
             # "was accidentally deleted", but not "was unintentionally triggered"
@@ -154,14 +158,18 @@ def _m_did_not(c: Ctx, i: int) -> _Match | None:
     k = c.any_at(i, DID_NOT)
     if k < 0 or k + 1 >= len(c.low):
         return None
+    if c.low[k + 1] == "yet":
+        return _Match(k + 1, "person_failure", SKIP)  # "had not yet actioned it": pending
     while k + 2 < len(c.low) and c.low[k + 1] in _BETWEEN_VERB:
         k += 1  # "did not initially recall", "didn't even check"
-    if _reported(c, i) or _deliberate(c, k + 1):
+    if reported(c, i) or deliberate(c, k + 1) or hypothetical(c, i):
         # "confirmed that he did not suspend it"; "did not restart the pods, to keep the logs"
         return _Match(k + 1, "person_failure", SKIP)
     verb = c.low[k + 1]
     if verb in _SEEING and c.low[k + 2 : k + 3] in (["any"], ["anything"]):
         return _Match(k + 1, "person_failure", SKIP)  # "we didn't see any errors": a finding
+    if verb == "think" and _next(c, k + 1) != "to":
+        return _Match(k + 1, "person_failure", SKIP)  # "I didn't think anyone used it": a belief
     if c.low[i] == "never":
         if verb in HUMAN_PAST or verb in HUMAN_PRESENT:
             return _Match(k + 1, "person_failure", IMPLIED)
@@ -187,39 +195,18 @@ def _m_did_not(c: Ctx, i: int) -> _Match | None:
 _NOTE_LEADS = frozenset({"did", "didn't", "missed", "never", "skipped"})
 _SEEING = frozenset({"see", "find", "observe", "notice", "spot"})
 _BETWEEN_VERB = frozenset({"initially", "even", "fully", "really", "actually", "yet", "always"})
-_REPORT_VERBS = frozenset(
-    {"confirmed", "informed", "said", "stated", "told", "claimed", "reported", "denied"}
-)
-
-
-def _deliberate(c: Ctx, v: int) -> bool:
-    """Is the "did not" at verb v a choice, given with its purpose: "did not roll back, to keep
-    the evidence", "did not restart it in order to preserve state"?"""
-    for k in range(v + 1, len(c.low) - 1):
-        if c.low[k] in {".", ";", "because", "but"}:
-            return False
-        if (c.low[k] == "," and c.low[k + 1] == "to") or c.at(k, ("in", "order", "to")) > 0:
-            return True
-        if c.at(k, ("so", "as", "to")) > 0:
-            return True
-    return False
-
-
-def _reported(c: Ctx, i: int) -> bool:
-    """Is the clause of token i the content of a report ("confirmed that he did not suspend the
-    account", "informed them that he did not access it"): a denial, not a lapse?"""
-    start = clause_start(c.toks, i, CLAUSE_WORDS | {"that"})
-    before = c.low[max(0, start - 4) : start]
-    return "that" in before and bool(set(before) & _REPORT_VERBS)
 
 
 def _m_should_have(c: Ctx, i: int) -> _Match | None:
     k = c.any_at(i, SHOULD_HAVE)
     if k < 0:
         return None
+    nxt = _next(c, k)
+    if nxt in DETERMINERS or nxt.endswith("ing") or nxt in {"no", "more", "enough"}:
+        return _Match(k, "counterfactual", SKIP)  # "we should have working nodes": possession
     kind, _ = subject_of(c, i)
     # A fragment ("Should have tested the rollback") is about a person, unless it is passive.
-    hit = kind == PERSON or (kind == NONE and _next(c, k) != "been")
+    hit = kind == PERSON or (kind == NONE and nxt != "been")
     return _Match(k, "counterfactual", HIT if hit else SKIP)
 
 
@@ -241,8 +228,8 @@ def _m_could_have(c: Ctx, i: int) -> _Match | None:
 
 def _m_slips(c: Ctx, i: int) -> _Match | None:
     k = c.any_at(i, SLIP_PHRASES)
-    if k >= 0:
-        return _Match(k, "person_failure", HIT)  # only people drop the ball
+    if k >= 0:  # people drop the ball; "the autorenewal screwed up" is a system's failure
+        return _Match(k, "person_failure", IMPLIED)
     k = max(c.any_at(i, NOT_WATCHING), c.any_at(i, MISSED_CHANCES))
     if k >= 0:
         return _Match(k, "person_failure", IMPLIED)
@@ -261,8 +248,11 @@ def _m_without(c: Ctx, i: int) -> _Match | None:
     if k >= len(c.low) or not c.low[k].endswith("ing") or c.low[k][:-3] not in HUMAN_VERBS_ING:
         return None
     start = clause_start(c.toks, i, CLAUSE_WORDS - {"and"})
+    kind = first_subject(c, start, i)
+    if kind == NONE and start > 0 and c.low[start - 1] == ",":
+        kind = main_clause_subject(c, start - 1) or NONE  # "we release it ..., without testing"
     # "was run manually without excluding the namespace": a passive has a person behind it
-    by_person = first_subject(c, start, i) == PERSON or passive_in_clause(c, i) >= 0
+    by_person = kind == PERSON or passive_in_clause(c, i) >= 0
     return _Match(k, "person_failure", HIT if by_person else SKIP)
 
 
@@ -363,6 +353,16 @@ _MATCHERS = (
 )
 
 
+def _by_person(c: Ctx, end: int) -> bool:
+    """Is the failure at `end` a passive with a person as its agent: "botched by the team"?"""
+    return (
+        end + 2 < len(c.low)
+        and c.low[end + 1] == "by"
+        and passive_at(c, end)
+        and person_in_phrase(c, end + 2)
+    )
+
+
 def rule_failures(c: Ctx) -> None:
     """Failure words, judged by who their subject is: the first matcher that recognises the
     words at a position decides, and the scan goes on after them."""
@@ -376,6 +376,8 @@ def rule_failures(c: Ctx) -> None:
             pass  # "we did not spot this because of a blind spot in our tests"
         elif m.judge == HIT:
             c.hit(m.reason, i, m.end)
+        elif m.judge in {IMPLIED, PERSON_ONLY} and _by_person(c, m.end):
+            c.hit(m.reason, i, m.end)  # "the release was botched by the mobile team"
         elif m.judge in {IMPLIED, PERSON_ONLY} and not (
             m.end + 2 < len(c.low)
             and c.low[m.end + 1] == "by"

@@ -37,6 +37,7 @@ from .lexicon import (
     CLAUSE_WORDS,
     DETERMINERS,
     ERROR_ADJECTIVES,
+    ERROR_WORDS,
     HUMAN_VERBS,
     HUMAN_VERBS_ING,
     LAPSE_PARTICIPLES,
@@ -48,6 +49,11 @@ from .lexicon import (
 from .text import clause_start
 
 _NEGATED_BE = frozenset({"wasn't", "weren't", "isn't", "aren't"})
+_POSSESSIVES = frozenset({"my", "our", "his", "her", "their"})
+# Adverbs that make a person's act a slip, in an active clause with a person as its subject:
+# "the engineer incorrectly assumed", "I prematurely released", "I regrettably deleted".
+_PERSON_SLIPS = frozenset({"incorrectly", "errantly", "prematurely", "hastily", "regrettably"})
+_SUBJECT_WORDS = frozenset({"i", "we", "you", "your", "you're", "he", "she", "they"})
 
 
 def _negated_passive(c: Ctx, p: int) -> bool:
@@ -155,17 +161,43 @@ def rule_error_acts(c: Ctx) -> None:
         elif w in OPERATION_VERBS and not passive_at(c, i):
             k = i + 1 + (nxt in DETERMINERS)
             if k < n and c.low[k] in ERROR_ADJECTIVES and not c.toks[k].is_punct:
-                if clause_subject(c, i) in {PERSON, PROPER, NONE} and not systemic_cause(c, i):
+                # the verb's own subject: "User realizes that I also made an incorrect ..."
+                if subject_of(c, i)[0] in {PERSON, PROPER, NONE} and not systemic_cause(c, i):
                     c.hit("person_failure", i, k)
 
 
 def rule_own_fault(c: Ctx) -> None:
-    """'My bad', 'our bad', and 'you shouldn't merge ...': fault put on a person."""
+    """'My bad', 'an error on my part', 'a bad habit I have', 'it was a bad idea to deploy',
+    and 'you shouldn't merge ...': fault put on a person."""
     n = len(c.low)
     for i, w in enumerate(c.low):
         nxt = c.low[i + 1] if i + 1 < n else ""
         after = c.low[i + 2] if i + 2 < n else "."
-        if w in {"my", "our", "his", "her", "their"} and nxt == "bad":
+        if w == "on" and nxt in _POSSESSIVES and after == "part" and i > 0:
+            if c.low[i - 1] in ERROR_WORDS | {"oversight", "fault"}:
+                c.hit("fault", i - 1, i + 2)  # "an error on my part"
+        elif (
+            w == "bad"
+            and nxt in {"habit", "habits"}
+            and (
+                c.low[i - 1 : i]
+                and c.low[i - 1] in _POSSESSIVES
+                or after in {"i", "we", "he", "she"}
+            )
+        ):
+            c.hit("character", i, i + 1)
+        elif w == "bad" and nxt in {"idea", "practice"} and after == "to":
+            c.hit("hindsight", i, i + 2)  # "it was a bad idea to deploy that many changes"
+        elif w == "bad" and nxt == "at" and set(c.low[max(0, i - 3) : i]) & _SUBJECT_WORDS:
+            c.hit("character", i, i + 1)  # "you're so bad at version bumps"
+        elif w in ERROR_WORDS | {"oversight"} and nxt in _SUBJECT_WORDS - {"your", "you're"}:
+            if after in {"did", "made", "had", "have"}:
+                c.hit("fault", i, i + 2)  # "I realised the mistake I did"
+        elif w in {"spent", "took", "wasted"} and (c.at(i + 1, ("way", "too")) > 0 or nxt == "too"):
+            k = i + 1 + (nxt == "way")
+            if c.low[k + 1 : k + 2] in (["much"], ["long"]) and clause_subject(c, i) == PERSON:
+                c.hit("person_failure", i, k + 1)  # "we spent way too much time trying to ..."
+        elif w in _POSSESSIVES and nxt == "bad":
             if c.toks[i + 1].is_punct or after in {",", ".", "!", ";", "as", "for", "on", "-"}:
                 c.hit("fault", i, i + 1)
         elif w == "you" and nxt in {"should", "shouldn't", "must", "mustn't"}:
@@ -201,7 +233,7 @@ def rule_knowing_choices(c: Ctx) -> None:
     for i, w in enumerate(c.low):
         nxt = c.low[i + 1] if i + 1 < n else ""
         after = c.low[i + 2] if i + 2 < n else ""
-        if w in {"incorrectly", "errantly"} and clause_start(c.toks, i, CLAUSE_WORDS) < i:
+        if w in _PERSON_SLIPS and clause_start(c.toks, i, CLAUSE_WORDS) < i:
             # "the engineer incorrectly assumed", not "Incorrectly configured identifiers led to"
             if clause_subject(c, i) == PERSON and not passive_at(c, i + 1):
                 c.hit("person_failure", i, i)

@@ -87,6 +87,7 @@ CONCRETE_VERBS = frozenset(
         "upgrade",
         "pin",
         "document",
+        "describe",
         "update",
         "fix",
         "introduce",

@@ -57,6 +57,9 @@ VAGUE_QUANTITIES: tuple[tuple[str, ...], ...] = (
 )
 
 HEDGE_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("would", "be", "useful"),
+    ("would", "be", "nice"),
+    ("would", "be", "good"),
     ("might", "be", "an", "option"),
     ("could", "potentially"),
     ("if", "possible"),
@@ -75,7 +78,6 @@ PROCESS_NOUNS = frozenset(
         "strategy",
         "guidelines",
         "guideline",
-        "guidance",
         "framework",
         "way",
         "approach",
@@ -137,6 +139,8 @@ SIGNAL_NOUNS = frozenset(
         "throughput",
         "failures",
         "size",
+        "health",
+        "metrics",
     }
 )
 

@@ -213,6 +213,8 @@ WISH_NOUNS = frozenset(
         "optimization",
         "optimisation",
         "discussion",
+        "communication",
+        "evolution",
     }
 )
 
@@ -350,6 +352,7 @@ MEMO_LEADS = frozenset(
         "email",
         "teach",
         "train",
+        "re-iterate",
         "discourage",
         "advise",
     }

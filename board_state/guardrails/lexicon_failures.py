@@ -62,6 +62,7 @@ NOT_FAILURE_VERBS: frozenset[str] = frozenset(
         "had",
         "know",
         "learn",
+        "feel",
         "knew",
         "receive",
         "get",
@@ -107,7 +108,9 @@ IGNORE_WORDS = frozenset(
     }
 )
 
-CAUSE_VERBS = frozenset({"caused", "broke", "triggered"})
+CAUSE_VERBS = frozenset(
+    {"caused", "broke", "triggered", "overwrote", "clobbered", "wiped", "nuked", "trashed"}
+)
 
 CAUSE_PHRASES = (
     ("took", "down"),
@@ -210,6 +213,8 @@ DID_NOT = (
     ("did", "not"),
     ("never",),
     ("failed", "to"),
+    ("failed", "in"),
+    ("failed", "at"),
     ("neglected", "to"),
     ("forgot", "to"),
     ("fails", "to"),

@@ -122,6 +122,7 @@ OPERATION_VERBS = frozenset(
         "edited",
         "changed",
         "updated",
+        "made",
     }
 )
 
