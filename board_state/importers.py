@@ -29,14 +29,13 @@ same day, as in a log written slightly out of order.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from datetime import date as Date
 from typing import Any
 
-from hindsight.board_state.ops import TimelineItem
+from .ops import TimelineItem
 
 MAX_ENTRIES = 500  # one ImportTimeline op (the server's limit)
 MAX_TEXT = 2000  # one entry's text (the server's limit)
@@ -141,6 +140,11 @@ def _finish(items: list[TimelineItem], problems: list[str]) -> list[TimelineItem
     return items
 
 
+# A line with its ending, as a file opened with newline="" yields them (the csv module's
+# requirement, so that a quoted field may hold a line break).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
 def _lines_of(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text  # a BOM, as spreadsheets write it
 
@@ -155,7 +159,7 @@ def parse_csv(text: str, *, date: Date | None = None, tz: tzinfo = UTC) -> list[
     clock = _Clock(date, tz)
     items: list[TimelineItem] = []
     problems: list[str] = []
-    reader = csv.reader(io.StringIO(_lines_of(text), newline=""))
+    reader = csv.reader(_LINE.findall(_lines_of(text)))
     start, first = 1, True
     try:
         for row in reader:

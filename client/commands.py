@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hindsight.client.http import export_board, import_board, incident_log, writeup
-from hindsight.client.importers import EXTENSIONS, FORMATS, ImportProblem, parse_tz
+from hindsight.board_state.importers import EXTENSIONS, FORMATS, ImportProblem, parse_tz
 from hindsight.client.sdk import BoardClient
 
 

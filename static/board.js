@@ -18,6 +18,7 @@ import { BoardStore } from "./store.js";
 import { PhaseTimer } from "./timer.js";
 import { attachAgendaEditor, renderAgenda, renderPeople } from "./agenda.js";
 import { TimelineLane } from "./timeline.js";
+import { TimelineFileImport } from "./timeline_import.js";
 import { NotesPanel } from "./notes.js";
 import { FacilitatorConsole, InvitePanel, TagsEditor } from "./console.js";
 import { PhasePanels } from "./phases.js";
@@ -90,6 +91,7 @@ function start(boardId, credential) {
     form: /** @type {HTMLFormElement} */ ($("#timeline-form")), legend: $("#timeline-legend"), list: $("#timeline-list"), empty: $("#timeline-empty"),
     count: $("#timeline-count"), store, send, toast, spotlight,
   });
+  const fileImport = new TimelineFileImport({ region: $("#timeline"), store, send, toast, api: boardApi(boardId, credential) });
   const notes = new NotesPanel({
     form: /** @type {HTMLFormElement} */ ($("#note-form")), section: /** @type {HTMLSelectElement} */ ($("#note-section")),
     sectionField: $("#note-section-field"), text: /** @type {HTMLTextAreaElement} */ ($("#note-text")),
@@ -270,6 +272,7 @@ function start(boardId, credential) {
   // Composers show when the server would take what they send: it lists those ops per viewer.
   function renderComposers() {
     lane.render(store.can("add_timeline_entry"));
+    fileImport.render(store.can("import_timeline"));
     notes.render(store.can("add_sticky"), store.can("park_question"));
   }
 

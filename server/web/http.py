@@ -20,6 +20,7 @@ from hindsight.board_state import ops as o
 from hindsight.board_state.model import SEVERITY_MEANING
 from hindsight.board_state.templates import GROUND_RULES, TEMPLATE_TITLES
 from hindsight.server.meeting.connection import TokenBucket
+from hindsight.server.web import timeline_preview
 from hindsight.server.web.common import STATUS_OF, bearer, error_page, hub_of, page, room_of
 from hindsight.server.web.preload import module_graph
 
@@ -246,4 +247,5 @@ routes = [
     Route("/api/boards/{board_id}/join", api_join, methods=["POST"]),
     Route("/healthz", healthz),
     Route("/readyz", readyz),
+    *timeline_preview.routes,
 ]

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from hindsight.board_state.ops import TimelineItem
-from hindsight.client.importers import (
+from hindsight.board_state.importers import (
     ImportProblem,
     parse_chat_json,
     parse_csv,
@@ -43,6 +43,14 @@ def test_csv_with_header_kinds_quotes_and_a_bom() -> None:
         TimelineItem(at="2026-08-14T09:15:00Z", text='Rollback, then "pause"', kind="decision"),
         TimelineItem(at="2026-08-14T09:20:00Z", text="Traffic back", kind="fact"),
         TimelineItem(at="2026-08-14T09:30:00Z", text="Status page updated", kind="fact"),
+    ]
+
+
+def test_csv_keeps_a_quoted_line_break_and_takes_any_line_ending() -> None:
+    text = 'time,text\r\n2026-08-14T09:12Z,"Paged twice\r\nthen ack"\r2026-08-14T09:13Z,Rolled back'
+    assert parse_csv(text) == [
+        TimelineItem(at="2026-08-14T09:12:00Z", text="Paged twice\r\nthen ack", kind="fact"),
+        TimelineItem(at="2026-08-14T09:13:00Z", text="Rolled back", kind="fact"),
     ]
 
 
