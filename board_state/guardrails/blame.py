@@ -221,7 +221,7 @@ def _rule_wrong(c: Ctx) -> None:
     person (or a passive, which has one behind it) picked wrongly."""
     for i in range(1, len(c.low)):
         if c.low[i] in {"wrong", "incorrect"} and c.low[i - 1] in {"the", "a", "an"}:
-            start = clause_start(c.toks, i, CLAUSE_WORDS - {"and"})
+            start = clause_start(c.toks, i, CLAUSE_WORDS - {"and", "as"})  # "as the wrong user"
             p = passive_in_clause(c, i)
             if first_subject(c, start, i) == PERSON or (p >= 0 and not agent_is_system(c, p)):
                 c.hit("person_failure", i - 1, i)

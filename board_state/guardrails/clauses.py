@@ -32,6 +32,7 @@ _CAUSE_LEADS: tuple[tuple[str, ...], ...] = (
     ("since",),
     ("as",),
 )
+_CONSEQUENCE = frozenset({"so", "thus", "therefore", "hence"})
 _CHECK_STAGES = frozenset({"testing", "tests", "test", "staging", "ci", "qa", "review"})
 _AS_CAUSE = frozenset({"the", "there", "it", "we", "they", "our", "no", "nobody", "this"})
 _CLAUSE_STOP = frozenset({",", ";", ".", "!", "?", ":", "(", ")", "—", "–", "-"})
@@ -169,9 +170,10 @@ def systemic_cause(c: Ctx, i: int) -> bool:
     s, e = sentence_bounds(c.toks, i)
     own = clause_start(c.toks, i, CLAUSE_WORDS)
     for k in range(s, e):
-        if c.low[k] == "so" and k + 1 == own and k > s:
-            before = clause_start(c.toks, k, CLAUSE_WORDS - {"so"})
-            if _systemic(c, before, k):
+        if c.low[k] in _CONSEQUENCE and own - 1 <= k <= own and k > s:
+            end = k - (c.low[k - 1] in {"and", ","})  # "X was not up to date and thus we ..."
+            before = clause_start(c.toks, end, CLAUSE_WORDS - {"so"})
+            if _systemic(c, before, end):
                 return True
             continue
         lead = c.any_at(k, _CAUSE_LEADS)

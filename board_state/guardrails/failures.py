@@ -17,6 +17,7 @@ from .clauses import (
     clause_subject,
     deliberate,
     hypothetical,
+    is_participle,
     main_clause_subject,
     passive_at,
     passive_in_clause,
@@ -46,6 +47,8 @@ from .lexicon import (
     DETERMINERS,
     DID_NOT,
     ERROR_WORDS,
+    HUMAN_PAST,
+    HUMAN_PRESENT,
     HUMAN_VERBS,
     HUMAN_VERBS_ING,
     IGNORE_WORDS,
@@ -65,30 +68,6 @@ from .lexicon import (
     SLIP_PHRASES,
 )
 from .text import clause_start
-
-_IRREGULAR_PAST = {
-    "see": "saw",
-    "read": "read",
-    "catch": "caught",
-    "think": "thought",
-    "tell": "told",
-    "pay": "paid",
-    "spot": "spotted",
-    "understand": "understood",
-    "hear": "heard",
-}
-
-
-def _past(verb: str) -> str:
-    if verb in _IRREGULAR_PAST:
-        return _IRREGULAR_PAST[verb]
-    return verb + ("d" if verb.endswith("e") else "ed")
-
-
-# The verbs of attention and diligence, inflected: "noticed", "checks".
-HUMAN_PAST = frozenset(_past(v) for v in HUMAN_VERBS)
-HUMAN_PRESENT = frozenset(v + ("es" if v.endswith(("s", "sh", "ch")) else "s") for v in HUMAN_VERBS)
-
 
 # How a matched failure word is judged (see `_rule_failures`).
 HIT, SKIP = "hit", "skip"  # the matcher already decided
@@ -134,6 +113,8 @@ def _m_ignore(c: Ctx, i: int) -> _Match | None:
         ignored_thing = kind == SYSTEM and (k < 0 or c.low[k] not in ATTENTION_NOUNS)
         skip = agent_is_system(c, i) or prev == "being" or ignored_thing
         return _Match(i, "person_failure", SKIP if skip else HIT)
+    if deliberate(c, i):  # "Temporarily ignoring the events ... in order to allow ..."
+        return _Match(i, "person_failure", SKIP)
     return _Match(i + (_next(c, i) == "to"), "person_failure", IMPLIED)
 
 
@@ -141,11 +122,14 @@ def _m_accident(c: Ctx, i: int) -> _Match | None:
     w = c.low[i]
     if w == "by" and _next(c, i) in {"mistake", "accident"}:
         # "ran the script by mistake", "it was on the Manager cluster by mistake": a person's
-        # slip whoever the clause's subject is
-        return _Match(i + 1, "person_failure", HIT)
+        # slip whoever the clause's subject is; "worked around it by accident" is luck
+        start = clause_start(c.toks, i, CLAUSE_WORDS)
+        lucky = bool(set(c.low[start:i]) & _LUCKY)
+        return _Match(i + 1, "person_failure", SKIP if lucky else HIT)
     if w in ACCIDENT_WORDS:
-        if _prev(c, i) in PASSIVE - {"being"}:
-            # "was accidentally deleted", but not "was unintentionally triggered"
+        if _prev(c, i) in PASSIVE - {"being"} and is_participle(_next(c, i)):
+            # "was accidentally deleted", but not "was unintentionally triggered" or "were
+            # unintentionally relying on"
             auto = _next(c, i) in AUTOMATIC_PARTICIPLES or agent_is_system(c, i + 1)
             return _Match(i, "person_failure", SKIP if auto else HIT)
         kind = clause_subject(c, i)  # "I did some things wrongly": the clause's subject
@@ -166,8 +150,10 @@ def _m_did_not(c: Ctx, i: int) -> _Match | None:
         # "confirmed that he did not suspend it"; "did not restart the pods, to keep the logs"
         return _Match(k + 1, "person_failure", SKIP)
     verb = c.low[k + 1]
-    if verb in _SEEING and c.low[k + 2 : k + 3] in (["any"], ["anything"]):
+    if verb == "find" or (verb in _SEEING and _next(c, k + 1) in {"any", "anything", "much"}):
         return _Match(k + 1, "person_failure", SKIP)  # "we didn't see any errors": a finding
+    if _consequence(c, i):
+        return _Match(k + 1, "person_failure", SKIP)  # "So we did not deploy them together."
     if verb == "think" and _next(c, k + 1) != "to":
         return _Match(k + 1, "person_failure", SKIP)  # "I didn't think anyone used it": a belief
     if c.low[i] == "never":
@@ -192,9 +178,21 @@ def _m_did_not(c: Ctx, i: int) -> _Match | None:
     return None
 
 
+_LUCKY = frozenset(
+    {"worked", "fixed", "found", "discovered", "noticed", "resolved", "solved", "avoided"}
+)
 _NOTE_LEADS = frozenset({"did", "didn't", "missed", "never", "skipped"})
-_SEEING = frozenset({"see", "find", "observe", "notice", "spot"})
+_SEEING = frozenset({"see", "find", "observe", "notice", "spot", "detect"})
 _BETWEEN_VERB = frozenset({"initially", "even", "fully", "really", "actually", "yet", "always"})
+
+
+def _consequence(c: Ctx, i: int) -> bool:
+    """Does the sentence of token i open with "So", "Thus" or "Therefore": a consequence of what
+    the sentence before said?"""
+    s = i
+    while s > 0 and c.low[s - 1] not in {".", "!", "?", ";", "\n"}:
+        s -= 1
+    return c.low[s] in {"so", "thus", "therefore", "hence"} and c.toks[s].capitalised
 
 
 def _m_should_have(c: Ctx, i: int) -> _Match | None:

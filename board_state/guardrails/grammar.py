@@ -182,8 +182,16 @@ def first_subject(c: Ctx, start: int, end: int) -> str:
 
 
 def subject_of(c: Ctx, i: int) -> tuple[str, int]:
-    """Who or what is the subject of the verb at token i, and where it was found."""
+    """Who or what is the subject of the verb at token i, and where it was found. A
+    parenthesis just before the verb is skipped: "The code we run (NotifiedProjects) did not
+    consider ..."."""
     start = clause_start(c.toks, i, CLAUSE_WORDS)
+    if start > 0 and start == i and c.low[start - 1] == ")":
+        opening = max((k for k in range(start - 1) if c.low[k] == "("), default=-1)
+        if opening > 0:
+            start = clause_start(c.toks, opening, CLAUSE_WORDS)
+            kind = first_subject(c, start, opening)
+            return kind, -1
     j = i - 1
     while j >= start and (
         c.low[j] in SKIP_LEFT or _is_ly_adverb(c.low[j]) or c.low[j] in {"n't", "then"}
@@ -192,8 +200,9 @@ def subject_of(c: Ctx, i: int) -> tuple[str, int]:
     if j < start:
         # A clause joined by "and"/"but"/"or" shares its subject with the one before.
         if start > 0 and c.low[start - 1] in {"and", "but", "or", "then"}:
-            prev_start = clause_start(c.toks, start - 1, CLAUSE_WORDS)
-            return first_subject(c, prev_start, start - 1), -1
+            end = start - 1 - (start > 1 and c.low[start - 2] == ",")  # ", but did not ..."
+            prev_start = clause_start(c.toks, end, CLAUSE_WORDS)
+            return first_subject(c, prev_start, end), -1
         return NONE, -1
     if c.low[j] in {"who", "that", "which"} and j - 1 >= start:
         j -= 1

@@ -197,12 +197,29 @@ def rule_own_fault(c: Ctx) -> None:
             k = i + 1 + (nxt == "way")
             if c.low[k + 1 : k + 2] in (["much"], ["long"]) and clause_subject(c, i) == PERSON:
                 c.hit("person_failure", i, k + 1)  # "we spent way too much time trying to ..."
+        elif w in _POSSESSIVES and nxt in {"wrong", "incorrect", "mistaken"}:
+            c.hit("fault", i, i + 1)  # "sorry for my wrong operation"
+        elif w == "please" and (nxt in {"don't", "never"} or c.at(i + 1, ("do", "not")) > 0):
+            c.hit("counterfactual", i, i + 1 + (nxt == "do"))  # "Please don't merge broken ..."
+        elif w == "good" and nxt == "idea" and _negated_opinion(c, i):
+            c.hit("hindsight", i, i + 1)  # "I don't think it's a good idea to have your ..."
         elif w in _POSSESSIVES and nxt == "bad":
             if c.toks[i + 1].is_punct or after in {",", ".", "!", ";", "as", "for", "on", "-"}:
                 c.hit("fault", i, i + 1)
         elif w == "you" and nxt in {"should", "shouldn't", "must", "mustn't"}:
             if clause_start(c.toks, i, CLAUSE_WORDS) == i and "?" not in c.low[i:]:
                 c.hit("counterfactual", i, i + 1)
+
+
+def _negated_opinion(c: Ctx, i: int) -> bool:
+    """Is the "good idea" at i negated and about someone's act: "not a good idea to", "don't
+    think it's a good idea to have your password ..."?"""
+    before = c.low[max(0, i - 6) : i]
+    return (
+        any(w in {"not", "never"} or w.endswith("n't") for w in before)
+        and c.low[i + 2 : i + 3] == ["to"]
+        and c.low[i - 1 : i] == ["a"]
+    )
 
 
 def rule_behaviour(c: Ctx) -> None:

@@ -53,6 +53,29 @@ HUMAN_VERBS: frozenset[str] = frozenset(
     ]
 )
 
+_IRREGULAR_PAST = {
+    "see": "saw",
+    "read": "read",
+    "catch": "caught",
+    "think": "thought",
+    "tell": "told",
+    "pay": "paid",
+    "spot": "spotted",
+    "understand": "understood",
+    "hear": "heard",
+}
+
+
+def _past(verb: str) -> str:
+    if verb in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[verb]
+    return verb + ("d" if verb.endswith("e") else "ed")
+
+
+# The verbs of attention and diligence, inflected: "noticed", "checks".
+HUMAN_PAST = frozenset(_past(v) for v in HUMAN_VERBS)
+HUMAN_PRESENT = frozenset(v + ("es" if v.endswith(("s", "sh", "ch")) else "s") for v in HUMAN_VERBS)
+
 # "did not <verb>" with these is not a failure: it reports a state or a fact of the world
 # ("we did not have an alert", "the on-call did not receive the page").
 NOT_FAILURE_VERBS: frozenset[str] = frozenset(
@@ -110,6 +133,7 @@ IGNORE_WORDS = frozenset(
 
 CAUSE_VERBS = frozenset(
     {"caused", "broke", "triggered", "overwrote", "clobbered", "wiped", "nuked", "trashed"}
+    | {"leaked"}
 )
 
 CAUSE_PHRASES = (
@@ -150,6 +174,7 @@ SLIP_PHRASES = (
 
 ACCIDENT_WORDS = frozenset(
     {"accidentally", "mistakenly", "inadvertently", "wrongly", "erroneously", "unintentionally"}
+    | {"accidently"}  # a common misspelling
 )
 
 MISSED_OK_OBJECTS = frozenset(
