@@ -54,7 +54,10 @@ def _add_phase(board: Board, op: o.AddPhase, ctx: Ctx) -> list[Change]:
 
 
 def insert_phase(
-    board: Board, index: int, spec: o.AddPhase | PhaseTemplate, sections: list[Section]
+    board: Board,
+    index: int,
+    spec: o.AddPhase | o.AgendaPhase | PhaseTemplate,
+    sections: list[Section],
 ) -> None:
     """A new phase like `spec` (an op's or a template's) at `index`, with the next phase id."""
     board.agenda.insert(

@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "join_link": "the join link is missing, wrong or replaced by the facilitator",
     "already_linked": "the action already has an issue in the issue tracker",
     # HTTP only:
+    "name_taken": "a saved agenda of that name exists (send replace to overwrite it)",
     "unavailable": "the board could not be saved just now",
     "incomplete": "a board import made the board but its rebuild stopped",
     "tracker_refused": "the issue tracker refused the request (token, project or fields)",

@@ -77,6 +77,7 @@ from .ops_content import (
 from .ops_meeting import (
     AddPhase,
     AdvancePhase,
+    AgendaPhase,
     CloseMeeting,
     CreateBoard,
     EditHeader,
@@ -218,6 +219,7 @@ __all__ = [
     "AddAction",
     "AddChain",
     "AddPhase",
+    "AgendaPhase",
     "AddSticky",
     "AddTheme",
     "AddTimelineEntry",

@@ -9,23 +9,39 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from .limits import MAX_PHASES
 from .model import Anonymity, Nudge, PhaseKind, Role, Section, Severity
 from .ops_base import Budget, Id, LongText, Minutes, Name, Op, Title, When
 
 # --- the meeting itself --------------------------------------------------------------------
 
 
+class AgendaPhase(msgspec.Struct, frozen=True, kw_only=True):
+    """One phase of an agenda given whole (a saved agenda, when a board is made from one)."""
+
+    kind: PhaseKind
+    title: Title
+    prompt: LongText = ""
+    minutes: Minutes = 5
+    private: bool = False
+    sections: Annotated[list[Section], Meta(max_length=7)] = []
+
+
 class CreateBoard(Op, frozen=True, tag="create_board"):
     """Issued by the server when a board is made; `new_id` is the facilitator's participant id."""
 
-    template: Annotated[str, Meta(max_length=40)] = "blameless-90"
+    template: Annotated[str, Meta(max_length=100)] = "blameless-90"
     title: Title = ""
     severity: Severity = "sev2"
     learning_question: LongText = ""
     facilitator_name: Name = "Facilitator"
     anonymity: Anonymity = "anonymous"
-    # Start with a review of earlier post-mortems' open actions (before the timeline).
+    # Start with a review of earlier post-mortems' open actions (right after setting the room).
     review_actions: bool = False
+    # The phases, instead of the template's: the server fills it in from a saved agenda
+    # (`saved:<name>` as the template on the landing form); the log keeps the phases
+    # themselves, so a later change to the saved agenda never changes this board.
+    agenda: Annotated[list[AgendaPhase], Meta(max_length=MAX_PHASES)] = []
 
 
 class Join(Op, frozen=True, tag="join"):

@@ -114,7 +114,7 @@ def _create_board(board: Board, op: o.CreateBoard, ctx: Ctx) -> list[Change]:
     board.header.severity = op.severity
     board.header.learning_question = op.learning_question
     board.settings.anonymity = op.anonymity
-    for t in template:
+    for t in op.agenda or template:
         insert_phase(board, len(board.agenda), t, list(t.sections))
     if op.review_actions:  # the meeting opens with it, once the room is set
         first = board.agenda[0].kind if board.agenda else None

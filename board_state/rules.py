@@ -126,10 +126,12 @@ RULES: dict[type[o.Op], Rule] = {
 READS: dict[str, Rule] = {
     "export_board": Rule(FACILITATOR),  # the whole board as a file: the facilitator's to take
     "load_review": Rule(FACILITATOR),  # earlier post-mortems' actions, read from the log
+    "save_agenda": Rule(FACILITATOR),  # the board's agenda, saved for the organisation
 }
 _READ_PHRASES = {
     "export_board": "export the whole board",
     "load_review": "choose and load the earlier actions to review",
+    "save_agenda": "save this board's agenda",
 }
 
 

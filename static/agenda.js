@@ -110,10 +110,10 @@ const EDITORS = new WeakMap();
 /**
  * Give the agenda list at `list` its facilitator controls (board.js calls this once).
  * @param {HTMLElement} list
- * @param {{store: BoardStore, send: Send}} o
+ * @param {{store: BoardStore, send: Send, api: <T>(path: string, body?: object) => Promise<T>}} o
  */
-export function attachAgendaEditor(list, { store, send }) {
-  const editor = new AgendaEditor(list, store, send);
+export function attachAgendaEditor(list, { store, send, api }) {
+  const editor = new AgendaEditor(list, store, send, api);
   EDITORS.set(list, editor);
   return editor;
 }
@@ -125,16 +125,19 @@ class AgendaEditor {
    * @param {HTMLElement} list
    * @param {BoardStore} store
    * @param {Send} send
+   * @param {<T>(path: string, body?: object) => Promise<T>} api
    */
-  constructor(list, store, send) {
+  constructor(list, store, send, api) {
     this.list = list;
     this.store = store;
     this.send = send;
+    this.api = api;
     this.skew = 0;           // server clock minus ours, for "so far" on our own redraws
     /** @type {Map<string, EditorForm>} phase id -> its editor form, kept across redraws (typing survives) */
     this.open = new Map();
     this.addForm = this.buildAddForm();
-    list.after(this.addForm);
+    this.saveForm = this.buildSaveForm();
+    list.after(this.addForm, this.saveForm);
   }
 
   /** @param {BoardMeta} board */
@@ -322,6 +325,38 @@ class AgendaEditor {
     return form;
   }
 
+  buildSaveForm() {
+    const name = h("input", { id: "save-agenda-name", name: "name", type: "text", maxlength: 80, autocomplete: "off",
+      placeholder: "Payments post-mortem", required: true });
+    const status = h("p", { class: "hint", role: "status", "aria-live": "polite" });
+    const replace = h("button", { type: "button", class: "button small", hidden: true }, "Replace it");
+    /** @param {boolean} overwrite */
+    const save = async (overwrite) => {
+      replace.hidden = true;
+      fill(status, "Saving…");
+      try {
+        /** @type {{name: string, minutes: number, phases: unknown[]}} */
+        const saved = await this.api("/agenda/save", { name: name.value.trim(), replace: overwrite });
+        fill(status, `Saved “${saved.name}” (${saved.phases.length} phases, ${saved.minutes} min): it is offered when anyone creates a board.`);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        fill(status, message);
+        replace.hidden = !message.includes("replace it?");
+      }
+    };
+    replace.addEventListener("click", () => save(true));
+    return h("details", { class: "agenda-save", hidden: true },
+      h("summary", {}, "Save this agenda for later boards"),
+      h("form", { class: "agenda-editor", "aria-label": "Save this agenda", onsubmit: (e) => {
+        e.preventDefault();
+        if (name.value.trim()) save(false);
+      } },
+        h("div", { class: "field" }, h("label", { for: name.id }, "Name"), name),
+        h("p", { class: "hint" }, "Phases, timeboxes, prompts and private writing are saved; nothing written on this board is."),
+        h("button", { type: "submit", class: "button small primary", id: "save-agenda-submit" }, "Save agenda"),
+        replace, status));
+  }
+
   /**
    * After each redraw: forget editors of removed phases, show the add form to whom it is for.
    * @param {BoardMeta} board
@@ -333,6 +368,7 @@ class AgendaEditor {
     }
     if (!editing) this.open.clear();
     this.addForm.hidden = !editing;
+    this.saveForm.hidden = !editing;
     this.list.classList.toggle("is-editable", editing);
   }
 }

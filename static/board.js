@@ -91,7 +91,8 @@ function start(boardId, credential) {
     form: /** @type {HTMLFormElement} */ ($("#timeline-form")), legend: $("#timeline-legend"), list: $("#timeline-list"), empty: $("#timeline-empty"),
     count: $("#timeline-count"), store, send, toast, spotlight,
   });
-  const fileImport = new TimelineFileImport({ region: $("#timeline"), store, send, toast, api: boardApi(boardId, credential) });
+  const api = boardApi(boardId, credential);  // the board's HTTP API, with this seat's credential
+  const fileImport = new TimelineFileImport({ region: $("#timeline"), store, send, toast, api });
   const notes = new NotesPanel({
     form: /** @type {HTMLFormElement} */ ($("#note-form")), section: /** @type {HTMLSelectElement} */ ($("#note-section")),
     sectionField: $("#note-section-field"), text: /** @type {HTMLTextAreaElement} */ ($("#note-text")),
@@ -122,13 +123,13 @@ function start(boardId, credential) {
     highlighter.apply();
   };
   const tags = new TagsEditor({ root: $("#tags"), store, send });
-  attachAgendaEditor($("#agenda-list"), { store, send });  // the facilitator's agenda controls
+  attachAgendaEditor($("#agenda-list"), { store, send, api });  // the facilitator's agenda controls
   const invite = new InvitePanel({ root: $("#invite"), store, send, boardId, credential, status: $("#copy-status") });
   const seats = new SeatsPanel({ root: $("#seats"), store, send });
   // Declared below; the panels call them only when they render, after start() has run.
   const panels = new PhasePanels({
     store, send, spotlight, isFacilitator: () => isFacilitator(), canWrite: () => canWrite(),
-    api: boardApi(boardId, credential),
+    api,
   });
   const menu = /** @type {HTMLDialogElement} */ ($("#menu"));
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from hindsight.server.storage.agendas import apply_agendas
 from hindsight.server.storage.crashpoints import crash_point
 from hindsight.server.storage.log_store import apply_log_row
 from hindsight.server.storage.outbox import apply_outbox
@@ -65,6 +66,8 @@ def apply_batch(conn: sqlite3.Connection, batch: WriteBatch) -> None:
         apply_log_row(conn, row)
     if batch.outbox is not None:
         apply_outbox(conn, batch.outbox)
+    if batch.agendas or batch.forget_agendas:
+        apply_agendas(conn, batch)
     for seal in batch.seals:
         conn.execute("DELETE FROM ops WHERE board_id = ? AND seq <= ?", (seal.board_id, seal.seq))
         conn.execute("DELETE FROM snapshots WHERE board_id = ?", (seal.board_id,))

@@ -120,7 +120,7 @@ class Delivery:
 
 def _reader(store: Store) -> sqlite3.Connection:
     # The store's reader connection of this thread (query_only; WAL: committed data only).
-    return store._reader()
+    return store.reader()
 
 
 def pending_events(store: Store, limit: int = 500) -> list[Event]:

@@ -169,12 +169,21 @@ def m005_webhooks(db: Database) -> None:
     )
 
 
+def m006_saved_agendas(db: Database) -> None:
+    # An organisation's own agendas, saved from a board and offered on the landing page.
+    db.execute(
+        "CREATE TABLE agendas (name TEXT PRIMARY KEY COLLATE NOCASE, phases TEXT NOT NULL, "
+        "created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)"
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_incident_log,
     m003_snapshot_cids,
     m004_drop_cid_index,
     m005_webhooks,
+    m006_saved_agendas,
 )  # append only, in order
 
 
@@ -310,6 +319,17 @@ class OutboxWrites:
 
 
 @dataclass(frozen=True, slots=True)
+class AgendaRow:
+    """A saved agenda: its phases as JSON (kind, title, prompt, minutes, private, sections),
+    the store does not look into them. Names are unique whatever their case."""
+
+    name: str
+    phases: str
+    created_at: int
+    updated_at: int
+
+
+@dataclass(frozen=True, slots=True)
 class WriteBatch:
     boards: tuple[BoardRow, ...] = ()
     credentials: tuple[CredentialRow, ...] = ()
@@ -318,6 +338,8 @@ class WriteBatch:
     log_rows: tuple[LogRow, ...] = ()
     seals: tuple[SealRow, ...] = ()  # applied last: after this batch's own ops and snapshots
     outbox: OutboxWrites | None = None  # webhooks: applied after the log rows
+    agendas: tuple[AgendaRow, ...] = ()  # saved agendas, written (or replaced) by name
+    forget_agendas: tuple[str, ...] = ()  # saved agendas deleted, by name
 
 
 @dataclass(frozen=True, slots=True)

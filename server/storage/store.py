@@ -347,6 +347,11 @@ class Store(BoardReads, LogReads):
 
     # -- reading -----------------------------------------------------------------------------
 
+    def reader(self) -> sqlite3.Connection:
+        """This thread's read-only connection (WAL: committed data only), for the storage
+        modules that read tables of their own (outbox.py, agendas.py)."""
+        return self._reader()
+
     def _reader(self) -> sqlite3.Connection:
         if self._state != "open":
             raise StoreError(f"store is not open (it is {self._state})")

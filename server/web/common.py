@@ -30,6 +30,7 @@ STATUS_OF: dict[str, int] = {
     "join_link": 403,
     "not_found": 404,
     "limit": 409,
+    "name_taken": 409,
     "closed": 409,
     "too_large": 413,
     "rate_limited": 429,

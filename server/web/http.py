@@ -20,7 +20,8 @@ from hindsight.board_state import ops as o
 from hindsight.board_state.model import SEVERITY_MEANING
 from hindsight.board_state.templates import GROUND_RULES, TEMPLATE_TITLES
 from hindsight.server.meeting.connection import TokenBucket
-from hindsight.server.web import timeline_preview
+from hindsight.server.web import agendas, timeline_preview
+from hindsight.server.web.agendas import landing_choices, with_saved_agenda
 from hindsight.server.web.common import STATUS_OF, bearer, error_page, hub_of, page, room_of
 from hindsight.server.web.preload import module_graph
 
@@ -52,7 +53,7 @@ def join_links(board_id: str, links: dict[str, str]) -> dict[str, str]:
 
 
 async def api_create(request: Request) -> Response:
-    create = await _body(request, o.CreateBoard)
+    create = await with_saved_agenda(request, await _body(request, o.CreateBoard))
     board_id, pid, cred = await hub_of(request).create_board(create)
     room = await hub_of(request).room(board_id)
     links = await room.consult(lambda b: dict(b.links)) if room is not None else {}
@@ -154,13 +155,16 @@ async def readyz(request: Request) -> Response:
 async def landing(request: Request) -> Response:
     severities = [(k, f"Sev-{k[-1]}", v) for k, v in SEVERITY_MEANING.items()]
     return page(
-        request, "landing.html", templates=list(TEMPLATE_TITLES.items()), severities=severities
+        request,
+        "landing.html",
+        templates=[*TEMPLATE_TITLES.items(), *await landing_choices(request)],
+        severities=severities,
     )
 
 
 async def form_create(request: Request) -> Response:
     try:
-        create = await _body(request, o.CreateBoard, form=True)
+        create = await with_saved_agenda(request, await _body(request, o.CreateBoard, form=True))
         board_id, _, cred = await hub_of(request).create_board(create)
     except Rejected as e:
         return error_page(request, 422, e.message)
@@ -248,4 +252,5 @@ routes = [
     Route("/healthz", healthz),
     Route("/readyz", readyz),
     *timeline_preview.routes,
+    *agendas.routes,
 ]

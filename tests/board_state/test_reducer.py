@@ -388,3 +388,23 @@ def test_made_by_names_exactly_what_each_op_created_in_order() -> None:
     do(board, o.AddWhy(chain_id=chain, why="why?", answer="no alert"), FAC, new_id="w1")
     assert made_by(board, o.AddWhy(chain_id=chain, why="why?"), "w1") == ("w1",)
     assert [i for i in _ids(board) if i not in before] == ["w1"]
+
+
+def test_create_board_with_an_agenda_uses_its_phases_instead_of_the_templates() -> None:
+    phases = [
+        o.AgendaPhase(kind="set_the_room", title="Why we are here", minutes=3),
+        o.AgendaPhase(
+            kind="reflection",
+            title="Quiet writing",
+            minutes=7,
+            private=True,
+            sections=["went_well", "went_badly"],
+        ),
+    ]
+    board = Board(id="b")
+    do(board, o.CreateBoard(agenda=phases, review_actions=True), SYSTEM, new_id=FAC)
+    assert [(p.id, p.kind, p.title, p.minutes, p.private, p.sections) for p in board.agenda] == [
+        ("p1", "set_the_room", "Why we are here", 3, False, []),
+        ("p3", "action_review", "Review earlier actions", 10, False, []),
+        ("p2", "reflection", "Quiet writing", 7, True, ["went_well", "went_badly"]),
+    ]
