@@ -23,6 +23,8 @@ from hindsight.server.config import Settings
 from hindsight.server.meeting.hub import Hub
 from hindsight.server.meeting.ws import WebSocketEndpoint
 from hindsight.server.outputs import incident_log, transfer, webhooks_page, writeup
+from hindsight.server.outputs.tracker_sync import Trackers
+from hindsight.server.outputs.trackers import routes as tracker_routes
 from hindsight.server.outputs.webhooks import Notifier
 from hindsight.server.outputs.webhooks_config import load_config, public_base
 from hindsight.server.outputs.writeup_nudges import NudgeTallies
@@ -83,6 +85,7 @@ class StaticModules(StaticFiles):
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    trackers = Trackers(settings)  # a wrong tracker setting stops the server at start
     # Webhooks: read now, so a mistake in the file or the public URL stops the server at start.
     hooks = load_config(settings.webhooks)
     base_url = public_base(settings.public_url, settings.host, settings.port)
@@ -94,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.store = store
         app.state.hub = Hub(store, idle_close_days=settings.idle_close_days)
         sweep = asyncio.get_running_loop().create_task(app.state.hub.sweep_idle())
+        trackers.start(app.state.hub)  # reads linked issues' states back, now and then
         notifier = Notifier(
             app.state.hub,
             hooks,
@@ -114,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.ready = False
             sweep.cancel()
             await asyncio.gather(sweep, return_exceptions=True)
+            await trackers.stop()
             await notifier.stop()
             await app.state.hub.close()
             await asyncio.to_thread(store.close)
@@ -124,6 +129,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *writeup.routes,
             *incident_log.routes,
             *transfer.routes,
+            *tracker_routes,
             *webhooks_page.routes,
             WebSocketRoute("/ws", WebSocketEndpoint()),
             Mount("/static", app=GZipMiddleware(StaticModules(directory=STATIC)), name="static"),
@@ -134,6 +140,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.rate_clock = time.monotonic  # the rate limits' clock (tests set their own)
     app.state.nudge_tallies = NudgeTallies()
+    app.state.trackers = trackers
     app.state.webhooks = hooks
     app.state.webhook_clock = time.time  # the reminders' and retries' clock (tests set their own)
     app.state.templates = LazyTemplates(HERE / "web" / "templates")

@@ -93,6 +93,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="close and seal open boards nobody changed for this many days (default 14; 0: never)",
     )
     serve.add_argument(
+        "--tracker",
+        choices=["github", "gitlab", "jira"],
+        type=str.lower,
+        help="issue tracker actions become issues in (docs/operators.md, Issue trackers; "
+        "its token only in HINDSIGHT_TRACKER_TOKEN)",
+    )
+    serve.add_argument(
+        "--tracker-url",
+        dest="tracker_url",
+        help="the tracker's API address (default https://api.github.com or "
+        "https://gitlab.com/api/v4; Jira: its site, e.g. https://example.atlassian.net)",
+    )
+    serve.add_argument(
+        "--tracker-project",
+        dest="tracker_project",
+        help="where issues go: owner/repo (GitHub), a project id or path (GitLab), a key (Jira)",
+    )
+    serve.add_argument(
+        "--tracker-user",
+        dest="tracker_user",
+        help="Jira Cloud: the email of the account whose API token is HINDSIGHT_TRACKER_TOKEN",
+    )
+    serve.add_argument(
+        "--tracker-poll",
+        type=float,
+        dest="tracker_poll",
+        help="seconds between reads of linked issues' states (default 300; 0: never)",
+    )
+    serve.add_argument(
         "--webhooks",
         metavar="PATH",
         help="TOML file of outgoing webhooks (docs/operators.md, Webhooks; default: none)",
@@ -182,6 +211,11 @@ def main(argv: list[str] | None = None) -> int:
             else None,
             allowed_hosts=tuple(args.allowed_hosts) if args.allowed_hosts else None,
             idle_close_days=args.idle_close_days,
+            tracker=args.tracker,
+            tracker_url=args.tracker_url,
+            tracker_project=args.tracker_project,
+            tracker_user=args.tracker_user,
+            tracker_poll=args.tracker_poll,
             webhooks=args.webhooks,
             public_url=args.public_url,
             webhook_tick=args.webhook_tick,

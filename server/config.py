@@ -10,6 +10,20 @@ def _env_list(name: str) -> tuple[str, ...]:
     return tuple(x.strip().rstrip("/") for x in os.environ.get(name, "").split(",") if x.strip())
 
 
+def _tracker_env() -> dict[str, object]:
+    """The issue tracker's settings from HINDSIGHT_TRACKER* (docs/operators.md, Issue trackers)."""
+    env: dict[str, object] = {}
+    for name in ("url", "project", "token", "user", "issue_type"):
+        value = os.environ.get(f"HINDSIGHT_TRACKER_{name.upper()}")
+        if value is not None:
+            env[f"tracker_{name}"] = value.strip()
+    if "HINDSIGHT_TRACKER" in os.environ:
+        env["tracker"] = os.environ["HINDSIGHT_TRACKER"].strip().lower()
+    if "HINDSIGHT_TRACKER_POLL" in os.environ:
+        env["tracker_poll"] = float(os.environ["HINDSIGHT_TRACKER_POLL"])
+    return env
+
+
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 ANY_ADDRESS = ("0.0.0.0", "::", "")
 
@@ -25,6 +39,17 @@ class Settings:
     # Host names the server answers to besides loopback and the address it listens on: the
     # public name behind a reverse proxy. Anything else is refused (DNS rebinding). "*": any.
     allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
+    # The issue tracker actions become issues in (docs/operators.md, Issue trackers): github,
+    # gitlab or jira ("": none), its API's address ("": GitHub's or GitLab's public service),
+    # the project, the token (environment only: flags show in `ps`), the Jira Cloud account's
+    # email, Jira's issue type, and the seconds between reads of linked issues' states (0: never).
+    tracker: str = ""
+    tracker_url: str = ""
+    tracker_project: str = ""
+    tracker_token: str = field(default="", repr=False)
+    tracker_user: str = ""
+    tracker_issue_type: str = "Task"
+    tracker_poll: float = 300.0
     hello_timeout: float = 5.0  # seconds a new connection has to say hello
     rate: float = 30.0  # frames per second a connection may send, on average
     burst: int = 60  # ... and in a burst
@@ -58,7 +83,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        env: dict[str, object] = {}
+        env: dict[str, object] = _tracker_env()
         if "HINDSIGHT_HOST" in os.environ:
             env["host"] = os.environ["HINDSIGHT_HOST"]
         if "HINDSIGHT_PORT" in os.environ:

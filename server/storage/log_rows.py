@@ -52,6 +52,9 @@ def _actions(view: BoardView) -> list[dict[str, Any]]:
             "kind": a.kind,
             "selected": a.selected,
             "success": a.success,
+            # Its issue in the tracker ({tracker, key, url}) or None: the actions API shows it,
+            # and the tracker poll reads its state back (outputs/tracker_sync.py).
+            "issue": msgspec.structs.asdict(a.issue) if a.issue else None,
         }
         for a in ordered
     ]
