@@ -62,13 +62,15 @@ class Trackers:
 
     async def _run(self) -> None:
         while True:
+            # First wait, then ask: a server restarting again and again does not hammer the
+            # tracker, and its start-up is not slowed by a round.
+            await asyncio.sleep(self.interval)
             try:
                 await self.poll_once()
             except Exception:
                 logger.exception(
                     "the issue tracker poll failed; it runs again in %g s", self.interval
                 )
-            await asyncio.sleep(self.interval)
 
     async def poll_once(self) -> int:
         """Ask the tracker about every linked unfinished action once; how many changed."""

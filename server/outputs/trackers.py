@@ -106,12 +106,14 @@ def new_issue(f: _Facts, writeup_url: str) -> NewIssue:
 async def _create(request: Request, tracker: Tracker) -> Response:
     room, pid = await authenticated(request)
     action_id = request.path_params["action_id"]
-    facts = await room.consult(lambda b: _facts(b, action_id, pid))
     creating = trackers_of(request).creating
     if (room.board_id, action_id) in creating:
         raise Rejected("already_linked", "this action's issue is being created right now")
+    # Marked before the board is asked: a request that finds no mark reads the board after
+    # any earlier one's link is durable, so it sees that link (one issue per action).
     creating.add((room.board_id, action_id))
     try:
+        facts = await room.consult(lambda b: _facts(b, action_id, pid))
         writeup = f"{_base_url(request)}/b/{room.board_id}/writeup"
         issue = await asyncio.to_thread(create_issue, tracker, new_issue(facts, writeup))
         link = o.LinkIssue(action_id=action_id, tracker=issue.tracker, key=issue.key, url=issue.url)

@@ -56,6 +56,8 @@ class FakeTracker:
         self.token = TOKEN
         self.issues: dict[str, dict[str, Any]] = {}  # by number (GitHub, GitLab) or key (Jira)
         self.seen: list[tuple[str, str, dict[str, str], Any]] = []  # method, path, headers, body
+        self.gate: threading.Event | None = None  # set: a POST waits for it (a slow tracker)
+        self.posting = threading.Event()  # a POST has arrived
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -168,6 +170,10 @@ def _handler(fake: FakeTracker) -> type[BaseHTTPRequestHandler]:
             headers = {k.lower(): v for k, v in self.headers.items()}
             body = json.loads(raw) if raw else {}
             fake.seen.append((method, self.path, headers, body))
+            if method == "POST":
+                fake.posting.set()
+                if fake.gate is not None:
+                    fake.gate.wait(10)
             if not fake.authorised(headers):
                 if fake.kind == "jira":
                     return self._send(401, b"Client must be authenticated to access this resource.")
@@ -355,6 +361,27 @@ def test_an_action_gets_one_issue(client: TestClient, fake: FakeTracker) -> None
     r = create(client, board["board_id"], action_id, board["credential"])
     assert (r.status_code, r.json()["error"]["code"]) == (409, "already_linked")
     assert len(fake.issues) == 1
+
+
+@pytest.mark.parametrize("fake", ["github"], indirect=True)
+def test_a_second_request_while_the_first_is_under_way_is_refused(
+    client: TestClient, fake: FakeTracker
+) -> None:
+    board, alice, action_id = board_with_action(client)
+    fake.gate = threading.Event()
+    first: list[Any] = []
+    worker = threading.Thread(
+        target=lambda: first.append(
+            create(client, board["board_id"], action_id, alice["credential"])
+        )
+    )
+    worker.start()
+    assert fake.posting.wait(10)  # the first is at the tracker
+    r = create(client, board["board_id"], action_id, board["credential"])
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "already_linked")
+    fake.gate.set()
+    worker.join(10)
+    assert first[0].status_code == 201 and len(fake.issues) == 1
 
 
 @pytest.mark.parametrize("fake", ["github"], indirect=True)
