@@ -48,15 +48,20 @@ _STATE_PREPS = frozenset({"in", "on", "at", "behind", "under", "inside", "within
 _NORMATIVE = frozenset({"should", "must", "shall"})
 _CONDUCT = frozenset({"always", "never", "whenever", "before", "when", "every", "each"})
 _TENTATIVE = frozenset({"could", "might", "may"})
+_NP_END = frozenset(
+    {"for", "to", "of", "in", "on", "with", "that", "which", "so", ",", ".", ";", ":", "-", "and"}
+)
+_RULE_MODALS = frozenset({"should", "must", "shall", "will", "need", "needs", "to"})
+_NOT_QUANTIFIED = frozenset({"of", "time", "point", "days", "weeks", "months", "years"})
 _MODAL_CAN = frozenset({"can", "could", "will", "would", "always", "never", "should"})
 
 
-def lemma(word: str) -> str:
-    """A verb's base form for the leads we know: "discussed", "exploring", "improving",
-    "review/audit"."""
+def lemma(word: str, known: frozenset[str] = frozenset()) -> str:
+    """A verb's base form for the leads we know (and the `known` verbs): "discussed",
+    "exploring", "improving", "review/audit"."""
     word = word.split("/")[0]
     for base in (word, word[:-3], word[:-3] + "e", word[:-2], word[:-1], word[:-2] + "e"):
-        if base in VAGUE_VERBS or base in CONCRETE_VERBS:
+        if base in VAGUE_VERBS or base in CONCRETE_VERBS or base in known:
             return base
     return word
 
@@ -80,7 +85,8 @@ def main_clause_end(low: list[str], lead: int) -> int:
         if w in SUBORDINATORS or w in {"how", "which", "who"} or _at(low, k, ("in", "order")):
             return k
         if w == "to" and k > lead + 1 and _infinitive(low, k) and low[k - 1] not in {"how"}:
-            return k
+            if low[k + 1] != "be":  # "rewrite the errors to be less confusing": the result
+                return k
     return len(low)
 
 
@@ -93,13 +99,13 @@ def comparative(low: list[str], lead: int, end: int) -> Span | None:
             break
         if k > 0 and low[k - 1] in {"no", "any"}:
             continue  # "no longer", "any more"
-        if w in COMPARATIVES and not (k + 1 < len(low) and low[k + 1] == "than"):
+        if set(w.split("/")) & COMPARATIVES and not (k + 1 < len(low) and low[k + 1] == "than"):
             if w == "more" and k + 1 < end and low[k + 1] in {"than", "and"} | DETERMINERS:
                 continue
             return (k, min(k + 1, end - 1)) if w == "more" else (k, k)
         for q in VAGUE_QUANTITIES:
             after = low[k + len(q)] if k + len(q) < len(low) else ""
-            if _at(low, k, q) and not after[:1].isdigit() and after != "of":
+            if _at(low, k, q) and not after[:1].isdigit() and after not in _NOT_QUANTIFIED:
                 return (k, k + len(q) - 1)  # "some monitoring", not "fixes for some of these"
     return None
 
@@ -129,7 +135,11 @@ def policy(low: list[str], first: int, lead: int, modal: int) -> Span | None:
     if first < len(low) and low[first] in POLICY_QUANTIFIERS and first + 1 < len(low):
         if low[first] == "no" and low[first + 1] in {"more", "longer", "less"}:
             return None
-        return (first, first + 1)
+        end = min(len(low), first + 9)
+        m = next((k for k in range(first + 2, end) if low[k] in _RULE_MODALS), -1)
+        if m > first + 2:
+            return None  # "All endorsed plugin implementations should ...": a named set's target
+        return (first, first + 1)  # "All applications should run in containers": a blanket rule
     if modal < 0 or low[modal] not in _NORMATIVE | _TENTATIVE or lead >= len(low):
         return None
     subject = [w for w in low[first:modal] if w not in DETERMINERS]
@@ -254,7 +264,10 @@ def process_head(low: list[str], lead: int) -> Span | None:
     checking release notes", "Deployment strategy evolution"."""
     if lead >= len(low) or lemma(low[lead]) in CONCRETE_VERBS | VAGUE_VERBS | PROCESS_VERBS:
         return None
-    for k in range(lead, min(len(low), lead + 3)):
-        if low[k] in {"plan", "strategy", "process", "guidelines"}:
-            return (lead, k)
+    k = lead  # the head noun: the last word before a preposition or a clause ("an incident
+    while k + 1 < min(len(low), lead + 7) and low[k + 1] not in _NP_END:  # response process")
+        k += 1
+    for j in (*range(lead, min(len(low), lead + 3)), k):
+        if low[j] in {"plan", "strategy", "process", "guidelines"}:
+            return (lead, j)
     return None

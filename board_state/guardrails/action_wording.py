@@ -12,27 +12,20 @@ say. Split from `actions.py`, whose docstring says what counts as vague.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from . import action_shapes as shapes
+from .action_lead import Lead, lead_of
 from .findings import MEMO, VAGUE_ACTION, VAGUE_VERB, Finding, finding
 from .lexicon import (
     CARE_VERBS,
     CONCRETE_VERBS,
     EMPTY_LEADS,
-    FIRST_NAMES,
     HEDGES,
     INQUIRY_LEADS,
     INQUIRY_NOUNS,
-    INTENT_VERBS,
-    LEAD_WORDS,
     MEMO_LEAD_PAIRS,
     MEMO_LEADS,
     MEMO_PHRASES,
-    MODALS,
-    PERSON_WORDS,
-    TICKET_NOUNS,
-    TICKET_VERBS,
     VAGUE_OBJECT_LEADS,
     VAGUE_OBJECTS,
     VAGUE_PHRASES,
@@ -54,13 +47,8 @@ MEASURE = re.compile(
 )
 
 
-# Words that begin an action themselves, so they are never part of a lead-in.
-_VERBISH = (
-    CONCRETE_VERBS
-    | VAGUE_VERBS
-    | MEMO_LEADS
-    | frozenset(p[0] for p in VAGUE_PHRASES + MEMO_PHRASES + MEMO_LEAD_PAIRS)
-)
+_AFFECTED = frozenset({"users", "customers", "affected", "clients", "subscribers"})
+_REASON = re.compile(r"\b(?:because|as (?:we|it|they|there)|given that)\b.*", re.I | re.S)
 _URL = re.compile(r"https?://\S+")
 _HTTP_CODES = re.compile(r"^[1-5]\d\d\s*(?:s|errors?|responses?)?$", re.IGNORECASE)
 
@@ -69,86 +57,11 @@ def _at(low: list[str], i: int, phrase: tuple[str, ...]) -> bool:
     return low[i : i + len(phrase)] == list(phrase)
 
 
-class Lead(NamedTuple):
-    first: int  # the first word, after bullets and leading adverbials
-    lead: int  # the leading verb
-    modal: int  # the modal that ends the lead-in ("should", "to", "will"), -1 when none
-
-
-_ADVERBIALS: tuple[tuple[str, ...], ...] = (
-    ("going", "forward"),
-    ("in", "particular"),
-    ("first", "course", "of", "action"),
-    ("going", "forwards"),
-)
-
-
-def _subject_like(toks: list[Token], a: int, b: int) -> bool:
-    """Do tokens [a, b) name who will act ("Payments team", "Dana", "DevOps")? Only then is "X
-    to <verb>" a lead-in; "Quarterly incident response drills to ensure readiness" is a
-    purpose."""
-    return any(
-        toks[k].low in PERSON_WORDS
-        or (toks[k].capitalised and toks[k].low in FIRST_NAMES)
-        or any(ch.isupper() for ch in toks[k].text[1:])
-        for k in range(a, b)
-    )
-
-
-def _after_ticket(low: list[str], i: int) -> int:
-    """'Created a ticket to configure ...', 'added a backlog task to curate ...': the action is
-    what the ticket is for."""
-    if i < len(low) and low[i] in TICKET_VERBS:
-        for k in range(i + 1, min(len(low) - 1, i + 5)):
-            if low[k] in TICKET_NOUNS and low[k + 1] in {"to", "for"}:
-                return k + 2
-    return i
-
-
-def lead_of(toks: list[Token], low: list[str]) -> Lead:
-    """The first word and the leading verb of an action, after bullets and lead-ins."""
-    i = 0
-    n = len(low)
-    while i < n and (toks[i].is_punct or low[i][:1].isdigit() or low[i] in {"*", "•"}):
-        i += 1
-    for adv in _ADVERBIALS:
-        if _at(low, i, adv):
-            i += len(adv) + (i + len(adv) < n and low[i + len(adv)] == ",")
-    first, modal = i, -1
-    # "Payments team to investigate", "Dana will look into", "the team is going to rebuild":
-    # up to four words of lead-in ending at a modal, none of them a verb of their own.
-    for k in range(i, min(n, i + 5)):
-        intent = low[k] in INTENT_VERBS and low[k + 1 : k + 2] == ["to"]
-        if low[k] in MODALS or intent:
-            before = low[i:k]
-            if all(w not in _VERBISH for w in before) and (
-                low[k] != "to" or _subject_like(toks, i, k)
-            ):
-                modal, i = k, k + 1
-                while i < n and (low[i] in MODALS or low[i] in INTENT_VERBS):
-                    i += 1
-            break
-        if toks[k].is_punct and low[k] == ":":
-            i = first = k + 1
-            break
-    while (
-        i < n
-        and low[i] in LEAD_WORDS - {"be"}
-        and not (i + 1 < n and low[i + 1] in CONCRETE_VERBS and low[i] == "get")
-    ):
-        i += 1
-    while i < n and (low[i] in MODALS or low[i] == "to"):
-        i += 1
-    i = _after_ticket(low, i)
-    if i + 1 < n and low[i] == "be" and low[i + 1].endswith("ing"):
-        i += 1  # "will be rethinking"
-    return Lead(first, i, modal)
-
-
 def measurable(text: str) -> bool:
     """Does the wording carry its own measure: a threshold, a number with a unit, a cadence?
     HTTP status codes ("the 502s") are names, not measures."""
     text = _URL.sub(" ", text)  # "k8s" and "/issues/522" in a link are no measure
+    text = _REASON.sub(" ", text)  # "... as we had a stable last 3 weeks": the past, no target
     return any(not _HTTP_CODES.match(m.group(0).strip()) for m in MEASURE.finditer(text))
 
 
@@ -205,10 +118,10 @@ def _memo(text: str, toks: list[Token], low: list[str], lead: int) -> Finding | 
         for p in MEMO_LEAD_PAIRS:
             if _at(low, lead, p):
                 return finding(VAGUE_ACTION, MEMO, (text[toks[lead].start : toks[lead + 1].end],))
+        comms = low[lead] in {"tell", "email", "inform", "warn", "communicate", "announce"}
         if low[lead] in MEMO_LEADS and not (
-            low[lead] in {"tell", "email", "inform", "warn", "communicate", "announce"}
-            and measurable(text)
-        ):
+            comms and (measurable(text) or _AFFECTED & set(low[lead + 1 : lead + 4]))
+        ):  # telling the users who were affected is a concrete step, not a reminder
             # "Warn" and "inform" are also what an alert does: only a person-directed warning is
             # a memo ("Warn engineers ..."), an automated one is not ("Warn in the deploy tool").
             if low[lead] not in {"warn", "inform", "notify"} or any(
@@ -250,6 +163,13 @@ def _vague_words(text: str, toks: list[Token], low: list[str], lead: int) -> str
             break
     if words is None and shapes.lemma(low[lead]) in VAGUE_VERBS:
         words = toks[lead].text  # "Improving our backfill tooling", "Team discussed ..."
+    if (
+        words is None
+        and low[lead] == "be"
+        and low[lead + 1 : lead + 2] != [shapes.lemma(low[lead + 1])]
+        and shapes.lemma(low[lead + 1]) in VAGUE_VERBS
+    ):
+        words = text[toks[lead].start : toks[lead + 1].end]  # "The process should be improved"
     if words is None and low[lead] in WISH_LEADS:
         words = toks[lead].text
     if words is None and low[lead] not in CONCRETE_VERBS:
@@ -307,10 +227,11 @@ def _shape(text: str, toks: list[Token], low: list[str], first: int, lead: int) 
         spelled_out = (
             not vague_more
         )  # "... - we should test lazy loaded extensions with all versions"
+    planned = more < 0 or not spelled_out  # a plan whose steps follow the dash is spelled out
     for span in (
         shapes.hedge(low, end),
-        shapes.process(low, lead),
-        shapes.process_head(low, lead),
+        shapes.process(low, lead) if planned else None,
+        shapes.process_head(low, lead) if planned else None,
         shapes.inquiry(low, first, lead),
         None if spelled_out else shapes.comparative(low, lead, end),
     ):
@@ -358,7 +279,7 @@ def wording_findings(text: str) -> list[Finding]:
     if framed is not None:
         return [framed]
     i = lead.lead
-    if low[i] in WITH_LEADS and i + 1 < n and low[i + 1] == "with":
+    if shapes.lemma(low[i], WITH_LEADS) in WITH_LEADS and i + 1 < n and low[i + 1] == "with":
         to = next((k for k in range(i + 2, n) if low[k] == "to"), -1)
         if to < 0 or to + 1 >= n:
             return [finding(VAGUE_ACTION, VAGUE_VERB, _words(text, toks, (i, i + 1)))]

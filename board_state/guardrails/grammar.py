@@ -149,6 +149,9 @@ def gerund(c: Ctx, k: int) -> bool:
     return w.endswith("ing") and len(w) > 5 and w not in _NOT_GERUNDS and not is_person(c, k)
 
 
+_PRONOUNS = frozenset({"we", "i", "you", "they", "he", "she"})
+
+
 def first_subject(c: Ctx, start: int, end: int) -> str:
     """The subject of a clause read from its start: skip a leading prepositional phrase and
     determiners, then classify the first word left. A clause opened by a gerund has an action
@@ -174,6 +177,8 @@ def first_subject(c: Ctx, start: int, end: int) -> str:
     for h in range(k, min(end, k + 3)):
         if c.low[h] in SKIP_LEFT or c.low[h] in PREPOSITIONS or c.toks[h].is_punct:
             break
+        if h > k and c.low[h] in _PRONOUNS:
+            break  # "The code we run ...": a relative clause begins
         if is_person(c, h):
             return PERSON
         if h > k and c.low[h].endswith("ed"):
@@ -188,10 +193,11 @@ def subject_of(c: Ctx, i: int) -> tuple[str, int]:
     start = clause_start(c.toks, i, CLAUSE_WORDS)
     if start > 0 and start == i and c.low[start - 1] == ")":
         opening = max((k for k in range(start - 1) if c.low[k] == "("), default=-1)
-        if opening > 0:
-            start = clause_start(c.toks, opening, CLAUSE_WORDS)
-            kind = first_subject(c, start, opening)
-            return kind, -1
+        if opening > 0:  # the sentence's subject: "The code we run to figure out who ..."
+            start = opening
+            while start > 0 and c.low[start - 1] not in {".", "!", "?", ";"}:
+                start -= 1
+            return first_subject(c, start, opening), -1
     j = i - 1
     while j >= start and (
         c.low[j] in SKIP_LEFT or _is_ly_adverb(c.low[j]) or c.low[j] in {"n't", "then"}
@@ -202,6 +208,11 @@ def subject_of(c: Ctx, i: int) -> tuple[str, int]:
         if start > 0 and c.low[start - 1] in {"and", "but", "or", "then"}:
             end = start - 1 - (start > 1 and c.low[start - 2] == ",")  # ", but did not ..."
             prev_start = clause_start(c.toks, end, CLAUSE_WORDS)
+            if prev_start > 0 and c.low[prev_start - 1] == "that":
+                # "We understood that X was breaking, but underestimated ...": the subject
+                # of the clause around the "that"
+                end = prev_start - 1
+                prev_start = clause_start(c.toks, end, CLAUSE_WORDS)
             return first_subject(c, prev_start, end), -1
         return NONE, -1
     if c.low[j] in {"who", "that", "which"} and j - 1 >= start:

@@ -21,6 +21,9 @@ MODALS = frozenset(
         "please",
         "would",
         "might",
+        "we'll",
+        "we'd",
+        "i'll",
     }
 )
 
@@ -28,6 +31,9 @@ LEAD_WORDS = frozenset(
     {
         "we",
         "i",
+        "we're",
+        "we've",
+        "i'm",
         "you",
         "they",
         "team",

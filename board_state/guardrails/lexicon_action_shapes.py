@@ -169,7 +169,7 @@ TICKET_NOUNS = frozenset({"ticket", "issue", "task", "story", "item"})
 # Words asking what, why or whether: after "check", "ask", "find" or "confirm" they make an
 # inquiry ("Check why we did not get the alert", "Ask support if we should use a PVC").
 INQUIRY_WORDS = frozenset({"why", "whether", "if", "how", "where", "what", "which"})
-INQUIRY_VERBS = frozenset({"check", "ask", "find", "confirm", "see", "determine", "decide"})
+INQUIRY_VERBS = frozenset({"check", "ask", "find", "confirm", "see", "determine", "decide", "try"})
 
 # Verbs that take "to" before the action they announce: "is going to rebuild", "is continuing
 # to improve", "we plan to add".

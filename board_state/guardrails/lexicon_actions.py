@@ -32,6 +32,8 @@ VAGUE_VERBS: frozenset[str] = frozenset(
         "understand",
         "clarify",
         "rethink",
+        "think",
+        "debrief",
         "reconsider",
         "align",
         "examine",

@@ -274,6 +274,8 @@ MIS_VERBS = frozenset(
         "mistyped",
         "misread",
         "misjudged",
+        "underestimated",
+        "overestimated",
         "misunderstood",
         "misinterpreted",
         "mislabeled",
