@@ -41,6 +41,7 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient, WebSocketTestSession
 
 from hindsight.board_state import (
+    ANONYMOUS,
     SYSTEM,
     Board,
     Entry,
@@ -52,7 +53,7 @@ from hindsight.board_state import (
 from hindsight.board_state import ops as o
 from hindsight.board_state.errors import CODES
 from hindsight.board_state.protocol import MAX_FRAME, ClientMessage, Hello, decode_server
-from hindsight.board_state.rules import RULES
+from hindsight.board_state.rules import RULES, role_of
 
 from .conftest import create_board, join, make_client, recv_message
 
@@ -508,7 +509,7 @@ def board_matches_its_log(
     else:
         board = Board(id=st_.board_id)
     for e in entries:
-        role = SYSTEM if e.actor == SYSTEM else board.role_of(e.actor)
+        role = role_of(board, e.actor)  # the server, a seat, or the forgotten refocuser
         assert role in RULES[type(e.op)].who, f"{role} may not send {e.op!r}, yet it was logged"
         replay(st_.board_id, [e], board)
     assert encode_board(board) == live, "the board is not its log"
@@ -518,7 +519,11 @@ def board_matches_its_log(
     assert not taken, f"ids of another board were taken in: {taken}"
     new = [e for e in entries if e.seq > since]
     for e in new:
-        assert e.actor == pid or (e.actor == SYSTEM and isinstance(e.op, o.TimeboxExpired)), e
+        assert (
+            e.actor == pid
+            or (e.actor == SYSTEM and isinstance(e.op, o.TimeboxExpired))
+            or (e.actor == ANONYMOUS and isinstance(e.op, o.Refocus))  # stored as nobody's
+        ), e
     return new, base
 
 
@@ -617,8 +622,9 @@ def test_fuzzed_frames_after_hello_are_answered_in_documented_codes_and_the_boar
         acks = [f for f in answers if f["type"] == "ack" and not f["duplicate"]]
         new, sealed_at = board_matches_its_log(client, st_, since, seat.pid)
         # Acked ops up to a seal live on in the sealed board, not as log rows.
+        # (A refocus is logged as nobody's: its ack matches an `anonymous` row.)
         assert sorted(f["seq"] for f in acks if f["seq"] > sealed_at) == [
-            e.seq for e in new if e.actor == seat.pid
+            e.seq for e in new if e.actor in (seat.pid, ANONYMOUS)
         ]
         stats["frames"] += len(wires)
         stats["acks"] += len(acks) - 1

@@ -62,7 +62,7 @@ def test_migrations_create_tables_and_are_idempotent_on_reopen(db_path: Path) ->
         s.open()
         s.close()
     tables = {r[0] for r in query(db_path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"boards", "credentials", "ops", "snapshots", "_sqlite_migrations"} <= tables
+    assert {"boards", "credentials", "ops", "snapshots", "agendas", "_sqlite_migrations"} <= tables
     applied = query(
         db_path, "SELECT name FROM _sqlite_migrations WHERE migration_set = 'hindsight'"
     )
@@ -72,6 +72,7 @@ def test_migrations_create_tables_and_are_idempotent_on_reopen(db_path: Path) ->
         ("m003_snapshot_cids",),
         ("m004_drop_cid_index",),
         ("m005_webhooks",),
+        ("m006_saved_agendas",),
     ]
     # ops keeps only its primary key (board_id, seq): the cid index is gone since m004.
     indexes = query(
