@@ -52,6 +52,8 @@ _NP_END = frozenset(
     {"for", "to", "of", "in", "on", "with", "that", "which", "so", ",", ".", ";", ":", "-", "and"}
 )
 _RULE_MODALS = frozenset({"should", "must", "shall", "will", "need", "needs", "to"})
+_REWORK = frozenset({"improve", "rework", "change", "update", "adjust", "refactor"})
+_NOT_AN_OBJECT = frozenset({"of", "that", "which", "way", "ways", "for", "how", ",", "and"})
 _NOT_QUANTIFIED = frozenset({"of", "time", "point", "days", "weeks", "months", "years"})
 _MODAL_CAN = frozenset({"can", "could", "will", "would", "always", "never", "should"})
 
@@ -212,6 +214,18 @@ def criterion(low: list[str], lead: int) -> bool:
         if low[k] == "so" and low[k + 1] == "that":
             return state_clause(low, k + 2)
     return False
+
+
+def purpose_behaviour(low: list[str], lead: int) -> bool:
+    """'Improve the data migration to run in batches': the object is named in a few words and the
+    "to" says how it will work afterwards, with a concrete verb and no comparative. Not "Improve
+    handling of spawners that are slow to stop" nor "... to catch it sooner"."""
+    to = next((k for k in range(lead + 2, min(len(low) - 1, lead + 7)) if low[k] == "to"), -1)
+    if to < 0 or lemma(low[lead]) not in _REWORK or lemma(low[to + 1]) not in CONCRETE_VERBS:
+        return False
+    if set(low[lead + 1 : to]) & _NOT_AN_OBJECT:
+        return False
+    return comparative(low, to + 1, main_clause_end(low, to + 1)) is None
 
 
 def monitor_concrete(low: list[str], lead: int) -> bool:

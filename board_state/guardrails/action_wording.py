@@ -251,6 +251,7 @@ def _forgiven(text: str, low: list[str], lead: int) -> bool:
         measurable(text)
         or _means(low, lead + 1)
         or (more >= 0 and shapes.lemma(low[more]) in CONCRETE_VERBS)
+        or shapes.purpose_behaviour(low, lead)
         or shapes.criterion(low, lead)
         or shapes.monitor_concrete(low, lead)
         or (
