@@ -215,6 +215,21 @@ export interface ActionView {
   confirmed: boolean;
   status: ActionStatus;
   nudges: Finding[];
+  /** Its issue in the organisation's tracker, once made (`link_issue`). */
+  issue?: IssueLink | null;
+}
+
+export interface IssueLink {
+  tracker: "github" | "gitlab" | "jira";
+  key: string;
+  url: string;
+}
+
+/** `GET /api/tracker`: the tracker actions become issues in, or nulls when none is set up. */
+export interface TrackerInfo {
+  tracker: IssueLink["tracker"] | null;
+  name: string | null;
+  project: string | null;
 }
 
 /** Everyone sees the count and their own answer; the facilitator also sees the aggregate, whose
