@@ -28,6 +28,7 @@ effectively once by the key; chat apps show such a repeat, which needs that exac
 from __future__ import annotations
 
 import asyncio
+import functools
 import http.client
 import logging
 import random
@@ -35,7 +36,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from hindsight.server.meeting.hub import Hub
@@ -49,6 +50,7 @@ logger = logging.getLogger("hindsight.webhooks")
 
 RETENTION_MS = 90 * 86_400_000  # delivered and failed messages are kept this long, then pruned
 PRUNE_EVERY_MS = 3_600_000
+STOP_TIMEOUT = 10.0  # seconds a pass under way may take to finish when the server stops
 SCHEDULED = frozenset({"action.due_soon", "action.overdue", "digest.weekly"})
 T = TypeVar("T")
 
@@ -154,6 +156,7 @@ class Notifier:
         self.concurrency = concurrency
         self.rng = random.Random()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self._sending: dict[tuple[str, str], asyncio.Task[None]] = {}
         self._scheduled_at = float("-inf")  # loop time of the last scheduling pass
         self._pruned_at = 0
@@ -162,13 +165,21 @@ class Notifier:
         return int(self.clock() * 1000)
 
     def start(self) -> None:
+        self._stopping = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self.run())
 
     async def stop(self, grace: float = 1.0) -> None:
-        """Stop looking for work; give messages on the wire `grace` seconds to be recorded (one
-        cut short is sent again after the restart, with its key)."""
+        """Let the pass under way finish, then stop; give messages on the wire `grace` seconds
+        to be recorded (one cut short is sent again after the restart, with its key).
+
+        A pass is not cancelled midway: its reads run in threads on the store's reader
+        connections, which the store closes right after this, and a connection closed under a
+        running query can crash the process."""
         if self._task is not None:
-            self._task.cancel()
+            self._stopping.set()
+            done, _ = await asyncio.wait([self._task], timeout=STOP_TIMEOUT)
+            if not done:  # a pass stuck for that long: give up on it
+                self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         sending = list(self._sending.values())
         if sending:
@@ -178,12 +189,15 @@ class Notifier:
         await asyncio.gather(*sending, return_exceptions=True)
 
     async def run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 await self.step()
             except Exception:
                 logger.exception("webhooks: a pass failed; the next one runs in %.0f s", self.poll)
-            await asyncio.sleep(self.poll)
+            try:
+                await asyncio.wait_for(self._stopping.wait(), timeout=self.poll)
+            except TimeoutError:
+                pass
 
     async def step(self) -> None:
         """One pass: fan events out, schedule when a tick has passed, start due deliveries."""
@@ -227,28 +241,34 @@ class Notifier:
         room = self.concurrency - len(self._sending)
         if room <= 0:
             return
+        # A message on the wire when the query starts may finish (and leave `_sending`) while
+        # it runs: its row in the answer is then stale, so it is left to the next pass.
+        busy = set(self._sending)
         due = await asyncio.to_thread(
-            outbox.due_deliveries, self.store, self.now_ms(), room + len(self._sending)
+            outbox.due_deliveries, self.store, self.now_ms(), room + len(busy)
         )
         loop = asyncio.get_running_loop()
         for delivery in due:
             ident = (delivery.hook, delivery.key)
-            if ident in self._sending or len(self._sending) >= self.concurrency:
+            if ident in busy or ident in self._sending or len(self._sending) >= self.concurrency:
                 continue
             task = loop.create_task(self.deliver(delivery))
             self._sending[ident] = task
-            task.add_done_callback(lambda _, ident=ident: self._sending.pop(ident, None))  # type: ignore[misc]
+            task.add_done_callback(functools.partial(self._sent, ident))
+
+    def _sent(self, ident: tuple[str, str], _: asyncio.Task[None]) -> None:
+        self._sending.pop(ident, None)
 
     async def deliver(self, delivery: outbox.Delivery) -> None:
-        """One attempt; its result written before the message can be picked again."""
+        """One attempt, and its result written (before the message can be picked again)."""
         hook = self.hooks.get(delivery.hook)
-        if hook is None:
-            outcome = Outcome(None, "this hook is no longer in the webhooks file")
-        else:
-            body, headers = render(delivery, hook, self.base_url, int(self.clock()))
-            outcome = await in_daemon_thread(post, hook.url, body, headers, self.timeout)
-        result = self.result_of(delivery, outcome, hook)
-        await self.store.write(WriteBatch(outbox=OutboxWrites(results=(result,))))
+        try:
+            outcome = await self.attempt(delivery, hook)
+            result = self.result_of(delivery, outcome, hook)
+            await self.store.write(WriteBatch(outbox=OutboxWrites(results=(result,))))
+        except Exception:  # the message stays pending as it was: the next pass tries it
+            logger.exception("webhooks: %s to %s: the attempt failed", delivery.key, delivery.hook)
+            return
         if result.status != "delivered":
             logger.info(
                 "webhooks: %s to %s: %s (%s)",
@@ -258,26 +278,26 @@ class Notifier:
                 result.status,
             )
 
+    async def attempt(self, delivery: outbox.Delivery, hook: Hook | None) -> Outcome:
+        if hook is None:
+            return Outcome(None, "this hook is no longer in the webhooks file")
+        try:
+            body, headers = render(delivery, hook, self.base_url, int(self.clock()))
+        except Exception as e:  # a bug, not the receiver's fault: shown, retried, then failed
+            logger.exception("webhooks: %s to %s: no message made", delivery.key, delivery.hook)
+            return Outcome(None, f"the message could not be made: {type(e).__name__}: {e}")
+        return await in_daemon_thread(post, hook.url, body, headers, self.timeout)
+
     def result_of(
         self, delivery: outbox.Delivery, outcome: Outcome, hook: Hook | None
     ) -> OutboxResult:
         now = self.now_ms()
-        base = OutboxResult(
+        result = OutboxResult(
             delivery.hook, delivery.key, "delivered", now, 0, outcome.code, outcome.error
         )
         if outcome.ok:
-            return base
+            return result
         if hook is None or now - delivery.created_at >= sched.GIVE_UP_MS:
-            return OutboxResult(
-                delivery.hook, delivery.key, "failed", now, 0, outcome.code, outcome.error
-            )
+            return replace(result, status="failed")
         wait = sched.backoff(delivery.attempts + 1, self.retry, self.rng, outcome.retry_after)
-        return OutboxResult(
-            delivery.hook,
-            delivery.key,
-            "pending",
-            now,
-            now + int(wait * 1000),
-            outcome.code,
-            outcome.error,
-        )
+        return replace(result, status="pending", next_try=now + int(wait * 1000))

@@ -60,7 +60,7 @@ def test_due_soon_overdue_and_weekly_digests_are_sent_once_each_as_the_days_pass
     )
     with webhook_client(tmp_path, path) as client:
         client.app.state.hub.log_delay = 0  # type: ignore[attr-defined]
-        set_clock(client, "2030-03-11T08:00")  # a Monday, before anything is due
+        set_clock(client, "2030-01-01T08:00")  # while the board is set up: nothing is due
         b = new_board(client, "Payments outage", tags=("payments",))
         fay, sam = b["participant_id"], join(client, b["board_id"], "Sam")["participant_id"]
         alert = add(client, b, "Add an alert", sam, "2030-03-13")
@@ -68,7 +68,10 @@ def test_due_soon_overdue_and_weekly_digests_are_sent_once_each_as_the_days_pass
         keys = add(client, b, "Rotate keys", sam, "2030-03-12")
         do(client, b["board_id"], fay, o.SetActionStatus(action_id=keys, status="done"))
         orphan = add(client, b, "Nobody's", None, "2030-03-13")
+        time.sleep(0.2)  # passes at that time: nothing is sent
+        assert receiver.got() == []
 
+        set_clock(client, "2030-03-11T08:00")  # a Monday
         first = settle(receiver, 2)  # Monday: two actions due Wednesday, none within 3 days else
         assert sorted((d["event"], d["action"]["id"], d["days"]) for d in first) == sorted(
             [("action.due_soon", alert, 2), ("action.due_soon", orphan, 2)]
