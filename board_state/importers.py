@@ -353,4 +353,33 @@ def parse_log_lines(text: str, *, date: Date | None = None, tz: tzinfo = UTC) ->
 
 
 FORMATS = {"csv": parse_csv, "chat": parse_chat_json, "log": parse_log_lines}
+
+
+class BadOption(ValueError):
+    """An import option that cannot be used: `option` is "date", "tz" or "keep_authors"."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option
+
+
+def parser_options(
+    fmt: str, *, date: str = "", tz: str = "", keep_authors: bool = False
+) -> dict[str, Any]:
+    """The keyword options of `FORMATS[fmt]` from their written form (the CLI's flags, the
+    page's fields); `BadOption` names the first that cannot be used."""
+    options: dict[str, Any] = {}
+    for name, text, read in (("date", date, Date.fromisoformat), ("tz", tz, parse_tz)):
+        if text:
+            try:
+                options[name] = read(text)
+            except ValueError as e:
+                raise BadOption(name, str(e)) from None
+    if keep_authors:
+        if fmt != "chat":
+            raise BadOption("keep_authors", "keeping authors applies to chat exports only")
+        options["keep_authors"] = True
+    return options
+
+
 EXTENSIONS = {".csv": "csv", ".json": "chat", ".log": "log", ".txt": "log"}

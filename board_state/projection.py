@@ -248,20 +248,8 @@ def review_view(board: Board) -> ReviewView:
     return ReviewView(
         id="",
         boards=list(r.boards),
-        items=[
-            ReviewItemView(
-                board_id=i.board_id,
-                board_title=i.board_title,
-                board_date=i.board_date,
-                action_id=i.action_id,
-                text=i.text,
-                owner=i.owner,
-                due=i.due,
-                status=i.status,
-                was=i.was,
-            )
-            for i in r.items
-        ],
+        # The same fields: a review item holds only what the earlier board shows everyone.
+        items=[ReviewItemView(**msgspec.structs.asdict(i)) for i in r.items],
         loaded_at=r.loaded_at,
     )
 

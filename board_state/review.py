@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
+
 from . import ops as o
 from .errors import Rejected
 from .limits import MAX_REVIEW_BOARDS
@@ -62,17 +64,7 @@ def check_review(board: Board, op: o.ReviewAction, actor: str) -> ReviewItem:
 def _load_review(board: Board, op: o.LoadReview, ctx: Ctx) -> list[Change]:
     was = {(i.board_id, i.action_id): i.was for i in board.review.items if i.was is not None}
     items = [
-        ReviewItem(
-            board_id=i.board_id,
-            board_title=i.board_title,
-            board_date=i.board_date,
-            action_id=i.action_id,
-            text=i.text,
-            owner=i.owner,
-            due=i.due,
-            status=i.status,
-            was=was.get((i.board_id, i.action_id)),
-        )
+        ReviewItem(**msgspec.structs.asdict(i), was=was.get((i.board_id, i.action_id)))
         for i in op.items
         if i.board_id != board.id
     ]

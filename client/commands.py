@@ -9,12 +9,17 @@ import argparse
 import asyncio
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hindsight.board_state.importers import (
+    EXTENSIONS,
+    FORMATS,
+    BadOption,
+    ImportProblem,
+    parser_options,
+)
 from hindsight.client.http import export_board, import_board, incident_log, writeup
-from hindsight.board_state.importers import EXTENSIONS, FORMATS, ImportProblem, parse_tz
 from hindsight.client.sdk import BoardClient
 
 
@@ -53,18 +58,14 @@ def import_timeline(args: argparse.Namespace) -> int:
         return _fail(
             f"cannot tell the format of {args.file} from its name; pass --format csv, chat or log"
         )
-    options: dict[str, Any] = {}
     try:
-        if args.date:
-            options["date"] = date.fromisoformat(args.date)
-        if args.tz:
-            options["tz"] = parse_tz(args.tz)
-    except ValueError as e:
-        return _fail(f"--date/--tz: {e}")
-    if args.keep_authors:
-        if fmt != "chat":
+        options = parser_options(
+            fmt, date=args.date or "", tz=args.tz or "", keep_authors=args.keep_authors
+        )
+    except BadOption as e:
+        if e.option == "keep_authors":
             return _fail("--keep-authors applies to chat exports (--format chat) only")
-        options["keep_authors"] = True
+        return _fail(f"--date/--tz: {e}")
     try:
         text = _read(args.file)
     except (OSError, UnicodeDecodeError) as e:

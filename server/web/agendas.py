@@ -43,17 +43,8 @@ class _Save(msgspec.Struct, frozen=True):
 
 def _agenda_of(board: Board, pid: str) -> list[o.AgendaPhase]:
     check_read(board, pid, "save_agenda")
-    return [
-        o.AgendaPhase(
-            kind=p.kind,
-            title=p.title,
-            prompt=p.prompt,
-            minutes=p.minutes,
-            private=p.private,
-            sections=list(p.sections),
-        )
-        for p in board.agenda
-    ]
+    # A phase's own fields, without its id or timer (convert leaves what AgendaPhase lacks).
+    return [msgspec.convert(msgspec.to_builtins(p), o.AgendaPhase) for p in board.agenda]
 
 
 def _summary(row: AgendaRow) -> dict[str, Any]:

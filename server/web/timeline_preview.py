@@ -12,7 +12,6 @@ rules table decides, as for that op, who may preview now (role and phase).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 import msgspec
@@ -22,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 
 from hindsight.board_state import Board, Rejected
 from hindsight.board_state import ops as o
-from hindsight.board_state.importers import FORMATS, ImportProblem, parse_tz
+from hindsight.board_state.importers import FORMATS, BadOption, ImportProblem, parser_options
 from hindsight.board_state.rules import check
 from hindsight.server.web.common import authenticated
 
@@ -45,19 +44,14 @@ def _may_import(board: Board, pid: str) -> None:
 
 
 def _options(body: _Preview) -> dict[str, Any]:
-    options: dict[str, Any] = {}
     try:
-        if body.date:
-            options["date"] = date.fromisoformat(body.date)
-        if body.tz:
-            options["tz"] = parse_tz(body.tz)
-    except ValueError as e:
+        return parser_options(
+            body.format, date=body.date, tz=body.tz, keep_authors=body.keep_authors
+        )
+    except BadOption as e:
+        if e.option == "keep_authors":
+            raise Rejected("bad_message", "keep_authors applies to chat exports only") from None
         raise Rejected("bad_message", f"date/tz: {e}") from None
-    if body.keep_authors:
-        if body.format != "chat":
-            raise Rejected("bad_message", "keep_authors applies to chat exports only")
-        options["keep_authors"] = True
-    return options
 
 
 async def preview(request: Request) -> Response:
