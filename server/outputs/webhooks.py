@@ -165,6 +165,12 @@ class Notifier:
         return int(self.clock() * 1000)
 
     def start(self) -> None:
+        if self.hooks:
+            logger.info(
+                "webhooks: %s; links in messages start with %s",
+                ", ".join(f"{h.name} ({h.format})" for h in self.hooks.values()),
+                self.base_url,
+            )
         self._stopping = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self.run())
 
