@@ -1,0 +1,41 @@
+"""Who is signed in: the organisation's members, as the sign-in layer found them.
+
+Theory of operation. Sign-in is off by default (a laptop trial: everyone who can reach the
+server reads the log, and the landing page says so). An operator turns it on with one setting:
+OpenID Connect, or a trusted header from an authenticating reverse proxy (auth.py and its
+modules). Either way the sign-in layer, an ASGI middleware, puts the request's `Member` (or
+None) into the ASGI scope under `SCOPE_KEY` before any route runs; everything else asks
+`member_of(request)` and never looks at cookies or headers itself.
+
+What needs a member, and what does not (joining a meeting needs only its join link), is one
+table: `access.py`. Which boards a member may see there (restricted boards) is the log's
+business: `outputs/incident_log.py` and friends filter rows with `may_see`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import HTTPConnection
+
+SCOPE_KEY = "hindsight.member"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A signed-in person. `email` is lowercased; it is what boards name members by."""
+
+    email: str
+    name: str = ""
+    groups: tuple[str, ...] = ()
+
+
+def member_of(conn: HTTPConnection) -> Member | None:
+    """The signed-in member of this request or websocket, or None (signed out, or sign-in off)."""
+    found = conn.scope.get(SCOPE_KEY)
+    return found if isinstance(found, Member) else None
+
+
+def sign_in_on(conn: HTTPConnection) -> bool:
+    """Whether this deployment asks people to sign in for the organisation's pages."""
+    return str(getattr(conn.app.state.settings, "auth", "off")) != "off"
