@@ -29,6 +29,7 @@ from hindsight.server.outputs.webhooks import Notifier
 from hindsight.server.outputs.webhooks_config import load_config, public_base
 from hindsight.server.outputs.writeup_nudges import NudgeTallies
 from hindsight.server.storage.store import Store
+from hindsight.server.web.access import AccessMiddleware
 from hindsight.server.web.common import LazyTemplates, error, rejected_response
 from hindsight.server.web.http import routes
 
@@ -144,6 +145,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.webhooks = hooks
     app.state.webhook_clock = time.time  # the reminders' and retries' clock (tests set their own)
     app.state.templates = LazyTemplates(HERE / "web" / "templates")
+    # Who may reach which page (web/access.py). It reads the member the sign-in layer put
+    # into the scope, so the sign-in middleware must be added after this line (outside it).
+    app.add_middleware(AccessMiddleware)
     app.add_middleware(SecurityHeaders)
     # Outermost: a request naming another host never reaches the app (HTTP 400; a websocket
     # handshake is refused the same way).

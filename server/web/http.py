@@ -23,6 +23,7 @@ from hindsight.server.meeting.connection import TokenBucket
 from hindsight.server.web import agendas, timeline_preview
 from hindsight.server.web.agendas import landing_choices, with_saved_agenda
 from hindsight.server.web.common import STATUS_OF, bearer, error_page, hub_of, page, room_of
+from hindsight.server.web.members import sign_in_on
 from hindsight.server.web.preload import module_graph
 
 
@@ -159,6 +160,7 @@ async def landing(request: Request) -> Response:
         "landing.html",
         templates=[*TEMPLATE_TITLES.items(), *await landing_choices(request)],
         severities=severities,
+        open_log=not sign_in_on(request),
     )
 
 
