@@ -75,6 +75,9 @@ def _after_ticket(low: list[str], i: int) -> int:
     return i
 
 
+_DISCOURSE = frozenset(
+    {"lastly", "finally", "additionally", "secondly", "thirdly", "furthermore", "moreover"}
+)
 _WE = frozenset({"we", "i", "you", "they", "we're", "i'm", "let's"})
 
 
@@ -103,6 +106,8 @@ def lead_of(toks: list[Token], low: list[str]) -> Lead:
     for adv in _ADVERBIALS:
         if _at(low, i, adv):
             i += len(adv) + (i + len(adv) < n and low[i + len(adv)] == ",")
+    if i < n and low[i] in _DISCOURSE:  # "Lastly we have already improved ..."
+        i += 1 + (i + 1 < n and low[i + 1] == ",")
     i = _after_fronted(low, i)
     first, modal = i, -1
     # "Payments team to investigate", "Dana will look into", "the team is going to rebuild":
@@ -111,8 +116,10 @@ def lead_of(toks: list[Token], low: list[str]) -> Lead:
         intent = low[k] in INTENT_VERBS and low[k + 1 : k + 2] == ["to"]
         if low[k] in MODALS or intent:
             before = low[i:k]
+            # "Payments team to ...", and "Lesson learned is to ...", "The plan is to ..."
+            copular = k > i and low[k - 1] in {"is", "was"}
             if all(w not in _VERBISH for w in before) and (
-                low[k] != "to" or _subject_like(toks, i, k)
+                low[k] != "to" or copular or _subject_like(toks, i, k)
             ):
                 modal, i = k, k + 1
                 while i < n and (low[i] in MODALS or low[i] in INTENT_VERBS):

@@ -24,6 +24,7 @@ from .lexicon import (
     ABSTRACT_NOUNS,
     COMPARATIVES,
     CONCRETE_VERBS,
+    DEGREE_VERBS,
     DETERMINERS,
     HEDGE_PHRASES,
     INQUIRY_VERBS,
@@ -54,6 +55,9 @@ _NP_END = frozenset(
 _RULE_MODALS = frozenset({"should", "must", "shall", "will", "need", "needs", "to"})
 _REWORK = frozenset({"improve", "rework", "change", "update", "adjust", "refactor"})
 _NOT_AN_OBJECT = frozenset({"of", "that", "which", "way", "ways", "for", "how", ",", "and"})
+_UNCHOSEN = frozenset({"different", "new", "alternative", "other", "better"})
+_STATES = frozenset({"used", "set", "part"})  # "they are part of marking a deployment green"
+_NO_CONDITION = DETERMINERS | {"now", "some", "any", "issues", "problems", "signs", "changes"}
 _NOT_QUANTIFIED = frozenset({"of", "time", "point", "days", "weeks", "months", "years"})
 _MODAL_CAN = frozenset({"can", "could", "will", "would", "always", "never", "should"})
 
@@ -94,13 +98,20 @@ def main_clause_end(low: list[str], lead: int) -> int:
 
 def comparative(low: list[str], lead: int, end: int) -> Span | None:
     """A comparative or vague quantity in the main clause, without a number after it; what
-    comes after "with" describes the content ("runbooks with deeper investigation paths")."""
+    comes after "with" describes the content ("runbooks with deeper investigation paths"). A
+    verb of degree is one too ("Reduce the interval", "Speed up the fix")."""
+    if lead < len(low) and lemma(low[lead], DEGREE_VERBS) in DEGREE_VERBS:
+        return (lead, lead + (low[lead + 1 : lead + 2] == ["up"]))
     for k in range(lead, end):
         w = low[k]
         if w == "with" and k > lead:
             break
         if k > 0 and low[k - 1] in {"no", "any"}:
             continue  # "no longer", "any more"
+        nxt = low[k + 1] if k + 1 < len(low) else ""
+        if {"the", "these", "those"} & set(low[max(lead, k - 2) : k]) and nxt.isalpha():
+            if not nxt.endswith("ly"):
+                continue  # "Delete the older larger nodes": which ones, not a target
         if set(w.split("/")) & COMPARATIVES and not (k + 1 < len(low) and low[k + 1] == "than"):
             if w == "more" and k + 1 < end and low[k + 1] in {"than", "and"} | DETERMINERS:
                 continue
@@ -164,9 +175,16 @@ def process(low: list[str], lead: int) -> Span | None:
     """A process, plan, strategy or guidelines to be set up: 'Create a process for identifying
     the owners', 'Define and implement Redis strategy', 'Need to devise a strategy'. Not when a
     clause says what it does ('a process that removes the IP addresses')."""
-    if lead >= len(low) or lemma(low[lead]) not in PROCESS_VERBS:
+    if lead >= len(low):
+        return None
+    # Any verb will do for a process not yet chosen: "Switch to a different secret management
+    # strategy".
+    unnamed = lemma(low[lead]) not in PROCESS_VERBS
+    if unnamed and lemma(low[lead]) not in CONCRETE_VERBS:
         return None
     for k in range(lead + 1, min(len(low), lead + 7)):
+        if unnamed and low[k] in PROCESS_NOUNS and not set(low[lead + 1 : k]) & _UNCHOSEN:
+            return None
         if low[k] in PROCESS_NOUNS:
             if k + 1 < len(low) and low[k + 1] in {"that", "which"}:
                 return None
@@ -194,7 +212,7 @@ def state_clause(low: list[str], k: int) -> bool:
                 nxt = low[j + 2] if j + 2 < n else ""
             if nxt in PRACTICE_PARTICIPLES and set(low[k:j]) & PRACTICE_NOUNS:
                 return False  # "ensure checklists are used": people's practice, not a state
-            return (nxt.endswith("ed") and len(nxt) > 3) or nxt in _STATE_PREPS | {"used", "set"}
+            return (nxt.endswith("ed") and len(nxt) > 3) or nxt in _STATE_PREPS | _STATES
         if w in {"has", "have"}:
             rest = [x for x in low[j + 1 : j + 5] if x not in DETERMINERS]
             return bool(rest) and not set(rest) & ABSTRACT_NOUNS
@@ -229,8 +247,16 @@ def purpose_behaviour(low: list[str], lead: int) -> bool:
 
 
 def monitor_concrete(low: list[str], lead: int) -> bool:
-    """'Monitor 5xx status codes for the API server': monitoring with a signal to watch."""
-    return lemma(low[lead]) == "monitor" and bool(set(low[lead + 1 : lead + 7]) & SIGNAL_NOUNS)
+    """'Monitor 5xx status codes for the API server', 'Monitor the cluster for non-running pods':
+    monitoring with a signal or a condition to watch for (not "for a while", "for issues")."""
+    if lemma(low[lead]) != "monitor":
+        return False
+    if set(low[lead + 1 : lead + 7]) & SIGNAL_NOUNS:
+        return True
+    return any(
+        low[k] == "for" and low[k + 1] not in _NO_CONDITION
+        for k in range(lead + 1, min(len(low) - 1, lead + 5))
+    )
 
 
 def coordinated(low: list[str], lead: int) -> int:

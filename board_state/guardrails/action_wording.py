@@ -47,6 +47,9 @@ MEASURE = re.compile(
 )
 
 
+_OBJECT_STARTS = frozenset(
+    {"the", "a", "an", "our", "its", "their", "this", "these", "how", "why", "whether", "if"}
+)
 _AFFECTED = frozenset({"users", "customers", "affected", "clients", "subscribers"})
 _REASON = re.compile(r"\b(?:because|as (?:we|it|they|there)|given that)\b.*", re.I | re.S)
 _URL = re.compile(r"https?://\S+")
@@ -196,6 +199,24 @@ def _vague_words(text: str, toks: list[Token], low: list[str], lead: int) -> str
     return words
 
 
+def _joined_vague(text: str, toks: list[Token], low: list[str], lead: int) -> str | None:
+    """An open question joined to a concrete step: "Spin up a dev hub and figure out how to use
+    hubtraf", "Add the alert and investigate why it was silent". The verb must take an object,
+    not be a noun ("tests and research notes")."""
+    for k in range(lead + 2, min(shapes.main_clause_end(low, lead), len(low) - 2)):
+        if low[k] != "and":
+            continue
+        j = k + 1
+        if (low[j] == "ensure" or _at(low, j, ("make", "sure"))) and shapes.ensure_concrete(low, j):
+            continue  # "... and make sure they are part of marking a deployment green"
+        for p in VAGUE_PHRASES:
+            if _at(low, j, p):
+                return text[toks[j].start : toks[j + len(p) - 1].end]
+        if low[j] in INQUIRY_LEADS | {"consider", "discuss"} and low[j + 1] in _OBJECT_STARTS:
+            return toks[j].text  # an open question; "and review its results" is a practice
+    return None
+
+
 def _words(text: str, toks: list[Token], span: tuple[int, int]) -> tuple[str]:
     return (text[toks[span[0]].start : toks[span[1]].end],)
 
@@ -210,6 +231,15 @@ def _frame(text: str, toks: list[Token], low: list[str], lead: Lead) -> Finding 
         if span is not None:
             return finding(VAGUE_ACTION, MEMO, _words(text, toks, span))
     return None
+
+
+def _goal_end(low: list[str], lead: int, end: int) -> int:
+    """Where a comparative still leaves done undefined: the main clause, and for a lead that is
+    no concrete step ("Re-architect the spawner to make a much smaller number of requests") its
+    "to" of purpose as well."""
+    if end < len(low) and low[end] == "to" and shapes.lemma(low[lead]) not in CONCRETE_VERBS:
+        return shapes.main_clause_end(low, end + 1)
+    return end
 
 
 def _shape(text: str, toks: list[Token], low: list[str], first: int, lead: int) -> Finding | None:
@@ -233,7 +263,7 @@ def _shape(text: str, toks: list[Token], low: list[str], first: int, lead: int) 
         shapes.process(low, lead) if planned else None,
         shapes.process_head(low, lead) if planned else None,
         shapes.inquiry(low, first, lead),
-        None if spelled_out else shapes.comparative(low, lead, end),
+        None if spelled_out else shapes.comparative(low, lead, _goal_end(low, lead, end)),
     ):
         if span is not None:
             return finding(VAGUE_ACTION, VAGUE_VERB, _words(text, toks, span))
@@ -285,7 +315,7 @@ def wording_findings(text: str) -> list[Finding]:
         if to < 0 or to + 1 >= n:
             return [finding(VAGUE_ACTION, VAGUE_VERB, _words(text, toks, (i, i + 1)))]
         i = to + 1
-    words = _vague_words(text, toks, low, i)
+    words = _vague_words(text, toks, low, i) or _joined_vague(text, toks, low, i)
     second = shapes.coordinated(low, i)
     if second >= 0 and words is None:
         verb = shapes.lemma(low[second])

@@ -110,7 +110,7 @@ def _m_ignore(c: Ctx, i: int) -> _Match | None:
         # "the alert was ignored" blames someone; "the argument was now being ignored"
         # describes software: what was ignored decides.
         kind, k = subject_of(c, i)
-        ignored_thing = kind == SYSTEM and (k < 0 or c.low[k] not in ATTENTION_NOUNS)
+        ignored_thing = kind in {SYSTEM, PROPER} and (k < 0 or c.low[k] not in ATTENTION_NOUNS)
         skip = agent_is_system(c, i) or prev == "being" or ignored_thing
         return _Match(i, "person_failure", SKIP if skip else HIT)
     if deliberate(c, i):  # "Temporarily ignoring the events ... in order to allow ..."
@@ -127,10 +127,14 @@ def _m_accident(c: Ctx, i: int) -> _Match | None:
         lucky = bool(set(c.low[start:i]) & _LUCKY)
         return _Match(i + 1, "person_failure", SKIP if lucky else HIT)
     if w in ACCIDENT_WORDS:
-        if _prev(c, i) in PASSIVE - {"being"} and is_participle(_next(c, i)):
+        if _prev(c, i) in _LUCKY:
+            return _Match(i, "person_failure", SKIP)  # "it was found unintentionally": luck
+        p = i + 1 + (_next(c, i) in {"being", "been"})  # "accidentally being removed"
+        passive = p > i + 1 or _prev(c, i) in PASSIVE - {"being"}
+        if passive and p < len(c.low) and is_participle(c.low[p]):
             # "was accidentally deleted", but not "was unintentionally triggered" or "were
             # unintentionally relying on"
-            auto = _next(c, i) in AUTOMATIC_PARTICIPLES or agent_is_system(c, i + 1)
+            auto = c.low[p] in AUTOMATIC_PARTICIPLES or agent_is_system(c, p)
             return _Match(i, "person_failure", SKIP if auto else HIT)
         kind = clause_subject(c, i)  # "I did some things wrongly": the clause's subject
         return _Match(i, "person_failure", HIT if kind in {PERSON, PROPER, NONE} else SKIP)
@@ -305,6 +309,9 @@ def _m_mistake_made(c: Ctx, i: int) -> _Match | None:
         and c.low[i + 2] in ERROR_WORDS | {"typo", "blunder"}
     ):
         return _Match(i + 2, "person_failure", IMPLIED)
+    made = c.low[i + 1 : i + 3] in (["was", "made"], ["were", "made"])
+    if c.low[i] in ERROR_WORDS | {"typo", "blunder"} and made:
+        return _Match(i + 2, "person_failure", HIT)  # "an error was made when republishing"
     return None
 
 

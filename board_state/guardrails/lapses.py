@@ -30,6 +30,7 @@ from .grammar import subject_of
 from .lexicon import (
     ACT_ADJECTIVES,
     ACT_NOUNS,
+    ATTENTION_NOUNS,
     ATTENTION_PARTICIPLES,
     AUTOMATIC_PARTICIPLES,
     AUTOMATION_NOUNS,
@@ -40,7 +41,10 @@ from .lexicon import (
     ERROR_WORDS,
     HUMAN_VERBS,
     HUMAN_VERBS_ING,
+    INCIDENT_NOUNS,
+    LAPSE_NOUNS,
     LAPSE_PARTICIPLES,
+    LUCK_PARTICIPLES,
     MISSED_OK_OBJECTS,
     OPERATION_VERBS,
     SHOULD_HAVE,
@@ -85,11 +89,19 @@ def rule_passive_lapses(c: Ctx) -> None:
             p = passive_in_clause(c, i)
             if (
                 p >= 0
-                and c.low[p] not in AUTOMATIC_PARTICIPLES
+                and c.low[p] not in AUTOMATIC_PARTICIPLES | LUCK_PARTICIPLES
                 and not agent_is_system(c, p)
                 and not systemic_cause(c, i)
             ):
                 c.hit("person_failure", i, i + (w == "by"))
+
+
+# What people are meant to act on: "an issue which should have been addressed".
+_TASKS = (
+    ATTENTION_NOUNS
+    | INCIDENT_NOUNS
+    | {"issue", "issues", "problem", "problems", "bug", "bugs", "risk", "risks", "step", "steps"}
+)
 
 
 def rule_counterfactual_passive(c: Ctx) -> None:
@@ -102,6 +114,8 @@ def rule_counterfactual_passive(c: Ctx) -> None:
         p = k + 2
         while p < n - 1 and c.low[p].endswith("ly") and not is_participle(c.low[p]):
             p += 1
+        if i > 1 and c.low[i - 1] in {"that", "which"} and c.low[i - 2] not in _TASKS:
+            continue  # "sequences that should have been published were removed": which ones
         if (
             is_participle(c.low[p])
             and c.low[p] not in AUTOMATIC_PARTICIPLES
@@ -150,6 +164,18 @@ def _act_head(c: Ctx, k: int) -> bool:
     return c.toks[k + 1].is_punct if k + 1 < len(c.low) else True
 
 
+def _lapse_named(c: Ctx, i: int) -> bool:
+    """'a configuration oversight', 'a misunderstanding of requirements', but not 'lack of
+    oversight' or 'oversight of the project' (supervision)."""
+    before = c.low[max(0, i - 3) : i]
+    after = c.low[i + 1] if i + 1 < len(c.low) else ""
+    if not set(before) & {"a", "an", "this", "that", "the", "our", "my"}:
+        return False
+    return not set(before) & {"lack", "without", "no", "more", "regulatory"} and not (
+        c.low[i] == "oversight" and after in {"of", "committee", "board", "over"}
+    )
+
+
 def rule_error_acts(c: Ctx) -> None:
     """A person's act with an error as its object ('deployed invalid config') or named as a slip
     ('an accidental execution of the command', 'the wrong push of a button')."""
@@ -158,6 +184,8 @@ def rule_error_acts(c: Ctx) -> None:
         nxt = c.low[i + 1] if i + 1 < n else ""
         if w in ACT_ADJECTIVES and nxt in ACT_NOUNS and _act_head(c, i + 1):
             c.hit("person_failure", i, i + 1)
+        elif w in LAPSE_NOUNS and _lapse_named(c, i) and not systemic_cause(c, i):
+            c.hit("person_failure", i - 1 if c.low[i - 1] != "a" else i, i)
         elif w in OPERATION_VERBS and not passive_at(c, i):
             k = i + 1 + (nxt in DETERMINERS)
             if k < n and c.low[k] in ERROR_ADJECTIVES and not c.toks[k].is_punct:

@@ -48,6 +48,7 @@ LEAD_WORDS = frozenset(
         "step",
         "then",
         "also",
+        "already",
         "and",
         "owner",
         "item",

@@ -44,7 +44,17 @@ COMPARATIVES = frozenset(
         "simpler",
         "smoother",
         "greater",
+        "smaller",
+        "larger",
+        "bigger",
+        "cheaper",
     }
+)
+# Verbs of degree: without a number after them they are a comparative ("Reduce the interval at
+# which the hub checks", "Speed up the fix"), with one they are a target ("Lower the threshold
+# from 90% to 80%").
+DEGREE_VERBS = frozenset(
+    {"reduce", "lower", "increase", "raise", "decrease", "minimize", "minimise", "tune", "speed"}
 )
 VAGUE_QUANTITIES: tuple[tuple[str, ...], ...] = (
     ("some", "kind", "of"),
@@ -62,6 +72,8 @@ HEDGE_PHRASES: tuple[tuple[str, ...], ...] = (
     ("would", "be", "good"),
     ("might", "be", "an", "option"),
     ("could", "potentially"),
+    ("could", "help"),
+    ("might", "help"),
     ("if", "possible"),
     ("maybe",),
     ("perhaps",),

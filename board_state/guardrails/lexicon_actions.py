@@ -67,6 +67,7 @@ VAGUE_VERBS: frozenset[str] = frozenset(
         "re-work",
         "refine",
         "propose",
+        "suggest",
         "agree",
     ]
 )

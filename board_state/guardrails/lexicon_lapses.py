@@ -15,8 +15,27 @@ LAPSE_PARTICIPLES = frozenset({"missed", "overlooked", "neglected", "rushed", "m
 # Negated passives of these name a lapse of attention: "this was not noticed", "it wasn't
 # caught". With a system as the agent ("not caught by the tests") they do not.
 ATTENTION_PARTICIPLES = frozenset(
-    {"noticed", "seen", "spotted", "caught", "followed", "heeded", "acknowledged", "read"}
+    {
+        "noticed",
+        "seen",
+        "spotted",
+        "caught",
+        "followed",
+        "heeded",
+        "acknowledged",
+        "read",
+        "tested",
+        "reviewed",
+        "verified",
+    }
 )
+
+# Nouns that name a person's lapse as the cause: "due to a configuration oversight", "it appears
+# to be a misunderstanding of requirements".
+LAPSE_NOUNS = frozenset({"oversight", "misunderstanding", "misjudgement", "misjudgment"})
+
+# Finding something by chance is luck, not a slip: "it was found unintentionally".
+LUCK_PARTICIPLES = frozenset({"found", "discovered", "noticed", "spotted", "detected"})
 
 # Things systems do on their own: "the pipeline was unintentionally triggered" has no person
 # behind it, "the data was accidentally deleted" has.
@@ -127,7 +146,17 @@ OPERATION_VERBS = frozenset(
 )
 
 ERROR_ADJECTIVES = frozenset(
-    {"invalid", "wrong", "incorrect", "bad", "broken", "faulty", "malformed", "erroneous"}
+    {
+        "invalid",
+        "wrong",
+        "incorrect",
+        "bad",
+        "broken",
+        "faulty",
+        "malformed",
+        "erroneous",
+        "untested",
+    }
 )
 
 # Nouns for a person's act: "an accidental execution of a command", "the wrong push of a
