@@ -125,7 +125,7 @@ def lead_of(toks: list[Token], low: list[str]) -> Lead:
                 while i < n and (low[i] in MODALS or low[i] in INTENT_VERBS):
                     i += 1
             break
-        if toks[k].is_punct and low[k] == ":":
+        if toks[k].is_punct and low[k] == ":" and low[k - 1 : k] not in (["http"], ["https"]):
             i = first = k + 1
             break
     while (
@@ -136,6 +136,8 @@ def lead_of(toks: list[Token], low: list[str]) -> Lead:
         i += 1
     while i < n and (low[i] in MODALS or low[i] == "to"):
         i += 1
+    if i + 1 < n and low[i] in {"continue", "keep"} and low[i + 1].endswith("ing"):
+        i += 1  # "Continue investigating ...": the verb that goes on
     i = _after_ticket(low, i)
     if i + 1 < n and low[i] == "be" and low[i + 1].endswith("ing"):
         i += 1  # "will be rethinking"

@@ -177,6 +177,9 @@ def process(low: list[str], lead: int) -> Span | None:
     clause says what it does ('a process that removes the IP addresses')."""
     if lead >= len(low):
         return None
+    second = coordinated(low, lead)  # "Document and formalize the testing process"
+    if second >= 0 and lemma(low[second]) in PROCESS_VERBS:
+        lead = second
     # Any verb will do for a process not yet chosen: "Switch to a different secret management
     # strategy".
     unnamed = lemma(low[lead]) not in PROCESS_VERBS
@@ -265,7 +268,7 @@ def coordinated(low: list[str], lead: int) -> int:
     k = lead + 1
     if k + 1 < len(low) and low[k] in {"and", "/", "&"}:
         second = lemma(low[k + 1])
-        if second in VAGUE_VERBS or second in CONCRETE_VERBS or second == "think":
+        if second in VAGUE_VERBS | CONCRETE_VERBS | PROCESS_VERBS or second == "think":
             return k + 1
     return -1
 

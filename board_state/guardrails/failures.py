@@ -130,7 +130,7 @@ def _m_accident(c: Ctx, i: int) -> _Match | None:
         if _prev(c, i) in _LUCKY:
             return _Match(i, "person_failure", SKIP)  # "it was found unintentionally": luck
         p = i + 1 + (_next(c, i) in {"being", "been"})  # "accidentally being removed"
-        passive = p > i + 1 or _prev(c, i) in PASSIVE - {"being"}
+        passive = p > i + 1 or _prev(c, i) in PASSIVE - {"being"} | {"is", "are"}
         if passive and p < len(c.low) and is_participle(c.low[p]):
             # "was accidentally deleted", but not "was unintentionally triggered" or "were
             # unintentionally relying on"

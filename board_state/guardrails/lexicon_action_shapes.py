@@ -117,6 +117,8 @@ PROCESS_VERBS = frozenset(
         "agree",
         "build",
         "come",
+        "formalize",
+        "formalise",
     }
 )
 
