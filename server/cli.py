@@ -1,7 +1,8 @@
 """`hindsight`: the product's command.
 
     hindsight serve [--host H] [--port P] [--db PATH] [--synchronous FULL|NORMAL|OFF]
-    hindsight check-corpus [PATH]   precision and recall of the wording nudges, as JSON lines
+    hindsight check-corpus [PATH ...]   precision and recall of the wording nudges, per file
+                                        (and per split), as JSON lines
 
 Flags override the environment (HINDSIGHT_HOST, HINDSIGHT_PORT, HINDSIGHT_DB,
 HINDSIGHT_SYNCHRONOUS, HINDSIGHT_ALLOWED_ORIGINS), which overrides the defaults
@@ -142,13 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
         "check-corpus",
         help="measure the wording nudges on a corpus",
         description=(
-            "Print one JSON line per check (blame, vague_action) with precision, recall and "
-            "counts, "
-            'measured on a labelled JSON-lines corpus: {"check", "text", "flag"} a line.'
+            "For each corpus file, print one JSON line per check (blame, vague_action) with "
+            "precision, recall and counts, then one per split and check when the examples name "
+            'their split; a corpus is JSON lines, {"check", "text", "flag"} a line, '
+            'optionally "split".'
         ),
     )
     corpus.add_argument(
-        "path", nargs="?", default=None, help=f"corpus file (default {DEFAULT_CORPUS})"
+        "paths", nargs="*", metavar="PATH", help=f"corpus files (default {DEFAULT_CORPUS})"
     )
     return parser
 
@@ -157,41 +159,45 @@ def build_parser() -> argparse.ArgumentParser:
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "tests/board_state/guardrails_corpus.jsonl"
 
 
-def check_corpus(path: str | None) -> int:
-    """Scores on stdout, one JSON object a line, nothing else; problems go to stderr."""
+def check_corpus(paths: list[str]) -> int:
+    """Scores on stdout, one JSON object a line, nothing else; problems go to stderr. Every file
+    is read and parsed before anything is printed, so a bad file prints no scores at all."""
     import json
 
-    from hindsight.board_state.guardrails.corpus import evaluate
+    from hindsight.board_state.guardrails.corpus import Score, parse, results, score, score_splits
 
-    source = Path(path) if path else DEFAULT_CORPUS
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-        scores = evaluate(lines)
-    except (OSError, ValueError) as err:
-        print(f"hindsight check-corpus: {source}: {err}", file=sys.stderr)
-        return 2
-    for s in scores:
-        print(
-            json.dumps(
-                {
-                    "check": s.check,
-                    "precision": s.precision,
-                    "recall": s.recall,
-                    "n": s.n,
-                    "tp": s.tp,
-                    "fp": s.fp,
-                    "fn": s.fn,
-                    "tn": s.tn,
-                }
-            )
-        )
+    sources = [Path(p) for p in paths] or [DEFAULT_CORPUS]
+    corpora = []
+    for source in sources:
+        try:
+            examples = parse(source.read_text(encoding="utf-8").splitlines())
+        except (OSError, ValueError) as err:
+            print(f"hindsight check-corpus: {source}: {err}", file=sys.stderr)
+            return 2
+        corpora.append((str(source), examples))
+
+    def line(corpus: str, split: str | None, s: Score) -> str:
+        row: dict[str, object] = {"corpus": corpus}
+        if split is not None:
+            row["split"] = split
+        row.update(check=s.check, precision=s.precision, recall=s.recall, n=s.n)
+        row.update(tp=s.tp, fp=s.fp, fn=s.fn, tn=s.tn)
+        return json.dumps(row)
+
+    for corpus, examples in corpora:
+        rs = results(examples)
+        for s in score(rs):
+            print(line(corpus, None, s))
+        for split, scores in score_splits(rs):
+            for s in scores:
+                print(line(corpus, split, s))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "check-corpus":
-        return check_corpus(args.path)
+        return check_corpus(args.paths)
     if args.command == "serve":
         import logging
 

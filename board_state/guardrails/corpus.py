@@ -1,9 +1,11 @@
 """Measuring the wording checks on a labelled corpus.
 
 A corpus is JSON lines, one example a line: `{"check": "blame" | "vague_action", "text": ...,
-"flag": true | false}`, `flag` true where the check should raise a nudge. Blank lines and lines
-starting with `#` are skipped. `evaluate` gives precision, recall and counts per check; it
-reads lines handed to it (the shell opens the file), so it stays pure.
+"flag": true | false}`, `flag` true where the check should raise a nudge. An example may say
+which `split` it belongs to ("tune", "holdout", ...) and carry other fields (`source`, `field`)
+that scoring ignores. Blank lines and lines starting with `#` are skipped. `evaluate` gives
+precision, recall and counts per check, `evaluate_splits` the same per split; they read lines
+handed to them (the shell opens the file), so they stay pure.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Example(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
     check: str
     text: str
     flag: bool
+    split: str = ""  # "tune", "holdout", ...: which part of a corpus the example is in
 
 
 class Result(msgspec.Struct, frozen=True):
@@ -108,3 +111,16 @@ def score(results_: Iterable[Result]) -> list[Score]:
 def evaluate(lines: Iterable[str]) -> list[Score]:
     """Scores per check for a corpus given as JSON lines."""
     return score(results(parse(lines)))
+
+
+def score_splits(results_: Iterable[Result]) -> list[tuple[str, list[Score]]]:
+    """`score` for each split named in the examples, in name order; examples without a split
+    are left out, and a corpus without splits gives an empty list."""
+    rs = list(results_)
+    names = sorted({r.example.split for r in rs if r.example.split})
+    return [(name, score(r for r in rs if r.example.split == name)) for name in names]
+
+
+def evaluate_splits(lines: Iterable[str]) -> list[tuple[str, list[Score]]]:
+    """Scores per split and check for a corpus given as JSON lines."""
+    return score_splits(results(parse(lines)))

@@ -1,4 +1,5 @@
-"""`hindsight check-corpus [PATH]`: JSON lines on stdout, one per check, and nothing else."""
+"""`hindsight check-corpus [PATH ...]`: JSON lines on stdout, one per file and check (and per
+split and check when the examples name their split), and nothing else."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ def test_any_file_in_the_same_format(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     (row,) = [json.loads(line) for line in r.stdout.splitlines()]
     assert row == {
+        "corpus": str(corpus),
         "check": "blame",
         "precision": 1.0,
         "recall": 0.5,
@@ -67,3 +69,67 @@ def test_a_missing_or_bad_file_fails_on_stderr_only(tmp_path: Path) -> None:
     bad.write_text('{"check": "blame", "text": "x"}\n', encoding="utf-8")
     r = run(str(bad))
     assert r.returncode == 2 and r.stdout == "" and "line 1" in r.stderr
+
+
+def _write(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_several_files_are_scored_each_and_per_split(tmp_path: Path) -> None:
+    plain = _write(
+        tmp_path / "plain.jsonl",
+        [
+            {"check": "vague_action", "text": "Improve monitoring", "flag": True},
+            {"check": "vague_action", "text": "Add a p99 latency alert at 300 ms", "flag": False},
+        ],
+    )
+    split = _write(
+        tmp_path / "split.jsonl",
+        [
+            {
+                "check": "blame",
+                "text": "Operator forgot to drain the node",
+                "flag": True,
+                "split": "tune",
+                "source": "https://example.org/a",
+            },
+            {
+                "check": "blame",
+                "text": "The linter does not check TTLs",
+                "flag": True,
+                "split": "holdout",
+                "source": "https://example.org/b",
+            },
+            {
+                "check": "blame",
+                "text": "Dana opened the incident channel",
+                "flag": False,
+                "split": "holdout",
+                "source": "https://example.org/b",
+            },
+        ],
+    )
+    r = run(str(plain), str(split))
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    counts = ("precision", "recall", "n", "tp", "fp", "fn", "tn")
+    assert [(row["corpus"], row.get("split"), row["check"]) for row in rows] == [
+        (str(plain), None, "vague_action"),
+        (str(split), None, "blame"),
+        (str(split), "holdout", "blame"),
+        (str(split), "tune", "blame"),
+    ]
+    assert [tuple(row[k] for k in counts) for row in rows] == [
+        (1.0, 1.0, 2, 1, 0, 0, 1),
+        (1.0, 0.5, 3, 1, 0, 1, 1),
+        (1.0, 0.0, 2, 0, 0, 1, 1),
+        (1.0, 1.0, 1, 1, 0, 0, 0),
+    ]
+    assert all(list(row)[-7:] == list(counts) for row in rows)
+
+
+def test_one_bad_file_among_several_prints_no_scores(tmp_path: Path) -> None:
+    good = _write(tmp_path / "good.jsonl", [{"check": "blame", "text": "x", "flag": False}])
+    r = run(str(good), str(tmp_path / "absent.jsonl"))
+    assert r.returncode == 2 and r.stdout == "" and "absent.jsonl" in r.stderr
