@@ -17,6 +17,11 @@ Observers have places of their own, so a flood of read-only joins cannot lock ou
 who write. The facilitator can free seats nobody uses (`remove_seat`): the person leaves the
 participants list and their credential stops working (the shell drops it); what they wrote
 stays, with no way back to them. A seat that owns an action is in use and is not removed.
+
+Outside the meeting, when the organisation signs in (server/web/access.py), a board may be
+restricted (`set_access`): then only the people who joined it signed in and the members the
+facilitator names may read it in the log, the write-up and the rest. Who joined signed in is
+the server's record (no seat is tied to an account there); the core keeps the named ones.
 """
 
 from __future__ import annotations
@@ -32,6 +37,17 @@ from .model import Board, Participant
 from .util import Change, Ctx
 
 BOARD = Change("board", "")
+
+
+def _set_access(board: Board, op: o.SetAccess, ctx: Ctx) -> list[Change]:
+    """Who may read the board outside its meeting, when the organisation signs in."""
+    if op.restricted is not None:
+        board.access.restricted = op.restricted
+    if op.members is not None:
+        board.access.members = sorted({m.strip().lower() for m in op.members})
+    return [BOARD]
+
+
 STALE_LINK = (
     "this join link is out of date or incomplete; ask the facilitator for the "
     "board's current join link"
@@ -99,4 +115,5 @@ DOOR_HANDLERS: dict[type[o.Op], Callable[[Board, Any, Ctx], list[Change]]] = {
     o.Join: _join,
     o.RotateLink: _rotate_link,
     o.RemoveSeat: _remove_seat,
+    o.SetAccess: _set_access,
 }

@@ -13,5 +13,6 @@ MAX_CHAINS = 50
 MAX_STEPS = 30  # whys in one chain
 MAX_THEMES = 200
 MAX_ACTIONS = 200
+MAX_ACCESS_MEMBERS = 200  # people a facilitator names as readers of a restricted board
 MAX_REVIEW_BOARDS = 20  # earlier post-mortems the facilitator may pick for the action review
 MAX_REVIEW_ITEMS = 100  # open actions the review shows at once (more is not a review)

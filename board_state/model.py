@@ -253,6 +253,15 @@ class SpotlightRef(msgspec.Struct, kw_only=True):
     at: int
 
 
+class Access(msgspec.Struct, kw_only=True):
+    """Who may read a closed or open board outside the meeting when the organisation signs in:
+    everyone signed in, or (`restricted`, a security incident, say) only the people who joined
+    it signed in and the `members` the facilitator names (emails, lowercased, sorted)."""
+
+    restricted: bool = False
+    members: list[str] = msgspec.field(default_factory=list)
+
+
 class ReviewItem(msgspec.Struct, kw_only=True):
     """An action of an earlier post-mortem, as its incident log row showed it when the server
     loaded the review, and its status as this meeting left it."""
@@ -309,6 +318,7 @@ class Board(msgspec.Struct, kw_only=True):
     # boards made before join links, until the server gives them some (door.py).
     links: dict[str, str] = msgspec.field(default_factory=dict)
     review: Review = msgspec.field(default_factory=Review)
+    access: Access = msgspec.field(default_factory=Access)
 
     def phase(self, phase_id: str | None) -> Phase | None:
         for p in self.agenda:

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from .limits import MAX_PHASES
+from .limits import MAX_ACCESS_MEMBERS, MAX_PHASES
 from .model import Anonymity, Nudge, PhaseKind, Role, Section, Severity
 from .ops_base import Budget, Id, LongText, Minutes, Name, Op, Title, When
 
@@ -68,6 +68,17 @@ class RemoveSeat(Op, frozen=True, tag="remove_seat"):
     their credential stops working. What they wrote stays, without a way back to them."""
 
     participant_id: Id
+
+
+Email = Annotated[str, Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")]
+
+
+class SetAccess(Op, frozen=True, tag="set_access"):
+    """The facilitator restricts the board (or opens it again) and names who may read it
+    besides the people who joined it signed in. Either field may be left out (unchanged)."""
+
+    restricted: bool | None = None
+    members: Annotated[list[Email], Meta(max_length=MAX_ACCESS_MEMBERS)] | None = None
 
 
 class Rename(Op, frozen=True, tag="rename"):

@@ -114,6 +114,8 @@ def meta(board: Board, viewer: str) -> BoardMeta:
         else SpotlightView(kind=ref.kind, id=ref.id, at=ref.at),
         links=dict(sorted(board.links.items())) if viewer == board.facilitator else None,
         sealed=board.sealed,
+        restricted=board.access.restricted,
+        readers=list(board.access.members) if viewer == board.facilitator else None,
     )
 
 

@@ -119,6 +119,7 @@ RULES: dict[type[o.Op], Rule] = {
     o.ReviewAction: Rule(WRITERS, REVIEW_PHASES),  # owners by name, or the facilitator
     o.RotateLink: Rule(FACILITATOR | SERVER),  # the server makes a new board's links
     o.RemoveSeat: Rule(FACILITATOR),
+    o.SetAccess: Rule(FACILITATOR),  # who may read the board outside its meeting (door.py)
 }
 
 # Reads that need a role, beside the ops: same table, same roles, same refusals. (Seeing a
@@ -188,6 +189,7 @@ _PHRASES: dict[type[o.Op], str] = {
     o.Spotlight: "spotlight an item for everyone",
     o.RotateLink: "replace a join link",
     o.RemoveSeat: "remove a seat",
+    o.SetAccess: "restrict the board or name its readers",
     o.PickReviewBoard: "pick post-mortems to review",
     o.ReviewAction: "change the status of a reviewed action",
 }
@@ -220,6 +222,7 @@ AFTER_CLOSE: frozenset[type[o.Op]] = frozenset(
         o.TimeboxExpired,
         o.RotateLink,
         o.RemoveSeat,
+        o.SetAccess,
     }
 )
 

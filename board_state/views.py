@@ -134,6 +134,9 @@ class BoardMeta(View, frozen=True, tag="board"):
     # else). A link is `/b/{id}/join#t={token}` (`?role=observer` for the observer link).
     links: dict[str, str] | None = None
     sealed: bool = False  # closed and sealed: nobody's authorship is kept (seal.py)
+    restricted: bool = False  # only its people and named members may read it (door.py)
+    # The members the facilitator named as readers: the facilitator's view only.
+    readers: list[str] | None = None
 
 
 class ParticipantView(View, frozen=True, tag="participant"):

@@ -13,6 +13,7 @@
 import { $, announce, fill, h, randomId } from "./dom.js";
 import { takeCredential } from "./credential.js";
 import { boardApi } from "./api.js";
+import { AccessEditor } from "./access.js";
 import { BoardSocket } from "./socket.js";
 import { BoardStore } from "./store.js";
 import { PhaseTimer } from "./timer.js";
@@ -123,6 +124,7 @@ function start(boardId, credential) {
     highlighter.apply();
   };
   const tags = new TagsEditor({ root: $("#tags"), store, send });
+  const access = new AccessEditor({ root: $("#access"), store, send });
   attachAgendaEditor($("#agenda-list"), { store, send, api });  // the facilitator's agenda controls
   const invite = new InvitePanel({ root: $("#invite"), store, send, boardId, credential, status: $("#copy-status") });
   const seats = new SeatsPanel({ root: $("#seats"), store, send });
@@ -253,6 +255,7 @@ function start(boardId, credential) {
     facilitator.render(isFacilitator());
     speakUp.render();
     tags.render(isFacilitator());
+    access.render(isFacilitator());
     invite.render(isFacilitator());
     seats.render();
     renderDrawer();
@@ -291,6 +294,7 @@ function start(boardId, credential) {
       renderAgenda($("#agenda-list"), store.board, socket.serverNow());
       facilitator.render(isFacilitator());
       tags.render(isFacilitator());
+      access.render(isFacilitator());
       speakUp.render();
       renderDrawer();
       sheet.render();
@@ -318,6 +322,7 @@ function start(boardId, credential) {
     if (kinds.has("pending")) {
       facilitator.render(isFacilitator());
       tags.render(isFacilitator());
+      access.render(isFacilitator());
       speakUp.render();
       sheet.render();
       record.render();

@@ -132,6 +132,10 @@ export interface BoardMeta {
   /** Join-link tokens by role, in the facilitator's view only. */
   links: Record<string, string> | null;
   sealed: boolean;
+  /** Only its people and named readers may read it outside the meeting (sign-in on). */
+  restricted?: boolean;
+  /** The readers the facilitator named: the facilitator's view only. */
+  readers?: string[] | null;
 }
 
 export interface ParticipantView {
@@ -407,6 +411,7 @@ export type OpInput =
   | { type: "remove_seat"; participant_id: string }
   | { type: "set_tags"; tags: string[] }
   | { type: "pick_review_board"; board_id: string; picked: boolean }
+  | { type: "set_access"; restricted?: boolean; members?: string[] }
   | {
       type: "edit_header";
       title?: string; severity?: Severity; started_at?: string; detected_at?: string;

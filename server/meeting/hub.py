@@ -174,7 +174,7 @@ class Hub:
         got = await self._public_view(board_id)
         if got is None:
             return None
-        row = build_row(got[0], got[1], now_ms())
+        row = build_row(got[0], got[1], now_ms(), got[2])
         await self.store.write(WriteBatch(log_rows=(row,)))
         return row
 
@@ -183,12 +183,14 @@ class Hub:
         for board_id in await asyncio.to_thread(self.store.stale_log_boards):
             await self._refresh_quietly(board_id)
 
-    async def _public_view(self, board_id: str) -> tuple[int, BoardView] | None:
+    async def _public_view(self, board_id: str) -> tuple[int, BoardView, tuple[str, ...]] | None:
+        """(seq, the board as an outsider sees it, the readers its facilitator named)."""
         room = self.rooms.get(board_id)
         if room is not None and not room.closed:
             try:
                 seq, view = await room.read("")  # "": an outsider, who sees no private writing
-                return seq, view
+                named = await room.consult(lambda b: tuple(b.access.members))
+                return seq, view, named
             except RoomClosed:
                 pass  # it shut meanwhile: its committed state is in the store
         # Not loaded: rebuild the committed board without making a room (a room is a writer
@@ -197,7 +199,7 @@ class Hub:
         if loaded is None:
             return None
         board, seq = restore(board_id, loaded)
-        return seq, view_for(board, "")
+        return seq, view_for(board, ""), tuple(board.access.members)
 
     def _on_commit(self, room: Room) -> None:
         self._schedule_log(room.board.id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import date
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -33,15 +34,30 @@ from hindsight.server.storage.log_rows import (
 )
 from hindsight.server.storage.schema import LogRow
 from hindsight.server.web.common import authenticated, error, hub_of, page
+from hindsight.server.web.members import reader_of
 
 logger = logging.getLogger("hindsight.follow_up")
 
 
 async def log_rows(request: Request, **filters: str) -> list[LogRow]:
-    """The log rows matching `filters`, after catching up rows that are missing or behind."""
+    """The log rows matching `filters` that this request's person may read (restricted boards:
+    members.reader_of), after catching up rows that are missing or behind."""
     hub = hub_of(request)
     await hub.sync_log()
-    return await asyncio.to_thread(hub.store.search_log, **filters)
+    return await asyncio.to_thread(
+        partial(hub.store.search_log, reader=reader_of(request), **filters)
+    )
+
+
+async def may_read(request: Request, board_id: str) -> bool:
+    """Whether this request's person may read the board outside its meeting (a restricted
+    board: only its people and named readers, when people sign in)."""
+    reader = reader_of(request)
+    if reader is None:
+        return True
+    hub = hub_of(request)
+    await hub.sync_log()
+    return await asyncio.to_thread(hub.store.readable, board_id, reader)
 
 
 async def submit(request: Request, room: Room, pid: str, op: o.Op) -> int:

@@ -37,6 +37,7 @@ from hindsight.server.outputs.transfer_rebuild import Rebuild, notes_of
 from hindsight.server.outputs.transfer_targets import Live, Rehearsal
 from hindsight.server.web.common import bearer, error, hub_of, room_of
 from hindsight.server.web.http import join_links
+from hindsight.server.web.members import remember_reader
 
 MAX_DOCUMENT = 32 << 20  # bytes: the largest board the core allows, with room to spare
 
@@ -110,6 +111,7 @@ async def import_board(request: Request) -> Response:
         return error(422, "invalid", str(e))
     hub = hub_of(request)
     board_id, fac_pid, credential = await hub.create_board(create)
+    await remember_reader(request, board_id)
     room = await hub.room(board_id)
     assert room is not None
     rebuild = Rebuild(Live(room, fac_pid), doc.board)

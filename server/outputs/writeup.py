@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from hindsight.server.outputs.follow_up import may_read
 from hindsight.server.outputs.writeup_build import EMPTY, writeup_context  # noqa: F401  (re-exported)
 from hindsight.server.outputs.writeup_model import (
     Writeup,
@@ -85,7 +86,12 @@ def render_html(
 
 
 async def _writeup(request: Request) -> Writeup | None:
-    room = await request.app.state.hub.room(request.path_params["board_id"])
+    """The board's write-up, or None for a board that does not exist or that this person may
+    not read (a restricted board: the same answer, so it does not say which)."""
+    board_id = request.path_params["board_id"]
+    if not await may_read(request, board_id):
+        return None
+    room = await request.app.state.hub.room(board_id)
     if room is None:
         return None
     _, view = await room.read("")  # an outsider's view: committed, anonymous, nothing private

@@ -68,6 +68,11 @@ def apply_batch(conn: sqlite3.Connection, batch: WriteBatch) -> None:
         apply_outbox(conn, batch.outbox)
     if batch.agendas or batch.forget_agendas:
         apply_agendas(conn, batch)
+    if batch.joined_readers:
+        conn.executemany(
+            "INSERT OR IGNORE INTO board_readers (board_id, email, source) VALUES (?, ?, 'joined')",
+            batch.joined_readers,
+        )
     for seal in batch.seals:
         conn.execute("DELETE FROM ops WHERE board_id = ? AND seq <= ?", (seal.board_id, seal.seq))
         conn.execute("DELETE FROM snapshots WHERE board_id = ?", (seal.board_id,))

@@ -60,8 +60,9 @@ def _actions(view: BoardView) -> list[dict[str, Any]]:
     ]
 
 
-def build_row(seq: int, view: BoardView, now_ms: int) -> LogRow:
-    """The log row of a board at `seq`; `view` must be the outsider's view (viewer "")."""
+def build_row(seq: int, view: BoardView, now_ms: int, named: tuple[str, ...] = ()) -> LogRow:
+    """The log row of a board at `seq`; `view` must be the outsider's view (viewer ""), and
+    `named` the readers its facilitator named (not in that view: only the facilitator's)."""
     header = view.board.header
     contributing = [s for s in view.stickies if s.section == "contributing"]
     categories = sorted({s.category for s in contributing if s.category})
@@ -92,7 +93,9 @@ def build_row(seq: int, view: BoardView, now_ms: int) -> LogRow:
         categories=tuple(categories),
         actions=msgspec.json.encode(actions).decode(),
         updated_at=now_ms,
+        restricted=view.board.restricted,
         body="\n".join(part for part in body if part),
+        named=named,
     )
 
 

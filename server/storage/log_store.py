@@ -16,16 +16,21 @@ from hindsight.server.storage.schema import LogRow
 
 _LOG_COLUMNS = (
     "board_id, seq, date, created_at, title, severity, status, learning_question, "
-    "root_cause, tags, categories, actions, updated_at"
+    "root_cause, tags, categories, actions, updated_at, restricted"
 )
 _SQL_LOG = (
-    f"INSERT INTO log ({_LOG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    f"INSERT INTO log ({_LOG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     # An upsert, not INSERT OR REPLACE: the row keeps its rowid, which its FTS row shares.
     "ON CONFLICT (board_id) DO UPDATE SET seq = excluded.seq, date = excluded.date, "
     "created_at = excluded.created_at, title = excluded.title, severity = excluded.severity, "
     "status = excluded.status, learning_question = excluded.learning_question, "
     "root_cause = excluded.root_cause, tags = excluded.tags, categories = excluded.categories, "
-    "actions = excluded.actions, updated_at = excluded.updated_at"
+    "actions = excluded.actions, updated_at = excluded.updated_at, "
+    "restricted = excluded.restricted"
+)
+# Who may read a restricted board: the people who joined it signed in, and those it names.
+READABLE = (
+    "(NOT log.restricted OR log.board_id IN (SELECT board_id FROM board_readers WHERE email = ?))"
 )
 
 
@@ -51,7 +56,15 @@ def apply_log_row(conn: sqlite3.Connection, row: LogRow) -> None:
             json.dumps(list(row.categories)),
             row.actions,
             row.updated_at,
+            int(row.restricted),
         ),
+    )
+    conn.execute(
+        "DELETE FROM board_readers WHERE board_id = ? AND source = 'named'", (row.board_id,)
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO board_readers (board_id, email, source) VALUES (?, ?, 'named')",
+        [(row.board_id, email) for email in row.named],
     )
     (rowid,) = conn.execute("SELECT rowid FROM log WHERE board_id = ?", (row.board_id,)).fetchone()
     conn.execute("DELETE FROM log_fts WHERE rowid = ?", (rowid,))
@@ -84,6 +97,7 @@ def _log_row(values: tuple[Any, ...]) -> LogRow:
     # Columns in _LOG_COLUMNS order; tags (9) and categories (10) are stored as JSON arrays.
     row = list(values)
     row[9], row[10] = tuple(json.loads(row[9])), tuple(json.loads(row[10]))
+    row[13] = bool(row[13])
     return LogRow(*row)
 
 
@@ -106,13 +120,15 @@ class LogReads:
         category: str = "",
         date_from: str = "",
         date_to: str = "",
+        reader: str | None = None,
     ) -> list[LogRow]:
         """Log rows matching every filter given (an empty filter is no filter), newest first.
 
         `q` is full-text over titles, timelines, causes, notes (parked questions too) and
         actions; words are ANDed and never parsed as FTS syntax. Dates are YYYY-MM-DD and inclusive.
+        With `reader` (an email: sign-in is on), restricted boards only that person may read.
         """
-        given = [
+        given: list[tuple[str, str]] = [
             (value, condition)
             for value, condition in (
                 (fts_query(q), "rowid IN (SELECT rowid FROM log_fts WHERE log_fts MATCH ?)"),
@@ -125,6 +141,8 @@ class LogReads:
             )
             if value
         ]
+        if reader is not None:  # "" too: a reader named by nothing reads no restricted board
+            given.append((reader, READABLE))
         where = [condition for _, condition in given]
         args = [value for value, _ in given]
         sql = (
@@ -133,6 +151,16 @@ class LogReads:
             + " ORDER BY date DESC, created_at DESC, board_id"
         )
         return [_log_row(r) for r in self._reader().execute(sql, args)]
+
+    def readable(self, board_id: str, reader: str) -> bool:
+        """Whether `reader` may read the board: it is not restricted, or they joined it signed
+        in or are named. A board with no row yet is not restricted (rows come with boards)."""
+        row = (
+            self._reader()
+            .execute(f"SELECT {READABLE} FROM log WHERE board_id = ?", (reader, board_id))
+            .fetchone()
+        )
+        return row is None or bool(row[0])
 
     def log_tags(self) -> list[str]:
         """Every tag in use in the log, sorted (the search form offers them)."""

@@ -177,6 +177,18 @@ def m006_saved_agendas(db: Database) -> None:
     )
 
 
+def m007_restricted_boards(db: Database) -> None:
+    # A restricted board's log row says so, and who may read it: the members its facilitator
+    # named ("named", rewritten with every row) and the people who joined it signed in
+    # ("joined", added at the join). No seat is tied to an account here.
+    db.execute("ALTER TABLE log ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "CREATE TABLE board_readers (board_id TEXT NOT NULL, email TEXT NOT NULL, "
+        "source TEXT NOT NULL, PRIMARY KEY (board_id, email, source))"
+    )
+    db.execute("CREATE INDEX board_readers_email ON board_readers (email)")
+
+
 MIGRATIONS = (
     m001_initial,
     m002_incident_log,
@@ -184,6 +196,7 @@ MIGRATIONS = (
     m004_drop_cid_index,
     m005_webhooks,
     m006_saved_agendas,
+    m007_restricted_boards,
 )  # append only, in order
 
 
@@ -280,7 +293,9 @@ class LogRow:
     categories: tuple[str, ...]
     actions: str
     updated_at: int
+    restricted: bool = False  # only its readers may see it (board_readers), when people sign in
     body: str = ""
+    named: tuple[str, ...] = ()  # the readers the facilitator named (written, read apart)
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +354,7 @@ class WriteBatch:
     seals: tuple[SealRow, ...] = ()  # applied last: after this batch's own ops and snapshots
     outbox: OutboxWrites | None = None  # webhooks: applied after the log rows
     agendas: tuple[AgendaRow, ...] = ()  # saved agendas, written (or replaced) by name
+    joined_readers: tuple[tuple[str, str], ...] = ()  # (board id, email): joined signed in
     forget_agendas: tuple[str, ...] = ()  # saved agendas deleted, by name
 
 

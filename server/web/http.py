@@ -23,7 +23,7 @@ from hindsight.server.meeting.connection import TokenBucket
 from hindsight.server.web import agendas, timeline_preview
 from hindsight.server.web.agendas import landing_choices, with_saved_agenda
 from hindsight.server.web.common import STATUS_OF, bearer, error_page, hub_of, page, room_of
-from hindsight.server.web.members import sign_in_on
+from hindsight.server.web.members import remember_reader, sign_in_on
 from hindsight.server.web.preload import module_graph
 
 
@@ -56,6 +56,7 @@ def join_links(board_id: str, links: dict[str, str]) -> dict[str, str]:
 async def api_create(request: Request) -> Response:
     create = await with_saved_agenda(request, await _body(request, o.CreateBoard))
     board_id, pid, cred = await hub_of(request).create_board(create)
+    await remember_reader(request, board_id)
     room = await hub_of(request).room(board_id)
     links = await room.consult(lambda b: dict(b.links)) if room is not None else {}
     return JSONResponse(
@@ -119,6 +120,7 @@ async def api_join(request: Request) -> Response:
     if not link_allowed(request, room.board_id, join.role):
         raise Rejected("rate_limited", TOO_MANY_ON_LINK)
     pid, cred = await room.join(join.name, join.role, join.token)
+    await remember_reader(request, room.board_id)
     return JSONResponse(
         {
             "participant_id": pid,
@@ -168,6 +170,7 @@ async def form_create(request: Request) -> Response:
     try:
         create = await with_saved_agenda(request, await _body(request, o.CreateBoard, form=True))
         board_id, _, cred = await hub_of(request).create_board(create)
+        await remember_reader(request, board_id)
     except Rejected as e:
         return error_page(request, 422, e.message)
     return RedirectResponse(f"/b/{board_id}#k={cred}", status_code=303)
@@ -192,6 +195,7 @@ async def board_page(request: Request) -> Response:
         ground_rules=GROUND_RULES,
         preload=module_graph("board.js"),
         anonymity=anonymity,
+        sign_in=sign_in_on(request),
     )
 
 
@@ -225,6 +229,7 @@ async def form_join(request: Request) -> Response:
                 request, 429, TOO_MANY_ON_LINK[0].upper() + TOO_MANY_ON_LINK[1:] + "."
             )
         _, cred = await room.join(join.name, join.role, join.token)
+        await remember_reader(request, room.board_id)
     except Rejected as e:
         message = e.message[0].upper() + e.message[1:] + "."
         if e.code == "join_link":  # the join page again, ready for the current link

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from starlette.requests import HTTPConnection
 
+from hindsight.server.storage.schema import WriteBatch
+
 SCOPE_KEY = "hindsight.member"
 
 
@@ -39,3 +41,21 @@ def member_of(conn: HTTPConnection) -> Member | None:
 def sign_in_on(conn: HTTPConnection) -> bool:
     """Whether this deployment asks people to sign in for the organisation's pages."""
     return str(getattr(conn.app.state.settings, "auth", "off")) != "off"
+
+
+def reader_of(conn: HTTPConnection) -> str | None:
+    """Whose eyes the log is filtered for: None with sign-in off (everyone reads everything);
+    else the member's email, or "" for nobody in particular (no restricted board)."""
+    if not sign_in_on(conn):
+        return None
+    member = member_of(conn)
+    return member.email if member else ""
+
+
+async def remember_reader(conn: HTTPConnection, board_id: str) -> None:
+    """A signed-in person who made or joined a board may read it if it becomes restricted
+    (no seat is tied to their account: only that they were there)."""
+    member = member_of(conn) if sign_in_on(conn) else None
+    if member is not None:
+        store = conn.app.state.hub.store
+        await store.write(WriteBatch(joined_readers=((board_id, member.email),)))

@@ -171,6 +171,7 @@ FIELD_VALUES: dict[str, Callable[[Board, str], Any]] = {
     "owner_id": lambda b, a: ALICE,
     "phase_id": lambda b, a: "p1",
     "board_id": lambda b, a: "b-earlier",  # an earlier post-mortem under review
+    "members": lambda b, a: ["ann@example.com"],  # readers of a restricted board
     "sticky_ids": lambda b, a: ["s-fac"],
     "links": lambda b, a: ["t-1"],
     "section": lambda b, a: _section(b),

@@ -77,6 +77,8 @@ def values(t: mi.Type, name: str) -> st.SearchStrategy[Any]:
     the others."""
     if isinstance(t, mi.StrType):
         lo, hi = t.min_length or 0, t.max_length or 100
+        if t.pattern:  # a shaped string (an email): within its pattern, as the decoder wants
+            return st.from_regex(t.pattern, fullmatch=True).filter(lambda s: lo <= len(s) <= hi)
         known = st.sampled_from(TIMES if name in TIME_FIELDS else IDS)
         return st.one_of(known, known, known, TEXT).filter(lambda s: lo <= len(s) <= hi)
     if isinstance(t, mi.IntType):

@@ -398,12 +398,9 @@ def test_a_new_boards_facilitator_drives_phases_and_the_timer_and_everyone_gets_
             ack, own = op(f, frame)
             theirs = recv_until(a, is_type("event", seq=ack["seq"]))
             # Everyone gets the same meta, except the list of ops each may send and the
-            # facilitator's join links.
-            assert {**meta_of(theirs), "can": None, "links": None} == {
-                **meta_of(own),
-                "can": None,
-                "links": None,
-            }
+            # facilitator's join links and named readers.
+            mine_only = {"can": None, "links": None, "readers": None}
+            assert {**meta_of(theirs), **mine_only} == {**meta_of(own), **mine_only}
             assert meta_of(theirs)["links"] is None and set(meta_of(own)["links"]) == {
                 "participant",
                 "observer",
@@ -444,7 +441,8 @@ def test_a_new_boards_facilitator_drives_phases_and_the_timer_and_everyone_gets_
         assert meta["agenda"][0]["extended_ms"] == 300_000  # returning keeps its timebox
 
     seen_by_ann = board_view(client, b["board_id"], ann["credential"])["view"]["board"]
-    assert {**seen_by_ann, "can": None, "links": None} == {**meta, "can": None, "links": None}
+    mine_only = {"can": None, "links": None, "readers": None}
+    assert {**seen_by_ann, **mine_only} == {**meta, **mine_only}
 
 
 def test_events_survive_a_restart_of_the_app(tmp_path: Path) -> None:
