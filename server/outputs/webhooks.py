@@ -217,7 +217,11 @@ class Notifier:
     async def fan_out(self) -> None:
         events = await asyncio.to_thread(outbox.pending_events, self.store)
         if events:
-            writes = sched.fan_out(events, tuple(self.hooks.values()), self.now_ms())
+            # A restricted board's news goes to no channel: its readers are a few named people.
+            hidden = await asyncio.to_thread(self.store.restricted_boards)
+            writes = sched.fan_out(
+                events, tuple(self.hooks.values()), self.now_ms(), skip=frozenset(hidden)
+            )
             await self.store.write(WriteBatch(outbox=writes))
 
     async def schedule(self) -> None:
@@ -228,7 +232,7 @@ class Notifier:
         await self.hub.sync_log()
         rows: list[LogRow] = []
         if any(h.events & SCHEDULED for h in self.hooks.values()):
-            rows = await asyncio.to_thread(self.store.log_rows)
+            rows = [r for r in await asyncio.to_thread(self.store.log_rows) if not r.restricted]
         new = []
         for hook in self.hooks.values():
             owed = sched.scheduled(rows, hook, now)

@@ -60,15 +60,21 @@ def event_data(event: Event) -> dict[str, Any]:
     return {"board": board, "action": _action(d.get("action", {})), "from": d.get("from", "")}
 
 
-def fan_out(events: list[Event], hooks: tuple[Hook, ...], now_ms: int) -> OutboxWrites:
+def fan_out(
+    events: list[Event],
+    hooks: tuple[Hook, ...],
+    now_ms: int,
+    skip: frozenset[str] = frozenset(),
+) -> OutboxWrites:
     """Queue each event for every hook that wants it, and mark the events dispatched (in one
     transaction: a crash leaves both undone, and the next pass does them again, once).
 
     An event older than a day is dispatched to nobody: that is a server that ran without hooks
-    (or was down) for a while, and its old news would arrive as a burst out of context."""
+    (or was down) for a while, and its old news would arrive as a burst out of context. So is
+    an event of a board in `skip` (restricted boards)."""
     rows = []
     for e in events:
-        if now_ms - e.created_at > STALE_MS:
+        if now_ms - e.created_at > STALE_MS or e.board_id in skip:
             continue
         tags = json.loads(e.tags)
         data = json.dumps(event_data(e), ensure_ascii=False)

@@ -162,6 +162,11 @@ class LogReads:
         )
         return row is None or bool(row[0])
 
+    def restricted_boards(self) -> set[str]:
+        """The ids of the restricted boards (whose news goes to no shared channel)."""
+        rows = self._reader().execute("SELECT board_id FROM log WHERE restricted")
+        return {board_id for (board_id,) in rows}
+
     def log_tags(self) -> list[str]:
         """Every tag in use in the log, sorted (the search form offers them)."""
         rows = self._reader().execute(

@@ -280,6 +280,19 @@ def test_a_hook_with_tags_hears_only_boards_with_one_of_them(
         assert [g.json["board"]["id"] for g in receiver.got()] == [wanted["board_id"]]
 
 
+def test_a_restricted_boards_news_goes_to_no_channel(tmp_path: Path, receiver: Receiver) -> None:
+    path = hooks_file(tmp_path, hook("all", receiver.url, events=["meeting.closed"]))
+    with webhook_client(tmp_path, path) as client:
+        client.app.state.hub.log_delay = 0  # type: ignore[attr-defined]
+        secret = new_board(client, "Credential leak", tags=("security",))
+        do(client, secret["board_id"], secret["participant_id"], o.SetAccess(restricted=True))
+        do(client, secret["board_id"], secret["participant_id"], o.CloseMeeting())
+        shown = closed_board(client)
+        receiver.wait_for(1)
+        time.sleep(0.3)
+        assert [g.json["board"]["id"] for g in receiver.got()] == [shown["board_id"]]
+
+
 def test_chat_messages_make_peoples_text_inert(tmp_path: Path, receiver: Receiver) -> None:
     """`<!channel>` would ping a whole Slack channel, `@all` a Mattermost one."""
     path = hooks_file(tmp_path, hook("chat", receiver.url, "slack"))
