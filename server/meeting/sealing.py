@@ -62,11 +62,20 @@ class Sealing:
         self._recent.clear()
         self.epoch = new_id()
         self._snapshot_seq = self.seq
+        board = self.board
+        keep = None  # a named board keeps its names, and so who sat where
+        if board.settings.anonymity != "named":  # owners are named by design; nobody else
+            keep = tuple(
+                sorted(
+                    {board.facilitator} | {a.owner_id for a in board.actions.values() if a.owner_id}
+                )
+            )
         return (
             SealRow(
-                board_id=self.board.id,
+                board_id=board.id,
                 seq=self.seq,
-                state=encode_board(self.board),
+                state=encode_board(board),
                 cids=CID_ENCODER.encode(self._cids),
+                keep_seats=keep,
             ),
         )

@@ -27,7 +27,7 @@ from starlette.routing import BaseRoute, Route
 from hindsight.board_state import Rejected
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import Category, Severity
-from hindsight.server.outputs import follow_up, insights_page, review
+from hindsight.server.outputs import follow_up, insights_page, mine, review
 from hindsight.server.outputs.follow_up import log_rows, submit
 from hindsight.server.storage.log_rows import (
     WARN_BELOW,
@@ -254,4 +254,5 @@ routes: list[BaseRoute] = [
     *follow_up.routes,
     *insights_page.routes,
     *review.routes,
+    *mine.routes,
 ]

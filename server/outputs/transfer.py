@@ -111,7 +111,7 @@ async def import_board(request: Request) -> Response:
         return error(422, "invalid", str(e))
     hub = hub_of(request)
     board_id, fac_pid, credential = await hub.create_board(create)
-    await remember_reader(request, board_id)
+    await remember_reader(request, board_id, fac_pid)
     room = await hub.room(board_id)
     assert room is not None
     rebuild = Rebuild(Live(room, fac_pid), doc.board)

@@ -68,6 +68,12 @@ def apply_batch(conn: sqlite3.Connection, batch: WriteBatch) -> None:
         apply_outbox(conn, batch.outbox)
     if batch.agendas or batch.forget_agendas:
         apply_agendas(conn, batch)
+    if batch.seat_accounts:
+        conn.executemany(
+            "INSERT OR REPLACE INTO seat_accounts (board_id, participant_id, email) "
+            "VALUES (?, ?, ?)",
+            batch.seat_accounts,
+        )
     if batch.joined_readers:
         conn.executemany(
             "INSERT OR IGNORE INTO board_readers (board_id, email, source) VALUES (?, ?, 'joined')",
@@ -78,3 +84,9 @@ def apply_batch(conn: sqlite3.Connection, batch: WriteBatch) -> None:
         conn.execute("DELETE FROM snapshots WHERE board_id = ?", (seal.board_id,))
         crash_point("during_seal")  # testing only: see crashpoints.py
         conn.execute(_SQL_SNAPSHOT, (seal.board_id, seal.seq, seal.state, seal.cids))
+        if seal.keep_seats is not None:  # an anonymous board: who sat where goes with it
+            kept = ", ".join("?" * len(seal.keep_seats))
+            conn.execute(
+                f"DELETE FROM seat_accounts WHERE board_id = ? AND participant_id NOT IN ({kept})",
+                (seal.board_id, *seal.keep_seats),
+            )

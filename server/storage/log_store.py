@@ -162,6 +162,24 @@ class LogReads:
         )
         return row is None or bool(row[0])
 
+    def boards_of(self, email: str) -> list[LogRow]:
+        """The post-mortems `email` made or joined signed in, newest incident first."""
+        sql = (
+            f"SELECT {_LOG_COLUMNS} FROM log WHERE board_id IN (SELECT board_id FROM "
+            "board_readers WHERE email = ? AND source = 'joined') "
+            "ORDER BY date DESC, created_at DESC, board_id"
+        )
+        return [_log_row(r) for r in self._reader().execute(sql, (email,))]
+
+    def seats_of(self, email: str) -> list[tuple[str, str]]:
+        """(board id, seat) of every seat `email` took signed in that still says so."""
+        rows = self._reader().execute(
+            "SELECT board_id, participant_id FROM seat_accounts WHERE email = ? "
+            "ORDER BY board_id, participant_id",
+            (email,),
+        )
+        return [(b, p) for b, p in rows]
+
     def restricted_boards(self) -> set[str]:
         """The ids of the restricted boards (whose news goes to no shared channel)."""
         rows = self._reader().execute("SELECT board_id FROM log WHERE restricted")

@@ -189,6 +189,17 @@ def m007_restricted_boards(db: Database) -> None:
     db.execute("CREATE INDEX board_readers_email ON board_readers (email)")
 
 
+def m008_seat_accounts(db: Database) -> None:
+    # Which seat a signed-in person took, for "my actions" (the owner's own seat changes an
+    # action's status). Sealing an anonymous board keeps only the links of its facilitator and
+    # of the seats that own an action (owners are named by design); the rest go with the seal.
+    db.execute(
+        "CREATE TABLE seat_accounts (board_id TEXT NOT NULL, participant_id TEXT NOT NULL, "
+        "email TEXT NOT NULL, PRIMARY KEY (board_id, participant_id))"
+    )
+    db.execute("CREATE INDEX seat_accounts_email ON seat_accounts (email)")
+
+
 MIGRATIONS = (
     m001_initial,
     m002_incident_log,
@@ -197,6 +208,7 @@ MIGRATIONS = (
     m005_webhooks,
     m006_saved_agendas,
     m007_restricted_boards,
+    m008_seat_accounts,
 )  # append only, in order
 
 
@@ -273,6 +285,8 @@ class SealRow:
     seq: int
     state: bytes
     cids: bytes = b"{}"  # the dedupe table kept: only the close itself (see Room._seal)
+    # The seats whose link to an account survives the seal (None: all, a named board).
+    keep_seats: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,6 +369,7 @@ class WriteBatch:
     outbox: OutboxWrites | None = None  # webhooks: applied after the log rows
     agendas: tuple[AgendaRow, ...] = ()  # saved agendas, written (or replaced) by name
     joined_readers: tuple[tuple[str, str], ...] = ()  # (board id, email): joined signed in
+    seat_accounts: tuple[tuple[str, str, str], ...] = ()  # (board id, seat, email): ditto
     forget_agendas: tuple[str, ...] = ()  # saved agendas deleted, by name
 
 

@@ -22,6 +22,7 @@ from hindsight.board_state.templates import GROUND_RULES, TEMPLATE_TITLES
 from hindsight.server.meeting.connection import TokenBucket
 from hindsight.server.web import agendas, timeline_preview
 from hindsight.server.web.agendas import landing_choices, with_saved_agenda
+from hindsight.server.web.auth_csrf import csrf_refusal
 from hindsight.server.web.common import STATUS_OF, bearer, error_page, hub_of, page, room_of
 from hindsight.server.web.members import remember_reader, sign_in_on
 from hindsight.server.web.preload import module_graph
@@ -56,7 +57,7 @@ def join_links(board_id: str, links: dict[str, str]) -> dict[str, str]:
 async def api_create(request: Request) -> Response:
     create = await with_saved_agenda(request, await _body(request, o.CreateBoard))
     board_id, pid, cred = await hub_of(request).create_board(create)
-    await remember_reader(request, board_id)
+    await remember_reader(request, board_id, pid)
     room = await hub_of(request).room(board_id)
     links = await room.consult(lambda b: dict(b.links)) if room is not None else {}
     return JSONResponse(
@@ -120,7 +121,7 @@ async def api_join(request: Request) -> Response:
     if not link_allowed(request, room.board_id, join.role):
         raise Rejected("rate_limited", TOO_MANY_ON_LINK)
     pid, cred = await room.join(join.name, join.role, join.token)
-    await remember_reader(request, room.board_id)
+    await remember_reader(request, room.board_id, pid)
     return JSONResponse(
         {
             "participant_id": pid,
@@ -167,10 +168,12 @@ async def landing(request: Request) -> Response:
 
 
 async def form_create(request: Request) -> Response:
+    if refused := await csrf_refusal(request):  # another site's form (web/auth_csrf.py)
+        return error_page(request, 403, refused)
     try:
         create = await with_saved_agenda(request, await _body(request, o.CreateBoard, form=True))
-        board_id, _, cred = await hub_of(request).create_board(create)
-        await remember_reader(request, board_id)
+        board_id, pid, cred = await hub_of(request).create_board(create)
+        await remember_reader(request, board_id, pid)
     except Rejected as e:
         return error_page(request, 422, e.message)
     return RedirectResponse(f"/b/{board_id}#k={cred}", status_code=303)
@@ -216,6 +219,8 @@ async def join_page(request: Request) -> Response:
 
 
 async def form_join(request: Request) -> Response:
+    if refused := await csrf_refusal(request):  # another site's form (web/auth_csrf.py)
+        return error_page(request, 403, refused)
     room = await room_of(request)
     if room is None:
         return error_page(request, 404, "There is no board at this address.")
@@ -228,8 +233,8 @@ async def form_join(request: Request) -> Response:
             return error_page(
                 request, 429, TOO_MANY_ON_LINK[0].upper() + TOO_MANY_ON_LINK[1:] + "."
             )
-        _, cred = await room.join(join.name, join.role, join.token)
-        await remember_reader(request, room.board_id)
+        pid, cred = await room.join(join.name, join.role, join.token)
+        await remember_reader(request, room.board_id, pid)
     except Rejected as e:
         message = e.message[0].upper() + e.message[1:] + "."
         if e.code == "join_link":  # the join page again, ready for the current link

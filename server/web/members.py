@@ -52,10 +52,16 @@ def reader_of(conn: HTTPConnection) -> str | None:
     return member.email if member else ""
 
 
-async def remember_reader(conn: HTTPConnection, board_id: str) -> None:
-    """A signed-in person who made or joined a board may read it if it becomes restricted
-    (no seat is tied to their account: only that they were there)."""
+async def remember_reader(conn: HTTPConnection, board_id: str, seat: str) -> None:
+    """A signed-in person who made or joined a board may read it if it becomes restricted,
+    and finds it and their actions under "my boards" (storage: board_readers says only that
+    they were there; seat_accounts which seat, until an anonymous board's seal drops it)."""
     member = member_of(conn) if sign_in_on(conn) else None
     if member is not None:
         store = conn.app.state.hub.store
-        await store.write(WriteBatch(joined_readers=((board_id, member.email),)))
+        await store.write(
+            WriteBatch(
+                joined_readers=((board_id, member.email),),
+                seat_accounts=((board_id, seat, member.email),),
+            )
+        )

@@ -74,6 +74,7 @@ def test_migrations_create_tables_and_are_idempotent_on_reopen(db_path: Path) ->
         ("m005_webhooks",),
         ("m006_saved_agendas",),
         ("m007_restricted_boards",),
+        ("m008_seat_accounts",),
     ]
     # ops keeps only its primary key (board_id, seq): the cid index is gone since m004.
     indexes = query(
