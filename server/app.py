@@ -29,8 +29,10 @@ from hindsight.server.outputs.webhooks import Notifier
 from hindsight.server.outputs.webhooks_config import load_config, public_base
 from hindsight.server.outputs.writeup_nudges import NudgeTallies
 from hindsight.server.storage.store import Store
+from hindsight.server.web import auth
 from hindsight.server.web.access import AccessMiddleware
-from hindsight.server.web.common import LazyTemplates, error, rejected_response
+from hindsight.server.web.auth_csrf import FormTemplates
+from hindsight.server.web.common import error, rejected_response
 from hindsight.server.web.http import routes
 
 HERE = Path(__file__).resolve().parent
@@ -127,6 +129,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             *routes,
+            *auth.routes,
             *writeup.routes,
             *incident_log.routes,
             *transfer.routes,
@@ -144,10 +147,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.trackers = trackers
     app.state.webhooks = hooks
     app.state.webhook_clock = time.time  # the reminders' and retries' clock (tests set their own)
-    app.state.templates = LazyTemplates(HERE / "web" / "templates")
+    app.state.templates = FormTemplates(HERE / "web" / "templates")  # with csrf_field()
     # Who may reach which page (web/access.py). It reads the member the sign-in layer put
     # into the scope, so the sign-in middleware must be added after this line (outside it).
     app.add_middleware(AccessMiddleware)
+    auth.install(app, settings)  # the sign-in layer (web/auth.py); ValueError for a bad setting
     app.add_middleware(SecurityHeaders)
     # Outermost: a request naming another host never reaches the app (HTTP 400; a websocket
     # handshake is refused the same way).

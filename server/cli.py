@@ -6,7 +6,8 @@
 
 Flags override the environment (HINDSIGHT_HOST, HINDSIGHT_PORT, HINDSIGHT_DB,
 HINDSIGHT_SYNCHRONOUS, HINDSIGHT_ALLOWED_ORIGINS), which overrides the defaults
-(127.0.0.1, 8000, ./data/hindsight.db, FULL).
+(127.0.0.1, 8000, ./data/hindsight.db, FULL). Sign-in (--auth and its settings,
+HINDSIGHT_AUTH and friends) is described in docs/operators.md, Sign-in.
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="webhook_tick",
         help="seconds between looks for due reminders and digests (default 60)",
     )
+    _sign_in_flags(serve)
     corpus = sub.add_parser(
         "check-corpus",
         help="measure the wording nudges on a corpus",
@@ -153,6 +155,74 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", metavar="PATH", help=f"corpus files (default {DEFAULT_CORPUS})"
     )
     return parser
+
+
+def _sign_in_flags(serve: argparse.ArgumentParser) -> None:
+    """Sign-in's flags (docs/operators.md, Sign-in). Its secrets have none: flags show in `ps`,
+    so HINDSIGHT_OIDC_CLIENT_SECRET and HINDSIGHT_SESSION_SECRET are environment only."""
+    group = serve.add_argument_group("sign-in (docs/operators.md, Sign-in)")
+    group.add_argument(
+        "--auth",
+        choices=["off", "oidc", "header"],
+        type=str.lower,
+        help="who may open the organisation's pages: everyone (off, the default), members "
+        "signed in with OpenID Connect (oidc), or named by an authenticating proxy (header)",
+    )
+    group.add_argument("--session-hours", type=float, help="how long a sign-in lasts (default 12)")
+    group.add_argument("--oidc-issuer", help="the OpenID provider's issuer URL")
+    group.add_argument("--oidc-client-id", help="this server's client id at the provider")
+    group.add_argument("--oidc-scopes", help='scopes asked for (default "openid email profile")')
+    group.add_argument(
+        "--oidc-groups-claim", help="the ID token claim listing groups (default groups)"
+    )
+    group.add_argument(
+        "--member-domain",
+        action="append",
+        dest="member_domains",
+        help="email domain of members, e.g. example.com; * for any (repeatable)",
+    )
+    group.add_argument(
+        "--member-group",
+        action="append",
+        dest="member_groups",
+        help="group whose people are members (repeatable; with domains, both must hold)",
+    )
+    group.add_argument(
+        "--trusted-proxy",
+        action="append",
+        dest="trusted_proxies",
+        help="address or network of the authenticating proxy (header mode; repeatable)",
+    )
+    group.add_argument(
+        "--auth-email-header", help="header naming the member (default X-Forwarded-Email)"
+    )
+    group.add_argument("--auth-name-header", help="header with the member's name (optional)")
+    group.add_argument(
+        "--auth-groups-header", help="header with the member's groups, comma-separated"
+    )
+    group.add_argument(
+        "--auth-signout-url", help="the proxy's sign-out path, e.g. /oauth2/sign_out"
+    )
+
+
+def _sign_in_settings(args: argparse.Namespace) -> dict[str, object]:
+    names = (
+        "auth",
+        "session_hours",
+        "oidc_issuer",
+        "oidc_client_id",
+        "oidc_scopes",
+        "oidc_groups_claim",
+        "auth_email_header",
+        "auth_name_header",
+        "auth_groups_header",
+        "auth_signout_url",
+    )
+    found: dict[str, object] = {name: getattr(args, name) for name in names}
+    for name in ("member_domains", "member_groups", "trusted_proxies"):
+        values = getattr(args, name)
+        found[name] = tuple(values) if values else None
+    return found
 
 
 # The project's own labelled corpus for the guardrail checks (source checkout only).
@@ -225,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             webhooks=args.webhooks,
             public_url=args.public_url,
             webhook_tick=args.webhook_tick,
+            **_sign_in_settings(args),
         )
         print(
             f"Hindsight on http://{settings.host}:{settings.port}/  (database {settings.db})",
@@ -236,11 +307,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"hindsight serve: {e}", file=sys.stderr)
             return 2
         tune_gc()
+        from hindsight.server.web.auth import uvicorn_options
+
         uvicorn.run(
             app,
             host=settings.host,
             port=settings.port,
-            **UVICORN_OPTIONS,
+            **{**UVICORN_OPTIONS, **uvicorn_options(settings)},
             log_level="info",
             access_log=True,
         )

@@ -24,6 +24,42 @@ def _tracker_env() -> dict[str, object]:
     return env
 
 
+def _env_items(name: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in os.environ.get(name, "").split(",") if x.strip())
+
+
+# Sign-in (docs/operators.md, Sign-in): the environment variable of each setting. The session
+# secret and the OIDC client secret are read from the environment only (flags show in `ps`).
+_SIGN_IN_TEXT = (
+    "auth",
+    "session_secret",
+    "oidc_issuer",
+    "oidc_client_id",
+    "oidc_client_secret",
+    "oidc_scopes",
+    "oidc_groups_claim",
+    "auth_email_header",
+    "auth_name_header",
+    "auth_groups_header",
+    "auth_signout_url",
+)
+_SIGN_IN_LISTS = ("member_domains", "member_groups", "trusted_proxies")
+
+
+def _sign_in_env() -> dict[str, object]:
+    env: dict[str, object] = {}
+    for name in _SIGN_IN_TEXT:
+        value = os.environ.get(f"HINDSIGHT_{name.upper()}")
+        if value is not None:
+            env[name] = value.strip()
+    for name in _SIGN_IN_LISTS:
+        if f"HINDSIGHT_{name.upper()}" in os.environ:
+            env[name] = _env_items(f"HINDSIGHT_{name.upper()}")
+    if "HINDSIGHT_SESSION_HOURS" in os.environ:
+        env["session_hours"] = float(os.environ["HINDSIGHT_SESSION_HOURS"])
+    return env
+
+
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 ANY_ADDRESS = ("0.0.0.0", "::", "")
 
@@ -71,6 +107,28 @@ class Settings:
     webhook_retry: float = 30.0  # seconds
     # The operator's token for the webhook delivery log ("": the log is not served).
     operator_token: str = field(default="", repr=False)
+    # Sign-in for the organisation's pages (docs/operators.md, Sign-in; server/web/auth.py):
+    # off, oidc or header. Checked at start (auth_settings.py), with errors naming the setting.
+    auth: str = "off"
+    session_hours: float = 12.0  # a sign-in lasts this long, however active the person is
+    session_secret: str = field(default="", repr=False)  # "": kept in the database's folder
+    # OpenID Connect: the issuer (its /.well-known/openid-configuration is read), this client's
+    # id and secret (environment only), the scopes asked for, and the claim carrying groups.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = field(default="", repr=False)
+    oidc_scopes: str = "openid email profile"
+    oidc_groups_claim: str = "groups"
+    # Who is a member, in either mode: email domains ("*": any) and/or groups.
+    member_domains: tuple[str, ...] = field(default_factory=tuple)
+    member_groups: tuple[str, ...] = field(default_factory=tuple)
+    # A trusted header from an authenticating proxy: which headers, from which addresses, and
+    # where "Sign out" sends the browser (the proxy's own sign-out; "": no button).
+    auth_email_header: str = "X-Forwarded-Email"
+    auth_name_header: str = ""
+    auth_groups_header: str = ""
+    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
+    auth_signout_url: str = ""
 
     def host_names(self) -> list[str]:
         """What the `Host` header may name: loopback, the listening address (unless it is the
@@ -83,7 +141,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        env: dict[str, object] = _tracker_env()
+        env: dict[str, object] = {**_tracker_env(), **_sign_in_env()}
         if "HINDSIGHT_HOST" in os.environ:
             env["host"] = os.environ["HINDSIGHT_HOST"]
         if "HINDSIGHT_PORT" in os.environ:
