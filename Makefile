@@ -6,7 +6,7 @@ TOOLS := .tools
 UV := $(TOOLS)/uv/bin/uv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test test-fast install install-dev uv browser-deps typecheck jscheck lint bench
+.PHONY: serve test test-fast install install-dev uv browser-deps proxy-deps typecheck jscheck lint bench
 
 # uv lives in a virtual environment of its own, made with the standard library's venv: that
 # works where `pip install` outside a venv is refused (Debian's PEP 668 marker, or
@@ -39,6 +39,13 @@ browser-deps:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null; }
 
+# The trusted-header sign-in tests (tests/server/test_auth_header.py) put Debian's nginx in front
+# of a real server, started by the tests on loopback with a configuration of their own (on a
+# machine with systemd the package also starts its own service on port 80; the tests ignore it).
+proxy-deps:
+	@test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx >/dev/null; }
+
 typecheck: install-dev
 	$(UV) run --locked --no-sync mypy
 
@@ -58,7 +65,7 @@ lint: typecheck jscheck
 	$(UV) run --locked --no-sync ruff check .
 	$(UV) run --locked --no-sync ruff format --check .
 
-test: install-dev browser-deps typecheck
+test: install-dev browser-deps proxy-deps typecheck
 	$(UV) run --locked --no-sync pytest $(ARGS)
 
 # The quick lane while you work: the core and the in-process server (well under a minute).
