@@ -14,8 +14,8 @@ import os
 from collections.abc import Callable
 from typing import get_args
 
-from hindsight.board_state.model import Category, Section, Severity, TimelineKind
 from hindsight.board_state.importers import FORMATS
+from hindsight.board_state.model import Category, Section, Severity, TimelineKind
 
 SERVER_HELP = "the server's base URL (default %(default)s, or HINDSIGHT_SERVER)"
 # From the core's types, so the CLI offers exactly what the server accepts.
