@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from hindsight.board_state.ops import TimelineItem
 from hindsight.board_state.importers import (
     ImportProblem,
     parse_chat_json,
@@ -15,6 +14,7 @@ from hindsight.board_state.importers import (
     parse_log_lines,
     parse_tz,
 )
+from hindsight.board_state.ops import TimelineItem
 
 DAY = date(2026, 8, 14)
 
