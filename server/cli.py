@@ -94,6 +94,27 @@ def build_parser() -> argparse.ArgumentParser:
         dest="idle_close_days",
         help="close and seal open boards nobody changed for this many days (default 14; 0: never)",
     )
+    _tracker_flags(serve)
+    _webhook_flags(serve)
+    _sign_in_flags(serve)
+    corpus = sub.add_parser(
+        "check-corpus",
+        help="measure the wording nudges on a corpus",
+        description=(
+            "For each corpus file, print one JSON line per check (blame, vague_action) with "
+            "precision, recall and counts, then one per split and check when the examples name "
+            'their split; a corpus is JSON lines, {"check", "text", "flag"} a line, '
+            'optionally "split".'
+        ),
+    )
+    corpus.add_argument(
+        "paths", nargs="*", metavar="PATH", help=f"corpus files (default {DEFAULT_CORPUS})"
+    )
+    return parser
+
+
+def _tracker_flags(serve: argparse.ArgumentParser) -> None:
+    """The issue tracker's flags (docs/operators.md, Issue trackers); its token has none."""
     serve.add_argument(
         "--tracker",
         choices=["github", "gitlab", "jira"],
@@ -123,6 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
         dest="tracker_poll",
         help="seconds between reads of linked issues' states (default 300; 0: never)",
     )
+
+
+def _webhook_flags(serve: argparse.ArgumentParser) -> None:
+    """Outgoing webhooks' flags (docs/operators.md, Webhooks)."""
     serve.add_argument(
         "--webhooks",
         metavar="PATH",
@@ -140,21 +165,6 @@ def build_parser() -> argparse.ArgumentParser:
         dest="webhook_tick",
         help="seconds between looks for due reminders and digests (default 60)",
     )
-    _sign_in_flags(serve)
-    corpus = sub.add_parser(
-        "check-corpus",
-        help="measure the wording nudges on a corpus",
-        description=(
-            "For each corpus file, print one JSON line per check (blame, vague_action) with "
-            "precision, recall and counts, then one per split and check when the examples name "
-            'their split; a corpus is JSON lines, {"check", "text", "flag"} a line, '
-            'optionally "split".'
-        ),
-    )
-    corpus.add_argument(
-        "paths", nargs="*", metavar="PATH", help=f"corpus files (default {DEFAULT_CORPUS})"
-    )
-    return parser
 
 
 def _sign_in_flags(serve: argparse.ArgumentParser) -> None:
