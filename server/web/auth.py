@@ -28,7 +28,6 @@ import time
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -198,6 +197,8 @@ def install(app: Starlette, settings: Settings) -> None:
 
         app.state.oidc = auth_oidc.oidc_client(conf, settings.oidc_client_secret)
     app.add_middleware(SignInMiddleware, conf=conf)
+    from starlette.middleware.sessions import SessionMiddleware  # itsdangerous: only when on
+
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(settings),

@@ -77,6 +77,14 @@ class ProviderProxy:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
+    def reset(self) -> None:
+        """Forget what was recorded and stop tampering (a provider shared by a module's tests)."""
+        self.authorize_queries.clear()
+        self.token_forms.clear()
+        self.token_answers.clear()
+        self.tamper = self.discovery_tamper = None
+        self.extra_keys.clear()
+
     def forward(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("content-length") or 0)
         body = handler.rfile.read(length) if length else b""

@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ USERS = {  # the proxy's accounts: email -> password
     "bob@example.com": "bob-pw",  # the right domain, not in the group
     "eve@other.example": "eve-pw",  # in the group, another domain
 }
-CONF = """
+MAIN = """
 worker_processes 1;
 master_process off;
 daemon off;
@@ -44,6 +44,10 @@ http {{
     fastcgi_temp_path {tmp}/fastcgi;
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
+{http}
+}}
+"""
+CONF = """
     map $remote_user $member_groups {{
         "ann@example.com" "sre,staff";
         "eve@other.example" "sre";
@@ -62,18 +66,19 @@ http {{
             proxy_set_header X-Forwarded-Groups $member_groups;
         }}
     }}
-}}
 """
 
 
 class Nginx:
-    def __init__(self, tmp: Path, upstream: int) -> None:
+    """Debian's nginx on a free loopback port, running `http(port)` as its http block."""
+
+    def __init__(self, tmp: Path, http: Callable[[int], str]) -> None:
         self.tmp = tmp
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         tmp.mkdir(parents=True, exist_ok=True)
         (tmp / "htpasswd").write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in USERS.items()))
-        (tmp / "nginx.conf").write_text(CONF.format(tmp=tmp, port=self.port, upstream=upstream))
+        (tmp / "nginx.conf").write_text(MAIN.format(tmp=tmp, http=http(self.port)))
         self.proc = subprocess.Popen(
             [NGINX, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")],
             stdout=subprocess.DEVNULL,
@@ -95,10 +100,14 @@ class Nginx:
         self.proc.wait(10)
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RealServer, Nginx]]:
+def need_nginx() -> None:
     if not Path(NGINX).exists():
         pytest.skip("nginx is not installed: `make proxy-deps` installs Debian's")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RealServer, Nginx]]:
+    need_nginx()
     tmp = tmp_path_factory.mktemp("header")
     server = RealServer(
         tmp / "t.db",
@@ -112,7 +121,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RealServer
         },
     )
     server.start()
-    nginx = Nginx(tmp / "nginx", server.port)
+    conf = lambda port: CONF.format(tmp=tmp / "nginx", port=port, upstream=server.port)  # noqa: E731
+    nginx = Nginx(tmp / "nginx", conf)
     try:
         yield server, nginx
     finally:

@@ -53,11 +53,18 @@ def oidc_app(tmp_path: Path, issuer: str, **settings: Any) -> TestClient:
     return TestClient(create_app(Settings(**values)))
 
 
-@pytest.fixture
-def idp() -> Iterator[ProviderProxy]:
+@pytest.fixture(scope="module")
+def shared() -> Iterator[ProviderProxy]:
     with provider() as proxy:
-        proxy.set_user("ann@example.com", name="Ann Example", groups=["sre", "staff"])
         yield proxy
+
+
+@pytest.fixture
+def idp(shared: ProviderProxy) -> ProviderProxy:
+    """The module's provider, its proxy reset, with this module's people."""
+    shared.reset()
+    shared.set_user("ann@example.com", name="Ann Example", groups=["sre", "staff"])
+    return shared
 
 
 @pytest.fixture

@@ -40,12 +40,19 @@ pytestmark = PROVIDER_WARNINGS
 NOT_VERIFIED = "The sign-in could not be verified"
 
 
-@pytest.fixture
-def idp() -> Iterator[ProviderProxy]:
+@pytest.fixture(scope="module")
+def shared() -> Iterator[ProviderProxy]:
     with provider() as proxy:
-        proxy.set_user("ann@example.com", name="Ann")
-        proxy.set_user("boss@example.com", name="The Boss")
         yield proxy
+
+
+@pytest.fixture
+def idp(shared: ProviderProxy) -> ProviderProxy:
+    """The module's provider, its proxy reset, with this module's people."""
+    shared.reset()
+    shared.set_user("ann@example.com", name="Ann")
+    shared.set_user("boss@example.com", name="The Boss")
+    return shared
 
 
 @pytest.fixture
