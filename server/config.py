@@ -51,7 +51,7 @@ def _sign_in_env() -> dict[str, object]:
     for name in _SIGN_IN_TEXT:
         value = os.environ.get(f"HINDSIGHT_{name.upper()}")
         if value is not None:
-            env[name] = value.strip()
+            env[name] = value.strip().lower() if name == "auth" else value.strip()
     for name in _SIGN_IN_LISTS:
         if f"HINDSIGHT_{name.upper()}" in os.environ:
             env[name] = _env_items(f"HINDSIGHT_{name.upper()}")
