@@ -103,7 +103,9 @@ def test_refocus_shows_a_banner_to_everyone_and_no_frame_says_who_asked(
         assert len(events) == 1, events
         return {
             **events[0],
-            "changes": [{**c, "can": None, "links": None} for c in events[0]["changes"]],
+            "changes": [
+                {**c, "can": None, "links": None, "readers": None} for c in events[0]["changes"]
+            ],
         }
 
     assert refocus_event(frames[0]) == refocus_event(frames[1]) == refocus_event(frames[2])

@@ -31,8 +31,8 @@ def _cids(db: Path, board_id: str) -> list[str]:
 
 def _shared(canonical: dict[str, Any]) -> dict[str, Any]:
     """What every viewer of this board sees alike: without `mine` and `me` markers, the ops
-    each may send (`can`), their own feedback and the facilitator's join links."""
-    personal = ("mine", "me", "can", "my_safety", "my_change", "links")
+    each may send (`can`), their own feedback and the facilitator's join links and readers."""
+    personal = ("mine", "me", "can", "my_safety", "my_change", "links", "readers")
     return {
         key: {k: v for k, v in view.items() if k not in personal} for key, view in canonical.items()
     }
