@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hindsight.server.config import Settings
+from hindsight.server.config import SIGN_IN_LISTS, SIGN_IN_TEXT, Settings
 
 # The server settings `hindsight serve` runs with; the benchmark's floor relay (server/floor.py)
 # uses the same ones, so the two differ only in what the application does.
@@ -216,20 +216,10 @@ def _sign_in_flags(serve: argparse.ArgumentParser) -> None:
 
 
 def _sign_in_settings(args: argparse.Namespace) -> dict[str, object]:
-    names = (
-        "auth",
-        "session_hours",
-        "oidc_issuer",
-        "oidc_client_id",
-        "oidc_scopes",
-        "oidc_groups_claim",
-        "auth_email_header",
-        "auth_name_header",
-        "auth_groups_header",
-        "auth_signout_url",
-    )
+    # Every sign-in setting has a flag but the secrets (flags show in `ps`).
+    names = [n for n in SIGN_IN_TEXT if not n.endswith("secret")] + ["session_hours"]
     found: dict[str, object] = {name: getattr(args, name) for name in names}
-    for name in ("member_domains", "member_groups", "trusted_proxies"):
+    for name in SIGN_IN_LISTS:
         values = getattr(args, name)
         found[name] = tuple(values) if values else None
     return found

@@ -30,7 +30,7 @@ def _env_items(name: str) -> tuple[str, ...]:
 
 # Sign-in (docs/operators.md, Sign-in): the environment variable of each setting. The session
 # secret and the OIDC client secret are read from the environment only (flags show in `ps`).
-_SIGN_IN_TEXT = (
+SIGN_IN_TEXT = (
     "auth",
     "session_secret",
     "oidc_issuer",
@@ -43,16 +43,16 @@ _SIGN_IN_TEXT = (
     "auth_groups_header",
     "auth_signout_url",
 )
-_SIGN_IN_LISTS = ("member_domains", "member_groups", "trusted_proxies")
+SIGN_IN_LISTS = ("member_domains", "member_groups", "trusted_proxies")
 
 
 def _sign_in_env() -> dict[str, object]:
     env: dict[str, object] = {}
-    for name in _SIGN_IN_TEXT:
+    for name in SIGN_IN_TEXT:
         value = os.environ.get(f"HINDSIGHT_{name.upper()}")
         if value is not None:
             env[name] = value.strip().lower() if name == "auth" else value.strip()
-    for name in _SIGN_IN_LISTS:
+    for name in SIGN_IN_LISTS:
         if f"HINDSIGHT_{name.upper()}" in os.environ:
             env[name] = _env_items(f"HINDSIGHT_{name.upper()}")
     if "HINDSIGHT_SESSION_HOURS" in os.environ:
