@@ -18,6 +18,7 @@ import http.client
 import json
 import re
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -58,6 +59,11 @@ class ProviderProxy:
         self.tamper: Callable[[Json], Json] | None = None  # rewrites the token endpoint's answer
         self.discovery_tamper: Callable[[Json], Json] | None = None
         self.extra_keys: list[Json] = []  # public keys added to the provider's JWKS
+        # Codes expire (RFC 6749 4.1.2: "a maximum authorization code lifetime of 10 minutes
+        # is RECOMMENDED"); the mock's never do, so the proxy plays the provider's expiry and
+        # answers an old code as a real provider does: 400 invalid_grant.
+        self.code_max_age: float | None = None
+        self.code_issued: dict[str, float] = {}
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -84,6 +90,8 @@ class ProviderProxy:
         self.token_answers.clear()
         self.tamper = self.discovery_tamper = None
         self.extra_keys.clear()
+        self.code_max_age = None
+        self.code_issued.clear()
 
     def forward(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("content-length") or 0)
@@ -92,7 +100,14 @@ class ProviderProxy:
         if path == "/oauth2/authorize":
             self.authorize_queries.append(dict(parse_qsl(urlsplit(handler.path).query)))
         if path == "/oauth2/token":
-            self.token_forms.append(dict(parse_qsl(body.decode())))
+            form = dict(parse_qsl(body.decode()))
+            self.token_forms.append(form)
+            issued = self.code_issued.get(form.get("code", ""))
+            if self.code_max_age is not None and issued is not None:
+                if time.monotonic() - issued > self.code_max_age:
+                    expired = {"error": "invalid_grant", "error_description": "code expired"}
+                    self._answer(handler, 400, json.dumps(expired).encode())
+                    return
         upstream = http.client.HTTPConnection("127.0.0.1", self.upstream_port, timeout=10)
         headers = {k: v for k, v in handler.headers.items() if k.lower() not in HOP_BY_HOP}
         headers["Host"] = handler.headers.get("host", "")  # the provider names the proxy
@@ -109,6 +124,10 @@ class ProviderProxy:
         if path == "/jwks" and self.extra_keys:
             keys = json.loads(data)
             data = json.dumps({"keys": [*keys["keys"], *self.extra_keys]}).encode()
+        if path == "/oauth2/authorize" and answer.status == 302:  # a code handed out: when
+            code = dict(parse_qsl(urlsplit(answer.getheader("location") or "").query)).get("code")
+            if code:
+                self.code_issued[code] = time.monotonic()
         handler.send_response(answer.status)
         for name, value in answer.getheaders():
             if name.lower() not in HOP_BY_HOP:
@@ -118,6 +137,15 @@ class ProviderProxy:
         handler.end_headers()
         handler.wfile.write(data)
         upstream.close()
+
+    @staticmethod
+    def _answer(handler: BaseHTTPRequestHandler, status: int, data: bytes) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(data)
 
     def set_user(self, email: str, **claims: Any) -> None:
         """The provider's claims for this person (their `sub` is the email)."""

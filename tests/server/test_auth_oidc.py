@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -161,6 +162,18 @@ def test_a_reused_code_is_refused(client: TestClient, idp: ProviderProxy) -> Non
     assert replay.status_code == 400
     assert "invalid_grant" in replay.text and "Nobody was signed in" in replay.text
     assert not signed_in(client)
+
+
+def test_an_expired_code_is_refused(client: TestClient, idp: ProviderProxy) -> None:
+    idp.code_max_age = 0.2  # the provider's lifetime for a code, shortened for the test
+    back = authorize(start_sign_in(client), "ann@example.com")
+    time.sleep(0.4)  # the person's browser was slow to come back
+    late = callback(client, back)
+    assert late.status_code == 400
+    assert "invalid_grant" in late.text and "Nobody was signed in" in late.text
+    assert not signed_in(client)
+    # A code used in time still signs in.
+    assert callback(client, authorize(start_sign_in(client), "ann@example.com")).status_code == 303
 
 
 def test_a_member_outside_the_allowed_domain_gets_a_403_and_no_session(
