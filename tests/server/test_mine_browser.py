@@ -72,3 +72,34 @@ def test_a_member_signs_in_and_marks_their_action_done_from_mine(
     page.goto(server.url + "/actions")
     done = page.locator("#done [data-rows] tr", has_text="Drill the broker failover")
     sync_api.expect(done).to_have_count(1, timeout=WAIT)
+
+
+def test_the_facilitator_restricts_a_board_from_the_menu_and_another_member_cannot_find_it(
+    site: tuple[RealServer, ProviderProxy], page: Any
+) -> None:
+    server, idp = site
+    idp.set_user("sec@example.com", name="Sec Lead")
+    sign_in(page, server, "sec@example.com")
+    page.wait_for_url(server.url + "/log", timeout=WAIT)
+    page.goto(server.url + "/")
+    page.get_by_label("Incident title").fill("Leaked deploy credentials")
+    page.get_by_role("button", name="Create the board").click()
+    page.wait_for_url(f"{server.url}/b/**", timeout=WAIT)
+    sync_api.expect(page.locator("#conn-text")).to_have_text("Live", timeout=WAIT)
+    page.click("#menu-open")
+    access = page.locator("#access")
+    sync_api.expect(access).to_be_visible()  # sign-in is on: the control is offered
+    access.get_by_label("Restricted", exact=False).check()
+    access.get_by_label("Also readable by", exact=False).fill("ciso@example.com")
+    access.get_by_role("button", name="Save access").click()
+    sync_api.expect(access.locator(".access-badge")).to_contain_text("Restricted", timeout=WAIT)
+    page.click("#menu-close")
+    # Another member does not find it anywhere in the log; the named reader does.
+    for email, finds in (("ann@example.com", False), ("ciso@example.com", True)):
+        page.goto(server.url + "/")
+        page.get_by_role("button", name="Sign out").click()
+        idp.set_user(email)
+        sign_in(page, server, email)
+        page.wait_for_url(server.url + "/log", timeout=WAIT)
+        found = page.locator("main").get_by_text("Leaked deploy credentials")
+        sync_api.expect(found).to_have_count(1 if finds else 0, timeout=WAIT)
