@@ -138,7 +138,8 @@ class Store(BoardReads, LogReads):
         self._state = "new"  # new -> open -> closed
         self._writer: threading.Thread | None = None
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        # Each reader connection with the thread it belongs to (see close()).
+        self._readers: list[tuple[int, sqlite3.Connection]] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -194,8 +195,16 @@ class Store(BoardReads, LogReads):
             self._writer.join()
         with self._lock:
             readers, self._readers = self._readers, []
-        for conn in readers:
-            conn.close()
+        # A reader of another thread that is still alive may be inside a query (a task
+        # cancelled while its `to_thread` read runs on): closing the connection under it can
+        # crash the process (the sqlite3 module reads the connection after a step). Those
+        # are left to that thread's local storage, which drops them with this store; a read
+        # that comes later is refused (the store is closed), so none is used again.
+        here = threading.get_ident()
+        alive = {t.ident for t in threading.enumerate()}
+        for ident, conn in readers:
+            if ident == here or ident not in alive:
+                conn.close()
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -360,6 +369,6 @@ class Store(BoardReads, LogReads):
             conn = self._connect()
             conn.execute("PRAGMA query_only = ON")  # readers never write by accident
             with self._lock:
-                self._readers.append(conn)
+                self._readers.append((threading.get_ident(), conn))
             self._local.conn = conn
         return conn

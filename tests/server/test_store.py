@@ -373,3 +373,41 @@ def test_snapshot_plus_tail_always_covers_the_whole_log(snapshot_after: list[boo
             assert [r[0] for r in kept] == snap_seqs[-2:]
         finally:
             s.close()
+
+
+CLOSE_DURING_READ = """
+import sys, threading, time
+from hindsight.server.storage.store import Store
+store = Store(sys.argv[1])
+store.open()
+got = []
+def read():
+    conn = store.reader()
+    sql = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) "
+           "SELECT count(*) FROM c")
+    got.append(conn.execute(sql).fetchall())
+reader = threading.Thread(target=read)
+reader.start()
+time.sleep(0.1)
+store.close()
+reader.join()
+print(got)
+"""
+
+
+def test_closing_the_store_never_pulls_a_connection_from_under_a_read_in_another_thread(
+    tmp_path: Path,
+) -> None:
+    """A task cancelled at shutdown leaves its `to_thread` read running; the store closing its
+    connection under it used to end the read with an error, or the process with a crash."""
+    import subprocess
+    import sys
+
+    for n in range(4):
+        run = subprocess.run(
+            [sys.executable, "-c", CLOSE_DURING_READ, str(tmp_path / f"r{n}.db")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert (run.returncode, run.stdout.strip()) == (0, "[[(2000000,)]]"), run.stderr[-400:]
