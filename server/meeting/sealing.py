@@ -63,19 +63,17 @@ class Sealing:
         self.epoch = new_id()
         self._snapshot_seq = self.seq
         board = self.board
-        keep = None  # a named board keeps its names, and so who sat where
-        if board.settings.anonymity != "named":  # owners are named by design; nobody else
-            keep = tuple(
-                sorted(
-                    {board.facilitator} | {a.owner_id for a in board.actions.values() if a.owner_id}
-                )
-            )
         return (
             SealRow(
                 board_id=board.id,
                 seq=self.seq,
                 state=encode_board(board),
                 cids=CID_ENCODER.encode(self._cids),
-                keep_seats=keep,
+                # An anonymous board forgets which account sat in which seat; an account that
+                # owned actions keeps owning them (by action, not by seat: "my actions").
+                forget_seats=board.settings.anonymity != "named",
+                owned=tuple(
+                    sorted((a.id, a.owner_id) for a in board.actions.values() if a.owner_id)
+                ),
             ),
         )

@@ -7,11 +7,13 @@ whose status they change here without their participant link.
 
 Which boards: those they made or joined while signed in (storage: board_readers). Which
 actions: those owned by a seat they took signed in (seat_accounts), read through that seat's
-own view of its board, so the page shows exactly what the board shows them. A status change is
-an ordinary `set_action_status` from that seat: the core decides, as on the board. The status
-call is a JSON POST authenticated by the session cookie, so it must come from this site: it
-needs `content-type: application/json` (a cross-site form cannot send that without asking) and
-a same-site `Origin` when the browser sends one.
+own view of its board; and, once an anonymous board is sealed and no longer says which seat was
+whose, the actions the server recorded as theirs at the seal (action_owners), read from the
+board's public view. A status change is `set_action_status` from their seat while the board
+knows it (the core decides, as on the board), else from the server for the owner it recorded.
+The status call is a JSON POST authenticated by the session cookie, so it must come from this
+site: it needs `content-type: application/json` (a cross-site form cannot send that without
+asking) and a same-site `Origin` when the browser sends one.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from hindsight.board_state import Rejected
+from hindsight.board_state import SYSTEM, Rejected
 from hindsight.board_state import ops as o
 from hindsight.board_state.model import ActionStatus
 from hindsight.server.outputs.follow_up import submit
@@ -49,14 +51,21 @@ async def _mine(request: Request) -> dict[str, Any]:
     titles = {b.board_id: b for b in boards}
     today = today_utc()
     actions = []
-    for board_id, seat in await asyncio.to_thread(hub.store.seats_of, email):
+    seats = await asyncio.to_thread(hub.store.seats_of, email)
+    owned = await asyncio.to_thread(hub.store.owned_actions_of, email)
+    wanted: dict[str, tuple[str, set[str]]] = {}  # board -> (the viewer, action ids or all)
+    for board_id, seat in seats:
+        wanted[board_id] = (seat, set())
+    for board_id, action_id in owned:
+        wanted.setdefault(board_id, ("", set()))[1].add(action_id)
+    for board_id, (viewer, ids) in wanted.items():
         room = await hub.room(board_id)
         if room is None:
             continue
-        _, view = await room.read(seat)
+        _, view = await room.read(viewer)
         row = titles.get(board_id)
         for a in view.actions:
-            if a.owner_id == seat and a.selected:
+            if a.selected and ((viewer and a.owner_id == viewer) or a.id in ids):
                 item = {"id": a.id, "text": a.text, "due": a.due, "status": a.status}
                 actions.append(
                     {
@@ -108,14 +117,19 @@ async def api_set_status(request: Request) -> Response:
     board_id, action_id = request.path_params["board_id"], request.path_params["action_id"]
     hub = hub_of(request)
     seats = [s for b, s in await asyncio.to_thread(hub.store.seats_of, email) if b == board_id]
-    room = await hub.room(board_id) if seats else None
+    owned = (board_id, action_id) in await asyncio.to_thread(hub.store.owned_actions_of, email)
+    room = await hub.room(board_id) if seats or owned else None
     if room is None:
         raise Rejected("not_found", "you have no seat on that post-mortem")
     owner = await room.consult(lambda b: (a := b.actions.get(action_id)) and a.owner_id)
-    if owner not in seats:
+    if owner in seats:
+        actor = str(owner)  # their own seat, as on the board
+    elif owned:
+        actor = SYSTEM  # the owner the server recorded at the seal (the rule admits it)
+    else:
         raise Rejected("forbidden", "only the action's owner changes its status here")
     seq = await submit(
-        request, room, owner, o.SetActionStatus(action_id=action_id, status=body.status)
+        request, room, actor, o.SetActionStatus(action_id=action_id, status=body.status)
     )
     return JSONResponse(
         {"seq": seq, "board_id": board_id, "action_id": action_id, "status": body.status}

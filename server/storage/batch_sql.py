@@ -84,9 +84,11 @@ def apply_batch(conn: sqlite3.Connection, batch: WriteBatch) -> None:
         conn.execute("DELETE FROM snapshots WHERE board_id = ?", (seal.board_id,))
         crash_point("during_seal")  # testing only: see crashpoints.py
         conn.execute(_SQL_SNAPSHOT, (seal.board_id, seal.seq, seal.state, seal.cids))
-        if seal.keep_seats is not None:  # an anonymous board: who sat where goes with it
-            kept = ", ".join("?" * len(seal.keep_seats))
-            conn.execute(
-                f"DELETE FROM seat_accounts WHERE board_id = ? AND participant_id NOT IN ({kept})",
-                (seal.board_id, *seal.keep_seats),
+        if seal.forget_seats:  # an anonymous board: who sat where goes with it
+            conn.executemany(
+                "INSERT OR IGNORE INTO action_owners (board_id, action_id, email) "
+                "SELECT board_id, ?, email FROM seat_accounts "
+                "WHERE board_id = ? AND participant_id = ?",
+                [(action_id, seal.board_id, seat) for action_id, seat in seal.owned],
             )
+            conn.execute("DELETE FROM seat_accounts WHERE board_id = ?", (seal.board_id,))

@@ -180,6 +180,15 @@ class LogReads:
         )
         return [(b, p) for b, p in rows]
 
+    def owned_actions_of(self, email: str) -> list[tuple[str, str]]:
+        """(board id, action id) of the actions `email` owns on sealed anonymous boards."""
+        rows = self._reader().execute(
+            "SELECT board_id, action_id FROM action_owners WHERE email = ? "
+            "ORDER BY board_id, action_id",
+            (email,),
+        )
+        return [(b, a) for b, a in rows]
+
     def restricted_boards(self) -> set[str]:
         """The ids of the restricted boards (whose news goes to no shared channel)."""
         rows = self._reader().execute("SELECT board_id FROM log WHERE restricted")

@@ -200,6 +200,16 @@ def m008_seat_accounts(db: Database) -> None:
     db.execute("CREATE INDEX seat_accounts_email ON seat_accounts (email)")
 
 
+def m009_action_owners(db: Database) -> None:
+    # Which account owns which action once its anonymous board is sealed and no longer says
+    # which seat was whose (see SealRow): "my actions" after the meeting, without the seat.
+    db.execute(
+        "CREATE TABLE action_owners (board_id TEXT NOT NULL, action_id TEXT NOT NULL, "
+        "email TEXT NOT NULL, PRIMARY KEY (board_id, action_id, email))"
+    )
+    db.execute("CREATE INDEX action_owners_email ON action_owners (email)")
+
+
 MIGRATIONS = (
     m001_initial,
     m002_incident_log,
@@ -209,6 +219,7 @@ MIGRATIONS = (
     m006_saved_agendas,
     m007_restricted_boards,
     m008_seat_accounts,
+    m009_action_owners,
 )  # append only, in order
 
 
@@ -285,8 +296,10 @@ class SealRow:
     seq: int
     state: bytes
     cids: bytes = b"{}"  # the dedupe table kept: only the close itself (see Room._seal)
-    # The seats whose link to an account survives the seal (None: all, a named board).
-    keep_seats: tuple[str, ...] | None = None
+    # An anonymous board's seal forgets which account took which seat (seat_accounts); the
+    # accounts that owned actions keep them, by action (action_owners). `owned`: (action, seat).
+    forget_seats: bool = False
+    owned: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

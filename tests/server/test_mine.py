@@ -115,14 +115,21 @@ def _links(tmp_path: Path, board_id: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("anonymity", ["anonymous", "named"])
-def test_closing_an_anonymous_board_seals_who_sat_where_but_an_owners_seat(
+def test_closing_an_anonymous_board_seals_who_sat_where_and_owners_keep_their_actions(
     client: TestClient, tmp_path: Path, anonymity: str
 ) -> None:
     b = _meeting(client, anonymity)
     assert set(_links(tmp_path, b["board_id"])) == {FAY, KIM, LEE}
     do(client, b["board_id"], b["participant_id"], o.CloseMeeting())
     kept = set(_links(tmp_path, b["board_id"]))
-    assert kept == ({FAY, KIM} if anonymity == "anonymous" else {FAY, KIM, LEE})
+    assert kept == (set() if anonymity == "anonymous" else {FAY, KIM, LEE})
+    if anonymity == "anonymous":  # Kim's action is still Kim's, by action, not by seat
+        with sqlite3.connect(tmp_path / "t.db") as conn:
+            owners = conn.execute("SELECT action_id, email FROM action_owners").fetchall()
+        assert owners == [(b["action"], KIM)]
+    assert [a["text"] for a in client.get("/api/me", headers=_as(KIM)).json()["actions"]] == [
+        "Drill the failover"
+    ]
     # Lee still finds the board (they were there), and Kim still closes the loop.
     assert [x["title"] for x in client.get("/api/me", headers=_as(LEE)).json()["boards"]] == [
         "Broker failover"

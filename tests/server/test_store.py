@@ -75,6 +75,7 @@ def test_migrations_create_tables_and_are_idempotent_on_reopen(db_path: Path) ->
         ("m006_saved_agendas",),
         ("m007_restricted_boards",),
         ("m008_seat_accounts",),
+        ("m009_action_owners",),
     ]
     # ops keeps only its primary key (board_id, seq): the cid index is gone since m004.
     indexes = query(
