@@ -130,3 +130,30 @@ def test_the_landing_page_says_who_can_read_the_log_when_sign_in_is_off(client: 
     assert "everyone who can reach this server can read the incident log" in page
     client.app.state.settings = SignInOn(client.app.state.settings)  # type: ignore[attr-defined]
     assert "everyone who can reach this server" not in client.get("/", headers=MEMBER).text
+
+
+def test_with_the_real_sign_in_layer_a_stranger_gets_nothing_either(tmp_path: Path) -> None:
+    """The same doors behind the real middleware (header mode, where the test client's address
+    is no trusted proxy, so any header it sends is not believed)."""
+    settings = {
+        "auth": "header",
+        "trusted_proxies": ("10.9.9.9",),
+        "member_domains": ("example.com",),
+    }
+    with make_client(tmp_path, **settings) as client:
+        client.app.state.hub.log_delay = 0  # type: ignore[attr-defined]
+        b = create_board_as_system(client)
+        for path in ("/api/log", "/api/actions", "/api/insights", f"/api/boards/{b}/writeup"):
+            r = client.get(path, headers={"x-forwarded-email": "ann@example.com"})
+            assert (r.status_code, "Kestrel" in r.text) == (401, False), path
+        assert client.get(f"/b/{b}").status_code == 200  # the meeting's own page
+
+
+def create_board_as_system(client: TestClient) -> str:
+    """A board made the way a member's browser would, but straight through the hub (the
+    API's create is a member's door here)."""
+    board_id, _, _ = client.portal.call(
+        client.app.state.hub.create_board,  # type: ignore[attr-defined]
+        o.CreateBoard(title="Kestrel queue meltdown"),
+    )
+    return str(board_id)
