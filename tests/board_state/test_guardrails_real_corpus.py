@@ -21,7 +21,8 @@ from hindsight.board_state.guardrails.corpus import evaluate_splits, parse, resu
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "tests/board_state/guardrails_real_corpus.jsonl"
 WRITTEN = ROOT / "tests/board_state/guardrails_corpus.jsonl"
-SPLITS = ("tune", "holdout", "holdout2", "holdout3")
+SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4")
+READ = ("tune", "holdout", "holdout2", "holdout3")  # read and tuned on
 HELD_OUT = ("holdout", "holdout2", "holdout3")
 FIELDS = {
     "summary",
@@ -73,7 +74,7 @@ def test_a_document_stays_on_one_side_of_the_split() -> None:
     assert all(len(s) == 1 for s in sides.values()), {d: s for d, s in sides.items() if len(s) > 1}
 
 
-@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("split", READ)
 def test_each_split_meets_the_aims(split: str) -> None:
     scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))[split]
     assert [s.check for s in scores] == ["blame", "vague_action"]
