@@ -88,3 +88,18 @@ def test_all_held_out_sentences_together_meet_the_aims() -> None:
     for s in score(results(held)):
         assert s.precision >= 0.9, s
         assert s.recall >= 0.8, s
+
+
+# holdout4 was scored once, unseen, after its rows were committed; its errors were not read.
+# This records that figure so a change that makes the checks worse on it fails; the aims
+# (precision 0.9, recall 0.8) are not asserted because holdout4 does not meet them.
+HOLDOUT4_UNSEEN = {"blame": (0.70, 0.80), "vague_action": (0.8235, 0.5185)}
+
+
+def test_holdout4_does_not_regress() -> None:
+    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))["holdout4"]
+    assert [s.check for s in scores] == ["blame", "vague_action"]
+    for s in scores:
+        precision, recall = HOLDOUT4_UNSEEN[s.check]
+        assert s.precision >= precision, s
+        assert s.recall >= recall, s
