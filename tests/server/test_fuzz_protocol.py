@@ -568,6 +568,7 @@ EXAMPLES = int(os.environ.get("HINDSIGHT_FUZZ_EXAMPLES", "150"))
 DERANDOMIZE = "HINDSIGHT_FUZZ_EXAMPLES" not in os.environ
 
 
+@pytest.mark.slow  # about 12 s: the whole suite runs it, the quick lane leaves it out
 def test_fuzzed_frames_after_hello_are_answered_in_documented_codes_and_the_board_is_its_log(
     fuzz_client: TestClient,
 ) -> None:

@@ -396,6 +396,7 @@ print(got)
 """
 
 
+@pytest.mark.slow  # subprocesses
 def test_closing_the_store_never_pulls_a_connection_from_under_a_read_in_another_thread(
     tmp_path: Path,
 ) -> None:
