@@ -150,7 +150,10 @@ class Notifier:
         self.base_url = base_url
         self.clock = clock  # unix seconds (app.state.webhook_clock: tests move it)
         self.tick = tick
-        self.poll = min(1.0, tick)  # how often events and due messages are looked for
+        # How often events and due messages are looked for. Without hooks there is nothing to
+        # send: a pass a tick only marks the log's events seen and prunes them, instead of
+        # reading the store every second on a server that sends nothing.
+        self.poll = min(1.0, tick) if self.hooks else tick
         self.retry = retry
         self.timeout = timeout
         self.concurrency = concurrency

@@ -4,8 +4,8 @@ scope (`members.SCOPE_KEY`) for every HTTP request and websocket, before any rou
 Theory of operation. The operator picks one mode (`HINDSIGHT_AUTH`, checked at start by
 auth_settings.py):
 
-- `off` (the default): nobody is signed in and nothing is read: the middleware only puts None
-  into the scope (unless something around the app already put a member there, as tests do).
+- `off` (the default): nobody is signed in and nothing is read: no layer is installed at all
+  (`member_of` finds no member in the scope; tests may put one there from outside).
 - `oidc`: people sign in with the organisation's OpenID provider (auth_oidc.py); the signed
   session cookie then says who they are, for `HINDSIGHT_SESSION_HOURS` after signing in.
 - `header`: an authenticating reverse proxy names them in a header, believed only from the
@@ -43,17 +43,6 @@ from hindsight.server.web.members import SCOPE_KEY, Member, member_of
 
 REFUSED_KEY = "hindsight.signin_refused"  # why the proxy's person is not a member (header mode)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-class NoSignIn:
-    """Sign-in off: None for everyone, and nothing else on the way (the websocket's path)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        scope.setdefault(SCOPE_KEY, None)
-        await self.app(scope, receive, send)
 
 
 class SignInMiddleware:
@@ -180,8 +169,7 @@ def install(app: Starlette, settings: Settings) -> None:
     conf = sign_in_config(settings)
     app.state.sign_in = conf
     app.state.oidc = None
-    if conf.mode == "off":
-        app.add_middleware(NoSignIn)
+    if conf.mode == "off":  # no layer at all: member_of() finds no member in the scope
         return
     if conf.mode == "header":
         # The X-Forwarded-For handling `hindsight serve` turned off (uvicorn_options), inside

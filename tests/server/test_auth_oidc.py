@@ -36,7 +36,8 @@ from .auth_provider import (
 )
 
 CLIENT_ID = "hindsight-test"
-pytestmark = PROVIDER_WARNINGS
+# A real provider and its proxy on loopback: the whole suite, not the quick lane.
+pytestmark = [PROVIDER_WARNINGS, pytest.mark.slow]
 
 
 def oidc_app(tmp_path: Path, issuer: str, **settings: Any) -> TestClient:

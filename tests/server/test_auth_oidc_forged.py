@@ -36,7 +36,8 @@ from .auth_provider import (
 )
 from .test_auth_oidc import oidc_app
 
-pytestmark = PROVIDER_WARNINGS
+# A real provider and its proxy on loopback: the whole suite, not the quick lane.
+pytestmark = [PROVIDER_WARNINGS, pytest.mark.slow]
 NOT_VERIFIED = "The sign-in could not be verified"
 
 

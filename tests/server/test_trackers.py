@@ -44,6 +44,9 @@ from hindsight.board_state import ops as o
 from .conftest import board_view, join, make_client
 from .test_incident_log import commit_action, do, new_board
 
+# HTTP servers of its own on loopback: the whole suite, not the quick lane.
+pytestmark = pytest.mark.slow
+
 TOKEN = "t0ken-of-the-bot"
 PROJECTS = {"github": "acme/ops", "gitlab": "acme/ops", "jira": "OPS"}
 

@@ -42,6 +42,9 @@ from hindsight.server.storage.store import Store
 from .conftest import join, make_client
 from .test_incident_log import commit_action, do, new_board
 
+# HTTP servers of its own on loopback: the whole suite, not the quick lane.
+pytestmark = pytest.mark.slow
+
 SECRET = "s3cret-for-tests"
 PUBLIC = "https://retro.example.com"
 

@@ -21,6 +21,9 @@ from .conftest import join
 from .test_incident_log import do, new_board, room_of
 from .test_webhooks import Receiver, hook, hooks_file, receiver, webhook_client
 
+# HTTP servers of its own on loopback: the whole suite, not the quick lane.
+pytestmark = pytest.mark.slow
+
 __all__ = ["receiver"]  # the fixture, shared
 
 
