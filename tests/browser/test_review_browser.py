@@ -155,3 +155,33 @@ def test_a_second_post_mortem_reviews_the_first_ones_open_actions(
     kim.page.screenshot(path="/tmp/review-phone.png", full_page=True)
     fac.screenshot(path="/tmp/review-desktop.png", full_page=False)
     assert dana.errors == [] and kim.errors == [] and outsider.errors == []
+
+
+def test_the_facilitator_adds_an_earlier_post_mortem_by_search(
+    server: RealServer, people: Any
+) -> None:
+    _first_post_mortem(server)  # tagged payments; this board has no tags
+    dana = people()
+    fac = dana.page
+    fac.goto(server.url + "/")
+    fac.fill("input[name=title]", "Queue consumers stalled")
+    fac.check("input[name=review_actions]")
+    fac.click("button[type=submit]")
+    wait_live(fac)
+    fac.click("#advance")
+    fac.click("#advance")
+    expect(fac.locator("#phase-title")).to_have_text("Review earlier actions", timeout=WAIT)
+    panel = fac.locator("#panel-review")
+    expect(panel.locator(".review-scope")).to_contain_text("has no tags yet", timeout=WAIT)
+    expect(panel.locator(".empty")).to_contain_text("No open actions", timeout=WAIT)
+    panel.locator(".review-pick summary").click()
+    fac.fill("#review-search", "gateway")
+    panel.get_by_role("button", name="Find").click()
+    # (The module's server also holds the first test's post-mortem, with one action left.)
+    found = panel.locator(".review-found li", has_text="2 open actions")
+    expect(found).to_contain_text("Card payments failed", timeout=WAIT)
+    found.get_by_role("button", name="Add").click()
+    expect(panel.locator(".review-item")).to_have_count(2, timeout=WAIT)
+    expect(panel.locator(".review-picked")).to_contain_text("Card payments failed")
+    expect(panel.locator(".review-scope")).to_contain_text("added by hand")
+    assert dana.errors == []
