@@ -99,3 +99,28 @@ def test_only_people_who_may_add_to_the_timeline_get_the_button(
     expect(par.locator("#tl-import-open")).to_be_visible()  # the lobby gathers facts
     fac.click("#advance")  # set the room: participants do not add timeline entries there
     expect(par.locator("#tl-import-open")).to_be_hidden(timeout=WAIT)
+
+
+def test_a_file_dropped_on_the_timeline_opens_its_preview(server: RealServer, people: Any) -> None:
+    made, _ = meeting(server, [])
+    dana = people()
+    fac = open_board(dana, server, made["facilitator_url"])
+    # What a person's drag from their desktop delivers: a DataTransfer holding the file.
+    drop = fac.evaluate_handle(
+        """() => {
+          const data = new DataTransfer();
+          data.items.add(new File(["09:12 Alert fired\\n09:20 Rolled back\\n"], "pager.log",
+            {type: "text/plain"}));
+          return data;
+        }"""
+    )
+    fac.dispatch_event("#timeline", "dragover", {"dataTransfer": drop})
+    fac.dispatch_event("#timeline", "drop", {"dataTransfer": drop})
+    dialog = fac.locator("#tl-import-dialog")
+    expect(dialog).to_be_visible(timeout=WAIT)
+    expect(dialog.locator(".tl-import-status")).to_have_text(
+        "pager.log: 2 entries, ready to add.", timeout=WAIT
+    )
+    dialog.get_by_role("button", name="Add 2 entries").click()
+    expect(fac.locator("#timeline-list li.tl")).to_have_count(2, timeout=WAIT)
+    assert dana.errors == []
