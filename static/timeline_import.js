@@ -42,7 +42,7 @@ export class TimelineFileImport {
     /** @type {TimelineItem[]} */
     this.entries = [];
 
-    this.open = h("button", { type: "button", class: "button tl-import-open", id: "tl-import-open" }, "Import a file…");
+    this.open = h("button", { type: "button", class: "button small tl-import-open", id: "tl-import-open" }, "Import a file…");
     this.open.addEventListener("click", () => this.show(null));
     const form = /** @type {HTMLElement} */ (region.querySelector("#timeline-form"));
     form.after(this.open);
