@@ -8,15 +8,14 @@
 // action that survives redraws, so someone else's change does not wipe what you are typing.
 
 import { fill, h } from "./dom.js";
+import { IssueMaker } from "./issue_maker.js";
 import { focusMemo, keepFocus } from "./vote.js";
 
 /** @typedef {import("./types.js").ActionKind} ActionKind */
 /** @typedef {import("./types.js").ActionView} ActionView */
 /** @typedef {import("./types.js").InputOf<"add_action">} AddActionOp */
 /** @typedef {import("./types.js").InputOf<"edit_action">} EditActionOp */
-/** @typedef {import("./types.js").IssueLink} IssueLink */
 /** @typedef {import("./types.js").PanelContext} PanelContext */
-/** @typedef {import("./types.js").TrackerInfo} TrackerInfo */
 /** @typedef {import("./types.js").ParticipantView} ParticipantView */
 
 const ACTION_PHASES = new Set(["actions", "wrap_up"]);
@@ -77,14 +76,7 @@ export class ActionsPanel {
     this.writable = false;
     this.ownersKey = "";
     this.focusMemo = focusMemo();
-    /** @type {TrackerInfo | null} the organisation's issue tracker, when one is set up */
-    this.tracker = null;
-    /** @type {string | null} the action whose issue is being made */
-    this.issuing = null;
-    this.issueStatus = h("p", { class: "hint action-issue-status", role: "status", "aria-live": "polite" });
-    fetch("/api/tracker").then((r) => r.json()).then((/** @type {TrackerInfo} */ t) => {
-      if (t.tracker) { this.tracker = t; this.render(null); }
-    }).catch(() => { /* no tracker answer: no issue buttons */ });
+    this.issues = new IssueMaker(ctx.api, () => this.render(null));
     root.hidden = true;
     root.className = "card actions-panel";
     root.setAttribute("role", "region");
@@ -123,7 +115,7 @@ export class ActionsPanel {
     this.list = h("ol", { class: "action-list", "aria-label": "Actions, most important first" });
     this.empty = h("p", { class: "empty" }, "No actions yet.");
     this.hint = h("p", { class: "hint" }, "Rank with Move up and Move down, or drag an action. The facilitator selects the two or three the meeting commits to.");
-    root.append(h("h2", { id: "actions-heading" }, "Actions"), this.form, this.summary, this.note, this.hint, this.issueStatus, this.list, this.empty);
+    root.append(h("h2", { id: "actions-heading" }, "Actions"), this.form, this.summary, this.note, this.hint, this.issues.status, this.list, this.empty);
     this.wireDrag();
   }
 
@@ -248,12 +240,9 @@ export class ActionsPanel {
       h("span", { class: "action-owner" }, a.owner_id ? `Owner: ${this.name(a.owner_id)}` : "No owner yet"),
       a.due ? h("span", { class: "action-due" }, `Due ${a.due}`) : null,
       a.status !== "open" ? h("span", { class: "tag" }, STATUSES[a.status] || a.status) : null,
-      // A link only to a web page (the tracker said where; never a script URL).
-      a.issue && /^https?:\/\//i.test(a.issue.url)
-        ? h("a", { class: "action-issue", href: a.issue.url, target: "_blank", rel: "noopener noreferrer" }, `Issue ${a.issue.key}`)
-        : a.issue ? h("span", { class: "action-issue" }, `Issue ${a.issue.key}`) : null,
+      this.issues.link(a),
     ];
-    const issuer = this.issueButton(a, me);
+    const issuer = this.issues.button(a, me, this.ctx.isFacilitator());
     if (issuer) controls.push(issuer);
     const editing = this.editing && this.editing.id === a.id;
     return h("li", {
@@ -271,37 +260,6 @@ export class ActionsPanel {
       actionNudges(a),
       editing && this.editing ? this.editing.form : null,
       controls.length ? h("div", { class: "action-controls" }, controls) : null));
-  }
-
-  /**
-   * "Create issue" for a committed action without one, to its owner and the facilitator (the
-   * server decides; this only offers it where it would be taken), when a tracker is set up.
-   * @param {ActionView} a
-   * @param {ParticipantView | null} me
-   */
-  issueButton(a, me) {
-    const t = this.tracker;
-    if (!t || a.issue || !a.selected) return null;
-    if (!this.ctx.isFacilitator() && !(me && a.owner_id === me.id)) return null;
-    const busy = this.issuing === a.id;
-    return h("button", {
-      type: "button", class: "button small action-make-issue", disabled: busy, dataset: { focus: `${a.id}:issue` },
-      onclick: async () => {
-        this.issuing = a.id;
-        fill(this.issueStatus, `Creating an issue in ${t.name}…`);
-        this.render(null);
-        try {
-          /** @type {{issue: IssueLink}} */
-          const made = await this.ctx.api(`/actions/${encodeURIComponent(a.id)}/issue`, {});
-          fill(this.issueStatus, `Created ${made.issue.key} in ${t.name}; it is linked on the action.`);
-        } catch (e) {
-          fill(this.issueStatus, `No issue was created: ${e instanceof Error ? e.message : String(e)}`);
-        } finally {
-          this.issuing = null;
-          this.render(null);
-        }
-      },
-    }, busy ? "Creating…" : `Create issue in ${t.name}`);
   }
 
   /**

@@ -6,6 +6,7 @@
 
 import { fill, h } from "./dom.js";
 import { minutes, plural } from "./format.js";
+import { saveAgendaForm } from "./agenda_save.js";
 
 /** @typedef {import("./types.js").BoardMeta} BoardMeta */
 /** @typedef {import("./types.js").BoardStore} BoardStore */
@@ -136,7 +137,7 @@ class AgendaEditor {
     /** @type {Map<string, EditorForm>} phase id -> its editor form, kept across redraws (typing survives) */
     this.open = new Map();
     this.addForm = this.buildAddForm();
-    this.saveForm = this.buildSaveForm();
+    this.saveForm = saveAgendaForm(api);
     list.after(this.addForm, this.saveForm);
   }
 
@@ -323,38 +324,6 @@ class AgendaEditor {
         h("p", { class: "hint" }, "The new phase goes at the end of the agenda."),
         h("button", { type: "submit", class: "button small primary", id: "add-phase-submit" }, "Add phase")));
     return form;
-  }
-
-  buildSaveForm() {
-    const name = h("input", { id: "save-agenda-name", name: "name", type: "text", maxlength: 80, autocomplete: "off",
-      placeholder: "Payments post-mortem", required: true });
-    const status = h("p", { class: "hint", role: "status", "aria-live": "polite" });
-    const replace = h("button", { type: "button", class: "button small", hidden: true }, "Replace it");
-    /** @param {boolean} overwrite */
-    const save = async (overwrite) => {
-      replace.hidden = true;
-      fill(status, "Saving…");
-      try {
-        /** @type {{name: string, minutes: number, phases: unknown[]}} */
-        const saved = await this.api("/agenda/save", { name: name.value.trim(), replace: overwrite });
-        fill(status, `Saved “${saved.name}” (${saved.phases.length} phases, ${saved.minutes} min): it is offered when anyone creates a board.`);
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        fill(status, message);
-        replace.hidden = !message.includes("replace it?");
-      }
-    };
-    replace.addEventListener("click", () => save(true));
-    return h("details", { class: "agenda-save", hidden: true },
-      h("summary", {}, "Save this agenda for later boards"),
-      h("form", { class: "agenda-editor", "aria-label": "Save this agenda", onsubmit: (e) => {
-        e.preventDefault();
-        if (name.value.trim()) save(false);
-      } },
-        h("div", { class: "field" }, h("label", { for: name.id }, "Name"), name),
-        h("p", { class: "hint" }, "Phases, timeboxes, prompts and private writing are saved; nothing written on this board is."),
-        h("button", { type: "submit", class: "button small primary", id: "save-agenda-submit" }, "Save agenda"),
-        replace, status));
   }
 
   /**

@@ -15,6 +15,7 @@ import { takeCredential } from "./credential.js";
 import { boardApi } from "./api.js";
 import { AccessEditor } from "./access.js";
 import { BoardSocket } from "./socket.js";
+import { ConnectionStatus } from "./connection_status.js";
 import { BoardStore } from "./store.js";
 import { PhaseTimer } from "./timer.js";
 import { attachAgendaEditor, renderAgenda, renderPeople } from "./agenda.js";
@@ -40,7 +41,6 @@ import { SEVERITY_LABELS, dayLabel, plural, sectionLabel, timeOfDay } from "./fo
 /** @typedef {import("./types.js").Op} Op */
 /** @typedef {import("./types.js").PhaseView} PhaseView */
 /** @typedef {import("./types.js").Send} Send */
-/** @typedef {import("./types.js").StatusDetail} StatusDetail */
 /** @typedef {import("./types.js").StickyView} StickyView */
 /** @typedef {import("./types.js").TimelineView} TimelineView */
 
@@ -136,7 +136,6 @@ function start(boardId, credential) {
   const menu = /** @type {HTMLDialogElement} */ ($("#menu"));
 
   let shown = false;
-  let everOnline = false;
   /** @type {string | null | undefined} the current phase at the last redraw (undefined: none yet) */
   let lastCurrent;
   /** @type {boolean | undefined} whether the meeting was closed at the last redraw */
@@ -359,51 +358,9 @@ function start(boardId, credential) {
     // Frame-level trouble (rate limits, oversized frames) is worth seeing; it is not an op.
     if (socket.welcomed) store.reject(randomId("e"), e.detail.code, e.detail.message, null);
   });
-  socket.addEventListener("outbox", (e) => renderOutbox(e.detail.ops.length));
-  socket.addEventListener("status", (e) => renderStatus(e.detail));
-
-  /** @param {number} count */
-  function renderOutbox(count) {
-    const note = $("#outbox-note");
-    note.hidden = count === 0 || socket.status === "online";
-    note.textContent = `${plural(count, "change", "changes")} waiting to be sent. They go out as soon as the connection is back.`;
-  }
-
-  /** @type {number | undefined} */
-  let countdown = undefined;
-  /** @param {StatusDetail} detail */
-  function renderStatus(detail) {
-    const badge = $("#conn");
-    const text = $("#conn-text");
-    badge.className = `conn conn--${detail.status}`;
-    $("#retry").hidden = detail.status !== "offline";
-    clearInterval(countdown);
-    if (detail.status === "online") {
-      text.textContent = "Live";
-      if (everOnline) announce(live, "Back online.");
-      everOnline = true;
-    } else if (detail.status === "connecting") {
-      text.textContent = everOnline ? "Reconnecting…" : "Connecting…";
-      if (!shown) $("#loading").hidden = false;
-    } else if (detail.status === "offline") {
-      const tick = () => {
-        const secs = Math.max(0, Math.ceil((/** @type {number} */ (detail.retryAt) - Date.now()) / 1000));  // set while offline
-        text.textContent = `Offline · retrying in ${secs} s`;
-      };
-      tick();
-      countdown = setInterval(tick, 1000);
-      if (everOnline && shown) announce(live, "Connection lost. Your changes are kept and sent when it is back.");
-    } else if (detail.status === "error") {
-      text.textContent = "Disconnected";
-      $("#loading").hidden = true;
-      $("#board").hidden = true;
-      $("#fatal").hidden = false;
-      fill($("#fatal-message"), detail.code === "unauthorized" || detail.code === "4001"
-        ? "This browser's link to the board is not valid any more."
-        : detail.message || "The server refused the connection.");
-    }
-    renderOutbox(socket.pending().length);
-  }
+  const connection = new ConnectionStatus(socket, live, () => shown);
+  socket.addEventListener("outbox", (e) => connection.renderOutbox(e.detail.ops.length));
+  socket.addEventListener("status", (e) => connection.render(e.detail));
 
   $("#retry").addEventListener("click", () => socket.reconnectNow());
   // The menu drawer and the bar's shortcuts into it.
