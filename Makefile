@@ -6,7 +6,7 @@ TOOLS := .tools
 UV := $(TOOLS)/uv/bin/uv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test test-fast install install-dev uv browser-deps proxy-deps typecheck jscheck lint bench
+.PHONY: serve test test-fast install install-dev uv browser-deps proxy-deps pg-deps typecheck jscheck lint bench
 
 # uv lives in a virtual environment of its own, made with the standard library's venv: that
 # works where `pip install` outside a venv is refused (Debian's PEP 668 marker, or
@@ -46,6 +46,13 @@ proxy-deps:
 	@test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx >/dev/null; }
 
+# The PostgreSQL store's tests and the cluster test (tests/cluster/) start throwaway PostgreSQL
+# servers of their own from Debian's binaries (initdb, pg_ctl, as the `postgres` user), on
+# loopback in temporary folders; they never touch a cluster the package may have started.
+pg-deps:
+	@test -x "$$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1)" || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
+
 typecheck: install-dev
 	$(UV) run --locked --no-sync mypy
 
@@ -65,7 +72,7 @@ lint: typecheck jscheck
 	$(UV) run --locked --no-sync ruff check .
 	$(UV) run --locked --no-sync ruff format --check .
 
-test: install-dev browser-deps proxy-deps typecheck
+test: install-dev browser-deps proxy-deps pg-deps typecheck
 	$(UV) run --locked --no-sync pytest $(ARGS)
 
 # The quick lane while you work: the core and the in-process server (well under a minute).
