@@ -51,9 +51,10 @@ import time
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 import websockets
@@ -665,9 +666,42 @@ async def compare_with_server(server: RealServer, setup: Setup) -> None:
 # --- the checker ------------------------------------------------------------------------------
 
 
-def verify(db: Path, setup: Setup) -> dict[str, int]:
+class LogReader(Protocol):
+    """Where `verify` reads a board's op log and snapshot rows: the SQLite file here, the
+    PostgreSQL database in the cluster test (tests/cluster/)."""
+
+    def ops(self, board_id: str) -> list[tuple[int, str, str, bytes]]:
+        """(seq, actor, cid, body) in seq order."""
+        ...
+
+    def snapshots(self, board_id: str) -> dict[int, bytes]:
+        """seq -> state."""
+        ...
+
+
+class SqliteLog:
+    def __init__(self, db: Path) -> None:
+        self.db = db
+
+    def ops(self, board_id: str) -> list[tuple[int, str, str, bytes]]:
+        with closing(sqlite3.connect(self.db, timeout=10)) as conn:
+            return conn.execute(
+                "SELECT seq, actor, cid, body FROM ops WHERE board_id = ? ORDER BY seq", (board_id,)
+            ).fetchall()
+
+    def snapshots(self, board_id: str) -> dict[int, bytes]:
+        with closing(sqlite3.connect(self.db, timeout=10)) as conn:
+            return dict(
+                conn.execute(
+                    "SELECT seq, state FROM snapshots WHERE board_id = ?", (board_id,)
+                ).fetchall()
+            )
+
+
+def verify(db: Path | LogReader, setup: Setup) -> dict[str, int]:
     """Check the run's records against the database (see the module docstring); return counts
-    of what was checked. Raises AssertionError listing the first problems found."""
+    of what was checked. Raises AssertionError listing the first problems found. `db` is the
+    SQLite file, or any reader of the op log and snapshots."""
     problems: list[str] = []
     checked = dict(
         boards=0,
@@ -681,21 +715,11 @@ def verify(db: Path, setup: Setup) -> dict[str, int]:
     )
     for c in setup.clients:
         problems.extend(c.violations)
-    conn = sqlite3.connect(db)
-    try:
-        for board_id in setup.board_ids:
-            rows = conn.execute(
-                "SELECT seq, actor, cid, body FROM ops WHERE board_id = ? ORDER BY seq", (board_id,)
-            ).fetchall()
-            snapshots = dict(
-                conn.execute(
-                    "SELECT seq, state FROM snapshots WHERE board_id = ?", (board_id,)
-                ).fetchall()
-            )
-            clients = [c for c in setup.clients if c.board_id == board_id]
-            problems.extend(_verify_board(board_id, rows, snapshots, clients, checked))
-    finally:
-        conn.close()
+    log = SqliteLog(db) if isinstance(db, Path) else db
+    for board_id in setup.board_ids:
+        rows, snapshots = log.ops(board_id), log.snapshots(board_id)
+        clients = [c for c in setup.clients if c.board_id == board_id]
+        problems.extend(_verify_board(board_id, rows, snapshots, clients, checked))
     assert not problems, f"{len(problems)} problems, first ones:\n" + "\n".join(problems[:20])
     return checked
 
