@@ -21,7 +21,7 @@ from hindsight.board_state.guardrails.corpus import evaluate_splits, parse, resu
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "tests/board_state/guardrails_real_corpus.jsonl"
 WRITTEN = ROOT / "tests/board_state/guardrails_corpus.jsonl"
-SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4")
+SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 READ = ("tune", "holdout", "holdout2", "holdout3")  # read and tuned on
 HELD_OUT = ("holdout", "holdout2", "holdout3")
 FIELDS = {
