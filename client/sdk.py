@@ -22,6 +22,7 @@ import secrets
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 import websockets
@@ -116,8 +117,12 @@ class BoardClient:
         on_frame: Callable[[Any], None] | None = None,
         ping_interval: float = 15.0,
     ) -> None:
+        # The board in the path (`/ws` takes any board): a proxy in front of several nodes
+        # can send a board's people to one node (docs/operators.md, Running several nodes).
         self.url = (
-            server.rstrip("/").replace("http://", "ws://").replace("https://", "wss://") + "/ws"
+            server.rstrip("/").replace("http://", "ws://").replace("https://", "wss://")
+            + "/ws/"
+            + quote(board_id, safe="")
         )
         self.board_id = board_id
         self.credential = credential

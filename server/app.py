@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hindsight.board_state import Rejected
 from hindsight.server.config import Settings
 from hindsight.server.meeting.hub import Hub
+from hindsight.server.meeting.ids import new_id
 from hindsight.server.meeting.ws import WebSocketEndpoint
 from hindsight.server.outputs import incident_log, transfer, webhooks_page, writeup
 from hindsight.server.outputs.tracker_sync import Trackers
@@ -28,7 +29,8 @@ from hindsight.server.outputs.trackers import routes as tracker_routes
 from hindsight.server.outputs.webhooks import Notifier
 from hindsight.server.outputs.webhooks_config import load_config, public_base
 from hindsight.server.outputs.writeup_nudges import NudgeTallies
-from hindsight.server.storage.store import Store
+from hindsight.server.storage.choose import make_store
+from hindsight.server.storage.pg_store import PgStore
 from hindsight.server.web import auth
 from hindsight.server.web.access import AccessMiddleware
 from hindsight.server.web.auth_csrf import FormTemplates
@@ -99,10 +101,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = Store(settings.db, synchronous=settings.synchronous)
+        store = make_store(settings.db, synchronous=settings.synchronous, node=new_id())
         await asyncio.to_thread(store.open)
         app.state.store = store
         app.state.hub = Hub(store, idle_close_days=settings.idle_close_days)
+        if isinstance(store, PgStore):  # other nodes' commits reach this node's rooms
+            store.listen(asyncio.get_running_loop(), app.state.hub.hint)
         sweep = asyncio.get_running_loop().create_task(app.state.hub.sweep_idle())
         trackers.start(app.state.hub)  # reads linked issues' states back, now and then
         notifier = Notifier(
@@ -140,6 +144,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *tracker_routes,
             *webhooks_page.routes,
             WebSocketRoute("/ws", WebSocketEndpoint()),
+            # The board in the path too, so a proxy can send a board's people to one node.
+            WebSocketRoute("/ws/{board_id}", WebSocketEndpoint()),
             Mount("/static", app=GZipMiddleware(StaticModules(directory=STATIC)), name="static"),
         ],
         lifespan=lifespan,

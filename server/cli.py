@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hindsight.server.config import SIGN_IN_LISTS, SIGN_IN_TEXT, Settings
+from hindsight.server.storage.choose import shown
 
 # The server settings `hindsight serve` runs with; the benchmark's floor relay (server/floor.py)
 # uses the same ones, so the two differ only in what the application does.
@@ -68,7 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
-    serve.add_argument("--db", help="SQLite file (default ./data/hindsight.db)")
+    serve.add_argument(
+        "--db",
+        help="a SQLite file or sqlite:///path (default ./data/hindsight.db), or a "
+        "postgresql://user:password@host/name URL: several nodes may share one",
+    )
     serve.add_argument(
         "--synchronous",
         choices=["FULL", "NORMAL", "OFF"],
@@ -298,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
             **_sign_in_settings(args),
         )
         print(
-            f"Hindsight on http://{settings.host}:{settings.port}/  (database {settings.db})",
+            f"Hindsight on http://{settings.host}:{settings.port}/"
+            f"  (database {shown(settings.db)})",
             flush=True,
         )
         try:

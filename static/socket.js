@@ -78,7 +78,8 @@ export class BoardSocket extends EventTarget {
     this.boardId = boardId;
     this.credential = credential;
     this.resume = resume;
-    this.url = url || `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+    // The board in the path: a proxy in front of several nodes can send its people to one.
+    this.url = url || `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/${encodeURIComponent(boardId)}`;
     /** @type {ConnectionStatus} */
     this.status = "offline";
     /** @type {WebSocket | null} */

@@ -85,6 +85,14 @@ class Hub:
             if entry[1] == 0:
                 del self._loading[board_id]
 
+    def hint(self, board_id: str, seq: int) -> None:
+        """Another node committed `board_id` up to `seq` (a shared store's LISTEN/NOTIFY);
+        ("", 0): the hints may have had a gap, every room looks."""
+        rooms = [self.rooms.get(board_id)] if board_id else list(self.rooms.values())
+        for room in rooms:
+            if room is not None and not room.closed:
+                room.hint(seq)
+
     async def create_board(self, create: o.CreateBoard) -> tuple[str, str, str]:
         """Make a board with its two join links; return (board id, facilitator participant id,
         facilitator credential).

@@ -46,6 +46,13 @@ class Read:
 
 
 @dataclass
+class Behind:
+    """Another node committed this board up to `seq` (0: maybe, look): catch up first."""
+
+    seq: int
+
+
+@dataclass
 class Round:
     entries: list[Entry] = field(default_factory=list)
     credentials: list[CredentialRow] = field(default_factory=list)
@@ -55,3 +62,4 @@ class Round:
     seal: bool = False  # the meeting closed in this round: the board is sealed with it
     revoked: list[str] = field(default_factory=list)  # seats removed: told once it is durable
     handed_over: bool = False  # the facilitator changed: presence is addressed anew
+    taken: list[Submit] = field(default_factory=list)  # not refused: redone after a conflict

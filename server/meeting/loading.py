@@ -31,10 +31,24 @@ def restore(board_id: str, loaded: LoadedBoard) -> tuple[Board, int]:
     return board, seq
 
 
+def cid_table(loaded: LoadedBoard) -> CidTable:
+    """The dedupe table as of the loaded board's last op: the snapshot's, with the tail's cids
+    (a shared store's snapshots always carry theirs: see load_board for older SQLite files)."""
+    snapshot = loaded.snapshot
+    cids: CidTable = {}
+    if snapshot is not None and snapshot.cids is not None:
+        cids = _decode_cids(snapshot.cids)
+    for row in loaded.tail:
+        if row.cid:
+            cids.setdefault(row.actor, {})[row.cid] = row.seq
+    return cids
+
+
 @dataclass
 class LoadedRoom:
     board: Board
     seq: int
+    epoch: str  # the board's stored epoch (a shared store's rooms resume by it)
     secrets: dict[str, str]  # participant id -> sha256 of their secret
     cids: CidTable
     snapshot_seq: int
@@ -75,6 +89,7 @@ async def load_board(store: Store, board_id: str) -> LoadedRoom | None:
     return LoadedRoom(
         board,
         seq,
+        loaded.board.epoch,
         {c.participant_id: c.secret_hash for c in creds},
         cids,
         snapshot.seq if snapshot else 0,

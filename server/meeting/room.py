@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -38,8 +39,6 @@ from hindsight.board_state import (
     Entry,
     Rejected,
     apply,
-    encode_board,
-    encode_entry,
     made_by,
     project,
     view_for,
@@ -47,35 +46,35 @@ from hindsight.board_state import (
 from hindsight.board_state import ops as o
 from hindsight.board_state.protocol import Ack, Event, Reject, encode
 from hindsight.board_state.util import Change
+from hindsight.server.meeting.batches import Batches
+from hindsight.server.meeting.catch_up import CatchUp
 from hindsight.server.meeting.deadline import DeadlineTimer
 from hindsight.server.meeting.frames import (
     Peer,
     event_frames,
     presence_frames,
-    tally_nudges,
     welcome_frame,
 )
 from hindsight.server.meeting.ids import new_id, now_ms
-from hindsight.server.meeting.inbox import Hello, Read, Receipt, Round, Submit
-from hindsight.server.meeting.loading import CID_ENCODER, CidTable, load_board
+from hindsight.server.meeting.inbox import Behind, Hello, Read, Receipt, Round, Submit
+from hindsight.server.meeting.loading import CidTable, load_board
 from hindsight.server.meeting.sealing import Sealing
 from hindsight.server.meeting.seats import Seats
 from hindsight.server.storage.crashpoints import crash_point_after_flush, selected
 from hindsight.server.storage.store import (
     CredentialRow,
-    OpRow,
-    SnapshotRow,
     Store,
-    WriteBatch,
 )
 
 log = logging.getLogger("hindsight.room")
 
-SNAPSHOT_EVERY = 500  # ops between snapshots: loading replays at most this many
 # Seqs of changes kept for resume; an older gap gets a snapshot. Kept well under half of a
 # connection's send queue, so a replay can never overflow it and get the client dropped.
 REPLAY_WINDOW = 400
 LINK_TOKEN_BYTES = 20  # a join link's token: 160 random bits, 32 characters
+# Testing only (the cluster test's negative control): HINDSIGHT_UNSAFE=no-dedupe turns off the
+# room's client-op-id dedupe, so that test can show its checker catches the double applies.
+DEDUPE = os.environ.get("HINDSIGHT_UNSAFE", "") != "no-dedupe"
 
 
 T = TypeVar("T")
@@ -85,7 +84,7 @@ class RoomClosed(Exception):
     pass
 
 
-class Room(Seats, Sealing):
+class Room(Seats, Sealing, CatchUp, Batches):
     def __init__(
         self,
         store: Store,
@@ -96,11 +95,17 @@ class Room(Seats, Sealing):
         cids: CidTable,
         snapshot_seq: int,
         clock: Callable[[], int] = now_ms,
+        board_epoch: str = "",
     ) -> None:
         self.store = store
         self.board = board
         self.seq = seq
-        self.epoch = epoch
+        # A store several nodes share (PostgreSQL): other nodes commit this board too, and a
+        # client may resume on any of them, so the epoch is the board's stored one.
+        self.shared: bool = getattr(store, "shared", False)
+        self._board_epoch = board_epoch
+        self._hinted = 0  # the latest seq another node told us of (catch_up.py)
+        self.epoch = self._fresh_epoch() if self.shared else epoch
         self.clock = clock
         self.peers: set[Peer] = set()
         self.closed = False
@@ -110,7 +115,7 @@ class Room(Seats, Sealing):
         self._recent: deque[tuple[int, int, tuple[Change, ...]]] = deque(maxlen=REPLAY_WINDOW)
         # A list and a wake-up future, not an asyncio.Queue: every op passes through here, and
         # the worker takes everything waiting at once anyway (see Connection for the figures).
-        self._inbox: list[Submit | Hello | Read | None] = []
+        self._inbox: list[Submit | Hello | Read | Behind | None] = []
         self._inbox_wakeup: asyncio.Future[None] | None = None
         # Lambdas: the board is replaced when sealed, and tests set the clock.
         self._deadline = DeadlineTimer(lambda: self.board, lambda: self.clock(), self._on_expiry)
@@ -129,7 +134,17 @@ class Room(Seats, Sealing):
             return None
         # A new epoch per load: after a restart (or a restored backup, where seqs may be reused
         # for different ops) no client may resume from events it kept; it gets a snapshot.
-        return cls(store, got.board, got.seq, new_id(), got.secrets, got.cids, got.snapshot_seq)
+        # (On a shared store the epoch is the board's own: see _fresh_epoch.)
+        return cls(
+            store,
+            got.board,
+            got.seq,
+            new_id(),
+            got.secrets,
+            got.cids,
+            got.snapshot_seq,
+            board_epoch=got.epoch,
+        )
 
     # --- the public surface --------------------------------------------------------------------
 
@@ -180,7 +195,7 @@ class Room(Seats, Sealing):
             raise RoomClosed(self.board.id)
         self._enqueue(item)
 
-    def _enqueue(self, item: Submit | Hello | Read | None) -> None:
+    def _enqueue(self, item: Submit | Hello | Read | Behind | None) -> None:
         self._inbox.append(item)
         wakeup, self._inbox_wakeup = self._inbox_wakeup, None
         if wakeup is not None and not wakeup.done():
@@ -211,7 +226,13 @@ class Room(Seats, Sealing):
             if stop:
                 return
 
-    async def _round(self, items: list[Submit | Hello | Read]) -> None:
+    async def _round(self, items: list[Submit | Hello | Read | Behind]) -> None:
+        if self.shared:  # other nodes' commits first (catch_up.py)
+            ahead = [i.last_seq for i in items if isinstance(i, Hello) and i.epoch == self.epoch]
+            behind = [i.seq for i in items if isinstance(i, Behind)]
+            if behind or any(seq > self.seq for seq in ahead):
+                await self._catch_up(max([*ahead, *behind, 0]))
+            await self._refresh_secrets()
         r = Round()
         # Newcomers first: the board is fully committed between rounds, so their snapshot is
         # durable state, and they then get this round's events like everyone else.
@@ -226,31 +247,8 @@ class Room(Seats, Sealing):
                         item.done.set_exception(e)
                 else:
                     item.done.set_result((self.seq, view_for(self.board, item.viewer)))
-        for item in items:
-            if isinstance(item, Submit):
-                self._accept(item, r)
-        nudges = (
-            await asyncio.to_thread(tally_nudges, self.store, self.board.id, r.entries)
-            if r.seal
-            else None
-        )
-        if r.entries:
-            batch = WriteBatch(
-                ops=tuple(
-                    OpRow(
-                        board_id=self.board.id,
-                        seq=e.seq,
-                        actor=e.actor,
-                        cid=e.op.cid,
-                        body=encode_entry(e),
-                    )
-                    for e in r.entries
-                ),
-                credentials=tuple(r.credentials),
-                snapshots=() if r.seal else self._maybe_snapshot(),
-                seals=self._seal(nudges, r.entries) if r.seal else (),
-            )
-            await self.store.write(batch)
+        r = self._sequence([item for item in items if isinstance(item, Submit)])
+        r = await self._write_round(r, self._batch, self._sequence)
         sends = r.acks + r.frames  # the acks first
         if r.acks and selected("after_ack_before_broadcast"):  # testing only: crashpoints.py
             for peer, frame in r.acks:
@@ -282,9 +280,16 @@ class Room(Seats, Sealing):
                 except Exception:
                     log.exception("board %s: after-commit hook failed", self.board.id)
 
+    def _sequence(self, submits: list[Submit]) -> Round:
+        r = Round()
+        for item in submits:
+            self._accept(item, r)
+        return r
+
     def _accept(self, item: Submit, r: Round) -> None:
         op, actor = item.op, item.actor
-        first = self._cids.get(actor, {}).get(op.cid) if op.cid else None
+        first = self._cids.get(actor, {}).get(op.cid) if op.cid and DEDUPE else None
+        r.taken.append(item)
         if first is not None:
             # A resend (the client did not see our ack): answer with the original seq, once.
             if item.peer:
@@ -296,6 +301,7 @@ class Room(Seats, Sealing):
         try:
             applied = apply(self.board, op, actor=actor, now=now, new_id=nid)
         except Rejected as e:
+            r.taken.pop()
             if item.peer:
                 item.peer.send(encode(Reject(cid=op.cid, code=e.code, message=e.message)))
             if item.done and not item.done.done():
@@ -325,20 +331,6 @@ class Room(Seats, Sealing):
         r.frames.extend(event_frames(self.peers, self.board, self.seq, now, applied.changes))
         if item.done:
             r.done.append((item.done, Receipt(self.seq, made_by(self.board, item.op, nid))))
-
-    def _maybe_snapshot(self) -> tuple[SnapshotRow, ...]:
-        # Called after every accepted op of the round is applied: the board is exactly at seq.
-        if self.seq - self._snapshot_seq < SNAPSHOT_EVERY:
-            return ()
-        self._snapshot_seq = self.seq
-        return (
-            SnapshotRow(
-                board_id=self.board.id,
-                seq=self.seq,
-                state=encode_board(self.board),
-                cids=CID_ENCODER.encode(self._cids),
-            ),
-        )
 
     def _welcome_frame(self, viewer: str, *, snapshot: bool) -> bytes:
         return welcome_frame(

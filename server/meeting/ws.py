@@ -130,8 +130,13 @@ async def _session(
         return
     if not isinstance(hello, Hello):
         return await _refuse(ws, "bad_message", "the first frame must be a hello", CLOSE_NO_HELLO)
+    path_board = ws.scope.get("path_params", {}).get("board_id")
+    if path_board is not None and path_board != hello.board:
+        return await _refuse(
+            ws, "bad_message", "the hello names another board than the URL", CLOSE_NO_HELLO
+        )
     room = await hub.room(hello.board)
-    pid = room.authenticate(hello.credential) if room else None
+    pid = await room.authenticate_now(hello.credential) if room else None
     if room is None or pid is None:
         return await _refuse(
             ws,

@@ -6,10 +6,10 @@ reads use the store's per-thread reader connections.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING
 
 from hindsight.server.storage.schema import AgendaRow, WriteBatch
+from hindsight.server.storage.sql import Conn
 
 if TYPE_CHECKING:
     from hindsight.server.storage.store import Store
@@ -23,7 +23,7 @@ _SQL_SAVE = (
 _COLUMNS = "name, phases, created_at, updated_at"
 
 
-def apply_agendas(conn: sqlite3.Connection, batch: WriteBatch) -> None:
+def apply_agendas(conn: Conn, batch: WriteBatch) -> None:
     conn.executemany(
         _SQL_SAVE, [(a.name, a.phases, a.created_at, a.updated_at) for a in batch.agendas]
     )

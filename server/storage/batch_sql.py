@@ -4,13 +4,14 @@ sealed state). The store's writer thread calls these; nothing else does."""
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Callable
 
 from hindsight.server.storage.agendas import apply_agendas
 from hindsight.server.storage.crashpoints import crash_point
 from hindsight.server.storage.log_store import apply_log_row
 from hindsight.server.storage.outbox import apply_outbox
-from hindsight.server.storage.schema import WriteBatch
+from hindsight.server.storage.schema import LogRow, WriteBatch
+from hindsight.server.storage.sql import Conn
 
 _SQL_BOARD = (
     "INSERT INTO boards (id, epoch, created_at, meta) VALUES (?, ?, ?, ?) "
@@ -44,7 +45,9 @@ def check_batch(batch: WriteBatch) -> None:
         raise TypeError("op bodies and snapshot states must be bytes")
 
 
-def apply_batch(conn: sqlite3.Connection, batch: WriteBatch) -> None:
+def apply_batch(
+    conn: Conn, batch: WriteBatch, log_row: Callable[[Conn, LogRow], None] = apply_log_row
+) -> None:
     """Everything of `batch` but its ops (a transaction inserts all its jobs' ops at once).
     Most batches are one room's round, ops and nothing else; an empty executemany still costs
     a statement lookup, so only what the batch holds is executed."""
@@ -63,7 +66,7 @@ def apply_batch(conn: sqlite3.Connection, batch: WriteBatch) -> None:
             crash_point("during_snapshot")  # testing only: see crashpoints.py
             conn.execute(_SQL_PRUNE, (board_id, board_id))
     for row in batch.log_rows:
-        apply_log_row(conn, row)
+        log_row(conn, row)
     if batch.outbox is not None:
         apply_outbox(conn, batch.outbox)
     if batch.agendas or batch.forget_agendas:

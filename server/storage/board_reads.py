@@ -3,15 +3,20 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from hindsight.server.storage.schema import BoardRow, CredentialRow, LoadedBoard, OpRow, SnapshotRow
+from hindsight.server.storage.sql import Conn
 
 _OP_COLUMNS = "board_id, seq, actor, cid, body"
 
 
 class BoardReads:
-    def _reader(self) -> sqlite3.Connection:
+    # A sealed board may have no ops left, only its snapshot (PostgreSQL says GREATEST).
+    _SQL_LAST_SEQ = (
+        "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM ops WHERE board_id = ?), "
+        "(SELECT COALESCE(MAX(seq), 0) FROM snapshots WHERE board_id = ?))"
+    )
+
+    def _reader(self) -> Conn:
         raise NotImplementedError
 
     def load(self, board_id: str) -> LoadedBoard | None:
@@ -35,7 +40,7 @@ class BoardReads:
             conn.execute("COMMIT")
 
     @staticmethod
-    def _ops_since(conn: sqlite3.Connection, board_id: str, after_seq: int) -> list[OpRow]:
+    def _ops_since(conn: Conn, board_id: str, after_seq: int) -> list[OpRow]:
         rows = conn.execute(
             f"SELECT {_OP_COLUMNS} FROM ops WHERE board_id = ? AND seq > ? ORDER BY seq",
             (board_id, after_seq),
@@ -98,15 +103,7 @@ class BoardReads:
         return [row[0] for row in rows]
 
     def last_seq(self, board_id: str) -> int:
-        row = (
-            self._reader()
-            .execute(  # a sealed board may have no ops left, only its snapshot
-                "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM ops WHERE board_id = ?), "
-                "(SELECT COALESCE(MAX(seq), 0) FROM snapshots WHERE board_id = ?))",
-                (board_id, board_id),
-            )
-            .fetchone()
-        )
+        row = self._reader().execute(self._SQL_LAST_SEQ, (board_id, board_id)).fetchone()
         return int(row[0])
 
     def integrity_check(self) -> str:

@@ -9,10 +9,10 @@ transaction); reads use the store's per-thread reader connections (`LogReads` is
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from hindsight.server.storage.schema import LogRow
+from hindsight.server.storage.sql import Conn
 
 _LOG_COLUMNS = (
     "board_id, seq, date, created_at, title, severity, status, learning_question, "
@@ -30,11 +30,11 @@ _SQL_LOG = (
 )
 # Who may read a restricted board: the people who joined it signed in, and those it names.
 READABLE = (
-    "(NOT log.restricted OR log.board_id IN (SELECT board_id FROM board_readers WHERE email = ?))"
+    "(log.restricted = 0 OR log.board_id IN (SELECT board_id FROM board_readers WHERE email = ?))"
 )
 
 
-def apply_log_row(conn: sqlite3.Connection, row: LogRow) -> None:
+def apply_log_row(conn: Conn, row: LogRow) -> None:
     # Refreshes of one board may finish out of order (a debounced one and a backfill): the
     # row built from the later seq wins. Safe as check-then-write: only this thread writes.
     current = conn.execute("SELECT seq FROM log WHERE board_id = ?", (row.board_id,)).fetchone()
@@ -102,9 +102,19 @@ def _log_row(values: tuple[Any, ...]) -> LogRow:
 
 
 class LogReads:
-    """Incident-log queries, mixed into `Store` (which provides `_reader()`)."""
+    """Incident-log queries, mixed into `Store` (which provides `_reader()`). The conditions
+    that are SQLite's own (FTS5, json_each) are attributes: pg_store.py has PostgreSQL's."""
 
-    def _reader(self) -> sqlite3.Connection:
+    _MATCHES = "rowid IN (SELECT rowid FROM log_fts WHERE log_fts MATCH ?)"
+    _HAS_TAG = "EXISTS (SELECT 1 FROM json_each(log.tags) WHERE value = ?)"
+    _HAS_CATEGORY = "EXISTS (SELECT 1 FROM json_each(log.categories) WHERE value = ?)"
+    _SQL_TAGS = "SELECT DISTINCT value FROM log, json_each(log.tags) ORDER BY value"
+
+    @staticmethod
+    def _text_query(text: str) -> str:
+        return fts_query(text)
+
+    def _reader(self) -> Conn:
         raise NotImplementedError
 
     def log_rows(self) -> list[LogRow]:
@@ -131,11 +141,10 @@ class LogReads:
         given: list[tuple[str, str]] = [
             (value, condition)
             for value, condition in (
-                (fts_query(q), "rowid IN (SELECT rowid FROM log_fts WHERE log_fts MATCH ?)"),
+                (self._text_query(q), self._MATCHES),
                 (severity, "severity = ?"),
-                # tags are stored lowercased by the core
-                (tag.strip().lower(), "EXISTS (SELECT 1 FROM json_each(log.tags) WHERE value = ?)"),
-                (category, "EXISTS (SELECT 1 FROM json_each(log.categories) WHERE value = ?)"),
+                (tag.strip().lower(), self._HAS_TAG),  # tags are stored lowercased by the core
+                (category, self._HAS_CATEGORY),
                 (date_from, "date >= ?"),
                 (date_to, "date <= ?"),
             )
@@ -191,14 +200,12 @@ class LogReads:
 
     def restricted_boards(self) -> set[str]:
         """The ids of the restricted boards (whose news goes to no shared channel)."""
-        rows = self._reader().execute("SELECT board_id FROM log WHERE restricted")
+        rows = self._reader().execute("SELECT board_id FROM log WHERE restricted <> 0")
         return {board_id for (board_id,) in rows}
 
     def log_tags(self) -> list[str]:
         """Every tag in use in the log, sorted (the search form offers them)."""
-        rows = self._reader().execute(
-            "SELECT DISTINCT value FROM log, json_each(log.tags) ORDER BY value"
-        )
+        rows = self._reader().execute(self._SQL_TAGS)
         return [row[0] for row in rows]
 
     def open_boards_last_op(self) -> list[tuple[str, int, bytes | None]]:

@@ -15,11 +15,11 @@ with a batch's `outbox` part); reads use the store's per-thread reader connectio
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hindsight.server.storage.schema import OutboxWrites
+from hindsight.server.storage.sql import Conn
 
 if TYPE_CHECKING:
     from hindsight.server.storage.store import Store
@@ -44,7 +44,7 @@ _DELIVERY_COLUMNS = (
 )
 
 
-def apply_outbox(conn: sqlite3.Connection, writes: OutboxWrites) -> None:
+def apply_outbox(conn: Conn, writes: OutboxWrites) -> None:
     """A batch's outbox part, inside the store writer's open transaction."""
     if writes.enqueue:
         conn.executemany(
@@ -118,7 +118,7 @@ class Delivery:
     delivered_at: int | None
 
 
-def _reader(store: Store) -> sqlite3.Connection:
+def _reader(store: Store) -> Conn:
     # The store's reader connection of this thread (query_only; WAL: committed data only).
     return store.reader()
 

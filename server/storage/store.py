@@ -63,6 +63,7 @@ from hindsight.server.storage.schema import (
     is_current,
     migration_set,
 )
+from hindsight.server.storage.sql import Conn
 
 __all__ = [
     "BoardRow",
@@ -73,6 +74,7 @@ __all__ = [
     "SealRow",
     "SnapshotRow",
     "Store",
+    "SeqConflict",
     "StoreError",
     "WriteBatch",
     "fts_query",
@@ -86,6 +88,12 @@ SYNCHRONOUS_MODES = ("FULL", "NORMAL", "OFF")
 
 class StoreError(Exception):
     """A write that did not commit, or a store used while not open."""
+
+
+class SeqConflict(StoreError):
+    """The batch did not commit because another node committed one of its seqs (or one of
+    its client op ids) first: only a store shared by several nodes raises it. The room
+    catches up from the log and tries again (meeting/catch_up.py)."""
 
 
 @dataclass(slots=True)
@@ -139,11 +147,11 @@ class Store(BoardReads, LogReads):
         self._writer: threading.Thread | None = None
         self._local = threading.local()
         # Each reader connection with the thread it belongs to (see close()).
-        self._readers: list[tuple[int, sqlite3.Connection]] = []
+        self._readers: list[tuple[int, Conn]] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> Conn:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, the driver adds nothing.
         conn = sqlite3.connect(
             self.path, isolation_level=None, timeout=self.busy_timeout, check_same_thread=False
@@ -253,7 +261,7 @@ class Store(BoardReads, LogReads):
         if job.error is not None:
             raise job.error
 
-    def _run(self, conn: sqlite3.Connection) -> None:
+    def _run(self, conn: Conn) -> None:
         try:
             stopping = False
             while not stopping:
@@ -288,7 +296,7 @@ class Store(BoardReads, LogReads):
                 group.append(item)
         return group, False
 
-    def _transaction(self, conn: sqlite3.Connection, jobs: list[_Job]) -> None:
+    def _transaction(self, conn: Conn, jobs: list[_Job]) -> None:
         # IMMEDIATE takes the write lock up front, so a busy DB fails at BEGIN, not mid-way.
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -311,24 +319,29 @@ class Store(BoardReads, LogReads):
             raise
         self.transactions += 1
 
-    def _commit_group(self, conn: sqlite3.Connection, group: list[_Job]) -> None:
+    def _commit_group(self, conn: Conn, group: list[_Job]) -> None:
         try:
             self._transaction(conn, group)
             return
         except Exception as exc:
             if len(group) == 1:
-                group[0].error = StoreError(f"write failed: {exc}")
-                group[0].error.__cause__ = exc
+                group[0].error = self._error(exc)
                 return
         # Some batch spoiled the group: retry one by one, in order, to isolate it.
         for job in group:
             try:
                 self._transaction(conn, [job])
             except Exception as exc:
-                job.error = StoreError(f"write failed: {exc}")
-                job.error.__cause__ = exc
+                job.error = self._error(exc)
 
-    def _scrub_wal(self, conn: sqlite3.Connection) -> None:
+    def _error(self, exc: Exception) -> StoreError:
+        """What a failed write tells its caller (the PostgreSQL store tells a seq taken by
+        another node apart, see SeqConflict)."""
+        error = StoreError(f"write failed: {exc}")
+        error.__cause__ = exc
+        return error
+
+    def _scrub_wal(self, conn: Conn) -> None:
         """Copy the WAL into the database and truncate it to zero bytes, so the frames that
         held a sealed board's rows (written before secure_delete zeroed them) are gone. It
         waits for readers (busy_timeout); if one still holds an old snapshot, the next seal or
@@ -356,19 +369,26 @@ class Store(BoardReads, LogReads):
 
     # -- reading -----------------------------------------------------------------------------
 
-    def reader(self) -> sqlite3.Connection:
+    def reader(self) -> Conn:
         """This thread's read-only connection (WAL: committed data only), for the storage
         modules that read tables of their own (outbox.py, agendas.py)."""
         return self._reader()
 
-    def _reader(self) -> sqlite3.Connection:
+    def _reader(self) -> Conn:
         if self._state != "open":
             raise StoreError(f"store is not open (it is {self._state})")
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            conn.execute("PRAGMA query_only = ON")  # readers never write by accident
+        conn: Conn | None = getattr(self._local, "conn", None)
+        if conn is None or self._broken(conn):
+            conn = self._open_reader()
             with self._lock:
                 self._readers.append((threading.get_ident(), conn))
             self._local.conn = conn
         return conn
+
+    def _open_reader(self) -> Conn:
+        conn = self._connect()
+        conn.execute("PRAGMA query_only = ON")  # readers never write by accident
+        return conn
+
+    def _broken(self, conn: Conn) -> bool:
+        return False  # a file does not go away; a server connection may (pg_store.py)

@@ -57,6 +57,7 @@ DOORS: dict[str, Door] = {
     "/b/{board_id}": "SEAT",
     "/b/{board_id}/join": "SEAT",
     "/ws": "SEAT",
+    "/ws/{board_id}": "SEAT",
     "/api/boards/{board_id}": "SEAT",
     "/api/boards/{board_id}/join": "SEAT",
     "/api/boards/{board_id}/timeline/preview": "SEAT",

@@ -18,6 +18,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from hindsight.server.config import Settings
+from hindsight.server.storage.choose import is_postgres, sqlite_path
 
 log = logging.getLogger("hindsight.auth")
 
@@ -176,7 +177,12 @@ def session_secret(settings: Settings) -> str:
     readable by the server's user only)."""
     if settings.session_secret:
         return settings.session_secret
-    path = Path(settings.db).resolve().parent / SECRET_FILE
+    if is_postgres(settings.db):  # several nodes: each must sign sessions the others accept
+        raise _problem(
+            "HINDSIGHT_SESSION_SECRET",
+            "must be set when the database is PostgreSQL (every node needs the same one)",
+        )
+    path = Path(sqlite_path(settings.db)).resolve().parent / SECRET_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

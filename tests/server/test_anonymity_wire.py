@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 import pytest
 from starlette.testclient import TestClient, WebSocketTestSession
 
+from hindsight.server.meeting import batches as batches_module
 from hindsight.server.meeting import hub as hub_module
 from hindsight.server.meeting import room as room_module
 from hindsight.server.meeting import sealing as sealing_module
@@ -480,7 +481,7 @@ def streams(frames: list[Frame]) -> tuple[list[Any], list[Any]]:
 @pytest.fixture
 def play(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setattr(room_module, "REPLAY_WINDOW", REPLAY_WINDOW)
-    monkeypatch.setattr(room_module, "SNAPSHOT_EVERY", SNAPSHOT_EVERY)
+    monkeypatch.setattr(batches_module, "SNAPSHOT_EVERY", SNAPSHOT_EVERY)
     runs = itertools.count()
 
     def run(steps: list[Step], cast: Cast, anonymity: str = "anonymous") -> dict[str, list[Frame]]:

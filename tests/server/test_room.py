@@ -10,7 +10,7 @@ from hindsight.board_state import encode_board
 from hindsight.board_state import ops as o
 from hindsight.board_state.protocol import Ack, Event, decode_server
 from hindsight.board_state.views import BoardMeta
-from hindsight.server.meeting import room as room_mod
+from hindsight.server.meeting.batches import SNAPSHOT_EVERY
 from hindsight.server.meeting.hub import Hub
 from hindsight.server.meeting.ids import now_ms
 from hindsight.server.meeting.room import Room
@@ -61,16 +61,16 @@ def test_a_reloaded_board_uses_its_snapshot_and_equals_the_live_one(tmp_path: Pa
         peer = Peer(fac)
         room.hello(peer, 0, "")
         start = room.seq  # the board's creation and its two join links
-        for i in range(room_mod.SNAPSHOT_EVERY + 120):
+        for i in range(SNAPSHOT_EVERY + 120):
             room.submit(peer, o.AddTimelineEntry(cid=f"c{i}", at="2026-08-14T09:00Z", text=f"e{i}"))
-        await _until(lambda: room.seq >= room_mod.SNAPSHOT_EVERY + 120 + start)
+        await _until(lambda: room.seq >= SNAPSHOT_EVERY + 120 + start)
         await _until(
             lambda: sum(1 for f in peer.frames if isinstance(f, Event)) >= room.seq - start
         )
         loaded = store.load(room.board.id)
         assert loaded is not None and loaded.snapshot is not None
-        assert loaded.snapshot.seq >= room_mod.SNAPSHOT_EVERY
-        assert len(loaded.tail) < room_mod.SNAPSHOT_EVERY
+        assert loaded.snapshot.seq >= SNAPSHOT_EVERY
+        assert len(loaded.tail) < SNAPSHOT_EVERY
         again = await Room.load(store, room.board.id)
         assert again is not None and again.seq == room.seq
         assert encode_board(again.board) == encode_board(room.board)
@@ -92,7 +92,7 @@ def test_a_reloaded_board_still_answers_resends_from_before_and_after_its_snapsh
         store, hub, room, fac = await _setup(tmp_path)
         peer = Peer(fac)
         room.hello(peer, 0, "")
-        n = room_mod.SNAPSHOT_EVERY + 50
+        n = SNAPSHOT_EVERY + 50
         for i in range(n):
             room.submit(peer, o.AddTimelineEntry(cid=f"c{i}", at="2026-08-14T09:00Z", text=f"e{i}"))
         await _until(lambda: room.seq >= n + 1)
@@ -109,7 +109,7 @@ def test_a_reloaded_board_still_answers_resends_from_before_and_after_its_snapsh
             assert again is not None
             again_peer = Peer(fac)
             again.hello(again_peer, 0, "")
-            for cid in ("c3", f"c{room_mod.SNAPSHOT_EVERY + 40}"):  # in the snapshot; in the tail
+            for cid in ("c3", f"c{SNAPSHOT_EVERY + 40}"):  # in the snapshot; in the tail
                 again.submit(
                     again_peer, o.AddTimelineEntry(cid=cid, at="2026-08-14T09:00Z", text="resent")
                 )
@@ -122,8 +122,8 @@ def test_a_reloaded_board_still_answers_resends_from_before_and_after_its_snapsh
             assert [(a.cid, a.seq, a.duplicate) for a in acks[:2]] == [
                 ("c3", first_seq["c3"], True),
                 (
-                    f"c{room_mod.SNAPSHOT_EVERY + 40}",
-                    first_seq[f"c{room_mod.SNAPSHOT_EVERY + 40}"],
+                    f"c{SNAPSHOT_EVERY + 40}",
+                    first_seq[f"c{SNAPSHOT_EVERY + 40}"],
                     True,
                 ),
             ]
