@@ -57,7 +57,7 @@ def advise(board: Board, kind: AdviceKind, text: str) -> list[Finding]:
     on = set(board.settings.nudges)
     found: list[Finding] = []
     if "blame" in on:
-        found += check_text(text, names=board_names(board))
+        found += check_text(text, names=board_names(board), learned=kind != "action")
     if kind == "action" and "vague_action" in on:
         found += check_action_text(text)
     return found

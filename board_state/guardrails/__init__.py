@@ -24,8 +24,11 @@ to count nudges raised and resolved; `corpus.evaluate` measures precision and re
 wording checks on a labelled corpus.
 
 Rule-based and transparent on purpose: a false alarm can be traced to the rule that fired, and
-a reviewer can read every list in the `lexicon_*` modules (`lexicon.py` gathers them). No I/O,
-no clock: dates come in as arguments.
+a reviewer can read every list in the `lexicon_*` modules (`lexicon.py` gathers them). Where no
+rule fires, a small learned scorer (`learned.py`, a logistic regression over words, its weights
+shipped as data modules) may add one `blame` or `vague_action` finding that names the words
+behind its score; issue 14's cross-validation chose this over the rules alone. No I/O, no clock:
+dates come in as arguments.
 """
 
 from __future__ import annotations

@@ -43,13 +43,18 @@ from .findings import (
     Finding,
     finding,
 )
+from .learned import learned_findings
 
 __all__ = ["check_action", "check_action_text", "check_load", "measurable"]
 
 
-def check_action_text(text: str) -> list[Finding]:
-    """Vague-verb, wish-list and memo-style findings on an action's wording alone."""
-    return wording_findings(text)
+def check_action_text(text: str, *, learned: bool = True) -> list[Finding]:
+    """Vague-verb, wish-list and memo-style findings on an action's wording alone; when no rule
+    fires and `learned` is on, the learned scorer may add one (`learned.py`)."""
+    found = wording_findings(text)
+    if not found and learned:
+        found = learned_findings(VAGUE_ACTION, text)
+    return found
 
 
 def _day(ms: int) -> date:
@@ -72,7 +77,8 @@ def check_action(
     tid = action.id
     out = [
         Finding(f.check, f.words, f.message, f.reframe, tid)
-        for f in check_text(action.text, names=names) + check_action_text(action.text)
+        for f in check_text(action.text, names=names, learned=False)
+        + check_action_text(action.text)
     ]
     if action.status in {"done", "dropped"}:
         return out  # a closed action's fields no longer matter; its wording still does

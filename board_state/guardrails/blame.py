@@ -51,6 +51,7 @@ from .lapses import (
     rule_passive_lapses,
     rule_unaware,
 )
+from .learned import learned_findings
 from .lexicon import (
     CHARACTER_WORDS,
     CLAUSE_WORDS,
@@ -260,8 +261,13 @@ def _check(text: str, plain: frozenset[str], ambiguous: frozenset[str]) -> tuple
     return tuple(out)
 
 
-def check_text(text: str, *, names: Iterable[str] = ()) -> list[Finding]:
+def check_text(text: str, *, names: Iterable[str] = (), learned: bool = True) -> list[Finding]:
     """Blame findings for any free text: one per reason, each with the words as written.
-    `names` are display names of the people on the board; they count as personal names."""
+    `names` are display names of the people on the board; they count as personal names. When
+    no rule fires and `learned` is on, the learned scorer may add one finding (`learned.py`);
+    action items pass `learned=False`, as the scorer learned from narrative sentences."""
     plain, ambiguous = name_tokens(names)
-    return list(_check(text, plain, ambiguous))
+    found = list(_check(text, plain, ambiguous))
+    if not found and learned:
+        found = learned_findings(BLAME, text)
+    return found

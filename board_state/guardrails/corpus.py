@@ -67,12 +67,12 @@ def parse(lines: Iterable[str]) -> list[Example]:
     return out
 
 
-def flags(check: str, text: str) -> bool:
-    """Does `check` raise a nudge on `text`?"""
+def flags(check: str, text: str, *, learned: bool = True) -> bool:
+    """Does `check` raise a nudge on `text`? With `learned=False`, the rules alone."""
     if check == BLAME:
-        return bool(check_text(text))
+        return bool(check_text(text, learned=learned))
     if check == VAGUE_ACTION:
-        return bool(check_action_text(text))
+        return bool(check_action_text(text, learned=learned))
     raise ValueError(f"unknown check {check!r}")
 
 

@@ -32,11 +32,10 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests/board_state/guardrails_corpus.jsonl"
 SAMPLE = ROOT.parent / "shared/guardrails/sample.jsonl"
 
-# Examples the checks get wrong today, as (check, text).
-KNOWN_MISSES: set[tuple[str, str]] = {
-    # A plural role noun the lexicon does not treat as people: "agents" is usually software.
-    ("blame", "Agents forgot to tag the tickets as incident-related"),
-}
+# Examples the checks get wrong today, as (check, text). The rules alone missed "Agents forgot to
+# tag the tickets as incident-related" (the lexicon takes "agents" for software); the learned
+# scorer (guardrails/learned.py) catches it, so it was removed from this set (issue 14).
+KNOWN_MISSES: set[tuple[str, str]] = set()
 
 
 def _lines() -> list[str]:

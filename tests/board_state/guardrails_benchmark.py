@@ -1,0 +1,42 @@
+"""How long the wording checks take per sentence on this machine (issue 14's 2 ms budget).
+
+Run from the repository root: `.venv/bin/python -m tests.board_state.guardrails_benchmark`. It
+prints figures and asserts nothing: wall time is no test. Each sentence of the real corpus is
+checked once (so the blame rules' cache of repeated texts does not help), rules plus the learned
+scorer, as a writer's hint would run them; then the learned scorer alone.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from hindsight.board_state.guardrails import Finding, check_action_text, check_text
+from hindsight.board_state.guardrails.learned import learned_findings, score
+
+REAL = Path(__file__).resolve().parent / "guardrails_real_corpus.jsonl"
+
+
+def main() -> None:
+    rows = [json.loads(line) for line in REAL.read_text(encoding="utf-8").splitlines()]
+    blame = [r["text"] for r in rows if r["check"] == "blame"]
+    actions = [r["text"] for r in rows if r["check"] == "vague_action"]
+    score("blame", "warm up"), score("vague_action", "warm up")  # load the weights once
+    runs: list[tuple[str, list[str], Callable[[str], list[Finding]]]] = [
+        ("blame (rules + learned)", blame, lambda t: check_text(t)),
+        ("vague_action (rules + learned)", actions, lambda t: check_action_text(t)),
+        ("blame, learned scorer alone", blame, lambda t: learned_findings("blame", t)),
+        ("vague, learned scorer alone", actions, lambda t: learned_findings("vague_action", t)),
+    ]
+    for name, texts, run in runs:
+        start = time.perf_counter()
+        for text in texts:
+            run(text)
+        ms = (time.perf_counter() - start) * 1000 / len(texts)
+        print(f"{name:32} {ms:.3f} ms a sentence ({len(texts)} sentences)")
+
+
+if __name__ == "__main__":
+    main()
