@@ -103,3 +103,19 @@ def test_holdout4_does_not_regress() -> None:
         precision, recall = HOLDOUT4_UNSEEN[s.check]
         assert s.precision >= precision, s
         assert s.recall >= recall, s
+
+
+# holdout5 was collected after holdout4 had been read for nothing but scored, labelled before any
+# check ran on it, and scored once, unseen, after the method (rules + learned scorer) had been
+# chosen by grouped cross-validation on the other splits (guardrails_real_corpus.md). Its errors
+# were not read and nothing was tuned on it; this records that figure as a floor.
+HOLDOUT5_UNSEEN = {"blame": (0.7742, 0.5333), "vague_action": (0.6, 0.5172)}
+
+
+def test_holdout5_does_not_regress() -> None:
+    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))["holdout5"]
+    assert [s.check for s in scores] == ["blame", "vague_action"]
+    for s in scores:
+        precision, recall = HOLDOUT5_UNSEEN[s.check]
+        assert s.precision >= precision, s
+        assert s.recall >= recall, s
