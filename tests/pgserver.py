@@ -141,3 +141,37 @@ class PgServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+# --- one server for a whole test run ------------------------------------------------------------
+
+TEST_STORE_ENV = "HINDSIGHT_TEST_STORE"  # "postgresql": the server tests run on PostgreSQL
+_shared: PgServer | None = None
+_databases: dict[str, str] = {}
+
+
+def on_postgres() -> bool:
+    return os.environ.get(TEST_STORE_ENV, "").lower() in ("postgresql", "postgres", "pg")
+
+
+def fresh_database(key: str) -> str:
+    """The database of `key` (a test's folder: an app made again on the same folder is a
+    restart, and finds its data) on the run's one PostgreSQL server, started on first use and
+    stopped when the run ends; new and empty the first time. Its URL."""
+    global _shared
+    if key in _databases:
+        return _databases[key]
+    if _shared is None:
+        import atexit
+
+        # The functional suite's server: no fsync (nothing here survives a power cut anyway;
+        # the cluster test's servers keep it, as production must).
+        _shared = PgServer(settings={"fsync": "off", "full_page_writes": "off"}).start()
+        atexit.register(_shared.stop)
+    name = f"t{os.getpid()}_{len(_databases)}"
+    import psycopg
+
+    with psycopg.connect(_shared.admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    _databases[key] = _shared.url(name)
+    return _databases[key]

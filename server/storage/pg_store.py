@@ -109,6 +109,23 @@ def ts_query(text: str) -> str:
     return " & ".join(terms)
 
 
+def shared_secret(url: str, name: str, proposed: str) -> str:
+    """A secret every node shares, kept in the database (table `settings`): the first node to
+    ask stores `proposed`, every later ask gets that one. Used before the store opens (the
+    sign-in layer is set up with the app), so it migrates the database itself if need be."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+        migrate(conn)
+        conn.execute(
+            "INSERT INTO settings (name, value) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            (name, proposed),
+        )
+        row = conn.execute("SELECT value FROM settings WHERE name = %s", (name,)).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
 class PgStore(Store):
     shared = True  # several nodes may write it: rooms catch up on SeqConflict
 

@@ -177,11 +177,10 @@ def session_secret(settings: Settings) -> str:
     readable by the server's user only)."""
     if settings.session_secret:
         return settings.session_secret
-    if is_postgres(settings.db):  # several nodes: each must sign sessions the others accept
-        raise _problem(
-            "HINDSIGHT_SESSION_SECRET",
-            "must be set when the database is PostgreSQL (every node needs the same one)",
-        )
+    if is_postgres(settings.db):  # several nodes: each must accept the others' sessions
+        from hindsight.server.storage.pg_store import shared_secret
+
+        return shared_secret(settings.db, "session_secret", secrets.token_urlsafe(48))
     path = Path(sqlite_path(settings.db)).resolve().parent / SECRET_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

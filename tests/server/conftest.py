@@ -31,6 +31,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from hindsight.server.app import create_app
 from hindsight.server.config import Settings
+from tests.pgserver import fresh_database, on_postgres
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "server" / "web" / "templates"
 READ_TIMEOUT = 5.0  # seconds; a frame that is expected arrives in milliseconds
@@ -96,7 +97,8 @@ def make_client(tmp_path: Path, **settings: Any) -> TestClient:
         "allowed_hosts": ("testserver",),
         **settings,
     }
-    app = create_app(Settings(db=str(tmp_path / "t.db"), **settings))
+    db = fresh_database(str(tmp_path)) if on_postgres() else str(tmp_path / "t.db")
+    app = create_app(Settings(db=db, **settings))
     app.add_middleware(SendTee)
     return TeeTestClient(app)
 

@@ -13,6 +13,7 @@ from hindsight.board_state import SYSTEM, Board, Entry, apply, encode_board, enc
 from hindsight.board_state import ops as o
 from hindsight.server.meeting.ids import hash_secret
 from hindsight.server.storage.store import BoardRow, CredentialRow, OpRow, Store, WriteBatch
+from tests.server.stored import sqlite_only
 
 from .conftest import (
     board_view,
@@ -138,6 +139,7 @@ def _old_board(db: Path) -> tuple[str, str, str]:
     return board_id, f"{fac}.fac-secret-{'x' * 24}", f"{ann}.ann-secret-{'x' * 24}"
 
 
+@sqlite_only("a board from before join links is staged in a file of that version")
 def test_a_board_from_before_join_links_gets_them_and_keeps_its_seated_people(
     tmp_path: Path,
 ) -> None:

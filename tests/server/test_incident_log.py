@@ -27,6 +27,8 @@ from hindsight.server.meeting.hub import Hub
 from hindsight.server.meeting.room import Room
 from hindsight.server.storage.schema import migrations
 from hindsight.server.storage.store import Store, WriteBatch, fts_query
+from tests.pgserver import on_postgres
+from tests.server.stored import sqlite_only, stored
 
 from .conftest import create_board, join, make_client
 
@@ -451,9 +453,9 @@ def test_a_missing_or_stale_row_is_rebuilt_before_the_log_is_read(
 ) -> None:
     b = new_board(client, "Old board")
     # As if the board predated the log, or a crash ate the debounced refresh.
-    with sqlite3.connect(tmp_path / "t.db") as db:
-        db.execute("DELETE FROM log")
-        db.execute("DELETE FROM log_fts")
+    stored(tmp_path, "DELETE FROM log")
+    if not on_postgres():  # PostgreSQL's search text is a column of the row
+        stored(tmp_path, "DELETE FROM log_fts")
     client.app.state.hub.log_delay = 3600  # type: ignore[attr-defined]  # no debounce help
     do(
         client,
@@ -533,6 +535,7 @@ def test_an_older_row_never_replaces_a_newer_one(tmp_path: Path) -> None:
     asyncio.run(run())
 
 
+@sqlite_only("m002 runs on a SQLite file of the version before the log")
 def test_upgrading_a_database_from_before_the_log_lists_its_boards(tmp_path: Path) -> None:
     """m002 on a file that has boards already: they are listed on the first read."""
     path = tmp_path / "t.db"

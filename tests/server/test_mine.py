@@ -4,7 +4,6 @@ anonymous board the seal keeps no link from an account to a seat but an action o
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from hindsight.board_state import ops as o
+from tests.server.stored import stored
 
 from .conftest import make_client
 from .test_access import PlaysSignIn, SignInOn
@@ -107,11 +107,10 @@ def test_a_cross_site_status_change_is_refused(client: TestClient) -> None:
 
 
 def _links(tmp_path: Path, board_id: str) -> dict[str, str]:
-    with sqlite3.connect(tmp_path / "t.db") as conn:
-        rows = conn.execute(
-            "SELECT email, participant_id FROM seat_accounts WHERE board_id = ?", (board_id,)
-        )
-        return dict(rows)
+    rows = stored(
+        tmp_path, "SELECT email, participant_id FROM seat_accounts WHERE board_id = ?", (board_id,)
+    )
+    return dict(rows)
 
 
 @pytest.mark.parametrize("anonymity", ["anonymous", "named"])
@@ -124,8 +123,7 @@ def test_closing_an_anonymous_board_seals_who_sat_where_and_owners_keep_their_ac
     kept = set(_links(tmp_path, b["board_id"]))
     assert kept == (set() if anonymity == "anonymous" else {FAY, KIM, LEE})
     if anonymity == "anonymous":  # Kim's action is still Kim's, by action, not by seat
-        with sqlite3.connect(tmp_path / "t.db") as conn:
-            owners = conn.execute("SELECT action_id, email FROM action_owners").fetchall()
+        owners = stored(tmp_path, "SELECT action_id, email FROM action_owners")
         assert owners == [(b["action"], KIM)]
     assert [a["text"] for a in client.get("/api/me", headers=_as(KIM)).json()["actions"]] == [
         "Drill the failover"

@@ -4,20 +4,17 @@ and the board still replays to the same state after a restart."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from hindsight.board_state import ANONYMOUS
 from tests.server.conftest import board_view, create_board, hello, join, make_client, op
+from tests.server.stored import stored
 
-DB = "t.db"
 
-
-def op_rows(db: Path, board_id: str) -> list[tuple[int, str, str]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "SELECT seq, actor, cid FROM ops WHERE board_id = ? ORDER BY seq", (board_id,)
-        ).fetchall()
+def op_rows(folder: Path, board_id: str) -> list[tuple[int, str, str]]:
+    return stored(
+        folder, "SELECT seq, actor, cid FROM ops WHERE board_id = ? ORDER BY seq", (board_id,)
+    )
 
 
 def test_a_refocus_is_logged_without_its_sender_or_client_id_and_replays(tmp_path: Path) -> None:
@@ -32,10 +29,10 @@ def test_a_refocus_is_logged_without_its_sender_or_client_id_and_replays(tmp_pat
             (meta,) = [c for c in event["changes"] if c["type"] == "board"]
             assert meta["refocus_count"] == 1
             op(ws, {"type": "raise_hand", "cid": "sam-hand-1", "raised": True})
-    rows = op_rows(tmp_path / DB, board)
+    rows = op_rows(tmp_path, board)
     refocus_seq = ack["seq"]
-    (stored,) = [r for r in rows if r[0] == refocus_seq]
-    assert stored[1:] == (ANONYMOUS, "")
+    (row,) = [r for r in rows if r[0] == refocus_seq]
+    assert row[1:] == (ANONYMOUS, "")
     # The control: Sam's other op is stored as his, so the check above can see a sender.
     assert (sam["participant_id"], "sam-hand-1") in [(r[1], r[2]) for r in rows]
     assert not any(r[2] == "sam-refocus-1" for r in rows)

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import time
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from starlette.testclient import TestClient, WebSocketDenialResponse
 from starlette.websockets import WebSocketDisconnect
 
 from hindsight.board_state.protocol import MAX_FRAME
+from tests.server.stored import store_files, stored
 
 from .conftest import (
     TEMPLATES,
@@ -398,13 +397,13 @@ def test_secrets_are_stored_hashed_and_nowhere_in_plain_text(tmp_path: Path) -> 
         b["participant_id"]: secret_of(b["credential"]),
         ann["participant_id"]: secret_of(ann["credential"]),
     }
-    with closing(sqlite3.connect(tmp_path / "t.db")) as db:
-        rows = db.execute(
-            "SELECT participant_id, secret_hash FROM credentials WHERE board_id = ?",
-            (b["board_id"],),
-        ).fetchall()
+    rows = stored(
+        tmp_path,
+        "SELECT participant_id, secret_hash FROM credentials WHERE board_id = ?",
+        (b["board_id"],),
+    )
     assert dict(rows) == {pid: hashlib.sha256(s.encode()).hexdigest() for pid, s in secrets.items()}
-    files = list(tmp_path.glob("t.db*"))
+    files = store_files(tmp_path)
     assert files
     for path in files:
         raw = path.read_bytes()

@@ -1,0 +1,51 @@
+"""Reading (and, for tests that stage an old state, changing) the tables of the store a test's
+app runs on: the SQLite file in its folder, or, when the run is on PostgreSQL
+(HINDSIGHT_TEST_STORE=postgresql), that folder's database. One SQL text for both, as the
+store's own (server/storage/sql.py translates it)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from hindsight.server.storage.sql import to_postgres
+from tests.pgserver import fresh_database, on_postgres
+
+
+def stored(folder: Path, sql: str, params: Sequence[Any] = (), *, db: str = "t.db") -> list[Any]:
+    """The rows of `sql` on the test's store (committed data), as tuples."""
+    if on_postgres():
+        import psycopg
+
+        with psycopg.connect(fresh_database(str(folder)), autocommit=True) as conn:
+            cursor = conn.execute(to_postgres(sql), tuple(params))
+            return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+    with closing(sqlite3.connect(folder / db)) as conn, conn:
+        return conn.execute(sql, tuple(params)).fetchall()
+
+
+def sqlite_only(why: str) -> Any:
+    """Mark a test about the SQLite file itself (its bytes, its WAL, migrating an old file):
+    skipped when the run is on PostgreSQL, saying why."""
+    import pytest
+
+    return pytest.mark.skipif(on_postgres(), reason=f"SQLite's own: {why}")
+
+
+def store_files(folder: Path) -> list[Path]:
+    """Every file the test's store keeps its data in: the SQLite file and its WAL, or the whole
+    data folder of the run's PostgreSQL server (tables, WAL, everything), after a CHECKPOINT
+    has written the tables' pages out."""
+    if on_postgres():
+        import psycopg
+
+        from tests import pgserver
+
+        with psycopg.connect(fresh_database(str(folder)), autocommit=True) as conn:
+            conn.execute("CHECKPOINT")
+        assert pgserver._shared is not None
+        return [p for p in pgserver._shared.data.rglob("*") if p.is_file()]
+    return list(folder.glob("t.db*"))
