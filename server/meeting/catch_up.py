@@ -216,12 +216,14 @@ class CatchUp:
             except SeqConflict:
                 if not self.shared or attempt == MAX_ATTEMPTS - 1:
                     raise
-                log.info("board %s: seq %d was taken by another node", self.board.id, base_seq)
+                self.conflicts += 1
+                log.info("board %s: seq %d was taken by another node", self.board.id, base_seq + 1)
                 await self._rewind(base_seq)
                 r = redo(r.taken)
         raise AssertionError("unreachable")
 
     _secrets_stale = False
+    conflicts = 0  # rounds that lost a seq to another node and were redone (tests, figures)
 
     async def _refresh_secrets(self) -> None:
         if self._secrets_stale:

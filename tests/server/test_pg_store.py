@@ -1,0 +1,98 @@
+"""The PostgreSQL store's own parts: the SQL it translates, its search query, and how it tells
+a seq another node took from any other failed write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from hindsight.server.storage.choose import make_store, shown
+from hindsight.server.storage.pg_store import PgStore, ts_query
+from hindsight.server.storage.sql import to_postgres
+from hindsight.server.storage.store import (
+    BoardRow,
+    CredentialRow,
+    OpRow,
+    SeqConflict,
+    Store,
+    StoreError,
+    WriteBatch,
+)
+from tests.pgserver import PgServer, pg_available
+
+needs_pg = pytest.mark.skipif(not pg_available(), reason="PostgreSQL is not installed")
+
+
+def test_placeholders_and_sqlites_inserts_become_postgresql() -> None:
+    assert to_postgres("SELECT a FROM t WHERE b = ? AND c LIKE 'x%'") == (
+        "SELECT a FROM t WHERE b = %s AND c LIKE 'x%%'"
+    )
+    assert to_postgres("INSERT OR IGNORE INTO t (a, b) VALUES (?, ?)") == (
+        "INSERT INTO t (a, b) VALUES (%s, %s) ON CONFLICT DO NOTHING"
+    )
+    assert to_postgres(
+        "INSERT OR REPLACE INTO snapshots (board_id, seq, state, cids) VALUES (?, ?, ?, ?)"
+    ) == (
+        "INSERT INTO snapshots (board_id, seq, state, cids) VALUES (%s, %s, %s, %s) "
+        "ON CONFLICT (board_id, seq) DO UPDATE SET state = excluded.state, cids = excluded.cids"
+    )
+    assert to_postgres("BEGIN") == "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+
+def test_what_someone_types_reaches_the_search_as_words_never_as_syntax() -> None:
+    assert ts_query("db timeout") == "'db' & 'timeout'"
+    assert ts_query("time*") == "'time':*"
+    assert ts_query("a'b) | !c") == "'a' & 'b' & 'c'"
+    assert ts_query("  ** ") == ""
+
+
+def test_the_db_setting_names_the_store_and_a_password_is_never_shown() -> None:
+    assert type(make_store("data/x.db")) is Store
+    assert type(make_store("sqlite:///data/x.db")) is Store
+    assert type(make_store("postgresql://u@h/db")) is PgStore
+    with pytest.raises(ValueError, match="mysql"):
+        make_store("mysql://u@h/db")
+    assert shown("postgresql://u:secret@h:5433/db") == "postgresql://u:***@h:5433/db"
+    assert "secret" not in shown("postgres://u:secret@h/db")
+
+
+@pytest.fixture(scope="module")
+def pg() -> Iterator[PgServer]:
+    if not pg_available():
+        pytest.skip("PostgreSQL is not installed")
+    with PgServer(settings={"fsync": "off"}) as server:
+        yield server
+
+
+def _op(seq: int, cid: str = "", actor: str = "ann") -> OpRow:
+    return OpRow(board_id="b1", seq=seq, actor=actor, cid=cid, body=b"{}")
+
+
+@needs_pg
+def test_a_seq_or_client_op_id_another_node_committed_is_a_conflict_and_nothing_else_is(
+    pg: PgServer,
+) -> None:
+    url = pg.database("conflicts")
+    one, two = PgStore(url, node="one"), PgStore(url, node="two")
+    one.open()
+    two.open()
+    try:
+        one.write_sync(
+            WriteBatch(boards=(BoardRow("b1", "e", 0, "{}"),), ops=(_op(1, "c1"), _op(2)))
+        )
+        with pytest.raises(SeqConflict):
+            two.write_sync(WriteBatch(ops=(_op(2, "c2"),)))  # seq 2 is taken
+        with pytest.raises(SeqConflict):
+            two.write_sync(WriteBatch(ops=(_op(3, "c1"),)))  # Ann's op c1 is in the log
+        two.write_sync(WriteBatch(ops=(_op(3, "c1", actor="bob"),)))  # Bob's c1 is his own
+        with pytest.raises(StoreError) as other:  # not a conflict: a broken row
+            two.write_sync(
+                WriteBatch(credentials=(CredentialRow("b1", "p", None, "x"),))  # type: ignore[arg-type]
+            )
+        assert not isinstance(other.value, SeqConflict)
+        assert [r.seq for r in one.ops_since("b1", 0)] == [1, 2, 3]
+        assert one.last_seq("b1") == 3
+    finally:
+        one.close()
+        two.close()
