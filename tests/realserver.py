@@ -20,9 +20,15 @@ def free_port() -> int:
 
 class RealServer:
     def __init__(
-        self, db: Path, port: int | None = None, env: dict[str, str] | None = None
+        self,
+        db: Path,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        *,
+        db_url: str = "",
     ) -> None:
-        self.db = db
+        self.db = db  # the SQLite file; with db_url (PostgreSQL), only where the log goes
+        self.db_url = db_url
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **(env or {})}
@@ -40,7 +46,7 @@ class RealServer:
                     "--port",
                     str(self.port),
                     "--db",
-                    str(self.db),
+                    self.db_url or str(self.db),
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
