@@ -66,7 +66,10 @@ class Trackers:
             # tracker, and its start-up is not slowed by a round.
             await asyncio.sleep(self.interval)
             try:
-                await self.poll_once()
+                # One node asks the tracker (several on PostgreSQL: see Store.leads).
+                hub = self._hub
+                if hub is not None and await asyncio.to_thread(hub.store.leads, "trackers"):
+                    await self.poll_once()
             except Exception:
                 logger.exception(
                     "the issue tracker poll failed; it runs again in %g s", self.interval

@@ -200,7 +200,9 @@ class Notifier:
     async def run(self) -> None:
         while not self._stopping.is_set():
             try:
-                await self.step()
+                # One node sends (several on PostgreSQL: one holds the task, see leads()).
+                if await asyncio.to_thread(self.store.leads, "webhooks"):
+                    await self.step()
             except Exception:
                 logger.exception("webhooks: a pass failed; the next one runs in %.0f s", self.poll)
             try:

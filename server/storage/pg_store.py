@@ -32,7 +32,7 @@ from typing import Any
 
 from hindsight.server.storage.batch_sql import SQL_OP, apply_batch
 from hindsight.server.storage.crashpoints import crash_point
-from hindsight.server.storage.pg_schema import migrate
+from hindsight.server.storage.pg_schema import MIGRATION_LOCK, migrate
 from hindsight.server.storage.schema import LogRow
 from hindsight.server.storage.sql import Conn, PgConnection
 from hindsight.server.storage.store import SeqConflict, Store, StoreError, _Job
@@ -148,6 +148,9 @@ class PgStore(Store):
         self.node = node  # named in NOTIFY payloads, so a node can skip its own
         self._listener: threading.Thread | None = None
         self._listen_conn: Any = None
+        self._lead_lock = threading.Lock()
+        self._lead_conn: Any = None
+        self._leading: set[str] = set()
 
     @staticmethod
     def _text_query(text: str) -> str:
@@ -194,6 +197,11 @@ class PgStore(Store):
             self._state = "open"
 
     def close(self) -> None:
+        with self._lead_lock:
+            lead, self._lead_conn = self._lead_conn, None
+            self._leading.clear()
+        if lead is not None:
+            lead.close()  # the locks go with the session: another node takes over
         listen, self._listen_conn = self._listen_conn, None
         if listen is not None:
             try:
@@ -250,6 +258,39 @@ class PgStore(Store):
         # PostgreSQL checks its own pages (data checksums, amcheck); this says it answers.
         self._reader().execute("SELECT 1").fetchone()
         return "ok"
+
+    # -- one node for the background tasks ------------------------------------------------------
+
+    def leads(self, task: str) -> bool:
+        """Whether this node runs `task` now. Webhook delivery and tracker polling would be
+        done once per node otherwise (every message posted by each). One node holds a session
+        advisory lock per task on a connection of its own; when it dies or stops, its session
+        ends, the lock with it, and the next node to ask takes the task over."""
+        import zlib
+
+        import psycopg
+
+        with self._lead_lock:
+            if self._state != "open":
+                return False
+            try:
+                if self._lead_conn is None or self._lead_conn.broken or self._lead_conn.closed:
+                    self._lead_conn, self._leading = self._raw(), set()
+                if task in self._leading:
+                    self._lead_conn.execute("SELECT 1")  # still our session, so still ours
+                    return True
+                key = zlib.crc32(task.encode()) & 0x7FFFFFFF
+                row = self._lead_conn.execute(
+                    "SELECT pg_try_advisory_lock(%s, %s)", (MIGRATION_LOCK, key)
+                ).fetchone()
+            except psycopg.Error as exc:
+                log.warning("PostgreSQL: could not ask who runs %s (%s)", task, exc)
+                self._lead_conn = None
+                return False
+            if row is not None and row[0]:
+                self._leading.add(task)
+                return True
+            return False
 
     # -- hints from other nodes -----------------------------------------------------------------
 

@@ -385,6 +385,11 @@ class Store(BoardReads, LogReads):
             self._local.conn = conn
         return conn
 
+    def leads(self, task: str) -> bool:
+        """Whether this process should run `task` (webhook delivery, tracker polling): on
+        SQLite it is the only one; several nodes on PostgreSQL elect one (pg_store.py)."""
+        return True
+
     def _open_reader(self) -> Conn:
         conn = self._connect()
         conn.execute("PRAGMA query_only = ON")  # readers never write by accident

@@ -96,3 +96,22 @@ def test_a_seq_or_client_op_id_another_node_committed_is_a_conflict_and_nothing_
     finally:
         one.close()
         two.close()
+
+
+@needs_pg
+def test_one_node_runs_each_background_task_and_another_takes_over_when_it_stops(
+    pg: PgServer,
+) -> None:
+    url = pg.database("leads")
+    one, two = PgStore(url, node="one"), PgStore(url, node="two")
+    one.open()
+    two.open()
+    try:
+        assert one.leads("webhooks") and one.leads("webhooks")  # asked again: still one's
+        assert not two.leads("webhooks")
+        assert two.leads("trackers") and not one.leads("trackers")  # each task on its own
+        one.close()  # a deploy, a crash: its session and its locks end
+        assert two.leads("webhooks")
+    finally:
+        one.close()
+        two.close()
