@@ -170,7 +170,8 @@ class Hub:
         every = max(1.0, min(self.idle_close_ms / 4000, 3600.0))
         while True:
             try:
-                await self.close_idle()
+                if await asyncio.to_thread(self.store.leads, "idle-close"):  # one node sweeps
+                    await self.close_idle()
             except Exception:
                 logger.exception("the idle sweep failed; it runs again in %.0f s", every)
             await asyncio.sleep(every)
