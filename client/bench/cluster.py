@@ -38,7 +38,7 @@ from typing import Any
 
 import msgspec
 
-from hindsight.client.bench.cluster_pg import Postgres
+from hindsight.client.bench.cluster_pg import Postgres, commit_ceiling
 from hindsight.client.bench.ladder import passes
 from hindsight.client.bench.load import Load, Seat
 from hindsight.client.bench.options import parse_shapes
@@ -49,7 +49,7 @@ from hindsight.client.bench.stats import cpu_pressure, self_cpu_s
 from hindsight.client.bench.wire import connect
 
 CONFIGS = {"sqlite": 0, "pg1": 1, "pg2": 2, "pg3": 3}  # name -> nodes on PostgreSQL (0: SQLite)
-RATES = [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000]
+RATES = [250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000]
 
 
 class Node(LocalServer):
@@ -277,6 +277,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--generator-core", type=int, default=1)
     p.add_argument("--no-pin", action="store_true")
     p.add_argument(
+        "--commit-ceiling",
+        action="store_true",
+        help="instead: PostgreSQL's commits/s without NOTIFY, with it in the commit, with it "
+        "after the commit (1, 3, 12 writers)",
+    )
+    p.add_argument(
         "--made-on-first",
         action="store_true",
         help="make every board through the first node (which then follows them all)",
@@ -289,8 +295,31 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def ceilings(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """--commit-ceiling: PostgreSQL's commits per second with and without NOTIFY, for as many
+    writers as a cluster has nodes (each node commits from one writer thread)."""
+    pg = Postgres(None if args.no_pin else args.server_core).start()
+    try:
+        url = pg.database("ceiling")
+        out = [
+            commit_ceiling(url, writers, 3.0, notify)
+            for writers in (1, 3, 12)
+            for notify in ("none", "in", "after")
+        ]
+    finally:
+        pg.stop()
+    for row in out:
+        print(row, flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.commit_ceiling:
+        results = ceilings(args)
+        if args.json_path:
+            Path(args.json_path).write_text(json.dumps(results, indent=2) + "\n")
+        return 0
     results = run_generator(run(args))
     print_report(results)
     if args.json_path:

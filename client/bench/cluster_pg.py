@@ -7,7 +7,10 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 from hindsight.client.bench.servers import free_port, pin
 from hindsight.client.bench.stats import CLOCK_TICKS
@@ -89,17 +92,17 @@ class Postgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
     def counters(self, name: str) -> tuple[int, int]:
-        """Transactions committed in database `name` and WAL bytes written, so far. (The
-        commit count is flushed by each backend about once a second; a step's drain leaves
-        it time to.)"""
+        """Write transactions so far (the next transaction id: every transaction that writes
+        takes one, exactly and at once, unlike the statistics' commit count, which backends
+        report about once a second) and WAL bytes written so far."""
         out = self._run(
             _pg_bin("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
             "-d", name, "-qAtc",
-            "SELECT xact_commit, pg_current_wal_lsn() - '0/0' FROM pg_stat_database "
-            "WHERE datname = current_database()",
+            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint, "
+            "pg_current_wal_lsn() - '0/0'",
         )  # fmt: skip
-        commits, wal = out.strip().split("|")
-        return int(commits), int(float(wal))
+        xid, wal = out.strip().split("|")
+        return int(xid), int(float(wal))
 
     def cpu_s(self) -> float:
         """The postmaster, the backends it reaped, and every process it runs now."""
@@ -123,3 +126,40 @@ def _pg_bin(name: str) -> str:
     if not found:
         raise SystemExit(f"PostgreSQL's {name} is not installed (make pg-deps installs it)")
     return str(found[-1])
+
+
+def commit_ceiling(url: str, writers: int, seconds: float, notify: str) -> dict[str, Any]:
+    """Commits per second that `writers` connections reach committing back to back, each
+    transaction one small insert (an op row's size). `notify`: "none"; "in", a `pg_notify` in
+    the same transaction, as the store's commits carry it; "after", the `pg_notify` in a
+    transaction of its own right after the commit. PostgreSQL serialises the commits of
+    transactions that notify (one lock for the whole server, from before the commit's WAL
+    flush to its end), so with "in" the writers queue behind each other's flushes: the
+    ceiling on the cluster's commits. A transaction that only notifies writes no WAL to wait
+    for, so "after" holds that lock for far less."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS ceiling (n bigint, body bytea)")
+    stop = time.perf_counter() + seconds
+    counts = [0] * writers
+    body = b"x" * 600
+
+    def writer(i: int) -> None:
+        with psycopg.connect(url) as conn:
+            while time.perf_counter() < stop:
+                conn.execute("INSERT INTO ceiling VALUES (%s, %s)", (i, body))
+                if notify == "in":
+                    conn.execute("SELECT pg_notify('ceiling', %s)", (str(i),))
+                conn.commit()
+                if notify == "after":
+                    conn.execute("SELECT pg_notify('ceiling', %s)", (str(i),))
+                    conn.commit()
+                counts[i] += 1
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"writers": writers, "notify": notify, "commits_per_s": round(sum(counts) / seconds)}
