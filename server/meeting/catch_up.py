@@ -115,7 +115,8 @@ class CatchUp:
         `want`: a seq someone has seen (0: none known), so a gap can be told from nothing new."""
         hinted, self._hinted = max(self._hinted, want), 0
         rows = await asyncio.to_thread(self.store.ops_since, self.board.id, self.seq)
-        if rows and rows[0].seq == self.seq + 1:
+        # Contiguous from our seq and not emptied by a seal (catch up), or else reload.
+        if rows and rows[0].seq == self.seq + 1 and all(row.body for row in rows):
             self._apply_foreign([decode_entry(row.body) for row in rows])
         elif rows or hinted > self.seq:  # a gap: the history was sealed or compacted
             await self._reload()

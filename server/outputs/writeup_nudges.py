@@ -35,7 +35,8 @@ class NudgeTallies:
 
             def catch_up() -> None:
                 for row in room.store.ops_since(board_id, tally.seq):
-                    tally.feed(decode_entry(row.body))
+                    if row.body:  # (sealed meanwhile, on PostgreSQL: emptied rows)
+                        tally.feed(decode_entry(row.body))
 
             await asyncio.to_thread(catch_up)
             self._tallies[board_id] = tally

@@ -45,8 +45,17 @@ def check_batch(batch: WriteBatch) -> None:
         raise TypeError("op bodies and snapshot states must be bytes")
 
 
+# A seal forgets the board's ops up to its seq. SQLite deletes them (secure_delete zeroes the
+# rows). A store shared by several nodes keeps each row's key with nothing in it instead
+# (pg_store.SQL_FORGET_OPS): a seq, once taken, must stay taken.
+SQL_FORGET_OPS = "DELETE FROM ops WHERE board_id = ? AND seq <= ?"
+
+
 def apply_batch(
-    conn: Conn, batch: WriteBatch, log_row: Callable[[Conn, LogRow], None] = apply_log_row
+    conn: Conn,
+    batch: WriteBatch,
+    log_row: Callable[[Conn, LogRow], None] = apply_log_row,
+    forget_ops: str = SQL_FORGET_OPS,
 ) -> None:
     """Everything of `batch` but its ops (a transaction inserts all its jobs' ops at once).
     Most batches are one room's round, ops and nothing else; an empty executemany still costs
@@ -83,7 +92,7 @@ def apply_batch(
             batch.joined_readers,
         )
     for seal in batch.seals:
-        conn.execute("DELETE FROM ops WHERE board_id = ? AND seq <= ?", (seal.board_id, seal.seq))
+        conn.execute(forget_ops, (seal.board_id, seal.seq))
         conn.execute("DELETE FROM snapshots WHERE board_id = ?", (seal.board_id,))
         crash_point("during_seal")  # testing only: see crashpoints.py
         conn.execute(_SQL_SNAPSHOT, (seal.board_id, seal.seq, seal.state, seal.cids))

@@ -16,9 +16,10 @@ What a shared database adds:
   a board moved on, after which a room reads the rows themselves.
 * `synchronous_commit` is on for the writer's session: COMMIT returns once the WAL is flushed,
   so an acknowledged op survives a crash of the node and of PostgreSQL.
-* Sealing deletes the board's rows in the seal's transaction, as on SQLite; PostgreSQL frees
-  the dead rows at its next VACUUM (autovacuum), and its WAL and backups keep them until they
-  are recycled: docs/operators.md says what that means for an operator.
+* Sealing empties the board's op rows in the seal's transaction (SQLite deletes them): the
+  keys stay, so no node can commit a seq of the sealed history later. PostgreSQL frees the
+  old row versions at its next VACUUM (autovacuum), and its WAL and backups keep them until
+  they are recycled: docs/operators.md says what that means for an operator.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ from hindsight.server.storage.store import SeqConflict, Store, StoreError, _Job
 log = logging.getLogger("hindsight.store")
 
 CHANNEL = "hindsight"
+# A seal empties the board's op rows but keeps their keys: deleted, a seq could be taken again
+# by a node that had not heard of the close yet, committed after the seal and so never read.
+SQL_FORGET_OPS = (
+    "UPDATE ops SET actor = '', cid = '', body = ''::bytea WHERE board_id = ? AND seq <= ?"
+)
 _SEQ_KEYS = ("ops_pkey", "ops_client_op")  # the constraints that say "another node was first"
 
 _SQL_LOG = (
@@ -221,7 +227,7 @@ class PgStore(Store):
             ops = [(o.board_id, o.seq, o.actor, o.cid, o.body) for j in jobs for o in j.batch.ops]
             conn.executemany(SQL_OP, ops)
             for job in jobs:
-                apply_batch(conn, job.batch, log_row=pg_log_row)
+                apply_batch(conn, job.batch, log_row=pg_log_row, forget_ops=SQL_FORGET_OPS)
             last: dict[str, int] = {}
             for board_id, seq, *_ in ops:
                 last[board_id] = max(seq, last.get(board_id, 0))

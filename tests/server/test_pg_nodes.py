@@ -218,3 +218,25 @@ def test_live_events_from_the_other_node_are_the_ones_its_own_people_get(pg: PgS
             assert len(events_a) == 5 and events_a == events_b
 
     run(go())
+
+
+def test_a_node_that_missed_the_close_cannot_write_into_the_sealed_history(pg: PgServer) -> None:
+    async def go() -> None:
+        async with Nodes(pg.database("sealed")) as n:
+            _, fac, a, b = await n.board()
+            ann, _ = await a.join("Ann", "participant")
+            await a.submit_as(ann, o.AddSticky(section="contributing", text="before"))
+            await same(a, b)
+            b.hint = lambda seq: None  # type: ignore[method-assign]  # B hears nothing now
+            await a.submit_as(fac, o.AddSticky(section="contributing", text="later"))
+            await a.submit_as(fac, o.CloseMeeting())  # A seals; B is two seqs behind
+            # B takes an op at the seq of the emptied "later" row: the key is still taken, so
+            # B catches up, finds the sealed board and refuses the op like any closed board.
+            with pytest.raises(Rejected):
+                await b.submit_as(ann, o.AddSticky(section="contributing", text="too late"))
+            assert b.conflicts >= 1 and await b.consult(lambda bd: bd.sealed)
+            rows = n.stores[0].ops_since(a.board_id, 0)
+            assert rows and not any(r.body for r in rows)  # the sealed history: keys only
+            assert await a.consult(encode_board) == await b.consult(encode_board)
+
+    run(go())
