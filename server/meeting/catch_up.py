@@ -220,7 +220,7 @@ class CatchUp:
                 self.conflicts += 1
                 log.info("board %s: seq %d was taken by another node", self.board.id, base_seq + 1)
                 await self._rewind(base_seq)
-                r = redo(r.taken)
+                r = redo([*r.taken, *r.doubtful])  # caught up: the doubtful are fresh now
         raise AssertionError("unreachable")
 
     _secrets_stale = False

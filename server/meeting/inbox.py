@@ -29,6 +29,7 @@ class Submit:
     done: asyncio.Future[Receipt] | None = None  # server-side callers: a receipt or error
     new_id: str = ""
     credential: CredentialRow | None = None
+    fresh: bool = False  # checked against a board caught up with the other nodes
 
 
 @dataclass
@@ -63,3 +64,4 @@ class Round:
     revoked: list[str] = field(default_factory=list)  # seats removed: told once it is durable
     handed_over: bool = False  # the facilitator changed: presence is addressed anew
     taken: list[Submit] = field(default_factory=list)  # not refused: redone after a conflict
+    doubtful: list[Submit] = field(default_factory=list)  # refused on a board maybe behind

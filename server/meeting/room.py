@@ -272,6 +272,8 @@ class Room(Seats, Sealing, CatchUp, Batches):
         for fut, receipt in r.done:
             if not fut.done():
                 fut.set_result(receipt)
+        if r.doubtful:  # first the other nodes' news, then these again (see _accept)
+            self._inbox[0:0] = [Behind(0), *r.doubtful]
         if r.entries:
             self._arm_deadline()
             if self.after_commit is not None:
@@ -302,6 +304,12 @@ class Room(Seats, Sealing, CatchUp, Batches):
             applied = apply(self.board, op, actor=actor, now=now, new_id=nid)
         except Rejected as e:
             r.taken.pop()
+            if self.shared and not item.fresh:
+                # Maybe refused only because this node has not read another's commits yet (a
+                # resend of an op applied there, say): asked again once caught up (_round).
+                item.fresh = True
+                r.doubtful.append(item)
+                return
             if item.peer:
                 item.peer.send(encode(Reject(cid=op.cid, code=e.code, message=e.message)))
             if item.done and not item.done.done():

@@ -9,7 +9,9 @@ stale board and refusing it tells the client that an op it sent was refused when
 fact applied.
 
 Found by the cluster chaos test (tests/cluster/test_cluster.py: "reject for an op not
-waiting", about one run in five with affinity); this makes it happen every time.
+waiting", about one run in five with affinity); this makes it happen every time. The room now
+asks an op it would refuse again once it has caught up with the log (Room._accept), so the
+resend is answered as a duplicate.
 """
 
 from __future__ import annotations
@@ -80,11 +82,6 @@ async def _resends(cluster: Cluster) -> list[tuple[Ack | Reject, Ack | Reject]]:
     return answers
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug (issue 17): a node behind the log checks a resend against its stale "
-    "board and refuses it instead of answering it as a duplicate",
-)
 def test_a_resend_reaching_a_node_behind_the_log_is_answered_as_a_duplicate(
     pg: PgServer, tmp_path: Path
 ) -> None:
