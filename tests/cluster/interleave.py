@@ -49,7 +49,9 @@ class Outcome:
     acked_by_node: list[list[int]]  # seqs acked through node 0 and node 1
     acked_votes: dict[str, int]  # person id -> acked cast_vote count
     refused: dict[str, int] = field(default_factory=dict)  # reject code -> count
-    deletes_by_facilitator: int = 0
+    deletes_by_facilitator: int = 0  # accepted: sequenced before the hand-over
+    deletes_refused: int = 0  # refused: the hand-over came first
+    handovers: int = 0
 
 
 async def _submit(client: BoardClient, op: o.Op, outcome: Outcome, node: int) -> Any:
@@ -149,8 +151,11 @@ async def _hand_over_and_delete(people: list[Person], out: Outcome) -> None:
             else asyncio.sleep(0),
             *edits,
         )
-        out.deletes_by_facilitator += deleted is not None
+        if target:
+            out.deletes_by_facilitator += deleted is not None
+            out.deletes_refused += deleted is None
         if handed is not None:
+            out.handovers += 1
             facilitator = nxt
         await asyncio.sleep(0.1)
 

@@ -158,7 +158,9 @@ def test_two_nodes_taking_one_boards_ops_at_once_keep_dot_budgets_and_edit_right
         f"interleaving: {len(seqs)} ops acked (node 0: {len(outcome.acked_by_node[0])}, "
         f"node 1: {len(outcome.acked_by_node[1])}, {switches} switches between nodes in seq "
         f"order), refused: {outcome.refused}, dots per person {sorted(dots.values())} of "
-        f"{BUDGET}, deletes by the facilitator of the moment: {outcome.deletes_by_facilitator}",
+        f"{BUDGET}; {outcome.handovers} hand-overs, each racing a delete by the one handing "
+        f"over: {outcome.deletes_by_facilitator} sequenced first and accepted, "
+        f"{outcome.deletes_refused} sequenced after and refused",
     )
     assert all(n <= BUDGET for n in dots.values()), dots
     assert {v: n for v, n in dots.items() if n} == outcome.acked_votes
