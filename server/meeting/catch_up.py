@@ -19,9 +19,11 @@ shared store any node may take any board's ops, so a room is the only writer *on
 * **Timers.** Every node that has the room arms the board's deadline; the first to commit
   the expiry wins the seq, and the others' expiry is refused by the core after catching up
   (the phase has expired): one `timebox_expired` per deadline, whichever nodes are up.
-* **A history that moved under us** (another node sealed the board, or wrote a snapshot past
-  the seq we rewind to) cannot be stepped through: the room reloads the board whole and
-  sends its people a fresh snapshot, as after a seal.
+* **A sealed history** (another node closed the board) cannot be stepped through: its rows
+  are emptied. The room reloads the sealed board and sends its people a fresh snapshot, as
+  the sealing node does. Anything else is stepped through, event by event, from a snapshot at
+  or before the room's seq (another node's later snapshot is passed over): a welcome in the
+  middle of a connection makes clients resend their outboxes, so it is kept for seals.
 """
 
 from __future__ import annotations
@@ -126,11 +128,13 @@ class CatchUp:
     async def _rewind(self, base_seq: int) -> None:
         """After a SeqConflict: back to the board as committed at `base_seq` (the round's
         ops are undone), then forward through what other nodes committed since."""
-        loaded, secrets = await asyncio.to_thread(self._read_board)
-        snapshot = loaded.snapshot if loaded is not None else None
-        if loaded is None or (snapshot is not None and snapshot.seq > base_seq):
-            await self._reload(loaded, secrets)
+        # From a snapshot at or before `base_seq` (another node may have written a later one):
+        # the ops after it are all in the log, unless a seal emptied them.
+        loaded, secrets = await asyncio.to_thread(self._read_board, base_seq)
+        if loaded is None or not all(row.body for row in loaded.tail):
+            await self._reload()
             return
+        snapshot = loaded.snapshot
         board = decode_board(snapshot.state) if snapshot else Board(id=self.board.id)
         entries = [decode_entry(row.body) for row in loaded.tail]
         replay(self.board.id, [e for e in entries if e.seq <= base_seq], board)
@@ -143,15 +147,13 @@ class CatchUp:
         self._apply_foreign([e for e in entries if e.seq > base_seq])
         self._caught_up()
 
-    async def _reload(
-        self, loaded: LoadedBoard | None = None, secrets: dict[str, str] | None = None
-    ) -> None:
-        """The board whole from the log, and a fresh snapshot for everyone connected."""
+    async def _reload(self) -> None:
+        """The board whole from the log, and a fresh snapshot for everyone connected (after
+        another node sealed it: the history we would step through is gone)."""
         from hindsight.server.meeting.loading import restore
 
-        if loaded is None or secrets is None:
-            loaded, secrets = await asyncio.to_thread(self._read_board)
-        if loaded is None or secrets is None:
+        loaded, secrets = await asyncio.to_thread(self._read_board)
+        if loaded is None:
             raise RuntimeError(f"board {self.board.id} is gone from the store")
         self.board, self.seq = restore(self.board.id, loaded)
         self._cids, self._secrets = cid_table(loaded), secrets
@@ -162,8 +164,8 @@ class CatchUp:
             peer.send(self._welcome_frame(peer.participant_id, snapshot=True))
         self._caught_up()
 
-    def _read_board(self) -> tuple[LoadedBoard | None, dict[str, str]]:
-        loaded = self.store.load(self.board.id)
+    def _read_board(self, at_most: int | None = None) -> tuple[LoadedBoard | None, dict[str, str]]:
+        loaded = self.store.load(self.board.id, at_most)
         creds = self.store.credentials(self.board.id)
         return loaded, {c.participant_id: c.secret_hash for c in creds}
 

@@ -19,7 +19,9 @@ class BoardReads:
     def _reader(self) -> Conn:
         raise NotImplementedError
 
-    def load(self, board_id: str) -> LoadedBoard | None:
+    def load(self, board_id: str, at_most: int | None = None) -> LoadedBoard | None:
+        """The board's row, its latest snapshot (with `at_most`: the latest at or before that
+        seq, else none) and every op after it, read in one snapshot of the database."""
         conn = self._reader()
         conn.execute("BEGIN")  # one read snapshot for board, snapshot and tail
         try:
@@ -30,8 +32,8 @@ class BoardReads:
                 return None
             snap = conn.execute(
                 "SELECT board_id, seq, state, cids FROM snapshots WHERE board_id = ? "
-                "ORDER BY seq DESC LIMIT 1",
-                (board_id,),
+                "AND seq <= ? ORDER BY seq DESC LIMIT 1",
+                (board_id, (1 << 62) if at_most is None else at_most),
             ).fetchone()
             snapshot = SnapshotRow(*snap) if snap is not None else None
             tail = self._ops_since(conn, board_id, snapshot.seq if snapshot else 0)
