@@ -107,9 +107,10 @@ def test_holdout4_does_not_regress() -> None:
 
 # holdout5 was collected after holdout4 had been read for nothing but scored, labelled before any
 # check ran on it, and scored once, unseen, after the method (rules + learned scorer) had been
-# chosen by grouped cross-validation on the other splits (guardrails_real_corpus.md). Its errors
-# were not read and nothing was tuned on it; this records that figure as a floor.
-HOLDOUT5_UNSEEN = {"blame": (0.7742, 0.5333), "vague_action": (0.6, 0.5172)}
+# chosen by grouped cross-validation on the other splits (guardrails_real_corpus.md); this records
+# that figure as a floor. Two blame labels were corrected after the blind relabelling (the .md
+# lists them), which moves the same predictions from 0.7742 / 0.5333 to 0.7419 / 0.5111.
+HOLDOUT5_UNSEEN = {"blame": (0.7419, 0.5111), "vague_action": (0.6, 0.5172)}
 
 
 def test_holdout5_does_not_regress() -> None:
