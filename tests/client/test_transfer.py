@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from typing import Any
 
 import pytest
@@ -25,6 +24,7 @@ from hindsight.client.http import (
 )
 from hindsight.client.sdk import BoardClient
 from tests.realserver import RealServer
+from tests.server.stored import stored
 
 
 def _phase(c: BoardClient, kind: str, title: str | None = None) -> str:
@@ -276,15 +276,18 @@ def _normal(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _log(server: RealServer, board_id: str) -> list[Entry]:
-    with sqlite3.connect(server.db) as conn:
-        rows = conn.execute("SELECT body FROM ops WHERE board_id = ? ORDER BY seq", (board_id,))
-        return [decode_entry(body) for (body,) in rows]
+    rows = stored(
+        server.db.parent,
+        "SELECT body FROM ops WHERE board_id = ? ORDER BY seq",
+        (board_id,),
+        db=server.db.name,
+    )
+    return [decode_entry(body) for (body,) in rows]
 
 
 def _boards(server: RealServer) -> int:
-    with sqlite3.connect(server.db) as conn:
-        count: int = conn.execute("SELECT count(*) FROM boards").fetchone()[0]
-        return count
+    count: int = stored(server.db.parent, "SELECT count(*) FROM boards", db=server.db.name)[0][0]
+    return count
 
 
 def test_export_then_import_reproduces_the_board(server: RealServer) -> None:
