@@ -315,8 +315,12 @@ class ChaosClient:
             self._tasks.append(task)
             return
         record = self.history.get(r.cid)
+        if record is not None and record.status == "rejected" and r.cid not in self.outbox:
+            self.extra_acks += 1  # sent twice at once, refused twice: applied never
+            return
         if record is None or self.outbox.pop(r.cid, None) is None:
-            self.violations.append(f"{self.name}: reject for an op not waiting: {r}")
+            was = f" (it was {record.status} at {record.seq})" if record else ""
+            self.violations.append(f"{self.name}: reject for an op not waiting{was}: {r}")
             return
         record.status, record.code = "rejected", r.code
 
