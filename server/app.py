@@ -105,8 +105,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await asyncio.to_thread(store.open)
         app.state.store = store
         app.state.hub = Hub(store, idle_close_days=settings.idle_close_days)
-        if isinstance(store, PgStore):  # other nodes' commits reach this node's rooms
-            store.listen(asyncio.get_running_loop(), app.state.hub.hint)
+        if isinstance(store, PgStore):  # other nodes' commits and people reach this node's rooms
+            app.state.hub.share_presence(store.node, store.announce)
+            store.listen(asyncio.get_running_loop(), app.state.hub.hint, app.state.hub.heard)
         sweep = asyncio.get_running_loop().create_task(app.state.hub.sweep_idle())
         trackers.start(app.state.hub)  # reads linked issues' states back, now and then
         notifier = Notifier(

@@ -66,8 +66,11 @@ def welcome_frame(
     )
 
 
-def presence_frames(peers: list[Peer], board: Board) -> list[tuple[Peer, bytes]]:
-    online = {p.participant_id for p in peers}
+def presence_frames(
+    peers: list[Peer], board: Board, elsewhere: frozenset[str] = frozenset()
+) -> list[tuple[Peer, bytes]]:
+    """`elsewhere`: who is connected to the board through other nodes (a shared store)."""
+    online = {p.participant_id for p in peers} | elsewhere
     names: list[str] = []
     if board.settings.anonymity == "named":
         names = sorted(board.participants[i].name for i in online if i in board.participants)

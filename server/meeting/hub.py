@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any, cast
 
 import msgspec
@@ -35,6 +36,7 @@ from hindsight.board_state import ops as o
 from hindsight.board_state.views import BoardView
 from hindsight.server.meeting.ids import hash_secret, new_id, now_ms
 from hindsight.server.meeting.loading import restore
+from hindsight.server.meeting.presence_share import PresenceShare
 from hindsight.server.meeting.room import LINK_TOKEN_BYTES, Room, RoomClosed
 from hindsight.server.storage.log_rows import build_row
 from hindsight.server.storage.store import BoardRow, CredentialRow, LogRow, OpRow, Store, WriteBatch
@@ -55,6 +57,7 @@ class Hub:
         self._log_due: dict[str, float] = {}  # board id -> loop time its row is due for rebuild
         self._log_tasks: set[asyncio.Task[None]] = set()
         self._closing = False
+        self.presence: PresenceShare | None = None  # several nodes: who is online elsewhere
 
     async def room(self, board_id: str) -> Room | None:
         room = self.rooms.get(board_id)
@@ -72,6 +75,8 @@ class Hub:
                     if room is None:
                         return None
                     room.after_commit = self._on_commit
+                    if self.presence is not None:
+                        room.on_presence = self.presence.changed
                     # Lazy migrations, before anyone else gets the room (no join may come
                     # in before the links; nobody may read a closed board unsealed).
                     if len(room.board.links) < 2:
@@ -84,6 +89,19 @@ class Hub:
             entry[1] -= 1
             if entry[1] == 0:
                 del self._loading[board_id]
+
+    def share_presence(self, node: str, publish: Callable[[str], None]) -> None:
+        """Count the people of other nodes and tell them ours (several nodes: see
+        presence_share.py); `publish` sends a notice to every node."""
+        loop = asyncio.get_running_loop()
+        self.presence = PresenceShare(node, lambda: self.rooms, publish, loop.time)
+        self.presence.start()
+        for room in self.rooms.values():
+            room.on_presence = self.presence.changed
+
+    def heard(self, payload: str) -> None:
+        if self.presence is not None:
+            self.presence.heard(payload)
 
     def hint(self, board_id: str, seq: int) -> None:
         """Another node committed `board_id` up to `seq` (a shared store's LISTEN/NOTIFY);
@@ -255,5 +273,7 @@ class Hub:
         self._log_timers.clear()
         self._log_due.clear()
         await asyncio.gather(*(self._refresh_quietly(b) for b in pending), *self._log_tasks)
+        if self.presence is not None:
+            await self.presence.stop()
         await asyncio.gather(*(room.close() for room in self.rooms.values()))
         self.rooms.clear()

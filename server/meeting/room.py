@@ -52,12 +52,12 @@ from hindsight.server.meeting.deadline import DeadlineTimer
 from hindsight.server.meeting.frames import (
     Peer,
     event_frames,
-    presence_frames,
     welcome_frame,
 )
 from hindsight.server.meeting.ids import new_id, now_ms
 from hindsight.server.meeting.inbox import Behind, Hello, Read, Receipt, Round, Submit
 from hindsight.server.meeting.loading import CidTable, load_board
+from hindsight.server.meeting.presence_share import Presence
 from hindsight.server.meeting.sealing import Sealing
 from hindsight.server.meeting.seats import Seats
 from hindsight.server.storage.crashpoints import crash_point_after_flush, selected
@@ -84,7 +84,9 @@ class RoomClosed(Exception):
     pass
 
 
-class Room(Seats, Sealing, CatchUp, Batches):
+class Room(
+    Presence, Seats, Sealing, CatchUp, Batches
+):  # Presence first: the others name its method
     def __init__(
         self,
         store: Store,
@@ -122,6 +124,11 @@ class Room(Seats, Sealing, CatchUp, Batches):
         # Told after every round that committed something (the hub keeps the incident log
         # fresh with it). Must not block; its failures are logged and never close the room.
         self.after_commit: Callable[[Room], None] | None = None
+        # Several nodes: who is connected through each other node, and the hub's hook to tell
+        # them who is connected here when that changes (meeting/presence_share.py).
+        self.elsewhere: dict[str, frozenset[str]] = {}
+        self.on_presence: Callable[[Room], None] | None = None
+        self._announced: frozenset[str] = frozenset()
         self._worker = asyncio.get_running_loop().create_task(self._run(), name=f"room-{board.id}")
         self._arm_deadline()
 
@@ -360,10 +367,6 @@ class Room(Seats, Sealing, CatchUp, Batches):
                     )
         self.peers.add(h.peer)
         self._send_presence()
-
-    def _send_presence(self) -> None:
-        for peer, frame in presence_frames(list(self.peers), self.board):
-            peer.send(frame)
 
     def _fail(self, items: list[Any]) -> None:
         self.closed = True

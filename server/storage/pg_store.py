@@ -41,6 +41,7 @@ from hindsight.server.storage.store import SeqConflict, Store, StoreError, _Job
 log = logging.getLogger("hindsight.store")
 
 CHANNEL = "hindsight"
+PRESENCE = "hindsight_presence"  # who is connected where (meeting/presence_share.py)
 # A seal empties the board's op rows but keeps their keys: deleted, a seq could be taken again
 # by a node that had not heard of the close yet, committed after the seal and so never read.
 SQL_FORGET_OPS = (
@@ -300,16 +301,42 @@ class PgStore(Store):
 
     # -- hints from other nodes -----------------------------------------------------------------
 
-    def listen(self, loop: asyncio.AbstractEventLoop, hint: Callable[[str, int], None]) -> None:
+    def listen(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        hint: Callable[[str, int], None],
+        presence: Callable[[str], None] | None = None,
+    ) -> None:
         """Call `hint(board_id, seq)` on `loop` for every commit another node makes, and
         `hint("", 0)` after the listening connection was lost and made again (anything may have
-        been missed in between). Runs until the store closes."""
+        been missed in between); `presence(payload)` for every presence notice (see
+        meeting/presence_share.py). Runs until the store closes."""
         self._listener = threading.Thread(
-            target=self._listen, args=(loop, hint), name="hindsight-listen", daemon=True
+            target=self._listen, args=(loop, hint, presence), name="hindsight-listen", daemon=True
         )
         self._listener.start()
 
-    def _listen(self, loop: asyncio.AbstractEventLoop, hint: Callable[[str, int], None]) -> None:
+    def announce(self, payload: str) -> None:
+        """Tell every node `payload` on the presence channel (a blocking call: use a thread)."""
+        import psycopg
+
+        with self._lead_lock:
+            if self._state != "open":
+                return
+            try:
+                if self._lead_conn is None or self._lead_conn.broken or self._lead_conn.closed:
+                    self._lead_conn, self._leading = self._raw(), set()
+                self._lead_conn.execute("SELECT pg_notify(%s, %s)", (PRESENCE, payload))
+            except psycopg.Error as exc:
+                log.warning("PostgreSQL: could not tell the other nodes who is here (%s)", exc)
+                self._lead_conn = None
+
+    def _listen(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        hint: Callable[[str, int], None],
+        presence: Callable[[str], None] | None,
+    ) -> None:
         import time
 
         first = True
@@ -318,10 +345,15 @@ class PgStore(Store):
                 conn = self._raw()
                 self._listen_conn = conn
                 conn.execute(f"LISTEN {CHANNEL}")
+                conn.execute(f"LISTEN {PRESENCE}")
                 if not first:
                     loop.call_soon_threadsafe(hint, "", 0)
                 first = False
                 for note in conn.notifies():
+                    if note.channel == PRESENCE:
+                        if presence is not None:
+                            loop.call_soon_threadsafe(presence, note.payload)
+                        continue
                     board_id, seq, node = (note.payload.split(" ") + ["", "", ""])[:3]
                     if node != self.node or not self.node:
                         loop.call_soon_threadsafe(hint, board_id, int(seq or 0))

@@ -16,7 +16,9 @@ import pytest
 
 from hindsight.board_state import Rejected, decode_entry, encode_board
 from hindsight.board_state import ops as o
+from hindsight.board_state.protocol import Presence as PresenceFrame
 from hindsight.board_state.protocol import Welcome
+from hindsight.server.meeting import presence_share
 from hindsight.server.meeting.hub import Hub
 from hindsight.server.meeting.room import Room
 from hindsight.server.storage.pg_store import PgStore
@@ -41,7 +43,8 @@ class Nodes:
         for store in self.stores:
             await asyncio.to_thread(store.open)
             hub = Hub(store)
-            store.listen(asyncio.get_running_loop(), hub.hint)
+            hub.share_presence(store.node, store.announce)
+            store.listen(asyncio.get_running_loop(), hub.hint, hub.heard)
             self.hubs.append(hub)
         return self
 
@@ -238,5 +241,41 @@ def test_a_node_that_missed_the_close_cannot_write_into_the_sealed_history(pg: P
             rows = n.stores[0].ops_since(a.board_id, 0)
             assert rows and not any(r.body for r in rows)  # the sealed history: keys only
             assert await a.consult(encode_board) == await b.consult(encode_board)
+
+    run(go())
+
+
+def test_presence_counts_the_people_on_every_node_and_forgets_a_silent_one(
+    pg: PgServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(presence_share, "HEARTBEAT", 0.1)
+    monkeypatch.setattr(presence_share, "NODE_TIMEOUT", 0.6)
+
+    async def online(peer: Peer, want: int) -> None:
+        deadline = asyncio.get_running_loop().time() + 5
+        while True:
+            seen = [f.online for f in peer.frames if isinstance(f, PresenceFrame)]
+            if seen and seen[-1] == want:
+                return
+            assert asyncio.get_running_loop().time() < deadline, seen
+            await asyncio.sleep(0.02)
+
+    async def go() -> None:
+        async with Nodes(pg.database("presence")) as n:
+            _, _, a, b = await n.board()
+            ann, _ = await a.join("Ann", "participant")
+            bob, _ = await b.join("Bob", "participant")
+            on_a, on_b = Peer(ann), Peer(bob)
+            a.hello(on_a, 0, "")
+            b.hello(on_b, 0, "")
+            await online(on_a, 2)  # Ann on node A counts Bob on node B, and the other way
+            await online(on_b, 2)
+            b.leave(on_b)
+            await online(on_a, 1)
+            b.hello(on_b, 0, "")
+            await online(on_a, 2)
+            await n.hubs[1].presence.stop()  # node B falls silent (as if killed)
+            n.stores[1].announce = lambda payload: None  # type: ignore[method-assign]
+            await online(on_a, 1)
 
     run(go())
