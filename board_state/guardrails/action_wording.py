@@ -15,6 +15,7 @@ import re
 
 from . import action_shapes as shapes
 from .action_lead import Lead, lead_of
+from .action_people import conduct_rule, ensure_state, intent_or_need
 from .findings import MEMO, VAGUE_ACTION, VAGUE_VERB, Finding, finding
 from .lexicon import (
     CARE_VERBS,
@@ -288,6 +289,7 @@ def _forgiven(text: str, low: list[str], lead: int) -> bool:
             (low[lead] == "ensure" or _at(low, lead, ("make", "sure")))
             and shapes.ensure_concrete(low, lead)
         )
+        or ensure_state(low, lead)
     )
 
 
@@ -299,7 +301,7 @@ def wording_findings(text: str) -> list[Finding]:
     if n == 0:
         return []
     lead = lead_of(toks, low)
-    memo = _memo(text, toks, low, lead.lead)
+    memo = _memo(text, toks, low, lead.lead) or conduct_rule(text, toks, low)
     if memo is not None:
         return [memo]
     if lead.lead < n and _negative_rule(low, lead.lead):
@@ -309,6 +311,9 @@ def wording_findings(text: str) -> list[Finding]:
     framed = _frame(text, toks, low, lead)
     if framed is not None:
         return [framed]
+    wish = intent_or_need(text, toks, low)
+    if wish is not None and not measurable(text):
+        return [wish]
     i = lead.lead
     if shapes.lemma(low[i], WITH_LEADS) in WITH_LEADS and i + 1 < n and low[i + 1] == "with":
         to = next((k for k in range(i + 2, n) if low[k] == "to"), -1)

@@ -68,6 +68,7 @@ from .lexicon import (
     WOULD_HAVE_SEEN,
 )
 from .text import clause_start, tokenize
+from .verdicts import rule_elliptic_counterfactual, rule_undone_operations, rule_verdicts
 
 __all__ = ["check_text", "is_person_phrase", "name_tokens"]
 
@@ -243,6 +244,9 @@ _RULES = (
     _rule_counterfactual_if,
     rule_as_cause,
     rule_blame_fault,
+    rule_verdicts,
+    rule_undone_operations,
+    rule_elliptic_counterfactual,
 )
 
 

@@ -171,7 +171,9 @@ def _lapse_named(c: Ctx, i: int) -> bool:
     after = c.low[i + 1] if i + 1 < len(c.low) else ""
     if not set(before) & {"a", "an", "this", "that", "the", "our", "my"}:
         return False
-    return not set(before) & {"lack", "without", "no", "more", "regulatory"} and not (
+    supervision = {"lack", "without", "no", "more", "regulatory", "little", "sacrifice"}
+    supervision |= {"provide", "require", "need", "adequate", "sufficient", "human"}
+    return not set(before) & supervision and not (
         c.low[i] == "oversight" and after in {"of", "committee", "board", "over"}
     )
 

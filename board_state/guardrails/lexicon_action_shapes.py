@@ -39,6 +39,7 @@ COMPARATIVES = frozenset(
         "deeper",
         "stronger",
         "tighter",
+        "stricter",
         "clearer",
         "safer",
         "simpler",

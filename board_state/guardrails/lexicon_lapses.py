@@ -107,6 +107,7 @@ SLIP_ADVERBS = frozenset(
         "unintentionally",
         "incorrectly",
         "errantly",
+        "inadvertantly",  # as often written
     }
 )
 

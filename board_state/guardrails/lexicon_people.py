@@ -30,6 +30,8 @@ PERSON_WORDS: frozenset[str] = frozenset(
         "anybody",
         "whoever",
         "operator",
+        "strategist",
+        "strategists",
         "operators",
         "engineer",
         "engineers",

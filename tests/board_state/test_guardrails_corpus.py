@@ -32,10 +32,13 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests/board_state/guardrails_corpus.jsonl"
 SAMPLE = ROOT.parent / "shared/guardrails/sample.jsonl"
 
-# Examples the checks get wrong today, as (check, text). The rules alone missed "Agents forgot to
-# tag the tickets as incident-related" (the lexicon takes "agents" for software); the learned
-# scorer (guardrails/learned.py) catches it, so it was removed from this set (issue 14).
-KNOWN_MISSES: set[tuple[str, str]] = set()
+# Examples the checks get wrong today, as (check, text). The rules alone miss "Agents forgot to
+# tag the tickets as incident-related" (the lexicon takes "agents" for software); round five's
+# learned scorer caught it, and since round six the blame check runs on its rules alone
+# (cross-validation, guardrails_real_corpus.md), so it is a known miss again (issue 14).
+KNOWN_MISSES: set[tuple[str, str]] = {
+    ("blame", "Agents forgot to tag the tickets as incident-related"),
+}
 
 
 def _lines() -> list[str]:

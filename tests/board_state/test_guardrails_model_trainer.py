@@ -84,7 +84,10 @@ def test_the_shipped_weights_are_what_the_trainer_makes() -> None:
         assert path.read_text(encoding="utf-8") == module_text(check, table), check
         shipped = weights(check)
         assert shipped.weights == table[check]["weights"] and shipped.bias == table[check]["bias"]
-        assert 0.5 <= shipped.threshold < 1 and len(shipped.weights) > 1000
+        # round six: blame runs on its rules alone (the threshold is never reached)
+        assert shipped.threshold == NEVER or 0.5 <= shipped.threshold < 1
+        assert len(shipped.weights) > 1000
+    assert weights("blame").threshold == NEVER and weights("vague_action").threshold < 1
     assert decode(encode({"w:forgot": 1.25, "b:should_have": -0.5})) == {
         "w:forgot": 1.25,
         "b:should_have": -0.5,
@@ -92,15 +95,14 @@ def test_the_shipped_weights_are_what_the_trainer_makes() -> None:
 
 
 def test_a_learned_nudge_names_words_of_the_sentence() -> None:
-    # Sentences the rules leave alone and the learned scorer flags: the finding quotes words
-    # of the sentence, as written, and its message repeats them.
+    # A sentence the rules leave alone and the learned scorer flags: the finding quotes words
+    # of the sentence, as written, and its message repeats them. Since round six the blame
+    # check adds no learned finding (cross-validation chose its rules alone).
     blame = "Agents forgot to tag the tickets as incident-related"
-    action = "Setup hub monitoring!"
+    action = "Implement least-privilege in Hellman Kubernetes cluster"
     assert check_text(blame, learned=False) == [] and check_action_text(action, learned=False) == []
-    for check, text, run in (
-        ("blame", blame, check_text),
-        ("vague_action", action, check_action_text),
-    ):
+    assert check_text(blame) == []
+    for check, text, run in (("vague_action", action, check_action_text),):
         assert score(check, text) >= weights(check).threshold, text
         [f] = run(text)
         assert f.check == check and f.words == explain(check, text) and f.words
