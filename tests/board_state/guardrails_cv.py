@@ -6,8 +6,8 @@ Run from the repository root: `.venv/bin/python -m tests.board_state.guardrails_
 Round five used the splits that existed before holdout5 was collected (tune .. holdout4);
 holdout5 was scored once after the configuration was chosen. Round six, after holdout5 had been
 scored and read, uses tune .. holdout5 (`SPLITS`); `--quick` runs only the words features with
-thresholds from all training rows (the shipped method). holdout6 is in its own file and is never
-read here. Folds group whole documents
+thresholds from all training rows (the shipped method). holdout6 (scored once after round six)
+is not in `SPLITS`. Folds group whole documents
 (`doc`, else `source`). Every threshold is chosen inside the training folds, from grouped
 out-of-fold model scores, never on the fold being scored.
 

@@ -21,7 +21,7 @@ from hindsight.board_state.guardrails.corpus import evaluate_splits, parse, resu
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "tests/board_state/guardrails_real_corpus.jsonl"
 WRITTEN = ROOT / "tests/board_state/guardrails_corpus.jsonl"
-SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
+SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
 READ = ("tune", "holdout", "holdout2", "holdout3")  # read and tuned on
 HELD_OUT = ("holdout", "holdout2", "holdout3")
 FIELDS = {
@@ -118,5 +118,21 @@ def test_holdout5_does_not_regress() -> None:
     assert [s.check for s in scores] == ["blame", "vague_action"]
     for s in scores:
         precision, recall = HOLDOUT5_UNSEEN[s.check]
+        assert s.precision >= precision, s
+        assert s.recall >= recall, s
+
+
+# holdout6 was collected from 20 new post-mortems after the relabelling of holdout4 and holdout5,
+# labelled by hand and committed alone (5f7e749) before any check ran on it, and scored once,
+# unseen, with round six's configuration (c2c8e89: blame rules alone, vague_action rules +
+# model). This records that figure as a floor; it is far below the aims.
+HOLDOUT6_UNSEEN = {"blame": (0.8148, 0.40), "vague_action": (0.7308, 0.475)}
+
+
+def test_holdout6_does_not_regress() -> None:
+    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))["holdout6"]
+    assert [s.check for s in scores] == ["blame", "vague_action"]
+    for s in scores:
+        precision, recall = HOLDOUT6_UNSEEN[s.check]
         assert s.precision >= precision, s
         assert s.recall >= recall, s
