@@ -110,11 +110,12 @@ async def _votes(people: list[Person], round_id: str, items: list[str], out: Out
 
 
 async def _hand_over_and_delete(people: list[Person], out: Outcome) -> None:
-    """Each person writes two notes; then, round after round, the facilitator hands over
-    through node 0 while deleting the next person's note through node 1, and everyone tries
-    to edit the next person's note through node 1 and their own through node 0."""
+    """Each person writes three notes; then, round after round, the facilitator hands over
+    to the next person through node 0 while deleting one of that person's notes through
+    node 1; everyone else tries to edit another of that person's notes through node 1 while
+    its author edits it through node 0. (Six rounds delete at most two notes of a person.)"""
     for p in people:
-        for n in range(2):
+        for n in range(3):
             ack = await _submit(
                 p.on[n % 2],
                 o.AddSticky(section="contributing", text=f"{p.you} wrote note {n}"),
@@ -131,18 +132,17 @@ async def _hand_over_and_delete(people: list[Person], out: Outcome) -> None:
         if nxt is facilitator:
             nxt = by_id[owners[1 + (r + 1) % (len(owners) - 1)]]
         victim = nxt.on[1].local
-        target = next(
-            (s.id for s in victim.stickies() if s.mine and s.section == "contributing"), ""
-        )
+        own = [s.id for s in victim.stickies() if s.mine and s.section == "contributing"]
+        target, kept = (own[0], own[-1]) if len(own) > 1 else ("", "")
         edits = [
             _submit(
-                p.on[1],
-                o.EditSticky(sticky_id=target, text=f"edited by {p.you}"),
+                p.on[0 if p is nxt else 1],
+                o.EditSticky(sticky_id=kept, text=f"edited by {p.you}"),
                 out,
-                1,
+                0 if p is nxt else 1,
             )
             for p in people
-            if p is not nxt and target
+            if kept
         ]
         handed, deleted, *_ = await asyncio.gather(
             _submit(facilitator.on[0], o.HandOver(participant_id=nxt.you), out, 0),
