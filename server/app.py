@@ -105,8 +105,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await asyncio.to_thread(store.open)
         app.state.store = store
         app.state.hub = Hub(store, idle_close_days=settings.idle_close_days)
+        rooms_sweep: asyncio.Task[None] | None = None
         if isinstance(store, PgStore):  # other nodes' commits and people reach this node's rooms
             app.state.hub.share_presence(store.node, store.announce)
+            rooms_sweep = asyncio.get_running_loop().create_task(app.state.hub.sweep_rooms())
             store.listen(asyncio.get_running_loop(), app.state.hub.hint, app.state.hub.heard)
         sweep = asyncio.get_running_loop().create_task(app.state.hub.sweep_idle())
         trackers.start(app.state.hub)  # reads linked issues' states back, now and then
@@ -129,7 +131,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await warm
             app.state.ready = False
             sweep.cancel()
-            await asyncio.gather(sweep, return_exceptions=True)
+            if rooms_sweep is not None:
+                rooms_sweep.cancel()
+            await asyncio.gather(
+                sweep, *([rooms_sweep] if rooms_sweep else []), return_exceptions=True
+            )
             await trackers.stop()
             await notifier.stop()
             await app.state.hub.close()

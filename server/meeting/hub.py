@@ -30,6 +30,7 @@ from hindsight.board_state import (
     apply,
     decode_entry,
     encode_entry,
+    next_deadline,
     view_for,
 )
 from hindsight.board_state import ops as o
@@ -42,6 +43,8 @@ from hindsight.server.storage.log_rows import build_row
 from hindsight.server.storage.store import BoardRow, CredentialRow, LogRow, OpRow, Store, WriteBatch
 
 logger = logging.getLogger("hindsight.hub")
+
+IDLE_ROOM = 120.0  # seconds a room with nobody connected stays loaded on a shared store
 
 
 class Hub:
@@ -58,10 +61,12 @@ class Hub:
         self._log_tasks: set[asyncio.Task[None]] = set()
         self._closing = False
         self.presence: PresenceShare | None = None  # several nodes: who is online elsewhere
+        self._used: dict[str, float] = {}  # board id -> loop time its room was last asked for
 
     async def room(self, board_id: str) -> Room | None:
         room = self.rooms.get(board_id)
         if room is not None and not room.closed:
+            self._used[board_id] = asyncio.get_running_loop().time()
             return room
         # One load per board at a time (two loads would make two writers). A lock lives only
         # while someone holds or awaits it, so asking for random ids cannot grow memory.
@@ -83,6 +88,7 @@ class Hub:
                         await room.ensure_links()
                     await room.seal_closed()
                     self.rooms[board_id] = room
+                    self._used[board_id] = asyncio.get_running_loop().time()
                     self._schedule_log(board_id)  # rows may predate this version's format
                 return room
         finally:
@@ -98,6 +104,33 @@ class Hub:
         self.presence.start()
         for room in self.rooms.values():
             room.on_presence = self.presence.changed
+
+    async def unload_idle(self, idle: float = IDLE_ROOM) -> list[str]:
+        """Drop the rooms nobody is connected to and nobody asked for in `idle` seconds, and
+        whose board has no timer running; return their ids. On a shared store a loaded room
+        follows every commit other nodes make to its board, so a node that once served a page
+        of a board would otherwise keep doing that work for good; the next visitor reloads it."""
+        now = asyncio.get_running_loop().time()
+        dropped = []
+        for board_id, room in list(self.rooms.items()):
+            if room.peers or now - self._used.get(board_id, now) < idle:
+                continue
+            if not room.closed and next_deadline(room.board) is not None:
+                continue  # its timer must fire: keep it (any node's will do)
+            del self.rooms[board_id]
+            self._used.pop(board_id, None)
+            await room.close()
+            dropped.append(board_id)
+        return dropped
+
+    async def sweep_rooms(self, every: float = 30.0) -> None:
+        """`unload_idle` now and then, for as long as the server runs (a shared store)."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.unload_idle()
+            except Exception:
+                logger.exception("unloading idle rooms failed; again in %.0f s", every)
 
     def heard(self, payload: str) -> None:
         if self.presence is not None:

@@ -40,6 +40,18 @@ from hindsight.server.storage.store import SeqConflict, Store, StoreError, _Job
 
 log = logging.getLogger("hindsight.store")
 
+
+class _SeqConflictNoise(logging.Filter):
+    """psycopg warns "error ignored terminating Pipeline" when a batch's insert fails inside
+    its pipeline: on a seq another node took, which the store reports itself (SeqConflict)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("error ignored terminating") and "Pipeline" in message)
+
+
+logging.getLogger("psycopg").addFilter(_SeqConflictNoise())
+
 CHANNEL = "hindsight"
 PRESENCE = "hindsight_presence"  # who is connected where (meeting/presence_share.py)
 # A seal empties the board's op rows but keeps their keys: deleted, a seq could be taken again

@@ -279,3 +279,25 @@ def test_presence_counts_the_people_on_every_node_and_forgets_a_silent_one(
             await online(on_a, 1)
 
     run(go())
+
+
+def test_a_node_unloads_a_room_nobody_uses_and_stops_following_its_board(pg: PgServer) -> None:
+    async def go() -> None:
+        async with Nodes(pg.database("unload")) as n:
+            board_id, fac, a, b = await n.board()
+            watcher = Peer(fac)
+            b.hello(watcher, 0, "")
+            await same(a, b)
+            assert await n.hubs[1].unload_idle(idle=0) == []  # someone is connected on B
+            b.leave(watcher)
+            assert await n.hubs[1].unload_idle(idle=0) == [board_id]
+            assert board_id not in n.hubs[1].rooms and b.closed
+            await a.submit_as(fac, o.ParkQuestion(text="after B let go"))
+            again = await n.hubs[1].room(board_id)  # the next visitor loads it afresh
+            assert again is not None and again.seq == a.seq
+            assert await again.consult(encode_board) == await a.consult(encode_board)
+            await a.submit_as(fac, o.AdvancePhase())  # a timer runs: the room stays
+            await same(a, again)
+            assert await n.hubs[1].unload_idle(idle=0) == []
+
+    run(go())
