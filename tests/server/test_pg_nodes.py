@@ -301,3 +301,33 @@ def test_a_node_unloads_a_room_nobody_uses_and_stops_following_its_board(pg: PgS
             assert await n.hubs[1].unload_idle(idle=0) == []
 
     run(go())
+
+
+def test_a_new_epoch_after_a_restore_makes_clients_take_a_snapshot_not_resume(
+    pg: PgServer,
+) -> None:
+    """docs/operators.md, PostgreSQL, Backups: after a restore, `UPDATE boards SET epoch = ...`
+    (nodes stopped), so no browser resumes from events of a history the restore undid."""
+    url = pg.database("restore")
+
+    async def first() -> tuple[str, str, str, int]:
+        async with Nodes(url) as n:
+            board_id, fac, a, _ = await n.board()
+            return board_id, fac, a.epoch, a.seq
+
+    async def after(board_id: str, fac: str, epoch: str, seq: int) -> None:
+        async with Nodes(url) as n:
+            room = await n.hubs[0].room(board_id)
+            assert room is not None and room.epoch != epoch
+            peer = Peer(fac)
+            room.hello(peer, seq, epoch)
+            deadline = asyncio.get_running_loop().time() + 5
+            while not peer.frames:
+                assert asyncio.get_running_loop().time() < deadline
+                await asyncio.sleep(0.01)
+            welcome = peer.frames[0]
+            assert isinstance(welcome, Welcome) and welcome.snapshot is not None
+
+    board_id, fac, epoch, seq = run(first())
+    pg.psql("restore", "UPDATE boards SET epoch = md5(random()::text || id)")
+    run(after(board_id, fac, epoch, seq))

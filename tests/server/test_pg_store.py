@@ -115,3 +115,14 @@ def test_one_node_runs_each_background_task_and_another_takes_over_when_it_stops
     finally:
         one.close()
         two.close()
+
+
+def test_postgresql_migrations_only_add_so_older_nodes_keep_working_during_an_upgrade() -> None:
+    """docs/operators.md, Upgrading node by node: a release's migrations add tables, columns
+    and indexes; removing or renaming anything would break the nodes not yet upgraded."""
+    from hindsight.server.storage.pg_schema import MIGRATIONS
+
+    for name, sql in MIGRATIONS:
+        words = sql.upper()
+        for forbidden in ("DROP TABLE", "DROP COLUMN", "RENAME", "ALTER COLUMN", "DROP INDEX"):
+            assert forbidden not in words, f"{name} says {forbidden}"
