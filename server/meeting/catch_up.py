@@ -123,7 +123,7 @@ class CatchUp:
         elif rows or hinted > self.seq:  # a gap: the history was sealed or compacted
             await self._reload()
         if rows:
-            self._caught_up()
+            self._board_moved()
 
     async def _rewind(self, base_seq: int) -> None:
         """After a SeqConflict: back to the board as committed at `base_seq` (the round's
@@ -145,7 +145,7 @@ class CatchUp:
             self._recent.pop()
         self.epoch = self._fresh_epoch()  # a failed seal had moved it on
         self._apply_foreign([e for e in entries if e.seq > base_seq])
-        self._caught_up()
+        self._board_moved()
 
     async def _reload(self) -> None:
         """The board whole from the log, and a fresh snapshot for everyone connected (after
@@ -162,7 +162,7 @@ class CatchUp:
         self.epoch = self._fresh_epoch()
         for peer in list(self.peers):
             peer.send(self._welcome_frame(peer.participant_id, snapshot=True))
-        self._caught_up()
+        self._board_moved()
 
     def _read_board(self, at_most: int | None = None) -> tuple[LoadedBoard | None, dict[str, str]]:
         loaded = self.store.load(self.board.id, at_most)
@@ -191,7 +191,9 @@ class CatchUp:
         if joined:  # the newcomers' credentials were written with their joins
             self._secrets_stale = True
 
-    def _caught_up(self) -> None:
+    def _board_moved(self) -> None:
+        """The board has new committed ops (ours or another node's): its deadline may have
+        moved, and the hub keeps the incident log fresh."""
         self._arm_deadline()
         if self.after_commit is not None:
             try:

@@ -282,12 +282,7 @@ class Room(
         if r.doubtful:  # first the other nodes' news, then these again (see _accept)
             self._inbox[0:0] = [Behind(0), *r.doubtful]
         if r.entries:
-            self._arm_deadline()
-            if self.after_commit is not None:
-                try:
-                    self.after_commit(self)
-                except Exception:
-                    log.exception("board %s: after-commit hook failed", self.board.id)
+            self._board_moved()  # the deadline re-armed, the hub told (catch_up.py)
 
     def _sequence(self, submits: list[Submit]) -> Round:
         r = Round()

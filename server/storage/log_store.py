@@ -34,31 +34,33 @@ READABLE = (
 )
 
 
+def log_values(row: LogRow) -> tuple[object, ...]:
+    """A log row's columns in _LOG_COLUMNS order (tags and categories as JSON arrays)."""
+    return (
+        row.board_id,
+        row.seq,
+        row.date,
+        row.created_at,
+        row.title,
+        row.severity,
+        row.status,
+        row.learning_question,
+        row.root_cause,
+        json.dumps(list(row.tags)),
+        json.dumps(list(row.categories)),
+        row.actions,
+        row.updated_at,
+        int(row.restricted),
+    )
+
+
 def apply_log_row(conn: Conn, row: LogRow) -> None:
     # Refreshes of one board may finish out of order (a debounced one and a backfill): the
     # row built from the later seq wins. Safe as check-then-write: only this thread writes.
     current = conn.execute("SELECT seq FROM log WHERE board_id = ?", (row.board_id,)).fetchone()
     if current is not None and current[0] > row.seq:
         return
-    conn.execute(
-        _SQL_LOG,
-        (
-            row.board_id,
-            row.seq,
-            row.date,
-            row.created_at,
-            row.title,
-            row.severity,
-            row.status,
-            row.learning_question,
-            row.root_cause,
-            json.dumps(list(row.tags)),
-            json.dumps(list(row.categories)),
-            row.actions,
-            row.updated_at,
-            int(row.restricted),
-        ),
-    )
+    conn.execute(_SQL_LOG, log_values(row))
     conn.execute(
         "DELETE FROM board_readers WHERE board_id = ? AND source = 'named'", (row.board_id,)
     )

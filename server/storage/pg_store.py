@@ -33,6 +33,7 @@ from typing import Any
 
 from hindsight.server.storage.batch_sql import SQL_OP, apply_batch
 from hindsight.server.storage.crashpoints import crash_point
+from hindsight.server.storage.log_store import log_values
 from hindsight.server.storage.pg_schema import MIGRATION_LOCK, migrate
 from hindsight.server.storage.schema import LogRow
 from hindsight.server.storage.sql import Conn, PgConnection
@@ -79,28 +80,7 @@ _SQL_LOG = (
 def pg_log_row(conn: Conn, row: LogRow) -> None:
     """A log row and its search text, inside the writer's transaction (log_store's
     `apply_log_row` for PostgreSQL: the text is a tsvector column of the row itself)."""
-    import json
-
-    written = conn.execute(
-        _SQL_LOG,
-        (
-            row.board_id,
-            row.seq,
-            row.date,
-            row.created_at,
-            row.title,
-            row.severity,
-            row.status,
-            row.learning_question,
-            row.root_cause,
-            json.dumps(list(row.tags)),
-            json.dumps(list(row.categories)),
-            row.actions,
-            row.updated_at,
-            int(row.restricted),
-            row.body,
-        ),
-    ).fetchone()
+    written = conn.execute(_SQL_LOG, (*log_values(row), row.body)).fetchone()
     if written is None:  # a later row is there already
         return
     conn.execute(
