@@ -94,6 +94,7 @@ class StaticModules(StaticFiles):
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    make_store(settings.db)  # a --db naming no store we know stops the server at start
     trackers = Trackers(settings)  # a wrong tracker setting stops the server at start
     # Webhooks: read now, so a mistake in the file or the public URL stops the server at start.
     hooks = load_config(settings.webhooks)

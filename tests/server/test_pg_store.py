@@ -126,3 +126,11 @@ def test_postgresql_migrations_only_add_so_older_nodes_keep_working_during_an_up
         words = sql.upper()
         for forbidden in ("DROP TABLE", "DROP COLUMN", "RENAME", "ALTER COLUMN", "DROP INDEX"):
             assert forbidden not in words, f"{name} says {forbidden}"
+
+
+def test_a_db_setting_of_another_database_stops_the_app_before_it_starts() -> None:
+    from hindsight.server.app import create_app
+    from hindsight.server.config import Settings
+
+    with pytest.raises(ValueError, match="--db must be a SQLite file"):
+        create_app(Settings(db="mysql://u@h/db"))
