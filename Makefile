@@ -72,13 +72,14 @@ lint: typecheck jscheck
 	$(UV) run --locked --no-sync ruff check .
 	$(UV) run --locked --no-sync ruff format --check .
 
-# Everything, then the in-process server suite and the client's tests against a real server
-# again on PostgreSQL (tests/pgserver.py starts a throwaway server; the tests that are about the
+# Everything, then the in-process server suite, the client's tests against a real server, and
+# the kill -9 and shutdown tests again on PostgreSQL (tests/pgserver.py starts a throwaway server; the tests that are about the
 # SQLite file itself say so and skip).
 test: install-dev browser-deps proxy-deps pg-deps typecheck
 	$(UV) run --locked --no-sync pytest $(ARGS)
 	HINDSIGHT_TEST_STORE=postgresql $(UV) run --locked --no-sync pytest tests/server -m "not slow" -q
-	HINDSIGHT_TEST_STORE=postgresql $(UV) run --locked --no-sync pytest tests/client -q
+	HINDSIGHT_TEST_STORE=postgresql $(UV) run --locked --no-sync pytest tests/client \
+	  tests/server/test_kill9.py tests/server/test_shutdown.py -q
 
 # The quick lane while you work: the core and the in-process server (well under a minute).
 test-fast: install-dev

@@ -49,3 +49,19 @@ def store_files(folder: Path) -> list[Path]:
         assert pgserver._shared is not None
         return [p for p in pgserver._shared.data.rglob("*") if p.is_file()]
     return list(folder.glob("t.db*"))
+
+
+def real_server(db: Path) -> Any:
+    """A `RealServer` on the test's store: the SQLite file `db`, or, on a PostgreSQL run, the
+    database of `db`'s folder (a restart of the server finds the same data either way)."""
+    from tests.realserver import RealServer
+
+    url = fresh_database(str(db.parent)) if on_postgres() else ""
+    return RealServer(db, db_url=url)
+
+
+def integrity(folder: Path, db: str) -> str:
+    """SQLite's integrity check of the file (PostgreSQL checks its own pages: "ok")."""
+    if on_postgres():
+        return "ok"
+    return str(stored(folder, "PRAGMA integrity_check", db=db)[0][0])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 from pathlib import Path
 
 import msgspec
@@ -22,6 +21,7 @@ from hindsight.board_state.views import BoardView
 from hindsight.client.http import create_board, fetch_view, join_board
 from hindsight.client.sdk import BoardClient, canonical_view
 from tests.realserver import RealServer
+from tests.server.stored import integrity, real_server, stored
 
 PARTICIPANTS = 4
 OPS_EACH = 40
@@ -29,10 +29,12 @@ KILLS = 3
 
 
 def _log(db: Path, board_id: str) -> list[tuple[int, str, str, bytes]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "SELECT seq, actor, cid, body FROM ops WHERE board_id = ? ORDER BY seq", (board_id,)
-        ).fetchall()
+    return stored(
+        db.parent,
+        "SELECT seq, actor, cid, body FROM ops WHERE board_id = ? ORDER BY seq",
+        (board_id,),
+        db=db.name,
+    )
 
 
 async def _participant(
@@ -74,7 +76,7 @@ async def _killer(server: RealServer, acked: dict[str, int], kills: list[int]) -
 
 
 def test_sigkill_loses_no_acknowledged_op_and_clients_converge(tmp_path: Path) -> None:
-    server = RealServer(tmp_path / "kill.db")
+    server = real_server(tmp_path / "kill.db")
     server.start()
     try:
         asyncio.run(_scenario(server))
@@ -140,8 +142,7 @@ async def _scenario(server: RealServer) -> None:
         spent = sum(c.local.of("round")[0].mine.values())
         assert spent == voted.get(c.you, 0)
 
-    with sqlite3.connect(server.db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert integrity(server.db.parent, server.db.name) == "ok"
     for c in [fac, *clients]:
         await c.close()
     print(
@@ -152,7 +153,7 @@ async def _scenario(server: RealServer) -> None:
 
 def test_restart_keeps_a_running_timer(tmp_path: Path) -> None:
     """Timers are state: a timebox started before a restart still has its deadline after it."""
-    server = RealServer(tmp_path / "timer.db")
+    server = real_server(tmp_path / "timer.db")
     server.start()
     try:
         made = create_board(server.url, title="Timer", facilitator_name="Fay")

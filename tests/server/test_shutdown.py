@@ -15,7 +15,7 @@ from pathlib import Path
 
 import websockets
 
-from tests.realserver import RealServer
+from tests.server.stored import real_server
 
 STOP_WITHIN = 5.0  # seconds: the hang this guards against lasted over a minute
 
@@ -50,7 +50,7 @@ async def close_code_of(ws: websockets.ClientConnection) -> int | None:
 def test_sigterm_after_hello_ping_close_clients_stops_promptly_and_asks_the_rest_to_reconnect(
     tmp_path: Path,
 ) -> None:
-    server = RealServer(tmp_path / "s.db")
+    server = real_server(tmp_path / "s.db")
     server.start()
     try:
         req = urllib.request.Request(
