@@ -31,6 +31,7 @@ from hindsight.server.outputs.webhooks_config import load_config, public_base
 from hindsight.server.outputs.writeup_nudges import NudgeTallies
 from hindsight.server.storage.choose import make_store
 from hindsight.server.storage.pg_store import PgStore
+from hindsight.server.storage.store import Store
 from hindsight.server.web import auth
 from hindsight.server.web.access import AccessMiddleware
 from hindsight.server.web.auth_csrf import FormTemplates
@@ -92,6 +93,22 @@ class StaticModules(StaticFiles):
         return response
 
 
+async def _start_hub(app: Starlette, settings: Settings) -> tuple[Store, list[asyncio.Task[None]]]:
+    """The store, opened, and the hub, with their background sweeps; on PostgreSQL also the
+    other nodes' commits and people reaching this node's rooms."""
+    store = make_store(settings.db, synchronous=settings.synchronous, node=new_id())
+    await asyncio.to_thread(store.open)
+    app.state.store = store
+    hub = app.state.hub = Hub(store, idle_close_days=settings.idle_close_days)
+    loop = asyncio.get_running_loop()
+    sweeps = [loop.create_task(hub.sweep_idle())]
+    if isinstance(store, PgStore):
+        hub.share_presence(store.node, store.announce)
+        sweeps.append(loop.create_task(hub.sweep_rooms()))
+        store.listen(loop, hub.hint, hub.heard)
+    return store, sweeps
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     make_store(settings.db)  # a --db naming no store we know stops the server at start
@@ -102,16 +119,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = make_store(settings.db, synchronous=settings.synchronous, node=new_id())
-        await asyncio.to_thread(store.open)
-        app.state.store = store
-        app.state.hub = Hub(store, idle_close_days=settings.idle_close_days)
-        rooms_sweep: asyncio.Task[None] | None = None
-        if isinstance(store, PgStore):  # other nodes' commits and people reach this node's rooms
-            app.state.hub.share_presence(store.node, store.announce)
-            rooms_sweep = asyncio.get_running_loop().create_task(app.state.hub.sweep_rooms())
-            store.listen(asyncio.get_running_loop(), app.state.hub.hint, app.state.hub.heard)
-        sweep = asyncio.get_running_loop().create_task(app.state.hub.sweep_idle())
+        store, sweeps = await _start_hub(app, settings)
         trackers.start(app.state.hub)  # reads linked issues' states back, now and then
         notifier = Notifier(
             app.state.hub,
@@ -131,12 +139,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await warm
             app.state.ready = False
-            sweep.cancel()
-            if rooms_sweep is not None:
-                rooms_sweep.cancel()
-            await asyncio.gather(
-                sweep, *([rooms_sweep] if rooms_sweep else []), return_exceptions=True
-            )
+            for task in sweeps:
+                task.cancel()
+            await asyncio.gather(*sweeps, return_exceptions=True)
             await trackers.stop()
             await notifier.stop()
             await app.state.hub.close()
