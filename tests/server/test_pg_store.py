@@ -134,3 +134,17 @@ def test_a_db_setting_of_another_database_stops_the_app_before_it_starts() -> No
 
     with pytest.raises(ValueError, match="--db must be a SQLite file"):
         create_app(Settings(db="mysql://u@h/db"))
+
+
+@needs_pg
+def test_every_node_signs_sessions_with_the_one_secret_kept_in_the_database(
+    pg: PgServer,
+) -> None:
+    from hindsight.server.config import Settings
+    from hindsight.server.web.auth_settings import session_secret
+
+    url = pg.database("secret")
+    first = session_secret(Settings(db=url))  # the first node to ask makes it
+    assert len(first) >= 32
+    assert session_secret(Settings(db=url)) == first  # every later node reads the same
+    assert session_secret(Settings(db=url, session_secret="x" * 40)) == "x" * 40  # set: used
