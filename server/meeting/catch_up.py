@@ -45,7 +45,9 @@ from hindsight.server.storage.store import LoadedBoard, SeqConflict, Store, Writ
 
 log = logging.getLogger("hindsight.room")
 
-MAX_ATTEMPTS = 50  # rounds of catch-up and retry before the room gives up (and reloads)
+# Rounds of catch-up and retry before the room gives up: it then shuts like a room whose commit
+# failed (connections close with 1011, clients reconnect, the next visitor reloads the board).
+MAX_ATTEMPTS = 50
 
 
 class CatchUp:
@@ -62,6 +64,8 @@ class CatchUp:
     _recent: deque[tuple[int, int, tuple[Change, ...]]]
     _snapshot_seq: int
     _hinted: int
+    _board_epoch: str
+    closed: bool
 
     def _seats_changed(self, op: o.Op, r: Round) -> None:
         raise NotImplementedError
@@ -77,9 +81,6 @@ class CatchUp:
 
     def _arm_deadline(self) -> None:
         raise NotImplementedError
-
-    _board_epoch: str
-    closed: bool
 
     def _enqueue(self, item: Behind) -> None:
         raise NotImplementedError
@@ -120,8 +121,9 @@ class CatchUp:
         # Contiguous from our seq and not emptied by a seal (catch up), or else reload.
         if rows and rows[0].seq == self.seq + 1 and all(row.body for row in rows):
             self._apply_foreign([decode_entry(row.body) for row in rows])
-        elif rows or hinted > self.seq:  # a gap: the history was sealed or compacted
+        elif rows or hinted > self.seq:  # emptied by a seal (or a seq we cannot find): reload
             await self._reload()
+            return
         if rows:
             self._board_moved()
 
