@@ -226,8 +226,11 @@ class PgStore(Store):
                 last[board_id] = max(seq, last.get(board_id, 0))
             for seal in (s for j in jobs for s in j.batch.seals):
                 last[seal.board_id] = max(seal.seq, last.get(seal.board_id, 0))
-            for board_id, seq in last.items():
-                conn.execute("SELECT pg_notify(?, ?)", (CHANNEL, f"{board_id} {seq} {self.node}"))
+            if last:  # one statement for every board of the group: one round trip
+                conn.execute(
+                    "SELECT pg_notify(?, note) FROM unnest(?::text[]) AS note",
+                    (CHANNEL, [f"{board} {seq} {self.node}" for board, seq in last.items()]),
+                )
             crash_point("after_insert_before_commit")  # testing only: see crashpoints.py
             conn.execute("COMMIT")
         except BaseException:
