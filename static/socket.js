@@ -78,7 +78,6 @@ export class BoardSocket extends EventTarget {
     this.boardId = boardId;
     this.credential = credential;
     this.resume = resume;
-    // The board in the path: a proxy in front of several nodes can send its people to one.
     this.url = url || `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/${encodeURIComponent(boardId)}`;
     /** @type {ConnectionStatus} */
     this.status = "offline";

@@ -35,7 +35,8 @@ class RealServer:
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = db.with_suffix(".log")
 
-    def start(self, timeout: float = 15.0) -> None:
+    def spawn(self) -> None:
+        """Start the process without waiting (several servers start at once this way)."""
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [
@@ -52,6 +53,9 @@ class RealServer:
                 stderr=subprocess.STDOUT,
                 env=self.env,
             )
+
+    def wait_ready(self, timeout: float = 15.0) -> None:
+        assert self.proc is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -65,6 +69,10 @@ class RealServer:
             except OSError:
                 time.sleep(0.05)
         raise RuntimeError("server did not become ready: " + self.log.read_text()[-2000:])
+
+    def start(self, timeout: float = 15.0) -> None:
+        self.spawn()
+        self.wait_ready(timeout)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no flush; what was committed is all that survives."""

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 
 from hindsight.board_state import Board, Entry, encode_board
 from hindsight.board_state import ops as o
 from hindsight.board_state.seal import seal
 from hindsight.board_state.util import Change
 from hindsight.server.meeting.frames import tally_nudges
-from hindsight.server.meeting.ids import new_id
 from hindsight.server.meeting.loading import CID_ENCODER, CidTable
 from hindsight.server.storage.store import SealRow, Store, WriteBatch
 
@@ -30,6 +30,7 @@ class Sealing:
     _cids: CidTable
     _recent: deque[tuple[int, int, tuple[Change, ...]]]
     _snapshot_seq: int
+    _fresh_epoch: Callable[[], str]  # catch_up.py (an annotation: no stub to shadow it)
 
     async def seal_closed(self) -> None:
         """Seal a board that was closed before closing sealed (a lazy migration, run by the
@@ -60,7 +61,7 @@ class Sealing:
             if isinstance(e.op, o.CloseMeeting) and e.op.cid
         }
         self._recent.clear()
-        self.epoch = new_id()
+        self.epoch = self._fresh_epoch()  # the same on every node of a shared store
         self._snapshot_seq = self.seq
         board = self.board
         return (

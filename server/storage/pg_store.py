@@ -147,8 +147,8 @@ class PgStore(Store):
         self.node = node  # named in NOTIFY payloads, so a node can skip its own
         self._listener: threading.Thread | None = None
         self._listen_conn: Any = None
-        self._lead_lock = threading.Lock()
-        self._lead_conn: Any = None
+        self._side_lock = threading.Lock()
+        self._side_conn: Any = None  # its own session: the task locks and presence notices
         self._leading: set[str] = set()
 
     @staticmethod
@@ -196,8 +196,8 @@ class PgStore(Store):
             self._state = "open"
 
     def close(self) -> None:
-        with self._lead_lock:
-            lead, self._lead_conn = self._lead_conn, None
+        with self._side_lock:
+            lead, self._side_conn = self._side_conn, None
             self._leading.clear()
         if lead is not None:
             lead.close()  # the locks go with the session: another node takes over
@@ -272,22 +272,22 @@ class PgStore(Store):
 
         import psycopg
 
-        with self._lead_lock:
+        with self._side_lock:
             if self._state != "open":
                 return False
             try:
-                if self._lead_conn is None or self._lead_conn.broken or self._lead_conn.closed:
-                    self._lead_conn, self._leading = self._raw(), set()
+                if self._side_conn is None or self._side_conn.broken or self._side_conn.closed:
+                    self._side_conn, self._leading = self._raw(), set()
                 if task in self._leading:
-                    self._lead_conn.execute("SELECT 1")  # still our session, so still ours
+                    self._side_conn.execute("SELECT 1")  # still our session, so still ours
                     return True
                 key = zlib.crc32(task.encode()) & 0x7FFFFFFF
-                row = self._lead_conn.execute(
+                row = self._side_conn.execute(
                     "SELECT pg_try_advisory_lock(%s, %s)", (MIGRATION_LOCK, key)
                 ).fetchone()
             except psycopg.Error as exc:
                 log.warning("PostgreSQL: could not ask who runs %s (%s)", task, exc)
-                self._lead_conn = None
+                self._side_conn = None
                 return False
             if row is not None and row[0]:
                 self._leading.add(task)
@@ -315,16 +315,16 @@ class PgStore(Store):
         """Tell every node `payload` on the presence channel (a blocking call: use a thread)."""
         import psycopg
 
-        with self._lead_lock:
+        with self._side_lock:
             if self._state != "open":
                 return
             try:
-                if self._lead_conn is None or self._lead_conn.broken or self._lead_conn.closed:
-                    self._lead_conn, self._leading = self._raw(), set()
-                self._lead_conn.execute("SELECT pg_notify(%s, %s)", (PRESENCE, payload))
+                if self._side_conn is None or self._side_conn.broken or self._side_conn.closed:
+                    self._side_conn, self._leading = self._raw(), set()
+                self._side_conn.execute("SELECT pg_notify(%s, %s)", (PRESENCE, payload))
             except psycopg.Error as exc:
                 log.warning("PostgreSQL: could not tell the other nodes who is here (%s)", exc)
-                self._lead_conn = None
+                self._side_conn = None
 
     def _listen(
         self,

@@ -15,18 +15,15 @@ timeout; `max_fails=0`, see `nginx_http`).
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 from types import TracebackType
 
 from tests.pgserver import PgServer, pg_available
-from tests.realserver import free_port
+from tests.realserver import RealServer, free_port
 from tests.server.chaos import SERVER_ENV
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -50,67 +47,27 @@ def missing_parts() -> str:
     return ""
 
 
-class Node:
-    """One `hindsight serve` on PostgreSQL, started and SIGKILLed as often as a test likes, on
-    the same port each time (nginx's upstream list names it)."""
+class Node(RealServer):
+    """One `hindsight serve` on PostgreSQL (tests/realserver.py), started and SIGKILLed as
+    often as a test likes, on the same port each time (nginx's upstream list names it)."""
 
     def __init__(
         self, index: int, db_url: str, workdir: Path, env: dict[str, str] | None = None
     ) -> None:
+        super().__init__(
+            workdir / f"node{index}.db", env={**NODE_ENV, **(env or {})}, db_url=db_url
+        )
         self.index = index
-        self.db_url = db_url
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = workdir / f"node{index}.log"
-        self.env = {**os.environ, **NODE_ENV, **(env or {})}
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.starts = 0
 
     @property
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def spawn(self) -> None:
-        with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "hindsight.server.cli",
-                    "serve",
-                    "--port",
-                    str(self.port),
-                    "--db",
-                    self.db_url,
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=self.env,
-            )
-        self.starts += 1
-
     def wait_ready(self, timeout: float = 30.0) -> None:
-        assert self.proc is not None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"node {self.index} exited with {self.proc.returncode}: "
-                    + self.log.read_text()[-3000:]
-                )
-            try:
-                with urllib.request.urlopen(self.url + "/readyz", timeout=0.5) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(
-            f"node {self.index} did not become ready: " + self.log.read_text()[-3000:]
-        )
+        super().wait_ready(timeout)
 
     def start(self, timeout: float = 30.0) -> None:
-        self.spawn()
-        self.wait_ready(timeout)
+        super().start(timeout)
 
     def connections(self) -> int:
         """Established TCP connections to this node's port (nginx's websockets to it)."""
@@ -124,20 +81,6 @@ class Node:
                 local, state = line.split()[1], line.split()[3]
                 count += state == "01" and int(local.rsplit(":", 1)[1], 16) == self.port
         return count
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown handlers; what PostgreSQL committed is all that survives."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 NGINX_MAIN = """

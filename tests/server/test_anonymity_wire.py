@@ -38,9 +38,9 @@ import pytest
 from starlette.testclient import TestClient, WebSocketTestSession
 
 from hindsight.server.meeting import batches as batches_module
+from hindsight.server.meeting import catch_up as catch_up_module
 from hindsight.server.meeting import hub as hub_module
 from hindsight.server.meeting import room as room_module
-from hindsight.server.meeting import sealing as sealing_module
 from hindsight.server.meeting import seats as seats_module
 
 from .conftest import create_board, join, make_client, recv
@@ -486,7 +486,7 @@ def play(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     def run(steps: list[Step], cast: Cast, anonymity: str = "anonymous") -> dict[str, list[Frame]]:
         ids = _seeded_ids(1234)  # the same ids in every run
-        for module in (room_module, hub_module, seats_module, sealing_module):
+        for module in (room_module, hub_module, seats_module, catch_up_module):  # new ids, epochs
             monkeypatch.setattr(module, "new_id", ids)
         with make_client(tmp_path / f"run{next(runs)}", synchronous="OFF") as client:
             r = Run(client, cast, anonymity)

@@ -241,6 +241,7 @@ def test_a_node_that_missed_the_close_cannot_write_into_the_sealed_history(pg: P
             rows = n.stores[0].ops_since(a.board_id, 0)
             assert rows and not any(r.body for r in rows)  # the sealed history: keys only
             assert await a.consult(encode_board) == await b.consult(encode_board)
+            assert a.epoch == b.epoch  # the sealed board's epoch, the same on both nodes
 
     run(go())
 
