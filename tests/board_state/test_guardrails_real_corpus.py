@@ -21,7 +21,16 @@ from hindsight.board_state.guardrails.corpus import evaluate_splits, parse, resu
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "tests/board_state/guardrails_real_corpus.jsonl"
 WRITTEN = ROOT / "tests/board_state/guardrails_corpus.jsonl"
-SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
+SPLITS = (
+    "tune",
+    "holdout",
+    "holdout2",
+    "holdout3",
+    "holdout4",
+    "holdout5",
+    "holdout6",
+    "holdout7",
+)
 READ = ("tune", "holdout", "holdout2", "holdout3")  # read and tuned on
 HELD_OUT = ("holdout", "holdout2", "holdout3")
 FIELDS = {
@@ -44,7 +53,8 @@ def test_every_row_names_its_source_field_and_split() -> None:
     rows = _rows()
     for row in rows:
         assert {"check", "text", "flag", "source", "field", "split"} <= set(row), row
-        assert str(row["source"]).startswith("https://"), row
+        # A few stored copies of status pages and mailing lists have only a plain-http address.
+        assert str(row["source"]).startswith(("https://", "http://")), row
         assert row["field"] in FIELDS and row["split"] in SPLITS, row
         assert row["check"] != "vague_action" or row["field"] == "action", row
     assert len(parse(REAL.read_text(encoding="utf-8").splitlines())) == len(rows)
@@ -134,5 +144,20 @@ def test_holdout6_does_not_regress() -> None:
     assert [s.check for s in scores] == ["blame", "vague_action"]
     for s in scores:
         precision, recall = HOLDOUT6_UNSEEN[s.check]
+        assert s.precision >= precision, s
+        assert s.recall >= recall, s
+
+
+# holdout7 (1,763 sentences from 254 documents, collected by six readers in parallel, each document
+# claimed by one) was committed alone (11412bd) before any check ran on it and scored once,
+# unseen, with the checks as they were at 07f54f1. This records that figure as a floor.
+HOLDOUT7_UNSEEN = {"blame": (0.7257, 0.3402), "vague_action": (0.7955, 0.6076)}
+
+
+def test_holdout7_does_not_regress() -> None:
+    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))["holdout7"]
+    assert [s.check for s in scores] == ["blame", "vague_action"]
+    for s in scores:
+        precision, recall = HOLDOUT7_UNSEEN[s.check]
         assert s.precision >= precision, s
         assert s.recall >= recall, s
