@@ -23,6 +23,7 @@ from hindsight.server.config import Settings
 from hindsight.server.meeting.hub import Hub
 from hindsight.server.meeting.ids import new_id
 from hindsight.server.meeting.ws import WebSocketEndpoint
+from hindsight.server.nudge_model import install as install_nudge_model
 from hindsight.server.outputs import incident_log, transfer, webhooks_page, writeup
 from hindsight.server.outputs.tracker_sync import Trackers
 from hindsight.server.outputs.trackers import routes as tracker_routes
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # Webhooks: read now, so a mistake in the file or the public URL stops the server at start.
     hooks = load_config(settings.webhooks)
     base_url = public_base(settings.public_url, settings.host, settings.port)
+    install_nudge_model()  # the vague-action model decides that nudge (issue 14, round seven)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

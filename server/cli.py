@@ -240,6 +240,9 @@ def check_corpus(paths: list[str]) -> int:
     import json
 
     from hindsight.board_state.guardrails.corpus import Score, parse, results, score, score_splits
+    from hindsight.server.nudge_model import install
+
+    install()  # score the nudges the server gives, the vague-action model included
 
     sources = [Path(p) for p in paths] or [DEFAULT_CORPUS]
     corpora = []

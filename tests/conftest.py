@@ -8,6 +8,8 @@ chaos run, the benchmark) say so with `pytestmark = pytest.mark.slow`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 
@@ -17,3 +19,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         names = vars(module) if module is not None else {}
         if "tests/browser/" in str(item.path) or "RealServer" in names or "subprocess" in names:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def nudge_model(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The core's own tests see the core alone (rules and word weights); every other test sees
+    what the server runs, the vague-action model installed (`server/nudge_model`). Either way
+    the same in every order."""
+    from hindsight.board_state.guardrails import learned
+    from hindsight.server import nudge_model
+
+    before = learned.installed("vague_action")
+    if "tests/board_state/" in str(request.node.path).replace("\\", "/"):
+        learned.install("vague_action", None)
+    else:
+        nudge_model.install()
+    yield
+    learned.install("vague_action", before)

@@ -43,14 +43,24 @@ from .findings import (
     Finding,
     finding,
 )
-from .learned import learned_findings
+from .learned import installed, learned_findings, model_finding
 
 __all__ = ["check_action", "check_action_text", "check_load", "measurable"]
 
 
 def check_action_text(text: str, *, learned: bool = True) -> list[Finding]:
     """Vague-verb, wish-list and memo-style findings on an action's wording alone; when no rule
-    fires and `learned` is on, the learned scorer may add one (`learned.py`)."""
+    fires and `learned` is on, the learned scorer may add one (`learned.py`).
+
+    With a model installed for `vague_action` (the server installs one) and `learned` on, the
+    model decides: on new post-mortems it was right more often than the rules (issue 14,
+    `tests/board_state/guardrails_real_corpus.md`, round seven). A rule finding it agrees with
+    explains the nudge; otherwise the model names the words behind its score."""
+    model = installed(VAGUE_ACTION) if learned else None
+    if model is not None:
+        if not text.strip() or model.score(text) < model.threshold:
+            return []
+        return wording_findings(text) or [model_finding(VAGUE_ACTION, model, text)]
     found = wording_findings(text)
     if not found and learned:
         found = learned_findings(VAGUE_ACTION, text)

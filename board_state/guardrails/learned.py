@@ -12,6 +12,12 @@ The model only adds findings where the rules are silent (`blame.check_text`,
 `action_wording.wording_findings`). Each finding names the words that pushed the score up most,
 as written in the text, and says that the wording resembles real post-mortems where such a
 sentence pointed at a person, or was an action that did not say what would change.
+
+A stronger model can be installed from outside (`install`): the server installs a fine-tuned
+transformer for `vague_action` (`server/nudge_model.py`), which needs libraries the core does
+not import. An installed `Scorer` decides that check on its own (`actions.check_action_text`);
+the rules then only explain the findings they agree with. Without one, as in the core's own
+tests, the rules and the word weights above decide, as they always did.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import math
 import re
 import zlib
 from functools import cache
+from typing import Protocol
 
 import msgspec
 
@@ -153,6 +160,50 @@ def explain(check: str, text: str, top: int = 3) -> tuple[str, ...]:
         )
         out.append(m.group(0) if m else phrase)
     return tuple(out)
+
+
+class Scorer(Protocol):
+    """A model that decides one check on its own: a score for a text, the threshold from which
+    it raises a finding, and the words of the text behind a score (as written)."""
+
+    threshold: float
+
+    def score(self, text: str) -> float: ...
+
+    def explain(self, text: str) -> tuple[str, ...]: ...
+
+
+# Installed once, at start, by the shell; read by every check. A process-wide setting like the
+# lexicon, not state that changes with a board.
+_installed: dict[str, Scorer] = {}
+
+
+def install(check: str, scorer: Scorer | None) -> None:
+    """Let `scorer` decide `check` from now on (None: back to the rules and word weights)."""
+    if scorer is None:
+        _installed.pop(check, None)
+    else:
+        _installed[check] = scorer
+
+
+def installed(check: str) -> Scorer | None:
+    return _installed.get(check)
+
+
+# What an installed model says: the page shows the words in front of it, so it does not repeat
+# them (the word weights' voice above names them because it was written before the page did).
+MODEL_VOICES = {
+    "vague_action": Voice(
+        "In real post-mortems, actions worded like this mostly left open what would change or "
+        "how anyone would know it was done.",
+        "What concrete change will we make, and which number or test tells us it worked?",
+    ),
+}
+
+
+def model_finding(check: str, scorer: Scorer, text: str) -> Finding:
+    """The finding an installed scorer raises, naming the words behind its score."""
+    return finding(check, MODEL_VOICES[check], scorer.explain(text))
 
 
 def sentences(text: str) -> list[str]:

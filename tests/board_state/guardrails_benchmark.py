@@ -3,7 +3,10 @@
 Run from the repository root: `.venv/bin/python -m tests.board_state.guardrails_benchmark`. It
 prints figures and asserts nothing: wall time is no test. Each sentence of the real corpus is
 checked once (so the blame rules' cache of repeated texts does not help), rules plus the learned
-scorer, as a writer's hint would run them; then the learned scorer alone.
+scorer, as a writer's hint would run them; then the learned scorer alone; then, as the server
+runs it, `vague_action` with the transformer installed (`server/nudge_model`: a first look at
+each action item, explanations included where it nudges), and the model's score alone, on one
+thread.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hindsight.board_state.guardrails import Finding, check_action_text, check_text
+from hindsight.board_state.guardrails import Finding, check_action_text, check_text, learned
 from hindsight.board_state.guardrails.learned import learned_findings, score
+from hindsight.server import nudge_model
 
 REAL = Path(__file__).resolve().parent / "guardrails_real_corpus.jsonl"
 
@@ -31,11 +35,29 @@ def main() -> None:
         ("vague, learned scorer alone", actions, lambda t: learned_findings("vague_action", t)),
     ]
     for name, texts, run in runs:
-        start = time.perf_counter()
-        for text in texts:
-            run(text)
-        ms = (time.perf_counter() - start) * 1000 / len(texts)
-        print(f"{name:32} {ms:.3f} ms a sentence ({len(texts)} sentences)")
+        _time(name, texts, run)
+    model = nudge_model.VagueActionModel()  # a fresh one: nothing cached
+    learned.install("vague_action", model)
+    model.scores(["warm up"])
+    _time("vague_action (server, model)", actions, lambda t: check_action_text(t))
+    fresh = nudge_model.VagueActionModel()
+    fresh.scores(["warm up"])
+
+    def score_only(text: str) -> list[Finding]:
+        fresh.scores([text])
+        return []
+
+    _time("vague, model score alone", actions, score_only)
+    words = [len(t.split()) for t in actions]
+    print(f"(action items: {sum(words) / len(words):.1f} words on average, at most {max(words)})")
+
+
+def _time(name: str, texts: list[str], run: Callable[[str], list[Finding]]) -> None:
+    start = time.perf_counter()
+    for text in texts:
+        run(text)
+    ms = (time.perf_counter() - start) * 1000 / len(texts)
+    print(f"{name:32} {ms:.3f} ms a sentence ({len(texts)} sentences)")
 
 
 if __name__ == "__main__":

@@ -100,3 +100,40 @@ def test_the_facilitator_switches_blame_nudges_off_for_the_board(
         sam.wait_for_timeout(100)
     assert advice(frames) and advice(frames)[-1]["findings"] == []
     expect(sam.locator("#tl-text-nudge")).to_be_hidden()
+
+
+def test_typing_an_action_the_model_finds_vague_shows_a_hint_naming_its_words(
+    server: RealServer, people: Any
+) -> None:
+    """The vague-action model the server installs (issue 14, round seven) reaches the page: no
+    rule fires on this wording, the model does, and the hint names the words behind its score;
+    a concrete action gets no hint."""
+    made, joined = meeting(server, ["Kim"])
+    fac_person, kim_person = people(), people()
+    frames = record_frames(kim_person)
+    fac = open_board(fac_person, server, made["facilitator_url"])
+    kim = open_board(kim_person, server, joined[0]["board_url"])
+    advance_to(fac, "Actions")
+    expect(kim.locator("#action-text")).to_be_visible(timeout=WAIT)
+
+    kim.locator("#action-text").press_sequentially(
+        "Capacity planning for the holiday peak", delay=5
+    )
+    hint = kim.locator("#action-text-nudge")
+    expect(hint).to_be_visible(timeout=WAIT)
+    expect(hint).to_contain_text("Capacity")
+    last = advice(frames)[-1]["findings"]
+    assert [f["check"] for f in last] == ["vague_action"] and "Capacity" in last[0]["words"]
+    # On a phone the words and their hint get the form's whole width, not a sliver of it.
+    kim.set_viewport_size({"width": 390, "height": 844})
+    field = kim.locator("#action-text").bounding_box()
+    form = kim.locator(".action-form").first.bounding_box()
+    assert field is not None and form is not None and field["width"] > 0.8 * form["width"]
+    kim.set_viewport_size({"width": 1280, "height": 800})
+
+    kim.fill("#action-text", "")
+    kim.locator("#action-text").press_sequentially(
+        "Page the on-call when checkout p99 latency stays above 800 ms for 5 minutes", delay=5
+    )
+    expect(hint).to_be_hidden(timeout=WAIT)
+    assert advice(frames)[-1]["findings"] == []

@@ -1,0 +1,97 @@
+"""The vague-action model the server installs (server/nudge_model, issue 14 round seven)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from hindsight.board_state.guardrails import check_action_text, learned
+from hindsight.board_state.guardrails.action_wording import wording_findings
+from hindsight.board_state.guardrails.corpus import evaluate_splits, parse, results, score
+from hindsight.server import nudge_model
+from hindsight.server.app import create_app
+from hindsight.server.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = ROOT / "tests/board_state/guardrails_real_corpus.jsonl"
+WRITTEN = ROOT / "tests/board_state/guardrails_corpus.jsonl"
+
+
+def test_the_server_installs_the_model_at_start(tmp_path: Path) -> None:
+    learned.install("vague_action", None)
+    create_app(Settings(db=str(tmp_path / "h.db")))
+    assert isinstance(learned.installed("vague_action"), nudge_model.VagueActionModel)
+
+
+def test_a_vague_action_gets_a_nudge_and_a_concrete_one_none() -> None:
+    nudge_model.install()
+    (f,) = check_action_text("Look at the retry logic")
+    assert f.check == "vague_action" and f.words
+    assert (
+        check_action_text(
+            "Add a synthetic check that logs in every minute and pages after 3 failures"
+        )
+        == []
+    )
+
+
+def test_where_no_rule_fires_the_nudge_names_the_words_behind_the_score() -> None:
+    text = "Capacity planning for the holiday peak"
+    assert wording_findings(text) == []  # the rules are silent here
+    nudge_model.install()
+    (f,) = check_action_text(text)
+    assert f.words and all(w in text for w in f.words)
+    assert "real post-mortems" in f.message and f.reframe
+    assert "about" not in f.words and "the" not in f.words
+
+
+def test_the_model_overrules_a_rule_it_does_not_agree_with() -> None:
+    text = "Work with the vendor on the certificate rotation"
+    assert wording_findings(text)  # "work with" is a vague lead to the rules
+    m = nudge_model.install()
+    assert m.score(text) < m.threshold
+    assert check_action_text(text) == []
+    assert check_action_text(text, learned=False)  # the rules alone still say so
+
+
+def test_scores_are_a_function_of_the_text_and_cached() -> None:
+    m = nudge_model.VagueActionModel()
+    first = m.score("Improve monitoring.")
+    assert m.score("  Improve monitoring.  ") == first  # the same text, from the cache
+    assert m.scores(["Improve monitoring."])[0] == first  # the same number, computed again
+    assert 0.0 <= first <= 1.0
+
+
+def test_the_shipped_files_are_the_ones_the_model_card_names() -> None:
+    card = (nudge_model.MODELS / "README.md").read_text(encoding="utf-8")
+    for path in (nudge_model.MODEL, nudge_model.TOKENIZER):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert f"{path.name}: sha256 {digest}" in card
+
+
+# holdout6's action items were never read, and the shipped model was trained without them:
+# its figure there (guardrails_real_corpus.md, round seven) is the honest estimate, and a floor.
+HOLDOUT6_WITH_MODEL = (0.8666, 0.65)
+
+
+def test_on_action_items_it_never_saw_the_model_holds_its_figure() -> None:
+    nudge_model.install()
+    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))["holdout6"]
+    (vague,) = [s for s in scores if s.check == "vague_action"]
+    assert vague.precision >= HOLDOUT6_WITH_MODEL[0], vague
+    assert vague.recall >= HOLDOUT6_WITH_MODEL[1], vague
+
+
+def test_on_the_written_corpus_the_model_stays_precise() -> None:
+    """The sentences written to test the rules: the model never nudges a concrete one there.
+    It misses 29 vague ones the rules catch (reminders, "always" / "never" rules, "ensure ...":
+    see guardrails_real_corpus.md, round seven), the price of precision on real text."""
+    nudge_model.install()
+    examples = [
+        e
+        for e in parse(WRITTEN.read_text(encoding="utf-8").splitlines())
+        if e.check == "vague_action"
+    ]
+    (s,) = score(results(examples))
+    assert s.precision == 1.0, s
+    assert s.recall >= 0.78, s
