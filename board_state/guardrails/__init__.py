@@ -27,8 +27,10 @@ Rule-based and transparent on purpose: a false alarm can be traced to the rule t
 a reviewer can read every list in the `lexicon_*` modules (`lexicon.py` gathers them). Where no
 rule fires, a small learned scorer (`learned.py`, a logistic regression over words, its weights
 shipped as data modules) may add one `blame` or `vague_action` finding that names the words
-behind its score; issue 14's cross-validation chose this over the rules alone. No I/O, no clock:
-dates come in as arguments.
+behind its score; issue 14's cross-validation chose this over the rules alone. A stronger model
+can be installed from outside (`learned.install`): the server installs a fine-tuned transformer
+that then decides `vague_action` on its own (issue 14, round seven); the core never imports it.
+No I/O, no clock: dates come in as arguments.
 """
 
 from __future__ import annotations

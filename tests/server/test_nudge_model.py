@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import socket
 from pathlib import Path
+
+import pytest
 
 from hindsight.board_state.guardrails import check_action_text, learned
 from hindsight.board_state.guardrails.action_wording import wording_findings
@@ -43,6 +47,22 @@ def test_where_no_rule_fires_the_nudge_names_the_words_behind_the_score() -> Non
     assert f.words and all(w in text for w in f.words)
     assert "real post-mortems" in f.message and f.reframe
     assert "about" not in f.words and "the" not in f.words
+
+
+def test_every_nudge_the_model_raises_alone_on_real_action_items_names_its_words() -> None:
+    m = nudge_model.install()
+    rows = [json.loads(line) for line in REAL.read_text(encoding="utf-8").splitlines()]
+    alone = [
+        r["text"]
+        for r in rows
+        if r["check"] == "vague_action"
+        and not wording_findings(r["text"])
+        and m.score(r["text"]) >= m.threshold
+    ]
+    assert len(alone) >= 50  # the model does nudge where no rule does
+    for text in alone:
+        (f,) = check_action_text(text)
+        assert f.words and all(w in text for w in f.words), text
 
 
 def test_the_model_overrules_a_rule_it_does_not_agree_with() -> None:
@@ -95,3 +115,14 @@ def test_on_the_written_corpus_the_model_stays_precise() -> None:
     (s,) = score(results(examples))
     assert s.precision == 1.0, s
     assert s.recall >= 0.78, s
+
+
+def test_loading_and_scoring_never_touch_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the nudge model opened a socket")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    m = nudge_model.VagueActionModel()  # a fresh load, not the cached one
+    assert m.score("Look into the alerting") >= m.threshold
+    assert m.explain("Look into the alerting")
