@@ -30,6 +30,7 @@ SPLITS = (
     "holdout5",
     "holdout6",
     "holdout7",
+    "holdout8",
 )
 READ = ("tune", "holdout", "holdout2", "holdout3")  # read and tuned on
 HELD_OUT = ("holdout", "holdout2", "holdout3")
@@ -159,5 +160,21 @@ def test_holdout7_does_not_regress() -> None:
     assert [s.check for s in scores] == ["blame", "vague_action"]
     for s in scores:
         precision, recall = HOLDOUT7_UNSEEN[s.check]
+        assert s.precision >= precision, s
+        assert s.recall >= recall, s
+
+
+# holdout8 (1,581 sentences from 204 more documents, collected the same way after holdout7 was
+# merged) was committed alone (f2a73d7) and scored once, unseen. The core alone (rules and word
+# weights, as these tests run) scored this; the server, with the vague-action model, scored
+# vague_action 0.8636 / 0.6244 (tests/server/test_nudge_model.py).
+HOLDOUT8_UNSEEN = {"blame": (0.6585, 0.3396), "vague_action": (0.7321, 0.5775)}
+
+
+def test_holdout8_does_not_regress() -> None:
+    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))["holdout8"]
+    assert [s.check for s in scores] == ["blame", "vague_action"]
+    for s in scores:
+        precision, recall = HOLDOUT8_UNSEEN[s.check]
         assert s.precision >= precision, s
         assert s.recall >= recall, s

@@ -89,17 +89,20 @@ def test_the_shipped_files_are_the_ones_the_model_card_names() -> None:
         assert f"{path.name}: sha256 {digest}" in card
 
 
-# holdout6's action items were never read, and the shipped model was trained without them:
-# its figure there (guardrails_real_corpus.md, round seven) is the honest estimate, and a floor.
-HOLDOUT6_WITH_MODEL = (0.8666, 0.65)
+# holdout6's and holdout8's action items were never read, and the shipped model was trained
+# without them: its figures there (guardrails_real_corpus.md) are the honest estimates, and floors.
+# holdout8 was collected after the model was committed and scored once with it (f2a73d7).
+UNSEEN_WITH_MODEL = {"holdout6": (0.8666, 0.65), "holdout8": (0.8636, 0.6244)}
 
 
-def test_on_action_items_it_never_saw_the_model_holds_its_figure() -> None:
+@pytest.mark.parametrize("split", sorted(UNSEEN_WITH_MODEL))
+def test_on_action_items_it_never_saw_the_model_holds_its_figure(split: str) -> None:
     nudge_model.install()
-    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))["holdout6"]
+    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))[split]
     (vague,) = [s for s in scores if s.check == "vague_action"]
-    assert vague.precision >= HOLDOUT6_WITH_MODEL[0], vague
-    assert vague.recall >= HOLDOUT6_WITH_MODEL[1], vague
+    precision, recall = UNSEEN_WITH_MODEL[split]
+    assert vague.precision >= precision, vague
+    assert vague.recall >= recall, vague
 
 
 def test_on_the_written_corpus_the_model_stays_precise() -> None:
