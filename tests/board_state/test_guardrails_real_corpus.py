@@ -101,80 +101,32 @@ def test_all_held_out_sentences_together_meet_the_aims() -> None:
         assert s.recall >= 0.8, s
 
 
-# holdout4 was scored once, unseen, after its rows were committed; its errors were not read.
-# This records that figure so a change that makes the checks worse on it fails; the aims
-# (precision 0.9, recall 0.8) are not asserted because holdout4 does not meet them.
-HOLDOUT4_UNSEEN = {"blame": (0.70, 0.80), "vague_action": (0.8235, 0.5185)}
+# Each of these sets was scored once, unseen, before anything was read or tuned on it (the .md
+# has the history); its figure is a floor, so a change that makes the checks worse on it fails.
+# The aims (precision 0.9, recall 0.8) are not asserted: none of these sets meets them.
+# - holdout4: scored after its rows were committed (e2fa52d); its errors were not read.
+# - holdout5: scored after the method was chosen by grouped cross-validation; two blame labels
+#   were corrected after the blind relabelling, which moves 0.7742 / 0.5333 to 0.7419 / 0.5111.
+# - holdout6: 20 new post-mortems, committed alone (5f7e749), scored with round six's checks.
+# - holdout7: 1,763 sentences from 254 documents, committed alone (11412bd), scored with the
+#   checks as at 07f54f1.
+# - holdout8: 1,581 sentences from 204 more documents, committed alone (f2a73d7). The core alone
+#   (rules and word weights, as these tests run) scored this; the server, with the vague-action
+#   model, scored vague_action 0.8636 / 0.6244 (tests/server/test_nudge_model.py).
+UNSEEN = {
+    "holdout4": {"blame": (0.70, 0.80), "vague_action": (0.8235, 0.5185)},
+    "holdout5": {"blame": (0.7419, 0.5111), "vague_action": (0.6, 0.5172)},
+    "holdout6": {"blame": (0.8148, 0.40), "vague_action": (0.7308, 0.475)},
+    "holdout7": {"blame": (0.7257, 0.3402), "vague_action": (0.7955, 0.6076)},
+    "holdout8": {"blame": (0.6585, 0.3396), "vague_action": (0.7321, 0.5775)},
+}
 
 
-def test_holdout4_does_not_regress() -> None:
-    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))["holdout4"]
+@pytest.mark.parametrize("split", sorted(UNSEEN))
+def test_a_set_scored_unseen_does_not_fall_below_its_first_score(split: str) -> None:
+    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))[split]
     assert [s.check for s in scores] == ["blame", "vague_action"]
     for s in scores:
-        precision, recall = HOLDOUT4_UNSEEN[s.check]
-        assert s.precision >= precision, s
-        assert s.recall >= recall, s
-
-
-# holdout5 was collected after holdout4 had been read for nothing but scored, labelled before any
-# check ran on it, and scored once, unseen, after the method (rules + learned scorer) had been
-# chosen by grouped cross-validation on the other splits (guardrails_real_corpus.md); this records
-# that figure as a floor. Two blame labels were corrected after the blind relabelling (the .md
-# lists them), which moves the same predictions from 0.7742 / 0.5333 to 0.7419 / 0.5111.
-HOLDOUT5_UNSEEN = {"blame": (0.7419, 0.5111), "vague_action": (0.6, 0.5172)}
-
-
-def test_holdout5_does_not_regress() -> None:
-    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))["holdout5"]
-    assert [s.check for s in scores] == ["blame", "vague_action"]
-    for s in scores:
-        precision, recall = HOLDOUT5_UNSEEN[s.check]
-        assert s.precision >= precision, s
-        assert s.recall >= recall, s
-
-
-# holdout6 was collected from 20 new post-mortems after the relabelling of holdout4 and holdout5,
-# labelled by hand and committed alone (5f7e749) before any check ran on it, and scored once,
-# unseen, with round six's configuration (c2c8e89: blame rules alone, vague_action rules +
-# model). This records that figure as a floor; it is far below the aims.
-HOLDOUT6_UNSEEN = {"blame": (0.8148, 0.40), "vague_action": (0.7308, 0.475)}
-
-
-def test_holdout6_does_not_regress() -> None:
-    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))["holdout6"]
-    assert [s.check for s in scores] == ["blame", "vague_action"]
-    for s in scores:
-        precision, recall = HOLDOUT6_UNSEEN[s.check]
-        assert s.precision >= precision, s
-        assert s.recall >= recall, s
-
-
-# holdout7 (1,763 sentences from 254 documents, collected by six readers in parallel, each document
-# claimed by one) was committed alone (11412bd) before any check ran on it and scored once,
-# unseen, with the checks as they were at 07f54f1. This records that figure as a floor.
-HOLDOUT7_UNSEEN = {"blame": (0.7257, 0.3402), "vague_action": (0.7955, 0.6076)}
-
-
-def test_holdout7_does_not_regress() -> None:
-    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))["holdout7"]
-    assert [s.check for s in scores] == ["blame", "vague_action"]
-    for s in scores:
-        precision, recall = HOLDOUT7_UNSEEN[s.check]
-        assert s.precision >= precision, s
-        assert s.recall >= recall, s
-
-
-# holdout8 (1,581 sentences from 204 more documents, collected the same way after holdout7 was
-# merged) was committed alone (f2a73d7) and scored once, unseen. The core alone (rules and word
-# weights, as these tests run) scored this; the server, with the vague-action model, scored
-# vague_action 0.8636 / 0.6244 (tests/server/test_nudge_model.py).
-HOLDOUT8_UNSEEN = {"blame": (0.6585, 0.3396), "vague_action": (0.7321, 0.5775)}
-
-
-def test_holdout8_does_not_regress() -> None:
-    scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))["holdout8"]
-    assert [s.check for s in scores] == ["blame", "vague_action"]
-    for s in scores:
-        precision, recall = HOLDOUT8_UNSEEN[s.check]
+        precision, recall = UNSEEN[split][s.check]
         assert s.precision >= precision, s
         assert s.recall >= recall, s
