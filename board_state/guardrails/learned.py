@@ -38,7 +38,7 @@ _WORD = re.compile(r"[a-z0-9']+")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 # Little words carry weight in the model but explain nothing to a reader; a nudge names the
 # strongest of the other words (all of them are still in the score).
-_SMALL = frozenset(
+SMALL_WORDS = frozenset(
     [
         "a",
         "an",
@@ -149,7 +149,7 @@ def explain(check: str, text: str, top: int = 3) -> tuple[str, ...]:
         if v <= 0 or len(out) == top:
             break
         phrase = f.partition(":")[2].replace("_", " ")
-        if all(w in _SMALL for w in phrase.split()) or any(
+        if all(w in SMALL_WORDS for w in phrase.split()) or any(
             phrase in o.lower() or o.lower() in phrase for o in out
         ):
             continue

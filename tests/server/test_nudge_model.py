@@ -80,6 +80,9 @@ def test_scores_are_a_function_of_the_text_and_cached() -> None:
     assert m.score("  Improve monitoring.  ") == first  # the same text, from the cache
     assert m.scores(["Improve monitoring."])[0] == first  # the same number, computed again
     assert 0.0 <= first <= 1.0
+    words = m.explain("Look into the alerting")
+    assert m.explain(" Look into the alerting ") == words  # every projection asks again
+    assert m._explained.cache_info().hits == 1
 
 
 def test_the_shipped_files_are_the_ones_the_model_card_names() -> None:

@@ -4,6 +4,7 @@ a seq another node took from any other failed write."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -65,6 +66,19 @@ def pg() -> Iterator[PgServer]:
         yield server
 
 
+@contextmanager
+def two_nodes(url: str) -> Iterator[tuple[PgStore, PgStore]]:
+    """Two nodes' stores on one database, open, closed at the end (closing twice is fine)."""
+    one, two = PgStore(url, node="one"), PgStore(url, node="two")
+    one.open()
+    two.open()
+    try:
+        yield one, two
+    finally:
+        one.close()
+        two.close()
+
+
 def _op(seq: int, cid: str = "", actor: str = "ann") -> OpRow:
     return OpRow(board_id="b1", seq=seq, actor=actor, cid=cid, body=b"{}")
 
@@ -73,11 +87,7 @@ def _op(seq: int, cid: str = "", actor: str = "ann") -> OpRow:
 def test_a_seq_or_client_op_id_another_node_committed_is_a_conflict_and_nothing_else_is(
     pg: PgServer,
 ) -> None:
-    url = pg.database("conflicts")
-    one, two = PgStore(url, node="one"), PgStore(url, node="two")
-    one.open()
-    two.open()
-    try:
+    with two_nodes(pg.database("conflicts")) as (one, two):
         one.write_sync(
             WriteBatch(boards=(BoardRow("b1", "e", 0, "{}"),), ops=(_op(1, "c1"), _op(2)))
         )
@@ -93,28 +103,18 @@ def test_a_seq_or_client_op_id_another_node_committed_is_a_conflict_and_nothing_
         assert not isinstance(other.value, SeqConflict)
         assert [r.seq for r in one.ops_since("b1", 0)] == [1, 2, 3]
         assert one.last_seq("b1") == 3
-    finally:
-        one.close()
-        two.close()
 
 
 @needs_pg
 def test_one_node_runs_each_background_task_and_another_takes_over_when_it_stops(
     pg: PgServer,
 ) -> None:
-    url = pg.database("leads")
-    one, two = PgStore(url, node="one"), PgStore(url, node="two")
-    one.open()
-    two.open()
-    try:
+    with two_nodes(pg.database("leads")) as (one, two):
         assert one.leads("webhooks") and one.leads("webhooks")  # asked again: still one's
         assert not two.leads("webhooks")
         assert two.leads("trackers") and not one.leads("trackers")  # each task on its own
         one.close()  # a deploy, a crash: its session and its locks end
         assert two.leads("webhooks")
-    finally:
-        one.close()
-        two.close()
 
 
 def test_postgresql_migrations_only_add_so_older_nodes_keep_working_during_an_upgrade() -> None:
