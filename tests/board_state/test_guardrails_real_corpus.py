@@ -31,6 +31,7 @@ SPLITS = (
     "holdout6",
     "holdout7",
     "holdout8",
+    "holdout9",
 )
 READ = ("tune", "holdout", "holdout2", "holdout3")  # read and tuned on
 HELD_OUT = ("holdout", "holdout2", "holdout3")
