@@ -24,15 +24,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def nudge_model(request: pytest.FixtureRequest) -> Iterator[None]:
     """The core's own tests see the core alone (rules and word weights); every other test sees
-    what the server runs, the vague-action model installed (`server/nudge_model`). Either way
+    what the server runs, its models installed (`server/nudge_model`). Either way
     the same in every order."""
     from hindsight.board_state.guardrails import learned
     from hindsight.server import nudge_model
 
-    before = learned.installed("vague_action")
+    before = {check: learned.installed(check) for check in nudge_model.SHIPPED}
     if "tests/board_state/" in str(request.node.path).replace("\\", "/"):
-        learned.install("vague_action", None)
+        for check in nudge_model.SHIPPED:
+            learned.install(check, None)
     else:
         nudge_model.install()
     yield
-    learned.install("vague_action", before)
+    for check, scorer in before.items():
+        learned.install(check, scorer)

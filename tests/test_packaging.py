@@ -46,7 +46,8 @@ def test_the_wheel_installs_only_the_hindsight_package(tmp_path: Path) -> None:
         "hindsight/static/board.js",
         "hindsight/board_state/reducer.py",
         "hindsight/client/sdk.py",
-        "hindsight/server/nudge_model/models/vague_action.onnx",  # the nudge model ships
+        "hindsight/server/nudge_model/models/vague_action.onnx",  # the nudge models ship
+        "hindsight/server/nudge_model/models/blame.onnx",
         "hindsight/server/nudge_model/models/tokenizer.json",
     ):
         assert needed in names, needed

@@ -28,8 +28,9 @@ a reviewer can read every list in the `lexicon_*` modules (`lexicon.py` gathers 
 rule fires, a small learned scorer (`learned.py`, a logistic regression over words, its weights
 shipped as data modules) may add one `blame` or `vague_action` finding that names the words
 behind its score; issue 14's cross-validation chose this over the rules alone. A stronger model
-can be installed from outside (`learned.install`): the server installs a fine-tuned transformer
-that then decides `vague_action` on its own (issue 14, round seven); the core never imports it.
+can be installed from outside (`learned.install`): the server installs fine-tuned transformers
+that then decide `vague_action` and which `blame` findings stand (issue 14, rounds seven and
+eight, `learned.decide`); the core never imports them.
 No I/O, no clock: dates come in as arguments.
 """
 

@@ -43,7 +43,7 @@ from .findings import (
     Finding,
     finding,
 )
-from .learned import installed, learned_findings, model_finding
+from .learned import decide, installed, learned_findings
 
 __all__ = ["check_action", "check_action_text", "check_load", "measurable"]
 
@@ -58,9 +58,7 @@ def check_action_text(text: str, *, learned: bool = True) -> list[Finding]:
     explains the nudge; otherwise the model names the words behind its score."""
     model = installed(VAGUE_ACTION) if learned else None
     if model is not None:
-        if not text.strip() or model.score(text) < model.threshold:
-            return []
-        return wording_findings(text) or [model_finding(VAGUE_ACTION, model, text)]
+        return decide(VAGUE_ACTION, model, text, lambda: wording_findings(text))
     found = wording_findings(text)
     if not found and learned:
         found = learned_findings(VAGUE_ACTION, text)

@@ -51,7 +51,7 @@ from .lapses import (
     rule_passive_lapses,
     rule_unaware,
 )
-from .learned import learned_findings
+from .learned import decide, installed, learned_findings
 from .lexicon import (
     CHARACTER_WORDS,
     CLAUSE_WORDS,
@@ -269,8 +269,13 @@ def check_text(text: str, *, names: Iterable[str] = (), learned: bool = True) ->
     """Blame findings for any free text: one per reason, each with the words as written.
     `names` are display names of the people on the board; they count as personal names. When
     no rule fires and `learned` is on, the learned scorer may add one finding (`learned.py`);
-    action items pass `learned=False`, as the scorer learned from narrative sentences."""
+    action items pass `learned=False`, as the scorer learned from narrative sentences. With a
+    model installed for `blame` (the server installs one) and `learned` on, the model decides
+    which rule findings stand and adds its own (`learned.decide`)."""
     plain, ambiguous = name_tokens(names)
+    model = installed(BLAME) if learned else None
+    if model is not None:  # the server's model decides (issue 14, round eight)
+        return decide(BLAME, model, text, lambda: list(_check(text, plain, ambiguous)))
     found = list(_check(text, plain, ambiguous))
     if not found and learned:
         found = learned_findings(BLAME, text)

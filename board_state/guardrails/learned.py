@@ -13,11 +13,12 @@ The model only adds findings where the rules are silent (`blame.check_text`,
 as written in the text, and says that the wording resembles real post-mortems where such a
 sentence pointed at a person, or was an action that did not say what would change.
 
-A stronger model can be installed from outside (`install`): the server installs a fine-tuned
-transformer for `vague_action` (`server/nudge_model.py`), which needs libraries the core does
-not import. An installed `Scorer` decides that check on its own (`actions.check_action_text`);
-the rules then only explain the findings they agree with. Without one, as in the core's own
-tests, the rules and the word weights above decide, as they always did.
+A stronger model can be installed from outside (`install`): the server installs fine-tuned
+transformers (`server/nudge_model`), which need libraries the core does not import. An
+installed `Scorer` decides its check (`decide`, called by `actions.check_action_text` and
+`blame.check_text`): a rule's finding stands only where the model's score reaches `agree`, and
+the model adds its own from `threshold`, named by the words behind its score. Without one, as
+in the core's own tests, the rules and the word weights above decide, as they always did.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import base64
 import math
 import re
 import zlib
+from collections.abc import Callable
 from functools import cache
 from typing import Protocol
 
@@ -163,10 +165,13 @@ def explain(check: str, text: str, top: int = 3) -> tuple[str, ...]:
 
 
 class Scorer(Protocol):
-    """A model that decides one check on its own: a score for a text, the threshold from which
-    it raises a finding, and the words of the text behind a score (as written)."""
+    """A model that decides one check: a score for a text, the words of the text behind a score
+    (as written), and two levels. From `threshold` the scorer raises a finding of its own where
+    no rule does; from `agree` (at most `threshold`) a rule's finding stands; below `agree` the
+    rules' findings are dropped."""
 
     threshold: float
+    agree: float
 
     def score(self, text: str) -> float: ...
 
@@ -193,6 +198,12 @@ def installed(check: str) -> Scorer | None:
 # What an installed model says: the page shows the words in front of it, so it does not repeat
 # them (the word weights' voice above names them because it was written before the page did).
 MODEL_VOICES = {
+    "blame": Voice(
+        "In real post-mortems, sentences worded like this mostly made a person the agent of the "
+        "failure. People act sensibly on what they can see; the useful question is what they "
+        "could see.",
+        "What in the system made this easy to miss at the time?",
+    ),
     "vague_action": Voice(
         "In real post-mortems, actions worded like this mostly left open what would change or "
         "how anyone would know it was done.",
@@ -204,6 +215,23 @@ MODEL_VOICES = {
 def model_finding(check: str, scorer: Scorer, text: str) -> Finding:
     """The finding an installed scorer raises, naming the words behind its score."""
     return finding(check, MODEL_VOICES[check], scorer.explain(text))
+
+
+def decide(
+    check: str, scorer: Scorer, text: str, rules: Callable[[], list[Finding]]
+) -> list[Finding]:
+    """What an installed scorer makes of `text`: from its threshold a nudge, explained by the
+    rules' findings when there are any (`rules` is only called when its answer can count), else
+    by the words behind the score; from `agree` the rules' findings alone; below, nothing."""
+    if not text.strip():
+        return []
+    s = scorer.score(text)
+    if s < scorer.agree:
+        return []
+    found = rules()
+    if s >= scorer.threshold:
+        return found or [model_finding(check, scorer, text)]
+    return found
 
 
 def sentences(text: str) -> list[str]:

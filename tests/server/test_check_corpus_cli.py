@@ -21,10 +21,11 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-# The written corpus as the server nudges it: blame by the rules, which meet the aims there;
-# vague actions by the model, which never nudges a concrete one there but misses 29 reminders and
-# rules for people that the rules were written to catch (guardrails_real_corpus.md, round seven).
-AIMS = {"blame": (0.9, 0.8), "vague_action": (1.0, 0.78)}
+# The written corpus as the server nudges it, with its models (guardrails_real_corpus.md, rounds
+# seven and eight): blame by the rules and the blame model, which learned from these sentences
+# too (0.978 / 1.0); vague actions by the model, which never nudges a concrete one here but
+# misses 31 reminders and rules for people that the rules were written to catch.
+AIMS = {"blame": (0.97, 0.99), "vague_action": (1.0, 0.76)}
 
 
 def test_default_corpus_scores_as_the_server_nudges() -> None:

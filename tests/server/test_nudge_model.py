@@ -1,4 +1,4 @@
-"""The vague-action model the server installs (server/nudge_model, issue 14 round seven)."""
+"""The models the server installs into the wording checks (server/nudge_model, issue 14)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ WRITTEN = ROOT / "tests/board_state/guardrails_corpus.jsonl"
 def test_the_server_installs_the_model_at_start(tmp_path: Path) -> None:
     learned.install("vague_action", None)
     create_app(Settings(db=str(tmp_path / "h.db")))
-    assert isinstance(learned.installed("vague_action"), nudge_model.VagueActionModel)
+    assert isinstance(learned.installed("vague_action"), nudge_model.TransformerScorer)
 
 
 def test_a_vague_action_gets_a_nudge_and_a_concrete_one_none() -> None:
@@ -50,7 +50,7 @@ def test_where_no_rule_fires_the_nudge_names_the_words_behind_the_score() -> Non
 
 
 def test_every_nudge_the_model_raises_alone_on_real_action_items_names_its_words() -> None:
-    m = nudge_model.install()
+    m = nudge_model.install()["vague_action"]
     rows = [json.loads(line) for line in REAL.read_text(encoding="utf-8").splitlines()]
     alone = [
         r["text"]
@@ -68,14 +68,14 @@ def test_every_nudge_the_model_raises_alone_on_real_action_items_names_its_words
 def test_the_model_overrules_a_rule_it_does_not_agree_with() -> None:
     text = "Work with the vendor on the certificate rotation"
     assert wording_findings(text)  # "work with" is a vague lead to the rules
-    m = nudge_model.install()
+    m = nudge_model.install()["vague_action"]
     assert m.score(text) < m.threshold
     assert check_action_text(text) == []
     assert check_action_text(text, learned=False)  # the rules alone still say so
 
 
 def test_scores_are_a_function_of_the_text_and_cached() -> None:
-    m = nudge_model.VagueActionModel()
+    m = nudge_model.TransformerScorer("vague_action", nudge_model.SHIPPED["vague_action"])
     first = m.score("Improve monitoring.")
     assert m.score("  Improve monitoring.  ") == first  # the same text, from the cache
     assert m.scores(["Improve monitoring."])[0] == first  # the same number, computed again
@@ -87,31 +87,39 @@ def test_scores_are_a_function_of_the_text_and_cached() -> None:
 
 def test_the_shipped_files_are_the_ones_the_model_card_names() -> None:
     card = (nudge_model.MODELS / "README.md").read_text(encoding="utf-8")
-    for path in (nudge_model.MODEL, nudge_model.TOKENIZER):
+    for path in (
+        *(nudge_model.MODELS / s.file for s in nudge_model.SHIPPED.values()),
+        nudge_model.TOKENIZER,
+    ):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert f"{path.name}: sha256 {digest}" in card
 
 
-# holdout6's and holdout8's action items were never read, and the shipped model was trained
-# without them: its figures there (guardrails_real_corpus.md) are the honest estimates, and floors.
-# holdout8 was collected after the model was committed and scored once with it (f2a73d7).
-UNSEEN_WITH_MODEL = {"holdout6": (0.8666, 0.65), "holdout8": (0.8636, 0.6244)}
+# holdout9 was collected after round eight's candidates were trained, committed alone (fee50bc)
+# and scored once with them, by decisions written down first (guardrails_real_corpus.md): its
+# figures are the honest estimates for new documents, and floors. The models have seen every
+# other split.
+# Blame's floor is the lower of its two figures: 0.7007 / 0.4478 as first scored, 0.7083 / 0.4435
+# once a note's sentences were split only where a sentence really ends (not at "v0.7").
+UNSEEN_WITH_MODELS = {"holdout9": {"blame": (0.7007, 0.4435), "vague_action": (0.9412, 0.6292)}}
 
 
-@pytest.mark.parametrize("split", sorted(UNSEEN_WITH_MODEL))
-def test_on_action_items_it_never_saw_the_model_holds_its_figure(split: str) -> None:
+@pytest.mark.parametrize("split", sorted(UNSEEN_WITH_MODELS))
+def test_on_sentences_they_never_saw_the_models_hold_their_figures(split: str) -> None:
     nudge_model.install()
     scores = dict(evaluate_splits(REAL.read_text(encoding="utf-8").splitlines()))[split]
-    (vague,) = [s for s in scores if s.check == "vague_action"]
-    precision, recall = UNSEEN_WITH_MODEL[split]
-    assert vague.precision >= precision, vague
-    assert vague.recall >= recall, vague
+    assert [s.check for s in scores] == ["blame", "vague_action"]
+    for s in scores:
+        precision, recall = UNSEEN_WITH_MODELS[split][s.check]
+        assert s.precision >= precision, s
+        assert s.recall >= recall, s
 
 
-def test_on_the_written_corpus_the_model_stays_precise() -> None:
+def test_on_the_written_corpus_the_vague_model_stays_precise() -> None:
     """The sentences written to test the rules: the model never nudges a concrete one there.
-    It misses 29 vague ones the rules catch (reminders, "always" / "never" rules, "ensure ...":
-    see guardrails_real_corpus.md, round seven), the price of precision on real text."""
+    It misses 31 vague ones the rules catch (reminders, "always" / "never" rules, "ensure ...":
+    see guardrails_real_corpus.md, rounds seven and eight), the price of precision on real
+    text."""
     nudge_model.install()
     examples = [
         e
@@ -120,7 +128,7 @@ def test_on_the_written_corpus_the_model_stays_precise() -> None:
     ]
     (s,) = score(results(examples))
     assert s.precision == 1.0, s
-    assert s.recall >= 0.78, s
+    assert s.recall >= 0.76, s
 
 
 def test_loading_and_scoring_never_touch_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,6 +137,8 @@ def test_loading_and_scoring_never_touch_the_network(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    m = nudge_model.VagueActionModel()  # a fresh load, not the cached one
-    assert m.score("Look into the alerting") >= m.threshold
-    assert m.explain("Look into the alerting")
+    examples = {"vague_action": "Look into the alerting", "blame": "Sarah forgot to renew it"}
+    for check, shipped in nudge_model.SHIPPED.items():
+        m = nudge_model.TransformerScorer(check, shipped)  # a fresh load, not the cached one
+        assert m.score(examples[check]) >= m.threshold
+        assert m.explain(examples[check])
