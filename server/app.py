@@ -117,7 +117,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # Webhooks: read now, so a mistake in the file or the public URL stops the server at start.
     hooks = load_config(settings.webhooks)
     base_url = public_base(settings.public_url, settings.host, settings.port)
-    install_nudge_model()  # the vague-action model decides that nudge (issue 14, round seven)
+    install_nudge_model()  # the blame and vague-action models (issue 14, rounds seven and eight)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

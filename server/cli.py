@@ -242,7 +242,7 @@ def check_corpus(paths: list[str]) -> int:
     from hindsight.board_state.guardrails.corpus import Score, parse, results, score, score_splits
     from hindsight.server.nudge_model import install
 
-    install()  # score the nudges the server gives, the vague-action model included
+    install()  # score the nudges the server gives, its models included
 
     sources = [Path(p) for p in paths] or [DEFAULT_CORPUS]
     corpora = []

@@ -53,9 +53,9 @@ def check_action_text(text: str, *, learned: bool = True) -> list[Finding]:
     fires and `learned` is on, the learned scorer may add one (`learned.py`).
 
     With a model installed for `vague_action` (the server installs one) and `learned` on, the
-    model decides: on new post-mortems it was right more often than the rules (issue 14,
-    `tests/board_state/guardrails_real_corpus.md`, round seven). A rule finding it agrees with
-    explains the nudge; otherwise the model names the words behind its score."""
+    model decides (`learned.decide`): on new post-mortems it was right more often than the rules
+    (issue 14, `tests/board_state/guardrails_real_corpus.md`, rounds seven and eight). A rule
+    finding it agrees with explains the nudge; otherwise the model names the words behind it."""
     model = installed(VAGUE_ACTION) if learned else None
     if model is not None:
         return decide(VAGUE_ACTION, model, text, lambda: wording_findings(text))

@@ -15,7 +15,7 @@ decide its check: from `agree` a rule's finding stands, from `threshold` the mod
   set was scored, for precision first.
 * Speed: one sentence is one run of about 10-40 tokens on one thread, 1.4-1.9 ms on the
   machine it was measured on; naming the words of a nudge a model raises alone costs about 6
-  ms more, so the average over real sentences is 2.3-2.6 ms
+  ms more, so the average over real sentences is 2.1-2.6 ms in runs here
   (`tests/board_state/guardrails_benchmark.py` prints the figures). Scores and the
   words that explain them are cached by text, because every projection of a board asks again
   about the same texts.
@@ -113,19 +113,20 @@ class TransformerScorer:
         return self.scores([text])[0]
 
     def _parts(self, text: str) -> list[str]:
+        """What gets a score of its own, stripped: each sentence, or the whole text."""
         if not self.per_sentence:
-            return [text]
-        return [p for p in (p.strip() for p in _SENTENCE_END.split(text)) if p] or [text]
+            return [text.strip()]
+        return [p for p in (p.strip() for p in _SENTENCE_END.split(text)) if p] or [text.strip()]
 
     def score(self, text: str) -> float:
         """The score of `text` (for blame, of its highest-scoring sentence); cached by text."""
-        return max(float(self._cached(part.strip())) for part in self._parts(text))
+        return max(float(self._cached(part)) for part in self._parts(text))
 
     def explain(self, text: str) -> tuple[str, ...]:
         """Words of `text` whose removal lowers its score, strongest first (cached by text, as
         scores are: a board's every projection names the same words again)."""
-        top = max(self._parts(text), key=lambda part: self._cached(part.strip()))
-        return tuple(self._explained(top.strip()))
+        top = max(self._parts(text), key=self._cached)
+        return tuple(self._explained(top))
 
     def _explain(self, text: str) -> tuple[str, ...]:
         """`explain` computed for one sentence or action item.
@@ -161,7 +162,7 @@ class TransformerScorer:
 
 
 @cache
-def model(check: str = "vague_action") -> TransformerScorer:
+def model(check: str) -> TransformerScorer:
     """The shipped model of `check`, loaded once per process."""
     return TransformerScorer(check, SHIPPED[check])
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from hindsight.board_state.guardrails import check_action_text, learned
+from hindsight.board_state.guardrails import check_action_text, check_text, learned
 from hindsight.board_state.guardrails.action_wording import wording_findings
+from hindsight.board_state.guardrails.blame import check_text as blame_check
 from hindsight.board_state.guardrails.corpus import evaluate_splits, parse, results, score
 from hindsight.server import nudge_model
 from hindsight.server.app import create_app
@@ -49,19 +50,35 @@ def test_where_no_rule_fires_the_nudge_names_the_words_behind_the_score() -> Non
     assert "about" not in f.words and "the" not in f.words
 
 
-def test_every_nudge_the_model_raises_alone_on_real_action_items_names_its_words() -> None:
-    m = nudge_model.install()["vague_action"]
+# Per check: what the rules alone say, what the server says, the splits read, and how many
+# nudges the model must raise there on its own (it does nudge where no rule does).
+ALONE = {
+    "vague_action": (wording_findings, check_action_text, None, 50),
+    "blame": (
+        lambda t: blame_check(t, learned=False),
+        check_text,
+        ("tune", "holdout", "holdout2", "holdout3"),
+        20,
+    ),
+}
+
+
+@pytest.mark.parametrize("check", sorted(ALONE))
+def test_every_nudge_a_model_raises_alone_on_real_sentences_names_its_words(check: str) -> None:
+    rules, server_check, splits, at_least = ALONE[check]
+    m = nudge_model.install()[check]
     rows = [json.loads(line) for line in REAL.read_text(encoding="utf-8").splitlines()]
     alone = [
         r["text"]
         for r in rows
-        if r["check"] == "vague_action"
-        and not wording_findings(r["text"])
+        if r["check"] == check
+        and (splits is None or r["split"] in splits)
+        and not rules(r["text"])
         and m.score(r["text"]) >= m.threshold
     ]
-    assert len(alone) >= 50  # the model does nudge where no rule does
+    assert len(alone) >= at_least
     for text in alone:
-        (f,) = check_action_text(text)
+        (f,) = server_check(text)
         assert f.words and all(w in text for w in f.words), text
 
 
