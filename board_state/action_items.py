@@ -2,7 +2,8 @@
 owners confirming them, their status afterwards and their issue in the issue tracker.
 
 Same contract as `reducer.py`: validate everything, then mutate, then return the changes.
-Actions belong to the whole group, so anyone who may write in the phase may edit them; only
+Actions belong to the whole group, so anyone who may write in the phase may edit them (only
+whoever added one, or the facilitator, deletes it); only
 their owner confirms them, and their owner or the facilitator sets their status. Whoever may
 set an action's status may also hand it to the issue tracker (`check_link_issue`, asked by the
 server before it calls the tracker); the server then records the issue with `link_issue`, and
@@ -19,7 +20,7 @@ from .ballot import not_on_a_secret_ballot, refund_item
 from .errors import Rejected
 from .limits import MAX_ACTIONS
 from .model import SYSTEM, Action, Board, IssueLink
-from .util import Change, Ctx, check_limit, lookup, normalise_date
+from .util import Change, Ctx, check_limit, check_may_delete, lookup, normalise_date
 
 # --- actions ---------------------------------------------------------------------------------
 
@@ -59,6 +60,7 @@ def _add_action(board: Board, op: o.AddAction, ctx: Ctx) -> list[Change]:
         kind=op.kind,
         links=list(dict.fromkeys(op.links)),
         created_at=ctx.now,
+        author=ctx.actor,
     )
     board.action_order.append(ctx.new_id)
     return [Change("action", ctx.new_id), Change("board", "")]
@@ -85,6 +87,7 @@ def _edit_action(board: Board, op: o.EditAction, ctx: Ctx) -> list[Change]:
 
 def _delete_action(board: Board, op: o.DeleteAction, ctx: Ctx) -> list[Change]:
     a = _action(board, op.action_id)
+    check_may_delete(a.author, ctx, "action")
     not_on_a_secret_ballot(board, "actions", "action")
     del board.actions[a.id]
     board.action_order.remove(a.id)

@@ -2,7 +2,8 @@
 
 Same contract as `reducer.py`: validate everything, then mutate, then return the changes.
 Chains and themes belong to the whole group, so anyone who may write in the phase may edit them
-(unlike stickies, see `content.py`).
+(unlike stickies, see `content.py`); a whole chain is deleted only by whoever started it or the
+facilitator.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .content import visible_sticky
 from .errors import Rejected
 from .limits import MAX_CHAINS, MAX_STEPS, MAX_THEMES
 from .model import Board, Chain, Theme, WhyStep
-from .util import Change, Ctx, check_limit, lookup
+from .util import Change, Ctx, check_limit, check_may_delete, lookup
 
 # --- five whys -------------------------------------------------------------------------------
 
@@ -34,7 +35,7 @@ def _step(chain: Chain, step_id: str) -> WhyStep:
 
 def _add_chain(board: Board, op: o.AddChain, ctx: Ctx) -> list[Change]:
     check_limit(len(board.chains), MAX_CHAINS, "five-whys chains")
-    board.chains[ctx.new_id] = Chain(id=ctx.new_id, problem=op.problem)
+    board.chains[ctx.new_id] = Chain(id=ctx.new_id, problem=op.problem, author=ctx.actor)
     return [Change("chain", ctx.new_id)]
 
 
@@ -47,6 +48,7 @@ def _edit_chain(board: Board, op: o.EditChain, ctx: Ctx) -> list[Change]:
 
 def _delete_chain(board: Board, op: o.DeleteChain, ctx: Ctx) -> list[Change]:
     c = _chain(board, op.chain_id)
+    check_may_delete(c.author, ctx, "five-whys chain")
     del board.chains[c.id]
     return [Change("chain", c.id), *refund_item(board, c.id)]
 

@@ -196,6 +196,9 @@ class Chain(msgspec.Struct, kw_only=True):
     root_step_id: str | None = None
     root_cause: str = ""  # the structural cause, in one sentence
     done: bool = False
+    # Who started it: only they or the facilitator may delete it (anyone may refine it). Never
+    # projected; "" on boards from before it was kept (then the facilitator alone deletes).
+    author: str = ""
 
 
 class Theme(msgspec.Struct, kw_only=True):
@@ -238,6 +241,7 @@ class Action(msgspec.Struct, kw_only=True):
     status: ActionStatus = "open"
     created_at: int = 0
     issue: IssueLink | None = None  # its issue in the tracker, once the server made one
+    author: str = ""  # who added it: as `Chain.author`
 
 
 class Feedback(msgspec.Struct, kw_only=True):

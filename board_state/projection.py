@@ -146,7 +146,7 @@ def _structural(board: Board, found: list[Finding], kind: str) -> list[Finding]:
     return [f for f in found if f.check == kind]
 
 
-def chain_view(board: Board, c: Chain) -> ChainView:
+def chain_view(board: Board, c: Chain, viewer: str) -> ChainView:
     return ChainView(
         id=c.id,
         problem=c.problem,
@@ -155,10 +155,11 @@ def chain_view(board: Board, c: Chain) -> ChainView:
         root_cause=c.root_cause,
         done=c.done,
         nudges=_structural(board, check_chain(c, names=board_names(board)), "five_whys"),
+        mine=bool(c.author) and c.author == viewer,
     )
 
 
-def action_view(board: Board, a: Action) -> ActionView:
+def action_view(board: Board, a: Action, viewer: str) -> ActionView:
     # Due dates are judged from the day the action was written: projection has no clock.
     found = check_action(a)  # its wording, and the owner, due date and success criterion
     return ActionView(
@@ -176,6 +177,7 @@ def action_view(board: Board, a: Action) -> ActionView:
         issue=IssueView(tracker=a.issue.tracker, key=a.issue.key, url=a.issue.url)
         if a.issue
         else None,
+        mine=bool(a.author) and a.author == viewer,
     )
 
 
@@ -281,7 +283,7 @@ def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:
         return None if e is None else timeline_view(board, e, viewer)
     if kind == "chain":
         c = board.chains.get(id)
-        return None if c is None else chain_view(board, c)
+        return None if c is None else chain_view(board, c, viewer)
     if kind == "theme":
         t = board.themes.get(id)
         return None if t is None else ThemeView(id=t.id, name=t.name)
@@ -290,7 +292,7 @@ def _one(board: Board, kind: str, id: str, viewer: str) -> AnyView | None:
         return None if r is None else round_view(r, viewer)
     if kind == "action":
         a = board.actions.get(id)
-        return None if a is None else action_view(board, a)
+        return None if a is None else action_view(board, a, viewer)
     raise ValueError(f"unknown entity kind {kind!r}")
 
 
@@ -345,6 +347,12 @@ def viewer_key(
         elif kind == "timeline":
             e = board.timeline.get(id)
             key.append(e is not None and e.author == viewer)
+        elif kind == "chain":
+            c = board.chains.get(id)
+            key.append(c is not None and bool(c.author) and c.author == viewer)
+        elif kind == "action":
+            a = board.actions.get(id)
+            key.append(a is not None and bool(a.author) and a.author == viewer)
         elif kind == "round":
             r = board.rounds.get(id)
             key.append(viewer if r is not None and viewer in r.votes else "")
@@ -371,7 +379,9 @@ def view_for(board: Board, viewer: str) -> BoardView:
         ],
         stickies=stickies,
         timeline=[timeline_view(board, e, viewer) for e in timeline],
-        chains=[chain_view(board, c) for c in sorted(board.chains.values(), key=lambda c: c.id)],
+        chains=[
+            chain_view(board, c, viewer) for c in sorted(board.chains.values(), key=lambda c: c.id)
+        ],
         themes=[
             ThemeView(id=t.id, name=t.name)
             for t in sorted(board.themes.values(), key=lambda t: t.id)

@@ -11,7 +11,9 @@ everywhere it is stored, with `seal(board)`. On every board:
 - feedback keeps the answers (the facilitator's aggregate), not who gave which;
 - private writing that was never revealed is dropped (its phase keeps how many there were):
   nobody but its author ever saw it;
-- raised hands are cleared.
+- raised hands are cleared;
+- five-whys chains and actions forget who started them (kept only so that a whole one is deleted
+  by whoever added it or the facilitator; no view ever showed it).
 
 On an anonymous board, besides:
 
@@ -87,4 +89,8 @@ def seal(board: Board, nudges: tuple[int, int] | None = None) -> Board:
         for e in entries:
             e.author, e.created_at = SEALED_AUTHOR, 0
         sealed.timeline = {e.id: e for e in sorted(entries, key=lambda e: (e.at, e.id))}
+    for c in sealed.chains.values():
+        c.author = SEALED_AUTHOR
+    for a in sealed.actions.values():
+        a.author = SEALED_AUTHOR
     return sealed

@@ -45,6 +45,15 @@ def check_limit(count: int, most: int, what: str) -> None:
         raise Rejected("limit", f"a board holds at most {most} {what}")
 
 
+def check_may_delete(author: str, ctx: Ctx, what: str) -> None:
+    """What the group builds (chains, actions) anyone in the phase may refine, but deleting a
+    whole one takes whoever added it or the facilitator: one slip must not wipe others' work."""
+    if author != ctx.actor and ctx.role != "facilitator":
+        raise Rejected(
+            "forbidden", f"only whoever added this {what}, or the facilitator, may delete it"
+        )
+
+
 _HHMM = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 
 

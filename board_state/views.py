@@ -175,6 +175,7 @@ class ChainView(View, frozen=True, tag="chain"):
     root_cause: str
     done: bool
     nudges: list[Finding] = []  # "keep asking why": structural only, never about wording
+    mine: bool = False  # you started it (so you may delete it); nobody else learns who did
 
 
 class ThemeView(View, frozen=True, tag="theme"):
@@ -216,6 +217,7 @@ class ActionView(View, frozen=True, tag="action"):
     status: ActionStatus
     nudges: list[Finding] = []  # vague wording, missing owner, due date or success criterion
     issue: IssueView | None = None  # its issue in the tracker; null until the server made one
+    mine: bool = False  # you added it (so you may delete it); nobody else learns who did
 
 
 class FeedbackView(View, frozen=True, tag="feedback"):

@@ -220,7 +220,8 @@ export class ActionsPanel {
         onclick: () => this.ctx.send({ type: "select_action", action_id: a.id, selected: !a.selected }),
       }, a.selected ? "Selected" : "Select"));
     }
-    if (writable && this.ctx.store.can("delete_action") && !this.ctx.store.ballotPending("actions")) {
+    // Whoever added it or the facilitator deletes an action (the server says so too).
+    if (writable && (a.mine || fac) && this.ctx.store.can("delete_action") && !this.ctx.store.ballotPending("actions")) {
       // No undo, so a second click: "Delete" -> "Yes, delete".
       const asking = this.deleting === a.id;
       controls.push(asking

@@ -184,6 +184,8 @@ export interface ChainView {
   root_cause: string;
   done: boolean;
   nudges: Finding[];
+  /** You started it, so you may delete it (so may the facilitator). */
+  mine?: boolean;
 }
 
 export interface ThemeView {
@@ -219,6 +221,8 @@ export interface ActionView {
   confirmed: boolean;
   status: ActionStatus;
   nudges: Finding[];
+  /** You added it, so you may delete it (so may the facilitator). */
+  mine?: boolean;
   /** Its issue in the organisation's tracker, once made (`link_issue`). */
   issue?: IssueLink | null;
 }

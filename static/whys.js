@@ -248,7 +248,8 @@ export class WhysPanel {
     const buttons = [];
     const spot = this.ctx.spotlight ? this.ctx.spotlight.button("chain", c.id, c.problem) : null;
     if (spot) buttons.push(spot);
-    if (write && this.ctx.store.can("delete_chain")) {
+    // A whole chain is deleted by whoever started it or the facilitator (the server says so too).
+    if (write && this.ctx.store.can("delete_chain") && (c.mine || this.ctx.store.isFacilitator())) {
       if (this.deleting === c.id) {
         buttons.push(
           h("button", { type: "button", class: "link-button danger-link", dataset: { key: `chain-${c.id}-delete-yes` },

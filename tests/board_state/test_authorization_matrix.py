@@ -94,6 +94,7 @@ def _base() -> bytes:
     _do(board, o.GoToPhase(phase_id="p4"), FAC)  # five whys
     _do(board, o.AddChain(problem="checkout 500s"), FAC, "c-1")
     _do(board, o.AddWhy(chain_id="c-1", why="why?", answer="pool exhausted"), ALICE, "w-1")
+    _do(board, o.AddChain(problem="slow deploys"), ALICE, "c-alice")  # hers to delete
     _do(board, o.GoToPhase(phase_id="p7"), FAC)  # themes
     for actor in (FAC, ALICE):
         _do(
@@ -184,6 +185,7 @@ OP_FIELD_VALUES: dict[tuple[type[o.Op], str], Callable[[Board, str], Any]] = {
     (o.RemovePhase, "phase_id"): lambda b, a: "p2",  # never the current one
     (o.TimeboxExpired, "phase_id"): lambda b, a: b.current or "p1",
     (o.RestoreWriting, "author"): lambda b, a: ALICE,
+    (o.DeleteChain, "chain_id"): lambda b, a: "c-alice" if a == ALICE else "c-1",
     (o.ReviewAction, "action_id"): lambda b, a: "a-earlier",  # an import writes as a participant
 }
 

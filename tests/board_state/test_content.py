@@ -260,6 +260,33 @@ def actions() -> Board:
     return board
 
 
+def test_only_whoever_added_an_action_or_the_facilitator_deletes_it(actions: Board) -> None:
+    rejected(actions, o.DeleteAction(action_id="a1"), ALICE, "forbidden")
+    assert "a1" in actions.actions, "a refused delete leaves the action"
+    do(actions, o.EditAction(action_id="a1", text="alert on pool usage above 80%"), ALICE)
+    assert actions.actions["a1"].text == "alert on pool usage above 80%", "the group refines it"
+    do(actions, o.DeleteAction(action_id="a1"), BOB)
+    do(actions, o.DeleteAction(action_id="a2"), FAC)
+    assert list(actions.actions) == ["a3"]
+
+
+def test_only_whoever_started_a_chain_or_the_facilitator_deletes_it() -> None:
+    board = make_board()
+    go_to(board, "five_whys")
+    for cid in ("c1", "c2", "c3"):
+        do(board, o.AddChain(problem=f"problem {cid}"), ALICE, new_id=cid)
+    do(board, o.AddWhy(chain_id="c1", why="why?", answer="pool exhausted"), BOB)
+    do(board, o.EditChain(chain_id="c1", problem="checkout 500s"), BOB)
+    rejected(board, o.DeleteChain(chain_id="c1"), BOB, "forbidden")
+    assert board.chains["c1"].problem == "checkout 500s" and len(board.chains["c1"].steps) == 1
+    do(board, o.DeleteChain(chain_id="c1"), ALICE)
+    do(board, o.DeleteChain(chain_id="c2"), FAC)
+    board.chains["c3"].author = ""  # a board from before authors were kept on chains
+    rejected(board, o.DeleteChain(chain_id="c3"), ALICE, "forbidden")
+    do(board, o.DeleteChain(chain_id="c3"), FAC)
+    assert board.chains == {}
+
+
 def test_only_the_owner_confirms_an_action(actions: Board) -> None:
     do(actions, o.EditAction(action_id="a1", owner_id=ALICE), BOB)
     rejected(actions, o.ConfirmOwner(action_id="a1"), BOB, "forbidden")
@@ -290,7 +317,7 @@ def test_ranking_moves_an_action_within_the_order(actions: Board) -> None:
     do(actions, o.RankAction(action_id="a3", index=2), ALICE)
     assert actions.action_order == ["a1", "a2", "a3"]
     rejected(actions, o.RankAction(action_id="a1", index=3), ALICE, "invalid")
-    do(actions, o.DeleteAction(action_id="a2"), ALICE)
+    do(actions, o.DeleteAction(action_id="a2"), BOB)  # who added it
     assert actions.action_order == ["a1", "a3"]
 
 

@@ -224,3 +224,18 @@ def test_project_sends_each_entity_once(voted: Board) -> None:
     views = project(applied.changes + applied.changes, voted, OBS)
     keys = [(type(v).__name__, getattr(v, "id", "")) for v in views]
     assert len(keys) == len(set(keys)) == 1
+
+
+def test_a_chain_or_action_is_mine_to_its_author_alone_and_no_view_names_who_added_it() -> None:
+    board = make_board()
+    go_to(board, "five_whys")
+    chain = do(board, o.AddChain(problem="checkout 500s"), ALICE, new_id="c1")
+    go_to(board, "actions")
+    action = do(board, o.AddAction(text="alert on pool usage above 80%"), ALICE, new_id="a1")
+    for viewer, mine in ((ALICE, True), (BOB, False), (FAC, False), (OBS, False), ("", False)):
+        view = view_for(board, viewer)
+        assert [c.mine for c in view.chains] == [mine] and [a.mine for a in view.actions] == [mine]
+        for applied in (chain, action):
+            [item] = [v for v in project(applied.changes, board, viewer) if v.id in ("c1", "a1")]
+            assert item.mine is mine
+            assert ALICE.encode() not in encode(item), "the id of who added it never leaves"

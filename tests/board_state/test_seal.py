@@ -71,6 +71,8 @@ def test_a_sealed_board_names_nobody_as_author_voter_or_answerer() -> None:
     assert all(r.votes == {} and r.sealed_totals for r in sealed.rounds.values())
     assert not people & set(sealed.feedback) and sealed.hands == []
     assert all(s.created_at == 0 for s in sealed.stickies.values())
+    assert {c.author for c in sealed.chains.values()} == {"anonymous"}
+    assert {a.author for a in sealed.actions.values()} == {"anonymous"}
     # What the meeting named on purpose stays: the people, the action owner.
     assert people <= set(sealed.participants)
     assert {a.owner_id for a in sealed.actions.values()} == {CAROL}

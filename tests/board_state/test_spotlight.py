@@ -154,7 +154,7 @@ def test_deleting_a_spotlighted_timeline_entry_chain_or_action_clears_it() -> No
     go_to(board, "actions")
     do(board, o.AddAction(text="alert on pool usage"), ALICE, new_id="a-1")
     spot(board, "action", "a-1")
-    do(board, o.DeleteAction(action_id="a-1"), BOB)
+    do(board, o.DeleteAction(action_id="a-1"), ALICE)
     assert board.spotlight is None
 
 

@@ -232,3 +232,36 @@ def test_the_keep_asking_why_hint_stays_on_a_chain_marked_done_too_early(
     ana.get_by_label("Problem (what was observed)").fill("x")
     ana.wait_for_timeout(800)
     expect(ana.locator(".chain-nudge")).to_be_visible()
+
+
+def test_a_chain_or_action_offers_delete_only_to_whoever_added_it_and_the_facilitator(
+    server: RealServer, people: Any
+) -> None:
+    made, joined = meeting(server, ["Ana", "Ben"], "Shared work")
+    fac = open_board(people(), server, made["facilitator_url"])
+    ana = open_board(people(), server, joined[0]["board_url"])
+    ben = open_board(people(), server, joined[1]["board_url"])
+    advance_to(fac, "Five whys")
+    ana.get_by_label("Problem (what was observed)").fill("Card payments failed for 41 minutes")
+    ana.get_by_role("button", name="Start a chain").click()
+    for page in (ana, ben, fac):
+        expect(page.locator(".chain[data-id]")).to_have_count(1, timeout=WAIT)
+    delete_chain = "Delete the chain: Card payments failed for 41 minutes"
+    expect(ana.get_by_role("button", name=delete_chain)).to_be_visible()
+    expect(fac.get_by_role("button", name=delete_chain)).to_be_visible()
+    expect(ben.get_by_role("button", name=delete_chain)).to_have_count(0)
+    # Ben still helps with the chain itself: a why of his lands on Ana's chain.
+    ben.get_by_label("Next: why?").fill("Why did the payments fail?")
+    ben.get_by_label("Because", exact=True).last.fill("The gateway rejected our API key")
+    ben.get_by_role("button", name="Add why").click()
+    expect(ana.locator(".why-step[data-id]")).to_have_count(1, timeout=WAIT)
+
+    advance_to(fac, "Actions")
+    ben.fill("#action-text", "Rotate the gateway key from the vault, not by hand")
+    ben.press("#action-text", "Enter")
+    for page in (ana, ben, fac):
+        expect(page.locator(".action-item[data-id]")).to_have_count(1, timeout=WAIT)
+    delete_action = "Delete: Rotate the gateway key from the vault, not by hand"
+    expect(ben.get_by_role("button", name=delete_action)).to_be_visible()
+    expect(fac.get_by_role("button", name=delete_action)).to_be_visible()
+    expect(ana.get_by_role("button", name=delete_action)).to_have_count(0)
