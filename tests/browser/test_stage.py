@@ -254,3 +254,25 @@ def test_open_vote_shows_dots_left_and_a_raised_hand_reaches_the_facilitator(
     expect(fac.locator("#hand-queue")).to_contain_text("Ann")
     for person in (fac_p, par_p):
         assert person.errors == []
+
+
+def test_on_a_phone_a_participant_taps_the_kind_of_a_new_timeline_entry(
+    server: RealServer, people: Any
+) -> None:
+    made, joined = meeting(server, ["Bo"], "Kinds on a phone")
+    bo = people()
+    bo.page.set_viewport_size(PHONE)
+    page = open_board(bo, server, joined[0]["board_url"])
+    for kind, word in (("signal", "Signal"), ("decision", "Decision"), ("fact", "Fact")):
+        option = page.locator(f"#timeline-form .kind-option-{kind}")
+        expect(option).to_be_visible()
+        box = option.bounding_box()
+        assert box and box["width"] >= 40 and box["height"] >= 24, f"{word} is too small to tap"
+        expect(option).to_contain_text(word)
+    page.locator("#timeline-form .kind-option-signal").click()
+    page.fill("#tl-at", "2026-08-14T09:12")
+    page.fill("#tl-text", "Error rate on checkout at 4%")
+    page.press("#tl-text", "Enter")
+    entry = page.locator("#timeline-list .tl", has_text="Error rate on checkout at 4%")
+    expect(entry).to_have_class("tl tl--signal", timeout=WAIT)
+    assert bo.errors == []
