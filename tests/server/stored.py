@@ -35,10 +35,22 @@ def sqlite_only(why: str) -> Any:
     return pytest.mark.skipif(on_postgres(), reason=f"SQLite's own: {why}")
 
 
-def store_files(folder: Path) -> list[Path]:
-    """Every file the test's store keeps its data in: the SQLite file and its WAL, or the whole
-    data folder of the run's PostgreSQL server (tables, WAL, everything), after a CHECKPOINT
-    has written the tables' pages out."""
+def store_files(folder: Path) -> list[tuple[Path, bytes]]:
+    """Every file the test's store keeps its data in, with its bytes: the SQLite file and its
+    WAL, or the whole data folder of the run's PostgreSQL server (tables, WAL, everything), after
+    a CHECKPOINT has written the tables' pages out. A running PostgreSQL removes some files of
+    its own (its relation cache, `pg_internal.init`) at any moment; one gone between listing and
+    reading holds nothing any more, so it is left out rather than failing the run."""
+    found: list[tuple[Path, bytes]] = []
+    for path in _store_paths(folder):
+        try:
+            found.append((path, path.read_bytes()))
+        except FileNotFoundError:
+            continue
+    return found
+
+
+def _store_paths(folder: Path) -> list[Path]:
     if on_postgres():
         import psycopg
 

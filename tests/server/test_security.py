@@ -405,7 +405,6 @@ def test_secrets_are_stored_hashed_and_nowhere_in_plain_text(tmp_path: Path) -> 
     assert dict(rows) == {pid: hashlib.sha256(s.encode()).hexdigest() for pid, s in secrets.items()}
     files = store_files(tmp_path)
     assert files
-    for path in files:
-        raw = path.read_bytes()
+    for path, raw in files:
         for secret in secrets.values():
             assert secret.encode() not in raw, path
