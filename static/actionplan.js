@@ -107,6 +107,7 @@ export class ActionsPanel {
       this.success.value = "";
       this.due.value = "";
       this.owner.value = "";
+      this.kind.value = "short_term";  // each action's kind is chosen, not inherited from the last
       this.text.focus();
     });
 

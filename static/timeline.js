@@ -112,6 +112,10 @@ export class TimelineLane {
     this.known = null;
     // The form's fields (the board page's template).
     this.at = /** @type {HTMLInputElement} */ (form.elements.namedItem("at"));
+    // Until someone picks a time, the default follows the board (the incident start may be set,
+    // or entries added, after the page loaded); once picked, it is theirs.
+    this.atPicked = false;
+    this.at.addEventListener("input", () => { this.atPicked = true; });
     this.kind = /** @type {RadioNodeList} */ (form.elements.namedItem("kind"));
     this.text = /** @type {HTMLInputElement} */ (form.elements.namedItem("text"));
     form.addEventListener("submit", (e) => {
@@ -156,7 +160,7 @@ export class TimelineLane {
 
   /** Put a sensible time in the empty form: after the last entry, else the incident start. */
   prefill() {
-    if (this.at.value) return;
+    if (this.atPicked && this.at.value) return;
     const entries = [...this.store.timeline.values()].sort(byTime);
     const last = entries.length ? entries[entries.length - 1].at : null;
     const header = this.store.board ? this.store.board.header : null;

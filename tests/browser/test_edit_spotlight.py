@@ -265,3 +265,36 @@ def test_a_chain_or_action_offers_delete_only_to_whoever_added_it_and_the_facili
     expect(ben.get_by_role("button", name=delete_action)).to_be_visible()
     expect(fac.get_by_role("button", name=delete_action)).to_be_visible()
     expect(ana.get_by_role("button", name=delete_action)).to_have_count(0)
+
+
+def test_a_new_timeline_entry_defaults_to_the_incident_start_until_someone_picks_a_time(
+    server: RealServer, people: Any
+) -> None:
+    made, joined = meeting(server, ["Ana"], "Default times")
+    fac = open_board(people(), server, made["facilitator_url"])
+    ana = open_board(people(), server, joined[0]["board_url"])
+    advance_to(fac, "Incident summary")
+    fac.fill("#sheet-started", "2026-08-14T09:05")
+    fac.press("#sheet-started", "Tab")
+    # Ana's form was filled with the time she opened the board; it follows the incident start.
+    expect(ana.locator("#tl-at")).to_have_value("2026-08-14T09:05", timeout=WAIT)
+    ana.fill("#tl-at", "2026-08-14T09:40")
+    fac.fill("#sheet-started", "2026-08-14T09:00")
+    fac.press("#sheet-started", "Tab")
+    expect(fac.locator("#tl-at")).to_have_value("2026-08-14T09:00", timeout=WAIT)
+    expect(ana.locator("#tl-at")).to_have_value("2026-08-14T09:40")  # hers once she picked it
+
+
+def test_a_new_action_starts_as_short_term_whatever_the_last_one_was(
+    server: RealServer, people: Any
+) -> None:
+    made, joined = meeting(server, ["Ana"], "Action kinds")
+    fac = open_board(people(), server, made["facilitator_url"])
+    ana = open_board(people(), server, joined[0]["board_url"])
+    advance_to(fac, "Actions")
+    ana.fill("#action-text", "Move the gateway key into the vault by 2026-12-20")
+    ana.select_option("#action-kind", "long_term")
+    ana.press("#action-text", "Enter")
+    expect(ana.locator(".action-item[data-id]")).to_have_count(1, timeout=WAIT)
+    expect(ana.locator(".action-item[data-id] .action-kind")).to_have_text("Long term")
+    expect(ana.locator("#action-kind")).to_have_value("short_term")
