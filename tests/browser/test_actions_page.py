@@ -67,7 +67,9 @@ def boards(server: RealServer) -> dict[str, Any]:
     return {"made": made, "bob": bob, "alice": alice, "other": other}
 
 
-def visit(browser: Any, server: RealServer, seats: dict[str, str]) -> tuple[Any, list[str]]:
+def visit(
+    browser: Any, server: RealServer, seats: dict[str, str], viewport: dict[str, int] = VIEWPORT
+) -> tuple[Any, list[str]]:
     """A browser holding `seats` (board id -> credential) where the board page keeps them,
     on /actions once its script has asked the server about every seat."""
     storage = {
@@ -81,7 +83,7 @@ def visit(browser: Any, server: RealServer, seats: dict[str, str]) -> tuple[Any,
             }
         ],
     }
-    context = browser.new_context(viewport=VIEWPORT, storage_state=storage)
+    context = browser.new_context(viewport=viewport, storage_state=storage)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -156,4 +158,31 @@ def test_a_saved_status_moves_the_row_and_updates_the_figures_without_a_reload(
     expect(page.locator("#done [data-rows] tr", has_text="Alert on cache hit ratio")).to_have_count(
         1
     )
+    page.context.close()
+
+
+def test_on_a_phone_each_action_is_a_card_that_fits_and_its_status_menu_works(
+    browser: Any, server: RealServer, boards: dict[str, Any]
+) -> None:
+    made = boards["made"]
+    phone = {"width": 390, "height": 844}
+    page, errors = visit(browser, server, {made["board_id"]: made["credential"]}, phone)
+    assert page.evaluate("document.documentElement.scrollWidth") <= phone["width"], (
+        "no sideways scroll"
+    )
+    card = row(page, "Alert on cache hit ratio")
+    box = card.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= phone["width"]
+    owner = card.locator("td[data-label=Owner]")
+    label = owner.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Owner"', "a card names its fields, as the table's header did"
+    assert owner.bounding_box()["height"] < 40, "the owner's name is not broken letter by letter"
+    button = card.get_by_role("button", name="Update")
+    expect(button).to_be_visible()
+    assert button.bounding_box()["height"] < 48, "Update stays on one line"
+    menu = card.locator("select")
+    menu.select_option("in_progress" if menu.input_value() != "in_progress" else "open")
+    button.click()
+    expect(card.locator("[data-status-message]")).to_have_text("Saved.", timeout=WAIT)
+    assert errors == []
     page.context.close()
