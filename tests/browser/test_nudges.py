@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.browser.conftest import (
     WAIT,
+    add_entry,
     add_note,
     advance_to,
     expect,
@@ -170,3 +173,29 @@ def test_typing_a_note_the_blame_model_flags_shows_a_hint_naming_its_words(
     box = hint.bounding_box()
     assert box is not None and box["x"] > 0 and box["x"] + box["width"] <= 390
     assert not advice(ola_frames)
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_the_timeline_hint_opens_in_view_without_moving_the_form(
+    server: RealServer, people: Any, width: int
+) -> None:
+    made, joined = meeting(server, ["Ann"], "Hint layout")
+    fac = open_board(people(), server, made["facilitator_url"])
+    ann_person = people()
+    ann_person.page.set_viewport_size({"width": width, "height": 800 if width > 400 else 844})
+    ann = open_board(ann_person, server, joined[0]["board_url"])
+    advance_to(fac, "Timeline")
+    for n in range(6):  # a list long enough that the form is not alone on the screen
+        add_entry(ann, f"2026-08-14T09:{10 + n}", "fact", f"Checkout step {n} timed out")
+    expect(ann.locator("#timeline-list .tl")).to_have_count(6, timeout=WAIT)
+    when = ann.locator("#tl-at")
+    before = when.bounding_box()
+    ann.locator("#tl-text").press_sequentially("The on-call engineer didn't notice the alert")
+    hint = ann.locator("#tl-text-nudge")
+    expect(hint).to_be_visible(timeout=WAIT)
+    box, size = hint.bounding_box(), ann.viewport_size
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= size["height"], (
+        "the hint is in view"
+    )
+    if width > 400:  # on a phone the pinned composer grows upwards to keep the hint in view
+        assert when.bounding_box() == before, "When stays where it was while the hint shows"
