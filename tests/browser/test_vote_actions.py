@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     advance_to,
     api,
     expect,
+    meeting,
     needs_chromium,
     open_board,
     wait_live,
@@ -215,3 +216,25 @@ def test_revealed_results_show_ties_as_ties(server: RealServer, people: Any) -> 
     expect(results.locator(".vote-place")).to_have_text(["1= (tied)", "1= (tied)", "3"])
     expect(a.locator(".vote-result.is-tie")).to_have_count(2)
     expect(results.last).to_contain_text("Alerts were noisy")
+
+
+def test_a_long_action_list_stays_inside_its_card_and_scrolls(
+    server: RealServer, people: Any
+) -> None:
+    made, _ = meeting(server, [], "Many actions")
+    fac = open_board(people(), server, made["facilitator_url"])
+    advance_to(fac, "Actions")
+    for n in range(7):
+        fac.fill("#action-text", f"Alert on checkout error rate above {n + 1}% for 5 minutes")
+        fac.press("#action-text", "Enter")
+    items = fac.locator("#panel-actions .action-item[data-id]")
+    expect(items).to_have_count(7, timeout=WAIT)
+    items.last.get_by_role("button", name="Edit").click()  # editing makes a card taller still
+    panel = fac.locator("#panel-actions")
+    panel.evaluate("p => { p.scrollTop = p.scrollHeight; }")
+    card = panel.locator(":scope > .card").bounding_box()
+    last = items.last.bounding_box()
+    assert card and last and last["y"] + last["height"] <= card["y"] + card["height"], (
+        "the last action ends inside the card's background"
+    )
+    expect(items.last.get_by_role("button", name="Save")).to_be_in_viewport()
