@@ -14,7 +14,13 @@ function hiddenBelow(region) {
   const bottom = region.getBoundingClientRect().bottom;
   const items = region.querySelectorAll("li:not(.tl-day)");
   let n = 0;
-  for (const li of items) if (li.getBoundingClientRect().top >= bottom - 4) n += 1;
+  for (const li of items) {
+    // Count the region's own rows, not lists inside them (an action's suggestions, a chain's
+    // whys): "4 more below" over two actions said more than there was.
+    const outer = li.parentElement ? li.parentElement.closest("li") : null;
+    if (outer && region.contains(outer)) continue;
+    if (li.getBoundingClientRect().top >= bottom - 4) n += 1;
+  }
   return n;
 }
 

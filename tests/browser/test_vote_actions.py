@@ -229,8 +229,16 @@ def test_a_long_action_list_stays_inside_its_card_and_scrolls(
         fac.press("#action-text", "Enter")
     items = fac.locator("#panel-actions .action-item[data-id]")
     expect(items).to_have_count(7, timeout=WAIT)
-    items.last.get_by_role("button", name="Edit").click()  # editing makes a card taller still
     panel = fac.locator("#panel-actions")
+    below = panel.evaluate(
+        """p => { const bottom = p.getBoundingClientRect().bottom;
+        return [...p.querySelectorAll('.action-item[data-id]')]
+          .filter(li => li.getBoundingClientRect().top >= bottom - 4).length; }"""
+    )
+    assert below >= 1, "seven actions overflow the panel at 1280 x 800"
+    hint = panel.locator(":scope > .more-hint")
+    expect(hint).to_have_text(f"{below} more below ↓")  # actions, not the lists inside them
+    items.last.get_by_role("button", name="Edit").click()  # editing makes a card taller still
     panel.evaluate("p => { p.scrollTop = p.scrollHeight; }")
     card = panel.locator(":scope > .card").bounding_box()
     last = items.last.bounding_box()
