@@ -21,8 +21,9 @@ the whole encoder with a linear head (4 epochs, AdamW, lr 4e-5, warm-up then lin
 thresholds. `fraction` keeps only that share of the training documents in every fold (by a hash
 of the document), for a learning curve. `export` trains the same way on the rows each shipped
 model learned from (`TRAINED_ON`: for vague actions every split but holdout9; for blame tune ..
-holdout5, holdout7 and the written corpus's blame sentences) and writes the 8-bit ONNX model the
-server ships (`server/nudge_model/models/`). The figures are in `guardrails_real_corpus.md`.
+holdout5, holdout7, the written corpus's blame sentences and, since round nine, the variants
+written from those real sentences in `guardrails_variants.jsonl`) and writes the 8-bit ONNX
+model the server ships (`server/nudge_model/models/`). The figures are in `guardrails_real_corpus.md`.
 """
 
 from __future__ import annotations
@@ -176,6 +177,9 @@ EVERY = (*SPLITS, "holdout6", "holdout7", "holdout8")  # all but holdout9, round
 TRAINED_ON = {"vague_action": EVERY, "blame": (*SPLITS, "holdout7")}  # blame: + the written corpus
 OUT = Path(__file__).resolve().parents[2] / "server/nudge_model/models"
 WRITTEN = Path(__file__).resolve().parent / "guardrails_corpus.jsonl"
+# Round nine: for real sentences of tune .. holdout5 and holdout7, a label-flipping edit and a
+# same-label rewrite each, written by the policy (training only; guardrails_real_corpus.md).
+VARIANTS = Path(__file__).resolve().parent / "guardrails_variants.jsonl"
 
 
 def written(check: str) -> list[Row]:
@@ -186,6 +190,16 @@ def written(check: str) -> list[Row]:
             d = json.loads(line)
             if d["check"] == check:
                 out.append(Row(check, d["text"], d["flag"], "written", "written", False))
+    return out
+
+
+def variants(check: str) -> list[Row]:
+    """The written variants of `check`, as training rows."""
+    out = []
+    for line in VARIANTS.read_text(encoding="utf-8").splitlines():
+        d = json.loads(line)
+        if d["check"] == check:
+            out.append(Row(check, d["text"], d["flag"], "variant", "variant", False))
     return out
 
 
@@ -246,7 +260,7 @@ def quantised_scores(model: Classifier, texts: list[str]) -> np.ndarray:
 def export(check: str) -> None:
     rows = [r for r in load(TRAINED_ON[check]) if r.check == check]
     if check == "blame":
-        rows += written(check)
+        rows += written(check) + variants(check)
     to_onnx(tune(rows, list(range(len(rows)))), OUT / f"{check}.onnx")
 
 

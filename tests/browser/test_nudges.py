@@ -145,10 +145,10 @@ def test_typing_an_action_the_model_finds_vague_shows_a_hint_naming_its_words(
 def test_typing_a_note_the_blame_model_flags_shows_a_hint_naming_its_words(
     server: RealServer, people: Any
 ) -> None:
-    """The blame model the server installs (issue 14, round eight) reaches the page: no rule
+    """The blame model the server installs (issue 14, rounds eight and nine) reaches the page: no rule
     fires on this note, the model does, and the hint names the words behind its score, at
     desktop and phone widths; only the writer gets it."""
-    text = "We merged it before all the tests showed success builds."
+    text = "The engineer pushed the change without waiting for the canary results."
     made, joined = meeting(server, ["Kim", "Ola"])
     kim_person, ola_person = people(), people()
     frames = record_frames(kim_person)

@@ -22,10 +22,11 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 # The written corpus as the server nudges it, with its models (guardrails_real_corpus.md, rounds
-# seven and eight): blame by the rules and the blame model, which learned from these sentences
-# too (0.978 / 1.0); vague actions by the model, which never nudges a concrete one here but
-# misses 31 reminders and rules for people that the rules were written to catch.
-AIMS = {"blame": (0.97, 0.99), "vague_action": (1.0, 0.76)}
+# seven to nine): blame by the rules and the blame model, which learned from these sentences
+# too (1.0 / 1.0 since round nine; round eight's model nudged four fine ones); vague actions by
+# the model, which never nudges a concrete one here but misses 31 reminders and rules for people
+# that the rules were written to catch.
+AIMS = {"blame": (1.0, 1.0), "vague_action": (1.0, 0.76)}
 
 
 def test_default_corpus_scores_as_the_server_nudges() -> None:

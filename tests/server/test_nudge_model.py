@@ -57,7 +57,8 @@ ALONE = {
     "blame": (
         lambda t: blame_check(t, learned=False),
         check_text,
-        ("tune", "holdout", "holdout2", "holdout3"),
+        # From 0.98 the model adds fewer nudges of its own: six splits give twenty of them.
+        ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"),
         20,
     ),
 }
@@ -112,13 +113,15 @@ def test_the_shipped_files_are_the_ones_the_model_card_names() -> None:
         assert f"{path.name}: sha256 {digest}" in card
 
 
-# holdout9 was collected after round eight's candidates were trained, committed alone (fee50bc)
-# and scored once with them, by decisions written down first (guardrails_real_corpus.md): its
-# figures are the honest estimates for new documents, and floors. The models have seen every
-# other split.
-# Blame's floor is the lower of its two figures: 0.7007 / 0.4478 as first scored, 0.7083 / 0.4435
-# once a note's sentences were split only where a sentence really ends (not at "v0.7").
-UNSEEN_WITH_MODELS = {"holdout9": {"blame": (0.7007, 0.4435), "vague_action": (0.9412, 0.6292)}}
+# holdout9 was collected after round eight's candidates were trained and holdout10 after round
+# nine's blame model was chosen; each was committed alone (fee50bc, 2b9a70d) and scored by
+# decisions written down first (guardrails_real_corpus.md). The shipped models have seen neither:
+# their figures are the honest estimates for new documents, and floors. (Blame on holdout9 is
+# the round-nine model's; the vague model's figure there is unchanged since round eight.)
+UNSEEN_WITH_MODELS = {
+    "holdout9": {"blame": (0.8376, 0.4260), "vague_action": (0.9412, 0.6292)},
+    "holdout10": {"blame": (0.7758, 0.4455), "vague_action": (0.8659, 0.6363)},
+}
 
 
 @pytest.mark.parametrize("split", sorted(UNSEEN_WITH_MODELS))

@@ -46,7 +46,7 @@ def test_a_rule_finding_the_model_clearly_disagrees_with_is_dropped() -> None:
 
 
 def test_where_no_rule_fires_the_model_nudges_and_names_the_words() -> None:
-    text = "We merged it before all the tests showed success builds."
+    text = "The engineer pushed the change without waiting for the canary results."
     assert _rules(text) == []
     m = nudge_model.install()["blame"]
     assert m.score(text) >= m.threshold
@@ -70,5 +70,5 @@ def test_action_items_are_left_to_the_rules_for_blame() -> None:
     """The blame model learned from narrative sentences, not actions: an action's blame nudges
     are the rules' alone, as before."""
     nudge_model.install()
-    action = Action(id="a1", text="We merged it before all the tests showed success builds.")
+    action = Action(id="a1", text="The engineer pushed the change without waiting for the canary results.")
     assert [f for f in check_action(action) if f.check == "blame"] == []
