@@ -70,5 +70,7 @@ def test_action_items_are_left_to_the_rules_for_blame() -> None:
     """The blame model learned from narrative sentences, not actions: an action's blame nudges
     are the rules' alone, as before."""
     nudge_model.install()
-    action = Action(id="a1", text="The engineer pushed the change without waiting for the canary results.")
+    action = Action(
+        id="a1", text="The engineer pushed the change without waiting for the canary results."
+    )
     assert [f for f in check_action(action) if f.check == "blame"] == []
