@@ -26,7 +26,9 @@ const WHY_KINDS = new Set(["chain", "board", "pending", "participant", "welcome"
 
 /**
  * Rebuild `root` with `build()`, keeping unsaved typing and focus in keyed fields
- * (`data-key`). Shared with themes.js.
+ * (`data-key`) and buttons (`data-key`, or `data-focus` with its `data-focus-fallback` when it
+ * comes back disabled: a "+ dot" pressed by keyboard keeps the focus for the next press).
+ * Shared with themes.js.
  * @param {HTMLElement} root
  * @param {() => Child} build
  * @param {{rendering: boolean}} state  says "rendering" while build() runs, so fields that
@@ -35,7 +37,8 @@ const WHY_KINDS = new Set(["chain", "board", "pending", "participant", "welcome"
 export function redraw(root, build, state) {
   // What has the focus here is a keyed field or a button: an HTML element, maybe a text field.
   const active = /** @type {(HTMLElement & Partial<TextField>) | null} */ (document.activeElement);
-  const focusKey = active && root.contains(active) ? active.dataset.key : undefined;
+  const focusKey = active && root.contains(active) ? active.dataset.key || active.dataset.focus : undefined;
+  const fallbackKey = active && root.contains(active) ? active.dataset.focusFallback : undefined;
   /** @type {[number, number] | null} */
   let selection = null;
   if (focusKey && active && typeof active.selectionStart === "number") {
@@ -54,14 +57,16 @@ export function redraw(root, build, state) {
     state.rendering = false;
   }
   // Keyed elements are fields and buttons, HTML elements all (`value` for the fields).
-  const find = (/** @type {string} */ key) => [.../** @type {NodeListOf<HTMLElement & Partial<TextField>>} */ (root.querySelectorAll("[data-key]"))]
-    .find((el) => el.dataset.key === key);
+  const find = (/** @type {string} */ key) => [.../** @type {NodeListOf<HTMLElement & Partial<TextField>>} */ (root.querySelectorAll("[data-key], [data-focus]"))]
+    .find((el) => el.dataset.key === key || el.dataset.focus === key);
   for (const [key, value] of drafts) {
     const el = find(key);
     if (el) el.value = value;
   }
   if (focusKey) {
-    const el = find(focusKey);
+    const found = find(focusKey);
+    const usable = (/** @type {HTMLElement | undefined} */ e) => e && !(/** @type {HTMLButtonElement} */ (e).disabled);
+    const el = usable(found) ? found : (fallbackKey && usable(find(fallbackKey)) ? find(fallbackKey) : found);
     if (el) {
       el.focus({ preventScroll: true });
       if (selection && typeof el.setSelectionRange === "function") {

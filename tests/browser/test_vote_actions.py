@@ -246,3 +246,26 @@ def test_a_long_action_list_stays_inside_its_card_and_scrolls(
         "the last action ends inside the card's background"
     )
     expect(items.last.get_by_role("button", name="Save")).to_be_in_viewport()
+
+
+def test_a_keyboard_voter_presses_enter_on_a_dot_button_again_and_again(
+    server: RealServer, people: Any
+) -> None:
+    made, joined = meeting(server, ["Ann"], "Dots by keyboard")
+    fac = open_board(people(), server, made["facilitator_url"])
+    ann = open_board(people(), server, joined[0]["board_url"])
+    advance_to(fac, "Themes and vote")
+    add_note(fac, "Nobody watched the latency dashboard")
+    expect(ann.locator(".theme-note[data-id]")).to_have_count(1, timeout=WAIT)
+    fac.click("#vote-open-button")
+    plus = ann.locator(".theme-note .vote-plus")
+    expect(plus).to_be_enabled(timeout=WAIT)
+    plus.focus()
+    for left in (4, 3, 2):
+        ann.keyboard.press("Enter")
+        expect(ann.locator("#dots-left")).to_have_text(f"{left} dots left", timeout=WAIT)
+        expect(plus).to_be_focused()  # the redraw gives the focus back to the same button
+    ann.keyboard.press("Shift+Tab")  # to "− dot"
+    ann.keyboard.press("Enter")
+    expect(ann.locator("#dots-left")).to_have_text("3 dots left", timeout=WAIT)
+    expect(ann.locator(".theme-note .vote-minus")).to_be_focused()
