@@ -11,6 +11,7 @@ import { fill, h } from "./dom.js";
 import { plural } from "./format.js";
 
 /** @typedef {import("./types.js").ActionView} ActionView */
+/** @typedef {import("./types.js").ParticipantView} ParticipantView */
 /** @typedef {import("./types.js").PanelContext} PanelContext */
 
 const RELEVANT = ["board", "chain", "action", "participant", "feedback", "guidance", "pending"];
@@ -89,6 +90,7 @@ export class WrapUpPanel {
       return text ? h("li", {}, text, h("span", { class: "agreed-meta" }, ` (from “${c.problem}”)`)) : null;
     }).filter(Boolean);
     const people = store.participants;
+    const me = store.me();
     const order = board.action_order || [];
     const actions = order.map((id) => store.actions.get(id))
       .filter(/** @returns {a is ActionView} */ (a) => Boolean(a && a.selected));
@@ -100,7 +102,7 @@ export class WrapUpPanel {
           a.due ? ` · due ${a.due}` : " · no due date",
           a.success ? ` · done when ${a.success}` : ""),
         " ",
-        a.owner_id && !a.confirmed ? h("span", { class: "unconfirmed" }, "not confirmed by its owner yet") : null);
+        a.owner_id && !a.confirmed ? this.unconfirmed(a, me) : null);
     });
     const gaps = (store.guidance && store.guidance.writeup) || [];
     fill(this.agreed,
@@ -111,6 +113,23 @@ export class WrapUpPanel {
       h("section", {}, h("h3", {}, "Actions we commit to"),
         items.length ? h("ol", {}, items) : h("p", { class: "empty" }, "No actions selected yet. The facilitator selects two or three.")),
       h("p", {}, h("a", { class: "button", href: `/b/${board.id}/writeup` }, "Read the write-up")));
+  }
+
+  /**
+   * An owner who has not said yes yet says it here: the wrap-up asks for it before closing.
+   * @param {ActionView} a
+   * @param {ParticipantView | null} me
+   */
+  unconfirmed(a, me) {
+    const store = this.ctx.store;
+    if (me && a.owner_id === me.id && store.can("confirm_owner")) {
+      return h("button", {
+        type: "button", class: "button small primary action-own",
+        disabled: store.pendingOps("confirm_owner").some((op) => op.action_id === a.id),
+        onclick: () => this.ctx.send({ type: "confirm_owner", action_id: a.id, confirmed: true }),
+      }, "Yes, I own this");
+    }
+    return h("span", { class: "unconfirmed" }, "not confirmed by its owner yet");
   }
 
   renderFeedback() {

@@ -16,9 +16,12 @@ from tests.browser.conftest import (
     advance_to,
     api,
     expect,
+    meeting,
     needs_chromium,
+    open_board,
     wait_live,
 )
+from tests.browser.test_actions_page import add_actions
 from tests.realserver import RealServer
 
 pytestmark = needs_chromium
@@ -132,3 +135,32 @@ def test_tags_close_and_the_closed_board(server: RealServer, people: Any, tmp_pa
 
     assert facilitator.errors == []
     assert participant.errors == []
+
+
+def test_an_owner_says_yes_to_their_action_from_the_wrap_up(
+    server: RealServer, people: Any
+) -> None:
+    made, (ann_seat,) = meeting(server, ["Ann"], "Owners at the wrap-up")
+    add_actions(
+        server,
+        made,
+        [
+            (
+                "Page on-call when checkout errors pass 2%",
+                ann_seat["participant_id"],
+                "2026-12-20",
+                True,
+            )
+        ],
+    )
+    fac = open_board(people(), server, made["facilitator_url"])
+    ann = open_board(people(), server, ann_seat["board_url"])
+    advance_to(fac, "Wrap-up")
+    expect(fac.locator(".unconfirmed")).to_have_text("not confirmed by its owner yet", timeout=WAIT)
+    expect(fac.get_by_role("button", name="Yes, I own this")).to_have_count(
+        0
+    )  # not the facilitator's
+    ann.get_by_role("button", name="Yes, I own this").click()
+    for page in (fac, ann):
+        expect(page.locator(".unconfirmed")).to_have_count(0, timeout=WAIT)
+    expect(ann.get_by_role("button", name="Yes, I own this")).to_have_count(0)
