@@ -9,7 +9,7 @@
 
 import { fill, h } from "./dom.js";
 import { SEVERITY_LABELS, dayLabel, localInputToIso, timeOfDay, toLocalInput } from "./format.js";
-import { inlineField, redraw } from "./whys.js";
+import { inlineField, redraw } from "./redraw.js";
 
 /** @typedef {import("./types.js").BoardStore} BoardStore */
 /** @typedef {import("./types.js").HeaderView} HeaderView */

@@ -8,7 +8,7 @@ import { h } from "./dom.js";
 import { sectionLabel } from "./format.js";
 import { InlineEdits } from "./edit.js";
 import { dotControl } from "./vote.js";
-import { redraw } from "./whys.js";
+import { redraw } from "./redraw.js";
 
 /** @typedef {import("./types.js").Attrs} Attrs */
 /** @typedef {import("./types.js").PanelContext} PanelContext */

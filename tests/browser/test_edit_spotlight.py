@@ -298,3 +298,24 @@ def test_a_new_action_starts_as_short_term_whatever_the_last_one_was(
     expect(ana.locator(".action-item[data-id]")).to_have_count(1, timeout=WAIT)
     expect(ana.locator(".action-item[data-id] .action-kind")).to_have_text("Long term")
     expect(ana.locator("#action-kind")).to_have_value("short_term")
+
+
+def test_after_starting_a_chain_by_keyboard_the_first_why_is_next(
+    server: RealServer, people: Any
+) -> None:
+    made, joined = meeting(server, ["Ana"], "Whys by keyboard")
+    fac = open_board(people(), server, made["facilitator_url"])
+    ana = open_board(people(), server, joined[0]["board_url"])
+    advance_to(fac, "Five whys")
+    problem = ana.get_by_label("Problem (what was observed)")
+    problem.fill("Card payments failed for 41 minutes")
+    problem.press("Enter")
+    expect(ana.locator(".chain[data-id]")).to_have_count(1, timeout=WAIT)
+    why = ana.get_by_label("Next: why?")
+    expect(why).to_be_focused(timeout=WAIT)
+    ana.keyboard.type("Why did the payments fail?")
+    ana.keyboard.press("Tab")
+    ana.keyboard.type("The gateway rejected our API key")
+    ana.keyboard.press("Enter")
+    expect(ana.locator(".why-step[data-id]")).to_have_count(1, timeout=WAIT)
+    expect(ana.locator(".chain[data-id]")).to_have_count(1)  # no second chain from the why
