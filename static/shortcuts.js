@@ -1,7 +1,8 @@
 // @ts-check
 // Keyboard shortcuts. `?` shows the list; keys act only when no field has the focus, so typing
-// a note never triggers one. Every shortcut also exists as a visible control. The facilitator's
-// keys are capitals (Shift+N, ...) so a stray lowercase letter never moves the meeting.
+// a note never triggers one, and Esc leaves a field. Every shortcut also exists as a visible
+// control. The facilitator's keys are capitals (Shift+N, ...) so a stray lowercase letter never
+// moves the meeting.
 
 /** @typedef {import("./types.js").BoardStore} BoardStore */
 /** @typedef {import("./console.js").FacilitatorConsole} FacilitatorConsole */
@@ -66,7 +67,12 @@ export class Shortcuts {
   onKey(e) {
     if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     const target = /** @type {HTMLElement | null} */ (e.target);
-    if (target && (TYPING.has(target.tagName) || target.isContentEditable)) return;
+    if (target && (TYPING.has(target.tagName) || target.isContentEditable)) {
+      // Esc leaves the field (what is typed stays), so the letters work again without a Tab.
+      // Fields in dialogs and inline edits handle their own Esc first.
+      if (e.key === "Escape" && !target.closest("dialog")) target.blur();
+      return;
+    }
     if (document.querySelector("dialog[open]") && e.key !== "?") return;
     const action = this.keys[e.key];
     if (!action) return;

@@ -289,6 +289,12 @@ def test_question_mark_shows_the_shortcuts_and_letters_do_not_fire_while_typing(
     expect(sam.locator("#tl-text")).to_have_value("h is for hand")
     expect(fac.locator("#hands-open")).to_have_text("No hands raised")
     expect(sam.locator("#hand-toggle")).to_have_attribute("aria-pressed", "false")
+    # Esc leaves the field, keeping what was typed; then the letters work again.
+    sam.keyboard.press("Escape")
+    expect(sam.locator("#tl-text")).not_to_be_focused()
+    expect(sam.locator("#tl-text")).to_have_value("h is for hand")
+    sam.keyboard.press("h")
+    expect(sam.locator("#hand-toggle")).to_have_attribute("aria-pressed", "true", timeout=WAIT)
 
 
 def test_on_a_phone_the_board_fits_the_screen_and_a_participant_writes_and_votes(
