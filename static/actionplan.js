@@ -175,8 +175,11 @@ export class ActionsPanel {
     const waiting = actions.filter((a) => a.owner_id && !a.confirmed);
     const unowned = actions.filter((a) => !a.owner_id).length;
     const names = [...new Set(waiting.map((a) => this.name(a.owner_id)))];
-    const parts = [`${selected.length} selected`,
-      waiting.length ? `${waiting.length} not yet confirmed: ${names.join(", ")}` : "all owners confirmed"];
+    const owned = actions.some((a) => a.owner_id);
+    const parts = [`${selected.length} selected`];
+    // "All owners confirmed" only once there are owners to confirm.
+    if (waiting.length) parts.push(`${waiting.length} not yet confirmed: ${names.join(", ")}`);
+    else if (owned) parts.push("all owners confirmed");
     if (unowned) parts.push(`${unowned} without an owner`);
     this.summary.hidden = actions.length === 0;
     this.summary.textContent = parts.join(" · ");

@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     advance_to,
     api,
     expect,
+    meeting,
     needs_chromium,
     open_board,
     wait_live,
@@ -282,3 +283,14 @@ def test_door_screenshots(server: RealServer, people: Any) -> None:
         fac.click("#seats-bulk-no")
         fac.click("#menu-close")
     assert facilitator.errors == []
+
+
+def test_the_join_page_puts_the_cursor_in_the_name_field(server: RealServer, people: Any) -> None:
+    made, _ = meeting(server, [], "Typing a name first")
+    page = people().page
+    page.goto(f"{server.url}/b/{made['board_id']}/join#t={made['join_token']}")
+    expect(page.locator("#name")).to_be_focused()
+    page.keyboard.type("Lea")
+    page.keyboard.press("Enter")
+    wait_live(page)
+    expect(page.locator("#board")).to_contain_text("Lea")

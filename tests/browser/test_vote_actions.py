@@ -229,6 +229,8 @@ def test_a_long_action_list_stays_inside_its_card_and_scrolls(
         fac.press("#action-text", "Enter")
     items = fac.locator("#panel-actions .action-item[data-id]")
     expect(items).to_have_count(7, timeout=WAIT)
+    # Nobody owns one yet, so nothing is "all owners confirmed".
+    expect(fac.locator(".action-summary")).to_have_text("0 selected · 7 without an owner")
     panel = fac.locator("#panel-actions")
     below = panel.evaluate(
         """p => { const bottom = p.getBoundingClientRect().bottom;
