@@ -300,6 +300,9 @@ class AgendaEditor {
     const title = h("input", { id: "add-phase-title", name: "title", type: "text", maxlength: 200, autocomplete: "off", placeholder: PHASE_KINDS.set_the_room });
     const mins = h("input", { id: "add-phase-minutes", name: "minutes", type: "number", min: 1, max: 240, step: 1, value: 5, required: true });
     const priv = h("input", { id: "add-phase-private", name: "private", type: "checkbox" });
+    // Where it goes: before a phase of the agenda (options follow the agenda, `after`), or last.
+    this.addWhere = h("select", { id: "add-phase-where", name: "where" }, h("option", { value: "" }, "At the end"));
+    const where = this.addWhere;
     // The options are PHASE_KINDS' keys.
     const chosen = () => /** @type {PhaseKind} */ (kind.value);
     kind.addEventListener("change", () => { title.placeholder = PHASE_KINDS[chosen()]; });
@@ -308,9 +311,12 @@ class AgendaEditor {
       h("form", { class: "agenda-editor", "aria-label": "Add a phase", onsubmit: (e) => {
         e.preventDefault();
         const minutes = Number(mins.value);
+        const board = this.store.board;
+        const at = board && where.value ? board.agenda.findIndex((p) => p.id === where.value) : -1;
         this.send({
           type: "add_phase", kind: chosen(), title: title.value.trim() || PHASE_KINDS[chosen()],
           minutes: Number.isInteger(minutes) ? minutes : 5, private: priv.checked,
+          ...(at >= 0 ? { index: at } : {}),
         });
         title.value = "";
         priv.checked = false;
@@ -321,9 +327,25 @@ class AgendaEditor {
         h("div", { class: "agenda-editor-row" },
           h("div", { class: "field field-minutes" }, h("label", { for: mins.id }, "Minutes"), mins),
           h("div", { class: "field field-check" }, priv, h("label", { for: priv.id }, "Private writing"))),
-        h("p", { class: "hint" }, "The new phase goes at the end of the agenda."),
+        h("div", { class: "field" }, h("label", { for: where.id }, "Where"), where),
         h("button", { type: "submit", class: "button small primary", id: "add-phase-submit" }, "Add phase")));
     return form;
+  }
+
+  /**
+   * The add form's "Where" choices: before each phase of the agenda, or at the end; the choice
+   * made stays while it still names a phase.
+   * @param {BoardMeta} board
+   */
+  placeOptions(board) {
+    const where = /** @type {HTMLSelectElement} */ (this.addWhere);
+    const kept = where.value;
+    const key = board.agenda.map((p) => `${p.id}:${p.title}`).join("|");
+    if (where.dataset.agenda === key) return;
+    where.dataset.agenda = key;
+    where.replaceChildren(h("option", { value: "" }, "At the end"),
+      ...board.agenda.map((p, i) => h("option", { value: p.id }, `Before ${i + 1}. ${p.title}`)));
+    where.value = board.agenda.some((p) => p.id === kept) ? kept : "";
   }
 
   /**
@@ -337,6 +359,7 @@ class AgendaEditor {
     }
     if (!editing) this.open.clear();
     this.addForm.hidden = !editing;
+    if (editing) this.placeOptions(board);
     this.saveForm.hidden = !editing;
     this.list.classList.toggle("is-editable", editing);
   }

@@ -197,3 +197,26 @@ def test_a_saved_agenda_is_offered_when_the_next_board_is_made(
     expect(titles(fac)).to_have_text(kept)
     # Chromium logs the expected 409 (the name was taken) as a failed load; nothing else.
     assert [e for e in dana.errors if "409 (Conflict)" not in e] == []
+
+
+def test_a_new_phase_goes_where_the_facilitator_chooses(server: RealServer, people: Any) -> None:
+    made = api(server, "/api/boards", {"title": "Where phases go", "facilitator_name": "Dana"})
+    fac = people().page
+    fac.goto(server.url + made["facilitator_url"])
+    wait_live(fac)
+    fac.click("#menu-open")
+    fac.locator(".agenda-add summary").click()
+    fac.select_option("#add-phase-kind", "discussion")
+    fac.fill("#add-phase-title", "Customer impact")
+    fac.fill("#add-phase-minutes", "5")
+    fac.select_option("#add-phase-where", label="Before 4. Five whys")
+    fac.click("#add-phase-submit")
+    expect(titles(fac).nth(3)).to_have_text("Customer impact", timeout=WAIT)
+    expect(titles(fac).nth(4)).to_have_text("Five whys")
+    # The choices follow the agenda, and the one made stays for the next phase.
+    expect(fac.locator("#add-phase-where option").nth(4)).to_have_text("Before 4. Customer impact")
+    expect(fac.locator("#add-phase-where option:checked")).to_have_text("Before 5. Five whys")
+    fac.select_option("#add-phase-where", label="At the end")
+    fac.fill("#add-phase-title", "Open questions")
+    fac.click("#add-phase-submit")
+    expect(titles(fac).last).to_have_text("Open questions", timeout=WAIT)
