@@ -153,16 +153,19 @@ export class TimelineLane {
       return;
     }
     this.send({ type: "add_timeline_entry", at: localInputToIso(this.at.value), text, kind: this.kindValue() });
-    // Keep the time and kind: entries are usually typed in order, minutes apart.
+    // Keep the kind; the time moves on to a minute after the latest entry, unless picked again.
+    this.atPicked = false;
     this.text.value = "";
     this.text.focus();
   }
 
-  /** Put a sensible time in the empty form: after the last entry, else the incident start. */
+  /** Put a sensible time in the form until the writer picks one: a minute after the last entry
+   * (entries are typed in order, and equal times would leave their order to chance), else the
+   * incident start, else now. */
   prefill() {
     if (this.atPicked && this.at.value) return;
     const entries = [...this.store.timeline.values()].sort(byTime);
-    const last = entries.length ? entries[entries.length - 1].at : null;
+    const last = entries.length ? Date.parse(entries[entries.length - 1].at) + 60_000 : null;
     const header = this.store.board ? this.store.board.header : null;
     const seed = last || (header && (header.started_at || header.detected_at)) || null;
     const date = seed ? new Date(seed) : new Date();

@@ -256,7 +256,7 @@ def writeup_context(view: BoardView, *, now_ms: int, nudges: tuple[int, int] = (
         summary=_lines(h.summary, ""),
         timeline=[
             Event(at=_when(e.at), kind=e.kind.capitalize(), text=e.text, author=e.author)
-            for e in sorted(view.timeline, key=lambda e: (e.at, e.text))
+            for e in sorted(view.timeline, key=lambda e: (e.at, e.id))
         ],
         impact=_impact(view),
         impact_rows=_impact_rows(view),

@@ -319,3 +319,27 @@ def test_after_starting_a_chain_by_keyboard_the_first_why_is_next(
     ana.keyboard.press("Enter")
     expect(ana.locator(".why-step[data-id]")).to_have_count(1, timeout=WAIT)
     expect(ana.locator(".chain[data-id]")).to_have_count(1)  # no second chain from the why
+
+
+def test_entries_typed_one_after_another_get_times_in_the_order_typed(
+    server: RealServer, people: Any
+) -> None:
+    made, joined = meeting(server, ["Ana"], "Entries in order")
+    fac = open_board(people(), server, made["facilitator_url"])
+    ana = open_board(people(), server, joined[0]["board_url"])
+    advance_to(fac, "Timeline")
+    add_entry(ana, "2026-08-14T09:10", "fact", "Config push to the payments gateway")
+    expect(ana.locator("#tl-at")).to_have_value("2026-08-14T09:11", timeout=WAIT)
+    for text in ("Error rate on checkout climbs", "On-call rolls back the push"):
+        ana.fill("#tl-text", text)  # the time as the form offers it
+        ana.press("#tl-text", "Enter")
+    texts = ana.locator("#timeline-list .tl .tl-text")
+    expect(texts).to_have_text(
+        [
+            "Config push to the payments gateway",
+            "Error rate on checkout climbs",
+            "On-call rolls back the push",
+        ],
+        timeout=WAIT,
+    )
+    expect(ana.locator("#timeline-list .tl .tl-time")).to_have_text(["09:10", "09:11", "09:12"])
