@@ -87,9 +87,18 @@ export function show(el, visible) {
  */
 export function announce(region, text) {
   region.textContent = "";
+  clearTimeout(CLEARING.get(region));
   // A fresh task, so assistive tech sees a change even when the text repeats.
   setTimeout(() => { region.textContent = text; }, 50);
+  // Said once, then gone: left in place, "1 minute added." was still there phases later for
+  // anyone reading the page (a screen reader's browse mode), as if it were news.
+  CLEARING.set(region, setTimeout(() => { if (region.textContent === text) region.textContent = ""; }, ANNOUNCED_MS));
 }
+
+/** How long an announcement stays in its live region after it is said. */
+export const ANNOUNCED_MS = 10_000;
+/** @type {WeakMap<Element, number>} */
+const CLEARING = new WeakMap();
 
 /**
  * Copy text to the clipboard; falls back to selecting an input where the API is missing

@@ -28,7 +28,9 @@ from tests.browser.conftest import (
     advance_to,
     api,
     expect,
+    meeting,
     needs_chromium,
+    open_board,
     wait_live,
 )
 from tests.realserver import RealServer
@@ -246,3 +248,20 @@ def test_changes_made_offline_arrive_once_after_reconnect(server: RealServer, pe
     # nothing else may go wrong.
     network = re.compile(r"WebSocket|Failed to load resource: net::ERR_")
     assert [e for e in kim.errors if not network.search(e)] == []
+
+
+def test_a_screen_reader_announcement_is_said_and_then_cleared(
+    server: RealServer, people: Any
+) -> None:
+    """A live region holds its news for a while and then empties: left in place, "1 minute
+    added." was still on the page phases later, as if it had just happened."""
+    made, joined = meeting(server, ["Bo"], "Announcements")
+    fac = open_board(people(), server, made["facilitator_url"])
+    bo = open_board(people(), server, joined[0]["board_url"])
+    advance_to(fac, "Timeline")
+    fac.click("#extend-1")
+    region = bo.locator("#timer-live")
+    expect(region).to_have_text("1 minute added.", timeout=WAIT)
+    expect(region).to_have_text("", timeout=15_000)  # ANNOUNCED_MS in static/dom.js: 10 s
+    fac.click("#extend-1")  # the same news again is said again
+    expect(region).to_have_text("1 minute added.", timeout=WAIT)
