@@ -276,3 +276,23 @@ def test_on_a_phone_a_participant_taps_the_kind_of_a_new_timeline_entry(
     entry = page.locator("#timeline-list .tl", has_text="Error rate on checkout at 4%")
     expect(entry).to_have_class("tl tl--signal", timeout=WAIT)
     assert bo.errors == []
+
+
+def test_on_a_phone_offline_the_retry_button_leaves_the_title_its_room(
+    server: RealServer, people: Any
+) -> None:
+    from tests.browser.test_whole_meeting import Cable
+
+    made, joined = meeting(server, ["Bo"], "Payment API errors after the gateway config change")
+    bo = people()
+    bo.page.set_viewport_size(PHONE)
+    cable = Cable(bo)
+    page = open_board(bo, server, joined[0]["board_url"])
+    cable.unplug()
+    retry = page.get_by_role("button", name="Retry now")
+    expect(retry).to_be_visible(timeout=WAIT)
+    expect(retry).to_have_text("Retry", use_inner_text=True)  # "now" shows on wider screens
+    title = page.locator("#board-title").bounding_box()
+    assert title and title["width"] >= 90, "the incident's name is not squeezed to a word"
+    cable.plug_in()
+    expect(retry).to_be_hidden(timeout=WAIT)
