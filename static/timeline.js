@@ -155,6 +155,7 @@ export class TimelineLane {
     this.send({ type: "add_timeline_entry", at: localInputToIso(this.at.value), text, kind: this.kindValue() });
     // Keep the kind; the time moves on to a minute after the latest entry, unless picked again.
     this.atPicked = false;
+    this.prefill();  // now, not at the next redraw: the next entry may be typed before that
     this.text.value = "";
     this.text.focus();
   }
@@ -164,8 +165,11 @@ export class TimelineLane {
    * incident start, else now. */
   prefill() {
     if (this.atPicked && this.at.value) return;
-    const entries = [...this.store.timeline.values()].sort(byTime);
-    const last = entries.length ? Date.parse(entries[entries.length - 1].at) + 60_000 : null;
+    // Entries still on their way count too: typed fast, the next one comes before they land.
+    const times = [...this.store.timeline.values()].map((e) => e.at)
+      .concat(this.store.pendingOps("add_timeline_entry").map((op) => op.at))
+      .map((at) => Date.parse(at)).filter((t) => !Number.isNaN(t));
+    const last = times.length ? Math.max(...times) + 60_000 : null;
     const header = this.store.board ? this.store.board.header : null;
     const seed = last || (header && (header.started_at || header.detected_at)) || null;
     const date = seed ? new Date(seed) : new Date();
