@@ -32,7 +32,7 @@ from .guardrails import Finding, check_action, check_chain, check_load, check_wr
 from .guardrails.board import board_names
 from .model import SEVERITY_MEANING, Action, Board, Chain, Round, Sticky, TimelineEntry
 from .rules import allowed
-from .util import Change
+from .util import Change, added_by
 from .views import (
     ActionView,
     AnyView,
@@ -155,7 +155,7 @@ def chain_view(board: Board, c: Chain, viewer: str) -> ChainView:
         root_cause=c.root_cause,
         done=c.done,
         nudges=_structural(board, check_chain(c, names=board_names(board)), "five_whys"),
-        mine=bool(c.author) and c.author == viewer,
+        mine=added_by(c.author, viewer),
     )
 
 
@@ -177,7 +177,7 @@ def action_view(board: Board, a: Action, viewer: str) -> ActionView:
         issue=IssueView(tracker=a.issue.tracker, key=a.issue.key, url=a.issue.url)
         if a.issue
         else None,
-        mine=bool(a.author) and a.author == viewer,
+        mine=added_by(a.author, viewer),
     )
 
 
@@ -349,10 +349,10 @@ def viewer_key(
             key.append(e is not None and e.author == viewer)
         elif kind == "chain":
             c = board.chains.get(id)
-            key.append(c is not None and bool(c.author) and c.author == viewer)
+            key.append(c is not None and added_by(c.author, viewer))
         elif kind == "action":
             a = board.actions.get(id)
-            key.append(a is not None and bool(a.author) and a.author == viewer)
+            key.append(a is not None and added_by(a.author, viewer))
         elif kind == "round":
             r = board.rounds.get(id)
             key.append(viewer if r is not None and viewer in r.votes else "")

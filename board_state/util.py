@@ -45,6 +45,12 @@ def check_limit(count: int, most: int, what: str) -> None:
         raise Rejected("limit", f"a board holds at most {most} {what}")
 
 
+def added_by(author: str, viewer: str) -> bool:
+    """Whether `viewer` added a chain or action: "" (boards from before authors were kept on
+    them) is nobody, never the outsider, whose viewer id is "" too."""
+    return bool(author) and author == viewer
+
+
 def check_may_delete(author: str, ctx: Ctx, what: str) -> None:
     """What the group builds (chains, actions) anyone in the phase may refine, but deleting a
     whole one takes whoever added it or the facilitator: one slip must not wipe others' work."""

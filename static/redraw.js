@@ -51,8 +51,9 @@ export function redraw(root, build, state) {
   }
   if (focusKey) {
     const found = find(focusKey);
+    const fallback = fallbackKey ? find(fallbackKey) : undefined;
     const usable = (/** @type {HTMLElement | undefined} */ e) => e && !(/** @type {HTMLButtonElement} */ (e).disabled);
-    const el = usable(found) ? found : (fallbackKey && usable(find(fallbackKey)) ? find(fallbackKey) : found);
+    const el = usable(found) || !usable(fallback) ? found : fallback;
     if (el) {
       el.focus({ preventScroll: true });
       if (selection && typeof el.setSelectionRange === "function") {

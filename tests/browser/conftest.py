@@ -149,6 +149,15 @@ def open_board(person: Any, server: RealServer, url: str) -> Any:
     return person.page
 
 
+def facilitator_and(
+    server: RealServer, people: Any, names: list[str], title: str
+) -> tuple[Any, list[Any]]:
+    """`meeting`, then the facilitator's page and one per participant, each open and live."""
+    made, joined = meeting(server, names, title)
+    fac = open_board(people(), server, made["facilitator_url"])
+    return fac, [open_board(people(), server, j["board_url"]) for j in joined]
+
+
 def add_entry(page: Any, at: str, kind: str, text: str) -> None:
     page.fill("#tl-at", at)
     page.check(f"#timeline-form input[name=kind][value={kind}]")

@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     add_note,
     advance_to,
     expect,
+    facilitator_and,
     meeting,
     needs_chromium,
     open_board,
@@ -31,10 +32,7 @@ def in_view(page: Any, locator: Any) -> bool:
 
 
 def test_people_edit_and_delete_their_own_items_in_place(server: RealServer, people: Any) -> None:
-    made, joined = meeting(server, ["Sam", "Kim"], "Edits in place")
-    fac = open_board(people(), server, made["facilitator_url"])
-    sam = open_board(people(), server, joined[0]["board_url"])
-    kim = open_board(people(), server, joined[1]["board_url"])
+    fac, (sam, kim) = facilitator_and(server, people, ["Sam", "Kim"], "Edits in place")
     advance_to(fac, "Timeline")
 
     # A timeline entry: Sam corrects its words, time and kind; Kim sees each change live.
@@ -125,10 +123,7 @@ def test_people_edit_and_delete_their_own_items_in_place(server: RealServer, peo
 
 
 def test_the_facilitator_spotlights_an_item_for_everyone(server: RealServer, people: Any) -> None:
-    made, joined = meeting(server, ["Sam", "Kim"], "Spotlight")
-    fac = open_board(people(), server, made["facilitator_url"])
-    sam = open_board(people(), server, joined[0]["board_url"])
-    kim = open_board(people(), server, joined[1]["board_url"])
+    fac, (sam, kim) = facilitator_and(server, people, ["Sam", "Kim"], "Spotlight")
     advance_to(fac, "Timeline")
     for minute in range(10, 50):  # more than the lane shows at once
         add_entry(fac, f"2026-08-14T09:{minute}", "fact", f"Event at minute {minute}")
@@ -212,9 +207,7 @@ def test_the_incident_sheet_and_the_wrapup_record_are_edited_by_the_facilitator_
 def test_the_keep_asking_why_hint_stays_on_a_chain_marked_done_too_early(
     server: RealServer, people: Any
 ) -> None:
-    made, joined = meeting(server, ["Ana"], "Whys")
-    fac = open_board(people(), server, made["facilitator_url"])
-    ana = open_board(people(), server, joined[0]["board_url"])
+    fac, (ana,) = facilitator_and(server, people, ["Ana"], "Whys")
     advance_to(fac, "Five whys")
     ana.get_by_label("Problem (what was observed)").fill("Card payments failed for 41 minutes")
     ana.get_by_role("button", name="Start a chain").click()
@@ -237,10 +230,7 @@ def test_the_keep_asking_why_hint_stays_on_a_chain_marked_done_too_early(
 def test_a_chain_or_action_offers_delete_only_to_whoever_added_it_and_the_facilitator(
     server: RealServer, people: Any
 ) -> None:
-    made, joined = meeting(server, ["Ana", "Ben"], "Shared work")
-    fac = open_board(people(), server, made["facilitator_url"])
-    ana = open_board(people(), server, joined[0]["board_url"])
-    ben = open_board(people(), server, joined[1]["board_url"])
+    fac, (ana, ben) = facilitator_and(server, people, ["Ana", "Ben"], "Shared work")
     advance_to(fac, "Five whys")
     ana.get_by_label("Problem (what was observed)").fill("Card payments failed for 41 minutes")
     ana.get_by_role("button", name="Start a chain").click()
@@ -270,9 +260,7 @@ def test_a_chain_or_action_offers_delete_only_to_whoever_added_it_and_the_facili
 def test_a_new_timeline_entry_defaults_to_the_incident_start_until_someone_picks_a_time(
     server: RealServer, people: Any
 ) -> None:
-    made, joined = meeting(server, ["Ana"], "Default times")
-    fac = open_board(people(), server, made["facilitator_url"])
-    ana = open_board(people(), server, joined[0]["board_url"])
+    fac, (ana,) = facilitator_and(server, people, ["Ana"], "Default times")
     advance_to(fac, "Incident summary")
     fac.fill("#sheet-started", "2026-08-14T09:05")
     fac.press("#sheet-started", "Tab")
@@ -288,9 +276,7 @@ def test_a_new_timeline_entry_defaults_to_the_incident_start_until_someone_picks
 def test_a_new_action_starts_as_short_term_whatever_the_last_one_was(
     server: RealServer, people: Any
 ) -> None:
-    made, joined = meeting(server, ["Ana"], "Action kinds")
-    fac = open_board(people(), server, made["facilitator_url"])
-    ana = open_board(people(), server, joined[0]["board_url"])
+    fac, (ana,) = facilitator_and(server, people, ["Ana"], "Action kinds")
     advance_to(fac, "Actions")
     ana.fill("#action-text", "Move the gateway key into the vault by 2026-12-20")
     ana.select_option("#action-kind", "long_term")
@@ -303,9 +289,7 @@ def test_a_new_action_starts_as_short_term_whatever_the_last_one_was(
 def test_after_starting_a_chain_by_keyboard_the_first_why_is_next(
     server: RealServer, people: Any
 ) -> None:
-    made, joined = meeting(server, ["Ana"], "Whys by keyboard")
-    fac = open_board(people(), server, made["facilitator_url"])
-    ana = open_board(people(), server, joined[0]["board_url"])
+    fac, (ana,) = facilitator_and(server, people, ["Ana"], "Whys by keyboard")
     advance_to(fac, "Five whys")
     problem = ana.get_by_label("Problem (what was observed)")
     problem.fill("Card payments failed for 41 minutes")
@@ -324,9 +308,7 @@ def test_after_starting_a_chain_by_keyboard_the_first_why_is_next(
 def test_entries_typed_one_after_another_get_times_in_the_order_typed(
     server: RealServer, people: Any
 ) -> None:
-    made, joined = meeting(server, ["Ana"], "Entries in order")
-    fac = open_board(people(), server, made["facilitator_url"])
-    ana = open_board(people(), server, joined[0]["board_url"])
+    fac, (ana,) = facilitator_and(server, people, ["Ana"], "Entries in order")
     advance_to(fac, "Timeline")
     add_entry(ana, "2026-08-14T09:10", "fact", "Config push to the payments gateway")
     expect(ana.locator("#tl-at")).to_have_value("2026-08-14T09:11", timeout=WAIT)

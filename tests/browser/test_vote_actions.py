@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     advance_to,
     api,
     expect,
+    facilitator_and,
     meeting,
     needs_chromium,
     open_board,
@@ -253,9 +254,7 @@ def test_a_long_action_list_stays_inside_its_card_and_scrolls(
 def test_a_keyboard_voter_presses_enter_on_a_dot_button_again_and_again(
     server: RealServer, people: Any
 ) -> None:
-    made, joined = meeting(server, ["Ann"], "Dots by keyboard")
-    fac = open_board(people(), server, made["facilitator_url"])
-    ann = open_board(people(), server, joined[0]["board_url"])
+    fac, (ann,) = facilitator_and(server, people, ["Ann"], "Dots by keyboard")
     advance_to(fac, "Themes and vote")
     add_note(fac, "Nobody watched the latency dashboard")
     expect(ann.locator(".theme-note[data-id]")).to_have_count(1, timeout=WAIT)
